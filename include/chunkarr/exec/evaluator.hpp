@@ -1,0 +1,41 @@
+#pragma once
+// Evaluates a graph (without unfinished reductions) on one region: the fused per-task kernel.
+// Each task gets its own Evaluator; within it, a node is evaluated once per region, so inputs
+// shared by several expressions are read once.
+#include <chunkarr/core/ndarray.hpp>
+#include <chunkarr/exec/block.hpp>
+#include <chunkarr/graph/node.hpp>
+
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace chunkarr {
+
+// Reductions already computed in an earlier stage, by node.
+using Materialized = std::unordered_map<const Node*, NDArray>;
+
+class Evaluator {
+public:
+    Evaluator(const Materialized& done, MemoryTracker* tracker) : done_(done), tracker_(tracker) {}
+
+    Block evaluate(const NodePtr& node, const Region& region);
+    // Bytes evaluate() will allocate for these nodes on `region`, shared inputs counted once.
+    static std::size_t footprint(const std::vector<NodePtr>& nodes, const Region& region, const Materialized& done);
+    std::uint64_t bytes_read() const { return bytes_read_; }
+
+private:
+    Block compute(const Node& node, const Region& region);
+    Block as_dtype(const Block& block, DType dtype);
+
+    const Materialized& done_;
+    MemoryTracker* tracker_;
+    std::vector<std::pair<std::pair<const Node*, Region>, Block>> memo_;
+    std::uint64_t bytes_read_ = 0;
+};
+
+// The region of input `k` of `node` that `region` of `node` needs (dense, before any step).
+Region input_region(const Node& node, std::size_t k, const Region& region);
+
+}  // namespace chunkarr

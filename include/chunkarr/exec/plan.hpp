@@ -1,0 +1,30 @@
+#pragma once
+// Lowering: which reductions run in which stage, grouped so that one walk over the chunks feeds
+// every reduction of a group. A reduction whose input contains another reduction (x - x.mean())
+// runs in a later stage, after the inner one has been computed and kept in memory: the data is
+// streamed again instead of held.
+#include <chunkarr/graph/node.hpp>
+#include <chunkarr/kernels/reduce.hpp>
+
+#include <vector>
+
+namespace chunkarr {
+
+struct ReductionGroup {
+    std::vector<NodePtr> reductions;              // same input shape, chunks and axes
+    std::vector<NodePtr> inputs;                  // their distinct inputs
+    std::vector<kernels::ReduceNeeds> needs;      // per input
+    ChunkGrid grid;                               // the inputs' chunk grid: one task per block
+    std::vector<bool> reduced;                    // per input axis
+};
+
+struct Plan {
+    std::vector<std::vector<ReductionGroup>> stages;
+    std::vector<NodePtr> outputs;
+    std::int64_t total_tasks = 0;
+    std::uint64_t total_input_bytes = 0;          // logical bytes the tasks process
+};
+
+Plan make_plan(const std::vector<NodePtr>& outputs);
+
+}  // namespace chunkarr

@@ -1,0 +1,118 @@
+#pragma once
+// Array: the user's handle on a lazy expression. Cheap to copy; nothing is read until
+// compute() (or the free compute()/stats functions in exec/) runs it.
+#include <chunkarr/core/ndarray.hpp>
+#include <chunkarr/graph/node.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace chunkarr {
+
+struct ComputeOptions;
+
+// One entry of a basic index: start:stop:step (None = open end, negatives count from the end).
+struct Slice {
+    std::optional<Index> start;
+    std::optional<Index> stop;
+    Index step = 1;
+};
+using Indexer = std::variant<Index, Slice>;
+inline Slice all() { return {}; }
+
+using Axes = std::vector<int>;   // empty: every axis
+
+class Array {
+public:
+    explicit Array(NodePtr node) : node_(std::move(node)) {}
+
+    const NodePtr& node() const { return node_; }
+    const Shape& shape() const { return node_->shape; }
+    DType dtype() const { return node_->dtype; }
+    std::size_t ndim() const { return node_->shape.size(); }
+    Index size() const { return element_count(node_->shape); }
+    std::size_t nbytes() const { return static_cast<std::size_t>(size()) * itemsize(dtype()); }
+    const ChunkGrid& chunks() const { return node_->chunks; }
+
+    // Basic indexing: x[{2, Slice{0, 10, 2}}]; missing trailing axes are taken whole.
+    Array operator[](const std::vector<Indexer>& index) const;
+    Array astype(DType dtype) const;
+
+    Array sum(const Axes& axes = {}, bool keepdims = false) const;
+    Array mean(const Axes& axes = {}, bool keepdims = false) const;
+    Array min(const Axes& axes = {}, bool keepdims = false) const;
+    Array max(const Axes& axes = {}, bool keepdims = false) const;
+    Array var(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
+    Array std(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
+    // Number of elements that are not NaN (xarray's count).
+    Array count(const Axes& axes = {}, bool keepdims = false) const;
+    Array any(const Axes& axes = {}, bool keepdims = false) const;
+    Array all(const Axes& axes = {}, bool keepdims = false) const;
+    Array nansum(const Axes& axes = {}, bool keepdims = false) const;
+    Array nanmean(const Axes& axes = {}, bool keepdims = false) const;
+    Array nanmin(const Axes& axes = {}, bool keepdims = false) const;
+    Array nanmax(const Axes& axes = {}, bool keepdims = false) const;
+    Array nanvar(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
+    Array nanstd(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
+
+    NDArray compute(const ComputeOptions& options) const;
+    NDArray compute() const;
+
+private:
+    Array reduce(ReduceOp op, const Axes& axes, bool keepdims, bool skipna, int ddof) const;
+    Array extremum(ReduceOp op, const Axes& axes, bool keepdims, bool skipna) const;
+    NodePtr node_;
+};
+
+// Arithmetic and comparisons, NumPy broadcasting and promotion. Numbers on either side are
+// "weak": x_float32 * 2.0 stays float32, x_int16 + 1 stays int16.
+Array operator-(const Array& a);
+#define CHUNKARR_BINARY_OPERATOR(symbol)                        \
+    Array operator symbol(const Array& a, const Array& b);      \
+    Array operator symbol(const Array& a, double b);            \
+    Array operator symbol(double a, const Array& b);            \
+    Array operator symbol(const Array& a, long long b);         \
+    Array operator symbol(long long a, const Array& b);         \
+    inline Array operator symbol(const Array& a, int b) { return a symbol static_cast<long long>(b); } \
+    inline Array operator symbol(int a, const Array& b) { return static_cast<long long>(a) symbol b; }
+CHUNKARR_BINARY_OPERATOR(+)
+CHUNKARR_BINARY_OPERATOR(-)
+CHUNKARR_BINARY_OPERATOR(*)
+CHUNKARR_BINARY_OPERATOR(/)
+CHUNKARR_BINARY_OPERATOR(==)
+CHUNKARR_BINARY_OPERATOR(!=)
+CHUNKARR_BINARY_OPERATOR(<)
+CHUNKARR_BINARY_OPERATOR(<=)
+CHUNKARR_BINARY_OPERATOR(>)
+CHUNKARR_BINARY_OPERATOR(>=)
+CHUNKARR_BINARY_OPERATOR(&&)
+CHUNKARR_BINARY_OPERATOR(||)
+#undef CHUNKARR_BINARY_OPERATOR
+Array operator!(const Array& a);
+
+Array abs(const Array& x);
+Array sqrt(const Array& x);
+Array exp(const Array& x);
+Array log(const Array& x);
+Array log10(const Array& x);
+Array sin(const Array& x);
+Array cos(const Array& x);
+Array tan(const Array& x);
+Array floor(const Array& x);
+Array ceil(const Array& x);
+Array isnan(const Array& x);
+Array isfinite(const Array& x);
+Array power(const Array& a, const Array& b);
+Array power(const Array& a, double b);
+Array maximum(const Array& a, const Array& b);
+Array minimum(const Array& a, const Array& b);
+Array where(const Array& condition, const Array& a, const Array& b);
+Array where(const Array& condition, const Array& a, double b);
+
+// A number as a 0-d array.
+Array scalar(double value, DType dtype = DType::Float64);
+
+}  // namespace chunkarr

@@ -1,0 +1,29 @@
+#pragma once
+// Ways to make an Array: from files, from memory, from generators.
+#include <chunkarr/core/ndarray.hpp>
+#include <chunkarr/graph/array.hpp>
+
+#include <string>
+
+namespace chunkarr {
+
+struct OpenOptions {
+    // Apply CF mask-and-scale (_FillValue, missing_value, valid range, scale_factor/add_offset)
+    // when the variable has such attributes; missing values become NaN.
+    bool mask_and_scale = true;
+};
+
+// A dataset of an HDF5 file. Reads metadata only.
+Array open(const std::string& path, const std::string& variable, const OpenOptions& options = {});
+// The array as stored, without CF decoding, plus the decoding its attributes ask for (if any).
+std::optional<CFDecoding> cf_decoding_for(const Source& source);
+
+// An in-memory array; `chunk_shape` empty means one chunk.
+Array from_ndarray(NDArray array, const Shape& chunk_shape = {});
+Array full(const Shape& shape, double value, DType dtype = DType::Float64, const Shape& chunk_shape = {});
+Array zeros(const Shape& shape, DType dtype = DType::Float64, const Shape& chunk_shape = {});
+Array ones(const Shape& shape, DType dtype = DType::Float64, const Shape& chunk_shape = {});
+// [start, stop) by step, like numpy.arange; `chunk` elements per chunk (0: one chunk).
+Array arange(double start, double stop, double step = 1, DType dtype = DType::Float64, Index chunk = 0);
+
+}  // namespace chunkarr

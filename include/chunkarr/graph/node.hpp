@@ -1,0 +1,86 @@
+#pragma once
+// A node of the lazy expression graph: immutable, with shape, dtype and chunk grid inferred when
+// it is made, so a bad expression fails where the user writes it. Nodes are hash-consed: making
+// a node equal to a live one returns the live one, so equal subexpressions share one node.
+#include <chunkarr/core/dtype.hpp>
+#include <chunkarr/core/ndarray.hpp>
+#include <chunkarr/core/shape.hpp>
+#include <chunkarr/graph/ops.hpp>
+#include <chunkarr/io/source.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chunkarr {
+
+enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF };
+
+// One axis of a basic slice, already normalised against the input length.
+struct SliceAxis {
+    Index start = 0;
+    Index stop = 0;
+    Index step = 1;
+    bool drop = false;      // an integer index: the axis disappears
+    Index length() const;   // number of selected elements
+    bool operator==(const SliceAxis&) const = default;
+};
+
+// How CF attributes turn stored values into physical ones (netCDF4-python's mask-and-scale).
+struct CFDecoding {
+    std::vector<double> missing_values;       // _FillValue and missing_value entries
+    std::optional<double> valid_min, valid_max;
+    double scale_factor = 1.0;
+    double add_offset = 0.0;
+    DType result = DType::Float64;
+    bool operator==(const CFDecoding&) const = default;
+};
+
+struct Node;
+using NodePtr = std::shared_ptr<const Node>;
+
+struct Node {
+    NodeKind kind = NodeKind::Scalar;
+    std::vector<NodePtr> inputs;
+    Shape shape;
+    DType dtype = DType::Float64;
+    ChunkGrid chunks;
+
+    SourcePtr source;                  // Source
+    double scalar = 0;                 // Scalar
+    bool weak_scalar = false;          // Scalar from a C++/Python number: adapts to the array
+    UnaryOp unary = UnaryOp::Negative;
+    BinaryOp binary = BinaryOp::Add;
+    OpTypes types{DType::Float64, DType::Float64};   // Unary/Binary: compute and result types
+    std::vector<SliceAxis> slice;      // Slice, one per input axis
+    ReduceOp reduce = ReduceOp::Sum;   // Reduce
+    std::vector<int> axes;             // Reduce: sorted, unique
+    bool keepdims = false;
+    bool skipna = false;               // nan-variants: NaN is skipped instead of propagated
+    int ddof = 0;
+    CFDecoding cf;                     // DecodeCF
+
+    std::size_t hash = 0;
+};
+
+// Node factories: validate, infer shape/dtype/chunks, and intern.
+NodePtr make_source_node(SourcePtr source);
+NodePtr make_scalar_node(double value, DType dtype, bool weak);
+NodePtr make_unary_node(UnaryOp op, NodePtr input);
+NodePtr make_binary_node(BinaryOp op, NodePtr a, NodePtr b);
+NodePtr make_where_node(NodePtr condition, NodePtr a, NodePtr b);
+NodePtr make_cast_node(NodePtr input, DType dtype);
+NodePtr make_slice_node(NodePtr input, std::vector<SliceAxis> axes);
+// `result` overrides NumPy's result dtype (stats reports float32 data's mean in float64).
+NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool keepdims,
+                         bool skipna, int ddof, std::optional<DType> result = std::nullopt);
+NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding);
+
+// Normalises user axes (negative allowed) against `ndim`; empty means all axes.
+std::vector<int> normalize_axes(const std::vector<int>& axes, std::size_t ndim);
+
+// NumPy broadcasting of two shapes; throws ValueError naming both when they do not broadcast.
+Shape broadcast_shapes(const Shape& a, const Shape& b);
+
+}  // namespace chunkarr

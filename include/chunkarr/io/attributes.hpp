@@ -1,0 +1,27 @@
+#pragma once
+// Attributes of a variable, as far as chunkarr uses them: numbers (scalar or 1-d) and strings.
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace chunkarr {
+
+using AttributeValue = std::variant<std::vector<double>, std::string>;
+
+class Attributes {
+public:
+    void set(const std::string& name, AttributeValue value) { values_[name] = std::move(value); }
+    bool has(const std::string& name) const { return values_.count(name) != 0; }
+    // The numbers of attribute `name`; nullopt when absent or not numeric.
+    std::optional<std::vector<double>> numbers(const std::string& name) const;
+    // The first number of attribute `name`; nullopt when absent, empty or not numeric.
+    std::optional<double> number(const std::string& name) const;
+    const std::map<std::string, AttributeValue>& all() const { return values_; }
+
+private:
+    std::map<std::string, AttributeValue> values_;
+};
+
+}  // namespace chunkarr

@@ -1,0 +1,33 @@
+#pragma once
+// A Source is where array data comes from: it knows its shape, dtype, storage chunking and
+// attributes, and reads one region into a caller-owned buffer. Sources must be safe to read
+// from several threads at once.
+#include <chunkarr/core/dtype.hpp>
+#include <chunkarr/core/shape.hpp>
+#include <chunkarr/io/attributes.hpp>
+
+#include <memory>
+#include <string>
+
+namespace chunkarr {
+
+class Source {
+public:
+    virtual ~Source() = default;
+
+    virtual const Shape& shape() const = 0;
+    virtual DType dtype() const = 0;
+    // The chunk grid tasks should use: whole storage chunks or multiples of them.
+    virtual ChunkGrid task_grid() const = 0;
+    virtual const Attributes& attributes() const = 0;
+    // Reads `region` into `out`: C order, native byte order, dtype(), region_shape(region).
+    virtual void read(const Region& region, void* out) const = 0;
+    // Names the data for messages and explain(): "file.h5:/group/var".
+    virtual std::string describe() const = 0;
+    // Two sources with the same non-empty identity read the same data (used to merge reads).
+    virtual std::string identity() const { return {}; }
+};
+
+using SourcePtr = std::shared_ptr<const Source>;
+
+}  // namespace chunkarr

@@ -1,0 +1,78 @@
+// The `chunkarr` command: dispatches to a subcommand and turns every error into one line on
+// stderr and a non-zero exit status (2: the command was called wrongly; 1: anything else).
+#include "arguments.hpp"
+#include "commands.hpp"
+
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/version.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* const usage =
+    "usage: chunkarr <command> [options]\n"
+    "\n"
+    "Statistics of chunked arrays in HDF5 files far larger than memory, on every core.\n"
+    "\n"
+    "commands:\n"
+    "  info FILE              list the datasets: shape, dtype, chunks, filters, bytes\n"
+    "  stats FILE[:PATH]      count, missing, min, max, mean, std, sum of one dataset,\n"
+    "                         or of every numeric dataset when PATH is omitted\n"
+    "\n"
+    "Run 'chunkarr <command> --help' for a command's options.\n"
+    "  -h, --help             show this help\n"
+    "  --version              print the version\n";
+
+int report(const char* message, int status) {
+    std::fprintf(stderr, "chunkarr: error: %s\n", message);
+    return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        if (args.empty()) {
+            std::fputs(usage, stderr);
+            return 2;
+        }
+        const std::string command = args.front();
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        const bool wants_help = !rest.empty() && (rest.front() == "-h" || rest.front() == "--help");
+        if (command == "-h" || command == "--help" || command == "help") {
+            std::fputs(usage, stdout);
+            return 0;
+        }
+        if (command == "--version") {
+            std::printf("chunkarr %s\n", chunkarr::version);
+            return 0;
+        }
+        if (command == "info") {
+            if (wants_help) return std::fputs(chunkarr::cli::info_help, stdout), 0;
+            return chunkarr::cli::run_info(rest);
+        }
+        if (command == "stats") {
+            if (wants_help) return std::fputs(chunkarr::cli::stats_help, stdout), 0;
+            return chunkarr::cli::run_stats(rest);
+        }
+        throw chunkarr::cli::UsageError("unknown command '" + command + "' (try 'chunkarr --help')");
+    } catch (const chunkarr::cli::UsageError& e) {
+        return report(e.what(), 2);
+    } catch (const chunkarr::ValueError& e) {
+        return report(e.what(), 2);
+    } catch (const chunkarr::CancelledError& e) {
+        return report(e.what(), 130);
+    } catch (const std::bad_alloc&) {
+        return report("out of memory (try a smaller --memory-limit or fewer --threads)", 1);
+    } catch (const std::exception& e) {
+        return report(e.what(), 1);
+    } catch (...) {
+        return report("unexpected internal error", 1);
+    }
+}

@@ -1,0 +1,236 @@
+// `chunkarr stats FILE[:PATH]`: summary statistics in one parallel pass, inside a memory budget.
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "formatting.hpp"
+#include "progress_bar.hpp"
+
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/exec/stats.hpp>
+#include <chunkarr/graph/constructors.hpp>
+#include <chunkarr/io/hdf5_sink.hpp>
+#include <chunkarr/io/hdf5_source.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <unistd.h>
+
+namespace chunkarr::cli {
+
+const char* const stats_help =
+    "usage: chunkarr stats FILE[:PATH] [options]\n"
+    "\n"
+    "count, missing, min, max, mean, std and sum of the dataset PATH in the HDF5 file FILE, or of\n"
+    "every numeric dataset when PATH is omitted. Works on files far larger than memory: chunks\n"
+    "are read and reduced in parallel on every physical core, inside a memory budget.\n"
+    "Missing values are skipped and counted: NaN, and the values the dataset's CF attributes\n"
+    "mark (_FillValue, missing_value, valid_min/valid_max/valid_range); packed data is unpacked\n"
+    "with scale_factor/add_offset first.\n"
+    "\n"
+    "options:\n"
+    "  --format table|json|csv  output format (default: table)\n"
+    "  --axis A[,B...]          reduce along these axes only (negative counts from the end);\n"
+    "                           the result arrays go to the file given with -o\n"
+    "  -o, --output OUT.h5      where --axis results are written (one group per dataset with\n"
+    "                           count, missing, min, max, mean, std, sum); written atomically\n"
+    "  --threads N              worker threads (default: one per physical core)\n"
+    "  --memory-limit SIZE      working memory budget, e.g. 512MB or 2GiB (default: 1/4 of RAM)\n"
+    "  --ddof N                 delta degrees of freedom of std (default: 0, population std)\n"
+    "  --progress, --no-progress  show a progress bar on stderr (default: when stderr is a terminal)\n"
+    "\n"
+    "examples:\n"
+    "  chunkarr stats era5.h5:/t2m\n"
+    "  chunkarr stats era5.h5 --format json --threads 8 --memory-limit 4GB\n"
+    "  chunkarr stats era5.h5:/t2m --axis 0 -o climatology.h5\n";
+
+namespace {
+
+struct Target {
+    std::string path;
+    DType stored;
+    bool exact_integers;   // integer data without packing: min, max and sum print as integers
+    Array array;
+};
+
+// The printable value of element `i` of a per-dataset statistic; nullopt when undefined.
+struct Row {
+    std::string file, variable, dtype;
+    Shape shape;
+    std::int64_t count = 0, missing = 0;
+    std::optional<std::string> min, max, mean, std, sum;   // JSON number text
+    std::optional<double> min_v, max_v, mean_v, std_v, sum_v;
+};
+
+Row make_row(const std::string& file, const Target& t, const Statistics& s) {
+    Row row;
+    row.file = file;
+    row.variable = t.path;
+    row.dtype = dtype_name(t.stored);
+    row.shape = t.array.shape();
+    row.count = s.count.value_as_int64(0);
+    row.missing = s.missing.value_as_int64(0);
+    if (row.count == 0) return row;
+    auto exact = [&](const NDArray& a) {
+        if (is_unsigned(a.dtype())) return std::to_string(a.value_as_uint64(0));
+        if (is_integer(a.dtype()) || is_bool(a.dtype())) return std::to_string(a.value_as_int64(0));
+        const double v = a.value_as_double(0);
+        return std::to_string(static_cast<long long>(v));
+    };
+    const bool exact_ints = t.exact_integers;
+    row.min_v = s.min.value_as_double(0);
+    row.max_v = s.max.value_as_double(0);
+    row.mean_v = s.mean.value_as_double(0);
+    row.std_v = s.std.value_as_double(0);
+    row.sum_v = s.sum.value_as_double(0);
+    row.min = exact_ints ? exact(s.min_exact) : format_double(*row.min_v);
+    row.max = exact_ints ? exact(s.max_exact) : format_double(*row.max_v);
+    row.sum = exact_ints ? exact(s.sum) : format_double(*row.sum_v);
+    row.mean = format_double(*row.mean_v);
+    row.std = format_double(*row.std_v);
+    return row;
+}
+
+void print_json(const std::vector<Row>& rows) {
+    auto field = [](const std::optional<std::string>& v) { return v ? *v : std::string("null"); };
+    std::cout << "[";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Row& r = rows[i];
+        std::cout << (i ? ",\n " : "\n ") << "{\"file\": " << json_string(r.file) << ", \"variable\": "
+                  << json_string(r.variable) << ", \"shape\": " << json_shape(r.shape) << ", \"dtype\": "
+                  << json_string(r.dtype) << ", \"count\": " << r.count << ", \"missing\": " << r.missing
+                  << ", \"min\": " << field(r.min) << ", \"max\": " << field(r.max) << ", \"mean\": " << field(r.mean)
+                  << ", \"std\": " << field(r.std) << ", \"sum\": " << field(r.sum) << "}";
+    }
+    std::cout << (rows.empty() ? "]\n" : "\n]\n");
+}
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+void print_csv(const std::vector<Row>& rows) {
+    std::cout << "file,variable,shape,dtype,count,missing,min,max,mean,std,sum\n";
+    for (const Row& r : rows) {
+        std::string shape;
+        for (std::size_t i = 0; i < r.shape.size(); ++i) {
+            if (i) shape += 'x';
+            shape += std::to_string(r.shape[i]);
+        }
+        auto field = [](const std::optional<std::string>& v) { return v ? *v : std::string(); };
+        std::cout << csv_field(r.file) << ',' << csv_field(r.variable) << ',' << shape << ',' << r.dtype << ','
+                  << r.count << ',' << r.missing << ',' << field(r.min) << ',' << field(r.max) << ',' << field(r.mean)
+                  << ',' << field(r.std) << ',' << field(r.sum) << '\n';
+    }
+}
+
+void print_table(const std::vector<Row>& rows) {
+    std::vector<std::vector<std::string>> table{
+        {"variable", "shape", "dtype", "count", "missing", "min", "max", "mean", "std", "sum"}};
+    auto shown = [](const std::optional<std::string>& exact, const std::optional<double>& v, bool integers) {
+        if (!v) return std::string("-");
+        return integers ? *exact : format_short(*v);
+    };
+    for (const Row& r : rows) {
+        const bool ints = r.min && r.min->find_first_of(".eEIN") == std::string::npos;
+        table.push_back({r.variable, shape_to_string(r.shape), r.dtype, std::to_string(r.count), std::to_string(r.missing),
+                         shown(r.min, r.min_v, ints), shown(r.max, r.max_v, ints), shown(r.mean, r.mean_v, false),
+                         shown(r.std, r.std_v, false), shown(r.sum, r.sum_v, ints)});
+    }
+    std::cout << render_table(table);
+}
+
+void write_axis_results(const std::string& output, const std::vector<Target>& targets,
+                        const std::vector<Statistics>& stats) {
+    HDF5Sink sink(output);
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const std::string group = targets[i].path == "/" ? "" : targets[i].path;
+        const Statistics& s = stats[i];
+        sink.write(group + "/count", s.count);
+        sink.write(group + "/missing", s.missing);
+        sink.write(group + "/min", s.min);
+        sink.write(group + "/max", s.max);
+        sink.write(group + "/mean", s.mean);
+        sink.write(group + "/std", s.std);
+        sink.write(group + "/sum", targets[i].exact_integers ? s.sum.astype(is_unsigned(s.sum.dtype()) ? DType::UInt64 : DType::Int64)
+                                                             : s.sum.astype(DType::Float64));
+    }
+    sink.commit();
+}
+
+}  // namespace
+
+int run_stats(const std::vector<std::string>& args) {
+    const ParsedArguments parsed = parse_arguments(
+        args, {{{"--format"}, true}, {{"--axis"}, true}, {{"-o", "--output"}, true}, {{"--threads"}, true},
+               {{"--memory-limit"}, true}, {{"--ddof"}, true}, {{"--progress"}, false}, {{"--no-progress"}, false}});
+    if (parsed.positional.size() != 1)
+        throw UsageError(parsed.positional.empty() ? "stats needs a FILE[:PATH] (see 'chunkarr stats --help')"
+                                                   : "stats takes one FILE[:PATH], got " +
+                                                         std::to_string(parsed.positional.size()));
+    const std::string format = parsed.value("--format").value_or("table");
+    if (format != "table" && format != "json" && format != "csv")
+        throw UsageError("--format must be table, json or csv, got '" + format + "'");
+    ComputeOptions options;
+    if (auto v = parsed.value("--threads")) options.threads = parse_positive_int(*v, "--threads");
+    if (auto v = parsed.value("--memory-limit")) options.memory_limit = parse_byte_size(*v, "--memory-limit");
+    const int ddof = parsed.value("--ddof") ? parse_non_negative_int(*parsed.value("--ddof"), "--ddof") : 0;
+    std::optional<std::vector<int>> axes;
+    if (auto v = parsed.value("--axis")) axes = parse_axes(*v, "--axis");
+    const auto output = parsed.value("--output");
+    if (axes && !output) throw UsageError("--axis writes arrays: give the output file with -o OUT.h5");
+    if (output && !axes) throw UsageError("-o is for --axis results; without --axis the statistics go to stdout");
+
+    const FileAndPath where = split_file_and_path(parsed.positional.front());
+    std::vector<std::string> paths;
+    if (where.path.empty()) paths = numeric_hdf5_datasets(where.file);
+    else paths.push_back(where.path);
+
+    std::vector<Target> targets;
+    for (const auto& path : paths) {
+        auto source = std::make_shared<HDF5Source>(where.file, path);
+        const auto decoding = cf_decoding_for(*source);
+        const bool packed = decoding && (decoding->scale_factor != 1.0 || decoding->add_offset != 0.0);
+        const DType stored = source->dtype();
+        targets.push_back({source->dataset_path(), stored, (is_integer(stored) || is_bool(stored)) && !packed,
+                           open(where.file, path)});
+        if (axes) {
+            try {
+                normalize_axes(*axes, targets.back().array.ndim());
+            } catch (const ValueError& e) {
+                throw UsageError(std::string("--axis: ") + e.what() + " (" + targets.back().path + " has shape " +
+                                 shape_to_string(targets.back().array.shape()) + ")");
+            }
+        }
+    }
+
+    const bool show_progress = parsed.flags.count("--progress") ||
+                               (!parsed.flags.count("--no-progress") && ::isatty(STDERR_FILENO));
+    std::unique_ptr<ProgressBar> bar;
+    if (show_progress) {
+        bar = std::make_unique<ProgressBar>("stats");
+        options.progress = [&bar](const Progress& p) { bar->update(p); };
+    }
+    std::vector<Array> arrays;
+    for (const auto& t : targets) arrays.push_back(t.array);
+    const std::vector<Statistics> stats = statistics(arrays, axes.value_or(Axes{}), ddof, options);
+    bar.reset();
+
+    if (axes) {
+        write_axis_results(*output, targets, stats);
+        std::cout << "wrote " << *output << " (" << targets.size() << " dataset" << (targets.size() == 1 ? "" : "s")
+                  << ")\n";
+        return 0;
+    }
+    std::vector<Row> rows;
+    for (std::size_t i = 0; i < targets.size(); ++i) rows.push_back(make_row(where.file, targets[i], stats[i]));
+    if (format == "json") print_json(rows);
+    else if (format == "csv") print_csv(rows);
+    else print_table(rows);
+    return 0;
+}
+
+}  // namespace chunkarr::cli

@@ -1,0 +1,206 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/exec/evaluator.hpp>
+#include <chunkarr/kernels/cast.hpp>
+#include <chunkarr/kernels/elementwise.hpp>
+#include <chunkarr/kernels/region_copy.hpp>
+
+#include <algorithm>
+#include <functional>
+
+namespace chunkarr {
+
+namespace {
+
+std::size_t region_bytes(const Region& region, DType dtype) {
+    return static_cast<std::size_t>(element_count(region_shape(region))) * itemsize(dtype);
+}
+
+// Pads `shape` with leading 1s to `rank` (NumPy broadcasting aligns trailing axes).
+Shape pad_to_rank(const Shape& shape, std::size_t rank) {
+    Shape padded(rank - shape.size(), 1);
+    padded.insert(padded.end(), shape.begin(), shape.end());
+    return padded;
+}
+
+bool has_step(const Node& node) {
+    return std::any_of(node.slice.begin(), node.slice.end(), [](const SliceAxis& s) { return !s.drop && s.step > 1; });
+}
+
+// The type an elementwise input must be cast to before the kernel runs.
+DType operand_type(const Node& node, std::size_t k) {
+    if (node.kind == NodeKind::Where) return k == 0 ? DType::Bool : node.dtype;
+    return node.types.compute;
+}
+
+}  // namespace
+
+Region input_region(const Node& node, std::size_t k, const Region& region) {
+    const Node& input = *node.inputs[k];
+    switch (node.kind) {
+        case NodeKind::Binary:
+        case NodeKind::Where: {
+            const std::size_t offset = node.shape.size() - input.shape.size();
+            Region result(input.shape.size());
+            for (std::size_t axis = 0; axis < input.shape.size(); ++axis) {
+                const bool broadcast = input.shape[axis] == 1 && node.shape[axis + offset] != 1;
+                result[axis] = broadcast ? Range{0, 1} : region[axis + offset];
+            }
+            return result;
+        }
+        case NodeKind::Slice: {
+            Region result(input.shape.size());
+            std::size_t out_axis = 0;
+            for (std::size_t axis = 0; axis < input.shape.size(); ++axis) {
+                const SliceAxis& s = node.slice[axis];
+                if (s.drop) {
+                    result[axis] = {s.start, s.start + 1};
+                    continue;
+                }
+                const Range r = region[out_axis++];
+                if (r.size() <= 0) result[axis] = {s.start, s.start};
+                else result[axis] = {s.start + r.start * s.step, s.start + (r.stop - 1) * s.step + 1};
+            }
+            return result;
+        }
+        case NodeKind::Reduce: {
+            // The input region behind an output region: reduced axes taken whole.
+            Region result(input.shape.size());
+            std::size_t out_axis = 0;
+            for (std::size_t axis = 0; axis < input.shape.size(); ++axis) {
+                const bool reduced = std::binary_search(node.axes.begin(), node.axes.end(), static_cast<int>(axis));
+                if (reduced) {
+                    result[axis] = {0, input.shape[axis]};
+                    if (node.keepdims) ++out_axis;
+                } else {
+                    result[axis] = region[out_axis++];
+                }
+            }
+            return result;
+        }
+        default: return region;
+    }
+}
+
+Block Evaluator::evaluate(const NodePtr& node, const Region& region) {
+    for (const auto& [key, block] : memo_)
+        if (key.first == node.get() && key.second == region) return block;
+    Block block = compute(*node, region);
+    memo_.push_back({{node.get(), region}, block});
+    return block;
+}
+
+Block Evaluator::as_dtype(const Block& block, DType dtype) {
+    if (block.dtype == dtype) return block;
+    Block out = Block::allocate(dtype, block.shape, tracker_);
+    kernels::cast(block.data(), block.dtype, out.data(), dtype, block.size());
+    return out;
+}
+
+Block Evaluator::compute(const Node& node, const Region& region) {
+    const Shape shape = region_shape(region);
+    switch (node.kind) {
+        case NodeKind::Source: {
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            node.source->read(region, out.data());
+            bytes_read_ += out.nbytes();
+            return out;
+        }
+        case NodeKind::Scalar: {
+            Block out = Block::allocate(node.dtype, {}, tracker_);
+            kernels::cast(reinterpret_cast<const std::byte*>(&node.scalar), DType::Float64, out.data(), node.dtype, 1);
+            return out;
+        }
+        case NodeKind::Reduce: {
+            auto it = done_.find(&node);
+            if (it == done_.end()) throw Error("internal: reduction evaluated before it was computed");
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            kernels::copy_region(it->second.data(), it->second.shape(), itemsize(node.dtype), region, out.data());
+            return out;
+        }
+        case NodeKind::Cast: {
+            const Block in = evaluate(node.inputs[0], region);
+            return as_dtype(in, node.dtype);
+        }
+        case NodeKind::DecodeCF: {
+            const Block in = evaluate(node.inputs[0], region);
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            kernels::decode_cf(node.cf, in.dtype, in.data(), out.data(), in.size());
+            return out;
+        }
+        case NodeKind::Unary: {
+            const Block in = as_dtype(evaluate(node.inputs[0], region), node.types.compute);
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            kernels::unary(node.unary, node.types, {in.data(), in.shape}, out.data(), shape);
+            return out;
+        }
+        case NodeKind::Binary:
+        case NodeKind::Where: {
+            std::vector<Block> in;
+            for (std::size_t k = 0; k < node.inputs.size(); ++k)
+                in.push_back(as_dtype(evaluate(node.inputs[k], input_region(node, k, region)), operand_type(node, k)));
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            auto operand = [&](std::size_t k) {
+                return kernels::Operand{in[k].data(), pad_to_rank(in[k].shape, shape.size())};
+            };
+            if (node.kind == NodeKind::Binary)
+                kernels::binary(node.binary, node.types, operand(0), operand(1), out.data(), shape);
+            else
+                kernels::where(operand(0), node.dtype, operand(1), operand(2), out.data(), shape);
+            return out;
+        }
+        case NodeKind::Slice: {
+            const Region dense = input_region(node, 0, region);
+            Block in = evaluate(node.inputs[0], dense);
+            if (!has_step(node)) {
+                in.shape = shape;   // same elements; dropped axes were length 1
+                return in;
+            }
+            std::vector<Index> step;
+            for (const SliceAxis& s : node.slice) step.push_back(s.drop ? 1 : s.step);
+            Shape strided_shape;
+            std::size_t out_axis = 0;
+            for (const SliceAxis& s : node.slice) strided_shape.push_back(s.drop ? 1 : shape[out_axis++]);
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            kernels::gather_strided(in.data(), in.shape, step, itemsize(node.dtype), out.data(), strided_shape);
+            return out;
+        }
+    }
+    throw Error("internal: unknown node kind");
+}
+
+std::size_t Evaluator::footprint(const std::vector<NodePtr>& nodes, const Region& region, const Materialized& done) {
+    std::vector<std::pair<const Node*, Region>> seen;
+    std::function<std::size_t(const Node&, const Region&)> walk = [&](const Node& node, const Region& r) -> std::size_t {
+        for (const auto& [n, reg] : seen)
+            if (n == &node && reg == r) return 0;
+        seen.emplace_back(&node, r);
+        const std::size_t own = region_bytes(r, node.dtype);
+        switch (node.kind) {
+            case NodeKind::Source:
+            case NodeKind::Reduce: return own;
+            case NodeKind::Scalar: return itemsize(node.dtype);
+            case NodeKind::Slice: {
+                const std::size_t input = walk(*node.inputs[0], input_region(node, 0, r));
+                return input + (has_step(node) ? own : 0);
+            }
+            default: {
+                std::size_t total = own;
+                for (std::size_t k = 0; k < node.inputs.size(); ++k) {
+                    const Region ir = input_region(node, k, r);
+                    total += walk(*node.inputs[k], ir);
+                    const Node& input = *node.inputs[k];
+                    const DType wanted = node.kind == NodeKind::Cast || node.kind == NodeKind::DecodeCF
+                                             ? input.dtype : operand_type(node, k);
+                    if (input.dtype != wanted) total += region_bytes(input.kind == NodeKind::Scalar ? Region{} : ir, wanted);
+                }
+                return total;
+            }
+        }
+    };
+    (void)done;
+    std::size_t total = 0;
+    for (const auto& node : nodes) total += walk(*node, region);
+    return total;
+}
+
+}  // namespace chunkarr

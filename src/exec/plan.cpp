@@ -1,0 +1,84 @@
+#include <chunkarr/exec/plan.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <unordered_map>
+
+namespace chunkarr {
+
+namespace {
+
+// Stage number of every reduction reachable from the outputs: 0 when its input has no
+// reduction, else one more than the deepest reduction inside.
+void assign_stages(const NodePtr& node, std::unordered_map<const Node*, int>& level_below,
+                   std::map<int, std::vector<NodePtr>>& by_stage, std::unordered_map<const Node*, bool>& seen) {
+    if (seen.count(node.get())) return;
+    int deepest = -1;
+    for (const auto& input : node->inputs) {
+        assign_stages(input, level_below, by_stage, seen);
+        deepest = std::max(deepest, level_below[input.get()]);
+    }
+    seen[node.get()] = true;
+    if (node->kind == NodeKind::Reduce) {
+        const int stage = deepest + 1;
+        by_stage[stage].push_back(node);
+        level_below[node.get()] = stage;
+    } else {
+        level_below[node.get()] = deepest;
+    }
+}
+
+}  // namespace
+
+Plan make_plan(const std::vector<NodePtr>& outputs) {
+    Plan plan;
+    plan.outputs = outputs;
+    std::unordered_map<const Node*, int> level_below;
+    std::unordered_map<const Node*, bool> seen;
+    std::map<int, std::vector<NodePtr>> by_stage;
+    for (const auto& output : outputs) assign_stages(output, level_below, by_stage, seen);
+
+    for (auto& [stage, reductions] : by_stage) {
+        std::vector<ReductionGroup> groups;
+        for (const auto& reduction : reductions) {
+            const Node& input = *reduction->inputs[0];
+            auto same_walk = [&](const ReductionGroup& g) {
+                const Node& other = *g.reductions.front();
+                return other.axes == reduction->axes && other.inputs[0]->shape == input.shape &&
+                       other.inputs[0]->chunks == input.chunks;
+            };
+            auto it = std::find_if(groups.begin(), groups.end(), same_walk);
+            if (it == groups.end()) {
+                ReductionGroup group;
+                group.grid = input.chunks;
+                group.reduced.assign(input.shape.size(), false);
+                for (int axis : reduction->axes) group.reduced[static_cast<std::size_t>(axis)] = true;
+                groups.push_back(std::move(group));
+                it = std::prev(groups.end());
+            }
+            it->reductions.push_back(reduction);
+            auto input_it = std::find(it->inputs.begin(), it->inputs.end(), reduction->inputs[0]);
+            if (input_it == it->inputs.end()) {
+                it->inputs.push_back(reduction->inputs[0]);
+                it->needs.emplace_back();
+                input_it = std::prev(it->inputs.end());
+            }
+            it->needs[static_cast<std::size_t>(input_it - it->inputs.begin())] |= kernels::needs_of(reduction->reduce);
+        }
+        for (const auto& group : groups) {
+            plan.total_tasks += group.grid.block_count();
+            for (const auto& input : group.inputs)
+                plan.total_input_bytes += static_cast<std::uint64_t>(element_count(input->shape)) * itemsize(input->dtype);
+        }
+        plan.stages.push_back(std::move(groups));
+    }
+    for (const auto& output : outputs) {
+        if (output->kind == NodeKind::Reduce) continue;
+        plan.total_tasks += output->chunks.block_count();
+        plan.total_input_bytes += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
+    }
+    return plan;
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,133 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/exec/compute.hpp>
+#include <chunkarr/graph/array.hpp>
+
+#include <algorithm>
+
+namespace chunkarr {
+
+namespace {
+
+SliceAxis normalize_index(const Indexer& index, Index length, std::size_t axis) {
+    if (const Index* position = std::get_if<Index>(&index)) {
+        const Index i = *position < 0 ? *position + length : *position;
+        if (i < 0 || i >= length)
+            throw ValueError("index " + std::to_string(*position) + " is out of bounds for axis " + std::to_string(axis) +
+                             " with size " + std::to_string(length));
+        return {i, i + 1, 1, true};
+    }
+    const Slice& s = std::get<Slice>(index);
+    if (s.step <= 0) throw ValueError("slice step must be positive (negative steps are not supported yet)");
+    auto clamp = [&](std::optional<Index> bound, Index fallback) {
+        if (!bound) return fallback;
+        const Index b = *bound < 0 ? *bound + length : *bound;
+        return std::clamp<Index>(b, 0, length);
+    };
+    const Index start = clamp(s.start, 0);
+    const Index stop = std::max(start, clamp(s.stop, length));
+    return {start, stop, s.step, false};
+}
+
+Array binary(BinaryOp op, const Array& a, const Array& b) {
+    return Array(make_binary_node(op, a.node(), b.node()));
+}
+Array weak(double value) { return Array(make_scalar_node(value, DType::Float64, true)); }
+Array weak(long long value) { return Array(make_scalar_node(static_cast<double>(value), DType::Int64, true)); }
+Array unary(UnaryOp op, const Array& x) { return Array(make_unary_node(op, x.node())); }
+
+}  // namespace
+
+Array Array::operator[](const std::vector<Indexer>& index) const {
+    if (index.size() > ndim())
+        throw ValueError("too many indices: " + std::to_string(index.size()) + " for an array of " +
+                         std::to_string(ndim()) + " dimensions");
+    std::vector<SliceAxis> axes;
+    for (std::size_t axis = 0; axis < ndim(); ++axis)
+        axes.push_back(normalize_index(axis < index.size() ? index[axis] : Indexer{Slice{}}, shape()[axis], axis));
+    return Array(make_slice_node(node_, std::move(axes)));
+}
+
+Array Array::astype(DType dtype) const { return Array(make_cast_node(node_, dtype)); }
+
+Array Array::reduce(ReduceOp op, const Axes& axes, bool keepdims, bool skipna, int ddof) const {
+    return Array(make_reduce_node(op, node_, axes, keepdims, skipna, ddof));
+}
+
+Array Array::extremum(ReduceOp op, const Axes& axes, bool keepdims, bool skipna) const {
+    // As NumPy: min/max over an empty axis has no identity.
+    for (int axis : normalize_axes(axes, ndim()))
+        if (shape()[static_cast<std::size_t>(axis)] == 0)
+            throw ValueError("zero-size array to reduction operation " + std::string(op_name(op)) +
+                             " which has no identity");
+    return reduce(op, axes, keepdims, skipna, 0);
+}
+
+Array Array::sum(const Axes& a, bool k) const { return reduce(ReduceOp::Sum, a, k, false, 0); }
+Array Array::mean(const Axes& a, bool k) const { return reduce(ReduceOp::Mean, a, k, false, 0); }
+Array Array::min(const Axes& a, bool k) const { return extremum(ReduceOp::Min, a, k, false); }
+Array Array::max(const Axes& a, bool k) const { return extremum(ReduceOp::Max, a, k, false); }
+Array Array::var(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Var, a, k, false, ddof); }
+Array Array::std(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Std, a, k, false, ddof); }
+Array Array::count(const Axes& a, bool k) const { return reduce(ReduceOp::Count, a, k, true, 0); }
+Array Array::any(const Axes& a, bool k) const { return astype(DType::Bool).reduce(ReduceOp::Max, a, k, false, 0); }
+Array Array::all(const Axes& a, bool k) const {
+    // all() of nothing is true: min over an empty axis would have no identity.
+    return !((!astype(DType::Bool)).any(a, k));
+}
+Array Array::nansum(const Axes& a, bool k) const { return reduce(ReduceOp::Sum, a, k, true, 0); }
+Array Array::nanmean(const Axes& a, bool k) const { return reduce(ReduceOp::Mean, a, k, true, 0); }
+Array Array::nanmin(const Axes& a, bool k) const { return extremum(ReduceOp::Min, a, k, true); }
+Array Array::nanmax(const Axes& a, bool k) const { return extremum(ReduceOp::Max, a, k, true); }
+Array Array::nanvar(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Var, a, k, true, ddof); }
+Array Array::nanstd(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Std, a, k, true, ddof); }
+
+NDArray Array::compute(const ComputeOptions& options) const { return chunkarr::compute({*this}, options).front(); }
+NDArray Array::compute() const { return compute(ComputeOptions{}); }
+
+Array operator-(const Array& a) { return unary(UnaryOp::Negative, a); }
+Array operator!(const Array& a) { return unary(UnaryOp::LogicalNot, a); }
+
+#define CHUNKARR_DEFINE_BINARY(symbol, op)                                                          \
+    Array operator symbol(const Array& a, const Array& b) { return binary(op, a, b); }             \
+    Array operator symbol(const Array& a, double b) { return binary(op, a, weak(b)); }             \
+    Array operator symbol(double a, const Array& b) { return binary(op, weak(a), b); }             \
+    Array operator symbol(const Array& a, long long b) { return binary(op, a, weak(b)); }          \
+    Array operator symbol(long long a, const Array& b) { return binary(op, weak(a), b); }
+CHUNKARR_DEFINE_BINARY(+, BinaryOp::Add)
+CHUNKARR_DEFINE_BINARY(-, BinaryOp::Subtract)
+CHUNKARR_DEFINE_BINARY(*, BinaryOp::Multiply)
+CHUNKARR_DEFINE_BINARY(/, BinaryOp::Divide)
+CHUNKARR_DEFINE_BINARY(==, BinaryOp::Equal)
+CHUNKARR_DEFINE_BINARY(!=, BinaryOp::NotEqual)
+CHUNKARR_DEFINE_BINARY(<, BinaryOp::Less)
+CHUNKARR_DEFINE_BINARY(<=, BinaryOp::LessEqual)
+CHUNKARR_DEFINE_BINARY(>, BinaryOp::Greater)
+CHUNKARR_DEFINE_BINARY(>=, BinaryOp::GreaterEqual)
+CHUNKARR_DEFINE_BINARY(&&, BinaryOp::LogicalAnd)
+CHUNKARR_DEFINE_BINARY(||, BinaryOp::LogicalOr)
+#undef CHUNKARR_DEFINE_BINARY
+
+Array abs(const Array& x) { return unary(UnaryOp::Abs, x); }
+Array sqrt(const Array& x) { return unary(UnaryOp::Sqrt, x); }
+Array exp(const Array& x) { return unary(UnaryOp::Exp, x); }
+Array log(const Array& x) { return unary(UnaryOp::Log, x); }
+Array log10(const Array& x) { return unary(UnaryOp::Log10, x); }
+Array sin(const Array& x) { return unary(UnaryOp::Sin, x); }
+Array cos(const Array& x) { return unary(UnaryOp::Cos, x); }
+Array tan(const Array& x) { return unary(UnaryOp::Tan, x); }
+Array floor(const Array& x) { return unary(UnaryOp::Floor, x); }
+Array ceil(const Array& x) { return unary(UnaryOp::Ceil, x); }
+Array isnan(const Array& x) { return unary(UnaryOp::IsNan, x); }
+Array isfinite(const Array& x) { return unary(UnaryOp::IsFinite, x); }
+Array power(const Array& a, const Array& b) { return binary(BinaryOp::Power, a, b); }
+Array power(const Array& a, double b) { return binary(BinaryOp::Power, a, weak(b)); }
+Array maximum(const Array& a, const Array& b) { return binary(BinaryOp::Maximum, a, b); }
+Array minimum(const Array& a, const Array& b) { return binary(BinaryOp::Minimum, a, b); }
+Array where(const Array& c, const Array& a, const Array& b) {
+    return Array(make_where_node(make_cast_node(c.node(), DType::Bool), a.node(), b.node()));
+}
+Array where(const Array& c, const Array& a, double b) { return where(c, a, weak(b)); }
+
+Array scalar(double value, DType dtype) { return Array(make_scalar_node(value, dtype, false)); }
+
+}  // namespace chunkarr

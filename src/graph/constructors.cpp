@@ -1,0 +1,80 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/graph/constructors.hpp>
+#include <chunkarr/io/generator_source.hpp>
+#include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/memory_source.hpp>
+
+#include <cmath>
+
+namespace chunkarr {
+
+namespace {
+ChunkGrid grid_for(const Shape& shape, const Shape& chunk_shape) {
+    if (chunk_shape.empty()) {
+        Shape whole = shape;
+        for (auto& d : whole) d = std::max<Index>(d, 1);
+        return ChunkGrid::regular(shape, whole);
+    }
+    return ChunkGrid::regular(shape, chunk_shape);
+}
+}  // namespace
+
+std::optional<CFDecoding> cf_decoding_for(const Source& source) {
+    const Attributes& attrs = source.attributes();
+    CFDecoding cf;
+    bool any = false;
+    for (const char* name : {"_FillValue", "missing_value"}) {
+        if (auto values = attrs.numbers(name)) {
+            cf.missing_values.insert(cf.missing_values.end(), values->begin(), values->end());
+            any = true;
+        }
+    }
+    if (auto range = attrs.numbers("valid_range"); range && range->size() >= 2) {
+        cf.valid_min = (*range)[0];
+        cf.valid_max = (*range)[1];
+        any = true;
+    }
+    if (auto v = attrs.number("valid_min")) cf.valid_min = *v, any = true;
+    if (auto v = attrs.number("valid_max")) cf.valid_max = *v, any = true;
+    const auto scale = attrs.number("scale_factor");
+    const auto offset = attrs.number("add_offset");
+    if (scale) cf.scale_factor = *scale;
+    if (offset) cf.add_offset = *offset;
+    if (!any && !scale && !offset) return std::nullopt;
+    // Masked integers need NaN, so they become floats; float32 stays float32 unless unpacked.
+    const DType stored = source.dtype();
+    const bool packed = scale || offset;
+    cf.result = (stored == DType::Float32 && !packed) ? DType::Float32 : DType::Float64;
+    return cf;
+}
+
+Array open(const std::string& path, const std::string& variable, const OpenOptions& options) {
+    auto source = std::make_shared<HDF5Source>(path, variable);
+    Array raw(make_source_node(source));
+    if (!options.mask_and_scale) return raw;
+    if (auto decoding = cf_decoding_for(*source)) return Array(make_decode_cf_node(raw.node(), std::move(*decoding)));
+    return raw;
+}
+
+Array from_ndarray(NDArray array, const Shape& chunk_shape) {
+    ChunkGrid grid = grid_for(array.shape(), chunk_shape);
+    return Array(make_source_node(std::make_shared<MemorySource>(std::move(array), std::move(grid))));
+}
+
+Array full(const Shape& shape, double value, DType dtype, const Shape& chunk_shape) {
+    for (Index d : shape)
+        if (d < 0) throw ValueError("negative dimension in shape " + shape_to_string(shape));
+    return Array(make_source_node(std::make_shared<FullSource>(shape, dtype, value, grid_for(shape, chunk_shape))));
+}
+Array zeros(const Shape& shape, DType dtype, const Shape& chunk_shape) { return full(shape, 0, dtype, chunk_shape); }
+Array ones(const Shape& shape, DType dtype, const Shape& chunk_shape) { return full(shape, 1, dtype, chunk_shape); }
+
+Array arange(double start, double stop, double step, DType dtype, Index chunk) {
+    if (step == 0) throw ValueError("arange step must not be zero");
+    const Index length = std::max<Index>(0, static_cast<Index>(std::ceil((stop - start) / step)));
+    const Shape shape{length};
+    return Array(make_source_node(std::make_shared<ArangeSource>(start, step, length, dtype,
+                                                                 grid_for(shape, chunk > 0 ? Shape{chunk} : Shape{}))));
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,330 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/graph/node.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+namespace chunkarr {
+
+Index SliceAxis::length() const {
+    if (drop) return 1;
+    if (stop <= start) return 0;
+    return (stop - start + step - 1) / step;
+}
+
+namespace {
+
+// ---- hash-consing ---------------------------------------------------------------------------
+
+void hash_mix(std::size_t& seed, std::size_t value) {
+    seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+}
+
+std::size_t bits_of(double value) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    return static_cast<std::size_t>(bits);
+}
+
+std::size_t structural_hash(const Node& n) {
+    std::size_t h = static_cast<std::size_t>(n.kind);
+    for (const auto& input : n.inputs) hash_mix(h, input->hash);
+    hash_mix(h, static_cast<std::size_t>(n.dtype));
+    switch (n.kind) {
+        case NodeKind::Source: {
+            const std::string id = n.source->identity();
+            hash_mix(h, id.empty() ? std::hash<const void*>{}(n.source.get()) : std::hash<std::string>{}(id));
+            break;
+        }
+        case NodeKind::Scalar: hash_mix(h, bits_of(n.scalar)); hash_mix(h, n.weak_scalar); break;
+        case NodeKind::Unary: hash_mix(h, static_cast<std::size_t>(n.unary)); break;
+        case NodeKind::Binary: hash_mix(h, static_cast<std::size_t>(n.binary)); break;
+        case NodeKind::Slice:
+            for (const auto& s : n.slice) {
+                hash_mix(h, static_cast<std::size_t>(s.start));
+                hash_mix(h, static_cast<std::size_t>(s.stop));
+                hash_mix(h, static_cast<std::size_t>(s.step * 2 + s.drop));
+            }
+            break;
+        case NodeKind::Reduce:
+            hash_mix(h, static_cast<std::size_t>(n.reduce));
+            for (int axis : n.axes) hash_mix(h, static_cast<std::size_t>(axis));
+            hash_mix(h, static_cast<std::size_t>(n.keepdims * 4 + n.skipna * 2));
+            hash_mix(h, static_cast<std::size_t>(n.ddof));
+            break;
+        case NodeKind::DecodeCF:
+            for (double v : n.cf.missing_values) hash_mix(h, bits_of(v));
+            hash_mix(h, bits_of(n.cf.scale_factor));
+            hash_mix(h, bits_of(n.cf.add_offset));
+            break;
+        default: break;
+    }
+    return h;
+}
+
+bool same_source(const SourcePtr& a, const SourcePtr& b) {
+    if (a == b) return true;
+    const std::string id = a->identity();
+    return !id.empty() && id == b->identity();
+}
+
+bool structurally_equal(const Node& a, const Node& b) {
+    if (a.kind != b.kind || a.dtype != b.dtype || a.inputs != b.inputs) return false;
+    switch (a.kind) {
+        case NodeKind::Source: return same_source(a.source, b.source);
+        case NodeKind::Scalar: return bits_of(a.scalar) == bits_of(b.scalar) && a.weak_scalar == b.weak_scalar;
+        case NodeKind::Unary: return a.unary == b.unary;
+        case NodeKind::Binary: return a.binary == b.binary;
+        case NodeKind::Slice: return a.slice == b.slice;
+        case NodeKind::Reduce:
+            return a.reduce == b.reduce && a.axes == b.axes && a.keepdims == b.keepdims && a.skipna == b.skipna &&
+                   a.ddof == b.ddof;
+        case NodeKind::DecodeCF: return a.cf == b.cf;
+        default: return true;
+    }
+}
+
+// Returns a live node equal to `node`, or registers `node` as the canonical one.
+NodePtr intern(Node node) {
+    static std::mutex mutex;
+    static std::unordered_multimap<std::size_t, std::weak_ptr<const Node>> table;
+    static std::size_t prune_at = 1024;
+    node.hash = structural_hash(node);
+    std::lock_guard lock(mutex);
+    auto [first, last] = table.equal_range(node.hash);
+    for (auto it = first; it != last; ++it)
+        if (auto existing = it->second.lock(); existing && structurally_equal(*existing, node)) return existing;
+    auto created = std::make_shared<const Node>(std::move(node));
+    table.emplace(created->hash, created);
+    if (table.size() > prune_at) {
+        for (auto it = table.begin(); it != table.end();) it = it->second.expired() ? table.erase(it) : std::next(it);
+        prune_at = std::max<std::size_t>(1024, 2 * table.size());
+    }
+    return created;
+}
+
+// ---- chunk inference ------------------------------------------------------------------------
+
+std::vector<Index> refine_axis(const std::vector<Index>& a, const std::vector<Index>& b) {
+    std::set<Index> bounds;
+    Index position = 0;
+    for (Index c : a) bounds.insert(position += c);
+    position = 0;
+    for (Index c : b) bounds.insert(position += c);
+    std::vector<Index> chunks;
+    Index previous = 0;
+    for (Index bound : bounds) {
+        if (bound > previous) chunks.push_back(bound - previous);
+        previous = bound;
+    }
+    if (chunks.empty()) chunks.push_back(0);
+    return chunks;
+}
+
+// Chunks of an elementwise result: on each axis, the common refinement of the inputs that are
+// not broadcast along it.
+ChunkGrid broadcast_chunks(const Shape& out, const std::vector<NodePtr>& inputs) {
+    std::vector<std::vector<Index>> chunks(out.size());
+    for (std::size_t axis = 0; axis < out.size(); ++axis) {
+        bool found = false;
+        for (const auto& input : inputs) {
+            const std::size_t offset = out.size() - input->shape.size();
+            if (axis < offset || input->shape[axis - offset] != out[axis]) continue;
+            const auto& input_chunks = input->chunks.chunks(axis - offset);
+            chunks[axis] = found ? refine_axis(chunks[axis], input_chunks) : input_chunks;
+            found = true;
+        }
+        if (!found) chunks[axis] = {out[axis]};
+    }
+    return ChunkGrid(std::move(chunks));
+}
+
+// Adapts a weak (Python/C++ number) scalar's dtype to the array it meets.
+DType weak_dtype(const Node& scalar, DType other) {
+    if (is_float(scalar.dtype)) return is_float(other) ? other : DType::Float64;
+    if (is_bool(scalar.dtype)) return other;
+    return is_bool(other) ? DType::Int64 : other;
+}
+
+std::pair<DType, DType> effective_dtypes(const Node& a, const Node& b) {
+    DType da = a.dtype, db = b.dtype;
+    const bool weak_a = a.kind == NodeKind::Scalar && a.weak_scalar;
+    const bool weak_b = b.kind == NodeKind::Scalar && b.weak_scalar;
+    if (weak_a && !weak_b) da = weak_dtype(a, db);
+    if (weak_b && !weak_a) db = weak_dtype(b, da);
+    return {da, db};
+}
+
+}  // namespace
+
+Shape broadcast_shapes(const Shape& a, const Shape& b) {
+    const std::size_t rank = std::max(a.size(), b.size());
+    Shape out(rank);
+    for (std::size_t i = 0; i < rank; ++i) {
+        const Index da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+        const Index db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+        if (da != db && da != 1 && db != 1)
+            throw ValueError("shapes " + shape_to_string(a) + " and " + shape_to_string(b) + " do not broadcast");
+        out[i] = da == 1 ? db : da;
+    }
+    return out;
+}
+
+std::vector<int> normalize_axes(const std::vector<int>& axes, std::size_t ndim) {
+    std::vector<int> result;
+    if (axes.empty()) {
+        for (std::size_t i = 0; i < ndim; ++i) result.push_back(static_cast<int>(i));
+        return result;
+    }
+    for (int axis : axes) {
+        const int n = static_cast<int>(ndim);
+        if (axis < -n || axis >= n)
+            throw ValueError("axis " + std::to_string(axis) + " is out of range for an array of " + std::to_string(ndim) +
+                             " dimension" + (ndim == 1 ? "" : "s"));
+        const int normalized = axis < 0 ? axis + n : axis;
+        if (std::find(result.begin(), result.end(), normalized) != result.end())
+            throw ValueError("axis " + std::to_string(axis) + " is repeated");
+        result.push_back(normalized);
+    }
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+NodePtr make_source_node(SourcePtr source) {
+    Node n;
+    n.kind = NodeKind::Source;
+    n.shape = source->shape();
+    n.dtype = source->dtype();
+    n.chunks = source->task_grid();
+    n.source = std::move(source);
+    return intern(std::move(n));
+}
+
+NodePtr make_scalar_node(double value, DType dtype, bool weak) {
+    Node n;
+    n.kind = NodeKind::Scalar;
+    n.dtype = dtype;
+    n.chunks = ChunkGrid(std::vector<std::vector<Index>>{});
+    n.scalar = value;
+    n.weak_scalar = weak;
+    return intern(std::move(n));
+}
+
+NodePtr make_unary_node(UnaryOp op, NodePtr input) {
+    Node n;
+    n.kind = NodeKind::Unary;
+    n.unary = op;
+    n.types = unary_types(op, input->dtype);
+    n.dtype = n.types.result;
+    n.shape = input->shape;
+    n.chunks = input->chunks;
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
+}
+
+NodePtr make_binary_node(BinaryOp op, NodePtr a, NodePtr b) {
+    Node n;
+    n.kind = NodeKind::Binary;
+    n.binary = op;
+    const auto [da, db] = effective_dtypes(*a, *b);
+    n.types = binary_types(op, da, db);
+    n.dtype = n.types.result;
+    n.shape = broadcast_shapes(a->shape, b->shape);
+    n.inputs = {std::move(a), std::move(b)};
+    n.chunks = broadcast_chunks(n.shape, n.inputs);
+    return intern(std::move(n));
+}
+
+NodePtr make_where_node(NodePtr condition, NodePtr a, NodePtr b) {
+    Node n;
+    n.kind = NodeKind::Where;
+    const auto [da, db] = effective_dtypes(*a, *b);
+    n.dtype = promote(da, db);
+    n.types = {n.dtype, n.dtype};
+    n.shape = broadcast_shapes(condition->shape, broadcast_shapes(a->shape, b->shape));
+    n.inputs = {std::move(condition), std::move(a), std::move(b)};
+    n.chunks = broadcast_chunks(n.shape, n.inputs);
+    return intern(std::move(n));
+}
+
+NodePtr make_cast_node(NodePtr input, DType dtype) {
+    if (input->dtype == dtype) return input;
+    Node n;
+    n.kind = NodeKind::Cast;
+    n.dtype = dtype;
+    n.shape = input->shape;
+    n.chunks = input->chunks;
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
+}
+
+NodePtr make_slice_node(NodePtr input, std::vector<SliceAxis> axes) {
+    if (axes.size() != input->shape.size()) throw ValueError("slice rank does not match the array");
+    Node n;
+    n.kind = NodeKind::Slice;
+    std::vector<std::vector<Index>> chunks;
+    for (std::size_t axis = 0; axis < axes.size(); ++axis) {
+        const SliceAxis& s = axes[axis];
+        if (s.step <= 0) throw ValueError("slice step must be positive, got " + std::to_string(s.step));
+        if (s.drop) continue;
+        const Index length = s.length();
+        n.shape.push_back(length);
+        std::vector<Index> axis_chunks;
+        const auto& in = input->chunks;
+        for (std::size_t k = 0; k < in.chunks(axis).size(); ++k) {
+            const Index lo = in.offset(axis, static_cast<Index>(k)), hi = in.offset(axis, static_cast<Index>(k) + 1);
+            auto first_at_or_after = [&](Index position) {
+                if (position <= s.start) return Index{0};
+                return std::min(length, (position - s.start + s.step - 1) / s.step);
+            };
+            const Index i_lo = first_at_or_after(lo), i_hi = first_at_or_after(hi);
+            if (i_hi > i_lo) axis_chunks.push_back(i_hi - i_lo);
+        }
+        if (axis_chunks.empty()) axis_chunks.push_back(0);
+        chunks.push_back(std::move(axis_chunks));
+    }
+    n.dtype = input->dtype;
+    n.chunks = ChunkGrid(std::move(chunks));
+    n.slice = std::move(axes);
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
+}
+
+NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool keepdims, bool skipna, int ddof,
+                         std::optional<DType> result) {
+    Node n;
+    n.kind = NodeKind::Reduce;
+    n.reduce = op;
+    n.axes = normalize_axes(axes, input->shape.size());
+    n.keepdims = keepdims;
+    n.skipna = skipna;
+    n.ddof = ddof;
+    n.dtype = result.value_or(reduce_result(op, input->dtype));
+    std::vector<std::vector<Index>> chunks;
+    for (std::size_t axis = 0; axis < input->shape.size(); ++axis) {
+        const bool reduced = std::binary_search(n.axes.begin(), n.axes.end(), static_cast<int>(axis));
+        if (reduced && !keepdims) continue;
+        n.shape.push_back(reduced ? 1 : input->shape[axis]);
+        chunks.push_back(reduced ? std::vector<Index>{1} : input->chunks.chunks(axis));
+    }
+    n.chunks = ChunkGrid(std::move(chunks));
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
+}
+
+NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding) {
+    Node n;
+    n.kind = NodeKind::DecodeCF;
+    n.dtype = decoding.result;
+    n.shape = input->shape;
+    n.chunks = input->chunks;
+    n.cf = std::move(decoding);
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,354 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/io/hdf5_source.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+namespace chunkarr {
+
+using hdf5::Handle;
+using hdf5::Lock;
+using hdf5::check;
+
+// One open file, shared by the sources of its datasets.
+class HDF5File {
+public:
+    explicit HDF5File(const std::string& path) : path_(path) {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        if (!fs::exists(path, ec)) throw IOError("no such file: " + path);
+        if (fs::is_directory(path, ec)) throw IOError(path + " is a directory, not a file");
+        if (!std::ifstream(path).good()) throw IOError("cannot open " + path + ": permission denied");
+        if (fs::file_size(path, ec) == 0) throw FormatError(path + " is empty, not an HDF5 file");
+        Lock lock;
+        const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+        if (is_hdf5 <= 0) {
+            hdf5::last_error_message();  // clear the stack
+            throw FormatError(path + " is not an HDF5 file");
+        }
+        Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
+        // Close the file for real when the last handle goes, even if objects leak.
+        H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+        id_ = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()));
+        if (!id_.valid()) {
+            const std::string detail = hdf5::last_error_message();
+            throw FormatError("cannot open " + path + " (damaged or truncated HDF5 file?)" +
+                              (detail.empty() ? "" : ": " + detail));
+        }
+    }
+    hid_t id() const { return id_.get(); }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+    Handle id_;
+};
+
+namespace {
+
+std::string normalize_path(const std::string& path) {
+    if (path.empty() || path[0] != '/') return "/" + path;
+    return path;
+}
+
+// The numpy dtype of an HDF5 type, or nullopt for types chunkarr cannot compute with.
+std::optional<DType> numeric_dtype(hid_t type) {
+    const H5T_class_t type_class = H5Tget_class(type);
+    const std::size_t size = H5Tget_size(type);
+    if (type_class == H5T_ENUM) {
+        // h5py stores bool as an int8 enum {FALSE = 0, TRUE = 1}.
+        if (H5Tget_nmembers(type) == 2 && size == 1) {
+            char* first = H5Tget_member_name(type, 0);
+            char* second = H5Tget_member_name(type, 1);
+            const bool is_bool = first && second && std::string(first) == "FALSE" && std::string(second) == "TRUE";
+            H5free_memory(first);
+            H5free_memory(second);
+            if (is_bool) return DType::Bool;
+        }
+        Handle base(H5Tget_super(type));
+        return numeric_dtype(base.get());
+    }
+    if (type_class == H5T_INTEGER) {
+        const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
+        switch (size) {
+            case 1: return is_signed ? DType::Int8 : DType::UInt8;
+            case 2: return is_signed ? DType::Int16 : DType::UInt16;
+            case 4: return is_signed ? DType::Int32 : DType::UInt32;
+            case 8: return is_signed ? DType::Int64 : DType::UInt64;
+            default: return std::nullopt;
+        }
+    }
+    if (type_class == H5T_FLOAT) {
+        if (size == 4) return DType::Float32;
+        if (size == 8) return DType::Float64;
+    }
+    return std::nullopt;
+}
+
+std::string type_description(hid_t type) {
+    switch (H5Tget_class(type)) {
+        case H5T_STRING: return "string";
+        case H5T_COMPOUND: return "compound";
+        case H5T_FLOAT: return "float" + std::to_string(8 * H5Tget_size(type));
+        case H5T_VLEN: return "variable-length";
+        case H5T_ARRAY: return "array";
+        case H5T_OPAQUE: return "opaque";
+        case H5T_REFERENCE: return "reference";
+        case H5T_BITFIELD: return "bitfield";
+        default: return "other";
+    }
+}
+
+Shape dataspace_shape(hid_t space) {
+    const int rank = H5Sget_simple_extent_ndims(space);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+    if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    return Shape(dims.begin(), dims.end());
+}
+
+struct Layout {
+    std::string name;
+    std::optional<Shape> chunks;
+    std::vector<std::string> filters;
+    std::vector<std::pair<H5Z_filter_t, std::string>> unavailable;  // required filters we cannot decode
+};
+
+Layout read_layout(hid_t dataset) {
+    Layout layout;
+    Handle dcpl(H5Dget_create_plist(dataset));
+    switch (H5Pget_layout(dcpl.get())) {
+        case H5D_CHUNKED: {
+            layout.name = "chunked";
+            const int rank = H5Pget_chunk(dcpl.get(), 0, nullptr);
+            std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+            if (rank > 0) H5Pget_chunk(dcpl.get(), rank, dims.data());
+            layout.chunks = Shape(dims.begin(), dims.end());
+            break;
+        }
+        case H5D_COMPACT: layout.name = "compact"; break;
+        case H5D_VIRTUAL: layout.name = "virtual"; break;
+        default: layout.name = "contiguous"; break;
+    }
+    const int nfilters = H5Pget_nfilters(dcpl.get());
+    for (int i = 0; i < nfilters; ++i) {
+        unsigned flags = 0, config = 0;
+        std::size_t nvalues = 8;
+        unsigned values[8] = {};
+        char name[256] = {};
+        const H5Z_filter_t id = H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &nvalues, values,
+                                               sizeof name, name, &config);
+        std::string label;
+        switch (id) {
+            case H5Z_FILTER_DEFLATE: label = "deflate(" + std::to_string(nvalues ? values[0] : 0) + ")"; break;
+            case H5Z_FILTER_SHUFFLE: label = "shuffle"; break;
+            case H5Z_FILTER_FLETCHER32: label = "fletcher32"; break;
+            case H5Z_FILTER_SZIP: label = "szip"; break;
+            case H5Z_FILTER_NBIT: label = "nbit"; break;
+            case H5Z_FILTER_SCALEOFFSET: label = "scaleoffset"; break;
+            case 32000: label = "lzf"; break;
+            default: label = "filter-" + std::to_string(id); break;
+        }
+        layout.filters.push_back(label);
+        if (!(flags & H5Z_FLAG_OPTIONAL) && H5Zfilter_avail(id) <= 0) {
+            hdf5::last_error_message();  // clear the stack
+            const std::string shown = name[0] ? std::string(name) : label;
+            layout.unavailable.emplace_back(id, shown == label ? label : label + ", " + shown);
+        }
+    }
+    return layout;
+}
+
+herr_t collect_attribute(hid_t location, const char* name, const H5A_info_t*, void* data) {
+    auto* attributes = static_cast<Attributes*>(data);
+    Handle attribute(H5Aopen(location, name, H5P_DEFAULT));
+    if (!attribute.valid()) return 0;
+    Handle type(H5Aget_type(attribute.get()));
+    Handle space(H5Aget_space(attribute.get()));
+    const H5T_class_t type_class = H5Tget_class(type.get());
+    const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+    if (count < 0) return 0;
+    if (type_class == H5T_INTEGER || type_class == H5T_FLOAT) {
+        std::vector<double> values(static_cast<std::size_t>(count));
+        if (count > 0 && H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, values.data()) < 0) return 0;
+        attributes->set(name, std::move(values));
+    } else if (type_class == H5T_STRING && count == 1) {
+        if (H5Tis_variable_str(type.get()) > 0) {
+            Handle memtype(H5Tcopy(H5T_C_S1));
+            H5Tset_size(memtype.get(), H5T_VARIABLE);
+            char* text = nullptr;
+            if (H5Aread(attribute.get(), memtype.get(), &text) >= 0 && text) {
+                attributes->set(name, std::string(text));
+                H5free_memory(text);
+            }
+        } else {
+            const std::size_t size = H5Tget_size(type.get());
+            std::string text(size, '\0');
+            Handle memtype(H5Tcopy(H5T_C_S1));
+            H5Tset_size(memtype.get(), size);
+            if (H5Aread(attribute.get(), memtype.get(), text.data()) >= 0) {
+                text.resize(std::strlen(text.c_str()));
+                attributes->set(name, text);
+            }
+        }
+    }
+    return 0;
+}
+
+// Opens the object at `path`, with errors that say which part of the path is missing.
+Handle open_object(const HDF5File& file, const std::string& path) {
+    std::string prefix;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        const std::size_t end = std::min(path.find('/', start), path.size());
+        prefix += "/" + path.substr(start, end - start);
+        if (end > start && H5Lexists(file.id(), prefix.c_str(), H5P_DEFAULT) <= 0) {
+            hdf5::last_error_message();
+            throw KeyError("no dataset " + path + " in " + file.path() +
+                           (prefix == path ? "" : " (" + prefix + " does not exist)"));
+        }
+        start = end + 1;
+    }
+    Handle object(H5Oopen(file.id(), path.c_str(), H5P_DEFAULT));
+    if (!object.valid()) hdf5::throw_failure("cannot open " + file.path() + ":" + path);
+    return object;
+}
+
+// Contiguous data has no storage chunks: tasks are slabs of whole trailing rows of ~target bytes.
+ChunkGrid contiguous_task_chunks(const Shape& shape, std::size_t item, std::size_t target_bytes) {
+    Shape chunk = shape;
+    std::size_t bytes = item;
+    for (std::size_t axis = shape.size(); axis-- > 0;) {
+        const std::size_t length = static_cast<std::size_t>(std::max<Index>(shape[axis], 1));
+        if (bytes * length <= target_bytes) {
+            bytes *= length;
+            continue;
+        }
+        chunk[axis] = static_cast<Index>(std::max<std::size_t>(1, target_bytes / bytes));
+        for (std::size_t outer = 0; outer < axis; ++outer) chunk[outer] = 1;
+        break;
+    }
+    for (auto& c : chunk) c = std::max<Index>(c, 1);
+    return ChunkGrid::regular(shape, chunk);
+}
+
+constexpr std::size_t task_target_bytes = 4 << 20;
+
+}  // namespace
+
+HDF5Source::HDF5Source(const std::string& file_path, const std::string& dataset_path)
+    : file_path_(file_path), dataset_path_(normalize_path(dataset_path)) {
+    file_ = std::make_shared<HDF5File>(file_path);
+    Lock lock;
+    Handle object = open_object(*file_, dataset_path_);
+    if (H5Iget_type(object.get()) != H5I_DATASET)
+        throw FormatError(describe() + " is a group, not a dataset");
+    dataset_ = std::move(object);
+    Handle type(H5Dget_type(dataset_.get()));
+    const auto dtype = numeric_dtype(type.get());
+    if (!dtype)
+        throw FormatError(describe() + " has " + type_description(type.get()) +
+                          " type; chunkarr computes with numeric datasets only");
+    dtype_ = *dtype;
+    memory_type_ = Handle(H5Tget_native_type(type.get(), H5T_DIR_ASCEND));
+    Handle space(H5Dget_space(dataset_.get()));
+    if (H5Sget_simple_extent_type(space.get()) == H5S_NULL) throw FormatError(describe() + " has no dataspace (null)");
+    shape_ = dataspace_shape(space.get());
+    const Layout layout = read_layout(dataset_.get());
+    if (!layout.unavailable.empty())
+        throw FormatError(describe() + " uses filter " + layout.unavailable.front().second + " (id " +
+                          std::to_string(layout.unavailable.front().first) +
+                          "), which this HDF5 library cannot decode (is its plugin installed?)");
+    storage_chunks_ = layout.chunks;
+    H5Aiterate2(dataset_.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_attribute, &attributes_);
+}
+
+HDF5Source::~HDF5Source() = default;
+
+ChunkGrid HDF5Source::task_grid() const {
+    if (storage_chunks_) return task_chunks(shape_, *storage_chunks_, itemsize(dtype_), task_target_bytes);
+    return contiguous_task_chunks(shape_, itemsize(dtype_), task_target_bytes);
+}
+
+void HDF5Source::read(const Region& region, void* out) const {
+    const Shape count_shape = region_shape(region);
+    if (element_count(count_shape) == 0) return;
+    Lock lock;
+    Handle file_space(H5Dget_space(dataset_.get()));
+    Handle memory_space;
+    if (region.empty()) {
+        memory_space = Handle(H5Screate(H5S_SCALAR));
+    } else {
+        std::vector<hsize_t> start(region.size()), count(region.size());
+        for (std::size_t axis = 0; axis < region.size(); ++axis) {
+            start[axis] = static_cast<hsize_t>(region[axis].start);
+            count[axis] = static_cast<hsize_t>(region[axis].size());
+        }
+        check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+              "cannot select a region of " + describe());
+        memory_space = Handle(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+    }
+    check(H5Dread(dataset_.get(), memory_type_.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, out),
+          "cannot read " + describe() + " (damaged data?)");
+}
+
+namespace {
+
+void visit_datasets(hid_t group, const std::string& prefix, int depth,
+                    const std::function<void(const std::string&, hid_t)>& visit) {
+    if (depth > 64) return;
+    H5G_info_t info{};
+    if (H5Gget_info(group, &info) < 0) return;
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+        const ssize_t length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        if (length < 0) continue;
+        std::string name(static_cast<std::size_t>(length) + 1, '\0');
+        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
+        name.resize(static_cast<std::size_t>(length));
+        Handle object(H5Oopen(group, name.c_str(), H5P_DEFAULT));
+        if (!object.valid()) continue;  // dangling soft or external link
+        const std::string path = prefix + "/" + name;
+        const H5I_type_t type = H5Iget_type(object.get());
+        if (type == H5I_GROUP) visit_datasets(object.get(), path, depth + 1, visit);
+        else if (type == H5I_DATASET) visit(path, object.get());
+    }
+}
+
+}  // namespace
+
+std::vector<HDF5DatasetInfo> list_hdf5_datasets(const std::string& file_path) {
+    HDF5File file(file_path);
+    Lock lock;
+    std::vector<HDF5DatasetInfo> result;
+    visit_datasets(file.id(), "", 0, [&](const std::string& path, hid_t dataset) {
+        HDF5DatasetInfo info;
+        info.path = path;
+        Handle type(H5Dget_type(dataset));
+        Handle space(H5Dget_space(dataset));
+        info.shape = dataspace_shape(space.get());
+        const auto dtype = numeric_dtype(type.get());
+        info.dtype = dtype ? std::string(dtype_name(*dtype)) : type_description(type.get());
+        if (dtype) info.byte_order = H5Tget_order(type.get()) == H5T_ORDER_BE ? '>' : '<';
+        const Layout layout = read_layout(dataset);
+        info.layout = layout.name;
+        info.chunks = layout.chunks;
+        info.filters = layout.filters;
+        const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+        info.nbytes = static_cast<std::uint64_t>(std::max<hssize_t>(points, 0)) * H5Tget_size(type.get());
+        info.storage_bytes = H5Dget_storage_size(dataset);
+        result.push_back(std::move(info));
+    });
+    std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return result;
+}
+
+std::vector<std::string> numeric_hdf5_datasets(const std::string& file_path) {
+    std::vector<std::string> paths;
+    for (const auto& info : list_hdf5_datasets(file_path))
+        if (parse_dtype(info.dtype)) paths.push_back(info.path);
+    return paths;
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,331 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/kernels/reduce.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace chunkarr::kernels {
+
+ReduceNeeds& ReduceNeeds::operator|=(const ReduceNeeds& other) {
+    sum |= other.sum;
+    extrema |= other.extrema;
+    moments |= other.moments;
+    return *this;
+}
+
+ReduceNeeds needs_of(ReduceOp op) {
+    switch (op) {
+        case ReduceOp::Sum:
+        case ReduceOp::Mean: return {true, false, false};
+        case ReduceOp::Min:
+        case ReduceOp::Max: return {false, true, false};
+        case ReduceOp::Var:
+        case ReduceOp::Std: return {true, false, true};
+        case ReduceOp::Count: return {false, false, false};
+    }
+    return {};
+}
+
+namespace {
+
+// bool is summed and compared as 0/1.
+template <class T> using Value = std::conditional_t<std::is_same_v<T, bool>, std::uint8_t, T>;
+template <class T>
+using Sum = std::conditional_t<std::is_floating_point_v<T>, double,
+                               std::conditional_t<std::is_unsigned_v<T> && !std::is_same_v<T, bool>, std::uint64_t,
+                                                  std::int64_t>>;
+
+template <class T> constexpr bool nan_check(T x) {
+    if constexpr (std::is_floating_point_v<T>) return x == x;
+    else return true;
+}
+template <class T> constexpr T lowest() {
+    if constexpr (std::is_floating_point_v<T>) return -std::numeric_limits<T>::infinity();
+    else return std::numeric_limits<T>::lowest();
+}
+template <class T> constexpr T highest() {
+    if constexpr (std::is_floating_point_v<T>) return std::numeric_limits<T>::infinity();
+    else return std::numeric_limits<T>::max();
+}
+
+// The block as alternating runs of reduced and kept axes (adjacent axes of the same kind merged,
+// length-1 axes dropped): fewer, longer loops.
+struct Layout {
+    std::vector<Index> extent;
+    std::vector<bool> reduced;
+    std::vector<Index> slot_stride;   // 0 on reduced axes
+};
+
+Layout coalesce(const Shape& shape, const std::vector<bool>& reduced) {
+    Layout layout;
+    for (std::size_t axis = 0; axis < shape.size(); ++axis) {
+        if (shape[axis] == 1) continue;
+        if (!layout.extent.empty() && layout.reduced.back() == reduced[axis]) {
+            layout.extent.back() *= shape[axis];
+        } else {
+            layout.extent.push_back(shape[axis]);
+            layout.reduced.push_back(reduced[axis]);
+        }
+    }
+    if (layout.extent.empty()) {
+        layout.extent.push_back(1);
+        layout.reduced.push_back(true);
+    }
+    layout.slot_stride.assign(layout.extent.size(), 0);
+    Index s = 1;
+    for (std::size_t axis = layout.extent.size(); axis-- > 0;) {
+        if (layout.reduced[axis]) continue;
+        layout.slot_stride[axis] = s;
+        s *= layout.extent[axis];
+    }
+    return layout;
+}
+
+// Calls row(input_offset, slot, length, inner_reduced) for every innermost run of the block.
+template <class Row>
+void for_each_run(const Layout& layout, Row row) {
+    const std::size_t ndim = layout.extent.size();
+    const Index length = layout.extent[ndim - 1];
+    const bool inner_reduced = layout.reduced[ndim - 1];
+    Index outer = 1;
+    for (std::size_t axis = 0; axis + 1 < ndim; ++axis) outer *= layout.extent[axis];
+    std::vector<Index> index(ndim, 0);
+    for (Index r = 0; r < outer; ++r) {
+        Index slot = 0;
+        for (std::size_t axis = 0; axis + 1 < ndim; ++axis) slot += index[axis] * layout.slot_stride[axis];
+        row(r * length, slot, length, inner_reduced);
+        for (std::size_t axis = ndim - 1; axis-- > 0;) {
+            if (++index[axis] < layout.extent[axis]) break;
+            index[axis] = 0;
+        }
+    }
+}
+
+}  // namespace
+
+std::size_t ReducePartial::bytes_for(DType dtype, Index slots, ReduceNeeds needs) {
+    std::size_t per_slot = 3 * 8;
+    if (needs.extrema) per_slot += 2 * itemsize(dtype);
+    if (needs.moments) per_slot += 2 * 8;
+    return static_cast<std::size_t>(slots) * per_slot;
+}
+
+std::size_t ReducePartial::bytes() const { return bytes_for(dtype_, slots_, needs_); }
+
+ReducePartial::ReducePartial(DType dtype, const std::byte* block, const Shape& block_shape,
+                             const std::vector<bool>& reduced, ReduceNeeds needs)
+    : dtype_(dtype), needs_(needs) {
+    slots_ = 1;
+    for (std::size_t axis = 0; axis < block_shape.size(); ++axis)
+        if (!reduced[axis]) slots_ *= block_shape[axis];
+    const auto n = static_cast<std::size_t>(slots_);
+    count_.assign(n, 0);
+    nan_count_.assign(n, 0);
+    if (is_float(dtype)) fsum_.assign(n, 0.0);
+    else if (is_unsigned(dtype)) usum_.assign(n, 0);
+    else isum_.assign(n, 0);
+    if (needs.moments) {
+        mean_.assign(n, 0.0);
+        m2_.assign(n, 0.0);
+    }
+    visit_dtype(dtype, [&](auto tag) {
+        using T = decltype(tag);
+        using V = Value<T>;
+        if (needs.extrema) {
+            min_.resize(n * sizeof(V));
+            max_.resize(n * sizeof(V));
+            V* mn = reinterpret_cast<V*>(min_.data());
+            V* mx = reinterpret_cast<V*>(max_.data());
+            for (std::size_t i = 0; i < n; ++i) mn[i] = highest<V>(), mx[i] = lowest<V>();
+        }
+        if (element_count(block_shape) > 0) accumulate(reinterpret_cast<const T*>(block), block_shape, reduced);
+    });
+}
+
+template <class T>
+void ReducePartial::accumulate(const T* block_typed, const Shape& shape, const std::vector<bool>& reduced) {
+    using V = Value<T>;
+    using S = Sum<T>;
+    const V* block = reinterpret_cast<const V*>(block_typed);
+    const Layout layout = coalesce(shape, reduced);
+    S* sum = nullptr;
+    if constexpr (std::is_same_v<S, double>) sum = fsum_.data();
+    else if constexpr (std::is_same_v<S, std::uint64_t>) sum = usum_.data();
+    else sum = isum_.data();
+    V* mn = needs_.extrema ? reinterpret_cast<V*>(min_.data()) : nullptr;
+    V* mx = needs_.extrema ? reinterpret_cast<V*>(max_.data()) : nullptr;
+    const bool extrema = needs_.extrema;
+
+    // Pass 1: counts, sums, extrema.
+    for_each_run(layout, [&](Index offset, Index slot, Index length, bool inner_reduced) {
+        const V* x = block + offset;
+        if (inner_reduced) {
+            // Four lanes: vectorises, and sums pairwise-ish for accuracy.
+            S s[4] = {0, 0, 0, 0};
+            std::int64_t c[4] = {0, 0, 0, 0};
+            Index i = 0;
+            for (; i + 4 <= length; i += 4)
+                for (int k = 0; k < 4; ++k) {
+                    const V v = x[i + k];
+                    const bool ok = nan_check(v);
+                    c[k] += ok;
+                    s[k] += ok ? static_cast<S>(v) : S(0);
+                }
+            for (; i < length; ++i) {
+                const bool ok = nan_check(x[i]);
+                c[0] += ok;
+                s[0] += ok ? static_cast<S>(x[i]) : S(0);
+            }
+            const std::int64_t valid = c[0] + c[1] + c[2] + c[3];
+            count_[slot] += valid;
+            nan_count_[slot] += length - valid;
+            sum[slot] += (s[0] + s[1]) + (s[2] + s[3]);
+            if (extrema) {
+                V lo = mn[slot], hi = mx[slot];
+                for (Index j = 0; j < length; ++j) {
+                    lo = x[j] < lo ? x[j] : lo;
+                    hi = x[j] > hi ? x[j] : hi;
+                }
+                mn[slot] = lo;
+                mx[slot] = hi;
+            }
+        } else {
+            std::int64_t* cnt = count_.data() + slot;
+            std::int64_t* nan = nan_count_.data() + slot;
+            S* s = sum + slot;
+            for (Index j = 0; j < length; ++j) {
+                const bool ok = nan_check(x[j]);
+                cnt[j] += ok;
+                nan[j] += !ok;
+                s[j] += ok ? static_cast<S>(x[j]) : S(0);
+            }
+            if (extrema) {
+                V* lo = mn + slot;
+                V* hi = mx + slot;
+                for (Index j = 0; j < length; ++j) {
+                    lo[j] = x[j] < lo[j] ? x[j] : lo[j];
+                    hi[j] = x[j] > hi[j] ? x[j] : hi[j];
+                }
+            }
+        }
+    });
+    if (!needs_.moments) return;
+    // Pass 2: squared deviations from this block's own mean (exact two-pass variance).
+    for (Index i = 0; i < slots_; ++i)
+        mean_[i] = count_[i] > 0 ? static_cast<double>(sum[i]) / static_cast<double>(count_[i]) : 0.0;
+    for_each_run(layout, [&](Index offset, Index slot, Index length, bool inner_reduced) {
+        const V* x = block + offset;
+        if (inner_reduced) {
+            const double mean = mean_[slot];
+            double acc[4] = {0, 0, 0, 0};
+            Index i = 0;
+            for (; i + 4 <= length; i += 4)
+                for (int k = 0; k < 4; ++k) {
+                    const double d = static_cast<double>(x[i + k]) - mean;
+                    acc[k] += nan_check(x[i + k]) ? d * d : 0.0;
+                }
+            for (; i < length; ++i) {
+                const double d = static_cast<double>(x[i]) - mean;
+                acc[0] += nan_check(x[i]) ? d * d : 0.0;
+            }
+            m2_[slot] += (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        } else {
+            const double* mean = mean_.data() + slot;
+            double* m2 = m2_.data() + slot;
+            for (Index j = 0; j < length; ++j) {
+                const double d = static_cast<double>(x[j]) - mean[j];
+                m2[j] += nan_check(x[j]) ? d * d : 0.0;
+            }
+        }
+    });
+}
+
+void ReducePartial::merge(const ReducePartial& other) {
+    if (other.slots_ != slots_ || other.dtype_ != dtype_) throw Error("internal: merging mismatched partials");
+    visit_dtype(dtype_, [&](auto tag) { merge_typed<decltype(tag)>(other); });
+}
+
+template <class T>
+void ReducePartial::merge_typed(const ReducePartial& other) {
+    using V = Value<T>;
+    for (Index i = 0; i < slots_; ++i) {
+        const auto na = static_cast<double>(count_[i]);
+        const auto nb = static_cast<double>(other.count_[i]);
+        if (needs_.moments && nb > 0) {
+            // Chan et al.: combine two (count, mean, M2) triples.
+            const double n = na + nb;
+            const double delta = other.mean_[i] - mean_[i];
+            mean_[i] += delta * nb / n;
+            m2_[i] += other.m2_[i] + delta * delta * na * nb / n;
+        }
+        count_[i] += other.count_[i];
+        nan_count_[i] += other.nan_count_[i];
+    }
+    if (!fsum_.empty()) for (Index i = 0; i < slots_; ++i) fsum_[i] += other.fsum_[i];
+    if (!isum_.empty()) for (Index i = 0; i < slots_; ++i) isum_[i] += other.isum_[i];
+    if (!usum_.empty()) for (Index i = 0; i < slots_; ++i) usum_[i] += other.usum_[i];
+    if (needs_.extrema) {
+        V* mn = reinterpret_cast<V*>(min_.data());
+        V* mx = reinterpret_cast<V*>(max_.data());
+        const V* omn = reinterpret_cast<const V*>(other.min_.data());
+        const V* omx = reinterpret_cast<const V*>(other.max_.data());
+        for (Index i = 0; i < slots_; ++i) {
+            mn[i] = omn[i] < mn[i] ? omn[i] : mn[i];
+            mx[i] = omx[i] > mx[i] ? omx[i] : mx[i];
+        }
+    }
+}
+
+void ReducePartial::finalize(ReduceOp op, bool skipna, int ddof, DType out_dtype, std::byte* out) const {
+    visit_dtype(dtype_, [&](auto tag) { finalize_typed<decltype(tag)>(op, skipna, ddof, out_dtype, out); });
+}
+
+template <class T>
+void ReducePartial::finalize_typed(ReduceOp op, bool skipna, int ddof, DType out_dtype, std::byte* out) const {
+    using V = Value<T>;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    visit_dtype(out_dtype, [&](auto out_tag) {
+        using R = decltype(out_tag);
+        R* y = reinterpret_cast<R*>(out);
+        for (Index i = 0; i < slots_; ++i) {
+            const std::int64_t n = count_[i];
+            const bool poisoned = !skipna && nan_count_[i] > 0;   // NaN propagates
+            auto put_double = [&](double v) { y[i] = static_cast<R>(v); };
+            switch (op) {
+                case ReduceOp::Count: y[i] = static_cast<R>(n); break;
+                case ReduceOp::Sum:
+                    if (poisoned) put_double(nan);
+                    else if (!fsum_.empty()) put_double(fsum_[i]);
+                    else if (!usum_.empty()) y[i] = static_cast<R>(usum_[i]);
+                    else y[i] = static_cast<R>(isum_[i]);
+                    break;
+                case ReduceOp::Mean: {
+                    double total = !fsum_.empty() ? fsum_[i] : !usum_.empty() ? static_cast<double>(usum_[i])
+                                                                                : static_cast<double>(isum_[i]);
+                    put_double(poisoned || n == 0 ? nan : total / static_cast<double>(n));
+                    break;
+                }
+                case ReduceOp::Var:
+                case ReduceOp::Std: {
+                    double v = (poisoned || n - ddof <= 0) ? nan : m2_[i] / static_cast<double>(n - ddof);
+                    put_double(op == ReduceOp::Std ? std::sqrt(v) : v);
+                    break;
+                }
+                case ReduceOp::Min:
+                case ReduceOp::Max: {
+                    const V* v = reinterpret_cast<const V*>((op == ReduceOp::Min ? min_ : max_).data());
+                    if (poisoned || n == 0) {
+                        if constexpr (std::is_floating_point_v<R>) put_double(nan);
+                        else y[i] = R(0);
+                    } else {
+                        y[i] = static_cast<R>(v[i]);
+                    }
+                    break;
+                }
+            }
+        }
+    });
+}
+
+}  // namespace chunkarr::kernels

@@ -1,0 +1,56 @@
+#include "support/catch.hpp"
+
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/graph/array.hpp>
+#include <chunkarr/graph/constructors.hpp>
+
+using namespace chunkarr;
+
+TEST_CASE("shape errors surface when the expression is built", "[graph]") {
+    const Array a = ones({3, 4}, DType::Float64, {2, 2});
+    const Array b = ones({5}, DType::Float64);
+    CHECK_THROWS_AS(a + b, ValueError);
+    CHECK_THROWS_WITH(a + b, Catch::Matchers::Contains("(3, 4)") && Catch::Matchers::Contains("(5,)"));
+    CHECK_THROWS_AS(a.sum({2}), ValueError);
+    CHECK_THROWS_AS(a.mean({0, -2}), ValueError);   // repeated axis
+    CHECK_THROWS_AS((a[{Index{3}}]), ValueError);
+    CHECK_THROWS_AS(zeros({0}).min(), ValueError);  // no identity, as in NumPy
+}
+
+TEST_CASE("equal expressions share one node", "[graph]") {
+    const Array x = arange(0, 100, 1, DType::Float64, 10);
+    const Array y = arange(0, 100, 1, DType::Float64, 10);
+    CHECK((x * 2.0 + 1.0).node() == (y * 2.0 + 1.0).node());
+    CHECK(x.mean().node() == y.mean().node());
+    CHECK(x.mean().node() != x.sum().node());
+}
+
+TEST_CASE("broadcasting infers shape, dtype and chunks", "[graph]") {
+    const Array a = ones({6, 1, 5}, DType::Float32, {4, 1, 5});
+    const Array b = ones({3, 1}, DType::Int16, {2, 1});
+    const Array c = a * b;
+    CHECK(c.shape() == Shape{6, 3, 5});
+    CHECK(c.dtype() == DType::Float32);
+    CHECK(c.chunks().chunks(0) == std::vector<Index>{4, 2});
+    CHECK(c.chunks().chunks(1) == std::vector<Index>{2, 1});
+    CHECK((ones({2}, DType::Int32) / ones({2}, DType::Int32)).dtype() == DType::Float64);
+    CHECK((ones({2}, DType::Float32) * 2.0).dtype() == DType::Float32);   // weak scalar
+    CHECK((ones({2}, DType::Int16) + 1).dtype() == DType::Int16);
+    CHECK((ones({2}, DType::Int16) + 1.5).dtype() == DType::Float64);
+    CHECK((ones({2}) < 1.0).dtype() == DType::Bool);
+}
+
+TEST_CASE("slices map chunks and drop integer-indexed axes", "[graph]") {
+    const Array x = ones({20, 10}, DType::Float64, {8, 4});
+    const Array s = x[{Slice{3, 17, 2}, Index{-1}}];
+    CHECK(s.shape() == Shape{7});
+    // rows 3,5,7 | 9,11,13,15 | (17 excluded): chunk boundaries at 8 and 16.
+    CHECK(s.chunks().chunks(0) == std::vector<Index>{3, 4});
+    const Array r = x.sum({1}, true);
+    CHECK(r.shape() == Shape{20, 1});
+    CHECK(r.chunks().chunks(0) == std::vector<Index>{8, 8, 4});
+    CHECK(x.mean({0}).dtype() == DType::Float64);
+    CHECK(ones({3}, DType::Int8).sum().dtype() == DType::Int64);
+    CHECK(ones({3}, DType::UInt8).sum().dtype() == DType::UInt64);
+    CHECK(ones({3}, DType::Float32).mean().dtype() == DType::Float32);
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the chunkarr build in BUILD_DIR into a temporary prefix, then configures, builds and
+# runs the downstream project next to this script against it with find_package(chunkarr).
+#   tests/install/run_install_test.sh BUILD_DIR
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+if [ "$#" -ne 1 ]; then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+build_dir="$(cd "$1" && pwd)"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/chunkarr-install-test.XXXXXX")"
+trap 'rm -rf -- "$tmp"' EXIT
+
+cmake --install "$build_dir" --prefix "$tmp/prefix" >"$tmp/install.log" || {
+  cat "$tmp/install.log" >&2; exit 1; }
+
+# Build the downstream project with the compiler chunkarr itself was built with.
+args=(-S "$here" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_BUILD_TYPE=Release)
+compiler="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)"
+[ -n "$compiler" ] && args+=(-DCMAKE_CXX_COMPILER="$compiler")
+command -v ninja >/dev/null 2>&1 && args+=(-G Ninja)
+
+cmake "${args[@]}"
+cmake --build "$tmp/build"
+
+libdirs="$tmp/prefix/lib"
+for d in "$tmp"/prefix/lib/*/ "$tmp/prefix/lib64"; do
+  [ -d "$d" ] && libdirs="$libdirs:${d%/}"
+done
+LD_LIBRARY_PATH="$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/build/downstream"
