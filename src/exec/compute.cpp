@@ -10,6 +10,8 @@
 #include <chunkarr/kernels/region_copy.hpp>
 
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_invoke.h>
 #include <oneapi/tbb/task_arena.h>
@@ -41,6 +43,7 @@ public:
         : options_(options),
           threads_(options.threads > 0 ? options.threads : physical_core_count()),
           budget_(options.memory_limit > 0 ? options.memory_limit : default_memory_limit()),
+          parallelism_(make_parallelism_limit(threads_)),
           arena_(threads_) {
         total_tasks_ = plan.total_tasks;
         progress_.tasks_total = plan.total_tasks;
@@ -168,8 +171,11 @@ private:
                 const Region input_region = group.grid.block_region(first);
                 for (std::size_t r = 0; r < group.reductions.size(); ++r) {
                     const Node& reduction = *group.reductions[r];
-                    const std::size_t k = static_cast<std::size_t>(
-                        std::find(group.inputs.begin(), group.inputs.end(), reduction.inputs[0]) - group.inputs.begin());
+                    const CFDecoding* mask = reduction.mask ? &*reduction.mask : nullptr;
+                    std::size_t k = 0;
+                    while (!(group.inputs[k] == reduction.inputs[0] &&
+                             (group.masks[k] == mask || (group.masks[k] && mask && *group.masks[k] == *mask))))
+                        ++k;
                     Region out_region;
                     for (std::size_t axis = 0; axis < input_region.size(); ++axis) {
                         if (!group.reduced[axis]) out_region.push_back(input_region[axis]);
@@ -210,7 +216,7 @@ private:
                     for (std::size_t k = 0; k < group.inputs.size(); ++k) {
                         const Block values = evaluator.evaluate(group.inputs[k], region);
                         partials.per_input.emplace_back(values.dtype, values.data(), values.shape, group.reduced,
-                                                        group.needs[k]);
+                                                        group.needs[k], group.masks[k]);
                         tracker_.add(partials.per_input.back().bytes());
                         processed += values.nbytes();
                     }
@@ -287,9 +293,18 @@ private:
         options_.progress(progress_);
     }
 
+    // More threads than cores were asked for (I/O-bound work): raise TBB's process-wide cap,
+    // which would otherwise print a warning and ignore the request.
+    static std::unique_ptr<tbb::global_control> make_parallelism_limit(int threads) {
+        if (threads <= tbb::info::default_concurrency()) return nullptr;
+        return std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                     static_cast<std::size_t>(threads));
+    }
+
     const ComputeOptions& options_;
     int threads_;
     MemoryBudget budget_;
+    std::unique_ptr<tbb::global_control> parallelism_;
     MemoryTracker tracker_;
     tbb::task_arena arena_;
     Materialized done_;

@@ -58,13 +58,18 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
                 it = std::prev(groups.end());
             }
             it->reductions.push_back(reduction);
-            auto input_it = std::find(it->inputs.begin(), it->inputs.end(), reduction->inputs[0]);
-            if (input_it == it->inputs.end()) {
+            const CFDecoding* mask = reduction->mask ? &*reduction->mask : nullptr;
+            std::size_t k = 0;
+            while (k < it->inputs.size() &&
+                   !(it->inputs[k] == reduction->inputs[0] &&
+                     (it->masks[k] == mask || (it->masks[k] && mask && *it->masks[k] == *mask))))
+                ++k;
+            if (k == it->inputs.size()) {
                 it->inputs.push_back(reduction->inputs[0]);
+                it->masks.push_back(mask);
                 it->needs.emplace_back();
-                input_it = std::prev(it->inputs.end());
             }
-            it->needs[static_cast<std::size_t>(input_it - it->inputs.begin())] |= kernels::needs_of(reduction->reduce);
+            it->needs[k] |= kernels::needs_of(reduction->reduce);
         }
         for (const auto& group : groups) {
             plan.total_tasks += group.grid.block_count();

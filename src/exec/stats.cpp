@@ -32,15 +32,26 @@ std::vector<Statistics> statistics(const std::vector<Array>& arrays, const Axes&
         Index reduced = 1;
         for (int axis : normalized) reduced *= x.shape()[static_cast<std::size_t>(axis)];
         reduced_sizes.push_back(reduced);
-        const NodePtr& n = x.node();
-        outputs.emplace_back(make_reduce_node(ReduceOp::Count, n, normalized, false, true, 0));
-        outputs.emplace_back(make_reduce_node(ReduceOp::Min, n, normalized, false, true, 0));
-        outputs.emplace_back(make_reduce_node(ReduceOp::Max, n, normalized, false, true, 0));
+        // Masked but unpacked integers are reduced as stored, skipping the masked values inside
+        // the reduction: min, max and sum stay exact instead of passing through float64.
+        NodePtr n = x.node();
+        std::optional<CFDecoding> mask;
+        if (n->kind == NodeKind::DecodeCF && !is_float(n->inputs[0]->dtype) && n->cf.scale_factor == 1.0 &&
+            n->cf.add_offset == 0.0) {
+            mask = n->cf;
+            n = n->inputs[0];
+        }
+        auto reduction = [&](ReduceOp op, int op_ddof, std::optional<DType> result = std::nullopt) {
+            return Array(make_reduce_node(op, n, normalized, false, true, op_ddof, result, mask));
+        };
         // Reported in float64 whatever the input: float32 data keeps its float64 accumulation.
-        const DType sum_type = is_float(x.dtype()) ? DType::Float64 : sum_result(x.dtype());
-        outputs.emplace_back(make_reduce_node(ReduceOp::Mean, n, normalized, false, true, 0, DType::Float64));
-        outputs.emplace_back(make_reduce_node(ReduceOp::Std, n, normalized, false, true, ddof, DType::Float64));
-        outputs.emplace_back(make_reduce_node(ReduceOp::Sum, n, normalized, false, true, 0, sum_type));
+        const DType sum_type = is_float(n->dtype) ? DType::Float64 : sum_result(n->dtype);
+        outputs.push_back(reduction(ReduceOp::Count, 0));
+        outputs.push_back(reduction(ReduceOp::Min, 0));
+        outputs.push_back(reduction(ReduceOp::Max, 0));
+        outputs.push_back(reduction(ReduceOp::Mean, 0, DType::Float64));
+        outputs.push_back(reduction(ReduceOp::Std, ddof, DType::Float64));
+        outputs.push_back(reduction(ReduceOp::Sum, 0, sum_type));
     }
     const std::vector<NDArray> values = compute(outputs, options);
     std::vector<Statistics> result;

@@ -24,18 +24,18 @@ std::optional<CFDecoding> cf_decoding_for(const Source& source) {
     CFDecoding cf;
     bool any = false;
     for (const char* name : {"_FillValue", "missing_value"}) {
-        if (auto values = attrs.numbers(name)) {
+        if (auto values = attrs.exact_numbers(name)) {
             cf.missing_values.insert(cf.missing_values.end(), values->begin(), values->end());
             any = true;
         }
     }
-    if (auto range = attrs.numbers("valid_range"); range && range->size() >= 2) {
+    if (auto range = attrs.exact_numbers("valid_range"); range && range->size() >= 2) {
         cf.valid_min = (*range)[0];
         cf.valid_max = (*range)[1];
         any = true;
     }
-    if (auto v = attrs.number("valid_min")) cf.valid_min = *v, any = true;
-    if (auto v = attrs.number("valid_max")) cf.valid_max = *v, any = true;
+    if (auto v = attrs.exact_numbers("valid_min"); v && !v->empty()) cf.valid_min = v->front(), any = true;
+    if (auto v = attrs.exact_numbers("valid_max"); v && !v->empty()) cf.valid_max = v->front(), any = true;
     const auto scale = attrs.number("scale_factor");
     const auto offset = attrs.number("add_offset");
     if (scale) cf.scale_factor = *scale;

@@ -55,9 +55,10 @@ std::size_t structural_hash(const Node& n) {
             for (int axis : n.axes) hash_mix(h, static_cast<std::size_t>(axis));
             hash_mix(h, static_cast<std::size_t>(n.keepdims * 4 + n.skipna * 2));
             hash_mix(h, static_cast<std::size_t>(n.ddof));
+            hash_mix(h, n.mask.has_value());
             break;
         case NodeKind::DecodeCF:
-            for (double v : n.cf.missing_values) hash_mix(h, bits_of(v));
+            for (long double v : n.cf.missing_values) hash_mix(h, bits_of(static_cast<double>(v)));
             hash_mix(h, bits_of(n.cf.scale_factor));
             hash_mix(h, bits_of(n.cf.add_offset));
             break;
@@ -82,7 +83,7 @@ bool structurally_equal(const Node& a, const Node& b) {
         case NodeKind::Slice: return a.slice == b.slice;
         case NodeKind::Reduce:
             return a.reduce == b.reduce && a.axes == b.axes && a.keepdims == b.keepdims && a.skipna == b.skipna &&
-                   a.ddof == b.ddof;
+                   a.ddof == b.ddof && a.mask == b.mask;
         case NodeKind::DecodeCF: return a.cf == b.cf;
         default: return true;
     }
@@ -295,13 +296,14 @@ NodePtr make_slice_node(NodePtr input, std::vector<SliceAxis> axes) {
 }
 
 NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool keepdims, bool skipna, int ddof,
-                         std::optional<DType> result) {
+                         std::optional<DType> result, std::optional<CFDecoding> mask) {
     Node n;
     n.kind = NodeKind::Reduce;
     n.reduce = op;
     n.axes = normalize_axes(axes, input->shape.size());
     n.keepdims = keepdims;
-    n.skipna = skipna;
+    n.skipna = skipna || mask.has_value();
+    n.mask = std::move(mask);
     n.ddof = ddof;
     n.dtype = result.value_or(reduce_result(op, input->dtype));
     std::vector<std::vector<Index>> chunks;

@@ -2,11 +2,17 @@
 
 namespace chunkarr {
 
-std::optional<std::vector<double>> Attributes::numbers(const std::string& name) const {
+std::optional<std::vector<long double>> Attributes::exact_numbers(const std::string& name) const {
     auto it = values_.find(name);
     if (it == values_.end()) return std::nullopt;
-    if (const auto* numbers = std::get_if<std::vector<double>>(&it->second)) return *numbers;
+    if (const auto* numbers = std::get_if<std::vector<long double>>(&it->second)) return *numbers;
     return std::nullopt;
+}
+
+std::optional<std::vector<double>> Attributes::numbers(const std::string& name) const {
+    auto exact = exact_numbers(name);
+    if (!exact) return std::nullopt;
+    return std::vector<double>(exact->begin(), exact->end());
 }
 
 std::optional<double> Attributes::number(const std::string& name) const {

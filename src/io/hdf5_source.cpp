@@ -148,7 +148,6 @@ Layout read_layout(hid_t dataset) {
             case H5Z_FILTER_SZIP: label = "szip"; break;
             case H5Z_FILTER_NBIT: label = "nbit"; break;
             case H5Z_FILTER_SCALEOFFSET: label = "scaleoffset"; break;
-            case 32000: label = "lzf"; break;
             default: label = "filter-" + std::to_string(id); break;
         }
         layout.filters.push_back(label);
@@ -171,8 +170,8 @@ herr_t collect_attribute(hid_t location, const char* name, const H5A_info_t*, vo
     const hssize_t count = H5Sget_simple_extent_npoints(space.get());
     if (count < 0) return 0;
     if (type_class == H5T_INTEGER || type_class == H5T_FLOAT) {
-        std::vector<double> values(static_cast<std::size_t>(count));
-        if (count > 0 && H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, values.data()) < 0) return 0;
+        std::vector<long double> values(static_cast<std::size_t>(count));
+        if (count > 0 && H5Aread(attribute.get(), H5T_NATIVE_LDOUBLE, values.data()) < 0) return 0;
         attributes->set(name, std::move(values));
     } else if (type_class == H5T_STRING && count == 1) {
         if (H5Tis_variable_str(type.get()) > 0) {
@@ -203,7 +202,8 @@ Handle open_object(const HDF5File& file, const std::string& path) {
     std::size_t start = 1;
     while (start <= path.size()) {
         const std::size_t end = std::min(path.find('/', start), path.size());
-        prefix += "/" + path.substr(start, end - start);
+        prefix += '/';
+        prefix.append(path, start, end - start);
         if (end > start && H5Lexists(file.id(), prefix.c_str(), H5P_DEFAULT) <= 0) {
             hdf5::last_error_message();
             throw KeyError("no dataset " + path + " in " + file.path() +

@@ -1,5 +1,6 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/kernels/elementwise.hpp>
+#include <chunkarr/kernels/missing_mask.hpp>
 
 #include <array>
 #include <cmath>
@@ -229,14 +230,11 @@ void decode_cf(const CFDecoding& cf, DType from, const std::byte* in, std::byte*
             using R = decltype(to_tag);
             if constexpr (std::is_floating_point_v<R>) {
                 R* y = reinterpret_cast<R*>(out);
-                const double lo = cf.valid_min.value_or(-std::numeric_limits<double>::infinity());
-                const double hi = cf.valid_max.value_or(std::numeric_limits<double>::infinity());
+                const MissingMask<T> mask(cf);
                 const bool unpack = cf.scale_factor != 1.0 || cf.add_offset != 0.0;
                 for (Index i = 0; i < count; ++i) {
                     const double v = static_cast<double>(x[i]);
-                    bool missing = v != v || v < lo || v > hi;
-                    for (double m : cf.missing_values) missing = missing || v == m;
-                    if (missing) y[i] = std::numeric_limits<R>::quiet_NaN();
+                    if (mask.is_missing(x[i])) y[i] = std::numeric_limits<R>::quiet_NaN();
                     else y[i] = static_cast<R>(unpack ? v * cf.scale_factor + cf.add_offset : v);
                 }
             }

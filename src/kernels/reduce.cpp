@@ -1,4 +1,5 @@
 #include <chunkarr/core/error.hpp>
+#include <chunkarr/kernels/missing_mask.hpp>
 #include <chunkarr/kernels/reduce.hpp>
 
 #include <cmath>
@@ -114,7 +115,7 @@ std::size_t ReducePartial::bytes_for(DType dtype, Index slots, ReduceNeeds needs
 std::size_t ReducePartial::bytes() const { return bytes_for(dtype_, slots_, needs_); }
 
 ReducePartial::ReducePartial(DType dtype, const std::byte* block, const Shape& block_shape,
-                             const std::vector<bool>& reduced, ReduceNeeds needs)
+                             const std::vector<bool>& reduced, ReduceNeeds needs, const CFDecoding* mask)
     : dtype_(dtype), needs_(needs) {
     slots_ = 1;
     for (std::size_t axis = 0; axis < block_shape.size(); ++axis)
@@ -139,15 +140,19 @@ ReducePartial::ReducePartial(DType dtype, const std::byte* block, const Shape& b
             V* mx = reinterpret_cast<V*>(max_.data());
             for (std::size_t i = 0; i < n; ++i) mn[i] = highest<V>(), mx[i] = lowest<V>();
         }
-        if (element_count(block_shape) > 0) accumulate(reinterpret_cast<const T*>(block), block_shape, reduced);
+        if (element_count(block_shape) == 0) return;
+        const V* values = reinterpret_cast<const V*>(block);
+        if (mask) {
+            const MissingMask<V> missing(*mask);
+            accumulate<V, Sum<T>>(values, block_shape, reduced, [&missing](V v) { return !missing.is_missing(v); });
+        } else {
+            accumulate<V, Sum<T>>(values, block_shape, reduced, [](V v) { return nan_check(v); });
+        }
     });
 }
 
-template <class T>
-void ReducePartial::accumulate(const T* block_typed, const Shape& shape, const std::vector<bool>& reduced) {
-    using V = Value<T>;
-    using S = Sum<T>;
-    const V* block = reinterpret_cast<const V*>(block_typed);
+template <class V, class S, class Valid>
+void ReducePartial::accumulate(const V* block, const Shape& shape, const std::vector<bool>& reduced, Valid valid) {
     const Layout layout = coalesce(shape, reduced);
     S* sum = nullptr;
     if constexpr (std::is_same_v<S, double>) sum = fsum_.data();
@@ -168,24 +173,25 @@ void ReducePartial::accumulate(const T* block_typed, const Shape& shape, const s
             for (; i + 4 <= length; i += 4)
                 for (int k = 0; k < 4; ++k) {
                     const V v = x[i + k];
-                    const bool ok = nan_check(v);
+                    const bool ok = valid(v);
                     c[k] += ok;
                     s[k] += ok ? static_cast<S>(v) : S(0);
                 }
             for (; i < length; ++i) {
-                const bool ok = nan_check(x[i]);
+                const bool ok = valid(x[i]);
                 c[0] += ok;
                 s[0] += ok ? static_cast<S>(x[i]) : S(0);
             }
-            const std::int64_t valid = c[0] + c[1] + c[2] + c[3];
-            count_[slot] += valid;
-            nan_count_[slot] += length - valid;
+            const std::int64_t counted = c[0] + c[1] + c[2] + c[3];
+            count_[slot] += counted;
+            nan_count_[slot] += length - counted;
             sum[slot] += (s[0] + s[1]) + (s[2] + s[3]);
             if (extrema) {
                 V lo = mn[slot], hi = mx[slot];
                 for (Index j = 0; j < length; ++j) {
-                    lo = x[j] < lo ? x[j] : lo;
-                    hi = x[j] > hi ? x[j] : hi;
+                    const bool ok = valid(x[j]);
+                    lo = ok && x[j] < lo ? x[j] : lo;
+                    hi = ok && x[j] > hi ? x[j] : hi;
                 }
                 mn[slot] = lo;
                 mx[slot] = hi;
@@ -195,7 +201,7 @@ void ReducePartial::accumulate(const T* block_typed, const Shape& shape, const s
             std::int64_t* nan = nan_count_.data() + slot;
             S* s = sum + slot;
             for (Index j = 0; j < length; ++j) {
-                const bool ok = nan_check(x[j]);
+                const bool ok = valid(x[j]);
                 cnt[j] += ok;
                 nan[j] += !ok;
                 s[j] += ok ? static_cast<S>(x[j]) : S(0);
@@ -204,8 +210,9 @@ void ReducePartial::accumulate(const T* block_typed, const Shape& shape, const s
                 V* lo = mn + slot;
                 V* hi = mx + slot;
                 for (Index j = 0; j < length; ++j) {
-                    lo[j] = x[j] < lo[j] ? x[j] : lo[j];
-                    hi[j] = x[j] > hi[j] ? x[j] : hi[j];
+                    const bool ok = valid(x[j]);
+                    lo[j] = ok && x[j] < lo[j] ? x[j] : lo[j];
+                    hi[j] = ok && x[j] > hi[j] ? x[j] : hi[j];
                 }
             }
         }
@@ -223,11 +230,11 @@ void ReducePartial::accumulate(const T* block_typed, const Shape& shape, const s
             for (; i + 4 <= length; i += 4)
                 for (int k = 0; k < 4; ++k) {
                     const double d = static_cast<double>(x[i + k]) - mean;
-                    acc[k] += nan_check(x[i + k]) ? d * d : 0.0;
+                    acc[k] += valid(x[i + k]) ? d * d : 0.0;
                 }
             for (; i < length; ++i) {
                 const double d = static_cast<double>(x[i]) - mean;
-                acc[0] += nan_check(x[i]) ? d * d : 0.0;
+                acc[0] += valid(x[i]) ? d * d : 0.0;
             }
             m2_[slot] += (acc[0] + acc[1]) + (acc[2] + acc[3]);
         } else {
@@ -235,7 +242,7 @@ void ReducePartial::accumulate(const T* block_typed, const Shape& shape, const s
             double* m2 = m2_.data() + slot;
             for (Index j = 0; j < length; ++j) {
                 const double d = static_cast<double>(x[j]) - mean[j];
-                m2[j] += nan_check(x[j]) ? d * d : 0.0;
+                m2[j] += valid(x[j]) ? d * d : 0.0;
             }
         }
     });

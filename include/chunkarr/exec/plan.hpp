@@ -12,7 +12,8 @@ namespace chunkarr {
 
 struct ReductionGroup {
     std::vector<NodePtr> reductions;              // same input shape, chunks and axes
-    std::vector<NodePtr> inputs;                  // their distinct inputs
+    std::vector<NodePtr> inputs;                  // their distinct inputs (with distinct masks)
+    std::vector<const CFDecoding*> masks;         // per input: values to skip besides NaN, or null
     std::vector<kernels::ReduceNeeds> needs;      // per input
     ChunkGrid grid;                               // the inputs' chunk grid: one task per block
     std::vector<bool> reduced;                    // per input axis

@@ -29,8 +29,8 @@ struct SliceAxis {
 
 // How CF attributes turn stored values into physical ones (netCDF4-python's mask-and-scale).
 struct CFDecoding {
-    std::vector<double> missing_values;       // _FillValue and missing_value entries
-    std::optional<double> valid_min, valid_max;
+    std::vector<long double> missing_values;  // _FillValue and missing_value entries (exact)
+    std::optional<long double> valid_min, valid_max;
     double scale_factor = 1.0;
     double add_offset = 0.0;
     DType result = DType::Float64;
@@ -55,6 +55,7 @@ struct Node {
     OpTypes types{DType::Float64, DType::Float64};   // Unary/Binary: compute and result types
     std::vector<SliceAxis> slice;      // Slice, one per input axis
     ReduceOp reduce = ReduceOp::Sum;   // Reduce
+    std::optional<CFDecoding> mask;    // Reduce: values this decoding marks missing are skipped
     std::vector<int> axes;             // Reduce: sorted, unique
     bool keepdims = false;
     bool skipna = false;               // nan-variants: NaN is skipped instead of propagated
@@ -74,7 +75,8 @@ NodePtr make_cast_node(NodePtr input, DType dtype);
 NodePtr make_slice_node(NodePtr input, std::vector<SliceAxis> axes);
 // `result` overrides NumPy's result dtype (stats reports float32 data's mean in float64).
 NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool keepdims,
-                         bool skipna, int ddof, std::optional<DType> result = std::nullopt);
+                         bool skipna, int ddof, std::optional<DType> result = std::nullopt,
+                         std::optional<CFDecoding> mask = std::nullopt);
 NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding);
 
 // Normalises user axes (negative allowed) against `ndim`; empty means all axes.

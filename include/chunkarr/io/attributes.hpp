@@ -8,7 +8,9 @@
 
 namespace chunkarr {
 
-using AttributeValue = std::variant<std::vector<double>, std::string>;
+// Numbers are kept as long double: exact for every int64/uint64 value (on x86-64 and aarch64),
+// so integer fill values compare exactly.
+using AttributeValue = std::variant<std::vector<long double>, std::string>;
 
 class Attributes {
 public:
@@ -18,6 +20,8 @@ public:
     std::optional<std::vector<double>> numbers(const std::string& name) const;
     // The first number of attribute `name`; nullopt when absent, empty or not numeric.
     std::optional<double> number(const std::string& name) const;
+    // The numbers without rounding to double.
+    std::optional<std::vector<long double>> exact_numbers(const std::string& name) const;
     const std::map<std::string, AttributeValue>& all() const { return values_; }
 
 private:

@@ -7,6 +7,7 @@
 // depend on the thread count.
 #include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/shape.hpp>
+#include <chunkarr/graph/node.hpp>
 #include <chunkarr/graph/ops.hpp>
 
 #include <cstddef>
@@ -27,9 +28,9 @@ class ReducePartial {
 public:
     ReducePartial() = default;
     // Accumulates a block of `block_shape` (C order, dtype `dtype`), reducing the axes where
-    // reduced[axis] is true.
+    // reduced[axis] is true. With `mask`, the values it marks missing count as NaN do.
     ReducePartial(DType dtype, const std::byte* block, const Shape& block_shape,
-                  const std::vector<bool>& reduced, ReduceNeeds needs);
+                  const std::vector<bool>& reduced, ReduceNeeds needs, const CFDecoding* mask = nullptr);
 
     // Merges `other` (same slots) into this one.
     void merge(const ReducePartial& other);
@@ -46,7 +47,8 @@ public:
     static std::size_t bytes_for(DType dtype, Index slots, ReduceNeeds needs);
 
 private:
-    template <class T> void accumulate(const T* block, const Shape& shape, const std::vector<bool>& reduced);
+    template <class V, class S, class Valid>
+    void accumulate(const V* block, const Shape& shape, const std::vector<bool>& reduced, Valid valid);
     template <class T> void merge_typed(const ReducePartial& other);
     template <class T> void finalize_typed(ReduceOp op, bool skipna, int ddof, DType out_dtype, std::byte* out) const;
 
