@@ -151,10 +151,10 @@ Layout read_layout(hid_t dataset) {
             default: label = "filter-" + std::to_string(id); break;
         }
         layout.filters.push_back(label);
-        if (!(flags & H5Z_FLAG_OPTIONAL) && H5Zfilter_avail(id) <= 0) {
+        // Optional filters too: h5py writes lzf as optional, yet every chunk it writes uses it.
+        if (H5Zfilter_avail(id) <= 0) {
             hdf5::last_error_message();  // clear the stack
-            const std::string shown = name[0] ? std::string(name) : label;
-            layout.unavailable.emplace_back(id, shown == label ? label : label + ", " + shown);
+            layout.unavailable.emplace_back(id, name[0] ? std::string(name) : label);
         }
     }
     return layout;
@@ -258,7 +258,7 @@ HDF5Source::HDF5Source(const std::string& file_path, const std::string& dataset_
     shape_ = dataspace_shape(space.get());
     const Layout layout = read_layout(dataset_.get());
     if (!layout.unavailable.empty())
-        throw FormatError(describe() + " uses filter " + layout.unavailable.front().second + " (id " +
+        throw FormatError(describe() + " uses filter '" + layout.unavailable.front().second + "' (id " +
                           std::to_string(layout.unavailable.front().first) +
                           "), which this HDF5 library cannot decode (is its plugin installed?)");
     storage_chunks_ = layout.chunks;
