@@ -3,6 +3,8 @@
 
     bench_stats_vs_dask.py [--exe build/chunkarr] [--dir /tmp/chunkarr-bench]
                            [--size-mb 1024] [--repeat 3] [--threads N] [--dtype float64]
+                           [--thread-list 1,2,4,8,16] [--decode-bench PATH]
+                           [--decode-max-chunks N]
 
 For each file (made by scripts/make_sample.py with --no-fill, so NaN is the only missing
 value and both tools see the same data; reused when the parameters match):
@@ -13,6 +15,21 @@ value and both tools see the same data; reused when the parameters match):
     best of --repeat wall times (the file is opened once, outside the timing).
 The results must agree (rtol 1e-9). Runs are warm (page cache not dropped: that needs
 root), so this measures decode + compute + scheduling, not disk.
+
+In the same run (issue 3):
+  * single-core decode throughput of the gzip file's real chunks with
+    `chunkarr_decode_bench FILE:/t2m --codec zlib|libdeflate` (when that binary exists; best
+    of --repeat); the machine's "decode limit" is the libdeflate figure x cores (--threads,
+    else os.cpu_count());
+  * thread scaling: `chunkarr stats --threads N` for N in {1, 2, cores} and --thread-list,
+    on both files, speedup vs 1 thread (outputs must be bit-identical across N);
+  * chunkarr's decompressed throughput on the gzip file at `cores` threads (logical bytes /
+    wall seconds) as a fraction of the decode limit;
+  * the issue's targets next to the measured values, PASS/MISS:
+      dask/chunkarr >= 4 on the gzip file, >= 3 on the uncompressed one,
+      chunkarr gzip throughput >= 0.7 x decode limit.
+Exit status: 1 when results disagree (with Dask or across thread counts) or a tool fails;
+a MISS alone does not change it.
 """
 import argparse
 import json
@@ -30,6 +47,9 @@ REPO = Path(__file__).resolve().parents[1]
 MAKE_SAMPLE = REPO / "scripts" / "make_sample.py"
 CHUNKS = "8,256,256"
 RTOL = 1e-9
+TARGET_DASK_GZIP = 4.0
+TARGET_DASK_NONE = 3.0
+TARGET_DECODE_FRACTION = 0.7
 
 
 def sample_params(size_mb, compression, dtype):
@@ -58,8 +78,8 @@ def ensure_file(directory, size_mb, compression, dtype):
     return path
 
 
-def run_chunkarr(exe, path, threads):
-    """One run; returns (seconds, record, peak RSS in MiB)."""
+def run_chunkarr(exe, path, threads, raw=False):
+    """One run; returns (seconds, record, peak RSS in MiB) (+ the stdout text if raw)."""
     cmd = [exe, "stats", f"{path}:/t2m", "--format", "json", "--no-progress"]
     if threads:
         cmd += ["--threads", str(threads)]
@@ -73,8 +93,60 @@ def run_chunkarr(exe, path, threads):
         err.seek(0)
         if p.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}: {err.read().decode()}")
-        [rec] = json.loads(out.read())
+        text = out.read().decode()
+        [rec] = json.loads(text)
+    if raw:
+        return secs, rec, ru.ru_maxrss / 1024.0, text
     return secs, rec, ru.ru_maxrss / 1024.0
+
+
+def run_decode_bench(bench, path, codec, repeat, max_chunks):
+    """Best of `repeat` runs of `chunkarr_decode_bench PATH:/t2m --codec CODEC`.
+
+    Returns the parsed JSON object of the fastest run plus "bytes_per_s" (computed from
+    decompressed_bytes / seconds, so the MB convention of the tool does not matter), or
+    {"error": message}.
+    """
+    cmd = [bench, f"{path}:/t2m", "--codec", codec]
+    if max_chunks:
+        cmd += ["--max-chunks", str(max_chunks)]
+    best = None
+    for _ in range(repeat):
+        try:
+            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=3600)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return {"error": f"{' '.join(cmd)}: {e}"}
+        if p.returncode != 0:
+            return {"error": f"{' '.join(cmd)} exited {p.returncode}: "
+                             f"{p.stderr.decode(errors='replace').strip()}"}
+        try:
+            r = json.loads(p.stdout)
+            if r.get("seconds") and r.get("decompressed_bytes"):
+                r["bytes_per_s"] = float(r["decompressed_bytes"]) / float(r["seconds"])
+            else:
+                r["bytes_per_s"] = float(r["decompressed_mb_per_s"]) * 1e6
+        except (ValueError, TypeError, KeyError) as e:
+            return {"error": f"{' '.join(cmd)}: unexpected output ({e}): {p.stdout[:500]!r}"}
+        if best is None or r["bytes_per_s"] > best["bytes_per_s"]:
+            best = r
+    return best
+
+
+def parse_thread_list(s):
+    try:
+        v = [int(x) for x in s.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad --thread-list {s!r} (want e.g. 1,2,4,8,16)")
+    if not v or min(v) < 1:
+        raise argparse.ArgumentTypeError(f"bad --thread-list {s!r} (positive integers)")
+    return v
+
+
+def verdict(value, target):
+    if value is None:
+        return "n/a"
+    return "PASS" if value >= target else "MISS"
 
 
 def run_dask(path, threads, repeat):
@@ -117,11 +189,24 @@ def main(argv=None):
                          "default: each tool's own default")
     ap.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     ap.add_argument("--compression", nargs="+", choices=["none", "gzip"], default=["none", "gzip"])
+    ap.add_argument("--thread-list", type=parse_thread_list, default=[],
+                    help="extra chunkarr --threads values for the scaling table, e.g. "
+                         "1,2,4,8,16 (1, 2 and the core count are always run)")
+    ap.add_argument("--decode-bench", default=os.environ.get("CHUNKARR_DECODE_BENCH"),
+                    help="chunkarr_decode_bench binary (default: next to --exe); skipped "
+                         "when it does not exist")
+    ap.add_argument("--decode-max-chunks", type=int, default=None,
+                    help="pass --max-chunks N to chunkarr_decode_bench")
     args = ap.parse_args(argv)
     if not (os.path.isfile(args.exe) and os.access(args.exe, os.X_OK)):
         ap.error(f"chunkarr executable not found: {args.exe} (build it or pass --exe)")
     if args.threads is not None and args.threads < 1:
         ap.error("--threads must be >= 1")
+    if args.decode_max_chunks is not None and args.decode_max_chunks < 1:
+        ap.error("--decode-max-chunks must be >= 1")
+    bench = args.decode_bench or str(Path(args.exe).resolve().parent / "chunkarr_decode_bench")
+    cores = args.threads or os.cpu_count() or 1
+    thread_set = sorted({1, 2, cores, *args.thread_list})
 
     import dask
     Path(args.dir).mkdir(parents=True, exist_ok=True)
@@ -143,6 +228,39 @@ def main(argv=None):
                      t_dask / min(times), max(rss), "yes" if not bad else "NO"))
         print(f"done {path.name}: chunkarr {min(times):.3f} s, dask {t_dask:.3f} s", flush=True)
 
+    # ---- single-core decode throughput on the gzip file's real chunks
+    decode = {}
+    gzip_path = next((p for p, c in zip(files, args.compression) if c == "gzip"), None)
+    have_bench = os.path.isfile(bench) and os.access(bench, os.X_OK)
+    if gzip_path is not None and have_bench:
+        for codec in ("zlib", "libdeflate"):
+            decode[codec] = run_decode_bench(bench, gzip_path, codec, args.repeat,
+                                             args.decode_max_chunks)
+            if "error" in decode[codec]:
+                ok = False
+                print(f"decode bench failed: {decode[codec]['error']}", flush=True)
+            else:
+                print(f"done decode bench {codec}: "
+                      f"{decode[codec]['bytes_per_s'] / 1e6:.0f} MB/s", flush=True)
+
+    # ---- thread scaling (chunkarr only); outputs must be bit-identical across thread counts
+    scaling = {}
+    for path in files:
+        outs = {}
+        for n in thread_set:
+            best, text, rec = float("inf"), None, None
+            for _ in range(args.repeat):
+                s, rec, _, text = run_chunkarr(args.exe, path, n, raw=True)
+                best = min(best, s)
+            outs[n] = text
+            scaling[(path.name, n)] = (best, rec)
+            print(f"done {path.name} --threads {n}: {best:.3f} s", flush=True)
+        differ = [n for n in thread_set if outs[n] != outs[thread_set[0]]]
+        if differ:
+            ok = False
+            print(f"MISMATCH on {path.name}: output with --threads {differ} differs from "
+                  f"--threads {thread_set[0]}", flush=True)
+
     thr = args.threads if args.threads else f"default (dask: {os.cpu_count()} workers)"
     print()
     print(f"chunkarr stats vs dask {dask.__version__}, h5py {h5py.__version__} "
@@ -153,6 +271,82 @@ def main(argv=None):
     print("-" * len(hdr))
     for name, mib, tc, td, ratio, rss, agree in rows:
         print(f"{name:<46} {mib:>7.0f} {tc:>10.3f} {td:>8.3f} {ratio:>13.2f} {rss:>10.0f} {agree:>5}")
+
+    # ---- decode throughput
+    limit = None
+    print()
+    if gzip_path is None:
+        print("single-core decode throughput: skipped (no gzip file in --compression)")
+    elif not have_bench:
+        print(f"single-core decode throughput: skipped ({bench} not found; build the "
+              f"chunkarr_decode_bench target or pass --decode-bench)")
+    else:
+        print(f"single-core decode throughput (inflate + unshuffle) of {gzip_path.name}'s "
+              f"stored chunks, chunkarr_decode_bench, best of {args.repeat}:")
+        hdr = f"{'codec':<11} {'chunks':>7} {'compr MB':>9} {'decompr MB':>10} {'s':>8} {'MB/s':>8}"
+        print(hdr)
+        print("-" * len(hdr))
+        for codec, r in decode.items():
+            if "error" in r:
+                print(f"{codec:<11} failed: {r['error']}")
+                continue
+            print(f"{codec:<11} {r.get('chunks', 0):>7} {r.get('compressed_bytes', 0) / 1e6:>9.1f} "
+                  f"{r.get('decompressed_bytes', 0) / 1e6:>10.1f} {r.get('seconds', 0):>8.3f} "
+                  f"{r['bytes_per_s'] / 1e6:>8.0f}")
+        good = {c: r for c, r in decode.items() if "error" not in r}
+        if len(good) == 2:
+            fast, slow = sorted(good, key=lambda c: -good[c]["bytes_per_s"])
+            print(f"faster: {fast} ({good[fast]['bytes_per_s'] / good[slow]['bytes_per_s']:.2f}x "
+                  f"{slow})")
+        if "libdeflate" in good:
+            one = good["libdeflate"]["bytes_per_s"]
+            limit = one * cores
+            print(f"decode limit = libdeflate {one / 1e6:.0f} MB/s x {cores} cores = "
+                  f"{limit / 1e6:.0f} MB/s")
+
+    # ---- thread scaling
+    print()
+    print(f"chunkarr stats thread scaling (best of {args.repeat}; "
+          f"{os.cpu_count()} logical CPUs):")
+    hdr = f"{'file':<46} {'threads':>7} {'s':>8} {'speedup vs 1':>12} {'logical MB/s':>12}"
+    print(hdr)
+    print("-" * len(hdr))
+    logical = {}
+    for path in files:
+        with h5py.File(path, "r") as f:
+            logical[path.name] = f["t2m"].size * f["t2m"].dtype.itemsize
+        t1 = scaling[(path.name, 1)][0]
+        for n in thread_set:
+            s = scaling[(path.name, n)][0]
+            print(f"{path.name:<46} {n:>7} {s:>8.3f} {t1 / s:>12.2f} "
+                  f"{logical[path.name] / s / 1e6:>12.0f}")
+
+    # ---- targets
+    ratio = {c: r[4] for c, r in zip(args.compression, rows)}
+    fraction = None
+    if gzip_path is not None:
+        s = scaling[(gzip_path.name, cores)][0]
+        thru = logical[gzip_path.name] / s
+        if limit:
+            fraction = thru / limit
+        print()
+        print(f"chunkarr on {gzip_path.name} at {cores} threads: {thru / 1e6:.0f} MB/s "
+              f"decompressed (logical bytes / wall s)"
+              + (f" = {fraction:.2f} of the decode limit" if fraction is not None else
+                 " (decode limit unknown)"))
+    print()
+    print("issue 3 targets:")
+    if "gzip" in ratio:
+        print(f"  dask/chunkarr, shuffle+gzip(1) file : {ratio['gzip']:6.2f}  "
+              f"(target >= {TARGET_DASK_GZIP:g})  {verdict(ratio['gzip'], TARGET_DASK_GZIP)}")
+    if "none" in ratio:
+        print(f"  dask/chunkarr, uncompressed file    : {ratio['none']:6.2f}  "
+              f"(target >= {TARGET_DASK_NONE:g})  {verdict(ratio['none'], TARGET_DASK_NONE)}")
+    if gzip_path is not None:
+        shown = f"{fraction:6.2f}" if fraction is not None else "   n/a"
+        print(f"  fraction of decode limit (gzip)     : {shown}  "
+              f"(target >= {TARGET_DECODE_FRACTION:g})  "
+              f"{verdict(fraction, TARGET_DECODE_FRACTION)}")
     return 0 if ok else 1
 
 

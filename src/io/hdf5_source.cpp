@@ -1,7 +1,9 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/kernels/region_copy.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -88,6 +90,23 @@ std::optional<DType> numeric_dtype(hid_t type) {
     return std::nullopt;
 }
 
+hid_t native_memory_type(DType dtype) {
+    switch (dtype) {
+        case DType::Bool:
+        case DType::Int8: return H5T_NATIVE_INT8;
+        case DType::Int16: return H5T_NATIVE_INT16;
+        case DType::Int32: return H5T_NATIVE_INT32;
+        case DType::Int64: return H5T_NATIVE_INT64;
+        case DType::UInt8: return H5T_NATIVE_UINT8;
+        case DType::UInt16: return H5T_NATIVE_UINT16;
+        case DType::UInt32: return H5T_NATIVE_UINT32;
+        case DType::UInt64: return H5T_NATIVE_UINT64;
+        case DType::Float32: return H5T_NATIVE_FLOAT;
+        case DType::Float64: break;
+    }
+    return H5T_NATIVE_DOUBLE;
+}
+
 std::string type_description(hid_t type) {
     switch (H5Tget_class(type)) {
         case H5T_STRING: return "string";
@@ -114,6 +133,7 @@ struct Layout {
     std::optional<Shape> chunks;
     std::vector<std::string> filters;
     std::vector<std::pair<H5Z_filter_t, std::string>> unavailable;  // required filters we cannot decode
+    std::vector<std::pair<H5Z_filter_t, std::string>> optional_unavailable;
 };
 
 Layout read_layout(hid_t dataset) {
@@ -151,10 +171,12 @@ Layout read_layout(hid_t dataset) {
             default: label = "filter-" + std::to_string(id); break;
         }
         layout.filters.push_back(label);
-        // Optional filters too: h5py writes lzf as optional, yet every chunk it writes uses it.
         if (H5Zfilter_avail(id) <= 0) {
             hdf5::last_error_message();  // clear the stack
-            layout.unavailable.emplace_back(id, name[0] ? std::string(name) : label);
+            // An optional filter may be skipped by every chunk (its bit in the chunk's filter
+            // mask), so only a required one is an error before reading.
+            const std::string shown = name[0] ? std::string(name) : label;
+            (flags & H5Z_FLAG_OPTIONAL ? layout.optional_unavailable : layout.unavailable).emplace_back(id, shown);
         }
     }
     return layout;
@@ -252,17 +274,284 @@ HDF5Source::HDF5Source(const std::string& file_path, const std::string& dataset_
         throw FormatError(describe() + " has " + type_description(type.get()) +
                           " type; chunkarr computes with numeric datasets only");
     dtype_ = *dtype;
-    memory_type_ = Handle(H5Tget_native_type(type.get(), H5T_DIR_ASCEND));
+    // The machine's full-width type of the dtype (HDF5 converts byte order, and sign-extends
+    // integers stored with fewer bits of precision); h5py's bool enum keeps its enum type.
+    memory_type_ = Handle(H5Tget_class(type.get()) == H5T_ENUM ? H5Tget_native_type(type.get(), H5T_DIR_ASCEND)
+                                                               : H5Tcopy(native_memory_type(dtype_)));
+    if (H5Tget_class(type.get()) == H5T_INTEGER && H5Tget_precision(type.get()) < 8 * H5Tget_size(type.get()) &&
+        H5Tget_order(type.get()) != H5Tget_order(memory_type_.get())) {
+        // HDF5 1.10 does not sign-extend reduced-precision integers while it also swaps their
+        // byte order: convert in the file's byte order, then swap ourselves.
+        memory_type_ = Handle(H5Tcopy(type.get()));
+        H5Tset_offset(memory_type_.get(), 0);
+        H5Tset_precision(memory_type_.get(), 8 * H5Tget_size(type.get()));
+        swap_after_locked_read_ = true;
+    }
     Handle space(H5Dget_space(dataset_.get()));
     if (H5Sget_simple_extent_type(space.get()) == H5S_NULL) throw FormatError(describe() + " has no dataspace (null)");
     shape_ = dataspace_shape(space.get());
     const Layout layout = read_layout(dataset_.get());
-    if (!layout.unavailable.empty())
-        throw FormatError(describe() + " uses filter '" + layout.unavailable.front().second + "' (id " +
-                          std::to_string(layout.unavailable.front().first) +
-                          "), which this HDF5 library cannot decode (is its plugin installed?)");
+    auto undecodable = [this](const std::pair<H5Z_filter_t, std::string>& filter) {
+        return describe() + " uses filter '" + filter.second + "' (id " + std::to_string(filter.first) +
+               "), which this HDF5 library cannot decode (is its plugin installed?)";
+    };
+    if (!layout.unavailable.empty()) throw FormatError(undecodable(layout.unavailable.front()));
+    if (!layout.optional_unavailable.empty()) undecodable_filter_ = undecodable(layout.optional_unavailable.front());
     storage_chunks_ = layout.chunks;
     H5Aiterate2(dataset_.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_attribute, &attributes_);
+    decide_fast_path(type.get());
+}
+
+namespace {
+
+// Types whose stored bytes are the machine's values, possibly byte-swapped: IEEE floats and
+// integers without padding bits (h5py's bool enum included).
+bool plain_numeric_type(hid_t type) {
+    hid_t base = type;
+    Handle super;
+    if (H5Tget_class(type) == H5T_ENUM) {
+        super = Handle(H5Tget_super(type));
+        base = super.get();
+    }
+    const H5T_class_t type_class = H5Tget_class(base);
+    if (type_class == H5T_INTEGER)
+        return H5Tget_precision(base) == 8 * H5Tget_size(base) && H5Tget_offset(base) == 0;
+    if (type_class == H5T_FLOAT)
+        return H5Tequal(base, H5T_IEEE_F32LE) > 0 || H5Tequal(base, H5T_IEEE_F32BE) > 0 ||
+               H5Tequal(base, H5T_IEEE_F64LE) > 0 || H5Tequal(base, H5T_IEEE_F64BE) > 0;
+    return false;
+}
+
+bool native_is_big_endian() {
+    const std::uint16_t probe = 1;
+    std::uint8_t first;
+    std::memcpy(&first, &probe, 1);
+    return first == 0;
+}
+
+}  // namespace
+
+void HDF5Source::decide_fast_path(hid_t file_type) {
+    // CHUNKARR_HDF5_DIRECT=0 forces every read through H5Dread (for comparisons and debugging).
+    if (const char* env = std::getenv("CHUNKARR_HDF5_DIRECT"); env && std::string(env) == "0") return;
+    if (!plain_numeric_type(file_type)) return;
+    Handle fapl(H5Fget_access_plist(file_->id()));
+    if (H5Pget_driver(fapl.get()) != H5FD_SEC2) return;
+    Handle dcpl(H5Dget_create_plist(dataset_.get()));
+    if (H5Pget_external_count(dcpl.get()) > 0) return;
+    Handle fcpl(H5Fget_create_plist(file_->id()));
+    hsize_t userblock = 0;
+    H5Pget_userblock(fcpl.get(), &userblock);
+    base_address_ = userblock;
+
+    const std::size_t item = itemsize(dtype_);
+    fill_value_.assign(item, std::byte{0});
+    H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
+    H5Pfill_value_defined(dcpl.get(), &defined);
+    if (defined != H5D_FILL_VALUE_UNDEFINED && H5Pget_fill_value(dcpl.get(), memory_type_.get(), fill_value_.data()) < 0) {
+        hdf5::last_error_message();
+        return;
+    }
+    const bool big_endian = H5Tget_order(file_type) == H5T_ORDER_BE;
+    swap_bytes_ = item > 1 && big_endian != native_is_big_endian();
+
+    if (storage_chunks_) {
+        pipeline_ = FilterPipeline::from_creation_properties(dcpl.get());
+        if (!pipeline_) return;
+        direct_ = Direct::Chunked;
+    } else if (H5Pget_layout(dcpl.get()) == H5D_CONTIGUOUS) {
+        const haddr_t address = H5Dget_offset(dataset_.get());
+        if (address == HADDR_UNDEF) {
+            hdf5::last_error_message();
+            return;   // never written: H5Dread gives the fill value
+        }
+        contiguous_address_ = static_cast<std::uint64_t>(address) + base_address_;
+        direct_ = Direct::Contiguous;
+    } else {
+        return;
+    }
+    raw_file_ = std::make_unique<RawFile>(file_path_);
+}
+
+// Without H5Dchunk_iter, HDF5 1.10's H5Dget_chunk_info_by_coord walks every chunk on each
+// call, so building a full index is quadratic; past this many chunks each task looks its chunks
+// up instead (H5Dread_chunk under the lock: an O(log n) B-tree lookup and the read of the
+// stored bytes), and only the decoding runs unlocked.
+constexpr std::size_t max_indexed_chunks_without_iter = 2048;
+
+const HDF5ChunkIndex* HDF5Source::chunk_index_or_null() const {
+    if (direct_ != Direct::Chunked) return nullptr;
+    std::call_once(index_once_, [this] {
+#ifndef CHUNKARR_HAVE_H5DCHUNK_ITER
+        Index total = 1;
+        for (std::size_t axis = 0; axis < shape_.size(); ++axis)
+            total *= (shape_[axis] + (*storage_chunks_)[axis] - 1) / (*storage_chunks_)[axis];
+        if (static_cast<std::size_t>(total) > max_indexed_chunks_without_iter) return;
+#endif
+        index_ = std::make_unique<HDF5ChunkIndex>(dataset_.get(), shape_, *storage_chunks_, base_address_);
+    });
+    return index_.get();
+}
+
+StoredChunk HDF5Source::fetch_stored_chunk_locked(const std::vector<Index>& chunk, std::vector<std::byte>& bytes) const {
+    std::vector<hsize_t> offset(chunk.size());
+    for (std::size_t axis = 0; axis < chunk.size(); ++axis)
+        offset[axis] = static_cast<hsize_t>(chunk[axis] * (*storage_chunks_)[axis]);
+    Lock lock;
+    hsize_t size = 0;
+    if (H5Dget_chunk_storage_size(dataset_.get(), offset.data(), &size) < 0 || size == 0) {
+        hdf5::last_error_message();   // not allocated: the fill value
+        bytes.clear();
+        return StoredChunk{};
+    }
+    bytes.resize(size);
+    std::uint32_t filter_mask = 0;
+    check(H5Dread_chunk(dataset_.get(), H5P_DEFAULT, offset.data(), &filter_mask, bytes.data()),
+          "cannot read " + describe() + " storage chunk");
+    return StoredChunk{0, size, filter_mask, true};
+}
+
+std::vector<std::byte> HDF5Source::read_stored_chunk(const std::vector<Index>& chunk) const {
+    std::vector<std::byte> bytes;
+    if (const HDF5ChunkIndex* index = chunk_index_or_null()) {
+        const StoredChunk& entry = index->at(chunk);
+        bytes.resize(entry.allocated ? entry.size : 0);
+        if (entry.allocated) raw_file_->read_at(entry.address, bytes.size(), bytes.data());
+    } else {
+        fetch_stored_chunk_locked(chunk, bytes);
+    }
+    return bytes;
+}
+
+namespace {
+std::string chunk_label(const std::vector<Index>& chunk) {
+    std::string label = "(";
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+        if (i) label += ", ";
+        label += std::to_string(chunk[i]);
+    }
+    return label + ")";
+}
+}  // namespace
+
+void HDF5Source::read_chunked(const Region& region, std::byte* out) const {
+    const HDF5ChunkIndex* index = chunk_index_or_null();
+    const Shape& chunk_shape = *storage_chunks_;
+    const std::size_t ndim = shape_.size();
+    const std::size_t item = itemsize(dtype_);
+    const std::size_t chunk_bytes = static_cast<std::size_t>(element_count(chunk_shape)) * item;
+    const Shape out_shape = region_shape(region);
+    thread_local std::vector<std::byte> stored, decoded;
+
+    std::vector<Index> first(ndim), last(ndim), chunk(ndim);
+    for (std::size_t axis = 0; axis < ndim; ++axis) {
+        first[axis] = region[axis].start / chunk_shape[axis];
+        last[axis] = (region[axis].stop - 1) / chunk_shape[axis];
+    }
+    chunk = first;
+    while (true) {
+        std::vector<Index> src_start(ndim), dst_start(ndim);
+        Shape count(ndim);
+        bool whole = true;   // the region is exactly this chunk's full stored box
+        for (std::size_t axis = 0; axis < ndim; ++axis) {
+            const Index origin = chunk[axis] * chunk_shape[axis];
+            const Index lo = std::max(region[axis].start, origin);
+            const Index hi = std::min(region[axis].stop, origin + chunk_shape[axis]);
+            src_start[axis] = lo - origin;
+            dst_start[axis] = lo - region[axis].start;
+            count[axis] = hi - lo;
+            whole = whole && count[axis] == chunk_shape[axis] && count[axis] == out_shape[axis];
+        }
+        StoredChunk looked_up;
+        const bool indexed = index != nullptr;
+        if (!indexed) looked_up = fetch_stored_chunk_locked(chunk, stored);
+        const StoredChunk& entry = indexed ? index->at(chunk) : looked_up;
+        try {
+            if (!entry.allocated) {
+                decoded.resize(chunk_bytes);
+                for (std::size_t i = 0; i < chunk_bytes; i += item) std::memcpy(decoded.data() + i, fill_value_.data(), item);
+                kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count, item);
+            } else {
+                const bool filtered = !pipeline_->empty() && entry.filter_mask != (1u << pipeline_->steps().size()) - 1;
+                if (indexed && !filtered && whole && entry.size == chunk_bytes) {
+                    // Straight into the caller's buffer: the only copy.
+                    raw_file_->read_at(entry.address, chunk_bytes, out);
+                    if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
+                } else if (filtered && whole) {
+                    // Decoded straight into the caller's buffer.
+                    if (indexed) {
+                        stored.resize(entry.size);
+                        raw_file_->read_at(entry.address, entry.size, stored.data());
+                    }
+                    pipeline_->decode(stored.data(), stored.size(), entry.filter_mask, out, chunk_bytes);
+                    if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
+                } else {
+                    if (indexed) {
+                        stored.resize(entry.size);
+                        raw_file_->read_at(entry.address, entry.size, stored.data());
+                    }
+                    const std::byte* chunk_data = stored.data();
+                    if (filtered) {
+                        decoded.resize(chunk_bytes);
+                        pipeline_->decode(stored.data(), stored.size(), entry.filter_mask, decoded.data(), chunk_bytes);
+                        chunk_data = decoded.data();
+                    } else if (entry.size != chunk_bytes) {
+                        throw IOError("stored chunk has " + std::to_string(entry.size) + " bytes, expected " +
+                                      std::to_string(chunk_bytes));
+                    }
+                    if (swap_bytes_) {
+                        std::byte* writable = chunk_data == stored.data() ? stored.data() : decoded.data();
+                        kernels::swap_bytes(writable, element_count(chunk_shape), item);
+                    }
+                    kernels::copy_box(chunk_data, chunk_shape, src_start, out, out_shape, dst_start, count, item);
+                }
+            }
+        } catch (const IOError& e) {
+            throw IOError("cannot read " + describe() + " storage chunk " + chunk_label(chunk) + " (" +
+                          std::to_string(entry.size) + " bytes at offset " + std::to_string(entry.address) +
+                          "): " + e.what());
+        }
+        std::size_t axis = ndim;
+        while (axis-- > 0) {
+            if (++chunk[axis] <= last[axis]) break;
+            chunk[axis] = first[axis];
+        }
+        if (axis == static_cast<std::size_t>(-1)) break;
+    }
+}
+
+void HDF5Source::read_contiguous(const Region& region, std::byte* out) const {
+    const std::size_t ndim = shape_.size();
+    const std::size_t item = itemsize(dtype_);
+    if (ndim == 0) {
+        raw_file_->read_at(contiguous_address_, item, out);
+        if (swap_bytes_) kernels::swap_bytes(out, 1, item);
+        return;
+    }
+    // Axes after `split` are taken whole, so each step of the axes before it is one run of
+    // consecutive bytes in the file.
+    std::size_t split = ndim - 1;
+    while (split > 0 && region[split].start == 0 && region[split].stop == shape_[split]) --split;
+    Index run = region[split].size();
+    std::vector<Index> stride(ndim, 1);
+    for (std::size_t axis = ndim - 1; axis-- > 0;) stride[axis] = stride[axis + 1] * shape_[axis + 1];
+    run *= stride[split];
+    std::vector<Index> index(split, 0);
+    std::byte* target = out;
+    while (true) {
+        Index offset = region[split].start * stride[split];
+        for (std::size_t axis = 0; axis < split; ++axis) offset += (region[axis].start + index[axis]) * stride[axis];
+        raw_file_->read_at(contiguous_address_ + static_cast<std::uint64_t>(offset) * item,
+                           static_cast<std::size_t>(run) * item, target);
+        target += static_cast<std::size_t>(run) * item;
+        std::size_t axis = split;
+        while (axis-- > 0) {
+            if (++index[axis] < region[axis].size()) break;
+            index[axis] = 0;
+        }
+        if (axis == static_cast<std::size_t>(-1)) break;
+    }
+    if (swap_bytes_) kernels::swap_bytes(out, element_count(region_shape(region)), item);
 }
 
 HDF5Source::~HDF5Source() = default;
@@ -273,8 +562,15 @@ ChunkGrid HDF5Source::task_grid() const {
 }
 
 void HDF5Source::read(const Region& region, void* out) const {
-    const Shape count_shape = region_shape(region);
-    if (element_count(count_shape) == 0) return;
+    if (element_count(region_shape(region)) == 0) return;
+    switch (direct_) {
+        case Direct::Chunked: return read_chunked(region, static_cast<std::byte*>(out));
+        case Direct::Contiguous: return read_contiguous(region, static_cast<std::byte*>(out));
+        case Direct::No: return read_locked(region, out);
+    }
+}
+
+void HDF5Source::read_locked(const Region& region, void* out) const {
     Lock lock;
     Handle file_space(H5Dget_space(dataset_.get()));
     Handle memory_space;
@@ -290,8 +586,15 @@ void HDF5Source::read(const Region& region, void* out) const {
               "cannot select a region of " + describe());
         memory_space = Handle(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
     }
-    check(H5Dread(dataset_.get(), memory_type_.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, out),
-          "cannot read " + describe() + " (damaged data?)");
+    if (H5Dread(dataset_.get(), memory_type_.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, out) < 0) {
+        if (!undecodable_filter_.empty()) {
+            hdf5::last_error_message();
+            throw FormatError(undecodable_filter_);
+        }
+        hdf5::throw_failure("cannot read " + describe() + " (damaged data?)");
+    }
+    if (swap_after_locked_read_)
+        kernels::swap_bytes(static_cast<std::byte*>(out), element_count(region_shape(region)), itemsize(dtype_));
 }
 
 namespace {

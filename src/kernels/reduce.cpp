@@ -166,35 +166,46 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
     for_each_run(layout, [&](Index offset, Index slot, Index length, bool inner_reduced) {
         const V* x = block + offset;
         if (inner_reduced) {
-            // Four lanes: vectorises, and sums pairwise-ish for accuracy.
+            // Four lanes, one pass: vectorises, and sums pairwise-ish for accuracy.
             S s[4] = {0, 0, 0, 0};
             std::int64_t c[4] = {0, 0, 0, 0};
-            Index i = 0;
-            for (; i + 4 <= length; i += 4)
-                for (int k = 0; k < 4; ++k) {
-                    const V v = x[i + k];
+            V lo[4], hi[4];
+            for (int k = 0; k < 4; ++k) lo[k] = extrema ? mn[slot] : V{}, hi[k] = extrema ? mx[slot] : V{};
+            auto run = [&](auto with_extrema) {
+                Index i = 0;
+                for (; i + 4 <= length; i += 4)
+                    for (int k = 0; k < 4; ++k) {
+                        const V v = x[i + k];
+                        const bool ok = valid(v);
+                        c[k] += ok;
+                        s[k] += ok ? static_cast<S>(v) : S(0);
+                        if constexpr (decltype(with_extrema)::value) {
+                            lo[k] = ok && v < lo[k] ? v : lo[k];
+                            hi[k] = ok && v > hi[k] ? v : hi[k];
+                        }
+                    }
+                for (; i < length; ++i) {
+                    const V v = x[i];
                     const bool ok = valid(v);
-                    c[k] += ok;
-                    s[k] += ok ? static_cast<S>(v) : S(0);
+                    c[0] += ok;
+                    s[0] += ok ? static_cast<S>(v) : S(0);
+                    if constexpr (decltype(with_extrema)::value) {
+                        lo[0] = ok && v < lo[0] ? v : lo[0];
+                        hi[0] = ok && v > hi[0] ? v : hi[0];
+                    }
                 }
-            for (; i < length; ++i) {
-                const bool ok = valid(x[i]);
-                c[0] += ok;
-                s[0] += ok ? static_cast<S>(x[i]) : S(0);
-            }
+            };
+            if (extrema) run(std::true_type{});
+            else run(std::false_type{});
             const std::int64_t counted = c[0] + c[1] + c[2] + c[3];
             count_[slot] += counted;
             nan_count_[slot] += length - counted;
             sum[slot] += (s[0] + s[1]) + (s[2] + s[3]);
             if (extrema) {
-                V lo = mn[slot], hi = mx[slot];
-                for (Index j = 0; j < length; ++j) {
-                    const bool ok = valid(x[j]);
-                    lo = ok && x[j] < lo ? x[j] : lo;
-                    hi = ok && x[j] > hi ? x[j] : hi;
+                for (int k = 0; k < 4; ++k) {
+                    mn[slot] = lo[k] < mn[slot] ? lo[k] : mn[slot];
+                    mx[slot] = hi[k] > mx[slot] ? hi[k] : mx[slot];
                 }
-                mn[slot] = lo;
-                mx[slot] = hi;
             }
         } else {
             std::int64_t* cnt = count_.data() + slot;

@@ -1,48 +1,82 @@
 #include <chunkarr/kernels/region_copy.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
-#include <vector>
 
 namespace chunkarr::kernels {
 
 namespace {
-// Calls row(array_offset_bytes, dense_offset_bytes, row_bytes) for every row of `region`.
-template <class Row>
-void for_each_region_row(const Shape& shape, std::size_t item, const Region& region, Row row) {
-    const std::size_t ndim = shape.size();
-    const Shape out_shape = region_shape(region);
-    if (element_count(out_shape) == 0) return;
+std::vector<Index> row_major_strides(const Shape& shape) {
+    std::vector<Index> stride(shape.size(), 1);
+    for (std::size_t axis = shape.size(); axis-- > 1;) stride[axis - 1] = stride[axis] * shape[axis];
+    return stride;
+}
+}  // namespace
+
+void copy_box(const std::byte* src, const Shape& src_shape, const std::vector<Index>& src_start, std::byte* dst,
+              const Shape& dst_shape, const std::vector<Index>& dst_start, const Shape& count, std::size_t item) {
+    if (element_count(count) == 0) return;
+    const std::size_t ndim = count.size();
     if (ndim == 0) {
-        row(std::size_t{0}, std::size_t{0}, item);
+        std::memcpy(dst, src, item);
         return;
     }
-    std::vector<Index> stride(ndim, 1);
-    for (std::size_t axis = ndim - 1; axis-- > 0;) stride[axis] = stride[axis + 1] * shape[axis + 1];
-    const std::size_t row_bytes = static_cast<std::size_t>(out_shape[ndim - 1]) * item;
+    const auto src_stride = row_major_strides(src_shape);
+    const auto dst_stride = row_major_strides(dst_shape);
+    const std::size_t row_bytes = static_cast<std::size_t>(count[ndim - 1]) * item;
     std::vector<Index> index(ndim, 0);
-    const Index rows = element_count(out_shape) / out_shape[ndim - 1];
+    const Index rows = element_count(count) / count[ndim - 1];
     for (Index r = 0; r < rows; ++r) {
-        Index offset = region[ndim - 1].start;
-        for (std::size_t axis = 0; axis + 1 < ndim; ++axis) offset += (region[axis].start + index[axis]) * stride[axis];
-        row(static_cast<std::size_t>(offset) * item, static_cast<std::size_t>(r) * row_bytes, row_bytes);
+        Index s = src_start[ndim - 1], d = dst_start[ndim - 1];
+        for (std::size_t axis = 0; axis + 1 < ndim; ++axis) {
+            s += (src_start[axis] + index[axis]) * src_stride[axis];
+            d += (dst_start[axis] + index[axis]) * dst_stride[axis];
+        }
+        std::memcpy(dst + static_cast<std::size_t>(d) * item, src + static_cast<std::size_t>(s) * item, row_bytes);
         for (std::size_t axis = ndim - 1; axis-- > 0;) {
-            if (++index[axis] < out_shape[axis]) break;
+            if (++index[axis] < count[axis]) break;
             index[axis] = 0;
         }
     }
 }
-}  // namespace
 
 void copy_region(const std::byte* src, const Shape& shape, std::size_t item, const Region& region, std::byte* dst) {
-    for_each_region_row(shape, item, region, [&](std::size_t array_at, std::size_t dense_at, std::size_t bytes) {
-        std::memcpy(dst + dense_at, src + array_at, bytes);
-    });
+    std::vector<Index> start;
+    for (const Range& r : region) start.push_back(r.start);
+    const Shape count = region_shape(region);
+    copy_box(src, shape, start, dst, count, std::vector<Index>(count.size(), 0), count, item);
 }
 
 void paste_region(const std::byte* src, std::byte* dst, const Shape& shape, std::size_t item, const Region& region) {
-    for_each_region_row(shape, item, region, [&](std::size_t array_at, std::size_t dense_at, std::size_t bytes) {
-        std::memcpy(dst + array_at, src + dense_at, bytes);
-    });
+    std::vector<Index> start;
+    for (const Range& r : region) start.push_back(r.start);
+    const Shape count = region_shape(region);
+    copy_box(src, count, std::vector<Index>(count.size(), 0), dst, shape, start, count, item);
+}
+
+namespace {
+template <class U, class Swap>
+void swap_all(std::byte* data, Index count, Swap swap) {
+    for (Index i = 0; i < count; ++i) {
+        U value;
+        std::memcpy(&value, data + i * static_cast<Index>(sizeof(U)), sizeof(U));
+        value = swap(value);
+        std::memcpy(data + i * static_cast<Index>(sizeof(U)), &value, sizeof(U));
+    }
+}
+}  // namespace
+
+void swap_bytes(std::byte* data, Index count, std::size_t item) {
+    switch (item) {
+        case 1: return;
+        case 2: swap_all<std::uint16_t>(data, count, [](std::uint16_t v) { return __builtin_bswap16(v); }); return;
+        case 4: swap_all<std::uint32_t>(data, count, [](std::uint32_t v) { return __builtin_bswap32(v); }); return;
+        case 8: swap_all<std::uint64_t>(data, count, [](std::uint64_t v) { return __builtin_bswap64(v); }); return;
+        default:
+            for (Index i = 0; i < count; ++i)
+                std::reverse(data + i * static_cast<Index>(item), data + (i + 1) * static_cast<Index>(item));
+    }
 }
 
 }  // namespace chunkarr::kernels

@@ -1,11 +1,19 @@
 #pragma once
 // A dataset in an HDF5 file. Opening reads metadata only (shape, type, chunking, filters,
-// attributes); data is read per region with H5Dread, so every filter libhdf5 can decode works
-// and unallocated chunks come back as the dataset's fill value.
+// attributes). Reading takes the fast path where it can: the chunk index is built once under
+// the HDF5 lock, then chunks are pread from the file and decoded (deflate, shuffle,
+// fletcher32) on the calling thread with no lock, so all cores decompress at once; contiguous
+// data is pread straight into the caller's buffer. Everything else (other filters, compact
+// layout, unusual types or file drivers) goes through H5Dread under the lock, so every filter
+// libhdf5 can decode still works. Unallocated chunks read as the dataset's fill value.
+#include <chunkarr/io/filter_pipeline.hpp>
+#include <chunkarr/io/hdf5_chunk_index.hpp>
 #include <chunkarr/io/hdf5_library.hpp>
+#include <chunkarr/io/raw_file.hpp>
 #include <chunkarr/io/source.hpp>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,8 +54,24 @@ public:
     const std::string& dataset_path() const { return dataset_path_; }
     // Storage chunk shape, or nullopt for contiguous/compact layouts.
     const std::optional<Shape>& storage_chunks() const { return storage_chunks_; }
+    // Whether reads bypass H5Dread (false: every read takes the HDF5 lock).
+    bool reads_directly() const { return direct_ != Direct::No; }
+    // The chunk index, built on first use; null when not on the chunked fast path or when
+    // building it would be quadratic (HDF5 without H5Dchunk_iter and many chunks).
+    const HDF5ChunkIndex* chunk_index_or_null() const;
+    // Stored bytes of one chunk, read without decoding (for benchmarks and tests).
+    std::vector<std::byte> read_stored_chunk(const std::vector<Index>& chunk) const;
+    const std::optional<FilterPipeline>& filter_pipeline() const { return pipeline_; }
 
 private:
+    enum class Direct { No, Chunked, Contiguous };
+    void read_locked(const Region& region, void* out) const;
+    void read_chunked(const Region& region, std::byte* out) const;
+    void read_contiguous(const Region& region, std::byte* out) const;
+    void decide_fast_path(hid_t file_type);
+    // Looks one chunk up and reads its stored bytes under the HDF5 lock.
+    StoredChunk fetch_stored_chunk_locked(const std::vector<Index>& chunk, std::vector<std::byte>& bytes) const;
+
     std::string file_path_;
     std::string dataset_path_;
     std::shared_ptr<HDF5File> file_;
@@ -57,6 +81,18 @@ private:
     DType dtype_ = DType::Float64;
     std::optional<Shape> storage_chunks_;
     Attributes attributes_;
+
+    bool swap_after_locked_read_ = false;  // see the constructor: reduced-precision integers
+    std::string undecodable_filter_;       // an optional filter we lack: the error if a chunk needs it
+    Direct direct_ = Direct::No;
+    std::optional<FilterPipeline> pipeline_;
+    bool swap_bytes_ = false;              // file byte order is not the machine's
+    std::vector<std::byte> fill_value_;    // one element, native byte order
+    std::uint64_t base_address_ = 0;       // userblock size: HDF5 addresses start after it
+    std::uint64_t contiguous_address_ = 0;
+    std::unique_ptr<RawFile> raw_file_;
+    mutable std::once_flag index_once_;
+    mutable std::unique_ptr<HDF5ChunkIndex> index_;
 };
 
 // Every dataset in the file, recursively, sorted by path.

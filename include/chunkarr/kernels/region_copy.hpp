@@ -1,14 +1,23 @@
 #pragma once
-// Moving boxes between a whole C-ordered array and a dense buffer.
+// Moving boxes of elements between C-ordered arrays.
 #include <chunkarr/core/shape.hpp>
 
 #include <cstddef>
+#include <vector>
 
 namespace chunkarr::kernels {
+
+// Copies a box of `count` elements per axis from `src` (shape `src_shape`, box starting at
+// `src_start`) to `dst` (shape `dst_shape`, box starting at `dst_start`).
+void copy_box(const std::byte* src, const Shape& src_shape, const std::vector<Index>& src_start, std::byte* dst,
+              const Shape& dst_shape, const std::vector<Index>& dst_start, const Shape& count, std::size_t item);
 
 // Copies `region` of the array at `src` (shape `shape`, element size `item`) into dense `dst`.
 void copy_region(const std::byte* src, const Shape& shape, std::size_t item, const Region& region, std::byte* dst);
 // Copies dense `src` into `region` of the array at `dst` (shape `shape`).
 void paste_region(const std::byte* src, std::byte* dst, const Shape& shape, std::size_t item, const Region& region);
+
+// Reverses the byte order of `count` elements of `item` bytes, in place.
+void swap_bytes(std::byte* data, Index count, std::size_t item);
 
 }  // namespace chunkarr::kernels

@@ -1,0 +1,47 @@
+#pragma once
+// The HDF5 filters chunkarr undoes itself, on worker threads and outside the HDF5 lock:
+// deflate (through libdeflate, about twice as fast as zlib's inflate), shuffle and fletcher32.
+// A pipeline with any other filter (szip, nbit, scaleoffset, plugins) is not built, and the
+// dataset is read with H5Dread under the lock instead.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chunkarr {
+
+enum class FilterKind { Deflate, Shuffle, Fletcher32 };
+
+struct FilterStep {
+    FilterKind kind;
+    unsigned element_size = 0;   // Shuffle: bytes per element
+};
+
+class FilterPipeline {
+public:
+    FilterPipeline() = default;
+    explicit FilterPipeline(std::vector<FilterStep> steps) : steps_(std::move(steps)) {}
+    // The pipeline of a dataset creation property list, or nullopt if it has a filter we do not
+    // decode ourselves.
+    static std::optional<FilterPipeline> from_creation_properties(std::int64_t dcpl);   // an hid_t
+
+    bool empty() const { return steps_.empty(); }
+    const std::vector<FilterStep>& steps() const { return steps_; }
+
+    // Undoes the filters on one stored chunk. Filter i is skipped when bit i of `filter_mask` is
+    // set (HDF5's per-chunk mask). The result must be exactly `chunk_bytes` long and lands in
+    // `out`. Damaged input throws IOError describing what failed (the caller adds which chunk).
+    void decode(const std::byte* stored, std::size_t stored_size, unsigned filter_mask, std::byte* out,
+                std::size_t chunk_bytes) const;
+
+private:
+    std::vector<FilterStep> steps_;
+};
+
+// HDF5's Fletcher-32 checksum (H5_checksum_fletcher32).
+std::uint32_t fletcher32(const std::byte* data, std::size_t size);
+// Reverses HDF5's byte shuffle for elements of `element_size` bytes.
+void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out);
+
+}  // namespace chunkarr

@@ -1,0 +1,159 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/io/filter_pipeline.hpp>
+
+#include <libdeflate.h>
+
+#include <bit>
+#include <cstring>
+#include <memory>
+
+namespace chunkarr {
+
+namespace {
+
+// One decompressor per thread: allocation is not free and they are not thread-safe.
+libdeflate_decompressor* thread_decompressor() {
+    struct Deleter {
+        void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+    };
+    thread_local std::unique_ptr<libdeflate_decompressor, Deleter> decompressor(libdeflate_alloc_decompressor());
+    if (!decompressor) throw MemoryBudgetError("cannot allocate a deflate decompressor");
+    return decompressor.get();
+}
+
+// Per-thread scratch buffers for the intermediate stages.
+std::vector<std::byte>& scratch(int which) {
+    thread_local std::vector<std::byte> buffers[2];
+    return buffers[which];
+}
+
+std::uint32_t decode_le32(const std::byte* p) {
+    return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+           static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+}
+
+}  // namespace
+
+std::uint32_t fletcher32(const std::byte* data, std::size_t size) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(data);
+    std::size_t words = size / 2;
+    std::uint32_t sum1 = 0, sum2 = 0;
+    while (words) {
+        // 360 sums of 16-bit words cannot overflow 32 bits.
+        std::size_t block = words > 360 ? 360 : words;
+        words -= block;
+        do {
+            sum1 += static_cast<std::uint32_t>(bytes[0]) << 8 | bytes[1];
+            bytes += 2;
+            sum2 += sum1;
+        } while (--block);
+        sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+        sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+    if (size % 2) {
+        sum1 += static_cast<std::uint32_t>(*bytes) << 8;
+        sum2 += sum1;
+        sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+        sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    return (sum2 << 16) | sum1;
+}
+
+void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out) {
+    if (element_size <= 1) {
+        std::memcpy(out, in, size);
+        return;
+    }
+    const std::size_t count = size / element_size;
+    const bool little_endian = std::endian::native == std::endian::little;
+    if (little_endian && (element_size == 2 || element_size == 4 || element_size == 8)) {
+        // Gather one element's bytes from every plane, store it whole: sequential writes.
+        const auto* planes = reinterpret_cast<const std::uint8_t*>(in);
+        auto gather = [&](auto tag) {
+            using Word = decltype(tag);
+            constexpr unsigned width = sizeof(Word);
+            for (std::size_t i = 0; i < count; ++i) {
+                Word word = 0;
+                for (unsigned b = 0; b < width; ++b) word |= static_cast<Word>(planes[b * count + i]) << (8 * b);
+                std::memcpy(out + i * width, &word, width);   // little-endian byte order, as stored
+            }
+        };
+        if (element_size == 2) gather(std::uint16_t{});
+        else if (element_size == 4) gather(std::uint32_t{});
+        else gather(std::uint64_t{});
+    } else {
+        for (unsigned b = 0; b < element_size; ++b) {
+            const std::byte* plane = in + b * count;
+            std::byte* target = out + b;
+            for (std::size_t i = 0; i < count; ++i) target[i * element_size] = plane[i];
+        }
+    }
+    // Bytes past the last whole element are stored as they are.
+    const std::size_t tail = count * element_size;
+    std::memcpy(out + tail, in + tail, size - tail);
+}
+
+void FilterPipeline::decode(const std::byte* stored, std::size_t stored_size, unsigned filter_mask, std::byte* out,
+                            std::size_t chunk_bytes) const {
+    // The last step undone (the first applied) writes straight into `out`, unless it is a
+    // checksum check, which only trims the bytes it is given.
+    std::size_t last_transform = steps_.size();
+    for (std::size_t i = 0; i < steps_.size(); ++i)
+        if (!(filter_mask & (1u << i))) {
+            if (steps_[i].kind != FilterKind::Fletcher32) last_transform = i;
+            break;
+        }
+    const std::byte* data = stored;
+    std::size_t size = stored_size;
+    int next_scratch = 0;
+    auto target = [&](std::size_t i, std::size_t capacity) -> std::byte* {
+        if (i == last_transform && capacity <= chunk_bytes) return out;
+        auto& buffer = scratch(next_scratch);
+        next_scratch ^= 1;
+        if (buffer.size() < capacity) buffer.resize(capacity);
+        return buffer.data();
+    };
+    // Undo in reverse pipeline order.
+    for (std::size_t i = steps_.size(); i-- > 0;) {
+        if (filter_mask & (1u << i)) continue;
+        const FilterStep& step = steps_[i];
+        switch (step.kind) {
+            case FilterKind::Fletcher32: {
+                if (size < 4) throw IOError("fletcher32: chunk of " + std::to_string(size) + " bytes is too short");
+                const std::uint32_t stored_sum = decode_le32(data + size - 4);
+                size -= 4;
+                if (fletcher32(data, size) != stored_sum) throw IOError("fletcher32 checksum mismatch (damaged data)");
+                break;
+            }
+            case FilterKind::Deflate: {
+                // Room for a checksum that a filter applied before deflate appended.
+                const std::size_t capacity = i == last_transform ? chunk_bytes : chunk_bytes + 4 * steps_.size();
+                std::byte* destination = target(i, capacity);
+                std::size_t produced = 0;
+                const libdeflate_result result =
+                    libdeflate_zlib_decompress(thread_decompressor(), data, size, destination, capacity, &produced);
+                if (result == LIBDEFLATE_INSUFFICIENT_SPACE)
+                    throw IOError("deflate: chunk inflates to more than its " + std::to_string(chunk_bytes) + " bytes");
+                if (result != LIBDEFLATE_SUCCESS) throw IOError("deflate: damaged compressed data");
+                data = destination;
+                size = produced;
+                break;
+            }
+            case FilterKind::Shuffle: {
+                if (i == last_transform && size != chunk_bytes)
+                    throw IOError("decoded chunk has " + std::to_string(size) + " bytes, expected " + std::to_string(chunk_bytes));
+                std::byte* destination = target(i, size);
+                unshuffle(data, size, step.element_size, destination);
+                data = destination;
+                break;
+            }
+        }
+    }
+    if (size != chunk_bytes)
+        throw IOError("decoded chunk has " + std::to_string(size) + " bytes, expected " + std::to_string(chunk_bytes));
+    if (data != out) std::memcpy(out, data, size);
+}
+
+}  // namespace chunkarr
