@@ -20,6 +20,7 @@ TEST_CASE("HDF5 source reads chunked, contiguous and compact layouts", "[io][hdf
     chunked.gzip = 4;
     chunked.shuffle = true;
     chunked.fletcher32 = true;
+    chunked.fletcher32_first = true;   // the checksum is shuffled and compressed with the data
     write_dataset(file.path(), "/deep/group/x", H5T_NATIVE_DOUBLE, data.data(), chunked, true);
     write_dataset(file.path(), "/contiguous", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{37, 53}});
     DatasetSpec compact{{37, 53}};

@@ -15,9 +15,10 @@ void write_dataset(const std::string& file, const std::string& path, hid_t memor
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (spec.chunks) {
         H5Pset_chunk(dcpl, static_cast<int>(spec.chunks->size()), spec.chunks->data());
-        if (spec.fletcher32) H5Pset_fletcher32(dcpl);
+        if (spec.fletcher32 && spec.fletcher32_first) H5Pset_fletcher32(dcpl);
         if (spec.shuffle) H5Pset_shuffle(dcpl);
         if (spec.gzip) H5Pset_deflate(dcpl, static_cast<unsigned>(spec.gzip));
+        if (spec.fletcher32 && !spec.fletcher32_first) H5Pset_fletcher32(dcpl);
     } else if (spec.compact) {
         H5Pset_layout(dcpl, H5D_COMPACT);
     }

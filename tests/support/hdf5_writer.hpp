@@ -17,6 +17,7 @@ struct DatasetSpec {
     int gzip = 0;                                 // level, 0: none
     bool shuffle = false;
     bool fletcher32 = false;
+    bool fletcher32_first = false;                 // checksum before shuffle/deflate (h5py puts it last)
     hid_t file_type = -1;                          // defaults to the memory type (native order)
     std::optional<double> fill_value{};              // HDF5 dataset fill value (as double)
     bool write = true;                             // false: leave every chunk unallocated
