@@ -3,8 +3,10 @@
 
 #include <libdeflate.h>
 
-#include <bit>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <memory>
 
 namespace chunkarr {
@@ -61,34 +63,78 @@ std::uint32_t fletcher32(const std::byte* data, std::size_t size) {
     return (sum2 << 16) | sum1;
 }
 
+namespace {
+
+#if defined(__SSE2__)
+// Byte-plane transposes for the common element sizes, 16 elements at a time: each plane gives
+// 16 bytes, and three rounds of interleaving put every element's bytes back together.
+void unshuffle16_2(const std::uint8_t* p, std::size_t count, std::size_t i, std::uint8_t* out) {
+    const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + count + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i), _mm_unpacklo_epi8(a0, a1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i + 16), _mm_unpackhi_epi8(a0, a1));
+}
+
+void unshuffle16_4(const std::uint8_t* p, std::size_t count, std::size_t i, std::uint8_t* out) {
+    __m128i a[4];
+    for (int b = 0; b < 4; ++b) a[b] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + b * count + i));
+    const __m128i b0 = _mm_unpacklo_epi8(a[0], a[1]), b1 = _mm_unpackhi_epi8(a[0], a[1]);
+    const __m128i b2 = _mm_unpacklo_epi8(a[2], a[3]), b3 = _mm_unpackhi_epi8(a[2], a[3]);
+    auto* o = reinterpret_cast<__m128i*>(out + 4 * i);
+    _mm_storeu_si128(o + 0, _mm_unpacklo_epi16(b0, b2));
+    _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(b0, b2));
+    _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(b1, b3));
+    _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(b1, b3));
+}
+
+void unshuffle16_8(const std::uint8_t* p, std::size_t count, std::size_t i, std::uint8_t* out) {
+    __m128i a[8];
+    for (int b = 0; b < 8; ++b) a[b] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + b * count + i));
+    // 16-bit lanes: bytes (0,1), (2,3), (4,5), (6,7) of elements 0-7 (lo) and 8-15 (hi).
+    const __m128i b0 = _mm_unpacklo_epi8(a[0], a[1]), b1 = _mm_unpackhi_epi8(a[0], a[1]);
+    const __m128i b2 = _mm_unpacklo_epi8(a[2], a[3]), b3 = _mm_unpackhi_epi8(a[2], a[3]);
+    const __m128i b4 = _mm_unpacklo_epi8(a[4], a[5]), b5 = _mm_unpackhi_epi8(a[4], a[5]);
+    const __m128i b6 = _mm_unpacklo_epi8(a[6], a[7]), b7 = _mm_unpackhi_epi8(a[6], a[7]);
+    // 32-bit lanes: bytes 0-3 (c0-c3) and 4-7 (c4-c7) of elements 0-3, 4-7, 8-11, 12-15.
+    const __m128i c0 = _mm_unpacklo_epi16(b0, b2), c1 = _mm_unpackhi_epi16(b0, b2);
+    const __m128i c2 = _mm_unpacklo_epi16(b1, b3), c3 = _mm_unpackhi_epi16(b1, b3);
+    const __m128i c4 = _mm_unpacklo_epi16(b4, b6), c5 = _mm_unpackhi_epi16(b4, b6);
+    const __m128i c6 = _mm_unpacklo_epi16(b5, b7), c7 = _mm_unpackhi_epi16(b5, b7);
+    auto* o = reinterpret_cast<__m128i*>(out + 8 * i);
+    _mm_storeu_si128(o + 0, _mm_unpacklo_epi32(c0, c4));
+    _mm_storeu_si128(o + 1, _mm_unpackhi_epi32(c0, c4));
+    _mm_storeu_si128(o + 2, _mm_unpacklo_epi32(c1, c5));
+    _mm_storeu_si128(o + 3, _mm_unpackhi_epi32(c1, c5));
+    _mm_storeu_si128(o + 4, _mm_unpacklo_epi32(c2, c6));
+    _mm_storeu_si128(o + 5, _mm_unpackhi_epi32(c2, c6));
+    _mm_storeu_si128(o + 6, _mm_unpacklo_epi32(c3, c7));
+    _mm_storeu_si128(o + 7, _mm_unpackhi_epi32(c3, c7));
+}
+#endif
+
+}  // namespace
+
 void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out) {
     if (element_size <= 1) {
         std::memcpy(out, in, size);
         return;
     }
     const std::size_t count = size / element_size;
-    const bool little_endian = std::endian::native == std::endian::little;
-    if (little_endian && (element_size == 2 || element_size == 4 || element_size == 8)) {
-        // Gather one element's bytes from every plane, store it whole: sequential writes.
-        const auto* planes = reinterpret_cast<const std::uint8_t*>(in);
-        auto gather = [&](auto tag) {
-            using Word = decltype(tag);
-            constexpr unsigned width = sizeof(Word);
-            for (std::size_t i = 0; i < count; ++i) {
-                Word word = 0;
-                for (unsigned b = 0; b < width; ++b) word |= static_cast<Word>(planes[b * count + i]) << (8 * b);
-                std::memcpy(out + i * width, &word, width);   // little-endian byte order, as stored
-            }
-        };
-        if (element_size == 2) gather(std::uint16_t{});
-        else if (element_size == 4) gather(std::uint32_t{});
-        else gather(std::uint64_t{});
-    } else {
-        for (unsigned b = 0; b < element_size; ++b) {
-            const std::byte* plane = in + b * count;
-            std::byte* target = out + b;
-            for (std::size_t i = 0; i < count; ++i) target[i * element_size] = plane[i];
-        }
+    std::size_t done = 0;   // elements already written
+#if defined(__SSE2__)
+    const auto* planes = reinterpret_cast<const std::uint8_t*>(in);
+    auto* bytes = reinterpret_cast<std::uint8_t*>(out);
+    auto vector_loop = [&](auto kernel) {
+        for (; done + 16 <= count; done += 16) kernel(planes, count, done, bytes);
+    };
+    if (element_size == 2) vector_loop(unshuffle16_2);
+    else if (element_size == 4) vector_loop(unshuffle16_4);
+    else if (element_size == 8) vector_loop(unshuffle16_8);
+#endif
+    for (unsigned b = 0; b < element_size; ++b) {
+        const std::byte* plane = in + b * count;
+        std::byte* target = out + b;
+        for (std::size_t i = done; i < count; ++i) target[i * element_size] = plane[i];
     }
     // Bytes past the last whole element are stored as they are.
     const std::size_t tail = count * element_size;

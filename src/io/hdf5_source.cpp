@@ -437,6 +437,13 @@ std::string chunk_label(const std::vector<Index>& chunk) {
 }
 }  // namespace
 
+const std::byte* HDF5Source::stored_bytes(const StoredChunk& entry, std::vector<std::byte>& buffer) const {
+    if (const std::byte* mapped = raw_file_->view(entry.address, entry.size)) return mapped;
+    buffer.resize(entry.size);
+    raw_file_->read_at(entry.address, entry.size, buffer.data());
+    return buffer.data();
+}
+
 void HDF5Source::read_chunked(const Region& region, std::byte* out) const {
     const HDF5ChunkIndex* index = chunk_index_or_null();
     const Shape& chunk_shape = *storage_chunks_;
@@ -482,11 +489,8 @@ void HDF5Source::read_chunked(const Region& region, std::byte* out) const {
                     if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
                 } else if (filtered && whole) {
                     // Decoded straight into the caller's buffer.
-                    if (indexed) {
-                        stored.resize(entry.size);
-                        raw_file_->read_at(entry.address, entry.size, stored.data());
-                    }
-                    pipeline_->decode(stored.data(), stored.size(), entry.filter_mask, out, chunk_bytes);
+                    const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
+                    pipeline_->decode(bytes, entry.size, entry.filter_mask, out, chunk_bytes);
                     if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
                 } else {
                     if (indexed) {

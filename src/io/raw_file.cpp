@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace chunkarr {
@@ -11,10 +13,24 @@ namespace chunkarr {
 RawFile::RawFile(const std::string& path) : path_(path) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) throw IOError("cannot open " + path + ": " + std::strerror(errno));
+    struct stat info {};
+    if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+        void* map = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_SHARED, fd_, 0);
+        if (map != MAP_FAILED) {
+            map_ = static_cast<const std::byte*>(map);
+            map_size_ = static_cast<std::uint64_t>(info.st_size);
+        }
+    }
 }
 
 RawFile::~RawFile() {
+    if (map_) ::munmap(const_cast<std::byte*>(map_), map_size_);
     if (fd_ >= 0) ::close(fd_);
+}
+
+const std::byte* RawFile::view(std::uint64_t offset, std::size_t size) const {
+    if (!map_ || offset > map_size_ || size > map_size_ - offset) return nullptr;
+    return map_ + offset;
 }
 
 void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) const {

@@ -144,14 +144,14 @@ ReducePartial::ReducePartial(DType dtype, const std::byte* block, const Shape& b
         const V* values = reinterpret_cast<const V*>(block);
         if (mask) {
             const MissingMask<V> missing(*mask);
-            accumulate<V, Sum<T>>(values, block_shape, reduced, [&missing](V v) { return !missing.is_missing(v); });
+            accumulate<V, Sum<T>, true>(values, block_shape, reduced, [&missing](V v) { return !missing.is_missing(v); });
         } else {
-            accumulate<V, Sum<T>>(values, block_shape, reduced, [](V v) { return nan_check(v); });
+            accumulate<V, Sum<T>, false>(values, block_shape, reduced, [](V v) { return nan_check(v); });
         }
     });
 }
 
-template <class V, class S, class Valid>
+template <class V, class S, bool Masked, class Valid>
 void ReducePartial::accumulate(const V* block, const Shape& shape, const std::vector<bool>& reduced, Valid valid) {
     const Layout layout = coalesce(shape, reduced);
     S* sum = nullptr;
@@ -166,45 +166,81 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
     for_each_run(layout, [&](Index offset, Index slot, Index length, bool inner_reduced) {
         const V* x = block + offset;
         if (inner_reduced) {
-            // Four lanes, one pass: vectorises, and sums pairwise-ish for accuracy.
-            S s[4] = {0, 0, 0, 0};
-            std::int64_t c[4] = {0, 0, 0, 0};
-            V lo[4], hi[4];
-            for (int k = 0; k < 4; ++k) lo[k] = extrema ? mn[slot] : V{}, hi[k] = extrema ? mx[slot] : V{};
-            auto run = [&](auto with_extrema) {
-                Index i = 0;
-                for (; i + 4 <= length; i += 4)
-                    for (int k = 0; k < 4; ++k) {
-                        const V v = x[i + k];
+            // Four lanes: vectorises, and sums pairwise-ish for accuracy.
+            struct Piece {
+                std::int64_t count;
+                S sum;
+                V lo, hi;
+            };
+            auto reduce_piece = [&](const V* p, Index n, V lo0, V hi0) {
+                S s[4] = {0, 0, 0, 0};
+                std::int64_t c[4] = {0, 0, 0, 0};
+                V lo[4] = {lo0, lo0, lo0, lo0}, hi[4] = {hi0, hi0, hi0, hi0};
+                auto run = [&](auto with_extrema) {
+                    Index i = 0;
+                    auto step = [&](int k, V v) {
                         const bool ok = valid(v);
                         c[k] += ok;
                         s[k] += ok ? static_cast<S>(v) : S(0);
                         if constexpr (decltype(with_extrema)::value) {
-                            lo[k] = ok && v < lo[k] ? v : lo[k];
-                            hi[k] = ok && v > hi[k] ? v : hi[k];
+                            // NaN compares false, so without a mask the test alone skips it
+                            // (and compiles to minpd/maxpd).
+                            if constexpr (Masked) {
+                                lo[k] = ok && v < lo[k] ? v : lo[k];
+                                hi[k] = ok && v > hi[k] ? v : hi[k];
+                            } else {
+                                lo[k] = v < lo[k] ? v : lo[k];
+                                hi[k] = v > hi[k] ? v : hi[k];
+                            }
                         }
-                    }
-                for (; i < length; ++i) {
-                    const V v = x[i];
-                    const bool ok = valid(v);
-                    c[0] += ok;
-                    s[0] += ok ? static_cast<S>(v) : S(0);
-                    if constexpr (decltype(with_extrema)::value) {
-                        lo[0] = ok && v < lo[0] ? v : lo[0];
-                        hi[0] = ok && v > hi[0] ? v : hi[0];
-                    }
+                    };
+                    for (; i + 4 <= n; i += 4)
+                        for (int k = 0; k < 4; ++k) step(k, p[i + k]);
+                    for (; i < n; ++i) step(0, p[i]);
+                };
+                if (extrema) run(std::true_type{});
+                else run(std::false_type{});
+                Piece piece{c[0] + c[1] + c[2] + c[3], (s[0] + s[1]) + (s[2] + s[3]), lo[0], hi[0]};
+                for (int k = 1; k < 4; ++k) {
+                    piece.lo = lo[k] < piece.lo ? lo[k] : piece.lo;
+                    piece.hi = hi[k] > piece.hi ? hi[k] : piece.hi;
                 }
+                return piece;
             };
-            if (extrema) run(std::true_type{});
-            else run(std::false_type{});
-            const std::int64_t counted = c[0] + c[1] + c[2] + c[3];
-            count_[slot] += counted;
-            nan_count_[slot] += length - counted;
-            sum[slot] += (s[0] + s[1]) + (s[2] + s[3]);
-            if (extrema) {
-                for (int k = 0; k < 4; ++k) {
-                    mn[slot] = lo[k] < mn[slot] ? lo[k] : mn[slot];
-                    mx[slot] = hi[k] > mx[slot] ? hi[k] : mx[slot];
+            // With moments, the run goes in L1-sized pieces: each piece's squared deviations
+            // from its own mean are summed while it is still in cache (exact two-pass), and
+            // pieces merge into the slot with Chan's formula.
+            const Index piece_length = needs_.moments ? 4096 : length;
+            for (Index start = 0; start < length; start += piece_length) {
+                const Index n = std::min(piece_length, length - start);
+                const Piece piece = reduce_piece(x + start, n, extrema ? mn[slot] : V{}, extrema ? mx[slot] : V{});
+                if (needs_.moments && piece.count > 0) {
+                    const double piece_mean = static_cast<double>(piece.sum) / static_cast<double>(piece.count);
+                    double acc[4] = {0, 0, 0, 0};
+                    const V* p = x + start;
+                    Index i = 0;
+                    for (; i + 4 <= n; i += 4)
+                        for (int k = 0; k < 4; ++k) {
+                            const double d = static_cast<double>(p[i + k]) - piece_mean;
+                            acc[k] += valid(p[i + k]) ? d * d : 0.0;
+                        }
+                    for (; i < n; ++i) {
+                        const double d = static_cast<double>(p[i]) - piece_mean;
+                        acc[0] += valid(p[i]) ? d * d : 0.0;
+                    }
+                    const double piece_m2 = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+                    const auto na = static_cast<double>(count_[slot]);
+                    const auto nb = static_cast<double>(piece.count);
+                    const double delta = piece_mean - mean_[slot];
+                    mean_[slot] += delta * nb / (na + nb);
+                    m2_[slot] += piece_m2 + delta * delta * na * nb / (na + nb);
+                }
+                count_[slot] += piece.count;
+                nan_count_[slot] += n - piece.count;
+                sum[slot] += piece.sum;
+                if (extrema) {
+                    mn[slot] = piece.lo;
+                    mx[slot] = piece.hi;
                 }
             }
         } else {
@@ -228,33 +264,18 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
             }
         }
     });
-    if (!needs_.moments) return;
-    // Pass 2: squared deviations from this block's own mean (exact two-pass variance).
+    // Inner-reduced runs already have their moments (per piece, above).
+    if (!needs_.moments || layout.reduced.back()) return;
+    // Pass 2 (runs along kept axes): squared deviations from this block's own mean.
     for (Index i = 0; i < slots_; ++i)
         mean_[i] = count_[i] > 0 ? static_cast<double>(sum[i]) / static_cast<double>(count_[i]) : 0.0;
-    for_each_run(layout, [&](Index offset, Index slot, Index length, bool inner_reduced) {
+    for_each_run(layout, [&](Index offset, Index slot, Index length, bool) {
         const V* x = block + offset;
-        if (inner_reduced) {
-            const double mean = mean_[slot];
-            double acc[4] = {0, 0, 0, 0};
-            Index i = 0;
-            for (; i + 4 <= length; i += 4)
-                for (int k = 0; k < 4; ++k) {
-                    const double d = static_cast<double>(x[i + k]) - mean;
-                    acc[k] += valid(x[i + k]) ? d * d : 0.0;
-                }
-            for (; i < length; ++i) {
-                const double d = static_cast<double>(x[i]) - mean;
-                acc[0] += valid(x[i]) ? d * d : 0.0;
-            }
-            m2_[slot] += (acc[0] + acc[1]) + (acc[2] + acc[3]);
-        } else {
-            const double* mean = mean_.data() + slot;
-            double* m2 = m2_.data() + slot;
-            for (Index j = 0; j < length; ++j) {
-                const double d = static_cast<double>(x[j]) - mean[j];
-                m2[j] += valid(x[j]) ? d * d : 0.0;
-            }
+        const double* mean = mean_.data() + slot;
+        double* m2 = m2_.data() + slot;
+        for (Index j = 0; j < length; ++j) {
+            const double d = static_cast<double>(x[j]) - mean[j];
+            m2[j] += valid(x[j]) ? d * d : 0.0;
         }
     });
 }

@@ -69,6 +69,8 @@ private:
     void read_chunked(const Region& region, std::byte* out) const;
     void read_contiguous(const Region& region, std::byte* out) const;
     void decide_fast_path(hid_t file_type);
+    // The stored bytes of an indexed chunk: in the file mapping, or read into `buffer`.
+    const std::byte* stored_bytes(const StoredChunk& entry, std::vector<std::byte>& buffer) const;
     // Looks one chunk up and reads its stored bytes under the HDF5 lock.
     StoredChunk fetch_stored_chunk_locked(const std::vector<Index>& chunk, std::vector<std::byte>& bytes) const;
 

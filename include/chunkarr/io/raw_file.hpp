@@ -1,5 +1,7 @@
 #pragma once
-// A file opened for positioned reads (pread): many threads can read at once, no lock needed.
+// A file for reading from many threads at once with no lock: mapped into memory when the
+// system allows (stored chunks are then decoded straight from the page cache, without a copy),
+// and read with pread otherwise.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -15,11 +17,16 @@ public:
 
     // Reads exactly `size` bytes at `offset`; IOError if the file ends first or the read fails.
     void read_at(std::uint64_t offset, std::size_t size, std::byte* out) const;
+    // The bytes [offset, offset + size) in place, when the file is mapped and they lie inside
+    // it; nullptr otherwise (then use read_at, which reports a short file).
+    const std::byte* view(std::uint64_t offset, std::size_t size) const;
     const std::string& path() const { return path_; }
 
 private:
     std::string path_;
     int fd_ = -1;
+    const std::byte* map_ = nullptr;
+    std::uint64_t map_size_ = 0;
 };
 
 }  // namespace chunkarr

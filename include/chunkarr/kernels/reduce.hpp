@@ -1,10 +1,10 @@
 #pragma once
 // Reductions as mergeable partial states. A partial holds, for every output element ("slot") of
 // one task's region, the count of non-NaN values, the count of NaNs, a sum (float64, int64 or
-// uint64 by input kind), min/max in the input dtype, and mean/M2 for variance. A block is
-// accumulated in two passes (sum first, then squared deviations from the block mean: exact and
-// vectorisable); partials merge with Chan's formula, always in the same order, so results do not
-// depend on the thread count.
+// uint64 by input kind), min/max in the input dtype, and mean/M2 for variance. Variance is
+// two-pass (sum first, then squared deviations from that mean: exact and vectorisable), done on
+// cache-sized pieces; pieces and partials merge with Chan's formula, always in the same order,
+// so results do not depend on the thread count.
 #include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/shape.hpp>
 #include <chunkarr/graph/node.hpp>
@@ -47,7 +47,7 @@ public:
     static std::size_t bytes_for(DType dtype, Index slots, ReduceNeeds needs);
 
 private:
-    template <class V, class S, class Valid>
+    template <class V, class S, bool Masked, class Valid>
     void accumulate(const V* block, const Shape& shape, const std::vector<bool>& reduced, Valid valid);
     template <class T> void merge_typed(const ReducePartial& other);
     template <class T> void finalize_typed(ReduceOp op, bool skipna, int ddof, DType out_dtype, std::byte* out) const;
