@@ -491,6 +491,7 @@ void HDF5Source::read_chunked(const Region& region, std::byte* out) const {
                     // Decoded straight into the caller's buffer.
                     const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
                     pipeline_->decode(bytes, entry.size, entry.filter_mask, out, chunk_bytes);
+                    if (indexed) raw_file_->release_view(entry.address, entry.size);
                     if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
                 } else {
                     if (indexed) {

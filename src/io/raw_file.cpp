@@ -33,6 +33,15 @@ const std::byte* RawFile::view(std::uint64_t offset, std::size_t size) const {
     return map_ + offset;
 }
 
+void RawFile::release_view(std::uint64_t offset, std::size_t size) const {
+    if (!map_) return;
+    // Whole pages inside the range only: a neighbouring chunk may share the edge pages.
+    const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t first = (offset + page - 1) / page * page;
+    const std::uint64_t last = (offset + size) / page * page;
+    if (last > first) ::madvise(const_cast<std::byte*>(map_) + first, last - first, MADV_DONTNEED);
+}
+
 void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) const {
     std::size_t done = 0;
     while (done < size) {

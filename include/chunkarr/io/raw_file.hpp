@@ -20,6 +20,9 @@ public:
     // The bytes [offset, offset + size) in place, when the file is mapped and they lie inside
     // it; nullptr otherwise (then use read_at, which reports a short file).
     const std::byte* view(std::uint64_t offset, std::size_t size) const;
+    // Unmaps the pages of a view that is no longer needed, so that the process's resident size
+    // reflects its working memory rather than the file (the pages stay in the page cache).
+    void release_view(std::uint64_t offset, std::size_t size) const;
     const std::string& path() const { return path_; }
 
 private:
