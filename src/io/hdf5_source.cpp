@@ -494,24 +494,17 @@ void HDF5Source::read_chunked(const Region& region, std::byte* out) const {
                     if (indexed) raw_file_->release_view(entry.address, entry.size);
                     if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
                 } else {
-                    if (indexed) {
-                        stored.resize(entry.size);
-                        raw_file_->read_at(entry.address, entry.size, stored.data());
-                    }
-                    const std::byte* chunk_data = stored.data();
-                    if (filtered) {
-                        decoded.resize(chunk_bytes);
-                        pipeline_->decode(stored.data(), stored.size(), entry.filter_mask, decoded.data(), chunk_bytes);
-                        chunk_data = decoded.data();
-                    } else if (entry.size != chunk_bytes) {
+                    // Part of a chunk (an edge, or a slice): decode the whole chunk aside.
+                    const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
+                    if (!filtered && entry.size != chunk_bytes)
                         throw IOError("stored chunk has " + std::to_string(entry.size) + " bytes, expected " +
                                       std::to_string(chunk_bytes));
-                    }
-                    if (swap_bytes_) {
-                        std::byte* writable = chunk_data == stored.data() ? stored.data() : decoded.data();
-                        kernels::swap_bytes(writable, element_count(chunk_shape), item);
-                    }
-                    kernels::copy_box(chunk_data, chunk_shape, src_start, out, out_shape, dst_start, count, item);
+                    decoded.resize(chunk_bytes);
+                    if (filtered) pipeline_->decode(bytes, entry.size, entry.filter_mask, decoded.data(), chunk_bytes);
+                    else std::memcpy(decoded.data(), bytes, chunk_bytes);
+                    if (indexed) raw_file_->release_view(entry.address, entry.size);
+                    if (swap_bytes_) kernels::swap_bytes(decoded.data(), element_count(chunk_shape), item);
+                    kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count, item);
                 }
             }
         } catch (const IOError& e) {
