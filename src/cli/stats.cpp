@@ -8,7 +8,7 @@
 #include <chunkarr/exec/stats.hpp>
 #include <chunkarr/graph/constructors.hpp>
 #include <chunkarr/io/hdf5_sink.hpp>
-#include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/variables.hpp>
 
 #include <cmath>
 #include <iostream>
@@ -21,8 +21,10 @@ namespace chunkarr::cli {
 const char* const stats_help =
     "usage: chunkarr stats FILE[:PATH] [options]\n"
     "\n"
-    "count, missing, min, max, mean, std and sum of the dataset PATH in the HDF5 file FILE, or of\n"
-    "every numeric dataset when PATH is omitted. Works on files far larger than memory: chunks\n"
+    "count, missing, min, max, mean, std and sum of the variable PATH in the HDF5 or NetCDF file\n"
+    "FILE, or of every numeric variable when PATH is omitted. FILE may be a quoted glob\n"
+    "('data/*.nc'): the files are joined along their record dimension, in sorted order.\n"
+    "Works on files far larger than memory: chunks\n"
     "are read and reduced in parallel on every physical core, inside a memory budget.\n"
     "Missing values are skipped and counted: NaN, and the values the dataset's CF attributes\n"
     "mark (_FillValue, missing_value, valid_min/valid_max/valid_range); packed data is unpacked\n"
@@ -37,12 +39,16 @@ const char* const stats_help =
     "  --threads N              worker threads (default: one per physical core)\n"
     "  --memory-limit SIZE      working memory budget, e.g. 512MB or 2GiB (default: 1/4 of RAM)\n"
     "  --ddof N                 delta degrees of freedom of std (default: 0, population std)\n"
+    "  --per DIM                one row per index of dimension DIM (like cdo infon)\n"
+    "  --concat DIM             with a glob of many files: join them along DIM\n"
+    "                           (default: the record/unlimited dimension)\n"
     "  --progress, --no-progress  show a progress bar on stderr (default: when stderr is a terminal)\n"
     "\n"
     "examples:\n"
     "  chunkarr stats era5.h5:/t2m\n"
     "  chunkarr stats era5.h5 --format json --threads 8 --memory-limit 4GB\n"
-    "  chunkarr stats era5.h5:/t2m --axis 0 -o climatology.h5\n";
+    "  chunkarr stats era5.h5:/t2m --axis 0 -o climatology.h5\n"
+    "  chunkarr stats 'era5_*.nc:t2m' --per time --format csv\n";
 
 namespace {
 
@@ -51,7 +57,10 @@ struct Target {
     DType stored;
     bool exact_integers;   // integer data without packing: min, max and sum print as integers
     Array array;
+    SourcePtr source;
 };
+
+std::string with_leading_slash(const std::string& path) { return path.empty() || path[0] != '/' ? "/" + path : path; }
 
 // The printable value of element `i` of a per-dataset statistic; nullopt when undefined.
 struct Row {
@@ -62,27 +71,27 @@ struct Row {
     std::optional<double> min_v, max_v, mean_v, std_v, sum_v;
 };
 
-Row make_row(const std::string& file, const Target& t, const Statistics& s) {
+Row make_row(const std::string& file, const Target& t, const Statistics& s, Index i = 0) {
     Row row;
     row.file = file;
     row.variable = t.path;
     row.dtype = dtype_name(t.stored);
     row.shape = t.array.shape();
-    row.count = s.count.value_as_int64(0);
-    row.missing = s.missing.value_as_int64(0);
+    row.count = s.count.value_as_int64(i);
+    row.missing = s.missing.value_as_int64(i);
     if (row.count == 0) return row;
     auto exact = [&](const NDArray& a) {
-        if (is_unsigned(a.dtype())) return std::to_string(a.value_as_uint64(0));
-        if (is_integer(a.dtype()) || is_bool(a.dtype())) return std::to_string(a.value_as_int64(0));
-        const double v = a.value_as_double(0);
+        if (is_unsigned(a.dtype())) return std::to_string(a.value_as_uint64(i));
+        if (is_integer(a.dtype()) || is_bool(a.dtype())) return std::to_string(a.value_as_int64(i));
+        const double v = a.value_as_double(i);
         return std::to_string(static_cast<long long>(v));
     };
     const bool exact_ints = t.exact_integers;
-    row.min_v = s.min.value_as_double(0);
-    row.max_v = s.max.value_as_double(0);
-    row.mean_v = s.mean.value_as_double(0);
-    row.std_v = s.std.value_as_double(0);
-    row.sum_v = s.sum.value_as_double(0);
+    row.min_v = s.min.value_as_double(i);
+    row.max_v = s.max.value_as_double(i);
+    row.mean_v = s.mean.value_as_double(i);
+    row.std_v = s.std.value_as_double(i);
+    row.sum_v = s.sum.value_as_double(i);
     row.min = exact_ints ? exact(s.min_exact) : format_double(*row.min_v);
     row.max = exact_ints ? exact(s.max_exact) : format_double(*row.max_v);
     row.sum = exact_ints ? exact(s.sum) : format_double(*row.sum_v);
@@ -161,12 +170,86 @@ void write_axis_results(const std::string& output, const std::vector<Target>& ta
     sink.commit();
 }
 
+// Per-element "statistics" of a 1-d array: each value alone (missing when NaN).
+Statistics single_value_statistics(const NDArray& values) {
+    const NDArray v = values.astype(DType::Float64);
+    const Shape shape = values.shape();
+    Statistics s{NDArray(DType::Int64, shape), NDArray(DType::Int64, shape), v, v, v, NDArray(DType::Float64, shape),
+                 v, values, values};
+    for (Index i = 0; i < v.size(); ++i) {
+        const bool valid = !std::isnan(v.data_as<double>()[i]);
+        s.count.data_as<std::int64_t>()[i] = valid;
+        s.missing.data_as<std::int64_t>()[i] = !valid;
+        s.std.data_as<double>()[i] = valid ? 0.0 : std::nan("");
+    }
+    return s;
+}
+
+// The coordinate variable of `dimension` (a variable of that name beside the target), or none.
+std::optional<NDArray> coordinate_values(const std::string& file, const Target& target, const std::string& dimension,
+                                         const OpenSourceOptions& options) {
+    const std::string parent = target.path.substr(0, target.path.rfind('/'));
+    try {
+        const SourcePtr source = open_source(file, parent + "/" + dimension, options);
+        if (source->shape().size() != 1) return std::nullopt;
+        return open(source).compute().astype(DType::Float64);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
+void print_per_index(const std::string& format, const std::string& file, const Target& target,
+                     const std::string& dimension, const std::optional<NDArray>& coordinates, const Statistics& s) {
+    const Index n = s.count.size();
+    auto coordinate = [&](Index i) -> std::optional<double> {
+        if (!coordinates || coordinates->size() != n) return std::nullopt;
+        return coordinates->value_as_double(i);
+    };
+    auto field = [](const std::optional<std::string>& v, const char* none) { return v ? *v : std::string(none); };
+    if (format == "json") {
+        std::cout << "[";
+        for (Index i = 0; i < n; ++i) {
+            const Row r = make_row(file, target, s, i);
+            const auto c = coordinate(i);
+            std::cout << (i ? ",\n " : "\n ") << "{\"file\": " << json_string(file) << ", \"variable\": "
+                      << json_string(target.path) << ", \"dimension\": " << json_string(dimension) << ", \"index\": " << i
+                      << ", \"coordinate\": " << (c ? format_double(*c) : "null") << ", \"count\": " << r.count
+                      << ", \"missing\": " << r.missing << ", \"min\": " << field(r.min, "null") << ", \"max\": "
+                      << field(r.max, "null") << ", \"mean\": " << field(r.mean, "null") << ", \"std\": "
+                      << field(r.std, "null") << ", \"sum\": " << field(r.sum, "null") << "}";
+        }
+        std::cout << (n ? "\n]\n" : "]\n");
+    } else if (format == "csv") {
+        std::cout << "file,variable,dimension,index,coordinate,count,missing,min,max,mean,std,sum\n";
+        for (Index i = 0; i < n; ++i) {
+            const Row r = make_row(file, target, s, i);
+            const auto c = coordinate(i);
+            std::cout << csv_field(file) << ',' << csv_field(target.path) << ',' << csv_field(dimension) << ',' << i << ','
+                      << (c ? format_double(*c) : "") << ',' << r.count << ',' << r.missing << ',' << field(r.min, "")
+                      << ',' << field(r.max, "") << ',' << field(r.mean, "") << ',' << field(r.std, "") << ','
+                      << field(r.sum, "") << '\n';
+        }
+    } else {
+        std::vector<std::vector<std::string>> table{
+            {dimension, "coordinate", "count", "missing", "min", "mean", "max", "std", "sum"}};
+        for (Index i = 0; i < n; ++i) {
+            const Row r = make_row(file, target, s, i);
+            const auto c = coordinate(i);
+            auto shown = [](const std::optional<double>& v) { return v ? format_short(*v) : std::string("-"); };
+            table.push_back({std::to_string(i), c ? format_short(*c) : "-", std::to_string(r.count), std::to_string(r.missing),
+                             shown(r.min_v), shown(r.mean_v), shown(r.max_v), shown(r.std_v), shown(r.sum_v)});
+        }
+        std::cout << target.path << " per " << dimension << ":\n" << render_table(table);
+    }
+}
+
 }  // namespace
 
 int run_stats(const std::vector<std::string>& args) {
     const ParsedArguments parsed = parse_arguments(
         args, {{{"--format"}, true}, {{"--axis"}, true}, {{"-o", "--output"}, true}, {{"--threads"}, true},
-               {{"--memory-limit"}, true}, {{"--ddof"}, true}, {{"--progress"}, false}, {{"--no-progress"}, false}});
+               {{"--memory-limit"}, true}, {{"--ddof"}, true}, {{"--progress"}, false}, {{"--no-progress"}, false},
+               {{"--per"}, true}, {{"--concat"}, true}});
     if (parsed.positional.size() != 1)
         throw UsageError(parsed.positional.empty() ? "stats needs a FILE[:PATH] (see 'chunkarr stats --help')"
                                                    : "stats takes one FILE[:PATH], got " +
@@ -183,20 +266,23 @@ int run_stats(const std::vector<std::string>& args) {
     const auto output = parsed.value("--output");
     if (axes && !output) throw UsageError("--axis writes arrays: give the output file with -o OUT.h5");
     if (output && !axes) throw UsageError("-o is for --axis results; without --axis the statistics go to stdout");
+    const auto per = parsed.value("--per");
+    if (per && axes) throw UsageError("--per and --axis cannot be combined");
 
     const FileAndPath where = split_file_and_path(parsed.positional.front());
+    OpenSourceOptions open_options;
+    open_options.concat_dimension = parsed.value("--concat");
     std::vector<std::string> paths;
-    if (where.path.empty()) paths = numeric_hdf5_datasets(where.file);
-    else paths.push_back(where.path);
+    if (where.path.empty()) paths = numeric_variables(is_glob_pattern(where.file) ? expand_glob(where.file).front() : where.file);
+    else paths.push_back(with_leading_slash(where.path));
 
     std::vector<Target> targets;
     for (const auto& path : paths) {
-        auto source = std::make_shared<HDF5Source>(where.file, path);
+        SourcePtr source = open_source(where.file, path, open_options);
         const auto decoding = cf_decoding_for(*source);
         const bool packed = decoding && (decoding->scale_factor != 1.0 || decoding->add_offset != 0.0);
         const DType stored = source->dtype();
-        targets.push_back({source->dataset_path(), stored, (is_integer(stored) || is_bool(stored)) && !packed,
-                           open(where.file, path)});
+        targets.push_back({path, stored, (is_integer(stored) || is_bool(stored)) && !packed, open(source), source});
         if (axes) {
             try {
                 normalize_axes(*axes, targets.back().array.ndim());
@@ -205,6 +291,22 @@ int run_stats(const std::vector<std::string>& args) {
                                  shape_to_string(targets.back().array.shape()) + ")");
             }
         }
+    }
+
+    // --per DIM: statistics over every axis but DIM, one row per index of it.
+    std::optional<std::size_t> per_axis;
+    if (per) {
+        if (targets.size() != 1) throw UsageError("--per needs one variable: give FILE:VAR");
+        const auto names = targets.front().source->dimension_names();
+        const auto it = std::find(names.begin(), names.end(), *per);
+        if (it == names.end())
+            throw UsageError("--per: " + *per + " is not a dimension of " + targets.front().path +
+                             (names.empty() ? " (it has no named dimensions)" : ""));
+        per_axis = static_cast<std::size_t>(it - names.begin());
+        axes = std::vector<int>{};
+        for (std::size_t axis = 0; axis < names.size(); ++axis)
+            if (axis != *per_axis) axes->push_back(static_cast<int>(axis));
+        if (axes->empty()) axes.reset();   // 1-d: every index is its own row
     }
 
     const bool show_progress = parsed.flags.count("--progress") ||
@@ -216,8 +318,17 @@ int run_stats(const std::vector<std::string>& args) {
     }
     std::vector<Array> arrays;
     for (const auto& t : targets) arrays.push_back(t.array);
-    const std::vector<Statistics> stats = statistics(arrays, axes.value_or(Axes{}), ddof, options);
+    // A 1-d variable --per its only dimension: each row is one value.
+    const std::vector<Statistics> stats = per_axis && !axes
+                                              ? std::vector<Statistics>{single_value_statistics(arrays.front().compute(options))}
+                                              : statistics(arrays, axes.value_or(Axes{}), ddof, options);
     bar.reset();
+
+    if (per_axis) {
+        print_per_index(format, where.file, targets.front(), *per, coordinate_values(where.file, targets.front(), *per, open_options),
+                        stats.front());
+        return 0;
+    }
 
     if (axes) {
         write_axis_results(*output, targets, stats);

@@ -3,6 +3,8 @@
 #include <chunkarr/io/generator_source.hpp>
 #include <chunkarr/io/hdf5_source.hpp>
 #include <chunkarr/io/memory_source.hpp>
+#include <chunkarr/io/netcdf_file.hpp>
+#include <chunkarr/io/variables.hpp>
 
 #include <cmath>
 
@@ -29,6 +31,14 @@ std::optional<CFDecoding> cf_decoding_for(const Source& source) {
             any = true;
         }
     }
+    // netCDF4-python: without _FillValue, the type's default fill is missing too (not for bytes,
+    // and not when the variable was written without fill values).
+    const DType stored_type = source.dtype();
+    if (!attrs.has("_FillValue") && source.netcdf_conventions() && !source.fill_disabled() &&
+        stored_type != DType::Int8 && stored_type != DType::UInt8 && stored_type != DType::Bool) {
+        cf.missing_values.push_back(netcdf_default_fill(stored_type));
+        any = true;
+    }
     if (auto range = attrs.exact_numbers("valid_range"); range && range->size() >= 2) {
         cf.valid_min = (*range)[0];
         cf.valid_max = (*range)[1];
@@ -42,14 +52,17 @@ std::optional<CFDecoding> cf_decoding_for(const Source& source) {
     if (offset) cf.add_offset = *offset;
     if (!any && !scale && !offset) return std::nullopt;
     // Masked integers need NaN, so they become floats; float32 stays float32 unless unpacked.
-    const DType stored = source.dtype();
+    const DType stored = stored_type;
     const bool packed = scale || offset;
     cf.result = (stored == DType::Float32 && !packed) ? DType::Float32 : DType::Float64;
     return cf;
 }
 
 Array open(const std::string& path, const std::string& variable, const OpenOptions& options) {
-    auto source = std::make_shared<HDF5Source>(path, variable);
+    return open(open_source(path, variable, {options.concat_dimension}), options);
+}
+
+Array open(const SourcePtr& source, const OpenOptions& options) {
     Array raw(make_source_node(source));
     if (!options.mask_and_scale) return raw;
     if (auto decoding = cf_decoding_for(*source)) return Array(make_decode_cf_node(raw.node(), std::move(*decoding)));

@@ -1,5 +1,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/hdf5_source.hpp>
+
+#include <hdf5_hl.h>
 #include <chunkarr/kernels/region_copy.hpp>
 
 #include <algorithm>
@@ -215,6 +217,35 @@ herr_t collect_attribute(hid_t location, const char* name, const H5A_info_t*, vo
     return 0;
 }
 
+std::string read_string_attribute(hid_t object, const char* name) {
+    if (H5Aexists(object, name) <= 0) return {};
+    Attributes attributes;
+    H5A_info_t info{};
+    collect_attribute(object, name, &info, &attributes);
+    const auto it = attributes.all().find(name);
+    if (it == attributes.all().end()) return {};
+    const auto* text = std::get_if<std::string>(&it->second);
+    return text ? *text : std::string{};
+}
+
+// netCDF-4 stores a dimension without a coordinate variable as an HDF5 dimension scale full of
+// fill values, whose NAME says so. It is not a variable.
+bool is_netcdf_dimension_only(hid_t dataset) {
+    if (H5DSis_scale(dataset) <= 0) return false;
+    return read_string_attribute(dataset, "NAME").rfind("This is a netCDF dimension but not a netCDF variable", 0) == 0;
+}
+
+herr_t take_scale_name(hid_t, unsigned, hid_t scale, void* data) {
+    const ssize_t length = H5Iget_name(scale, nullptr, 0);
+    if (length > 0) {
+        std::string name(static_cast<std::size_t>(length) + 1, '\0');
+        H5Iget_name(scale, name.data(), name.size());
+        name.resize(static_cast<std::size_t>(length));
+        *static_cast<std::string*>(data) = name.substr(name.rfind('/') + 1);
+    }
+    return 1;   // the first scale is the dimension
+}
+
 // Opens the object at `path`, with errors that say which part of the path is missing.
 Handle open_object(const HDF5File& file, const std::string& path) {
     std::string prefix;
@@ -296,7 +327,32 @@ HDF5Source::HDF5Source(const std::string& file_path, const std::string& dataset_
     if (!layout.optional_unavailable.empty()) undecodable_filter_ = undecodable(layout.optional_unavailable.front());
     storage_chunks_ = layout.chunks;
     H5Aiterate2(dataset_.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_attribute, &attributes_);
+    read_netcdf_facts(space.get());
     decide_fast_path(type.get());
+}
+
+void HDF5Source::read_netcdf_facts(hid_t space) {
+    if (is_netcdf_dimension_only(dataset_.get()))
+        throw KeyError("no variable " + dataset_path_ + " in " + file_path_ + " (it is a netCDF dimension without values)");
+    netcdf_ = H5Aexists(file_->id(), "_NCProperties") > 0 || H5Aexists(dataset_.get(), "DIMENSION_LIST") > 0 ||
+              H5DSis_scale(dataset_.get()) > 0;
+    std::vector<hsize_t> maxdims(shape_.size());
+    if (!shape_.empty()) H5Sget_simple_extent_dims(space, nullptr, maxdims.data());
+    for (hsize_t m : maxdims) unlimited_.push_back(m == H5S_UNLIMITED);
+    if (netcdf_) {
+        const std::string own_name = dataset_path_.substr(dataset_path_.rfind('/') + 1);
+        for (std::size_t axis = 0; axis < shape_.size(); ++axis) {
+            std::string name;
+            if (H5DSis_scale(dataset_.get()) > 0 && shape_.size() == 1) name = own_name;   // a coordinate variable
+            else if (H5DSget_num_scales(dataset_.get(), static_cast<unsigned>(axis)) > 0)
+                H5DSiterate_scales(dataset_.get(), static_cast<unsigned>(axis), nullptr, take_scale_name, &name);
+            dimension_names_.push_back(name);
+        }
+        hdf5::last_error_message();
+    }
+    Handle dcpl(H5Dget_create_plist(dataset_.get()));
+    H5D_fill_time_t fill_time = H5D_FILL_TIME_IFSET;
+    if (H5Pget_fill_time(dcpl.get(), &fill_time) >= 0) fill_disabled_ = fill_time == H5D_FILL_TIME_NEVER;
 }
 
 namespace {
@@ -642,6 +698,7 @@ std::vector<HDF5DatasetInfo> list_hdf5_datasets(const std::string& file_path) {
         const hssize_t points = H5Sget_simple_extent_npoints(space.get());
         info.nbytes = static_cast<std::uint64_t>(std::max<hssize_t>(points, 0)) * H5Tget_size(type.get());
         info.storage_bytes = H5Dget_storage_size(dataset);
+        info.netcdf_dimension_only = is_netcdf_dimension_only(dataset);
         result.push_back(std::move(info));
     });
     std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -651,7 +708,7 @@ std::vector<HDF5DatasetInfo> list_hdf5_datasets(const std::string& file_path) {
 std::vector<std::string> numeric_hdf5_datasets(const std::string& file_path) {
     std::vector<std::string> paths;
     for (const auto& info : list_hdf5_datasets(file_path))
-        if (parse_dtype(info.dtype)) paths.push_back(info.path);
+        if (parse_dtype(info.dtype) && !info.netcdf_dimension_only) paths.push_back(info.path);
     return paths;
 }
 

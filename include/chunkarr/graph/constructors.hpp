@@ -11,10 +11,15 @@ struct OpenOptions {
     // Apply CF mask-and-scale (_FillValue, missing_value, valid range, scale_factor/add_offset)
     // when the variable has such attributes; missing values become NaN.
     bool mask_and_scale = true;
+    // For a glob pattern of many files: join along this dimension (default: the unlimited one).
+    std::optional<std::string> concat_dimension;
 };
 
-// A dataset of an HDF5 file. Reads metadata only.
+// A variable of an HDF5 or NetCDF file, or of many files given as a glob pattern
+// ("data/*.nc"), joined along their record dimension. Reads metadata only.
 Array open(const std::string& path, const std::string& variable, const OpenOptions& options = {});
+// An opened source as an Array, CF decoding applied as `options` says.
+Array open(const SourcePtr& source, const OpenOptions& options = {});
 // The array as stored, without CF decoding, plus the decoding its attributes ask for (if any).
 std::optional<CFDecoding> cf_decoding_for(const Source& source);
 

@@ -31,6 +31,7 @@ struct HDF5DatasetInfo {
     std::vector<std::string> filters;  // "shuffle", "deflate(4)", ...
     std::uint64_t nbytes = 0;          // logical size
     std::uint64_t storage_bytes = 0;   // allocated in the file
+    bool netcdf_dimension_only = false;   // a NetCDF-4 dimension without values: not a variable
 };
 
 class HDF5File;  // shared open file, defined in the .cpp
@@ -49,6 +50,10 @@ public:
     void read(const Region& region, void* out) const override;
     std::string describe() const override { return file_path_ + ":" + dataset_path_; }
     std::string identity() const override { return "hdf5:" + describe(); }
+    bool netcdf_conventions() const override { return netcdf_; }
+    bool fill_disabled() const override { return fill_disabled_; }
+    std::vector<std::string> dimension_names() const override { return dimension_names_; }
+    std::vector<bool> unlimited_dimensions() const override { return unlimited_; }
 
     const std::string& file_path() const { return file_path_; }
     const std::string& dataset_path() const { return dataset_path_; }
@@ -69,6 +74,7 @@ private:
     void read_chunked(const Region& region, std::byte* out) const;
     void read_contiguous(const Region& region, std::byte* out) const;
     void decide_fast_path(hid_t file_type);
+    void read_netcdf_facts(hid_t space);
     // The stored bytes of an indexed chunk: in the file mapping, or read into `buffer`.
     const std::byte* stored_bytes(const StoredChunk& entry, std::vector<std::byte>& buffer) const;
     // Looks one chunk up and reads its stored bytes under the HDF5 lock.
@@ -83,6 +89,10 @@ private:
     DType dtype_ = DType::Float64;
     std::optional<Shape> storage_chunks_;
     Attributes attributes_;
+    bool netcdf_ = false;                  // a NetCDF-4 variable
+    bool fill_disabled_ = false;           // written in "no fill" mode
+    std::vector<std::string> dimension_names_;
+    std::vector<bool> unlimited_;
 
     bool swap_after_locked_read_ = false;  // see the constructor: reduced-precision integers
     std::string undecodable_filter_;       // an optional filter we lack: the error if a chunk needs it

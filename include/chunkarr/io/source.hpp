@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace chunkarr {
 
@@ -26,6 +27,13 @@ public:
     virtual std::string describe() const = 0;
     // Two sources with the same non-empty identity read the same data (used to merge reads).
     virtual std::string identity() const { return {}; }
+    // NetCDF semantics apply (a missing _FillValue means the type's default fill).
+    virtual bool netcdf_conventions() const { return false; }
+    // The variable was written without fill values (netCDF "no fill" mode).
+    virtual bool fill_disabled() const { return false; }
+    // Dimension names per axis (empty when the format has none) and which are unlimited.
+    virtual std::vector<std::string> dimension_names() const { return {}; }
+    virtual std::vector<bool> unlimited_dimensions() const { return {}; }
 };
 
 using SourcePtr = std::shared_ptr<const Source>;

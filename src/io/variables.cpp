@@ -1,0 +1,85 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/io/concat_source.hpp>
+#include <chunkarr/io/file_format.hpp>
+#include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/netcdf_file.hpp>
+#include <chunkarr/io/variables.hpp>
+
+#include <algorithm>
+#include <glob.h>
+
+namespace chunkarr {
+
+bool is_glob_pattern(const std::string& path) { return path.find_first_of("*?[") != std::string::npos; }
+
+std::vector<std::string> expand_glob(const std::string& pattern) {
+    glob_t matches{};
+    const int status = ::glob(pattern.c_str(), 0, nullptr, &matches);
+    std::vector<std::string> paths;
+    if (status == 0)
+        for (std::size_t i = 0; i < matches.gl_pathc; ++i) paths.emplace_back(matches.gl_pathv[i]);
+    ::globfree(&matches);
+    if (paths.empty()) throw IOError("no files match " + pattern);
+    std::sort(paths.begin(), paths.end());
+    return paths;
+}
+
+namespace {
+
+void ensure_readable_format(const std::string& path, FileFormat format) {
+    if (format == FileFormat::Unknown) throw FormatError(path + " is neither an HDF5 nor a NetCDF file");
+}
+
+SourcePtr open_one(const std::string& path, const std::string& variable) {
+    const FileFormat format = detect_file_format(path);
+    ensure_readable_format(path, format);
+    if (is_netcdf3(format)) return std::make_shared<NetCDFSource>(path, variable);
+    return std::make_shared<HDF5Source>(path, variable);
+}
+
+}  // namespace
+
+std::vector<std::string> numeric_variables(const std::string& path) {
+    const FileFormat format = detect_file_format(path);
+    ensure_readable_format(path, format);
+    std::vector<std::string> paths;
+    if (is_netcdf3(format)) {
+        for (const auto& v : describe_netcdf(path).variables)
+            if (v.dtype) paths.push_back(v.path);
+        return paths;
+    }
+    return numeric_hdf5_datasets(path);
+}
+
+SourcePtr open_source(const std::string& path, const std::string& variable, const OpenSourceOptions& options) {
+    if (!is_glob_pattern(path)) return open_one(path, variable);
+    const std::vector<std::string> files = expand_glob(path);
+    std::vector<SourcePtr> parts;
+    for (const auto& file : files) {
+        try {
+            parts.push_back(open_one(file, variable));
+        } catch (const KeyError& e) {
+            throw KeyError(std::string(e.what()) + " (while joining " + path + ")");
+        }
+    }
+    const SourcePtr& first = parts.front();
+    if (first->shape().empty()) throw ValueError("cannot join 0-d variables of " + path);
+    std::size_t axis = 0;
+    const auto names = first->dimension_names();
+    if (options.concat_dimension) {
+        const auto it = std::find(names.begin(), names.end(), *options.concat_dimension);
+        if (it == names.end())
+            throw ValueError("--concat: " + *options.concat_dimension + " is not a dimension of " + variable + " in " + files.front());
+        axis = static_cast<std::size_t>(it - names.begin());
+    } else {
+        const auto unlimited = first->unlimited_dimensions();
+        const auto it = std::find(unlimited.begin(), unlimited.end(), true);
+        if (it != unlimited.end()) axis = static_cast<std::size_t>(it - unlimited.begin());
+    }
+    for (std::size_t i = 1; i < parts.size(); ++i)
+        if (parts[i]->dimension_names() != names)
+            throw ValueError(files[i] + ": " + variable + " has dimensions that differ from " + files.front());
+    return std::make_shared<ConcatSource>(std::move(parts), files, axis);
+}
+
+}  // namespace chunkarr
