@@ -3,10 +3,15 @@
 #include "commands.hpp"
 #include "formatting.hpp"
 
+#include <chunkarr/io/file_format.hpp>
 #include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/netcdf_file.hpp>
+#include <chunkarr/io/variables.hpp>
 
 #include <cstdio>
+#include <cmath>
 #include <iostream>
+#include <map>
 
 namespace chunkarr::cli {
 
@@ -15,6 +20,9 @@ const char* const info_help =
     "\n"
     "Lists every dataset in FILE (through all groups): shape, dtype and byte order, storage\n"
     "layout and chunk shape, filters (compression), logical size and bytes on disk.\n"
+    "For a NetCDF file (classic or NetCDF-4): the format, the dimensions (UNLIMITED marked),\n"
+    "every variable with its dimensions, dtype, chunking, compression, bytes and attributes,\n"
+    "and the global attributes: the useful part of `ncdump -h` plus storage facts.\n"
     "\n"
     "options:\n"
     "  --format table|json    output format (default: table)\n";
@@ -64,6 +72,131 @@ void print_table(const std::string& file, const std::vector<HDF5DatasetInfo>& da
     if (!datasets.empty()) std::cout << render_table(rows);
 }
 
+std::string attribute_json(const AttributeValue& value) {
+    if (const auto* text = std::get_if<std::string>(&value)) return json_string(*text);
+    const auto& numbers = std::get<std::vector<long double>>(value);
+    auto number = [](long double v) {
+        if (v == static_cast<long double>(static_cast<long long>(v)) && std::abs(v) < 9.2e18L)
+            return std::to_string(static_cast<long long>(v));
+        return format_double(static_cast<double>(v));
+    };
+    if (numbers.size() == 1) return number(numbers.front());
+    std::string out = "[";
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+        if (i) out += ", ";
+        out += number(numbers[i]);
+    }
+    return out + "]";
+}
+
+// Attributes the HDF5 library or netCDF-4 use for their own bookkeeping.
+bool internal_attribute(const std::string& name) {
+    return name == "DIMENSION_LIST" || name == "REFERENCE_LIST" || name == "CLASS" || name == "NAME" ||
+           name.rfind("_Netcdf4", 0) == 0 || name == "_NCProperties" || name == "_nc3_strict";
+}
+
+std::string attributes_json(const Attributes& attributes) {
+    std::string out = "{";
+    bool first = true;
+    for (const auto& [name, value] : attributes.all()) {
+        if (internal_attribute(name)) continue;
+        if (!first) out += ", ";
+        out += json_string(name);
+        out += ": ";
+        out += attribute_json(value);
+        first = false;
+    }
+    return out + "}";
+}
+
+std::string attribute_text(const AttributeValue& value) {
+    if (const auto* text = std::get_if<std::string>(&value)) {
+        std::string quoted = "\"";
+        quoted += *text;
+        quoted += '"';
+        return quoted;
+    }
+    return attribute_json(value);
+}
+
+// Storage facts of a NetCDF-4 variable come from its HDF5 dataset; classic files store every
+// variable uncompressed.
+struct Storage {
+    std::uint64_t nbytes = 0, stored = 0;
+};
+
+void print_netcdf(const std::string& file, const std::string& format, bool json) {
+    const NetCDFInfo info = describe_netcdf(file);
+    std::map<std::string, Storage> storage;
+    if (info.format.rfind("NETCDF4", 0) == 0)
+        for (const auto& d : list_hdf5_datasets(file)) storage[d.path] = {d.nbytes, d.storage_bytes};
+    auto facts = [&](const NetCDFVariable& v) {
+        const auto it = storage.find(v.path);
+        if (it != storage.end()) return it->second;
+        const std::uint64_t n = static_cast<std::uint64_t>(element_count(v.shape)) * (v.dtype ? itemsize(*v.dtype) : 1);
+        return Storage{n, n};
+    };
+    if (json) {
+        std::cout << "{\"file\": " << json_string(file) << ", \"format\": " << json_string(info.format)
+                  << ",\n \"dimensions\": [";
+        for (std::size_t i = 0; i < info.dimensions.size(); ++i) {
+            const auto& d = info.dimensions[i];
+            std::cout << (i ? ", " : "") << "{\"name\": " << json_string(d.name) << ", \"size\": " << d.size
+                      << ", \"unlimited\": " << (d.unlimited ? "true" : "false") << "}";
+        }
+        std::cout << "],\n \"variables\": [";
+        for (std::size_t i = 0; i < info.variables.size(); ++i) {
+            const auto& v = info.variables[i];
+            std::vector<std::string> dims, filters;
+            for (const auto& d : v.dimensions) dims.push_back(json_string(d));
+            for (const auto& f : v.filters) filters.push_back(json_string(f));
+            const Storage st = facts(v);
+            std::cout << (i ? ",\n  " : "\n  ") << "{\"path\": " << json_string(v.path) << ", \"dimensions\": ["
+                      << join(dims, ", ") << "], \"shape\": " << json_shape(v.shape) << ", \"dtype\": "
+                      << json_string(v.type_name) << ", \"chunks\": " << (v.chunks ? json_shape(*v.chunks) : "null")
+                      << ", \"filters\": [" << join(filters, ", ") << "], \"nbytes\": " << st.nbytes
+                      << ", \"storage_bytes\": " << st.stored << ", \"attributes\": " << attributes_json(v.attributes) << "}";
+        }
+        std::cout << "],\n \"attributes\": " << attributes_json(info.attributes) << "}\n";
+        return;
+    }
+    (void)format;
+    std::cout << file << ": " << info.format << "\n\ndimensions:\n";
+    for (const auto& d : info.dimensions) {
+        const std::size_t slash = d.name.rfind('/');
+        std::cout << "  " << d.name.substr(slash + 1) << " = ";
+        if (d.unlimited) std::cout << "UNLIMITED ; // (" << d.size << " currently)";
+        else std::cout << d.size;
+        if (slash > 0) std::cout << "   (group " << d.name.substr(0, slash) << ")";
+        std::cout << "\n";
+    }
+    std::vector<std::vector<std::string>> rows{{"variable", "dimensions", "dtype", "chunks", "filters", "size", "on disk"}};
+    for (const auto& v : info.variables) {
+        const Storage st = facts(v);
+        std::string dims = "(";
+        dims += join(v.dimensions, ", ");
+        dims += ')';
+        rows.push_back({v.path, dims, v.type_name, v.chunks ? shape_to_string(*v.chunks) : "contiguous",
+                        v.filters.empty() ? "-" : join(v.filters, ","), human_bytes(static_cast<double>(st.nbytes)),
+                        human_bytes(static_cast<double>(st.stored))});
+    }
+    std::cout << "\nvariables:\n" << render_table(rows);
+    bool any = false;
+    for (const auto& v : info.variables)
+        for (const auto& [name, value] : v.attributes.all()) {
+            if (internal_attribute(name)) continue;
+            if (!any) std::cout << "\nattributes:\n";
+            any = true;
+            std::cout << "  " << v.path << ":" << name << " = " << attribute_text(value) << "\n";
+        }
+    for (const auto& [name, value] : info.attributes.all()) {
+        if (internal_attribute(name)) continue;
+        if (!any) std::cout << "\nattributes:\n";
+        any = true;
+        std::cout << "  :" << name << " = " << attribute_text(value) << "\n";
+    }
+}
+
 }  // namespace
 
 int run_info(const std::vector<std::string>& args) {
@@ -73,6 +206,10 @@ int run_info(const std::vector<std::string>& args) {
     if (format != "table" && format != "json")
         throw UsageError("--format must be table or json, got '" + format + "'");
     const std::string file = split_file_and_path(parsed.positional.front()).file;
+    if (is_netcdf_file(file)) {
+        print_netcdf(file, format, format == "json");
+        return 0;
+    }
     const auto datasets = list_hdf5_datasets(file);
     if (format == "json") print_json(datasets);
     else print_table(file, datasets);

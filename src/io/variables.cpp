@@ -24,6 +24,21 @@ std::vector<std::string> expand_glob(const std::string& pattern) {
     return paths;
 }
 
+bool is_netcdf_file(const std::string& path) {
+    const FileFormat format = detect_file_format(path);
+    if (is_netcdf3(format)) return true;
+    if (format != FileFormat::HDF5) return false;
+    hdf5::Lock lock;
+    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        hdf5::last_error_message();
+        return false;
+    }
+    const bool netcdf4 = H5Aexists(file, "_NCProperties") > 0;
+    H5Fclose(file);
+    return netcdf4;
+}
+
 namespace {
 
 void ensure_readable_format(const std::string& path, FileFormat format) {

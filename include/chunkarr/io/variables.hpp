@@ -22,6 +22,8 @@ struct OpenSourceOptions {
 // `path` may be a glob pattern ("data/*.nc"): the matching files, in sorted order, are joined.
 SourcePtr open_source(const std::string& path, const std::string& variable, const OpenSourceOptions& options = {});
 bool is_glob_pattern(const std::string& path);
+// A NetCDF file: classic by its signature, NetCDF-4 by the attribute netCDF writes at its root.
+bool is_netcdf_file(const std::string& path);
 // The files a pattern matches, sorted; IOError when none.
 std::vector<std::string> expand_glob(const std::string& pattern);
 
