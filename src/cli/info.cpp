@@ -123,18 +123,20 @@ std::string attribute_text(const AttributeValue& value) {
 // variable uncompressed.
 struct Storage {
     std::uint64_t nbytes = 0, stored = 0;
+    std::vector<std::string> filters;   // in pipeline order
 };
 
 void print_netcdf(const std::string& file, const std::string& format, bool json) {
     const NetCDFInfo info = describe_netcdf(file);
     std::map<std::string, Storage> storage;
     if (info.format.rfind("NETCDF4", 0) == 0)
-        for (const auto& d : list_hdf5_datasets(file)) storage[d.path] = {d.nbytes, d.storage_bytes};
+        for (const auto& d : list_hdf5_datasets(file)) storage[d.path] = {d.nbytes, d.storage_bytes, d.filters};
     auto facts = [&](const NetCDFVariable& v) {
-        const auto it = storage.find(v.path);
-        if (it != storage.end()) return it->second;
+        // Logical size from netCDF's shape (a record variable may have fewer records stored).
         const std::uint64_t n = static_cast<std::uint64_t>(element_count(v.shape)) * (v.dtype ? itemsize(*v.dtype) : 1);
-        return Storage{n, n};
+        const auto it = storage.find(v.path);
+        if (it == storage.end()) return Storage{n, n, v.filters};
+        return Storage{n, it->second.stored, it->second.filters};
     };
     if (json) {
         std::cout << "{\"file\": " << json_string(file) << ", \"format\": " << json_string(info.format)
@@ -147,10 +149,10 @@ void print_netcdf(const std::string& file, const std::string& format, bool json)
         std::cout << "],\n \"variables\": [";
         for (std::size_t i = 0; i < info.variables.size(); ++i) {
             const auto& v = info.variables[i];
+            const Storage st = facts(v);
             std::vector<std::string> dims, filters;
             for (const auto& d : v.dimensions) dims.push_back(json_string(d));
-            for (const auto& f : v.filters) filters.push_back(json_string(f));
-            const Storage st = facts(v);
+            for (const auto& f : st.filters) filters.push_back(json_string(f));
             std::cout << (i ? ",\n  " : "\n  ") << "{\"path\": " << json_string(v.path) << ", \"dimensions\": ["
                       << join(dims, ", ") << "], \"shape\": " << json_shape(v.shape) << ", \"dtype\": "
                       << json_string(v.type_name) << ", \"chunks\": " << (v.chunks ? json_shape(*v.chunks) : "null")
@@ -177,7 +179,7 @@ void print_netcdf(const std::string& file, const std::string& format, bool json)
         dims += join(v.dimensions, ", ");
         dims += ')';
         rows.push_back({v.path, dims, v.type_name, v.chunks ? shape_to_string(*v.chunks) : "contiguous",
-                        v.filters.empty() ? "-" : join(v.filters, ","), human_bytes(static_cast<double>(st.nbytes)),
+                        st.filters.empty() ? "-" : join(st.filters, ","), human_bytes(static_cast<double>(st.nbytes)),
                         human_bytes(static_cast<double>(st.stored))});
     }
     std::cout << "\nvariables:\n" << render_table(rows);

@@ -188,13 +188,16 @@ Statistics single_value_statistics(const NDArray& values) {
 // The coordinate variable of `dimension` (a variable of that name beside the target), or none.
 std::optional<NDArray> coordinate_values(const std::string& file, const Target& target, const std::string& dimension,
                                          const OpenSourceOptions& options) {
-    const std::string parent = target.path.substr(0, target.path.rfind('/'));
-    try {
-        const SourcePtr source = open_source(file, parent + "/" + dimension, options);
-        if (source->shape().size() != 1) return std::nullopt;
-        return open(source).compute().astype(DType::Float64);
-    } catch (const Error&) {
-        return std::nullopt;
+    // Look in the variable's group, then in its parents (netCDF scoping of dimensions).
+    std::string group = target.path.substr(0, target.path.rfind('/'));
+    while (true) {
+        try {
+            const SourcePtr source = open_source(file, group + "/" + dimension, options);
+            if (source->shape().size() == 1) return open(source).compute().astype(DType::Float64);
+        } catch (const Error&) {
+        }
+        if (group.empty()) return std::nullopt;
+        group = group.substr(0, group.rfind('/'));
     }
 }
 

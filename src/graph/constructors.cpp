@@ -31,11 +31,11 @@ std::optional<CFDecoding> cf_decoding_for(const Source& source) {
             any = true;
         }
     }
-    // netCDF4-python: without _FillValue, the type's default fill is missing too (not for bytes,
-    // and not when the variable was written without fill values).
+    // netCDF4-python: without _FillValue, the type's default fill is missing too — even for a
+    // variable written in no-fill mode — but not for bytes (too small a range to give up a value).
     const DType stored_type = source.dtype();
-    if (!attrs.has("_FillValue") && source.netcdf_conventions() && !source.fill_disabled() &&
-        stored_type != DType::Int8 && stored_type != DType::UInt8 && stored_type != DType::Bool) {
+    if (!attrs.has("_FillValue") && source.netcdf_conventions() && stored_type != DType::Int8 &&
+        stored_type != DType::UInt8 && stored_type != DType::Bool) {
         cf.missing_values.push_back(netcdf_default_fill(stored_type));
         any = true;
     }

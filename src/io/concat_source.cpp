@@ -20,14 +20,14 @@ ConcatSource::ConcatSource(std::vector<SourcePtr> parts, std::vector<std::string
     for (std::size_t i = 0; i < parts_.size(); ++i) {
         const SourcePtr& part = parts_[i];
         if (part->dtype() != first->dtype())
-            throw ValueError(names_[i] + " has dtype " + std::string(dtype_name(part->dtype())) + " but " + names_[0] +
+            throw FormatError(names_[i] + " has dtype " + std::string(dtype_name(part->dtype())) + " but " + names_[0] +
                              " has " + std::string(dtype_name(first->dtype())));
         if (part->shape().size() != first->shape().size())
-            throw ValueError(names_[i] + " has " + std::to_string(part->shape().size()) + " dimensions but " + names_[0] +
+            throw FormatError(names_[i] + " has " + std::to_string(part->shape().size()) + " dimensions but " + names_[0] +
                              " has " + std::to_string(first->shape().size()));
         for (std::size_t a = 0; a < first->shape().size(); ++a)
             if (a != axis_ && part->shape()[a] != first->shape()[a])
-                throw ValueError(names_[i] + ": " + dimension_label(a) + " has length " + std::to_string(part->shape()[a]) +
+                throw FormatError(names_[i] + ": " + dimension_label(a) + " has length " + std::to_string(part->shape()[a]) +
                                  " but " + std::to_string(first->shape()[a]) + " in " + names_[0]);
         const auto part_chunks = part->task_grid().chunks(axis_);
         for (Index c : part_chunks)

@@ -235,14 +235,24 @@ bool is_netcdf_dimension_only(hid_t dataset) {
     return read_string_attribute(dataset, "NAME").rfind("This is a netCDF dimension but not a netCDF variable", 0) == 0;
 }
 
-herr_t take_scale_name(hid_t, unsigned, hid_t scale, void* data) {
+struct ScaleFacts {
+    std::string name;
+    Index length = -1;
+};
+
+herr_t take_scale(hid_t, unsigned, hid_t scale, void* data) {
+    auto* facts = static_cast<ScaleFacts*>(data);
     const ssize_t length = H5Iget_name(scale, nullptr, 0);
     if (length > 0) {
         std::string name(static_cast<std::size_t>(length) + 1, '\0');
         H5Iget_name(scale, name.data(), name.size());
         name.resize(static_cast<std::size_t>(length));
-        *static_cast<std::string*>(data) = name.substr(name.rfind('/') + 1);
+        facts->name = name.substr(name.rfind('/') + 1);
     }
+    Handle space(H5Dget_space(scale));
+    hsize_t extent = 0;
+    if (H5Sget_simple_extent_ndims(space.get()) == 1 && H5Sget_simple_extent_dims(space.get(), &extent, nullptr) == 1)
+        facts->length = static_cast<Index>(extent);
     return 1;   // the first scale is the dimension
 }
 
@@ -339,20 +349,21 @@ void HDF5Source::read_netcdf_facts(hid_t space) {
     std::vector<hsize_t> maxdims(shape_.size());
     if (!shape_.empty()) H5Sget_simple_extent_dims(space, nullptr, maxdims.data());
     for (hsize_t m : maxdims) unlimited_.push_back(m == H5S_UNLIMITED);
+    stored_shape_ = shape_;
     if (netcdf_) {
         const std::string own_name = dataset_path_.substr(dataset_path_.rfind('/') + 1);
         for (std::size_t axis = 0; axis < shape_.size(); ++axis) {
-            std::string name;
-            if (H5DSis_scale(dataset_.get()) > 0 && shape_.size() == 1) name = own_name;   // a coordinate variable
+            ScaleFacts facts;
+            if (H5DSis_scale(dataset_.get()) > 0 && shape_.size() == 1) facts.name = own_name;   // a coordinate variable
             else if (H5DSget_num_scales(dataset_.get(), static_cast<unsigned>(axis)) > 0)
-                H5DSiterate_scales(dataset_.get(), static_cast<unsigned>(axis), nullptr, take_scale_name, &name);
-            dimension_names_.push_back(name);
+                H5DSiterate_scales(dataset_.get(), static_cast<unsigned>(axis), nullptr, take_scale, &facts);
+            dimension_names_.push_back(facts.name);
+            // A record dimension is as long as its longest variable: this one may have fewer
+            // records stored, and the rest read as the fill value (as netCDF does).
+            if (unlimited_[axis] && facts.length > shape_[axis]) shape_[axis] = facts.length;
         }
         hdf5::last_error_message();
     }
-    Handle dcpl(H5Dget_create_plist(dataset_.get()));
-    H5D_fill_time_t fill_time = H5D_FILL_TIME_IFSET;
-    if (H5Pget_fill_time(dcpl.get(), &fill_time) >= 0) fill_disabled_ = fill_time == H5D_FILL_TIME_NEVER;
 }
 
 namespace {
@@ -437,11 +448,11 @@ const HDF5ChunkIndex* HDF5Source::chunk_index_or_null() const {
     std::call_once(index_once_, [this] {
 #ifndef CHUNKARR_HAVE_H5DCHUNK_ITER
         Index total = 1;
-        for (std::size_t axis = 0; axis < shape_.size(); ++axis)
-            total *= (shape_[axis] + (*storage_chunks_)[axis] - 1) / (*storage_chunks_)[axis];
+        for (std::size_t axis = 0; axis < stored_shape_.size(); ++axis)
+            total *= (stored_shape_[axis] + (*storage_chunks_)[axis] - 1) / (*storage_chunks_)[axis];
         if (static_cast<std::size_t>(total) > max_indexed_chunks_without_iter) return;
 #endif
-        index_ = std::make_unique<HDF5ChunkIndex>(dataset_.get(), shape_, *storage_chunks_, base_address_);
+        index_ = std::make_unique<HDF5ChunkIndex>(dataset_.get(), stored_shape_, *storage_chunks_, base_address_);
     });
     return index_.get();
 }
@@ -588,10 +599,10 @@ void HDF5Source::read_contiguous(const Region& region, std::byte* out) const {
     // Axes after `split` are taken whole, so each step of the axes before it is one run of
     // consecutive bytes in the file.
     std::size_t split = ndim - 1;
-    while (split > 0 && region[split].start == 0 && region[split].stop == shape_[split]) --split;
+    while (split > 0 && region[split].start == 0 && region[split].stop == stored_shape_[split]) --split;
     Index run = region[split].size();
     std::vector<Index> stride(ndim, 1);
-    for (std::size_t axis = ndim - 1; axis-- > 0;) stride[axis] = stride[axis + 1] * shape_[axis + 1];
+    for (std::size_t axis = ndim - 1; axis-- > 0;) stride[axis] = stride[axis + 1] * stored_shape_[axis + 1];
     run *= stride[split];
     std::vector<Index> index(split, 0);
     std::byte* target = out;
@@ -620,11 +631,40 @@ ChunkGrid HDF5Source::task_grid() const {
 
 void HDF5Source::read(const Region& region, void* out) const {
     if (element_count(region_shape(region)) == 0) return;
+    bool inside = true;
+    for (std::size_t axis = 0; axis < region.size(); ++axis) inside = inside && region[axis].stop <= stored_shape_[axis];
+    if (!inside) return read_past_stored_records(region, static_cast<std::byte*>(out));
     switch (direct_) {
         case Direct::Chunked: return read_chunked(region, static_cast<std::byte*>(out));
         case Direct::Contiguous: return read_contiguous(region, static_cast<std::byte*>(out));
         case Direct::No: return read_locked(region, out);
     }
+}
+
+void HDF5Source::read_past_stored_records(const Region& region, std::byte* out) const {
+    const std::size_t item = itemsize(dtype_);
+    const Shape out_shape = region_shape(region);
+    std::vector<std::byte> fill(item, std::byte{0});
+    {
+        Lock lock;
+        Handle dcpl(H5Dget_create_plist(dataset_.get()));
+        H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
+        H5Pfill_value_defined(dcpl.get(), &defined);
+        if (defined != H5D_FILL_VALUE_UNDEFINED) H5Pget_fill_value(dcpl.get(), memory_type_.get(), fill.data());
+        hdf5::last_error_message();
+    }
+    for (Index i = 0; i < element_count(out_shape); ++i) std::memcpy(out + i * static_cast<Index>(item), fill.data(), item);
+    Region stored = region;
+    std::vector<Index> offset(region.size());
+    for (std::size_t axis = 0; axis < region.size(); ++axis) {
+        stored[axis].stop = std::min(region[axis].stop, stored_shape_[axis]);
+        if (stored[axis].stop <= stored[axis].start) return;
+        offset[axis] = 0;
+    }
+    const Shape stored_shape = region_shape(stored);
+    std::vector<std::byte> part(static_cast<std::size_t>(element_count(stored_shape)) * item);
+    read(stored, part.data());
+    kernels::copy_box(part.data(), stored_shape, offset, out, out_shape, offset, stored_shape, item);
 }
 
 void HDF5Source::read_locked(const Region& region, void* out) const {

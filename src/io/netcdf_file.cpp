@@ -269,8 +269,6 @@ NetCDFSource::NetCDFSource(const std::string& path, const std::string& variable)
         variable_ = describe_variable(group, varid, "");
         if (!variable_.dtype)
             throw FormatError(describe() + " has " + variable_.type_name + " type; chunkarr computes with numeric variables only");
-        int no_fill = 0;
-        if (nc_inq_var_fill(ncid_, varid_, &no_fill, nullptr) == NC_NOERR) no_fill_ = no_fill != 0;
     } catch (...) {
         nc_close(ncid_);
         throw;

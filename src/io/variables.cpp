@@ -93,7 +93,7 @@ SourcePtr open_source(const std::string& path, const std::string& variable, cons
     }
     for (std::size_t i = 1; i < parts.size(); ++i)
         if (parts[i]->dimension_names() != names)
-            throw ValueError(files[i] + ": " + variable + " has dimensions that differ from " + files.front());
+            throw FormatError(files[i] + ": " + variable + " has dimensions that differ from " + files.front());
     return std::make_shared<ConcatSource>(std::move(parts), files, axis);
 }
 

@@ -21,7 +21,6 @@ public:
     std::string describe() const override;
     std::string identity() const override;
     bool netcdf_conventions() const override { return parts_.front()->netcdf_conventions(); }
-    bool fill_disabled() const override { return parts_.front()->fill_disabled(); }
     std::vector<std::string> dimension_names() const override { return parts_.front()->dimension_names(); }
     std::vector<bool> unlimited_dimensions() const override { return parts_.front()->unlimited_dimensions(); }
 

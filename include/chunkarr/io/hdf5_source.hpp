@@ -51,7 +51,6 @@ public:
     std::string describe() const override { return file_path_ + ":" + dataset_path_; }
     std::string identity() const override { return "hdf5:" + describe(); }
     bool netcdf_conventions() const override { return netcdf_; }
-    bool fill_disabled() const override { return fill_disabled_; }
     std::vector<std::string> dimension_names() const override { return dimension_names_; }
     std::vector<bool> unlimited_dimensions() const override { return unlimited_; }
 
@@ -71,6 +70,7 @@ public:
 private:
     enum class Direct { No, Chunked, Contiguous };
     void read_locked(const Region& region, void* out) const;
+    void read_past_stored_records(const Region& region, std::byte* out) const;
     void read_chunked(const Region& region, std::byte* out) const;
     void read_contiguous(const Region& region, std::byte* out) const;
     void decide_fast_path(hid_t file_type);
@@ -86,11 +86,11 @@ private:
     hdf5::Handle dataset_;
     hdf5::Handle memory_type_;
     Shape shape_;
+    Shape stored_shape_;                   // the HDF5 extent; shape_ may be longer on a record axis
     DType dtype_ = DType::Float64;
     std::optional<Shape> storage_chunks_;
     Attributes attributes_;
     bool netcdf_ = false;                  // a NetCDF-4 variable
-    bool fill_disabled_ = false;           // written in "no fill" mode
     std::vector<std::string> dimension_names_;
     std::vector<bool> unlimited_;
 

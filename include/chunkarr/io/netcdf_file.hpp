@@ -61,7 +61,6 @@ public:
     std::string describe() const override { return path_ + ":" + variable_.path; }
     std::string identity() const override { return "netcdf:" + describe(); }
     bool netcdf_conventions() const override { return true; }
-    bool fill_disabled() const override { return no_fill_; }
     std::vector<std::string> dimension_names() const override { return variable_.dimensions; }
     std::vector<bool> unlimited_dimensions() const override { return variable_.unlimited; }
 
@@ -70,7 +69,6 @@ private:
     NetCDFVariable variable_;
     int ncid_ = -1;
     int varid_ = -1;
-    bool no_fill_ = false;
 };
 
 }  // namespace chunkarr

@@ -29,8 +29,6 @@ public:
     virtual std::string identity() const { return {}; }
     // NetCDF semantics apply (a missing _FillValue means the type's default fill).
     virtual bool netcdf_conventions() const { return false; }
-    // The variable was written without fill values (netCDF "no fill" mode).
-    virtual bool fill_disabled() const { return false; }
     // Dimension names per axis (empty when the format has none) and which are unlimited.
     virtual std::vector<std::string> dimension_names() const { return {}; }
     virtual std::vector<bool> unlimited_dimensions() const { return {}; }
