@@ -1,0 +1,31 @@
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
+
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/io/variables.hpp>
+
+#include <filesystem>
+
+using namespace chunkarr;
+
+TEST_CASE("a glob opens many files as one array, in sorted order", "[io]") {
+    const auto dir = std::filesystem::temp_directory_path() / ("chunkarr-glob-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    // Written out of order: b (2 rows), a (1 row), c (3 rows).
+    const std::vector<std::pair<std::string, std::vector<double>>> files{
+        {"b.h5", {10, 11, 12, 13}}, {"a.h5", {0, 1}}, {"c.h5", {20, 21, 22, 23, 24, 25}}};
+    for (const auto& [name, values] : files)
+        test_support::write_dataset((dir / name).string(), "/x", H5T_NATIVE_DOUBLE, values.data(),
+                                    test_support::DatasetSpec{{static_cast<hsize_t>(values.size() / 2), 2}}, true);
+    const SourcePtr joined = open_source((dir / "*.h5").string(), "x");
+    CHECK(joined->shape() == Shape{6, 2});
+    std::vector<double> out(12);
+    joined->read({{0, 6}, {0, 2}}, out.data());
+    CHECK(out == std::vector<double>{0, 1, 10, 11, 12, 13, 20, 21, 22, 23, 24, 25});
+    CHECK(expand_glob((dir / "*.h5").string()).front().find("a.h5") != std::string::npos);
+    CHECK_THROWS_AS(expand_glob((dir / "*.nc").string()), IOError);
+    CHECK(is_glob_pattern("data/*.nc"));
+    CHECK_FALSE(is_glob_pattern("data/file.nc"));
+    CHECK(numeric_variables((dir / "a.h5").string()) == std::vector<std::string>{"/x"});
+    std::filesystem::remove_all(dir);
+}
