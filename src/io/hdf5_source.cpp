@@ -42,6 +42,8 @@ public:
     }
     hid_t id() const { return id_.get(); }
     const std::string& path() const { return path_; }
+    // NetCDF-4: the root has netCDF's _NCProperties, or some dataset is a dimension scale.
+    bool is_netcdf4() const;
 
 private:
     std::string path_;
@@ -344,8 +346,8 @@ HDF5Source::HDF5Source(const std::string& file_path, const std::string& dataset_
 void HDF5Source::read_netcdf_facts(hid_t space) {
     if (is_netcdf_dimension_only(dataset_.get()))
         throw KeyError("no variable " + dataset_path_ + " in " + file_path_ + " (it is a netCDF dimension without values)");
-    netcdf_ = H5Aexists(file_->id(), "_NCProperties") > 0 || H5Aexists(dataset_.get(), "DIMENSION_LIST") > 0 ||
-              H5DSis_scale(dataset_.get()) > 0;
+    netcdf_ = H5Aexists(dataset_.get(), "DIMENSION_LIST") > 0 || H5DSis_scale(dataset_.get()) > 0 ||
+              file_->is_netcdf4();
     std::vector<hsize_t> maxdims(shape_.size());
     if (!shape_.empty()) H5Sget_simple_extent_dims(space, nullptr, maxdims.data());
     for (hsize_t m : maxdims) unlimited_.push_back(m == H5S_UNLIMITED);
@@ -429,7 +431,8 @@ void HDF5Source::decide_fast_path(hid_t file_type) {
             hdf5::last_error_message();
             return;   // never written: H5Dread gives the fill value
         }
-        contiguous_address_ = static_cast<std::uint64_t>(address) + base_address_;
+        // H5Dget_offset counts the userblock in; the chunk queries do not (measured: tests).
+        contiguous_address_ = static_cast<std::uint64_t>(address);
         direct_ = Direct::Contiguous;
     } else {
         return;
@@ -717,6 +720,15 @@ void visit_datasets(hid_t group, const std::string& prefix, int depth,
 }
 
 }  // namespace
+
+bool HDF5File::is_netcdf4() const {
+    Lock lock;
+    if (H5Aexists(id(), "_NCProperties") > 0) return true;
+    bool any_scale = false;
+    visit_datasets(id(), "", 0, [&](const std::string&, hid_t dataset) { any_scale = any_scale || H5DSis_scale(dataset) > 0; });
+    hdf5::last_error_message();
+    return any_scale;
+}
 
 std::vector<HDF5DatasetInfo> list_hdf5_datasets(const std::string& file_path) {
     HDF5File file(file_path);

@@ -813,3 +813,24 @@ def test_100k_chunks(hundred_k_dir, run_cli, kind):
     [rec] = json.loads(out)
     check_record(rec, raw, variable="/x")
     assert secs < 30, f"stats on {N_CHUNKS} chunks took {secs:.1f} s (limit 30 s)"
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "chunked", "chunked+gzip", "chunked+shuffle+gzip+fletcher32"])
+def test_userblock_offsets(tmp_path, stats_json, layout):
+    """A file with a 512-byte user block: HDF5 reports chunk addresses relative to the end of
+    the user block but contiguous offsets from the start of the file; both must land."""
+    p = tmp_path / "userblock.h5"
+    data = np.random.default_rng(3).normal(size=(37, 53)) * 10
+    kw = {}
+    if layout != "contiguous":
+        kw["chunks"] = (8, 10)
+    if "gzip" in layout:
+        kw["compression"] = "gzip"
+    if "shuffle" in layout:
+        kw["shuffle"] = True
+    if "fletcher32" in layout:
+        kw["fletcher32"] = True
+    with h5py.File(p, "w", userblock_size=512) as f:
+        f.create_dataset("x", data=data, **kw)
+    [rec] = stats_json(f"{p}:/x")
+    check_record(rec, data, variable="/x")

@@ -16,6 +16,7 @@ import io
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 
 import h5py
@@ -330,6 +331,7 @@ def test_every_numeric_type_record_and_fixed(tmp_path, stats_json, fmt, dtype):
         assert ref["dtype"] == np.dtype(dtype).name
 
 
+@pytest.mark.filterwarnings("ignore:endian-ness of dtype and endian kwarg")
 @pytest.mark.parametrize("dtype", ["i2", "u2", "i4", "u4", "i8", "u8", "f4", "f8"])
 def test_netcdf4_big_endian_variable(tmp_path, stats_json, dtype):
     p = tmp_path / "be.nc"
@@ -571,8 +573,8 @@ def test_netcdf4_zlib_shuffle_partial_edge_chunks(tmp_path, stats_json, fmt, dty
     b = avoid(values(dtype, (20, nx), seed=16), FILLS[dtype])
     with create(p, fmt, {"time": None, "y": ny, "x": nx}) as d:
         add_var(d, "time", "f8", ("time",), data=np.arange(nt, dtype="f8"))
-        v = add_var(d, "v", dtype, ("time", "y", "x"), data=a, fill=FILLS[dtype], zlib=True,
-                    complevel=4, shuffle=True, chunksizes=(4, 16, 32), fletcher32=fletcher)
+        add_var(d, "v", dtype, ("time", "y", "x"), data=a, fill=FILLS[dtype], zlib=True,
+                complevel=4, shuffle=True, chunksizes=(4, 16, 32), fletcher32=fletcher)
         add_var(d, "w", dtype, ("y", "x"), data=b, zlib=True, complevel=1, shuffle=True,
                 chunksizes=(16, 32), fletcher32=fletcher)      # rows 20.. never written
         add_var(d, "u", dtype, ("time", "y", "x"), fill=FILLS[dtype], zlib=True, shuffle=True,
@@ -1184,3 +1186,90 @@ def test_per_across_files(tmp_path, stats_json, fmt):
                        variable=f"/{var}", dim="time")
     # sorted path order, not creation order: coordinates increase month by month
     assert [r["coordinate"] for r in rows] == sorted(r["coordinate"] for r in rows)
+
+
+# =========================================================================== --axis on NetCDF
+
+def ref_axis_nc(data, mask, dt, attrs, axes):
+    data = np.asarray(data)
+    mask = np.asarray(mask, bool)
+    vals = data.astype(np.float64)
+    mask = mask | np.isnan(vals)
+    vals[mask] = np.nan
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = {"count": (~mask).sum(axis=axes), "missing": mask.sum(axis=axes),
+             "min": np.nanmin(vals, axis=axes), "max": np.nanmax(vals, axis=axes),
+             "mean": np.nanmean(vals, axis=axes), "std": np.nanstd(vals, axis=axes)}
+    packed = "scale_factor" in attrs or "add_offset" in attrs
+    exact = np.dtype(dt).kind in "iu" and not packed
+    if exact:
+        r["sum"] = np.where(mask, 0, data).astype(np.int64).sum(axis=axes)
+    else:
+        r["sum"] = np.nansum(vals, axis=axes)
+    scale = float(np.nanmax(np.abs(vals))) if np.any(~mask) else 0.0
+    return r, scale, exact, packed
+
+
+@pytest.mark.parametrize("axes", ["0", "-1", "0,-1"])
+@pytest.mark.parametrize("var", ["t2m", "sp", "n"])
+@pytest.mark.parametrize("fmt", fmt_params(["NETCDF4", "NETCDF3_CLASSIC"]))
+def test_axis_on_netcdf(tmp_path, run_cli, fmt, var, axes):
+    """--axis on a NetCDF variable: the same CF decoding (fill, NaN, packing) per position."""
+    p = write_month(tmp_path / "m.nc", fmt, "2021-06", 6)
+    data, mask, dt, attrs = nc_read(p, var)
+    ax = tuple(int(a) % data.ndim for a in axes.split(","))
+    out = tmp_path / "out.h5"
+    rc, so, se = run_cli("stats", f"{p}:{var}", "--axis", axes, "-o", out)
+    assert rc == 0, se
+    assert so.strip().startswith("wrote "), so
+    exp, scale, exact, packed = ref_axis_nc(data, mask, dt, attrs, ax)
+    rtol = RTOL32 if dt == np.float32 else RTOL64
+    with h5py.File(out, "r") as f:
+        g = f[f"/{var}"]
+        for k, e in exp.items():
+            got = g[k][()]
+            assert np.shape(got) == e.shape, f"{k}: shape {np.shape(got)} != {e.shape}"
+            if k in ("count", "missing") or (k == "sum" and exact):
+                np.testing.assert_array_equal(got, e, err_msg=k)
+            elif k in ("min", "max") and not packed:
+                np.testing.assert_array_equal(got, e, err_msg=k)
+            elif k == "sum":
+                ok = exp["count"] > 0
+                np.testing.assert_allclose(np.asarray(got)[ok], e[ok], rtol=rtol,
+                                           atol=rtol * scale * data.size, err_msg=k)
+            else:
+                np.testing.assert_allclose(got, e, rtol=rtol, atol=rtol * scale,
+                                           equal_nan=True, err_msg=k)
+
+
+# =========================================================================== HDF5 seen as NetCDF-4
+
+@pytest.mark.parametrize("marker", ["_NCProperties", "dimension_scale", "userblock"])
+def test_hdf5_file_treated_as_netcdf4(tmp_path, stats_json, marker):
+    """Contract: an HDF5 file is NetCDF-4 when its root has `_NCProperties` or any dataset is
+    a dimension scale -- then the default fill of the type is missing."""
+    p = tmp_path / "nc4like.h5"
+    a = np.arange(30, dtype="i4").reshape(5, 6)
+    a[1, 2] = dfv("i4")
+    b = np.linspace(0, 1, 30, dtype="f4").reshape(5, 6)
+    b[0, :2] = dfv("f4")
+    kw = {"userblock_size": 512} if marker == "userblock" else {}
+    with h5py.File(p, "w", **kw) as f:
+        f["a"] = a
+        f["b"] = b
+        if marker in ("_NCProperties", "userblock"):
+            f.attrs["_NCProperties"] = np.bytes_(
+                b"version=2,netcdf=4.9.0,hdf5=1.14.0")
+        else:
+            f["x"] = np.arange(6, dtype="f8")
+            f["x"].make_scale("x")
+            f["a"].dims[1].attach_scale(f["x"])
+    if marker == "userblock":
+        with open(p, "r+b") as fh:
+            assert fh.read(8) != b"\x89HDF\r\n\x1a\n"
+    recs = {r["variable"]: r for r in stats_json(str(p))}
+    assert recs["/a"]["missing"] == 1 and recs["/a"]["count"] == 29
+    assert recs["/b"]["missing"] == 2 and recs["/b"]["count"] == 28
+    check_record(recs["/a"], a, {"_FillValue": dfv("i4")}, variable="/a")
+    check_record(recs["/b"], b, {"_FillValue": dfv("f4")}, variable="/b")
