@@ -7,6 +7,7 @@
 #include <chunkarr/version.hpp>
 
 #include <cstdio>
+#include <sys/resource.h>
 #include <exception>
 #include <new>
 #include <string>
@@ -35,7 +36,18 @@ int report(const char* message, int status) {
 
 }  // namespace
 
+// A glob of many files keeps each one open (an HDF5 handle and a mapping): allow as many open
+// files as the system lets this process have, not the default soft limit of 1024.
+void raise_open_file_limit() {
+    struct rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 int main(int argc, char** argv) {
+    raise_open_file_limit();
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (args.empty()) {

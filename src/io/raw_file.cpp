@@ -19,6 +19,9 @@ RawFile::RawFile(const std::string& path) : path_(path) {
         if (map != MAP_FAILED) {
             map_ = static_cast<const std::byte*>(map);
             map_size_ = static_cast<std::uint64_t>(info.st_size);
+            // The mapping outlives the descriptor: give it back (many files may be open at once).
+            ::close(fd_);
+            fd_ = -1;
         }
     }
 }
@@ -43,6 +46,13 @@ void RawFile::release_view(std::uint64_t offset, std::size_t size) const {
 }
 
 void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) const {
+    if (map_) {
+        if (offset > map_size_ || size > map_size_ - offset)
+            throw IOError(path_ + " ends at byte " + std::to_string(map_size_) + ", before the " + std::to_string(size) +
+                          " bytes at " + std::to_string(offset) + " (truncated file?)");
+        std::memcpy(out, map_ + offset, size);
+        return;
+    }
     std::size_t done = 0;
     while (done < size) {
         const ssize_t got = ::pread(fd_, out + done, size - done, static_cast<off_t>(offset + done));
