@@ -35,7 +35,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
-from make_sample import field  # noqa: E402  (same synthetic temperature field)
+from make_sample import field, parse_chunks  # noqa: E402  (same synthetic field, same --chunks syntax)
 
 GRID = (721, 1440)
 FILL = np.float32(1e20)
@@ -44,16 +44,6 @@ RTOL = 1e-6
 TARGET_CDO = 5.0
 TARGET_XARRAY = 4.0
 VERSION = 1
-
-
-def parse_chunks(s):
-    try:
-        c = tuple(int(v) for v in s.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"bad --chunks {s!r} (want T,Y,X)")
-    if len(c) != 3 or min(c) < 1:
-        raise argparse.ArgumentTypeError(f"bad --chunks {s!r} (want 3 positive ints)")
-    return c
 
 
 def file_params(size_mb, chunks):

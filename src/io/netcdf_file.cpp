@@ -92,6 +92,17 @@ std::string format_name(int format) {
     }
 }
 
+// Ids of the unlimited dimensions declared in group `ncid`.
+std::vector<int> unlimited_dimension_ids(int ncid) {
+    int count = 0;
+    nc_inq_unlimdims(ncid, &count, nullptr);
+    std::vector<int> ids(static_cast<std::size_t>(count));
+    if (count) nc_inq_unlimdims(ncid, &count, ids.data());
+    return ids;
+}
+
+bool contains(const std::vector<int>& ids, int id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
+
 NetCDFVariable describe_variable(int ncid, int varid, const std::string& group_prefix) {
     NetCDFVariable v;
     char name[NC_MAX_NAME + 1] = {};
@@ -103,10 +114,7 @@ NetCDFVariable describe_variable(int ncid, int varid, const std::string& group_p
     v.path = group_prefix + "/" + name;
     v.dtype = dtype_of_nc(type);
     v.type_name = type_name_of_nc(type);
-    int unlimited_count = 0;
-    nc_inq_unlimdims(ncid, &unlimited_count, nullptr);
-    std::vector<int> unlimited_ids(static_cast<std::size_t>(unlimited_count));
-    if (unlimited_count) nc_inq_unlimdims(ncid, &unlimited_count, unlimited_ids.data());
+    const std::vector<int> unlimited_ids = unlimited_dimension_ids(ncid);
     for (int dimid : dimids) {
         char dim_name[NC_MAX_NAME + 1] = {};
         std::size_t length = 0;
@@ -114,18 +122,9 @@ NetCDFVariable describe_variable(int ncid, int varid, const std::string& group_p
         v.dimensions.push_back(dim_name);
         v.shape.push_back(static_cast<Index>(length));
         // Unlimited dimensions may be declared in a parent group.
-        bool unlimited = std::find(unlimited_ids.begin(), unlimited_ids.end(), dimid) != unlimited_ids.end();
-        if (!unlimited) {
-            int parent = ncid, grandparent = 0;
-            while (!unlimited && nc_inq_grp_parent(parent, &grandparent) == NC_NOERR) {
-                int n = 0;
-                nc_inq_unlimdims(grandparent, &n, nullptr);
-                std::vector<int> ids(static_cast<std::size_t>(n));
-                if (n) nc_inq_unlimdims(grandparent, &n, ids.data());
-                unlimited = std::find(ids.begin(), ids.end(), dimid) != ids.end();
-                parent = grandparent;
-            }
-        }
+        bool unlimited = contains(unlimited_ids, dimid);
+        for (int group = ncid, parent = 0; !unlimited && nc_inq_grp_parent(group, &parent) == NC_NOERR; group = parent)
+            unlimited = contains(unlimited_dimension_ids(parent), dimid);
         v.unlimited.push_back(unlimited);
     }
     int storage = NC_CONTIGUOUS;
@@ -148,16 +147,12 @@ void describe_group(int ncid, const std::string& prefix, NetCDFInfo& info) {
     nc_inq_dimids(ncid, &ndims, nullptr, 0);
     std::vector<int> dimids(static_cast<std::size_t>(ndims));
     if (ndims) nc_inq_dimids(ncid, &ndims, dimids.data(), 0);
-    int unlimited_count = 0;
-    nc_inq_unlimdims(ncid, &unlimited_count, nullptr);
-    std::vector<int> unlimited_ids(static_cast<std::size_t>(unlimited_count));
-    if (unlimited_count) nc_inq_unlimdims(ncid, &unlimited_count, unlimited_ids.data());
+    const std::vector<int> unlimited_ids = unlimited_dimension_ids(ncid);
     for (int dimid : dimids) {
         char name[NC_MAX_NAME + 1] = {};
         std::size_t length = 0;
         nc_inq_dim(ncid, dimid, name, &length);
-        const bool unlimited = std::find(unlimited_ids.begin(), unlimited_ids.end(), dimid) != unlimited_ids.end();
-        info.dimensions.push_back({prefix + "/" + name, static_cast<Index>(length), unlimited});
+        info.dimensions.push_back({prefix + "/" + name, static_cast<Index>(length), contains(unlimited_ids, dimid)});
     }
     int nvars = 0;
     nc_inq_nvars(ncid, &nvars);
