@@ -14,7 +14,10 @@ Block Block::allocate(DType dtype, Shape shape, MemoryTracker* tracker) {
     block.dtype = dtype;
     block.shape = std::move(shape);
     const std::size_t bytes = block.nbytes();
-    if (tracker) tracker->add(bytes);
+    if (tracker) {
+        tracker->add(bytes);
+        tracker->count_buffer();
+    }
     // Uninitialised on purpose: every kernel writes its whole output.
     block.storage = std::shared_ptr<std::byte[]>(new std::byte[bytes > 0 ? bytes : 1], [tracker, bytes](std::byte* p) {
         delete[] p;

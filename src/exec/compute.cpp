@@ -7,6 +7,8 @@
 #include <chunkarr/exec/evaluator.hpp>
 #include <chunkarr/exec/memory_budget.hpp>
 #include <chunkarr/exec/plan.hpp>
+#include <chunkarr/kernels/cast.hpp>
+#include <chunkarr/optimize/optimizer.hpp>
 #include <chunkarr/kernels/region_copy.hpp>
 
 #include <oneapi/tbb/blocked_range.h>
@@ -39,12 +41,21 @@ std::string describe_task(const std::vector<Index>& block, const Region& region)
 
 class Executor {
 public:
-    Executor(const ComputeOptions& options, const Plan& plan)
+    Executor(const ComputeOptions& options, const Plan& plan, const OptimizedGraph& graph)
         : options_(options),
           threads_(options.threads > 0 ? options.threads : physical_core_count()),
           budget_(options.memory_limit > 0 ? options.memory_limit : default_memory_limit()),
           parallelism_(make_parallelism_limit(threads_)),
           arena_(threads_) {
+        context_.tracker = &tracker_;
+        context_.transient = graph.transient;
+        // Scalars are made once for all tasks.
+        for (const Node* node : topological_order(graph.outputs)) {
+            if (node->kind != NodeKind::Scalar) continue;
+            Block block = Block::allocate(node->dtype, {}, nullptr);
+            kernels::cast(reinterpret_cast<const std::byte*>(&node->scalar), DType::Float64, block.data(), node->dtype, 1);
+            context_.constants.emplace(node, std::move(block));
+        }
         total_tasks_ = plan.total_tasks;
         progress_.tasks_total = plan.total_tasks;
         progress_.bytes_total = plan.total_input_bytes;
@@ -57,8 +68,8 @@ public:
         });
         std::vector<NDArray> results;
         for (const auto& output : plan.outputs) {
-            auto it = done_.find(output.get());
-            if (it != done_.end()) {
+            auto it = context_.done.find(output.get());
+            if (it != context_.done.end()) {
                 results.push_back(it->second);
                 continue;
             }
@@ -73,6 +84,7 @@ public:
             options_.report->peak_bytes = std::max(tracker_.peak(), budget_.peak());
             options_.report->memory_limit = budget_.limit();
             options_.report->threads = threads_;
+            options_.report->buffers = tracker_.buffers();
         }
         return results;
     }
@@ -95,7 +107,7 @@ private:
         Index slots = 1;
         for (std::size_t axis = 0; axis < shape.size(); ++axis)
             if (!group.reduced[axis]) slots *= shape[axis];
-        std::size_t bytes = Evaluator::footprint(group.inputs, region, done_);
+        std::size_t bytes = Evaluator::footprint(group.inputs, region, context_.done);
         for (std::size_t k = 0; k < group.inputs.size(); ++k)
             bytes += kernels::ReducePartial::bytes_for(group.inputs[k]->dtype, slots, group.needs[k]);
         return bytes;
@@ -190,7 +202,7 @@ private:
                 release_partials(partials);
             }
         });
-        for (std::size_t r = 0; r < group.reductions.size(); ++r) done_[group.reductions[r].get()] = results[r];
+        for (std::size_t r = 0; r < group.reductions.size(); ++r) context_.done[group.reductions[r].get()] = results[r];
     }
 
     Partials leaf(const ReductionGroup& group, const std::vector<Index>& block) {
@@ -206,12 +218,12 @@ private:
                     if (!group.reduced[axis]) slots *= shape[axis];
                 partial_bytes += kernels::ReducePartial::bytes_for(group.inputs[k]->dtype, slots, group.needs[k]);
             }
-            const std::size_t read_bytes = Evaluator::footprint(group.inputs, region, done_);
+            const std::size_t read_bytes = Evaluator::footprint(group.inputs, region, context_.done);
             budget_.reserve(read_bytes + partial_bytes);
             partials.reserved = partial_bytes;
             std::uint64_t processed = 0;
             {
-                Evaluator evaluator(done_, &tracker_);
+                Evaluator evaluator(context_);
                 try {
                     for (std::size_t k = 0; k < group.inputs.size(); ++k) {
                         const Block values = evaluator.evaluate(group.inputs[k], region);
@@ -252,10 +264,10 @@ private:
                 const std::vector<Index> block = grid.unravel(flat);
                 const Region region = grid.block_region(block);
                 try {
-                    const std::size_t bytes = Evaluator::footprint({output}, region, done_);
+                    const std::size_t bytes = Evaluator::footprint({output}, region, context_.done);
                     budget_.reserve(bytes);
                     try {
-                        Evaluator evaluator(done_, &tracker_);
+                        Evaluator evaluator(context_);
                         const Block values = evaluator.evaluate(output, region);
                         kernels::paste_region(values.data(), result.data(), result.shape(), itemsize(result.dtype()), region);
                         bytes_read_ += evaluator.bytes_read();
@@ -307,7 +319,7 @@ private:
     std::unique_ptr<tbb::global_control> parallelism_;
     MemoryTracker tracker_;
     tbb::task_arena arena_;
-    Materialized done_;
+    EvaluationContext context_;
     std::atomic<std::int64_t> tasks_done_{0};
     std::int64_t total_tasks_ = 0;
     std::atomic<std::int64_t> progress_total_adjust_{0};   // tasks added by fit_to_budget
@@ -324,8 +336,9 @@ std::vector<NDArray> compute(const std::vector<Array>& arrays, const ComputeOpti
     if (options.threads < 0) throw ValueError("threads must be positive (or 0 for one per core), got " + std::to_string(options.threads));
     std::vector<NodePtr> outputs;
     for (const auto& array : arrays) outputs.push_back(array.node());
-    const Plan plan = make_plan(outputs);
-    Executor executor(options, plan);
+    const OptimizedGraph graph = optimize(outputs);
+    const Plan plan = make_plan(graph.outputs);
+    Executor executor(options, plan, graph);
     return executor.run(plan);
 }
 

@@ -82,11 +82,21 @@ Region input_region(const Node& node, std::size_t k, const Region& region) {
 }
 
 Block Evaluator::evaluate(const NodePtr& node, const Region& region) {
+    // A transient result has one consumer, which may overwrite it: never keep it for reuse.
+    if (context_.transient.count(node.get())) return compute(*node, region);
     for (const auto& [key, block] : memo_)
         if (key.first == node.get() && key.second == region) return block;
     Block block = compute(*node, region);
     memo_.push_back({{node.get(), region}, block});
     return block;
+}
+
+Block Evaluator::output_for(const Node& node, const Shape& shape, const Block& first_operand, const Node& first_input) {
+    // use_count 1: only our local handle holds the buffer (not the memo, not a slice view).
+    if (context_.transient.count(&first_input) && first_operand.dtype == node.dtype && first_operand.shape == shape &&
+        first_operand.storage.use_count() == 1)
+        return first_operand;
+    return Block::allocate(node.dtype, shape, tracker_);
 }
 
 Block Evaluator::as_dtype(const Block& block, DType dtype) {
@@ -106,6 +116,7 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             return out;
         }
         case NodeKind::Scalar: {
+            if (auto it = context_.constants.find(&node); it != context_.constants.end()) return it->second;
             Block out = Block::allocate(node.dtype, {}, tracker_);
             kernels::cast(reinterpret_cast<const std::byte*>(&node.scalar), DType::Float64, out.data(), node.dtype, 1);
             return out;
@@ -128,9 +139,10 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             return out;
         }
         case NodeKind::Unary: {
-            const Block in = as_dtype(evaluate(node.inputs[0], region), node.types.compute);
-            Block out = Block::allocate(node.dtype, shape, tracker_);
-            kernels::unary(node.unary, node.types, {in.data(), in.shape}, out.data(), shape);
+            Block in = as_dtype(evaluate(node.inputs[0], region), node.types.compute);
+            const kernels::Operand operand{in.data(), in.shape};
+            Block out = output_for(node, shape, std::move(in), *node.inputs[0]);
+            kernels::unary(node.unary, node.types, operand, out.data(), shape);
             return out;
         }
         case NodeKind::Binary:
@@ -138,14 +150,16 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             std::vector<Block> in;
             for (std::size_t k = 0; k < node.inputs.size(); ++k)
                 in.push_back(as_dtype(evaluate(node.inputs[k], input_region(node, k, region)), operand_type(node, k)));
-            Block out = Block::allocate(node.dtype, shape, tracker_);
-            auto operand = [&](std::size_t k) {
-                return kernels::Operand{in[k].data(), pad_to_rank(in[k].shape, shape.size())};
-            };
+            std::vector<kernels::Operand> operands;
+            for (const Block& b : in) operands.push_back({b.data(), pad_to_rank(b.shape, shape.size())});
+            // Kernels read each position before writing it, so the first value operand may be
+            // overwritten in place (the fused chain).
+            const std::size_t first = node.kind == NodeKind::Where ? 1 : 0;
+            Block out = output_for(node, shape, std::move(in[first]), *node.inputs[first]);
             if (node.kind == NodeKind::Binary)
-                kernels::binary(node.binary, node.types, operand(0), operand(1), out.data(), shape);
+                kernels::binary(node.binary, node.types, operands[0], operands[1], out.data(), shape);
             else
-                kernels::where(operand(0), node.dtype, operand(1), operand(2), out.data(), shape);
+                kernels::where(operands[0], node.dtype, operands[1], operands[2], out.data(), shape);
             return out;
         }
         case NodeKind::Slice: {

@@ -1,3 +1,4 @@
+#include <chunkarr/exec/evaluator.hpp>
 #include <chunkarr/exec/plan.hpp>
 
 #include <algorithm>
@@ -84,6 +85,40 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
         plan.total_input_bytes += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
     }
     return plan;
+}
+
+std::vector<std::pair<const Node*, std::uint64_t>> source_read_bytes(const Plan& plan) {
+    std::vector<std::pair<const Node*, std::uint64_t>> totals;
+    auto add = [&](const Node* source, std::uint64_t bytes) {
+        for (auto& [node, total] : totals)
+            if (node == source) return void(total += bytes);
+        totals.emplace_back(source, bytes);
+    };
+    // Each task evaluates its region once per distinct (node, region), as the Evaluator does.
+    std::function<void(const Node&, const Region&, std::vector<std::pair<const Node*, Region>>&)> walk =
+        [&](const Node& node, const Region& region, std::vector<std::pair<const Node*, Region>>& seen) {
+            for (const auto& [n, r] : seen)
+                if (n == &node && r == region) return;
+            seen.emplace_back(&node, region);
+            if (node.kind == NodeKind::Source) {
+                add(&node, static_cast<std::uint64_t>(element_count(region_shape(region))) * itemsize(node.dtype));
+                return;
+            }
+            if (node.kind == NodeKind::Reduce) return;   // computed in an earlier stage
+            for (std::size_t k = 0; k < node.inputs.size(); ++k) walk(*node.inputs[k], input_region(node, k, region), seen);
+        };
+    auto each_task = [&](const ChunkGrid& grid, const std::vector<NodePtr>& nodes) {
+        for (Index flat = 0; flat < grid.block_count(); ++flat) {
+            const Region region = grid.block_region(grid.unravel(flat));
+            std::vector<std::pair<const Node*, Region>> seen;
+            for (const auto& node : nodes) walk(*node, region, seen);
+        }
+    };
+    for (const auto& stage : plan.stages)
+        for (const auto& group : stage) each_task(group.grid, group.inputs);
+    for (const auto& output : plan.outputs)
+        if (output->kind != NodeKind::Reduce) each_task(output->chunks, {output});
+    return totals;
 }
 
 }  // namespace chunkarr

@@ -318,6 +318,23 @@ NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool
     return intern(std::move(n));
 }
 
+NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs) {
+    switch (node.kind) {
+        case NodeKind::Source: return make_source_node(node.source);
+        case NodeKind::Scalar: return make_scalar_node(node.scalar, node.dtype, node.weak_scalar);
+        case NodeKind::Unary: return make_unary_node(node.unary, std::move(inputs[0]));
+        case NodeKind::Binary: return make_binary_node(node.binary, std::move(inputs[0]), std::move(inputs[1]));
+        case NodeKind::Where: return make_where_node(std::move(inputs[0]), std::move(inputs[1]), std::move(inputs[2]));
+        case NodeKind::Cast: return make_cast_node(std::move(inputs[0]), node.dtype);
+        case NodeKind::Slice: return make_slice_node(std::move(inputs[0]), node.slice);
+        case NodeKind::Reduce:
+            return make_reduce_node(node.reduce, std::move(inputs[0]), node.axes, node.keepdims, node.skipna, node.ddof,
+                                    node.dtype, node.mask);
+        case NodeKind::DecodeCF: return make_decode_cf_node(std::move(inputs[0]), node.cf);
+    }
+    throw Error("internal: unknown node kind");
+}
+
 NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding) {
     Node n;
     n.kind = NodeKind::DecodeCF;

@@ -17,10 +17,14 @@ public:
     void remove(std::size_t bytes) { current_.fetch_sub(bytes, std::memory_order_relaxed); }
     std::size_t current() const { return current_.load(std::memory_order_relaxed); }
     std::size_t peak() const { return peak_.load(std::memory_order_relaxed); }
+    // Task buffers allocated so far (fusion shows here: one per chunk for a fused chain).
+    std::int64_t buffers() const { return buffers_.load(std::memory_order_relaxed); }
+    void count_buffer() { buffers_.fetch_add(1, std::memory_order_relaxed); }
 
 private:
     std::atomic<std::size_t> current_{0};
     std::atomic<std::size_t> peak_{0};
+    std::atomic<std::int64_t> buffers_{0};
 };
 
 struct Block {

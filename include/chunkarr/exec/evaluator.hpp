@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -16,9 +17,18 @@ namespace chunkarr {
 // Reductions already computed in an earlier stage, by node.
 using Materialized = std::unordered_map<const Node*, NDArray>;
 
+// What every task of one compute shares, read-only while tasks run.
+struct EvaluationContext {
+    Materialized done;                                 // reductions of earlier stages
+    std::unordered_map<const Node*, Block> constants;  // scalars, made once
+    std::unordered_set<const Node*> transient;         // results their consumer may overwrite
+    MemoryTracker* tracker = nullptr;
+};
+
 class Evaluator {
 public:
-    Evaluator(const Materialized& done, MemoryTracker* tracker) : done_(done), tracker_(tracker) {}
+    explicit Evaluator(const EvaluationContext& context)
+        : done_(context.done), context_(context), tracker_(context.tracker) {}
 
     Block evaluate(const NodePtr& node, const Region& region);
     // Bytes evaluate() will allocate for these nodes on `region`, shared inputs counted once.
@@ -28,8 +38,12 @@ public:
 private:
     Block compute(const Node& node, const Region& region);
     Block as_dtype(const Block& block, DType dtype);
+    // The output buffer of an elementwise node: its first operand's, when that is a transient
+    // result of the same dtype and shape that nothing else holds; a new one otherwise.
+    Block output_for(const Node& node, const Shape& shape, const Block& first_operand, const Node& first_input);
 
     const Materialized& done_;
+    const EvaluationContext& context_;
     MemoryTracker* tracker_;
     std::vector<std::pair<std::pair<const Node*, Region>, Block>> memo_;
     std::uint64_t bytes_read_ = 0;

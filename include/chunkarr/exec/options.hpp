@@ -19,6 +19,7 @@ struct ComputeReport {
     std::uint64_t bytes_read = 0;        // bytes produced by sources
     std::size_t peak_bytes = 0;          // most working memory held at once (task buffers, partials)
     std::size_t memory_limit = 0;        // the budget that was in force
+    std::int64_t buffers = 0;            // task buffers allocated (a fused chain: one per chunk)
     int threads = 0;
 };
 

@@ -28,4 +28,7 @@ struct Plan {
 
 Plan make_plan(const std::vector<NodePtr>& outputs);
 
+// Bytes every source node will produce when `plan` runs (all tasks' regions mapped down).
+std::vector<std::pair<const Node*, std::uint64_t>> source_read_bytes(const Plan& plan);
+
 }  // namespace chunkarr

@@ -79,6 +79,9 @@ NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool
                          std::optional<CFDecoding> mask = std::nullopt);
 NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding);
 
+// The same operation as `node` on other inputs (re-validated and interned): what rewrites use.
+NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs);
+
 // Normalises user axes (negative allowed) against `ndim`; empty means all axes.
 std::vector<int> normalize_axes(const std::vector<int>& axes, std::size_t ndim);
 

@@ -1,0 +1,18 @@
+#pragma once
+// Runs the passes in a fixed order, verifying after each that no output changed shape, dtype or
+// chunks, and describes the result (explain).
+#include <chunkarr/graph/array.hpp>
+#include <chunkarr/optimize/graph.hpp>
+
+#include <string>
+#include <vector>
+
+namespace chunkarr {
+
+OptimizedGraph optimize(const std::vector<NodePtr>& outputs);
+
+// The graph before and after optimization, and the plan: tasks, and bytes each source reads.
+// Stable text (nodes numbered in order), for people and golden tests.
+std::string explain(const std::vector<Array>& outputs);
+
+}  // namespace chunkarr

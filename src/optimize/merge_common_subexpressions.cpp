@@ -1,0 +1,18 @@
+#include <chunkarr/optimize/passes.hpp>
+
+#include "rewrite.hpp"
+
+namespace chunkarr {
+
+OptimizedGraph merge_common_subexpressions(OptimizedGraph graph) {
+    // Nodes are interned when made, so rebuilding every node through its factory returns the one
+    // live node for each distinct expression: equal subtrees of all outputs become shared.
+    Rewriter rewrite([](const NodePtr& node) {
+        std::vector<NodePtr> inputs = node->inputs;
+        return with_inputs(*node, std::move(inputs));
+    });
+    for (auto& output : graph.outputs) output = rewrite(output);
+    return graph;
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,83 @@
+#include <chunkarr/optimize/passes.hpp>
+
+#include "rewrite.hpp"
+
+namespace chunkarr {
+
+namespace {
+
+bool elementwise(NodeKind kind) {
+    return kind == NodeKind::Unary || kind == NodeKind::Binary || kind == NodeKind::Where || kind == NodeKind::Cast ||
+           kind == NodeKind::DecodeCF;
+}
+
+// slice(slice(x)) as one slice of x.
+std::vector<SliceAxis> compose(const std::vector<SliceAxis>& inner, const std::vector<SliceAxis>& outer) {
+    std::vector<SliceAxis> result;
+    std::size_t out_axis = 0;
+    for (const SliceAxis& first : inner) {
+        if (first.drop) {
+            result.push_back(first);
+            continue;
+        }
+        const SliceAxis& second = outer[out_axis++];
+        SliceAxis combined;
+        combined.start = first.start + second.start * first.step;
+        combined.step = first.step * second.step;
+        combined.drop = second.drop;
+        const Index length = second.length();   // 1 for a dropped axis
+        combined.stop = length > 0 ? combined.start + (length - 1) * combined.step + 1 : combined.start;
+        result.push_back(combined);
+    }
+    return result;
+}
+
+// The slice of elementwise input `input` (rank r, aligned right) that `axes` of the result
+// (rank R) selects: broadcast axes stay length 1 (or are dropped with the result's axis).
+std::vector<SliceAxis> input_slice(const Node& result, const Node& input, const std::vector<SliceAxis>& axes) {
+    const std::size_t offset = result.shape.size() - input.shape.size();
+    std::vector<SliceAxis> slice;
+    for (std::size_t axis = 0; axis < input.shape.size(); ++axis) {
+        const SliceAxis& s = axes[axis + offset];
+        const bool broadcast = input.shape[axis] == 1 && result.shape[axis + offset] != 1;
+        if (broadcast) slice.push_back({0, 1, 1, s.drop});
+        else slice.push_back(s);
+    }
+    return slice;
+}
+
+NodePtr push(const NodePtr& node);
+
+NodePtr slice_of(const NodePtr& input, const std::vector<SliceAxis>& axes) {
+    if (input->shape.empty()) return input;   // a 0-d operand broadcasts: nothing to slice
+    return push(make_slice_node(input, axes));
+}
+
+// One slice, moved as far down as it goes.
+NodePtr push(const NodePtr& node) {
+    if (node->kind != NodeKind::Slice) return node;
+    const NodePtr& input = node->inputs[0];
+    NodePtr moved;
+    if (input->kind == NodeKind::Slice) {
+        moved = push(make_slice_node(input->inputs[0], compose(input->slice, node->slice)));
+    } else if (elementwise(input->kind)) {
+        std::vector<NodePtr> inputs;
+        for (const auto& operand : input->inputs) inputs.push_back(slice_of(operand, input_slice(*input, *operand, node->slice)));
+        moved = with_inputs(*input, std::move(inputs));
+    } else {
+        return node;
+    }
+    // Keep the original where the rewrite would change what the output looks like.
+    if (moved->shape != node->shape || moved->dtype != node->dtype || !(moved->chunks == node->chunks)) return node;
+    return moved;
+}
+
+}  // namespace
+
+OptimizedGraph push_down_slices(OptimizedGraph graph) {
+    Rewriter rewrite(push);
+    for (auto& output : graph.outputs) output = rewrite(output);
+    return graph;
+}
+
+}  // namespace chunkarr
