@@ -9,6 +9,7 @@
 #include <chunkarr/graph/constructors.hpp>
 #include <chunkarr/io/hdf5_sink.hpp>
 #include <chunkarr/io/variables.hpp>
+#include <chunkarr/optimize/optimizer.hpp>
 
 #include <cmath>
 #include <iostream>
@@ -40,6 +41,8 @@ const char* const stats_help =
     "  --memory-limit SIZE      working memory budget, e.g. 512MB or 2GiB (default: 1/4 of RAM)\n"
     "  --ddof N                 delta degrees of freedom of std (default: 0, population std)\n"
     "  --per DIM                one row per index of dimension DIM (like cdo infon)\n"
+    "  --explain                print the computation graph, before and after optimization,\n"
+    "                           its tasks and the bytes each file will read; compute nothing\n"
     "  --concat DIM             with a glob of many files: join them along DIM\n"
     "                           (default: the record/unlimited dimension)\n"
     "  --progress, --no-progress  show a progress bar on stderr (default: when stderr is a terminal)\n"
@@ -252,7 +255,7 @@ int run_stats(const std::vector<std::string>& args) {
     const ParsedArguments parsed = parse_arguments(
         args, {{{"--format"}, true}, {{"--axis"}, true}, {{"-o", "--output"}, true}, {{"--threads"}, true},
                {{"--memory-limit"}, true}, {{"--ddof"}, true}, {{"--progress"}, false}, {{"--no-progress"}, false},
-               {{"--per"}, true}, {{"--concat"}, true}});
+               {{"--per"}, true}, {{"--concat"}, true}, {{"--explain"}, false}});
     if (parsed.positional.size() != 1)
         throw UsageError(parsed.positional.empty() ? "stats needs a FILE[:PATH] (see 'chunkarr stats --help')"
                                                    : "stats takes one FILE[:PATH], got " +
@@ -310,6 +313,14 @@ int run_stats(const std::vector<std::string>& args) {
         for (std::size_t axis = 0; axis < names.size(); ++axis)
             if (axis != *per_axis) axes->push_back(static_cast<int>(axis));
         if (axes->empty()) axes.reset();   // 1-d: every index is its own row
+    }
+
+    if (parsed.flags.count("--explain")) {
+        // What would run, without running it.
+        std::vector<Array> arrays;
+        for (const auto& t : targets) arrays.push_back(t.array);
+        std::cout << explain(statistics_reductions(arrays, axes.value_or(Axes{}), ddof));
+        return 0;
     }
 
     const bool show_progress = parsed.flags.count("--progress") ||

@@ -21,17 +21,12 @@ NDArray defined_where_counted(const NDArray& values, const NDArray& count) {
 
 }  // namespace
 
-std::vector<Statistics> statistics(const std::vector<Array>& arrays, const Axes& axes, int ddof,
-                                   const ComputeOptions& options) {
+std::vector<Array> statistics_reductions(const std::vector<Array>& arrays, const Axes& axes, int ddof) {
     // Six reductions per array over the same axes: the planner puts them in one group, so each
     // chunk is read once and feeds one shared partial state.
     std::vector<Array> outputs;
-    std::vector<Index> reduced_sizes;
     for (const Array& x : arrays) {
         const std::vector<int> normalized = normalize_axes(axes, x.ndim());
-        Index reduced = 1;
-        for (int axis : normalized) reduced *= x.shape()[static_cast<std::size_t>(axis)];
-        reduced_sizes.push_back(reduced);
         // Masked but unpacked integers are reduced as stored, skipping the masked values inside
         // the reduction: min, max and sum stay exact instead of passing through float64.
         NodePtr n = x.node();
@@ -53,7 +48,18 @@ std::vector<Statistics> statistics(const std::vector<Array>& arrays, const Axes&
         outputs.push_back(reduction(ReduceOp::Std, ddof, DType::Float64));
         outputs.push_back(reduction(ReduceOp::Sum, 0, sum_type));
     }
-    const std::vector<NDArray> values = compute(outputs, options);
+    return outputs;
+}
+
+std::vector<Statistics> statistics(const std::vector<Array>& arrays, const Axes& axes, int ddof,
+                                   const ComputeOptions& options) {
+    std::vector<Index> reduced_sizes;
+    for (const Array& x : arrays) {
+        Index reduced = 1;
+        for (int axis : normalize_axes(axes, x.ndim())) reduced *= x.shape()[static_cast<std::size_t>(axis)];
+        reduced_sizes.push_back(reduced);
+    }
+    const std::vector<NDArray> values = compute(statistics_reductions(arrays, axes, ddof), options);
     std::vector<Statistics> result;
     for (std::size_t i = 0; i < arrays.size(); ++i) {
         const NDArray* v = &values[6 * i];

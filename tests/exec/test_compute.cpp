@@ -272,3 +272,29 @@ TEST_CASE("damaged chunk bytes give an error naming file, dataset and chunk", "[
         CHECK(message.find("chunk (") != std::string::npos);
     }
 }
+
+TEST_CASE("an anomaly on a file twice the budget streams the data twice inside the budget", "[exec][memory]") {
+    test_support::TempFile file("anomaly.h5");
+    // 16 MiB of float64, chunks of 128 KiB; budget 8 MiB.
+    const std::size_t rows = 256, cols = 8192;
+    std::vector<double> data(rows * cols);
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = std::sin(static_cast<double>(i) * 0.001) * 10 + static_cast<double>(i % 7);
+    test_support::DatasetSpec spec{{rows, cols}, std::vector<hsize_t>{2, 8192}};
+    test_support::write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), spec, true);
+    const Array x = open(file.path(), "/x");
+    ComputeReport report;
+    ComputeOptions options;
+    options.memory_limit = 8 << 20;
+    options.report = &report;
+    const NDArray result = (x - x.mean({0})).std({0}).compute(options);
+    CHECK(report.peak_bytes <= options.memory_limit);
+    CHECK(report.bytes_read == 2 * rows * cols * 8);   // mean first, then the data again
+    for (std::size_t c : {std::size_t{0}, std::size_t{1234}, cols - 1}) {
+        double mean = 0;
+        for (std::size_t r = 0; r < rows; ++r) mean += data[r * cols + c];
+        mean /= rows;
+        double m2 = 0;
+        for (std::size_t r = 0; r < rows; ++r) m2 += (data[r * cols + c] - mean) * (data[r * cols + c] - mean);
+        CHECK(result.value_as_double(static_cast<Index>(c)) == Approx(std::sqrt(m2 / rows)).epsilon(1e-12));
+    }
+}

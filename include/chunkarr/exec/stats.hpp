@@ -21,6 +21,9 @@ struct Statistics {
 
 Statistics statistics(const Array& x, const Axes& axes = {}, int ddof = 0,
                       const ComputeOptions& options = {});
+// The reductions statistics() computes: count, min, max, mean, std, sum for each array (for
+// explain()).
+std::vector<Array> statistics_reductions(const std::vector<Array>& arrays, const Axes& axes, int ddof);
 // Several arrays in one run (each read once).
 std::vector<Statistics> statistics(const std::vector<Array>& arrays, const Axes& axes, int ddof,
                                    const ComputeOptions& options);
