@@ -12,7 +12,7 @@ struct OpenOptions {
     // when the variable has such attributes; missing values become NaN.
     bool mask_and_scale = true;
     // For a glob pattern of many files: join along this dimension (default: the unlimited one).
-    std::optional<std::string> concat_dimension;
+    std::optional<std::string> concat_dimension{};
 };
 
 // A variable of an HDF5 or NetCDF file, or of many files given as a glob pattern

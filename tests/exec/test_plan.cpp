@@ -1,0 +1,22 @@
+#include "support/catch.hpp"
+
+#include <chunkarr/chunkarr.hpp>
+#include <chunkarr/exec/plan.hpp>
+
+using namespace chunkarr;
+
+TEST_CASE("reductions of the same input and axes share a group; nested ones get a later stage", "[exec]") {
+    const Array x = ones({8, 6}, DType::Float64, {4, 3});
+    const Plan plan = make_plan({x.mean().node(), x.std().node(), x.sum({0}).node(), (x - x.mean({0})).std({0}).node()});
+    REQUIRE(plan.stages.size() == 2);
+    // Stage 1: {mean, std} over all axes, and {sum(0), mean(0)} over axis 0.
+    REQUIRE(plan.stages[0].size() == 2);
+    CHECK(plan.stages[0][0].reductions.size() == 2);
+    CHECK(plan.stages[0][0].inputs.size() == 1);
+    CHECK(plan.stages[0][1].reductions.size() == 2);
+    CHECK(plan.stages[1].size() == 1);
+    CHECK(plan.total_tasks == 3 * 4);
+    const auto reads = source_read_bytes(plan);
+    REQUIRE(reads.size() == 1);
+    CHECK(reads.front().second == 3 * 8 * 6 * 8);   // x is read by three walks
+}
