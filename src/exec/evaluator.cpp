@@ -132,6 +132,7 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             const Block in = evaluate(node.inputs[0], region);
             return as_dtype(in, node.dtype);
         }
+        case NodeKind::Rechunk: return evaluate(node.inputs[0], region);   // only the task grid differs
         case NodeKind::DecodeCF: {
             const Block in = evaluate(node.inputs[0], region);
             Block out = Block::allocate(node.dtype, shape, tracker_);
@@ -197,6 +198,7 @@ std::size_t Evaluator::footprint(const std::vector<NodePtr>& nodes, const Region
                 const std::size_t input = walk(*node.inputs[0], input_region(node, 0, r));
                 return input + (has_step(node) ? own : 0);
             }
+            case NodeKind::Rechunk: return walk(*node.inputs[0], r);
             default: {
                 std::size_t total = own;
                 for (std::size_t k = 0; k < node.inputs.size(); ++k) {

@@ -57,6 +57,9 @@ std::size_t structural_hash(const Node& n) {
             hash_mix(h, static_cast<std::size_t>(n.ddof));
             hash_mix(h, n.mask.has_value());
             break;
+        case NodeKind::Rechunk:
+            for (const auto& axis : n.chunks.chunks()) hash_mix(h, axis.size());
+            break;
         case NodeKind::DecodeCF:
             for (long double v : n.cf.missing_values) hash_mix(h, bits_of(static_cast<double>(v)));
             hash_mix(h, bits_of(n.cf.scale_factor));
@@ -85,6 +88,7 @@ bool structurally_equal(const Node& a, const Node& b) {
             return a.reduce == b.reduce && a.axes == b.axes && a.keepdims == b.keepdims && a.skipna == b.skipna &&
                    a.ddof == b.ddof && a.mask == b.mask;
         case NodeKind::DecodeCF: return a.cf == b.cf;
+        case NodeKind::Rechunk: return a.chunks == b.chunks;
         default: return true;
     }
 }
@@ -331,8 +335,22 @@ NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs) {
             return make_reduce_node(node.reduce, std::move(inputs[0]), node.axes, node.keepdims, node.skipna, node.ddof,
                                     node.dtype, node.mask);
         case NodeKind::DecodeCF: return make_decode_cf_node(std::move(inputs[0]), node.cf);
+        case NodeKind::Rechunk: return make_rechunk_node(std::move(inputs[0]), node.chunks);
     }
     throw Error("internal: unknown node kind");
+}
+
+NodePtr make_rechunk_node(NodePtr input, ChunkGrid grid) {
+    if (grid.shape() != input->shape)
+        throw ValueError("chunks " + grid.to_string() + " do not cover shape " + shape_to_string(input->shape));
+    if (grid == input->chunks) return input;
+    Node n;
+    n.kind = NodeKind::Rechunk;
+    n.dtype = input->dtype;
+    n.shape = input->shape;
+    n.chunks = std::move(grid);
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
 }
 
 NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding) {

@@ -16,11 +16,13 @@ struct NamedPass {
 };
 
 // The fixed order: simplify first, then move slices down (which can expose shared
-// subexpressions), merge those, and decide fusion last, on the final graph.
+// subexpressions), merge those, align task grids to storage, and decide fusion last, on the
+// final graph.
 constexpr NamedPass passes[] = {
     {"cull", cull},
     {"push_down_slices", push_down_slices},
     {"merge_common_subexpressions", merge_common_subexpressions},
+    {"align_chunks", align_chunks},
     {"fuse_elementwise", fuse_elementwise},
 };
 
@@ -47,6 +49,7 @@ std::string describe_node(const Node& n, const std::map<const Node*, std::string
         case NodeKind::Where: out << "where(" << arg(0) << ", " << arg(1) << ", " << arg(2) << ")"; break;
         case NodeKind::Cast: out << "astype(" << arg(0) << ", " << dtype_name(n.dtype) << ")"; break;
         case NodeKind::DecodeCF: out << "decode_cf(" << arg(0) << ")"; break;
+        case NodeKind::Rechunk: out << "rechunk(" << arg(0) << ", " << n.chunks.to_string() << ")"; break;
         case NodeKind::Slice: {
             out << arg(0) << "[";
             for (std::size_t i = 0; i < n.slice.size(); ++i) {

@@ -15,7 +15,7 @@
 
 namespace chunkarr {
 
-enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF };
+enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk };
 
 // One axis of a basic slice, already normalised against the input length.
 struct SliceAxis {
@@ -78,6 +78,8 @@ NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool
                          bool skipna, int ddof, std::optional<DType> result = std::nullopt,
                          std::optional<CFDecoding> mask = std::nullopt);
 NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding);
+// The same values with other chunks (tasks over `grid`); the grid must cover the same shape.
+NodePtr make_rechunk_node(NodePtr input, ChunkGrid grid);
 
 // The same operation as `node` on other inputs (re-validated and interned): what rewrites use.
 NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs);

@@ -13,6 +13,10 @@ OptimizedGraph push_down_slices(OptimizedGraph graph);
 // Rebuilds the graph through the hash-consing factories so that subexpressions that became
 // equal (after other rewrites) are one node, across all outputs of the compute.
 OptimizedGraph merge_common_subexpressions(OptimizedGraph graph);
+// Gives a reduction over differently chunked inputs tasks made of whole storage chunks of all of
+// them along the reduced axes (the coarsest common grid), so each stored chunk is read once,
+// instead of the many small overlapping tasks of their common refinement.
+OptimizedGraph align_chunks(OptimizedGraph graph);
 // Marks elementwise results that only feed the next elementwise op of the same task, so the
 // chain runs in one buffer per chunk.
 OptimizedGraph fuse_elementwise(OptimizedGraph graph);
