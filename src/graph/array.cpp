@@ -48,6 +48,7 @@ Array Array::operator[](const std::vector<Indexer>& index) const {
 }
 
 Array Array::astype(DType dtype) const { return Array(make_cast_node(node_, dtype)); }
+Array Array::rechunk(const ChunkGrid& chunks) const { return Array(make_rechunk_node(node_, chunks)); }
 
 Array Array::reduce(ReduceOp op, const Axes& axes, bool keepdims, bool skipna, int ddof) const {
     return Array(make_reduce_node(op, node_, axes, keepdims, skipna, ddof));

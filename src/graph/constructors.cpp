@@ -82,6 +82,12 @@ Array full(const Shape& shape, double value, DType dtype, const Shape& chunk_sha
 Array zeros(const Shape& shape, DType dtype, const Shape& chunk_shape) { return full(shape, 0, dtype, chunk_shape); }
 Array ones(const Shape& shape, DType dtype, const Shape& chunk_shape) { return full(shape, 1, dtype, chunk_shape); }
 
+Array random_uniform(const Shape& shape, std::uint64_t seed, const Shape& chunk_shape) {
+    for (Index d : shape)
+        if (d < 0) throw ValueError("negative dimension in shape " + shape_to_string(shape));
+    return Array(make_source_node(std::make_shared<RandomSource>(shape, seed, grid_for(shape, chunk_shape))));
+}
+
 Array arange(double start, double stop, double step, DType dtype, Index chunk) {
     if (step == 0) throw ValueError("arange step must not be zero");
     const Index length = std::max<Index>(0, static_cast<Index>(std::ceil((stop - start) / step)));

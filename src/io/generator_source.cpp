@@ -22,6 +22,36 @@ std::string FullSource::describe() const {
     return out.str();
 }
 
+RandomSource::RandomSource(Shape shape, std::uint64_t seed, ChunkGrid grid)
+    : shape_(std::move(shape)), seed_(seed), grid_(std::move(grid)) {}
+
+void RandomSource::read(const Region& region, void* out) const {
+    const Shape out_shape = region_shape(region);
+    const Index n = element_count(out_shape);
+    auto* values = static_cast<double*>(out);
+    std::vector<Index> index(region.size(), 0);
+    for (Index i = 0; i < n; ++i) {
+        Index flat = 0;
+        for (std::size_t axis = 0; axis < region.size(); ++axis) flat = flat * shape_[axis] + region[axis].start + index[axis];
+        // splitmix64 of (seed, position): a counter-based generator.
+        std::uint64_t z = seed_ * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(flat) + 0x632be59bd9b4e019ULL;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        values[i] = static_cast<double>(z >> 11) * 0x1.0p-53;
+        for (std::size_t axis = region.size(); axis-- > 0;) {
+            if (++index[axis] < out_shape[axis]) break;
+            index[axis] = 0;
+        }
+    }
+}
+
+std::string RandomSource::describe() const {
+    std::ostringstream out;
+    out << "random(" << shape_to_string(shape_) << ", seed=" << seed_ << ", chunks=" << grid_.to_string() << ")";
+    return out.str();
+}
+
 ArangeSource::ArangeSource(double start, double step, Index length, DType dtype, ChunkGrid grid)
     : start_(start), step_(step), shape_{length}, dtype_(dtype), grid_(std::move(grid)) {}
 

@@ -40,6 +40,8 @@ public:
     // Basic indexing: x[{2, Slice{0, 10, 2}}]; missing trailing axes are taken whole.
     Array operator[](const std::vector<Indexer>& index) const;
     Array astype(DType dtype) const;
+    // The same values computed over other chunks (Dask's tuple-of-tuples model).
+    Array rechunk(const ChunkGrid& chunks) const;
 
     Array sum(const Axes& axes = {}, bool keepdims = false) const;
     Array mean(const Axes& axes = {}, bool keepdims = false) const;

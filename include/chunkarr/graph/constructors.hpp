@@ -28,6 +28,8 @@ Array from_ndarray(NDArray array, const Shape& chunk_shape = {});
 Array full(const Shape& shape, double value, DType dtype = DType::Float64, const Shape& chunk_shape = {});
 Array zeros(const Shape& shape, DType dtype = DType::Float64, const Shape& chunk_shape = {});
 Array ones(const Shape& shape, DType dtype = DType::Float64, const Shape& chunk_shape = {});
+// Uniform random float64 in [0, 1), reproducible for a seed whatever the chunking.
+Array random_uniform(const Shape& shape, std::uint64_t seed = 0, const Shape& chunk_shape = {});
 // [start, stop) by step, like numpy.arange; `chunk` elements per chunk (0: one chunk).
 Array arange(double start, double stop, double step = 1, DType dtype = DType::Float64, Index chunk = 0);
 

@@ -2,6 +2,8 @@
 // Sources that compute their values instead of reading them: full(value) and arange.
 #include <chunkarr/io/source.hpp>
 
+#include <cstdint>
+
 namespace chunkarr {
 
 class FullSource final : public Source {
@@ -19,6 +21,26 @@ private:
     Shape shape_;
     DType dtype_;
     double value_;
+    ChunkGrid grid_;
+    Attributes attributes_;
+};
+
+// Uniform random numbers in [0, 1) (float64). Each value depends only on the seed and its
+// position, so results do not change with the chunking or the thread count.
+class RandomSource final : public Source {
+public:
+    RandomSource(Shape shape, std::uint64_t seed, ChunkGrid grid);
+    const Shape& shape() const override { return shape_; }
+    DType dtype() const override { return DType::Float64; }
+    ChunkGrid task_grid() const override { return grid_; }
+    const Attributes& attributes() const override { return attributes_; }
+    void read(const Region& region, void* out) const override;
+    std::string describe() const override;
+    std::string identity() const override { return describe(); }
+
+private:
+    Shape shape_;
+    std::uint64_t seed_;
     ChunkGrid grid_;
     Attributes attributes_;
 };

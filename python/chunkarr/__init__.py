@@ -1,0 +1,447 @@
+"""chunkarr: chunked, out-of-core n-dimensional arrays, computed in parallel in C++.
+
+    import chunkarr as ca
+    t2m = ca.open("era5_*.nc", "t2m")          # lazy: reads metadata only
+    with ca.ProgressBar():
+        clim = t2m.mean(axis=0).compute()      # a NumPy array
+
+Names follow dask.array where it has them.
+"""
+from __future__ import annotations
+
+import numbers
+import sys
+from typing import Any, Iterable
+
+import numpy as np
+
+from . import _chunkarr as _core
+from ._progress import ProgressBar, _active_progress
+from ._repr import array_html
+
+__all__ = [
+    "Array", "ProgressBar", "arange", "compute", "from_array", "full", "linspace", "ones", "open",
+    "random", "where", "zeros", "explain",
+]
+
+_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"}
+
+
+def _dtype_name(dtype) -> str:
+    name = np.dtype(dtype).name
+    if name not in _DTYPES:
+        raise TypeError(f"chunkarr does not support dtype {name}")
+    return name
+
+
+def _normalize_chunks(chunks, shape) -> tuple:
+    """Dask's chunks argument (None, int, tuple of ints, tuple of tuples) as a tuple of tuples."""
+    shape = tuple(int(s) for s in shape)
+    if chunks is None:
+        return tuple((s,) for s in shape)
+    if isinstance(chunks, numbers.Integral):
+        chunks = (int(chunks),) * len(shape)
+    chunks = tuple(chunks)
+    if len(chunks) != len(shape):
+        raise ValueError(f"chunks {chunks} do not match shape {shape}")
+    out = []
+    for c, s in zip(chunks, shape):
+        if isinstance(c, Iterable):
+            c = tuple(int(v) for v in c)
+            if sum(c) != s:
+                raise ValueError(f"chunks {c} do not add up to {s}")
+            out.append(c if c else (0,))
+            continue
+        c = s if c is None or c == -1 else int(c)
+        if s == 0:
+            out.append((0,))
+            continue
+        if c <= 0:
+            raise ValueError(f"chunk size must be positive, got {c}")
+        out.append(tuple([c] * (s // c) + ([s % c] if s % c else [])))
+    return tuple(out)
+
+
+def _wrap(core) -> "Array":
+    return Array(core)
+
+
+def _unwrap(value):
+    if isinstance(value, Array):
+        return value._core
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value[()]
+    if isinstance(value, np.ndarray):
+        return from_array(value)._core
+    return value
+
+
+def _axes(axis, ndim):
+    if axis is None:
+        return None
+    if isinstance(axis, numbers.Integral):
+        return [int(axis)]
+    return [int(a) for a in axis]
+
+
+class Array:
+    """A lazy chunked array. Nothing is read or computed until .compute() or np.asarray()."""
+
+    __array_priority__ = 20
+
+    def __init__(self, core):
+        self._core = core
+
+    # ---- description -----------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return tuple(self._core.shape)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(self._core.dtype)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * self.dtype.itemsize
+
+    @property
+    def chunks(self) -> tuple:
+        return tuple(tuple(c) for c in self._core.chunks)
+
+    @property
+    def numblocks(self) -> tuple:
+        return tuple(len(c) for c in self.chunks)
+
+    @property
+    def npartitions(self) -> int:
+        return int(np.prod(self.numblocks, dtype=np.int64))
+
+    @property
+    def T(self) -> "Array":
+        if self.ndim <= 1:
+            return self
+        raise NotImplementedError("transpose of arrays with more than one dimension is not available yet")
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d array")
+        return self.shape[0]
+
+    def __repr__(self):
+        return (f"chunkarr.Array<shape={self.shape}, dtype={self.dtype}, chunksize="
+                f"{tuple(max(c) if c else 0 for c in self.chunks)}, chunks={self.npartitions}>")
+
+    def _repr_html_(self):
+        return array_html(self)
+
+    # ---- compute ---------------------------------------------------------------------------
+    def compute(self, progress: bool = False, threads: int | None = None, memory_limit: int | str | None = None):
+        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit)[0]
+
+    def __array__(self, dtype=None):
+        result = np.asarray(self.compute())
+        return result.astype(dtype) if dtype is not None else result
+
+    def explain(self) -> str:
+        return _core.explain([self._core])
+
+    def to_hdf5(self, path: str, name: str) -> None:
+        """Compute and write to a new HDF5 file, atomically (no partial file on error)."""
+        _core.write_hdf5(str(path), name, self._core)
+
+    # ---- transformations ---------------------------------------------------------------------
+    def astype(self, dtype) -> "Array":
+        return _wrap(self._core.astype(_dtype_name(dtype)))
+
+    def rechunk(self, chunks) -> "Array":
+        return _wrap(self._core.rechunk([list(c) for c in _normalize_chunks(chunks, self.shape)]))
+
+    def __getitem__(self, index) -> "Array":
+        if not isinstance(index, tuple):
+            index = (index,)
+        if any(i is None for i in index) or any(isinstance(i, (list, np.ndarray, Array)) for i in index):
+            raise TypeError("chunkarr supports basic indexing only (integers, slices, ...)")
+        if sum(i is Ellipsis for i in index) > 1:
+            raise IndexError("an index can only have a single ellipsis")
+        if Ellipsis in index:
+            at = index.index(Ellipsis)
+            fill = self.ndim - (len(index) - 1)
+            index = index[:at] + (slice(None),) * fill + index[at + 1:]
+        cleaned = []
+        for i in index:
+            if isinstance(i, slice):
+                cleaned.append(i)
+            elif isinstance(i, (numbers.Integral, np.integer)):
+                cleaned.append(int(i))
+            else:
+                raise TypeError(f"unsupported index {i!r}")
+        if len(cleaned) > self.ndim:
+            raise IndexError(f"too many indices for array of dimension {self.ndim}")
+        return _wrap(self._core.getitem(tuple(cleaned)))
+
+    # ---- reductions ----------------------------------------------------------------------------
+    def _reduce(self, op, axis=None, keepdims=False, dtype=None, ddof=0):
+        x = self.astype(dtype) if dtype is not None else self
+        return _wrap(x._core.reduce(op, _axes(axis, self.ndim), keepdims, ddof))
+
+    def sum(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("sum", axis, keepdims, dtype)
+
+    def mean(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("mean", axis, keepdims, dtype)
+
+    def min(self, axis=None, keepdims=False):
+        return self._reduce("min", axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return self._reduce("max", axis, keepdims)
+
+    def var(self, axis=None, dtype=None, keepdims=False, ddof=0):
+        return self._reduce("var", axis, keepdims, dtype, ddof)
+
+    def std(self, axis=None, dtype=None, keepdims=False, ddof=0):
+        return self._reduce("std", axis, keepdims, dtype, ddof)
+
+    def any(self, axis=None, keepdims=False):
+        return self._reduce("any", axis, keepdims)
+
+    def all(self, axis=None, keepdims=False):
+        return self._reduce("all", axis, keepdims)
+
+    def count(self, axis=None, keepdims=False):
+        """Number of values that are not NaN (xarray's count)."""
+        return self._reduce("count", axis, keepdims)
+
+    def nansum(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("nansum", axis, keepdims, dtype)
+
+    def nanmean(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("nanmean", axis, keepdims, dtype)
+
+    def nanmin(self, axis=None, keepdims=False):
+        return self._reduce("nanmin", axis, keepdims)
+
+    def nanmax(self, axis=None, keepdims=False):
+        return self._reduce("nanmax", axis, keepdims)
+
+    def nanvar(self, axis=None, dtype=None, keepdims=False, ddof=0):
+        return self._reduce("nanvar", axis, keepdims, dtype, ddof)
+
+    def nanstd(self, axis=None, dtype=None, keepdims=False, ddof=0):
+        return self._reduce("nanstd", axis, keepdims, dtype, ddof)
+
+    # ---- operators -----------------------------------------------------------------------------
+    def _binary(self, op, other, reflected=False):
+        if isinstance(other, Array) or isinstance(other, (numbers.Number, np.generic, np.ndarray)):
+            other = _unwrap(other)
+            a, b = (other, self._core) if reflected else (self._core, other)
+            return _wrap(_core.binary(op, a, b))
+        return NotImplemented
+
+    def __add__(self, o): return self._binary("add", o)
+    def __radd__(self, o): return self._binary("add", o, True)
+    def __sub__(self, o): return self._binary("subtract", o)
+    def __rsub__(self, o): return self._binary("subtract", o, True)
+    def __mul__(self, o): return self._binary("multiply", o)
+    def __rmul__(self, o): return self._binary("multiply", o, True)
+    def __truediv__(self, o): return self._binary("divide", o)
+    def __rtruediv__(self, o): return self._binary("divide", o, True)
+    def __pow__(self, o): return self._binary("power", o)
+    def __rpow__(self, o): return self._binary("power", o, True)
+    def __eq__(self, o): return self._binary("equal", o)
+    def __ne__(self, o): return self._binary("not_equal", o)
+    def __lt__(self, o): return self._binary("less", o)
+    def __le__(self, o): return self._binary("less_equal", o)
+    def __gt__(self, o): return self._binary("greater", o)
+    def __ge__(self, o): return self._binary("greater_equal", o)
+    def __and__(self, o): return self._binary("logical_and", o)
+    def __or__(self, o): return self._binary("logical_or", o)
+    def __neg__(self): return _wrap(_core.unary("negative", self._core))
+    def __pos__(self): return self
+    def __abs__(self): return _wrap(_core.unary("abs", self._core))
+    def __invert__(self):
+        if self.dtype != np.bool_:
+            raise TypeError("~ is only defined for bool arrays here")
+        return _wrap(_core.unary("logical_not", self._core))
+
+    __hash__ = None
+
+    def __bool__(self):
+        raise TypeError("the truth value of a lazy chunkarr.Array is ambiguous: call .compute() first")
+
+    # ---- NumPy protocols -----------------------------------------------------------------------
+    _UNARY_UFUNCS = {
+        np.sqrt: "sqrt", np.exp: "exp", np.log: "log", np.log10: "log10", np.sin: "sin", np.cos: "cos",
+        np.tan: "tan", np.floor: "floor", np.ceil: "ceil", np.absolute: "abs", np.negative: "negative",
+        np.isnan: "isnan", np.isfinite: "isfinite", np.logical_not: "logical_not",
+    }
+    _BINARY_UFUNCS = {
+        np.add: "add", np.subtract: "subtract", np.multiply: "multiply", np.true_divide: "divide",
+        np.power: "power", np.maximum: "maximum", np.minimum: "minimum", np.equal: "equal",
+        np.not_equal: "not_equal", np.less: "less", np.less_equal: "less_equal", np.greater: "greater",
+        np.greater_equal: "greater_equal", np.logical_and: "logical_and", np.logical_or: "logical_or",
+    }
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method != "__call__" or kwargs.get("out") is not None or kwargs.get("where", True) is not True:
+            return NotImplemented
+        if ufunc in self._UNARY_UFUNCS and len(inputs) == 1:
+            return _wrap(_core.unary(self._UNARY_UFUNCS[ufunc], _unwrap(inputs[0])))
+        if ufunc in self._BINARY_UFUNCS and len(inputs) == 2:
+            return _wrap(_core.binary(self._BINARY_UFUNCS[ufunc], _unwrap(inputs[0]), _unwrap(inputs[1])))
+        return NotImplemented
+
+    def __array_function__(self, func, types, args, kwargs):
+        handler = _ARRAY_FUNCTIONS.get(func)
+        if handler is None:
+            return NotImplemented
+        return handler(*args, **kwargs)
+
+
+def _method(name):
+    def call(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
+        if out is not None:
+            raise TypeError("out= is not supported by chunkarr")
+        a = a if isinstance(a, Array) else from_array(np.asarray(a))
+        method = getattr(a, name)
+        if dtype is not None:
+            return method(axis=axis, dtype=dtype, keepdims=keepdims, **kwargs)
+        return method(axis=axis, keepdims=keepdims, **kwargs)
+    return call
+
+
+def _extremum(name):
+    def call(a, axis=None, out=None, keepdims=False, **kwargs):
+        if out is not None:
+            raise TypeError("out= is not supported by chunkarr")
+        a = a if isinstance(a, Array) else from_array(np.asarray(a))
+        return getattr(a, name)(axis=axis, keepdims=keepdims)
+    return call
+
+
+_ARRAY_FUNCTIONS = {
+    np.sum: _method("sum"), np.mean: _method("mean"), np.std: _method("std"), np.var: _method("var"),
+    np.nansum: _method("nansum"), np.nanmean: _method("nanmean"), np.nanstd: _method("nanstd"),
+    np.nanvar: _method("nanvar"), np.min: _extremum("min"), np.amin: _extremum("min"),
+    np.max: _extremum("max"), np.amax: _extremum("max"), np.nanmin: _extremum("nanmin"),
+    np.nanmax: _extremum("nanmax"), np.any: _extremum("any"), np.all: _extremum("all"),
+    np.where: lambda c, a, b: where(c, a, b),
+}
+
+
+# ---- making arrays ---------------------------------------------------------------------------
+def open(path, variable: str, mask_and_scale: bool = True, concat: str | None = None) -> Array:  # noqa: A001
+    """A variable of an HDF5 or NetCDF file, or of many files (a glob), joined along their
+    record dimension (or `concat`). CF missing values become NaN unless mask_and_scale=False."""
+    return _wrap(_core.open(str(path), variable, mask_and_scale, concat))
+
+
+def from_array(x, chunks=None) -> Array:
+    """A NumPy array as a chunkarr Array, without copying it (keep it unchanged until computed)."""
+    x = np.asarray(x)
+    if not x.dtype.isnative:
+        x = x.astype(x.dtype.newbyteorder("="))
+    _dtype_name(x.dtype)
+    return _wrap(_core.from_numpy(x, [list(c) for c in _normalize_chunks(chunks, x.shape)]))
+
+
+def _chunk_shape(chunks, shape):
+    normalized = _normalize_chunks(chunks, shape)
+    return [max(c) if c else 0 for c in normalized], normalized
+
+
+def full(shape, fill_value, dtype=None, chunks=None) -> Array:
+    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+    if dtype is None:
+        dtype = np.array(fill_value).dtype
+    chunk_shape, normalized = _chunk_shape(chunks, shape)
+    x = _wrap(_core.full(list(shape), float(fill_value), _dtype_name(dtype), chunk_shape if chunks is not None else []))
+    return x if x.chunks == normalized else x.rechunk(normalized)
+
+
+def zeros(shape, dtype=float, chunks=None) -> Array:
+    return full(shape, 0, dtype, chunks)
+
+
+def ones(shape, dtype=float, chunks=None) -> Array:
+    return full(shape, 1, dtype, chunks)
+
+
+def arange(start, stop=None, step=1, dtype=None, chunks=None) -> Array:
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        dtype = np.arange(start, start + step, step).dtype if step else np.float64
+    n = max(0, int(np.ceil((stop - start) / step)))
+    chunk = 0 if chunks is None else (chunks if isinstance(chunks, numbers.Integral) else _normalize_chunks(chunks, (n,))[0][0])
+    x = _wrap(_core.arange(float(start), float(stop), float(step), _dtype_name(dtype), int(chunk)))
+    if chunks is not None and not isinstance(chunks, numbers.Integral):
+        x = x.rechunk(chunks)
+    return x
+
+
+def linspace(start, stop, num=50, dtype=float, chunks=None) -> Array:
+    if num < 2:
+        return arange(0, num, 1, np.float64, chunks) * 0.0 + float(start)
+    step = (stop - start) / (num - 1)
+    x = arange(0, num, 1, np.float64, chunks) * step + float(start)
+    return x if np.dtype(dtype) == np.float64 else x.astype(dtype)
+
+
+class _Random:
+    """ca.random.random(shape, chunks=None, seed=0): uniform [0, 1), reproducible for a seed."""
+
+    def random(self, size, chunks=None, seed: int = 0) -> Array:
+        shape = (size,) if isinstance(size, numbers.Integral) else tuple(size)
+        chunk_shape, normalized = _chunk_shape(chunks, shape)
+        x = _wrap(_core.random_uniform(list(shape), int(seed), chunk_shape if chunks is not None else []))
+        return x if x.chunks == normalized else x.rechunk(normalized)
+
+
+random = _Random()
+
+
+def where(condition, a, b) -> Array:
+    return _wrap(_core.where(_unwrap(condition), _unwrap(a), _unwrap(b)))
+
+
+def _memory_bytes(limit) -> int:
+    if limit is None:
+        return 0
+    if isinstance(limit, numbers.Number):
+        return int(limit)
+    units = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
+             "gib": 2**30, "tib": 2**40}
+    text = str(limit).strip().lower()
+    number = text.rstrip("abcdefghijklmnopqrstuvwxyz ")
+    unit = text[len(number):].strip() or "b"
+    if unit not in units:
+        raise ValueError(f"memory_limit {limit!r}: unknown unit")
+    return int(float(number) * units[unit])
+
+
+def compute(*arrays, progress: bool = False, threads: int | None = None, memory_limit=None):
+    """Computes several arrays in one run (shared inputs are read once); returns a tuple of
+    NumPy arrays, and NumPy scalars for 0-d results."""
+    cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
+    bar = _active_progress(progress)
+    callback = bar.update if bar is not None else None
+    try:
+        results = _core.compute(cores, threads or 0, _memory_bytes(memory_limit), callback)
+    finally:
+        if bar is not None:
+            bar.finish()
+    return tuple(r[()] if r.ndim == 0 else r for r in results)
+
+
+def explain(*arrays) -> str:
+    return _core.explain([a._core for a in arrays])

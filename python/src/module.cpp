@@ -1,0 +1,261 @@
+// The `chunkarr._chunkarr` extension: the engine's Array, sources and compute for Python. The
+// Pythonic surface (operators, NumPy protocols, repr) lives in python/chunkarr/__init__.py.
+#include "numpy_source.hpp"
+
+#include <chunkarr/chunkarr.hpp>
+#include <chunkarr/io/hdf5_sink.hpp>
+#include <chunkarr/optimize/optimizer.hpp>
+
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace py = pybind11;
+using namespace chunkarr;
+
+namespace {
+
+DType dtype_from_name(const std::string& name) {
+    if (auto dtype = parse_dtype(name)) return *dtype;
+    throw py::type_error("chunkarr does not support dtype " + name);
+}
+
+ChunkGrid grid_from(const std::vector<std::vector<Index>>& chunks) { return ChunkGrid(chunks); }
+
+// A Python operand: an Array, or a number that adapts to the array it meets (weak scalar).
+NodePtr operand(const py::handle& value) {
+    if (py::isinstance<Array>(value)) return value.cast<const Array&>().node();
+    py::object v = py::reinterpret_borrow<py::object>(value);
+    if (py::hasattr(v, "item") && !py::isinstance<py::array>(v)) v = v.attr("item")();   // NumPy scalar
+    if (py::isinstance<py::bool_>(v)) return make_scalar_node(v.cast<bool>() ? 1.0 : 0.0, DType::Bool, true);
+    if (py::isinstance<py::int_>(v)) return make_scalar_node(static_cast<double>(v.cast<long long>()), DType::Int64, true);
+    if (py::isinstance<py::float_>(v)) return make_scalar_node(v.cast<double>(), DType::Float64, true);
+    throw py::type_error("unsupported operand type " + std::string(py::str(py::type::of(value))));
+}
+
+const std::map<std::string, BinaryOp>& binary_ops() {
+    static const std::map<std::string, BinaryOp> ops{
+        {"add", BinaryOp::Add},           {"subtract", BinaryOp::Subtract}, {"multiply", BinaryOp::Multiply},
+        {"divide", BinaryOp::Divide},     {"power", BinaryOp::Power},       {"maximum", BinaryOp::Maximum},
+        {"minimum", BinaryOp::Minimum},   {"equal", BinaryOp::Equal},       {"not_equal", BinaryOp::NotEqual},
+        {"less", BinaryOp::Less},         {"less_equal", BinaryOp::LessEqual}, {"greater", BinaryOp::Greater},
+        {"greater_equal", BinaryOp::GreaterEqual}, {"logical_and", BinaryOp::LogicalAnd},
+        {"logical_or", BinaryOp::LogicalOr}};
+    return ops;
+}
+
+const std::map<std::string, UnaryOp>& unary_ops() {
+    static const std::map<std::string, UnaryOp> ops{
+        {"negative", UnaryOp::Negative}, {"abs", UnaryOp::Abs},     {"sqrt", UnaryOp::Sqrt},
+        {"exp", UnaryOp::Exp},           {"log", UnaryOp::Log},     {"log10", UnaryOp::Log10},
+        {"sin", UnaryOp::Sin},           {"cos", UnaryOp::Cos},     {"tan", UnaryOp::Tan},
+        {"floor", UnaryOp::Floor},       {"ceil", UnaryOp::Ceil},   {"isnan", UnaryOp::IsNan},
+        {"isfinite", UnaryOp::IsFinite}, {"logical_not", UnaryOp::LogicalNot}};
+    return ops;
+}
+
+Array reduce(const Array& x, const std::string& op, std::optional<std::vector<int>> axes, bool keepdims, int ddof) {
+    const Axes a = axes.value_or(Axes{});
+    if (axes && axes->empty()) return x;   // axis=() reduces nothing
+    if (op == "sum") return x.sum(a, keepdims);
+    if (op == "mean") return x.mean(a, keepdims);
+    if (op == "min") return x.min(a, keepdims);
+    if (op == "max") return x.max(a, keepdims);
+    if (op == "var") return x.var(a, keepdims, ddof);
+    if (op == "std") return x.std(a, keepdims, ddof);
+    if (op == "count") return x.count(a, keepdims);
+    if (op == "any") return x.any(a, keepdims);
+    if (op == "all") return x.all(a, keepdims);
+    if (op == "nansum") return x.nansum(a, keepdims);
+    if (op == "nanmean") return x.nanmean(a, keepdims);
+    if (op == "nanmin") return x.nanmin(a, keepdims);
+    if (op == "nanmax") return x.nanmax(a, keepdims);
+    if (op == "nanvar") return x.nanvar(a, keepdims, ddof);
+    if (op == "nanstd") return x.nanstd(a, keepdims, ddof);
+    throw py::value_error("unknown reduction " + op);
+}
+
+py::array to_numpy(const NDArray& result) {
+    auto* owner = new NDArray(result);
+    py::capsule free_when_done(owner, [](void* p) { delete static_cast<NDArray*>(p); });
+    std::vector<py::ssize_t> shape(owner->shape().begin(), owner->shape().end());
+    std::vector<py::ssize_t> strides(shape.size());
+    py::ssize_t step = static_cast<py::ssize_t>(itemsize(owner->dtype()));
+    for (std::size_t axis = shape.size(); axis-- > 0;) {
+        strides[axis] = step;
+        step *= std::max<py::ssize_t>(shape[axis], 1);
+    }
+    return py::array(py::dtype(std::string(dtype_name(owner->dtype()))), shape, strides, owner->data(), free_when_done);
+}
+
+// Runs compute() on a worker thread while this thread, holding the GIL now and then, reports
+// progress and watches for Ctrl-C: KeyboardInterrupt cancels the computation within ~0.1 s.
+py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress) {
+    std::atomic<bool> cancel{false};
+    std::mutex mutex;
+    std::condition_variable done_signal;
+    bool done = false;
+    Progress latest;
+    std::vector<NDArray> results;
+    std::exception_ptr error;
+    ComputeOptions options;
+    options.threads = threads;
+    options.memory_limit = memory_limit;
+    options.cancel = &cancel;
+    options.progress = [&](const Progress& p) {
+        std::lock_guard lock(mutex);
+        latest = p;
+    };
+    bool interrupted = false;
+    {
+        py::gil_scoped_release release;
+        std::thread worker([&] {
+            try {
+                results = chunkarr::compute(arrays, options);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            std::lock_guard lock(mutex);
+            done = true;
+            done_signal.notify_all();
+        });
+        while (true) {
+            Progress snapshot;
+            {
+                std::unique_lock lock(mutex);
+                if (done_signal.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; })) break;
+                snapshot = latest;
+            }
+            py::gil_scoped_acquire gil;
+            if (PyErr_CheckSignals() != 0) {   // the KeyboardInterrupt stays pending
+                interrupted = true;
+                cancel = true;
+                break;
+            }
+            if (!progress.is_none()) {
+                try {
+                    progress(snapshot.tasks_done, snapshot.tasks_total, snapshot.bytes_done, snapshot.bytes_total);
+                } catch (py::error_already_set&) {
+                    cancel = true;
+                    throw;
+                }
+            }
+        }
+        worker.join();
+    }
+    if (interrupted) throw py::error_already_set();
+    if (error) std::rethrow_exception(error);
+    if (!progress.is_none()) progress(latest.tasks_total, latest.tasks_total, latest.bytes_total, latest.bytes_total);
+    py::list out;
+    for (const auto& r : results) out.append(to_numpy(r));
+    return out;
+}
+
+std::vector<Indexer> indexers(const py::tuple& index) {
+    std::vector<Indexer> result;
+    for (const auto& item : index) {
+        if (py::isinstance<py::slice>(item)) {
+            auto get = [&](const char* name) -> std::optional<Index> {
+                py::object v = item.attr(name);
+                if (v.is_none()) return std::nullopt;
+                return v.cast<Index>();
+            };
+            Slice s{get("start"), get("stop"), get("step").value_or(1)};
+            result.emplace_back(s);
+        } else {
+            result.emplace_back(item.cast<Index>());
+        }
+    }
+    return result;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_chunkarr, m) {
+    m.doc() = "chunkarr engine bindings; use the chunkarr package";
+
+    // C++ errors as the Python exceptions users expect.
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const CancelledError& e) {
+            PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+        } catch (const KeyError& e) {
+            PyErr_SetString(PyExc_KeyError, e.what());
+        } catch (const MemoryBudgetError& e) {
+            PyErr_SetString(PyExc_MemoryError, e.what());
+        } catch (const IOError& e) {
+            PyErr_SetString(PyExc_OSError, e.what());
+        } catch (const FormatError& e) {
+            PyErr_SetString(PyExc_ValueError, e.what());
+        } catch (const ValueError& e) {
+            PyErr_SetString(PyExc_ValueError, e.what());
+        } catch (const Error& e) {
+            PyErr_SetString(PyExc_RuntimeError, e.what());
+        }
+    });
+
+    py::class_<Array>(m, "_Array")
+        .def_property_readonly("shape", [](const Array& a) { return py::tuple(py::cast(a.shape())); })
+        .def_property_readonly("dtype", [](const Array& a) { return std::string(dtype_name(a.dtype())); })
+        .def_property_readonly("chunks", [](const Array& a) { return a.chunks().chunks(); })
+        .def("astype", [](const Array& a, const std::string& dtype) { return a.astype(dtype_from_name(dtype)); })
+        .def("rechunk", [](const Array& a, const std::vector<std::vector<Index>>& chunks) { return a.rechunk(grid_from(chunks)); })
+        .def("getitem", [](const Array& a, const py::tuple& index) { return a[indexers(index)]; })
+        .def("reduce", &reduce, py::arg("op"), py::arg("axes"), py::arg("keepdims") = false, py::arg("ddof") = 0);
+
+    m.def("binary", [](const std::string& op, const py::object& a, const py::object& b) {
+        const auto it = binary_ops().find(op);
+        if (it == binary_ops().end()) throw py::value_error("unknown operation " + op);
+        return Array(make_binary_node(it->second, operand(a), operand(b)));
+    });
+    m.def("unary", [](const std::string& op, const Array& x) {
+        const auto it = unary_ops().find(op);
+        if (it == unary_ops().end()) throw py::value_error("unknown operation " + op);
+        return Array(make_unary_node(it->second, x.node()));
+    });
+    m.def("where", [](const py::object& c, const py::object& a, const py::object& b) {
+        return Array(make_where_node(make_cast_node(operand(c), DType::Bool), operand(a), operand(b)));
+    });
+    m.def("open", [](const std::string& path, const std::string& variable, bool mask_and_scale, std::optional<std::string> concat) {
+        OpenOptions options;
+        options.mask_and_scale = mask_and_scale;
+        options.concat_dimension = std::move(concat);
+        return open(path, variable, options);
+    });
+    m.def("from_numpy", [](py::array array, const std::vector<std::vector<Index>>& chunks) {
+        const DType dtype = dtype_from_name(py::str(array.dtype().attr("name")));
+        return Array(make_source_node(std::make_shared<python::NumpySource>(std::move(array), dtype, grid_from(chunks))));
+    });
+    m.def("full", [](const Shape& shape, double value, const std::string& dtype, const Shape& chunk) {
+        return full(shape, value, dtype_from_name(dtype), chunk);
+    });
+    m.def("arange", [](double start, double stop, double step, const std::string& dtype, Index chunk) {
+        return arange(start, stop, step, dtype_from_name(dtype), chunk);
+    });
+    m.def("random_uniform", [](const Shape& shape, std::uint64_t seed, const Shape& chunk) {
+        return random_uniform(shape, seed, chunk);
+    });
+    m.def("compute", &compute_arrays, py::arg("arrays"), py::arg("threads") = 0, py::arg("memory_limit") = 0,
+          py::arg("progress") = py::none());
+    m.def("explain", [](const std::vector<Array>& arrays) { return explain(arrays); });
+    m.def("write_hdf5", [](const std::string& path, const std::string& name, const Array& array) {
+        NDArray values;
+        {
+            py::gil_scoped_release release;
+            values = array.compute();
+        }
+        HDF5Sink sink(path);
+        sink.write(name.empty() || name[0] != '/' ? "/" + name : name, values);
+        sink.commit();
+    });
+    m.def("physical_cores", &physical_core_count);
+}
