@@ -31,3 +31,16 @@ for d in "$tmp"/prefix/lib/*/ "$tmp/prefix/lib64"; do
   [ -d "$d" ] && libdirs="$libdirs:${d%/}"
 done
 LD_LIBRARY_PATH="$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/build/downstream"
+
+# The Python package lands where that Python looks under the prefix, and finds libchunkarr
+# through its RPATH (no LD_LIBRARY_PATH here).
+python="$(sed -n 's/^Python_EXECUTABLE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)"
+if [ -n "$python" ]; then
+  package="$(find "$tmp/prefix" -name __init__.py -path '*chunkarr*' | head -n 1)"
+  [ -n "$package" ] || { echo "install test: the Python package was not installed" >&2; exit 1; }
+  PYTHONPATH="$(dirname "$(dirname "$package")")" "$python" -c '
+import numpy as np, chunkarr as ca
+x = ca.from_array(np.arange(10.0), chunks=3)
+assert x.sum().compute() == 45.0
+print("downstream python: chunkarr", ca.__file__, "sum 45.0: ok")'
+fi
