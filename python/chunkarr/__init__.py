@@ -20,7 +20,7 @@ from ._progress import ProgressBar, _active_progress
 from ._repr import array_html
 
 __all__ = [
-    "Array", "ProgressBar", "arange", "compute", "from_array", "full", "linspace", "ones", "open",
+    "Array", "ProgressBar", "arange", "compute", "concatenate", "from_array", "full", "linspace", "ones", "open",
     "random", "where", "zeros", "explain",
 ]
 
@@ -335,6 +335,7 @@ _ARRAY_FUNCTIONS = {
     np.max: _extremum("max"), np.amax: _extremum("max"), np.nanmin: _extremum("nanmin"),
     np.nanmax: _extremum("nanmax"), np.any: _extremum("any"), np.all: _extremum("all"),
     np.where: lambda c, a, b: where(c, a, b),
+    np.concatenate: lambda arrays, axis=0, **kw: concatenate(arrays, axis),
 }
 
 
@@ -408,6 +409,12 @@ class _Random:
 
 
 random = _Random()
+
+
+def concatenate(arrays, axis: int = 0) -> Array:
+    """Joins arrays along an existing axis, lazily (NumPy's dtype promotion)."""
+    cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
+    return _wrap(_core.concatenate(cores, int(axis)))
 
 
 def where(condition, a, b) -> Array:

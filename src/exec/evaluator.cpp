@@ -28,6 +28,7 @@ bool has_step(const Node& node) {
 
 // The type an elementwise input must be cast to before the kernel runs.
 DType operand_type(const Node& node, std::size_t k) {
+    if (node.kind == NodeKind::Concatenate) return node.dtype;
     if (node.kind == NodeKind::Where) return k == 0 ? DType::Bool : node.dtype;
     return node.types.compute;
 }
@@ -60,6 +61,17 @@ Region input_region(const Node& node, std::size_t k, const Region& region) {
                 if (r.size() <= 0) result[axis] = {s.start, s.start};
                 else result[axis] = {s.start + r.start * s.step, s.start + (r.stop - 1) * s.step + 1};
             }
+            return result;
+        }
+        case NodeKind::Concatenate: {
+            // The part of the region inside input k, in k's coordinates (possibly empty).
+            const auto axis = static_cast<std::size_t>(node.axes.front());
+            Index offset = 0;
+            for (std::size_t i = 0; i < k; ++i) offset += node.inputs[i]->shape[axis];
+            Region result = region;
+            const Index lo = std::max(region[axis].start, offset);
+            const Index hi = std::min(region[axis].stop, offset + input.shape[axis]);
+            result[axis] = hi > lo ? Range{lo - offset, hi - offset} : Range{0, 0};
             return result;
         }
         case NodeKind::Reduce: {
@@ -133,6 +145,23 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             return as_dtype(in, node.dtype);
         }
         case NodeKind::Rechunk: return evaluate(node.inputs[0], region);   // only the task grid differs
+        case NodeKind::Concatenate: {
+            const auto axis = static_cast<std::size_t>(node.axes.front());
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            Index offset = 0;
+            for (std::size_t k = 0; k < node.inputs.size(); ++k) {
+                const Region part = input_region(node, k, region);
+                if (element_count(region_shape(part)) > 0) {
+                    const Block in = as_dtype(evaluate(node.inputs[k], part), node.dtype);
+                    std::vector<Index> at(shape.size(), 0);
+                    at[axis] = offset + part[axis].start - region[axis].start;   // where the part lands
+                    kernels::copy_box(in.data(), in.shape, std::vector<Index>(shape.size(), 0), out.data(), shape, at, in.shape,
+                                      itemsize(node.dtype));
+                }
+                offset += node.inputs[k]->shape[axis];
+            }
+            return out;
+        }
         case NodeKind::DecodeCF: {
             const Block in = evaluate(node.inputs[0], region);
             Block out = Block::allocate(node.dtype, shape, tracker_);

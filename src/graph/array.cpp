@@ -131,4 +131,10 @@ Array where(const Array& c, const Array& a, double b) { return where(c, a, weak(
 
 Array scalar(double value, DType dtype) { return Array(make_scalar_node(value, dtype, false)); }
 
+Array concatenate(const std::vector<Array>& arrays, int axis) {
+    std::vector<NodePtr> nodes;
+    for (const auto& a : arrays) nodes.push_back(a.node());
+    return Array(make_concatenate_node(std::move(nodes), axis));
+}
+
 }  // namespace chunkarr

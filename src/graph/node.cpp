@@ -60,6 +60,7 @@ std::size_t structural_hash(const Node& n) {
         case NodeKind::Rechunk:
             for (const auto& axis : n.chunks.chunks()) hash_mix(h, axis.size());
             break;
+        case NodeKind::Concatenate: hash_mix(h, static_cast<std::size_t>(n.axes.front())); break;
         case NodeKind::DecodeCF:
             for (long double v : n.cf.missing_values) hash_mix(h, bits_of(static_cast<double>(v)));
             hash_mix(h, bits_of(n.cf.scale_factor));
@@ -89,6 +90,7 @@ bool structurally_equal(const Node& a, const Node& b) {
                    a.ddof == b.ddof && a.mask == b.mask;
         case NodeKind::DecodeCF: return a.cf == b.cf;
         case NodeKind::Rechunk: return a.chunks == b.chunks;
+        case NodeKind::Concatenate: return a.axes == b.axes;
         default: return true;
     }
 }
@@ -336,8 +338,42 @@ NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs) {
                                     node.dtype, node.mask);
         case NodeKind::DecodeCF: return make_decode_cf_node(std::move(inputs[0]), node.cf);
         case NodeKind::Rechunk: return make_rechunk_node(std::move(inputs[0]), node.chunks);
+        case NodeKind::Concatenate: return make_concatenate_node(std::move(inputs), node.axes.front());
     }
     throw Error("internal: unknown node kind");
+}
+
+NodePtr make_concatenate_node(std::vector<NodePtr> inputs, int axis) {
+    if (inputs.empty()) throw ValueError("need at least one array to concatenate");
+    const Shape& first = inputs.front()->shape;
+    if (first.empty()) throw ValueError("zero-dimensional arrays cannot be concatenated");
+    const auto a = static_cast<std::size_t>(normalize_axes({axis}, first.size()).front());
+    Node n;
+    n.kind = NodeKind::Concatenate;
+    n.axes = {static_cast<int>(a)};
+    n.shape = first;
+    n.shape[a] = 0;
+    n.dtype = inputs.front()->dtype;
+    std::vector<std::vector<Index>> chunks = inputs.front()->chunks.chunks();
+    chunks[a].clear();
+    for (const auto& input : inputs) {
+        if (input->shape.size() != first.size())
+            throw ValueError("all arrays to concatenate need " + std::to_string(first.size()) + " dimensions");
+        for (std::size_t d = 0; d < first.size(); ++d)
+            if (d != a && input->shape[d] != first[d])
+                throw ValueError("shapes " + shape_to_string(first) + " and " + shape_to_string(input->shape) +
+                                 " do not match outside axis " + std::to_string(a));
+        n.shape[a] += input->shape[a];
+        n.dtype = promote(n.dtype, input->dtype);
+        for (Index c : input->chunks.chunks(a))
+            if (c > 0) chunks[a].push_back(c);
+        for (std::size_t d = 0; d < first.size(); ++d)
+            if (d != a) chunks[d] = refine_axis(chunks[d], input->chunks.chunks(d));
+    }
+    if (chunks[a].empty()) chunks[a].push_back(0);
+    n.chunks = ChunkGrid(std::move(chunks));
+    n.inputs = std::move(inputs);
+    return intern(std::move(n));
 }
 
 NodePtr make_rechunk_node(NodePtr input, ChunkGrid grid) {

@@ -298,3 +298,22 @@ TEST_CASE("an anomaly on a file twice the budget streams the data twice inside t
         CHECK(result.value_as_double(static_cast<Index>(c)) == Approx(std::sqrt(m2 / rows)).epsilon(1e-12));
     }
 }
+
+TEST_CASE("concatenate joins arrays along any axis, with chunks from each part", "[exec]") {
+    NDArray a(DType::Int32, {3, 4}), b(DType::Float32, {2, 4});
+    for (Index i = 0; i < 12; ++i) a.data_as<std::int32_t>()[i] = static_cast<std::int32_t>(i);
+    for (Index i = 0; i < 8; ++i) b.data_as<float>()[i] = 100.0f + static_cast<float>(i);
+    const Array joined = concatenate({from_ndarray(a, {2, 3}), from_ndarray(b, {1, 4})}, 0);
+    CHECK(joined.shape() == Shape{5, 4});
+    CHECK(joined.dtype() == DType::Float64);   // int32 with float32 promotes to float64
+    CHECK(joined.chunks().chunks(0) == std::vector<Index>{2, 1, 1, 1});
+    const NDArray values = joined.rechunk(ChunkGrid::regular({5, 4}, {2, 2})).compute();
+    CHECK(values.value_as_double(2 * 4 + 3) == 11.0);
+    CHECK(values.value_as_double(3 * 4 + 0) == 100.0);
+    CHECK(values.value_as_double(4 * 4 + 3) == 107.0);
+    CHECK(joined.sum().compute().value_as_double(0) == 66.0 + 8 * 100.0 + 28.0);
+    const Array side = concatenate({from_ndarray(a), from_ndarray(a)}, -1);
+    CHECK(side.shape() == Shape{3, 8});
+    CHECK(side[{Index{1}, Index{6}}].compute().value_as_int64(0) == 6);
+    CHECK_THROWS_AS(concatenate({from_ndarray(a), from_ndarray(b)}, 1), ValueError);
+}

@@ -114,6 +114,9 @@ Array minimum(const Array& a, const Array& b);
 Array where(const Array& condition, const Array& a, const Array& b);
 Array where(const Array& condition, const Array& a, double b);
 
+// Arrays joined along an existing axis (NumPy's concatenate; dtypes promoted).
+Array concatenate(const std::vector<Array>& arrays, int axis = 0);
+
 // A number as a 0-d array.
 Array scalar(double value, DType dtype = DType::Float64);
 
