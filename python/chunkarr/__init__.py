@@ -127,9 +127,12 @@ class Array:
 
     @property
     def T(self) -> "Array":
-        if self.ndim <= 1:
-            return self
-        raise NotImplementedError("transpose of arrays with more than one dimension is not available yet")
+        return self.transpose()
+
+    def transpose(self, *axes) -> "Array":
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return _wrap(_core.transpose(self._core, [int(a) for a in axes]))
 
     def __len__(self):
         if not self.shape:
@@ -336,6 +339,7 @@ _ARRAY_FUNCTIONS = {
     np.nanmax: _extremum("nanmax"), np.any: _extremum("any"), np.all: _extremum("all"),
     np.where: lambda c, a, b: where(c, a, b),
     np.concatenate: lambda arrays, axis=0, **kw: concatenate(arrays, axis),
+    np.transpose: lambda a, axes=None: a.transpose(*(axes or ())),
 }
 
 

@@ -222,6 +222,7 @@ PYBIND11_MODULE(_chunkarr, m) {
         if (it == unary_ops().end()) throw py::value_error("unknown operation " + op);
         return Array(make_unary_node(it->second, x.node()));
     });
+    m.def("transpose", [](const Array& x, std::vector<int> order) { return transpose(x, std::move(order)); });
     m.def("concatenate", [](const std::vector<Array>& arrays, int axis) { return concatenate(arrays, axis); });
     m.def("where", [](const py::object& c, const py::object& a, const py::object& b) {
         return Array(make_where_node(make_cast_node(operand(c), DType::Bool), operand(a), operand(b)));

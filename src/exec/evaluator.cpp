@@ -5,6 +5,7 @@
 #include <chunkarr/kernels/region_copy.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 
 namespace chunkarr {
@@ -61,6 +62,11 @@ Region input_region(const Node& node, std::size_t k, const Region& region) {
                 if (r.size() <= 0) result[axis] = {s.start, s.start};
                 else result[axis] = {s.start + r.start * s.step, s.start + (r.stop - 1) * s.step + 1};
             }
+            return result;
+        }
+        case NodeKind::Transpose: {
+            Region result(input.shape.size());
+            for (std::size_t i = 0; i < node.axes.size(); ++i) result[static_cast<std::size_t>(node.axes[i])] = region[i];
             return result;
         }
         case NodeKind::Concatenate: {
@@ -145,6 +151,27 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             return as_dtype(in, node.dtype);
         }
         case NodeKind::Rechunk: return evaluate(node.inputs[0], region);   // only the task grid differs
+        case NodeKind::Transpose: {
+            const Block in = evaluate(node.inputs[0], input_region(node, 0, region));
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            const std::size_t ndim = shape.size();
+            const std::size_t item = itemsize(node.dtype);
+            std::vector<Index> in_stride(ndim, 1);
+            for (std::size_t axis = ndim; axis-- > 1;) in_stride[axis - 1] = in_stride[axis] * in.shape[axis];
+            std::vector<Index> step(ndim);   // input stride of each output axis
+            for (std::size_t i = 0; i < ndim; ++i) step[i] = in_stride[static_cast<std::size_t>(node.axes[i])];
+            std::vector<Index> index(ndim, 0);
+            for (Index o = 0; o < out.size(); ++o) {
+                Index offset = 0;
+                for (std::size_t i = 0; i < ndim; ++i) offset += index[i] * step[i];
+                std::memcpy(out.data() + o * static_cast<Index>(item), in.data() + offset * static_cast<Index>(item), item);
+                for (std::size_t i = ndim; i-- > 0;) {
+                    if (++index[i] < shape[i]) break;
+                    index[i] = 0;
+                }
+            }
+            return out;
+        }
         case NodeKind::Concatenate: {
             const auto axis = static_cast<std::size_t>(node.axes.front());
             Block out = Block::allocate(node.dtype, shape, tracker_);

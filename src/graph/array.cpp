@@ -131,6 +131,8 @@ Array where(const Array& c, const Array& a, double b) { return where(c, a, weak(
 
 Array scalar(double value, DType dtype) { return Array(make_scalar_node(value, dtype, false)); }
 
+Array transpose(const Array& x, std::vector<int> order) { return Array(make_transpose_node(x.node(), std::move(order))); }
+
 Array concatenate(const std::vector<Array>& arrays, int axis) {
     std::vector<NodePtr> nodes;
     for (const auto& a : arrays) nodes.push_back(a.node());

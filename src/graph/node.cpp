@@ -61,6 +61,9 @@ std::size_t structural_hash(const Node& n) {
             for (const auto& axis : n.chunks.chunks()) hash_mix(h, axis.size());
             break;
         case NodeKind::Concatenate: hash_mix(h, static_cast<std::size_t>(n.axes.front())); break;
+        case NodeKind::Transpose:
+            for (int axis : n.axes) hash_mix(h, static_cast<std::size_t>(axis));
+            break;
         case NodeKind::DecodeCF:
             for (long double v : n.cf.missing_values) hash_mix(h, bits_of(static_cast<double>(v)));
             hash_mix(h, bits_of(n.cf.scale_factor));
@@ -90,7 +93,8 @@ bool structurally_equal(const Node& a, const Node& b) {
                    a.ddof == b.ddof && a.mask == b.mask;
         case NodeKind::DecodeCF: return a.cf == b.cf;
         case NodeKind::Rechunk: return a.chunks == b.chunks;
-        case NodeKind::Concatenate: return a.axes == b.axes;
+        case NodeKind::Concatenate:
+        case NodeKind::Transpose: return a.axes == b.axes;
         default: return true;
     }
 }
@@ -339,8 +343,37 @@ NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs) {
         case NodeKind::DecodeCF: return make_decode_cf_node(std::move(inputs[0]), node.cf);
         case NodeKind::Rechunk: return make_rechunk_node(std::move(inputs[0]), node.chunks);
         case NodeKind::Concatenate: return make_concatenate_node(std::move(inputs), node.axes.front());
+        case NodeKind::Transpose: return make_transpose_node(std::move(inputs[0]), node.axes);
     }
     throw Error("internal: unknown node kind");
+}
+
+NodePtr make_transpose_node(NodePtr input, std::vector<int> order) {
+    const std::size_t ndim = input->shape.size();
+    if (order.empty())
+        for (std::size_t i = ndim; i-- > 0;) order.push_back(static_cast<int>(i));
+    if (order.size() != ndim) throw ValueError("axes don't match array");
+    std::vector<int> normalized;
+    for (int axis : order) normalized.push_back(normalize_axes({axis}, ndim).front());
+    std::vector<int> sorted = normalized;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < ndim; ++i)
+        if (sorted[i] != static_cast<int>(i)) throw ValueError("repeated axis in transpose");
+    bool identity = true;
+    for (std::size_t i = 0; i < ndim; ++i) identity = identity && normalized[i] == static_cast<int>(i);
+    if (identity) return input;
+    Node n;
+    n.kind = NodeKind::Transpose;
+    n.dtype = input->dtype;
+    std::vector<std::vector<Index>> chunks;
+    for (int axis : normalized) {
+        n.shape.push_back(input->shape[static_cast<std::size_t>(axis)]);
+        chunks.push_back(input->chunks.chunks(static_cast<std::size_t>(axis)));
+    }
+    n.chunks = ChunkGrid(std::move(chunks));
+    n.axes = std::move(normalized);
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
 }
 
 NodePtr make_concatenate_node(std::vector<NodePtr> inputs, int axis) {

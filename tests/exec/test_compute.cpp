@@ -317,3 +317,20 @@ TEST_CASE("concatenate joins arrays along any axis, with chunks from each part",
     CHECK(side[{Index{1}, Index{6}}].compute().value_as_int64(0) == 6);
     CHECK_THROWS_AS(concatenate({from_ndarray(a), from_ndarray(b)}, 1), ValueError);
 }
+
+TEST_CASE("transpose reorders axes and their chunks", "[exec]") {
+    NDArray a(DType::Int16, {2, 3, 4});
+    for (Index i = 0; i < 24; ++i) a.data_as<std::int16_t>()[i] = static_cast<std::int16_t>(i);
+    const Array x = from_ndarray(a, {1, 2, 3});
+    const Array t = transpose(x, {2, 0, 1});
+    CHECK(t.shape() == Shape{4, 2, 3});
+    CHECK(t.chunks().chunks(0) == std::vector<Index>{3, 1});
+    const NDArray values = t.compute();
+    // t[k, i, j] == a[i, j, k]
+    for (Index i = 0; i < 2; ++i)
+        for (Index j = 0; j < 3; ++j)
+            for (Index k = 0; k < 4; ++k) REQUIRE(values.value_as_int64(k * 6 + i * 3 + j) == i * 12 + j * 4 + k);
+    CHECK(transpose(x).shape() == Shape{4, 3, 2});
+    CHECK(transpose(x, {0, 1, 2}).node() == x.node());
+    CHECK_THROWS_AS(transpose(x, {0, 0, 1}), ValueError);
+}

@@ -114,6 +114,8 @@ Array minimum(const Array& a, const Array& b);
 Array where(const Array& condition, const Array& a, const Array& b);
 Array where(const Array& condition, const Array& a, double b);
 
+// Axes reordered (NumPy's transpose; empty: reversed).
+Array transpose(const Array& x, std::vector<int> order = {});
 // Arrays joined along an existing axis (NumPy's concatenate; dtypes promoted).
 Array concatenate(const std::vector<Array>& arrays, int axis = 0);
 
