@@ -351,10 +351,13 @@ def open(path, variable: str, mask_and_scale: bool = True, concat: str | None = 
 
 
 def from_array(x, chunks=None) -> Array:
-    """A NumPy array as a chunkarr Array, without copying it (keep it unchanged until computed)."""
+    """A NumPy array as a chunkarr Array, without copying a C-contiguous array (keep it unchanged
+    until computed); other layouts are copied once."""
     x = np.asarray(x)
     if not x.dtype.isnative:
         x = x.astype(x.dtype.newbyteorder("="))
+    if not x.flags.c_contiguous:
+        x = np.ascontiguousarray(x)   # one copy, in C order (tasks then read whole rows)
     _dtype_name(x.dtype)
     return _wrap(_core.from_numpy(x, [list(c) for c in _normalize_chunks(chunks, x.shape)]))
 
@@ -384,6 +387,8 @@ def ones(shape, dtype=float, chunks=None) -> Array:
 def arange(start, stop=None, step=1, dtype=None, chunks=None) -> Array:
     if stop is None:
         start, stop = 0, start
+    if step == 0:
+        raise ValueError("arange step must not be zero")
     if dtype is None:
         dtype = np.arange(start, start + step, step).dtype if step else np.float64
     n = max(0, int(np.ceil((stop - start) / step)))

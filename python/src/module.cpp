@@ -34,7 +34,11 @@ ChunkGrid grid_from(const std::vector<std::vector<Index>>& chunks) { return Chun
 NodePtr operand(const py::handle& value) {
     if (py::isinstance<Array>(value)) return value.cast<const Array&>().node();
     py::object v = py::reinterpret_borrow<py::object>(value);
-    if (py::hasattr(v, "item") && !py::isinstance<py::array>(v)) v = v.attr("item")();   // NumPy scalar
+    if (py::hasattr(v, "dtype") && py::hasattr(v, "item") && !py::isinstance<py::array>(v)) {   // NumPy scalar
+        const auto dtype = parse_dtype(std::string(py::str(v.attr("dtype").attr("name"))));
+        if (!dtype) throw py::type_error("unsupported scalar dtype " + std::string(py::str(v.attr("dtype"))));
+        return make_scalar_node(v.attr("item")().cast<double>(), *dtype, true);
+    }
     if (py::isinstance<py::bool_>(v)) return make_scalar_node(v.cast<bool>() ? 1.0 : 0.0, DType::Bool, true);
     if (py::isinstance<py::int_>(v)) return make_scalar_node(static_cast<double>(v.cast<long long>()), DType::Int64, true);
     if (py::isinstance<py::float_>(v)) return make_scalar_node(v.cast<double>(), DType::Float64, true);

@@ -154,11 +154,13 @@ ChunkGrid broadcast_chunks(const Shape& out, const std::vector<NodePtr>& inputs)
     return ChunkGrid(std::move(chunks));
 }
 
-// Adapts a weak (Python/C++ number) scalar's dtype to the array it meets.
+// Adapts a weak (Python/NumPy number) scalar's dtype to the array it meets, as NumPy 1.x does:
+// a scalar of a higher kind (bool < integer < float) brings its own type (int8 array + 1.5 ->
+// float64, + np.float32(1.5) -> float32); otherwise the array's type wins (float32 array * 2.0
+// stays float32, int16 array + 1 stays int16).
 DType weak_dtype(const Node& scalar, DType other) {
-    if (is_float(scalar.dtype)) return is_float(other) ? other : DType::Float64;
-    if (is_bool(scalar.dtype)) return other;
-    return is_bool(other) ? DType::Int64 : other;
+    auto kind = [](DType t) { return is_bool(t) ? 0 : is_float(t) ? 2 : 1; };
+    return kind(scalar.dtype) > kind(other) ? scalar.dtype : other;
 }
 
 std::pair<DType, DType> effective_dtypes(const Node& a, const Node& b) {

@@ -31,9 +31,16 @@ RawFile::~RawFile() {
     if (fd_ >= 0) ::close(fd_);
 }
 
+bool RawFile::mapped_and_present(std::uint64_t offset, std::size_t size) const {
+    if (!map_ || offset > map_size_ || size > map_size_ - offset) return false;
+    // Touching mapped pages past the end of a file that shrank since it was mapped is a SIGBUS:
+    // check the file's current size first (read_at then reports the truncation).
+    struct stat info {};
+    return ::stat(path_.c_str(), &info) == 0 && static_cast<std::uint64_t>(info.st_size) >= offset + size;
+}
+
 const std::byte* RawFile::view(std::uint64_t offset, std::size_t size) const {
-    if (!map_ || offset > map_size_ || size > map_size_ - offset) return nullptr;
-    return map_ + offset;
+    return mapped_and_present(offset, size) ? map_ + offset : nullptr;
 }
 
 void RawFile::release_view(std::uint64_t offset, std::size_t size) const {
@@ -47,9 +54,12 @@ void RawFile::release_view(std::uint64_t offset, std::size_t size) const {
 
 void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) const {
     if (map_) {
-        if (offset > map_size_ || size > map_size_ - offset)
-            throw IOError(path_ + " ends at byte " + std::to_string(map_size_) + ", before the " + std::to_string(size) +
-                          " bytes at " + std::to_string(offset) + " (truncated file?)");
+        if (!mapped_and_present(offset, size)) {
+            struct stat info {};
+            const auto now = ::stat(path_.c_str(), &info) == 0 ? static_cast<std::uint64_t>(info.st_size) : 0;
+            throw IOError(path_ + " ends at byte " + std::to_string(std::min(now, map_size_)) + ", before the " +
+                          std::to_string(size) + " bytes at " + std::to_string(offset) + " (truncated file?)");
+        }
         std::memcpy(out, map_ + offset, size);
         return;
     }

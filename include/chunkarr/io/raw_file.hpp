@@ -26,6 +26,8 @@ public:
     const std::string& path() const { return path_; }
 
 private:
+    bool mapped_and_present(std::uint64_t offset, std::size_t size) const;
+
     std::string path_;
     int fd_ = -1;
     const std::byte* map_ = nullptr;
