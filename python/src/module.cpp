@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace py = pybind11;
@@ -119,6 +120,7 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
         latest = p;
     };
     bool interrupted = false;
+    std::optional<py::error_already_set> callback_error;   // raised by the progress callback
     {
         py::gil_scoped_release release;
         std::thread worker([&] {
@@ -147,14 +149,18 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
             if (!progress.is_none()) {
                 try {
                     progress(snapshot.tasks_done, snapshot.tasks_total, snapshot.bytes_done, snapshot.bytes_total);
-                } catch (py::error_already_set&) {
+                } catch (py::error_already_set& e) {
+                    // Stop the computation, wait for the worker, then raise (a joinable thread
+                    // must never be left behind).
+                    callback_error = std::move(e);
                     cancel = true;
-                    throw;
+                    break;
                 }
             }
         }
         worker.join();
     }
+    if (callback_error) throw std::move(*callback_error);
     if (interrupted) throw py::error_already_set();
     if (error) std::rethrow_exception(error);
     if (!progress.is_none()) progress(latest.tasks_total, latest.tasks_total, latest.bytes_total, latest.bytes_total);

@@ -648,3 +648,16 @@ def test_arrays_are_lazy_and_reusable(ca):
     assert_matches(z.compute(), a * 3)  # computing twice gives the same
     assert_matches(y.compute(), a * 2)
     assert chunkarr_dtype(np.float16) == np.float32
+
+
+def test_explain(ca):
+    a = sample((9, 10), "float32")
+    x = ca.from_array(a, chunks=(4, 3))
+    expr = (x - x.mean(axis=0))[2:, ::2] * 2.0
+    text = expr.explain()
+    assert isinstance(text, str)
+    assert "optimized" in text
+    assert text == expr.explain()  # stable
+    assert "optimized" in x.std().explain()
+    # explaining does not compute or change anything
+    assert_matches(expr.compute(), (a - a.mean(axis=0))[2:, ::2] * 2.0, rtol=1e-5)
