@@ -7,7 +7,7 @@
 namespace chunkarr {
 
 FullSource::FullSource(Shape shape, DType dtype, double value, ChunkGrid grid)
-    : shape_(std::move(shape)), dtype_(dtype), value_(value), grid_(std::move(grid)) {}
+    : GeneratedSource(std::move(shape), dtype, std::move(grid)), value_(value) {}
 
 void FullSource::read(const Region& region, void* out) const {
     const Index n = element_count(region_shape(region));
@@ -23,7 +23,7 @@ std::string FullSource::describe() const {
 }
 
 RandomSource::RandomSource(Shape shape, std::uint64_t seed, ChunkGrid grid)
-    : shape_(std::move(shape)), seed_(seed), grid_(std::move(grid)) {}
+    : GeneratedSource(std::move(shape), DType::Float64, std::move(grid)), seed_(seed) {}
 
 void RandomSource::read(const Region& region, void* out) const {
     const Shape out_shape = region_shape(region);
@@ -53,7 +53,7 @@ std::string RandomSource::describe() const {
 }
 
 ArangeSource::ArangeSource(double start, double step, Index length, DType dtype, ChunkGrid grid)
-    : start_(start), step_(step), shape_{length}, dtype_(dtype), grid_(std::move(grid)) {}
+    : GeneratedSource(Shape{length}, dtype, std::move(grid)), start_(start), step_(step) {}
 
 void ArangeSource::read(const Region& region, void* out) const {
     const Index n = region[0].size();

@@ -1,68 +1,61 @@
 #pragma once
-// Sources that compute their values instead of reading them: full(value) and arange.
+// Sources that compute their values instead of reading them: full(value), random and arange.
 #include <chunkarr/io/source.hpp>
 
 #include <cstdint>
 
 namespace chunkarr {
 
-class FullSource final : public Source {
+// What the generators share: a shape, a dtype and a chunk grid, no attributes; the
+// description is the identity (the same generator reads the same values).
+class GeneratedSource : public Source {
 public:
-    FullSource(Shape shape, DType dtype, double value, ChunkGrid grid);
+    GeneratedSource(Shape shape, DType dtype, ChunkGrid grid)
+        : shape_(std::move(shape)), dtype_(dtype), grid_(std::move(grid)) {}
     const Shape& shape() const override { return shape_; }
     DType dtype() const override { return dtype_; }
     ChunkGrid task_grid() const override { return grid_; }
     const Attributes& attributes() const override { return attributes_; }
-    void read(const Region& region, void* out) const override;
-    std::string describe() const override;
     std::string identity() const override { return describe(); }
 
-private:
+protected:
     Shape shape_;
     DType dtype_;
-    double value_;
     ChunkGrid grid_;
     Attributes attributes_;
+};
+
+class FullSource final : public GeneratedSource {
+public:
+    FullSource(Shape shape, DType dtype, double value, ChunkGrid grid);
+    void read(const Region& region, void* out) const override;
+    std::string describe() const override;
+
+private:
+    double value_;
 };
 
 // Uniform random numbers in [0, 1) (float64). Each value depends only on the seed and its
 // position, so results do not change with the chunking or the thread count.
-class RandomSource final : public Source {
+class RandomSource final : public GeneratedSource {
 public:
     RandomSource(Shape shape, std::uint64_t seed, ChunkGrid grid);
-    const Shape& shape() const override { return shape_; }
-    DType dtype() const override { return DType::Float64; }
-    ChunkGrid task_grid() const override { return grid_; }
-    const Attributes& attributes() const override { return attributes_; }
     void read(const Region& region, void* out) const override;
     std::string describe() const override;
-    std::string identity() const override { return describe(); }
 
 private:
-    Shape shape_;
     std::uint64_t seed_;
-    ChunkGrid grid_;
-    Attributes attributes_;
 };
 
 // 1-d: start, start + step, ... (length elements).
-class ArangeSource final : public Source {
+class ArangeSource final : public GeneratedSource {
 public:
     ArangeSource(double start, double step, Index length, DType dtype, ChunkGrid grid);
-    const Shape& shape() const override { return shape_; }
-    DType dtype() const override { return dtype_; }
-    ChunkGrid task_grid() const override { return grid_; }
-    const Attributes& attributes() const override { return attributes_; }
     void read(const Region& region, void* out) const override;
     std::string describe() const override;
-    std::string identity() const override { return describe(); }
 
 private:
     double start_, step_;
-    Shape shape_;
-    DType dtype_;
-    ChunkGrid grid_;
-    Attributes attributes_;
 };
 
 }  // namespace chunkarr
