@@ -1,8 +1,8 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/kernels/region_copy.hpp>
 
 #include <hdf5_hl.h>
-#include <chunkarr/kernels/region_copy.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 
 namespace chunkarr {
 
@@ -724,9 +725,18 @@ void visit_datasets(hid_t group, const std::string& prefix, int depth,
 bool HDF5File::is_netcdf4() const {
     Lock lock;
     if (H5Aexists(id(), "_NCProperties") > 0) return true;
+    // Looking for a dimension scale visits every dataset: do it once per file (and version of
+    // it), not once per variable opened.
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto stamp = fs::last_write_time(path_, ec).time_since_epoch().count();
+    const std::string key = path_ + "|" + std::to_string(stamp) + "|" + std::to_string(fs::file_size(path_, ec));
+    static std::map<std::string, bool> known;   // guarded by the library lock
+    if (auto it = known.find(key); it != known.end()) return it->second;
     bool any_scale = false;
     visit_datasets(id(), "", 0, [&](const std::string&, hid_t dataset) { any_scale = any_scale || H5DSis_scale(dataset) > 0; });
     hdf5::last_error_message();
+    known[key] = any_scale;
     return any_scale;
 }
 
