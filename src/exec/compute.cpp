@@ -100,17 +100,22 @@ private:
         if (options_.cancel && options_.cancel->load()) throw CancelledError("computation cancelled");
     }
 
-    // Bytes one task of `grid` needs at most (its first block is its largest): reads and partials.
-    std::size_t task_bytes(const ReductionGroup& group, const ChunkGrid& grid) const {
-        const Region region = grid.block_region(std::vector<Index>(grid.ndim(), 0));
+    // Bytes of the partial results one task of `region` makes (one per input of the group).
+    static std::size_t partial_bytes(const ReductionGroup& group, const Region& region) {
         const Shape shape = region_shape(region);
         Index slots = 1;
         for (std::size_t axis = 0; axis < shape.size(); ++axis)
             if (!group.reduced[axis]) slots *= shape[axis];
-        std::size_t bytes = Evaluator::footprint(group.inputs, region, context_.done);
+        std::size_t bytes = 0;
         for (std::size_t k = 0; k < group.inputs.size(); ++k)
             bytes += kernels::ReducePartial::bytes_for(group.inputs[k]->dtype, slots, group.needs[k]);
         return bytes;
+    }
+
+    // Bytes one task of `grid` needs at most (its first block is its largest): reads and partials.
+    std::size_t task_bytes(const ReductionGroup& group, const ChunkGrid& grid) const {
+        const Region region = grid.block_region(std::vector<Index>(grid.ndim(), 0));
+        return Evaluator::footprint(group.inputs, region, context_.done) + partial_bytes(group, region);
     }
 
     // The group's grid, with chunks halved along the leading splittable axis while one task would
@@ -210,17 +215,10 @@ private:
         const Region region = group.grid.block_region(block);
         Partials partials;
         try {
-            const Shape shape = region_shape(region);
-            std::size_t partial_bytes = 0;
-            for (std::size_t k = 0; k < group.inputs.size(); ++k) {
-                Index slots = 1;
-                for (std::size_t axis = 0; axis < shape.size(); ++axis)
-                    if (!group.reduced[axis]) slots *= shape[axis];
-                partial_bytes += kernels::ReducePartial::bytes_for(group.inputs[k]->dtype, slots, group.needs[k]);
-            }
+            const std::size_t partial = partial_bytes(group, region);
             const std::size_t read_bytes = Evaluator::footprint(group.inputs, region, context_.done);
-            budget_.reserve(read_bytes + partial_bytes);
-            partials.reserved = partial_bytes;
+            budget_.reserve(read_bytes + partial);
+            partials.reserved = partial;
             std::uint64_t processed = 0;
             {
                 Evaluator evaluator(context_);
@@ -233,7 +231,7 @@ private:
                         processed += values.nbytes();
                     }
                 } catch (...) {
-                    budget_.release(read_bytes + partial_bytes);
+                    budget_.release(read_bytes + partial);
                     budget_.end_active();
                     for (const auto& p : partials.per_input) tracker_.remove(p.bytes());
                     throw;
