@@ -61,6 +61,7 @@ void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) co
                           std::to_string(size) + " bytes at " + std::to_string(offset) + " (truncated file?)");
         }
         std::memcpy(out, map_ + offset, size);
+        release_view(offset, size);   // copied: the mapping need not stay resident
         return;
     }
     std::size_t done = 0;
