@@ -20,7 +20,8 @@ from ._progress import ProgressBar, _active_progress
 from ._repr import array_html
 
 __all__ = [
-    "Array", "ProgressBar", "arange", "compute", "concatenate", "from_array", "full", "linspace", "ones", "open",
+    "Array", "ProgressBar", "arange", "broadcast_to", "clip", "compute", "concatenate", "expand_dims",
+    "from_array", "moveaxis", "squeeze", "stack", "full", "linspace", "ones", "open",
     "random", "where", "zeros", "explain",
 ]
 
@@ -128,6 +129,12 @@ class Array:
     @property
     def T(self) -> "Array":
         return self.transpose()
+
+    def squeeze(self, axis=None) -> "Array":
+        return squeeze(self, axis)
+
+    def clip(self, min=None, max=None) -> "Array":  # noqa: A002 (NumPy's names)
+        return clip(self, -np.inf if min is None else min, np.inf if max is None else max)
 
     def transpose(self, *axes) -> "Array":
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
@@ -340,6 +347,12 @@ _ARRAY_FUNCTIONS = {
     np.where: lambda c, a, b: where(c, a, b),
     np.concatenate: lambda arrays, axis=0, **kw: concatenate(arrays, axis),
     np.transpose: lambda a, axes=None: a.transpose(*(axes or ())),
+    np.expand_dims: lambda a, axis: expand_dims(a, axis),
+    np.squeeze: lambda a, axis=None: squeeze(a, axis),
+    np.moveaxis: lambda a, source, destination: moveaxis(a, source, destination),
+    np.stack: lambda arrays, axis=0, **kw: stack(arrays, axis),
+    np.broadcast_to: lambda a, shape, subok=False: broadcast_to(a, shape),
+    np.clip: lambda a, a_min, a_max, **kw: clip(a, a_min, a_max),
 }
 
 
@@ -424,6 +437,41 @@ def concatenate(arrays, axis: int = 0) -> Array:
     """Joins arrays along an existing axis, lazily (NumPy's dtype promotion)."""
     cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
     return _wrap(_core.concatenate(cores, int(axis)))
+
+
+def _as_array(a) -> Array:
+    return a if isinstance(a, Array) else from_array(np.asarray(a))
+
+
+def _axis_list(axis):
+    if axis is None:
+        return []
+    return [int(axis)] if isinstance(axis, numbers.Integral) else [int(a) for a in axis]
+
+
+def expand_dims(a, axis) -> Array:
+    return _wrap(_core.expand_dims(_as_array(a)._core, _axis_list(axis)))
+
+
+def squeeze(a, axis=None) -> Array:
+    return _wrap(_core.squeeze(_as_array(a)._core, _axis_list(axis)))
+
+
+def moveaxis(a, source: int, destination: int) -> Array:
+    return _wrap(_core.moveaxis(_as_array(a)._core, int(source), int(destination)))
+
+
+def stack(arrays, axis: int = 0) -> Array:
+    return _wrap(_core.stack([_as_array(a)._core for a in arrays], int(axis)))
+
+
+def broadcast_to(a, shape) -> Array:
+    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(int(s) for s in shape)
+    return _wrap(_core.broadcast_to(_as_array(a)._core, list(shape)))
+
+
+def clip(a, a_min, a_max) -> Array:
+    return _wrap(_core.clip(_as_array(a)._core, float(a_min), float(a_max)))
 
 
 def where(condition, a, b) -> Array:

@@ -232,6 +232,12 @@ PYBIND11_MODULE(_chunkarr, m) {
         if (it == unary_ops().end()) throw py::value_error("unknown operation " + op);
         return Array(make_unary_node(it->second, x.node()));
     });
+    m.def("expand_dims", [](const Array& x, const std::vector<int>& axes) { return expand_dims(x, axes); });
+    m.def("squeeze", [](const Array& x, const std::vector<int>& axes) { return squeeze(x, axes); });
+    m.def("moveaxis", [](const Array& x, int source, int destination) { return moveaxis(x, source, destination); });
+    m.def("stack", [](const std::vector<Array>& arrays, int axis) { return stack(arrays, axis); });
+    m.def("broadcast_to", [](const Array& x, const Shape& shape) { return broadcast_to(x, shape); });
+    m.def("clip", [](const Array& x, double low, double high) { return clip(x, low, high); });
     m.def("transpose", [](const Array& x, std::vector<int> order) { return transpose(x, std::move(order)); });
     m.def("concatenate", [](const std::vector<Array>& arrays, int axis) { return concatenate(arrays, axis); });
     m.def("where", [](const py::object& c, const py::object& a, const py::object& b) {

@@ -64,6 +64,12 @@ Region input_region(const Node& node, std::size_t k, const Region& region) {
             }
             return result;
         }
+        case NodeKind::ExpandDims: {
+            Region result;
+            for (std::size_t axis = 0; axis < region.size(); ++axis)
+                if (!std::binary_search(node.axes.begin(), node.axes.end(), static_cast<int>(axis))) result.push_back(region[axis]);
+            return result;
+        }
         case NodeKind::Transpose: {
             Region result(input.shape.size());
             for (std::size_t i = 0; i < node.axes.size(); ++i) result[static_cast<std::size_t>(node.axes[i])] = region[i];
@@ -151,6 +157,11 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             return as_dtype(in, node.dtype);
         }
         case NodeKind::Rechunk: return evaluate(node.inputs[0], region);   // only the task grid differs
+        case NodeKind::ExpandDims: {
+            Block in = evaluate(node.inputs[0], input_region(node, 0, region));
+            in.shape = shape;   // the same elements, with unit axes added
+            return in;
+        }
         case NodeKind::Transpose: {
             const Block in = evaluate(node.inputs[0], input_region(node, 0, region));
             Block out = Block::allocate(node.dtype, shape, tracker_);
@@ -255,6 +266,7 @@ std::size_t Evaluator::footprint(const std::vector<NodePtr>& nodes, const Region
                 return input + (has_step(node) ? own : 0);
             }
             case NodeKind::Rechunk: return walk(*node.inputs[0], r);
+            case NodeKind::ExpandDims: return walk(*node.inputs[0], input_region(node, 0, r));
             default: {
                 std::size_t total = own;
                 for (std::size_t k = 0; k < node.inputs.size(); ++k) {

@@ -1,6 +1,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/exec/compute.hpp>
 #include <chunkarr/graph/array.hpp>
+#include <chunkarr/graph/constructors.hpp>
 
 #include <algorithm>
 
@@ -130,6 +131,70 @@ Array where(const Array& c, const Array& a, const Array& b) {
 Array where(const Array& c, const Array& a, double b) { return where(c, a, weak(b)); }
 
 Array scalar(double value, DType dtype) { return Array(make_scalar_node(value, dtype, false)); }
+
+Array expand_dims(const Array& x, const std::vector<int>& axes) { return Array(make_expand_dims_node(x.node(), axes)); }
+
+Array squeeze(const Array& x, const std::vector<int>& axes) {
+    std::vector<int> chosen = axes;
+    if (chosen.empty()) {
+        for (std::size_t axis = 0; axis < x.ndim(); ++axis)
+            if (x.shape()[axis] == 1) chosen.push_back(static_cast<int>(axis));
+    }
+    chosen = normalize_axes(chosen.empty() ? std::vector<int>{} : chosen, x.ndim());
+    if (axes.empty() && std::none_of(x.shape().begin(), x.shape().end(), [](Index d) { return d == 1; })) return x;
+    std::vector<Indexer> index;
+    for (std::size_t axis = 0; axis < x.ndim(); ++axis) {
+        if (std::binary_search(chosen.begin(), chosen.end(), static_cast<int>(axis))) {
+            if (x.shape()[axis] != 1)
+                throw ValueError("cannot select an axis to squeeze out which has size not equal to one");
+            index.emplace_back(Index{0});
+        } else {
+            index.emplace_back(Slice{});
+        }
+    }
+    return x[index];
+}
+
+Array moveaxis(const Array& x, int source, int destination) {
+    const int n = static_cast<int>(x.ndim());
+    const int from = normalize_axes({source}, x.ndim()).front();
+    const int to = normalize_axes({destination}, x.ndim()).front();
+    std::vector<int> order;
+    for (int axis = 0; axis < n; ++axis)
+        if (axis != from) order.push_back(axis);
+    order.insert(order.begin() + to, from);
+    return transpose(x, order);
+}
+
+Array stack(const std::vector<Array>& arrays, int axis) {
+    if (arrays.empty()) throw ValueError("need at least one array to stack");
+    std::vector<Array> expanded;
+    for (const auto& a : arrays) expanded.push_back(expand_dims(a, {axis}));
+    return concatenate(expanded, axis);
+}
+
+Array broadcast_to(const Array& x, const Shape& shape) {
+    if (broadcast_shapes(x.shape(), shape) != shape)
+        throw ValueError("cannot broadcast " + shape_to_string(x.shape()) + " to " + shape_to_string(shape));
+    // x + 0 over the target shape: the broadcasting kernel repeats x (bool: x or false). The
+    // zeros' chunks follow x's where x has the axis, and make tasks of ~512K elements elsewhere.
+    const std::size_t offset = shape.size() - x.ndim();
+    Shape chunk(shape.size(), 1);
+    Index inner = 1;
+    for (std::size_t axis = shape.size(); axis-- > 0;) {
+        const bool from_x = axis >= offset && x.shape()[axis - offset] == shape[axis];
+        if (from_x) {
+            const auto& c = x.chunks().chunks(axis - offset);
+            chunk[axis] = std::max<Index>(1, *std::max_element(c.begin(), c.end()));
+        } else {
+            chunk[axis] = std::clamp<Index>((Index{1} << 19) / std::max<Index>(inner, 1), 1, std::max<Index>(shape[axis], 1));
+        }
+        inner *= chunk[axis];
+    }
+    return Array(make_binary_node(BinaryOp::Add, x.node(), zeros(shape, x.dtype(), chunk).node()));
+}
+
+Array clip(const Array& x, double low, double high) { return minimum(maximum(x, weak(low)), weak(high)); }
 
 Array transpose(const Array& x, std::vector<int> order) { return Array(make_transpose_node(x.node(), std::move(order))); }
 

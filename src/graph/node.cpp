@@ -62,6 +62,7 @@ std::size_t structural_hash(const Node& n) {
             break;
         case NodeKind::Concatenate: hash_mix(h, static_cast<std::size_t>(n.axes.front())); break;
         case NodeKind::Transpose:
+        case NodeKind::ExpandDims:
             for (int axis : n.axes) hash_mix(h, static_cast<std::size_t>(axis));
             break;
         case NodeKind::DecodeCF:
@@ -94,7 +95,8 @@ bool structurally_equal(const Node& a, const Node& b) {
         case NodeKind::DecodeCF: return a.cf == b.cf;
         case NodeKind::Rechunk: return a.chunks == b.chunks;
         case NodeKind::Concatenate:
-        case NodeKind::Transpose: return a.axes == b.axes;
+        case NodeKind::Transpose:
+        case NodeKind::ExpandDims: return a.axes == b.axes;
         default: return true;
     }
 }
@@ -346,8 +348,34 @@ NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs) {
         case NodeKind::Rechunk: return make_rechunk_node(std::move(inputs[0]), node.chunks);
         case NodeKind::Concatenate: return make_concatenate_node(std::move(inputs), node.axes.front());
         case NodeKind::Transpose: return make_transpose_node(std::move(inputs[0]), node.axes);
+        case NodeKind::ExpandDims: return make_expand_dims_node(std::move(inputs[0]), node.axes);
     }
     throw Error("internal: unknown node kind");
+}
+
+NodePtr make_expand_dims_node(NodePtr input, std::vector<int> axes) {
+    const std::size_t ndim = input->shape.size() + axes.size();
+    const std::vector<int> normalized = normalize_axes(axes, ndim);
+    if (normalized.empty()) return input;
+    Node n;
+    n.kind = NodeKind::ExpandDims;
+    n.dtype = input->dtype;
+    std::vector<std::vector<Index>> chunks;
+    std::size_t from = 0;
+    for (std::size_t axis = 0; axis < ndim; ++axis) {
+        if (std::binary_search(normalized.begin(), normalized.end(), static_cast<int>(axis))) {
+            n.shape.push_back(1);
+            chunks.push_back({1});
+        } else {
+            n.shape.push_back(input->shape[from]);
+            chunks.push_back(input->chunks.chunks(from));
+            ++from;
+        }
+    }
+    n.chunks = ChunkGrid(std::move(chunks));
+    n.axes = normalized;
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
 }
 
 NodePtr make_transpose_node(NodePtr input, std::vector<int> order) {

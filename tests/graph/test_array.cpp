@@ -25,3 +25,25 @@ TEST_CASE("from_xtensor keeps the values and takes chunks", "[graph]") {
     CHECK(column_sums(0) == 5);
     CHECK(column_sums(2) == 9);
 }
+
+TEST_CASE("shape functions: expand_dims, squeeze, moveaxis, stack, broadcast_to, clip", "[graph]") {
+    xt::xarray<double> data = {{1, 2, 3}, {4, 5, 6}};
+    const Array x = from_xtensor(data, {1, 2});
+    CHECK(expand_dims(x, {1}).shape() == Shape{2, 1, 3});
+    CHECK(expand_dims(x, {0, -1}).shape() == Shape{1, 2, 3, 1});
+    CHECK(squeeze(expand_dims(x, {1})).shape() == Shape{2, 3});
+    CHECK_THROWS_AS(squeeze(x, {0}), ValueError);
+    const Array moved = moveaxis(x, 0, 1);
+    CHECK(moved.shape() == Shape{3, 2});
+    CHECK(moved.compute().value_as_double(1) == 4.0);   // moved[0, 1] == x[1, 0]
+    const Array stacked = stack({x, x * 10.0}, 1);
+    CHECK(stacked.shape() == Shape{2, 2, 3});
+    const NDArray s = stacked.compute();
+    CHECK(s.value_as_double(1 * 6 + 1 * 3 + 2) == 60.0);   // stacked[1, 1, 2] == 10 * x[1, 2]
+    const Array wide = broadcast_to(x[{Index{0}}], {4, 3});
+    CHECK(wide.compute().value_as_double(3 * 3 + 2) == 3.0);
+    CHECK_THROWS_AS(broadcast_to(x, {3, 3}), ValueError);
+    const NDArray clipped = clip(x, 2.0, 5.0).compute();
+    CHECK(clipped.value_as_double(0) == 2.0);
+    CHECK(clipped.value_as_double(5) == 5.0);
+}

@@ -114,6 +114,13 @@ Array minimum(const Array& a, const Array& b);
 Array where(const Array& condition, const Array& a, const Array& b);
 Array where(const Array& condition, const Array& a, double b);
 
+// Shape functions, NumPy's names and semantics.
+Array expand_dims(const Array& x, const std::vector<int>& axes);
+Array squeeze(const Array& x, const std::vector<int>& axes = {});   // empty: every length-1 axis
+Array moveaxis(const Array& x, int source, int destination);
+Array stack(const std::vector<Array>& arrays, int axis = 0);
+Array broadcast_to(const Array& x, const Shape& shape);
+Array clip(const Array& x, double low, double high);
 // Axes reordered (NumPy's transpose; empty: reversed).
 Array transpose(const Array& x, std::vector<int> order = {});
 // Arrays joined along an existing axis (NumPy's concatenate; dtypes promoted).

@@ -15,7 +15,7 @@
 
 namespace chunkarr {
 
-enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose };
+enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims };
 
 // One axis of a basic slice, already normalised against the input length.
 struct SliceAxis {
@@ -56,7 +56,8 @@ struct Node {
     std::vector<SliceAxis> slice;      // Slice, one per input axis
     ReduceOp reduce = ReduceOp::Sum;   // Reduce
     std::optional<CFDecoding> mask;    // Reduce: values this decoding marks missing are skipped
-    std::vector<int> axes;             // Reduce: sorted, unique; Concatenate: {axis}; Transpose: order
+    std::vector<int> axes;             // Reduce: sorted, unique; Concatenate: {axis}; Transpose: order;
+                                       // ExpandDims: the new unit axes of the result, sorted
     bool keepdims = false;
     bool skipna = false;               // nan-variants: NaN is skipped instead of propagated
     int ddof = 0;
@@ -78,6 +79,8 @@ NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool
                          bool skipna, int ddof, std::optional<DType> result = std::nullopt,
                          std::optional<CFDecoding> mask = std::nullopt);
 NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding);
+// New axes of length 1 at the given positions of the result (NumPy's expand_dims).
+NodePtr make_expand_dims_node(NodePtr input, std::vector<int> axes);
 // Axes reordered: result axis i is input axis order[i] (NumPy's transpose).
 NodePtr make_transpose_node(NodePtr input, std::vector<int> order);
 // Arrays joined along `axis` (same shape on the other axes; dtypes promoted).

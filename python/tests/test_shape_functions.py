@@ -1,0 +1,41 @@
+"""Shape functions and clip against NumPy, on odd chunkings (issue 7's first items)."""
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def pair(ca):
+    a = np.arange(2 * 3 * 5, dtype=np.float32).reshape(2, 3, 5)
+    return a, ca.from_array(a, chunks=(1, 2, 3))
+
+
+def test_expand_squeeze_moveaxis(ca, pair):
+    a, x = pair
+    for axis in (0, 1, 3, -1, (0, 2)):
+        np.testing.assert_array_equal(np.expand_dims(x, axis).compute(), np.expand_dims(a, axis))
+    np.testing.assert_array_equal(np.squeeze(np.expand_dims(x, (0, 2))).compute(), a)
+    np.testing.assert_array_equal(ca.squeeze(x[:1], axis=0).compute(), a[0])
+    with pytest.raises(ValueError):
+        ca.squeeze(x, axis=1)
+    for src, dst in ((0, 2), (2, 0), (-1, 1)):
+        got = np.moveaxis(x, src, dst)
+        assert got.shape == np.moveaxis(a, src, dst).shape
+        np.testing.assert_array_equal(got.compute(), np.moveaxis(a, src, dst))
+
+
+def test_stack_and_broadcast_to(ca, pair):
+    a, x = pair
+    for axis in (0, 1, -1):
+        np.testing.assert_array_equal(np.stack([x, x + 1, x * 2], axis=axis).compute(),
+                                      np.stack([a, a + 1, a * 2], axis=axis))
+    row = x[0, 1]
+    np.testing.assert_array_equal(np.broadcast_to(row, (4, 3, 5)).compute(), np.broadcast_to(a[0, 1], (4, 3, 5)))
+    with pytest.raises(ValueError):
+        ca.broadcast_to(x, (3, 3, 5))
+
+
+def test_clip(ca, pair):
+    a, x = pair
+    np.testing.assert_array_equal(np.clip(x, 3, 17).compute(), np.clip(a, 3, 17))
+    np.testing.assert_array_equal(x.clip(max=4).compute(), a.clip(max=4))
+    assert np.clip(x, 3, 17).dtype == np.float32
