@@ -130,6 +130,12 @@ class Array:
     def T(self) -> "Array":
         return self.transpose()
 
+    def argmin(self, axis=None) -> "Array":
+        return _wrap(_core.argmin(self._core, None if axis is None else int(axis)))
+
+    def argmax(self, axis=None) -> "Array":
+        return _wrap(_core.argmax(self._core, None if axis is None else int(axis)))
+
     def squeeze(self, axis=None) -> "Array":
         return squeeze(self, axis)
 
@@ -348,6 +354,8 @@ _ARRAY_FUNCTIONS = {
     np.concatenate: lambda arrays, axis=0, **kw: concatenate(arrays, axis),
     np.transpose: lambda a, axes=None: a.transpose(*(axes or ())),
     np.expand_dims: lambda a, axis: expand_dims(a, axis),
+    np.argmin: lambda a, axis=None, **kw: _as_array(a).argmin(axis),
+    np.argmax: lambda a, axis=None, **kw: _as_array(a).argmax(axis),
     np.squeeze: lambda a, axis=None: squeeze(a, axis),
     np.moveaxis: lambda a, source, destination: moveaxis(a, source, destination),
     np.stack: lambda arrays, axis=0, **kw: stack(arrays, axis),

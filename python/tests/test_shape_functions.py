@@ -39,3 +39,19 @@ def test_clip(ca, pair):
     np.testing.assert_array_equal(np.clip(x, 3, 17).compute(), np.clip(a, 3, 17))
     np.testing.assert_array_equal(x.clip(max=4).compute(), a.clip(max=4))
     assert np.clip(x, 3, 17).dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int16", "uint8"])
+def test_argmin_argmax_match_numpy(ca, dtype):
+    rng = np.random.default_rng(7)
+    a = rng.integers(0, 5, size=(7, 9, 5)).astype(dtype)   # many ties: the first one must win
+    if a.dtype.kind == "f":
+        a[2, 3, 1] = np.nan                                  # NaN wins, like NumPy
+    x = ca.from_array(a, chunks=(3, 4, 2))
+    for axis in (None, 0, 1, 2, -1):
+        for name in ("argmin", "argmax"):
+            got = getattr(np, name)(x, axis=axis)
+            assert isinstance(got, ca.Array)
+            result = np.asarray(got.compute())
+            assert result.dtype == np.int64
+            np.testing.assert_array_equal(result, getattr(np, name)(a, axis=axis))

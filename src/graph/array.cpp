@@ -196,6 +196,47 @@ Array broadcast_to(const Array& x, const Shape& shape) {
 
 Array clip(const Array& x, double low, double high) { return minimum(maximum(x, weak(low)), weak(high)); }
 
+namespace {
+
+// Positions along `axis` (or C-order flat positions over all axes), shaped to broadcast
+// against x and chunked like it.
+Array positions(const Array& x, std::optional<int> axis) {
+    std::vector<std::size_t> axes;
+    if (axis) axes.push_back(static_cast<std::size_t>(normalize_axes({*axis}, x.ndim()).front()));
+    else for (std::size_t a = 0; a < x.ndim(); ++a) axes.push_back(a);
+    Array total = scalar(0, DType::Int64);
+    Index stride = 1;
+    for (std::size_t k = axes.size(); k-- > 0;) {
+        const std::size_t a = axes[k];
+        const auto& c = x.chunks().chunks(a);
+        const Index chunk = std::max<Index>(1, *std::max_element(c.begin(), c.end()));
+        Array along = arange(0, static_cast<double>(x.shape()[a]), 1, DType::Int64, chunk);
+        std::vector<int> others;
+        for (std::size_t b = 0; b < x.ndim(); ++b)
+            if (b != a) others.push_back(static_cast<int>(b));
+        if (!others.empty()) along = expand_dims(along, others);
+        total = total + along * static_cast<long long>(stride);
+        stride *= x.shape()[a];
+    }
+    return total;
+}
+
+Array arg_extremum(const Array& x, std::optional<int> axis, bool maximum_wanted) {
+    const Axes axes = axis ? Axes{*axis} : Axes{};
+    if (x.size() == 0) throw ValueError(std::string("attempt to get ") + (maximum_wanted ? "argmax" : "argmin") +
+                                        " of an empty sequence");
+    const Array extreme = maximum_wanted ? x.max(axes, true) : x.min(axes, true);
+    Array hit = x == extreme;
+    if (is_float(x.dtype())) hit = hit || (isnan(x) && isnan(extreme));   // NaN wins, like NumPy
+    const Index none = x.size();   // larger than any position
+    return where(hit, positions(x, axis), scalar(static_cast<double>(none), DType::Int64)).min(axes);
+}
+
+}  // namespace
+
+Array argmin(const Array& x, std::optional<int> axis) { return arg_extremum(x, axis, false); }
+Array argmax(const Array& x, std::optional<int> axis) { return arg_extremum(x, axis, true); }
+
 Array transpose(const Array& x, std::vector<int> order) { return Array(make_transpose_node(x.node(), std::move(order))); }
 
 Array concatenate(const std::vector<Array>& arrays, int axis) {

@@ -47,3 +47,17 @@ TEST_CASE("shape functions: expand_dims, squeeze, moveaxis, stack, broadcast_to,
     CHECK(clipped.value_as_double(0) == 2.0);
     CHECK(clipped.value_as_double(5) == 5.0);
 }
+
+TEST_CASE("argmin and argmax find the first extreme, NaN first", "[graph]") {
+    xt::xarray<double> data = {{3, 1, 1}, {0, 5, 5}};
+    const Array x = from_xtensor(data, {1, 2});
+    CHECK(argmin(x).compute().value_as_int64(0) == 3);
+    CHECK(argmax(x).compute().value_as_int64(0) == 4);
+    const NDArray per_column = argmax(x, 0).compute();
+    CHECK(per_column.dtype() == DType::Int64);
+    CHECK(per_column.value_as_int64(0) == 0);
+    CHECK(per_column.value_as_int64(1) == 1);
+    xt::xarray<double> with_nan = {1, std::nan(""), 7};
+    CHECK(argmax(from_xtensor(with_nan, {2})).compute().value_as_int64(0) == 1);
+    CHECK_THROWS_AS(argmin(zeros({0})), ValueError);
+}

@@ -121,6 +121,10 @@ Array moveaxis(const Array& x, int source, int destination);
 Array stack(const std::vector<Array>& arrays, int axis = 0);
 Array broadcast_to(const Array& x, const Shape& shape);
 Array clip(const Array& x, double low, double high);
+// Index of the first minimum / maximum (NaN counts as the extreme, as in NumPy) along `axis`,
+// or in the flattened array when `axis` is empty; int64. Two passes: the extreme, then where.
+Array argmin(const Array& x, std::optional<int> axis = std::nullopt);
+Array argmax(const Array& x, std::optional<int> axis = std::nullopt);
 // Axes reordered (NumPy's transpose; empty: reversed).
 Array transpose(const Array& x, std::vector<int> order = {});
 // Arrays joined along an existing axis (NumPy's concatenate; dtypes promoted).
