@@ -152,6 +152,10 @@ class Array:
             raise TypeError("len() of a 0-d array")
         return self.shape[0]
 
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
     def __repr__(self):
         return (f"chunkarr.Array<shape={self.shape}, dtype={self.dtype}, chunksize="
                 f"{tuple(max(c) if c else 0 for c in self.chunks)}, chunks={self.npartitions}>")
@@ -197,6 +201,9 @@ class Array:
             if isinstance(i, slice):
                 cleaned.append(i)
             elif isinstance(i, (numbers.Integral, np.integer)):
+                axis = len(cleaned)
+                if axis < self.ndim and not -self.shape[axis] <= int(i) < self.shape[axis]:
+                    raise IndexError(f"index {int(i)} is out of bounds for axis {axis} with size {self.shape[axis]}")
                 cleaned.append(int(i))
             else:
                 raise TypeError(f"unsupported index {i!r}")

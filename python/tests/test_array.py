@@ -661,3 +661,15 @@ def test_explain(ca):
     assert "optimized" in x.std().explain()
     # explaining does not compute or change anything
     assert_matches(expr.compute(), (a - a.mean(axis=0))[2:, ::2] * 2.0, rtol=1e-5)
+
+
+def test_iteration_and_index_errors_like_numpy(ca):
+    a = np.arange(12).reshape(3, 4)
+    x = ca.from_array(a, chunks=2)
+    rows = [r.compute() for r in x]
+    assert len(rows) == 3
+    np.testing.assert_array_equal(rows[2], a[2])
+    with pytest.raises(IndexError):
+        x[3]
+    with pytest.raises(IndexError):
+        x[0, -5]
