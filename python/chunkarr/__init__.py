@@ -130,6 +130,12 @@ class Array:
     def T(self) -> "Array":
         return self.transpose()
 
+    def cumsum(self, axis=None, dtype=None) -> "Array":
+        return _scan("cumsum", self, axis, dtype)
+
+    def cumprod(self, axis=None, dtype=None) -> "Array":
+        return _scan("cumprod", self, axis, dtype)
+
     def argmin(self, axis=None) -> "Array":
         return _wrap(_core.argmin(self._core, None if axis is None else int(axis)))
 
@@ -362,6 +368,8 @@ _ARRAY_FUNCTIONS = {
     np.transpose: lambda a, axes=None: a.transpose(*(axes or ())),
     np.expand_dims: lambda a, axis: expand_dims(a, axis),
     np.argmin: lambda a, axis=None, **kw: _as_array(a).argmin(axis),
+    np.cumsum: lambda a, axis=None, dtype=None, out=None: _scan("cumsum", a, axis, dtype),
+    np.cumprod: lambda a, axis=None, dtype=None, out=None: _scan("cumprod", a, axis, dtype),
     np.argmax: lambda a, axis=None, **kw: _as_array(a).argmax(axis),
     np.squeeze: lambda a, axis=None: squeeze(a, axis),
     np.moveaxis: lambda a, source, destination: moveaxis(a, source, destination),
@@ -462,6 +470,17 @@ def _axis_list(axis):
     if axis is None:
         return []
     return [int(axis)] if isinstance(axis, numbers.Integral) else [int(a) for a in axis]
+
+
+def _scan(name, a, axis, dtype):
+    a = _as_array(a)
+    if dtype is not None:
+        a = a.astype(dtype)
+    if axis is None:
+        if a.ndim != 1:
+            raise NotImplementedError(f"{name} without an axis needs a reshape to 1-d, not available yet")
+        axis = 0
+    return _wrap(getattr(_core, name)(a._core, int(axis)))
 
 
 def expand_dims(a, axis) -> Array:

@@ -237,6 +237,8 @@ PYBIND11_MODULE(_chunkarr, m) {
     m.def("moveaxis", [](const Array& x, int source, int destination) { return moveaxis(x, source, destination); });
     m.def("stack", [](const std::vector<Array>& arrays, int axis) { return stack(arrays, axis); });
     m.def("broadcast_to", [](const Array& x, const Shape& shape) { return broadcast_to(x, shape); });
+    m.def("cumsum", [](const Array& x, int axis) { return cumsum(x, axis); });
+    m.def("cumprod", [](const Array& x, int axis) { return cumprod(x, axis); });
     m.def("argmin", [](const Array& x, std::optional<int> axis) { return argmin(x, axis); });
     m.def("argmax", [](const Array& x, std::optional<int> axis) { return argmax(x, axis); });
     m.def("clip", [](const Array& x, double low, double high) { return clip(x, low, high); });

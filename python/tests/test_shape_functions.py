@@ -55,3 +55,21 @@ def test_argmin_argmax_match_numpy(ca, dtype):
             result = np.asarray(got.compute())
             assert result.dtype == np.int64
             np.testing.assert_array_equal(result, getattr(np, name)(a, axis=axis))
+
+
+@pytest.mark.parametrize("dtype", ["int32", "uint8", "float32", "float64", "bool"])
+def test_cumsum_cumprod_match_numpy(ca, dtype):
+    rng = np.random.default_rng(11)
+    a = rng.integers(1, 4, size=(7, 9, 5)).astype(dtype)
+    if a.dtype.kind == "f":
+        a[3, 2, 1] = np.nan
+    x = ca.from_array(a, chunks=(3, 4, 2))
+    for axis in (0, 1, 2, -1):
+        for name in ("cumsum", "cumprod"):
+            got = getattr(np, name)(x, axis=axis)
+            assert isinstance(got, ca.Array)
+            result = got.compute()
+            want = getattr(np, name)(a, axis=axis)
+            assert result.dtype == want.dtype, (name, axis)
+            np.testing.assert_allclose(result, want, rtol=1e-6 if a.dtype == np.float32 else 1e-12)
+    np.testing.assert_array_equal(ca.from_array(a[:, 0, 0], chunks=2).cumsum().compute(), np.cumsum(a[:, 0, 0]))

@@ -64,6 +64,21 @@ Region input_region(const Node& node, std::size_t k, const Region& region) {
             }
             return result;
         }
+        case NodeKind::Scan: {
+            // The input from the start of the first chunk the region touches; for the offsets,
+            // the entries of the chunks it touches.
+            const auto axis = static_cast<std::size_t>(node.axes.front());
+            const ChunkGrid& grid = node.inputs[0]->chunks;
+            const auto& sizes = grid.chunks(axis);
+            Index first = 0;
+            while (first + 1 < static_cast<Index>(sizes.size()) && grid.offset(axis, first + 1) <= region[axis].start) ++first;
+            Index last = first;
+            while (last + 1 < static_cast<Index>(sizes.size()) && grid.offset(axis, last + 1) < region[axis].stop) ++last;
+            Region result = region;
+            if (k == 0) result[axis] = {grid.offset(axis, first), region[axis].stop};
+            else result[axis] = {first, last + 1};
+            return result;
+        }
         case NodeKind::ExpandDims: {
             Region result;
             for (std::size_t axis = 0; axis < region.size(); ++axis)
@@ -157,6 +172,51 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             return as_dtype(in, node.dtype);
         }
         case NodeKind::Rechunk: return evaluate(node.inputs[0], region);   // only the task grid differs
+        case NodeKind::Scan: {
+            const auto axis = static_cast<std::size_t>(node.axes.front());
+            const ChunkGrid& grid = node.inputs[0]->chunks;
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            if (out.size() == 0) return out;
+            Index chunk = input_region(node, 1, region)[axis].start;
+            // One piece per chunk of the input along the axis that the region overlaps.
+            for (Index lo = region[axis].start; lo < region[axis].stop; ++chunk) {
+                const Index chunk_start = grid.offset(axis, chunk);
+                const Index hi = std::min(region[axis].stop, grid.offset(axis, chunk + 1));
+                Region in_region = region;
+                in_region[axis] = {chunk_start, hi};
+                const Block in = as_dtype(evaluate(node.inputs[0], in_region), node.dtype);
+                Block offset;
+                if (node.inputs.size() > 1) {
+                    Region offset_region = region;
+                    offset_region[axis] = {chunk, chunk + 1};
+                    offset = evaluate(node.inputs[1], offset_region);
+                }
+                Index outer = 1, inner = 1;
+                for (std::size_t a = 0; a < axis; ++a) outer *= shape[a];
+                for (std::size_t a = axis + 1; a < shape.size(); ++a) inner *= shape[a];
+                const Index in_length = hi - chunk_start, out_length = shape[axis];
+                const Index skip = lo - chunk_start, out_first = lo - region[axis].start;
+                visit_dtype(node.dtype, [&](auto tag) {
+                    using T = decltype(tag);
+                    if constexpr (!std::is_same_v<T, bool>) {
+                        const T* x = reinterpret_cast<const T*>(in.data());
+                        const T* base = offset.storage ? reinterpret_cast<const T*>(offset.data()) : nullptr;
+                        T* y = reinterpret_cast<T*>(out.data());
+                        for (Index o = 0; o < outer; ++o)
+                            for (Index i = 0; i < inner; ++i) {
+                                T acc = base ? base[o * inner + i] : T(node.scan_product ? 1 : 0);
+                                for (Index t = 0; t < in_length; ++t) {
+                                    const T v = x[(o * in_length + t) * inner + i];
+                                    acc = node.scan_product ? static_cast<T>(acc * v) : static_cast<T>(acc + v);
+                                    if (t >= skip) y[(o * out_length + out_first + t - skip) * inner + i] = acc;
+                                }
+                            }
+                    }
+                });
+                lo = hi;
+            }
+            return out;
+        }
         case NodeKind::ExpandDims: {
             Block in = evaluate(node.inputs[0], input_region(node, 0, region));
             in.shape = shape;   // the same elements, with unit axes added

@@ -234,6 +234,56 @@ Array arg_extremum(const Array& x, std::optional<int> axis, bool maximum_wanted)
 
 }  // namespace
 
+namespace {
+Array scan(const Array& x, int axis_in, bool product) {
+    const auto axis = static_cast<std::size_t>(normalize_axes({axis_in}, x.ndim()).front());
+    const DType result = sum_result(x.dtype());
+    const auto& chunks = x.chunks().chunks(axis);
+    if (chunks.size() <= 1 || x.size() == 0) return Array(make_scan_node(x.node(), nullptr, static_cast<int>(axis), product));
+    // Each chunk's total along the axis (one small reduction per chunk, each reading its slab).
+    std::vector<Array> totals;
+    Index start = 0;
+    for (Index c : chunks) {
+        std::vector<Indexer> index(x.ndim(), Slice{});
+        index[axis] = Slice{start, start + c};
+        const Array slab = x[index].astype(result);
+        if (product) {
+            // A product of the slab: exp(sum(log)) would lose exactness; multiply by scanning.
+            const Array local = Array(make_scan_node(slab.node(), nullptr, static_cast<int>(axis), true));
+            std::vector<Indexer> tail(x.ndim(), Slice{});
+            tail[axis] = Index{c - 1};
+            totals.push_back(expand_dims(local[tail], {static_cast<int>(axis)}));
+        } else {
+            totals.push_back(slab.sum({static_cast<int>(axis)}, true).astype(result));
+        }
+        start += c;
+    }
+    Array joined = concatenate(totals, static_cast<int>(axis));
+    std::vector<std::vector<Index>> single = joined.chunks().chunks();
+    single[axis] = {static_cast<Index>(chunks.size())};
+    joined = joined.rechunk(ChunkGrid(std::move(single)));
+    const Array inclusive(make_scan_node(joined.node(), nullptr, static_cast<int>(axis), product));
+    // Exclusive: the identity, then every inclusive total but the last.
+    Shape first_shape = joined.shape();
+    first_shape[axis] = 1;
+    std::vector<Indexer> head(x.ndim(), Slice{});
+    head[axis] = Slice{0, static_cast<Index>(chunks.size()) - 1};
+    Shape first_chunk = first_shape;
+    for (std::size_t a = 0; a < first_chunk.size(); ++a) {
+        const auto& c = joined.chunks().chunks(a);
+        if (a != axis) first_chunk[a] = std::max<Index>(1, *std::max_element(c.begin(), c.end()));
+    }
+    const Array identity = full(first_shape, product ? 1 : 0, result, first_chunk);
+    const Array exclusive = concatenate({identity, inclusive[head]}, static_cast<int>(axis));
+    std::vector<std::vector<Index>> grid = exclusive.chunks().chunks();
+    grid[axis] = {static_cast<Index>(chunks.size())};
+    return Array(make_scan_node(x.node(), exclusive.rechunk(ChunkGrid(std::move(grid))).node(), static_cast<int>(axis), product));
+}
+}  // namespace
+
+Array cumsum(const Array& x, int axis) { return scan(x, axis, false); }
+Array cumprod(const Array& x, int axis) { return scan(x, axis, true); }
+
 Array argmin(const Array& x, std::optional<int> axis) { return arg_extremum(x, axis, false); }
 Array argmax(const Array& x, std::optional<int> axis) { return arg_extremum(x, axis, true); }
 

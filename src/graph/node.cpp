@@ -63,7 +63,9 @@ std::size_t structural_hash(const Node& n) {
         case NodeKind::Concatenate: hash_mix(h, static_cast<std::size_t>(n.axes.front())); break;
         case NodeKind::Transpose:
         case NodeKind::ExpandDims:
+        case NodeKind::Scan:
             for (int axis : n.axes) hash_mix(h, static_cast<std::size_t>(axis));
+            hash_mix(h, n.scan_product);
             break;
         case NodeKind::DecodeCF:
             for (long double v : n.cf.missing_values) hash_mix(h, bits_of(static_cast<double>(v)));
@@ -97,6 +99,7 @@ bool structurally_equal(const Node& a, const Node& b) {
         case NodeKind::Concatenate:
         case NodeKind::Transpose:
         case NodeKind::ExpandDims: return a.axes == b.axes;
+        case NodeKind::Scan: return a.axes == b.axes && a.scan_product == b.scan_product;
         default: return true;
     }
 }
@@ -349,8 +352,30 @@ NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs) {
         case NodeKind::Concatenate: return make_concatenate_node(std::move(inputs), node.axes.front());
         case NodeKind::Transpose: return make_transpose_node(std::move(inputs[0]), node.axes);
         case NodeKind::ExpandDims: return make_expand_dims_node(std::move(inputs[0]), node.axes);
+        case NodeKind::Scan:
+            return make_scan_node(std::move(inputs[0]), inputs.size() > 1 ? std::move(inputs[1]) : nullptr,
+                                  node.axes.front(), node.scan_product);
     }
     throw Error("internal: unknown node kind");
+}
+
+NodePtr make_scan_node(NodePtr input, NodePtr offsets, int axis, bool product) {
+    const auto a = static_cast<std::size_t>(normalize_axes({axis}, input->shape.size()).front());
+    Node n;
+    n.kind = NodeKind::Scan;
+    n.dtype = sum_result(input->dtype);
+    n.shape = input->shape;
+    n.chunks = input->chunks;
+    n.axes = {static_cast<int>(a)};
+    n.scan_product = product;
+    if (offsets) {
+        Shape expected = input->shape;
+        expected[a] = static_cast<Index>(input->chunks.chunks(a).size());
+        if (offsets->shape != expected || offsets->dtype != n.dtype) throw ValueError("internal: scan offsets do not fit");
+    }
+    n.inputs = {std::move(input)};
+    if (offsets) n.inputs.push_back(std::move(offsets));
+    return intern(std::move(n));
 }
 
 NodePtr make_expand_dims_node(NodePtr input, std::vector<int> axes) {

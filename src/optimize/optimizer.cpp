@@ -50,6 +50,10 @@ std::string describe_node(const Node& n, const std::map<const Node*, std::string
         case NodeKind::Cast: out << "astype(" << arg(0) << ", " << dtype_name(n.dtype) << ")"; break;
         case NodeKind::DecodeCF: out << "decode_cf(" << arg(0) << ")"; break;
         case NodeKind::Rechunk: out << "rechunk(" << arg(0) << ", " << n.chunks.to_string() << ")"; break;
+        case NodeKind::Scan:
+            out << (n.scan_product ? "cumprod(" : "cumsum(") << arg(0) << (n.inputs.size() > 1 ? ", offsets=" + arg(1) : "")
+                << ", axis=" << n.axes.front() << ")";
+            break;
         case NodeKind::ExpandDims: {
             out << "expand_dims(" << arg(0) << ", (";
             for (std::size_t i = 0; i < n.axes.size(); ++i) out << (i ? ", " : "") << n.axes[i];

@@ -61,3 +61,19 @@ TEST_CASE("argmin and argmax find the first extreme, NaN first", "[graph]") {
     CHECK(argmax(from_xtensor(with_nan, {2})).compute().value_as_int64(0) == 1);
     CHECK_THROWS_AS(argmin(zeros({0})), ValueError);
 }
+
+TEST_CASE("cumsum and cumprod carry totals across chunks", "[graph]") {
+    xt::xarray<std::int32_t> data = {{1, 2, 3, 4, 5}, {1, 1, 2, 2, 3}};
+    const Array x = from_xtensor(data, {1, 2});
+    const NDArray rows = cumsum(x, 1).compute();
+    CHECK(rows.dtype() == DType::Int64);
+    CHECK(rows.value_as_int64(4) == 15);
+    CHECK(rows.value_as_int64(9) == 9);
+    const NDArray down = cumsum(x, 0).compute();
+    CHECK(down.value_as_int64(5 + 4) == 8);
+    const NDArray products = cumprod(x, 1).compute();
+    CHECK(products.value_as_int64(4) == 120);
+    CHECK(products.value_as_int64(9) == 12);
+    // A slice of a scan that starts inside a chunk still sees the totals before it.
+    CHECK(cumsum(x, 1)[{Index{0}, Slice{3, 5}}].compute().value_as_int64(0) == 10);
+}

@@ -121,6 +121,11 @@ Array moveaxis(const Array& x, int source, int destination);
 Array stack(const std::vector<Array>& arrays, int axis = 0);
 Array broadcast_to(const Array& x, const Shape& shape);
 Array clip(const Array& x, double low, double high);
+// Running sum / product along `axis` (NumPy's cumsum/cumprod; int results are int64/uint64).
+// Two stages: each chunk's total along the axis, then every chunk scans locally from the totals
+// of the chunks before it.
+Array cumsum(const Array& x, int axis);
+Array cumprod(const Array& x, int axis);
 // Index of the first minimum / maximum (NaN counts as the extreme, as in NumPy) along `axis`,
 // or in the flattened array when `axis` is empty; int64. Two passes: the extreme, then where.
 Array argmin(const Array& x, std::optional<int> axis = std::nullopt);

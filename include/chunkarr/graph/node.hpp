@@ -15,7 +15,7 @@
 
 namespace chunkarr {
 
-enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims };
+enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims, Scan };
 
 // One axis of a basic slice, already normalised against the input length.
 struct SliceAxis {
@@ -57,7 +57,9 @@ struct Node {
     ReduceOp reduce = ReduceOp::Sum;   // Reduce
     std::optional<CFDecoding> mask;    // Reduce: values this decoding marks missing are skipped
     std::vector<int> axes;             // Reduce: sorted, unique; Concatenate: {axis}; Transpose: order;
-                                       // ExpandDims: the new unit axes of the result, sorted
+                                       // ExpandDims: the new unit axes of the result, sorted;
+                                       // Scan: {axis}
+    bool scan_product = false;         // Scan: cumprod (else cumsum)
     bool keepdims = false;
     bool skipna = false;               // nan-variants: NaN is skipped instead of propagated
     int ddof = 0;
@@ -79,6 +81,10 @@ NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool
                          bool skipna, int ddof, std::optional<DType> result = std::nullopt,
                          std::optional<CFDecoding> mask = std::nullopt);
 NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding);
+// Running sum (or product) along `axis`. `offsets` (may be null) holds, for every chunk of
+// `input` along the axis, what the chunks before it add up to (shape: the input's with that axis
+// as long as its chunk count); within a chunk the scan is local. See cumsum() in array.cpp.
+NodePtr make_scan_node(NodePtr input, NodePtr offsets, int axis, bool product);
 // New axes of length 1 at the given positions of the result (NumPy's expand_dims).
 NodePtr make_expand_dims_node(NodePtr input, std::vector<int> axes);
 // Axes reordered: result axis i is input axis order[i] (NumPy's transpose).
