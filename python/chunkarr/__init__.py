@@ -368,6 +368,7 @@ _ARRAY_FUNCTIONS = {
     np.transpose: lambda a, axes=None: a.transpose(*(axes or ())),
     np.expand_dims: lambda a, axis: expand_dims(a, axis),
     np.argmin: lambda a, axis=None, **kw: _as_array(a).argmin(axis),
+    np.histogram: lambda a, bins=10, range=None, **kw: histogram(a, bins, range),
     np.cumsum: lambda a, axis=None, dtype=None, out=None: _scan("cumsum", a, axis, dtype),
     np.cumprod: lambda a, axis=None, dtype=None, out=None: _scan("cumprod", a, axis, dtype),
     np.argmax: lambda a, axis=None, **kw: _as_array(a).argmax(axis),
@@ -481,6 +482,14 @@ def _scan(name, a, axis, dtype):
             raise NotImplementedError(f"{name} without an axis needs a reshape to 1-d, not available yet")
         axis = 0
     return _wrap(getattr(_core, name)(a._core, int(axis)))
+
+
+def histogram(a, bins: int = 10, range=None):  # noqa: A002 (NumPy's name)
+    """(counts, edges), lazy; `bins` equal bins over `range` or the data's min..max."""
+    if not isinstance(bins, numbers.Integral):
+        raise NotImplementedError("histogram takes a number of equal bins (explicit edges are not supported yet)")
+    counts, edges = _core.histogram(_as_array(a)._core, int(bins), None if range is None else (float(range[0]), float(range[1])))
+    return _wrap(counts), _wrap(edges)
 
 
 def expand_dims(a, axis) -> Array:

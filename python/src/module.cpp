@@ -237,6 +237,9 @@ PYBIND11_MODULE(_chunkarr, m) {
     m.def("moveaxis", [](const Array& x, int source, int destination) { return moveaxis(x, source, destination); });
     m.def("stack", [](const std::vector<Array>& arrays, int axis) { return stack(arrays, axis); });
     m.def("broadcast_to", [](const Array& x, const Shape& shape) { return broadcast_to(x, shape); });
+    m.def("histogram", [](const Array& x, int bins, std::optional<std::pair<double, double>> range) {
+        return histogram(x, bins, range);
+    });
     m.def("cumsum", [](const Array& x, int axis) { return cumsum(x, axis); });
     m.def("cumprod", [](const Array& x, int axis) { return cumprod(x, axis); });
     m.def("argmin", [](const Array& x, std::optional<int> axis) { return argmin(x, axis); });

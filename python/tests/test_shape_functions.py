@@ -73,3 +73,21 @@ def test_cumsum_cumprod_match_numpy(ca, dtype):
             assert result.dtype == want.dtype, (name, axis)
             np.testing.assert_allclose(result, want, rtol=1e-6 if a.dtype == np.float32 else 1e-12)
     np.testing.assert_array_equal(ca.from_array(a[:, 0, 0], chunks=2).cumsum().compute(), np.cumsum(a[:, 0, 0]))
+
+
+def test_histogram_matches_numpy(ca):
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(300, 40))
+    a[5, 5] = np.nan
+    x = ca.from_array(a, chunks=(70, 15))
+    valid = a[~np.isnan(a)]
+    for bins, value_range in ((10, (-2, 2)), (7, None), (1, (0, 1)), (25, (-5, 5))):
+        counts, edges = np.histogram(x, bins=bins, range=value_range)
+        got_counts, got_edges = ca.compute(counts, edges)
+        want_counts, want_edges = np.histogram(valid if value_range is None else a, bins=bins, range=value_range)
+        np.testing.assert_array_equal(got_counts, want_counts)
+        np.testing.assert_allclose(got_edges, want_edges, rtol=1e-14, atol=0)
+        assert got_counts.dtype == np.int64
+    constant = ca.full((10,), 3.0, chunks=4)
+    counts, edges = ca.compute(*ca.histogram(constant, bins=2))
+    np.testing.assert_array_equal(counts, np.histogram(np.full(10, 3.0), bins=2)[0])

@@ -281,6 +281,30 @@ Array scan(const Array& x, int axis_in, bool product) {
 }
 }  // namespace
 
+std::pair<Array, Array> histogram(const Array& x, int bins, std::optional<std::pair<double, double>> range) {
+    if (bins < 1) throw ValueError("histogram needs at least one bin, got " + std::to_string(bins));
+    if (range && !(range->first <= range->second)) throw ValueError("histogram range must be low <= high");
+    const Array values = x.astype(DType::Float64);
+    Array low = range ? scalar(range->first) : values.nanmin();
+    Array high = range ? scalar(range->second) : values.nanmax();
+    // NumPy widens an empty range by 0.5 on each side.
+    const Array same = low == high;
+    low = where(same, low - 0.5, low);
+    high = where(same, high + 0.5, high);
+    const Array step = (high - low) / static_cast<double>(bins);
+    const Array edges = arange(0, bins + 1, 1, DType::Float64) * step + low;
+    std::vector<Array> counts;
+    for (int b = 0; b < bins; ++b) {
+        const Array lower = edges[{Index{b}}];
+        const Array inside = b + 1 < bins ? (values >= lower) && (values < edges[{Index{b + 1}}])
+                                          : (values >= lower) && (values <= high);
+        counts.push_back(expand_dims(inside.astype(DType::Int64).sum(), {0}));
+    }
+    // The last edge is exactly the top of the range, as numpy.linspace makes it.
+    const Array exact_edges = concatenate({edges[{Slice{0, bins}}], expand_dims(high, {0})}, 0);
+    return {concatenate(counts, 0), exact_edges};
+}
+
 Array cumsum(const Array& x, int axis) { return scan(x, axis, false); }
 Array cumprod(const Array& x, int axis) { return scan(x, axis, true); }
 

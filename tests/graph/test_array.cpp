@@ -77,3 +77,15 @@ TEST_CASE("cumsum and cumprod carry totals across chunks", "[graph]") {
     // A slice of a scan that starts inside a chunk still sees the totals before it.
     CHECK(cumsum(x, 1)[{Index{0}, Slice{3, 5}}].compute().value_as_int64(0) == 10);
 }
+
+TEST_CASE("histogram counts values in equal bins, the last one closed", "[graph]") {
+    xt::xarray<double> data = {0.0, 0.5, 1.0, 1.5, 2.0, 2.0, std::nan("")};
+    const auto [counts, edges] = histogram(from_xtensor(data, {3}), 2, std::make_pair(0.0, 2.0));
+    const auto results = compute({counts, edges});
+    CHECK(results[0].value_as_int64(0) == 2);   // 0, 0.5
+    CHECK(results[0].value_as_int64(1) == 4);   // 1, 1.5, 2, 2 (the last bin includes 2)
+    CHECK(results[1].value_as_double(2) == 2.0);
+    const auto [auto_counts, auto_edges] = histogram(from_xtensor(data, {3}), 4);
+    CHECK(compute({auto_counts}).front().value_as_int64(3) == 3);   // [1.5, 2]
+    CHECK_THROWS_AS(histogram(from_xtensor(data), 0), ValueError);
+}

@@ -126,6 +126,10 @@ Array clip(const Array& x, double low, double high);
 // of the chunks before it.
 Array cumsum(const Array& x, int axis);
 Array cumprod(const Array& x, int axis);
+// Counts of x's values in `bins` equal bins over [low, high] (the last bin closed, as NumPy),
+// and the bin edges (bins + 1). Without a range it is the data's NaN-ignoring min and max, found
+// in a first pass. NaN is counted in no bin. Counts are int64; all lazy, one pass per stage.
+std::pair<Array, Array> histogram(const Array& x, int bins, std::optional<std::pair<double, double>> range = std::nullopt);
 // Index of the first minimum / maximum (NaN counts as the extreme, as in NumPy) along `axis`,
 // or in the flattened array when `axis` is empty; int64. Two passes: the extreme, then where.
 Array argmin(const Array& x, std::optional<int> axis = std::nullopt);
