@@ -27,24 +27,23 @@ import numpy as np
 FILL = {"float64": -9999.0, "float32": np.float32(-9999.0)}
 
 
-def parse_chunks(s):
+def parse_ints(s, option, count, minimum, form):
+    """`count` comma-separated integers >= `minimum` (argparse type helper)."""
     try:
-        c = tuple(int(v) for v in s.split(","))
+        values = tuple(int(v) for v in s.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"bad --chunks {s!r} (want T,Y,X)")
-    if len(c) != 3 or min(c) < 1:
-        raise argparse.ArgumentTypeError(f"bad --chunks {s!r} (want 3 positive ints)")
-    return c
+        raise argparse.ArgumentTypeError(f"bad {option} {s!r} (want {form})")
+    if len(values) != count or min(values) < minimum:
+        raise argparse.ArgumentTypeError(f"bad {option} {s!r} (want {count} ints >= {minimum})")
+    return values
+
+
+def parse_chunks(s):
+    return parse_ints(s, "--chunks", 3, 1, "T,Y,X")
 
 
 def parse_grid(s):
-    try:
-        g = tuple(int(v) for v in s.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"bad --grid {s!r} (want NLAT,NLON)")
-    if len(g) != 2 or min(g) < 2:
-        raise argparse.ArgumentTypeError(f"bad --grid {s!r} (want 2 ints >= 2)")
-    return g
+    return parse_ints(s, "--grid", 2, 2, "NLAT,NLON")
 
 
 def params_of(args):

@@ -341,6 +341,7 @@ HDF5Source::HDF5Source(const std::string& file_path, const std::string& dataset_
     storage_chunks_ = layout.chunks;
     H5Aiterate2(dataset_.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_attribute, &attributes_);
     read_netcdf_facts(space.get());
+    read_fill_value();
     decide_fast_path(type.get());
 }
 
@@ -398,6 +399,16 @@ bool native_is_big_endian() {
 
 }  // namespace
 
+void HDF5Source::read_fill_value() {
+    fill_value_.assign(itemsize(dtype_), std::byte{0});   // HDF5's default fill is zero
+    Handle dcpl(H5Dget_create_plist(dataset_.get()));
+    H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
+    H5Pfill_value_defined(dcpl.get(), &defined);
+    fill_value_known_ =
+        defined == H5D_FILL_VALUE_UNDEFINED || H5Pget_fill_value(dcpl.get(), memory_type_.get(), fill_value_.data()) >= 0;
+    hdf5::last_error_message();
+}
+
 void HDF5Source::decide_fast_path(hid_t file_type) {
     // CHUNKARR_HDF5_DIRECT=0 forces every read through H5Dread (for comparisons and debugging).
     if (const char* env = std::getenv("CHUNKARR_HDF5_DIRECT"); env && std::string(env) == "0") return;
@@ -411,14 +422,8 @@ void HDF5Source::decide_fast_path(hid_t file_type) {
     H5Pget_userblock(fcpl.get(), &userblock);
     base_address_ = userblock;
 
+    if (!fill_value_known_) return;   // unallocated chunks need it
     const std::size_t item = itemsize(dtype_);
-    fill_value_.assign(item, std::byte{0});
-    H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
-    H5Pfill_value_defined(dcpl.get(), &defined);
-    if (defined != H5D_FILL_VALUE_UNDEFINED && H5Pget_fill_value(dcpl.get(), memory_type_.get(), fill_value_.data()) < 0) {
-        hdf5::last_error_message();
-        return;
-    }
     const bool big_endian = H5Tget_order(file_type) == H5T_ORDER_BE;
     swap_bytes_ = item > 1 && big_endian != native_is_big_endian();
 
@@ -648,16 +653,8 @@ void HDF5Source::read(const Region& region, void* out) const {
 void HDF5Source::read_past_stored_records(const Region& region, std::byte* out) const {
     const std::size_t item = itemsize(dtype_);
     const Shape out_shape = region_shape(region);
-    std::vector<std::byte> fill(item, std::byte{0});
-    {
-        Lock lock;
-        Handle dcpl(H5Dget_create_plist(dataset_.get()));
-        H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
-        H5Pfill_value_defined(dcpl.get(), &defined);
-        if (defined != H5D_FILL_VALUE_UNDEFINED) H5Pget_fill_value(dcpl.get(), memory_type_.get(), fill.data());
-        hdf5::last_error_message();
-    }
-    for (Index i = 0; i < element_count(out_shape); ++i) std::memcpy(out + i * static_cast<Index>(item), fill.data(), item);
+    for (Index i = 0; i < element_count(out_shape); ++i)
+        std::memcpy(out + i * static_cast<Index>(item), fill_value_.data(), item);
     Region stored = region;
     std::vector<Index> offset(region.size());
     for (std::size_t axis = 0; axis < region.size(); ++axis) {

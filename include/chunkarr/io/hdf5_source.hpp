@@ -75,6 +75,7 @@ private:
     void read_contiguous(const Region& region, std::byte* out) const;
     void decide_fast_path(hid_t file_type);
     void read_netcdf_facts(hid_t space);
+    void read_fill_value();
     // The stored bytes of an indexed chunk: in the file mapping, or read into `buffer`.
     const std::byte* stored_bytes(const StoredChunk& entry, std::vector<std::byte>& buffer) const;
     // Looks one chunk up and reads its stored bytes under the HDF5 lock.
@@ -100,6 +101,7 @@ private:
     std::optional<FilterPipeline> pipeline_;
     bool swap_bytes_ = false;              // file byte order is not the machine's
     std::vector<std::byte> fill_value_;    // one element, native byte order
+    bool fill_value_known_ = false;        // false: HDF5 could not give it (no fast path then)
     std::uint64_t base_address_ = 0;       // userblock size: HDF5 addresses start after it
     std::uint64_t contiguous_address_ = 0;
     std::unique_ptr<RawFile> raw_file_;
