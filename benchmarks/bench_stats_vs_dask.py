@@ -354,7 +354,29 @@ def main(argv=None):
         print(f"  fraction of decode limit (gzip)     : {shown}  "
               f"(target >= {TARGET_DECODE_FRACTION:g})  "
               f"{verdict(fraction, TARGET_DECODE_FRACTION)}")
+    if have_bench:
+        index = run_index_bench(bench, Path(args.dir))
+        if "error" in index:
+            ok = False
+            print(f"  chunk index of {INDEX_CHUNKS} chunks     : failed: {index['error']}")
+        else:
+            built = "built" if index.get("index_built") else "NOT built (chunks looked up one by one)"
+            print(f"  chunk index of {index['index_chunks']} chunks   : {index['index_seconds']:6.3f} s, {built}  "
+                  f"(target: well under 1 s)  {verdict(1.0 / max(index['index_seconds'], 1e-9), 2.0)}")
     return 0 if ok else 1
+
+
+INDEX_CHUNKS = 100_000
+
+
+def run_index_bench(bench, directory):
+    """Time of building the chunk index of a 1-d dataset of INDEX_CHUNKS gzip chunks."""
+    path = directory / f"index_{INDEX_CHUNKS}_chunks.h5"
+    if not path.exists():
+        with h5py.File(path, "w") as f:
+            f.create_dataset("t2m", data=np.arange(INDEX_CHUNKS * 16, dtype="f8"), chunks=(16,),
+                             compression="gzip", compression_opts=1, shuffle=True)
+    return run_decode_bench(bench, path, "libdeflate", 1, 10)
 
 
 if __name__ == "__main__":

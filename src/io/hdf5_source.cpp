@@ -446,22 +446,12 @@ void HDF5Source::decide_fast_path(hid_t file_type) {
     raw_file_ = std::make_unique<RawFile>(file_path_);
 }
 
-// Without H5Dchunk_iter, HDF5 1.10's H5Dget_chunk_info_by_coord walks every chunk on each
-// call, so building a full index is quadratic; past this many chunks each task looks its chunks
-// up instead (H5Dread_chunk under the lock: an O(log n) B-tree lookup and the read of the
-// stored bytes), and only the decoding runs unlocked.
-constexpr std::size_t max_indexed_chunks_without_iter = 2048;
-
 const HDF5ChunkIndex* HDF5Source::chunk_index_or_null() const {
     if (direct_ != Direct::Chunked) return nullptr;
+    // No index (HDF5 has no fast listing for this dataset): each task looks its chunks up
+    // instead (H5Dread_chunk under the lock), and only the decoding runs unlocked.
     std::call_once(index_once_, [this] {
-#ifndef CHUNKARR_HAVE_H5DCHUNK_ITER
-        Index total = 1;
-        for (std::size_t axis = 0; axis < stored_shape_.size(); ++axis)
-            total *= (stored_shape_[axis] + (*storage_chunks_)[axis] - 1) / (*storage_chunks_)[axis];
-        if (static_cast<std::size_t>(total) > max_indexed_chunks_without_iter) return;
-#endif
-        index_ = std::make_unique<HDF5ChunkIndex>(dataset_.get(), stored_shape_, *storage_chunks_, base_address_);
+        index_ = HDF5ChunkIndex::build(dataset_.get(), *raw_file_, stored_shape_, *storage_chunks_, base_address_);
     });
     return index_.get();
 }

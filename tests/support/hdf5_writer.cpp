@@ -62,4 +62,22 @@ TempFile::~TempFile() {
     std::filesystem::remove(path_, ec);
 }
 
+haddr_t object_header_address(const std::string& file, const std::string& path) {
+    hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t dataset = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t info;
+    H5Oget_info3(dataset, &info, H5O_INFO_BASIC);
+    haddr_t address = HADDR_UNDEF;
+    H5VLnative_token_to_addr(dataset, info.token, &address);
+#else
+    H5O_info_t info;
+    H5Oget_info2(dataset, &info, H5O_INFO_BASIC);
+    const haddr_t address = info.addr;
+#endif
+    H5Dclose(dataset);
+    H5Fclose(f);
+    return address;
+}
+
 }  // namespace test_support

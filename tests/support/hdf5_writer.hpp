@@ -30,6 +30,8 @@ void write_dataset(const std::string& file, const std::string& path, hid_t memor
 // Writes a scalar or 1-d double attribute.
 void write_attribute(const std::string& file, const std::string& path, const std::string& name,
                      const std::vector<double>& values, hid_t file_type = H5T_NATIVE_DOUBLE);
+// The (relative) address of a dataset's object header, as HDF5 reports it.
+haddr_t object_header_address(const std::string& file, const std::string& path);
 // A fresh path under the system temp directory, removed by the destructor.
 class TempFile {
 public:

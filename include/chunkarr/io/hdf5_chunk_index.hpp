@@ -1,11 +1,15 @@
 #pragma once
 // Where every stored chunk of a dataset is in the file: address, stored size and filter mask.
 // Built once, under the HDF5 lock, with H5Dchunk_iter where the library has it (HDF5 >= 1.14,
-// detected at configure time) and H5Dget_chunk_info_by_coord otherwise — never with the
-// by-index H5Dget_chunk_info loop, which is quadratic in the number of chunks.
+// detected at configure time). Without it (Debian's 1.10) H5Dget_chunk_info_by_coord walks all
+// chunks on every call, so the index comes from walking the chunk B-tree in the file ourselves
+// (linear; a few entries are checked against HDF5), and by_coord is used only for small
+// datasets whose index is of another type. Never the quadratic by-index loop.
 #include <chunkarr/core/shape.hpp>
+#include <chunkarr/io/raw_file.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace chunkarr {
@@ -19,15 +23,27 @@ struct StoredChunk {
 
 class HDF5ChunkIndex {
 public:
-    HDF5ChunkIndex() = default;
-    // `dataset` is an open hid_t; call with the HDF5 lock held.
-    HDF5ChunkIndex(std::int64_t dataset, const Shape& shape, const Shape& chunk_shape, std::uint64_t base_address);
+    // The index of `dataset` (an open hid_t; takes the HDF5 lock), or nullptr when no listing
+    // is both available and fast for it (then look chunks up one at a time).
+    static std::unique_ptr<HDF5ChunkIndex> build(std::int64_t dataset, const RawFile& file, const Shape& shape,
+                                                 const Shape& chunk_shape, std::uint64_t base_address);
+    // Datasets with at most this many chunks may be listed with H5Dget_chunk_info_by_coord.
+    static constexpr std::size_t max_chunks_by_coord = 2048;
 
     const StoredChunk& at(const std::vector<Index>& chunk) const;
     const Shape& grid() const { return grid_; }   // chunks per axis
     std::size_t size() const { return chunks_.size(); }
 
 private:
+    HDF5ChunkIndex(const Shape& shape, const Shape& chunk_shape);
+    // Records the chunk whose first element is at `offsets`; false if that is not a chunk origin.
+    bool record(const std::uint64_t* offsets, const StoredChunk& chunk);
+    bool list_with_chunk_iter(std::int64_t dataset, std::uint64_t base_address);
+    bool list_from_btree(std::int64_t dataset, const RawFile& file, std::uint64_t base_address);
+    bool agrees_with_hdf5(std::int64_t dataset, std::uint64_t base_address) const;
+    void list_by_coord(std::int64_t dataset, std::uint64_t base_address);
+
+    Shape chunk_shape_;
     Shape grid_;
     std::vector<StoredChunk> chunks_;   // C order over the chunk grid
 };
