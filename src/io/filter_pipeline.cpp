@@ -68,11 +68,12 @@ namespace {
 #if defined(__SSE2__)
 // Byte-plane transposes for the common element sizes, 16 elements at a time: each plane gives
 // 16 bytes, and three rounds of interleaving put every element's bytes back together.
+// `out` receives elements i..i+15.
 void unshuffle16_2(const std::uint8_t* p, std::size_t count, std::size_t i, std::uint8_t* out) {
     const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + count + i));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i), _mm_unpacklo_epi8(a0, a1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i + 16), _mm_unpackhi_epi8(a0, a1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_unpacklo_epi8(a0, a1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), _mm_unpackhi_epi8(a0, a1));
 }
 
 void unshuffle16_4(const std::uint8_t* p, std::size_t count, std::size_t i, std::uint8_t* out) {
@@ -80,7 +81,7 @@ void unshuffle16_4(const std::uint8_t* p, std::size_t count, std::size_t i, std:
     for (int b = 0; b < 4; ++b) a[b] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + b * count + i));
     const __m128i b0 = _mm_unpacklo_epi8(a[0], a[1]), b1 = _mm_unpackhi_epi8(a[0], a[1]);
     const __m128i b2 = _mm_unpacklo_epi8(a[2], a[3]), b3 = _mm_unpackhi_epi8(a[2], a[3]);
-    auto* o = reinterpret_cast<__m128i*>(out + 4 * i);
+    auto* o = reinterpret_cast<__m128i*>(out);
     _mm_storeu_si128(o + 0, _mm_unpacklo_epi16(b0, b2));
     _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(b0, b2));
     _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(b1, b3));
@@ -100,7 +101,7 @@ void unshuffle16_8(const std::uint8_t* p, std::size_t count, std::size_t i, std:
     const __m128i c2 = _mm_unpacklo_epi16(b1, b3), c3 = _mm_unpackhi_epi16(b1, b3);
     const __m128i c4 = _mm_unpacklo_epi16(b4, b6), c5 = _mm_unpackhi_epi16(b4, b6);
     const __m128i c6 = _mm_unpacklo_epi16(b5, b7), c7 = _mm_unpackhi_epi16(b5, b7);
-    auto* o = reinterpret_cast<__m128i*>(out + 8 * i);
+    auto* o = reinterpret_cast<__m128i*>(out);
     _mm_storeu_si128(o + 0, _mm_unpacklo_epi32(c0, c4));
     _mm_storeu_si128(o + 1, _mm_unpackhi_epi32(c0, c4));
     _mm_storeu_si128(o + 2, _mm_unpacklo_epi32(c1, c5));
@@ -114,55 +115,92 @@ void unshuffle16_8(const std::uint8_t* p, std::size_t count, std::size_t i, std:
 
 }  // namespace
 
-void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out) {
-    if (element_size <= 1) {
-        std::memcpy(out, in, size);
-        return;
-    }
-    const std::size_t count = size / element_size;
-    std::size_t done = 0;   // elements already written
+void unshuffle_elements(const std::byte* planes, std::size_t count, unsigned element_size, std::size_t first,
+                        std::size_t n, std::byte* out) {
+    std::size_t done = 0;   // elements of the range already written
 #if defined(__SSE2__)
-    const auto* planes = reinterpret_cast<const std::uint8_t*>(in);
+    const auto* p = reinterpret_cast<const std::uint8_t*>(planes);
     auto* bytes = reinterpret_cast<std::uint8_t*>(out);
     auto vector_loop = [&](auto kernel) {
-        for (; done + 16 <= count; done += 16) kernel(planes, count, done, bytes);
+        for (; done + 16 <= n; done += 16) kernel(p, count, first + done, bytes + done * element_size);
     };
     if (element_size == 2) vector_loop(unshuffle16_2);
     else if (element_size == 4) vector_loop(unshuffle16_4);
     else if (element_size == 8) vector_loop(unshuffle16_8);
 #endif
     for (unsigned b = 0; b < element_size; ++b) {
-        const std::byte* plane = in + b * count;
+        const std::byte* plane = planes + b * count + first;
         std::byte* target = out + b;
-        for (std::size_t i = done; i < count; ++i) target[i * element_size] = plane[i];
+        for (std::size_t i = done; i < n; ++i) target[i * element_size] = plane[i];
     }
+}
+
+void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out) {
+    if (element_size <= 1) {
+        std::memcpy(out, in, size);
+        return;
+    }
+    const std::size_t count = size / element_size;
+    unshuffle_elements(in, count, element_size, 0, count, out);
     // Bytes past the last whole element are stored as they are.
     const std::size_t tail = count * element_size;
     std::memcpy(out + tail, in + tail, size - tail);
 }
 
-void FilterPipeline::decode(const std::byte* stored, std::size_t stored_size, unsigned filter_mask, std::byte* out,
-                            std::size_t chunk_bytes) const {
-    // The last step undone (the first applied) writes straight into `out`, unless it is a
-    // checksum check, which only trims the bytes it is given.
-    std::size_t last_transform = steps_.size();
-    for (std::size_t i = 0; i < steps_.size(); ++i)
-        if (!(filter_mask & (1u << i))) {
-            if (steps_[i].kind != FilterKind::Fletcher32) last_transform = i;
-            break;
+void unshuffle_box(const std::byte* planes, const Shape& chunk_shape, unsigned element_size,
+                   const std::vector<Index>& src_start, std::byte* dst, const Shape& dst_shape,
+                   const std::vector<Index>& dst_start, const Shape& count) {
+    const std::size_t ndim = chunk_shape.size();
+    const auto chunk_elements = static_cast<std::size_t>(element_count(chunk_shape));
+    if (ndim == 0) {
+        unshuffle_elements(planes, 1, element_size, 0, 1, dst);
+        return;
+    }
+    for (Index n : count)
+        if (n == 0) return;
+    // One call per row along the last axis: walk every position of the leading axes.
+    std::vector<Index> row(ndim - 1, 0);
+    const auto row_length = static_cast<std::size_t>(count[ndim - 1]);
+    while (true) {
+        std::size_t source = 0, target = 0;
+        for (std::size_t axis = 0; axis < ndim; ++axis) {
+            const Index at = axis + 1 < ndim ? row[axis] : 0;
+            source = source * static_cast<std::size_t>(chunk_shape[axis]) + static_cast<std::size_t>(src_start[axis] + at);
+            target = target * static_cast<std::size_t>(dst_shape[axis]) + static_cast<std::size_t>(dst_start[axis] + at);
         }
+        unshuffle_elements(planes, chunk_elements, element_size, source, row_length, dst + target * element_size);
+        std::size_t axis = ndim - 1;
+        while (axis-- > 0) {
+            if (++row[axis] < count[axis]) break;
+            row[axis] = 0;
+        }
+        if (axis == static_cast<std::size_t>(-1)) return;
+    }
+}
+
+std::size_t FilterPipeline::last_transform(unsigned filter_mask) const {
+    // The last step undone is the first applied that the mask does not skip; a checksum check
+    // there only trims the bytes it is given, so nothing is the last transform then.
+    for (std::size_t i = 0; i < steps_.size(); ++i)
+        if (!(filter_mask & (1u << i))) return steps_[i].kind != FilterKind::Fletcher32 ? i : steps_.size();
+    return steps_.size();
+}
+
+const std::byte* FilterPipeline::undo(std::size_t first_step, const std::byte* stored, std::size_t& size,
+                                      unsigned filter_mask, std::byte* out, std::size_t chunk_bytes) const {
+    // The last transform writes straight into `out` (when there is one), the others into scratch.
+    const std::size_t final_step = out ? last_transform(filter_mask) : steps_.size();
     const std::byte* data = stored;
-    std::size_t size = stored_size;
     int next_scratch = 0;
     auto target = [&](std::size_t i, std::size_t capacity) -> std::byte* {
-        if (i == last_transform && capacity <= chunk_bytes) return out;
+        if (i == final_step && capacity <= chunk_bytes) return out;
         auto& buffer = scratch(next_scratch);
         next_scratch ^= 1;
         if (buffer.size() < capacity) buffer.resize(capacity);
         return buffer.data();
     };
     // Undo in reverse pipeline order.
-    for (std::size_t i = steps_.size(); i-- > 0;) {
+    for (std::size_t i = steps_.size(); i-- > first_step;) {
         if (filter_mask & (1u << i)) continue;
         const FilterStep& step = steps_[i];
         switch (step.kind) {
@@ -175,7 +213,7 @@ void FilterPipeline::decode(const std::byte* stored, std::size_t stored_size, un
             }
             case FilterKind::Deflate: {
                 // Room for a checksum that a filter applied before deflate appended.
-                const std::size_t capacity = i == last_transform ? chunk_bytes : chunk_bytes + 4 * steps_.size();
+                const std::size_t capacity = i == final_step ? chunk_bytes : chunk_bytes + 4 * steps_.size();
                 std::byte* destination = target(i, capacity);
                 std::size_t produced = 0;
                 const libdeflate_result result =
@@ -188,7 +226,7 @@ void FilterPipeline::decode(const std::byte* stored, std::size_t stored_size, un
                 break;
             }
             case FilterKind::Shuffle: {
-                if (i == last_transform && size != chunk_bytes)
+                if (i == final_step && size != chunk_bytes)
                     throw IOError("decoded chunk has " + std::to_string(size) + " bytes, expected " + std::to_string(chunk_bytes));
                 std::byte* destination = target(i, size);
                 unshuffle(data, size, step.element_size, destination);
@@ -197,9 +235,27 @@ void FilterPipeline::decode(const std::byte* stored, std::size_t stored_size, un
             }
         }
     }
+    return data;
+}
+
+void FilterPipeline::decode(const std::byte* stored, std::size_t stored_size, unsigned filter_mask, std::byte* out,
+                            std::size_t chunk_bytes) const {
+    std::size_t size = stored_size;
+    const std::byte* data = undo(0, stored, size, filter_mask, out, chunk_bytes);
     if (size != chunk_bytes)
         throw IOError("decoded chunk has " + std::to_string(size) + " bytes, expected " + std::to_string(chunk_bytes));
     if (data != out) std::memcpy(out, data, size);
+}
+
+const std::byte* FilterPipeline::decode_to_planes(const std::byte* stored, std::size_t stored_size, unsigned filter_mask,
+                                                  std::size_t chunk_bytes) const {
+    const std::size_t final_step = last_transform(filter_mask);
+    if (final_step == steps_.size() || steps_[final_step].kind != FilterKind::Shuffle) return nullptr;
+    std::size_t size = stored_size;
+    const std::byte* planes = undo(final_step + 1, stored, size, filter_mask, nullptr, chunk_bytes);
+    if (size != chunk_bytes)
+        throw IOError("decoded chunk has " + std::to_string(size) + " bytes, expected " + std::to_string(chunk_bytes));
+    return planes;
 }
 
 }  // namespace chunkarr

@@ -79,6 +79,44 @@ TEST_CASE("unshuffle restores every element size", "[io][filters]") {
     }
 }
 
+TEST_CASE("part of a shuffled chunk is unshuffled straight into place", "[io][filters]") {
+    const Shape chunk_shape{5, 7, 37};
+    const std::vector<Index> src_start{1, 2, 3}, dst_start{1, 1, 2};
+    const Shape count{3, 4, 30}, dst_shape{4, 6, 33};
+    for (unsigned size : {1u, 2u, 3u, 4u, 8u}) {
+        INFO("element size " << size);
+        std::vector<std::byte> chunk(static_cast<std::size_t>(element_count(chunk_shape)) * size);
+        for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = static_cast<std::byte>(i * 13 + i / 251);
+        const auto planes = shuffle(chunk, size);
+        std::vector<std::byte> out(static_cast<std::size_t>(element_count(dst_shape)) * size, std::byte{0xee});
+        unshuffle_box(planes.data(), chunk_shape, size, src_start, out.data(), dst_shape, dst_start, count);
+        std::vector<std::byte> expected(out.size(), std::byte{0xee});
+        for (Index i = 0; i < count[0]; ++i)
+            for (Index j = 0; j < count[1]; ++j)
+                for (Index k = 0; k < count[2]; ++k) {
+                    const auto from = static_cast<std::size_t>(((src_start[0] + i) * 7 + src_start[1] + j) * 37 + src_start[2] + k);
+                    const auto to = static_cast<std::size_t>(((dst_start[0] + i) * 6 + dst_start[1] + j) * 33 + dst_start[2] + k);
+                    std::memcpy(expected.data() + to * size, chunk.data() + from * size, size);
+                }
+        CHECK(out == expected);
+    }
+}
+
+TEST_CASE("decoding up to the shuffle gives the byte planes", "[io][filters]") {
+    const auto chunk = sample_chunk(700);
+    const auto stored = encode(chunk);
+    const std::byte* planes = full_pipeline.decode_to_planes(stored.data(), stored.size(), 0, chunk.size());
+    REQUIRE(planes != nullptr);
+    CHECK(std::vector<std::byte>(planes, planes + chunk.size()) == shuffle(chunk, 8));
+    // Shuffle skipped by the mask, or no shuffle at all: no planes.
+    auto deflated_only = zlib_compress(chunk, 1);
+    append_fletcher(deflated_only);
+    CHECK(full_pipeline.decode_to_planes(deflated_only.data(), deflated_only.size(), 0b001, chunk.size()) == nullptr);
+    const FilterPipeline no_shuffle({{FilterKind::Deflate}});
+    const auto deflated = zlib_compress(chunk, 1);
+    CHECK(no_shuffle.decode_to_planes(deflated.data(), deflated.size(), 0, chunk.size()) == nullptr);
+}
+
 TEST_CASE("a filter mask skips filters per chunk", "[io][filters]") {
     const auto chunk = sample_chunk(500);
     // Deflate (filter 1) skipped: the stored bytes are shuffled, then checksummed.

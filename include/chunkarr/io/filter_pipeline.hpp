@@ -3,6 +3,8 @@
 // deflate (through libdeflate, about twice as fast as zlib's inflate), shuffle and fletcher32.
 // A pipeline with any other filter (szip, nbit, scaleoffset, plugins) is not built, and the
 // dataset is read with H5Dread under the lock instead.
+#include <chunkarr/core/shape.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -34,8 +36,20 @@ public:
     // `out`. Damaged input throws IOError describing what failed (the caller adds which chunk).
     void decode(const std::byte* stored, std::size_t stored_size, unsigned filter_mask, std::byte* out,
                 std::size_t chunk_bytes) const;
+    // When the last filter to undo is a shuffle: undoes all the others and returns the chunk's
+    // shuffled byte planes (`chunk_bytes` long, in this thread's scratch space, valid until its
+    // next decode), so that the caller can unshuffle just the part it wants where it wants it
+    // (unshuffle_box). nullptr when the last filter is not a shuffle.
+    const std::byte* decode_to_planes(const std::byte* stored, std::size_t stored_size, unsigned filter_mask,
+                                      std::size_t chunk_bytes) const;
 
 private:
+    std::size_t last_transform(unsigned filter_mask) const;
+    // Undoes steps first_step.. (in reverse order); `out`: where the last one writes (nullptr:
+    // scratch). `size` is the stored size on entry and the result's on return.
+    const std::byte* undo(std::size_t first_step, const std::byte* stored, std::size_t& size, unsigned filter_mask,
+                          std::byte* out, std::size_t chunk_bytes) const;
+
     std::vector<FilterStep> steps_;
 };
 
@@ -43,5 +57,13 @@ private:
 std::uint32_t fletcher32(const std::byte* data, std::size_t size);
 // Reverses HDF5's byte shuffle for elements of `element_size` bytes.
 void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out);
+// Elements [first, first + n) of the shuffled `planes` (`count` elements in all), into `out`.
+void unshuffle_elements(const std::byte* planes, std::size_t count, unsigned element_size, std::size_t first,
+                        std::size_t n, std::byte* out);
+// Like kernels::copy_box from a chunk of shape `chunk_shape`, but reading the chunk's shuffled
+// byte planes: a partial chunk is unshuffled straight into place, without a whole-chunk copy.
+void unshuffle_box(const std::byte* planes, const Shape& chunk_shape, unsigned element_size,
+                   const std::vector<Index>& src_start, std::byte* dst, const Shape& dst_shape,
+                   const std::vector<Index>& dst_start, const Shape& count);
 
 }  // namespace chunkarr
