@@ -238,3 +238,18 @@ def test_histogram_with_edges_matches_numpy(ca):
         ca.histogram(x, bins=[0, 2, 1])
     with pytest.raises(ValueError, match="monotonically"):
         np.histogram(x, bins=[3, 2])
+
+
+def test_zero_d_and_explain(ca):
+    a = np.array(4.25)
+    x = ca.from_array(a)
+    assert_same(ca.quantile(x, 0.3).compute(), np.quantile(a, 0.3))
+    assert_same(ca.median(x).compute(), np.median(a))
+    y = ca.from_array(data((20, 6), "float64"), chunks=(7, 6))
+    text = ca.quantile(y, [0.5, 0.9], axis=0).explain()
+    assert "quantile(" in text and "quantile selection in passes" in text
+    # A quantile feeds later stages like any reduction: x - median(x) along the axis.
+    a = data((20, 6), "float64", seed=6)
+    z = ca.from_array(a, chunks=(7, 4))
+    np.testing.assert_allclose((z - ca.median(z, axis=0)).sum(axis=0).compute(), (a - np.median(a, axis=0)).sum(axis=0),
+                               rtol=1e-12)

@@ -282,8 +282,16 @@ private:
             box_lanes *= std::max<Index>(1, *std::max_element(c.begin(), c.end()));
         }
         const std::size_t box_targets = static_cast<std::size_t>(box_lanes) * selection.max_targets_per_lane();
+        // More bins than about sqrt(lane length) only cost memory: with sqrt(L) bins, one
+        // histogram pass leaves ~sqrt(L) values per rank, few enough to collect in the next.
+        Index lane_length = 1;
+        for (std::size_t axis = 0; axis < input->shape.size(); ++axis)
+            if (group.reduced[axis]) lane_length *= input->shape[axis];
+        std::size_t wanted = 16;
+        while (wanted < 4096 && static_cast<double>(wanted) * static_cast<double>(wanted) < static_cast<double>(lane_length))
+            wanted *= 2;
         std::size_t bins = 2;
-        while (bins < 4096 && box_targets * (bins * 2) * 8 * 5 <= budget_.limit() / 16) bins *= 2;
+        while (bins < wanted && box_targets * (bins * 2) * 8 * 5 <= budget_.limit() / 16) bins *= 2;
 
         std::function<SelectionPartial(Index, Index, Index, const std::shared_ptr<const kernels::QuantileSelection::BoxPlan>&)>
             tree = [&](Index kept, Index lo, Index hi, const auto& plan) -> SelectionPartial {

@@ -100,8 +100,8 @@ std::size_t QuantileSelection::max_targets_per_lane() const {
 std::vector<std::int64_t> QuantileSelection::lane_ranks(std::int64_t n) const {
     std::vector<std::int64_t> ranks;
     if (mode_ == QuantileMode::Median) {
-        if (n % 2) ranks.push_back(n / 2);
-        else ranks.insert(ranks.end(), {n / 2 - 1, n / 2});
+        if (n % 2 == 0) ranks.push_back(n / 2 - 1);
+        ranks.push_back(n / 2);
         return ranks;
     }
     for (double q : quantiles_) {
