@@ -306,7 +306,10 @@ private:
             budget_.end_active();
             return left;
         };
-        for (bool more = true; more; more = selection.next_pass(bins)) {
+        // The per-lane state (counts, then windows per rank) is held for the whole selection.
+        std::size_t state = selection.state_bytes();
+        tracker_.add(state);
+        for (bool more = true; more;) {
             if (selection.pass() > 0) progress_total_adjust_ += group.grid.block_count();
             tbb::parallel_for(tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
                 for (Index kept = range.begin(); kept != range.end(); ++kept) {
@@ -320,9 +323,15 @@ private:
                     budget_.release(result.reserved);
                 }
             });
+            more = selection.next_pass(bins);
+            const std::size_t now = selection.state_bytes();
+            if (now > state) tracker_.add(now - state);
+            else tracker_.remove(state - now);
+            state = now;
         }
         NDArray result(node->dtype, node->shape);
         selection.finalize(result.data(), node->dtype);
+        tracker_.remove(state);
         context_.done[node.get()] = std::move(result);
     }
 

@@ -97,6 +97,10 @@ std::size_t QuantileSelection::max_targets_per_lane() const {
     return 2;
 }
 
+std::size_t QuantileSelection::state_bytes() const {
+    return count_.size() * 32 + targets_.size() * sizeof(Target) + target_begin_.size() * sizeof(std::size_t);
+}
+
 std::vector<std::int64_t> QuantileSelection::lane_ranks(std::int64_t n) const {
     std::vector<std::int64_t> ranks;
     if (mode_ == QuantileMode::Median) {

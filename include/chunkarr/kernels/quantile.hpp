@@ -59,6 +59,8 @@ public:
     // Most ranks one lane can need (two per quantile; bounds memory before pass 0).
     std::size_t max_targets_per_lane() const;
     int pass() const { return pass_; }
+    // Bytes of the per-lane state held between passes (proportional to the output, not the data).
+    std::size_t state_bytes() const;
     std::size_t bins() const { return bins_; }
 
     std::shared_ptr<const BoxPlan> plan_box(const Region& box) const;
