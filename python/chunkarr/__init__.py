@@ -22,7 +22,8 @@ from ._repr import array_html
 __all__ = [
     "Array", "ProgressBar", "arange", "broadcast_to", "clip", "compute", "concatenate", "expand_dims",
     "from_array", "moveaxis", "squeeze", "stack", "full", "linspace", "ones", "open",
-    "random", "where", "zeros", "explain",
+    "random", "where", "zeros", "explain", "histogram", "quantile", "percentile", "median", "nanquantile",
+    "nanpercentile", "nanmedian",
 ]
 
 _DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"}
@@ -144,6 +145,12 @@ class Array:
 
     def squeeze(self, axis=None) -> "Array":
         return squeeze(self, axis)
+
+    def quantile(self, q, axis=None, keepdims=False, method="linear") -> "Array":
+        return quantile(self, q, axis=axis, keepdims=keepdims, method=method)
+
+    def median(self, axis=None, keepdims=False) -> "Array":
+        return median(self, axis=axis, keepdims=keepdims)
 
     def clip(self, min=None, max=None) -> "Array":  # noqa: A002 (NumPy's names)
         return clip(self, -np.inf if min is None else min, np.inf if max is None else max)
@@ -368,7 +375,7 @@ _ARRAY_FUNCTIONS = {
     np.transpose: lambda a, axes=None: a.transpose(*(axes or ())),
     np.expand_dims: lambda a, axis: expand_dims(a, axis),
     np.argmin: lambda a, axis=None, **kw: _as_array(a).argmin(axis),
-    np.histogram: lambda a, bins=10, range=None, **kw: histogram(a, bins, range),
+    np.histogram: lambda a, bins=10, range=None, **kw: histogram(a, bins, range, **kw),
     np.cumsum: lambda a, axis=None, dtype=None, out=None: _scan("cumsum", a, axis, dtype),
     np.cumprod: lambda a, axis=None, dtype=None, out=None: _scan("cumprod", a, axis, dtype),
     np.argmax: lambda a, axis=None, **kw: _as_array(a).argmax(axis),
@@ -378,6 +385,31 @@ _ARRAY_FUNCTIONS = {
     np.broadcast_to: lambda a, shape, subok=False: broadcast_to(a, shape),
     np.clip: lambda a, a_min, a_max, **kw: clip(a, a_min, a_max),
 }
+
+
+def _register_quantiles():
+    def numpy_style(function):
+        def call(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, **kw):
+            if out is not None:
+                raise TypeError("out= is not supported by chunkarr")
+            if kw.get("interpolation") is not None:
+                method = kw["interpolation"]
+            return function(a, q, axis=axis, keepdims=keepdims, method=method)
+        return call
+
+    def median_style(function):
+        def call(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+            if out is not None:
+                raise TypeError("out= is not supported by chunkarr")
+            return function(a, axis=axis, keepdims=keepdims)
+        return call
+
+    _ARRAY_FUNCTIONS.update({
+        np.quantile: numpy_style(quantile), np.nanquantile: numpy_style(nanquantile),
+        np.percentile: numpy_style(percentile), np.nanpercentile: numpy_style(nanpercentile),
+        np.median: median_style(median), np.nanmedian: median_style(nanmedian),
+    })
+
 
 
 # ---- making arrays ---------------------------------------------------------------------------
@@ -484,12 +516,98 @@ def _scan(name, a, axis, dtype):
     return _wrap(getattr(_core, name)(a._core, int(axis)))
 
 
-def histogram(a, bins: int = 10, range=None):  # noqa: A002 (NumPy's name)
-    """(counts, edges), lazy; `bins` equal bins over `range` or the data's min..max."""
-    if not isinstance(bins, numbers.Integral):
-        raise NotImplementedError("histogram takes a number of equal bins (explicit edges are not supported yet)")
-    counts, edges = _core.histogram(_as_array(a)._core, int(bins), None if range is None else (float(range[0]), float(range[1])))
-    return _wrap(counts), _wrap(edges)
+def histogram(a, bins=10, range=None, weights=None, density=None):  # noqa: A002 (NumPy's name)
+    """(counts, edges), lazy; `bins` equal bins over `range` or the data's min..max, or explicit
+    bin edges (NumPy's: [e_i, e_i+1), the last bin closed, values outside them not counted)."""
+    if weights is not None or density:
+        raise NotImplementedError("histogram weights= and density= are not supported")
+    if isinstance(bins, (numbers.Integral, np.integer)):
+        counts, edges = _core.histogram(_as_array(a)._core, int(bins),
+                                        None if range is None else (float(range[0]), float(range[1])))
+        return _wrap(counts), _wrap(edges)
+    if isinstance(bins, str):
+        raise NotImplementedError(f"histogram bins={bins!r}: give a number of bins or the edges")
+    edges = np.asarray(bins)
+    if edges.ndim != 1:
+        raise ValueError("`bins` must be 1d, when an array")
+    if edges.size and np.any(edges[:-1] > edges[1:]):
+        raise ValueError("`bins` must increase monotonically, when an array")
+    if edges.size < 2:
+        return zeros(0, dtype=np.int64), from_array(edges)
+    counts = _core.histogram_edges(_as_array(a)._core, [float(e) for e in edges])
+    return _wrap(counts), from_array(edges)
+
+
+def _quantile_args(a, q, axis, method, percent):
+    if method != "linear":
+        raise NotImplementedError(f"quantile method {method!r}: only 'linear' is supported")
+    a = _as_array(a)
+    q_array = np.asanyarray(q)
+    if q_array.dtype.kind not in "biuf":
+        raise TypeError(f"q must be numbers, got dtype {q_array.dtype}")
+    integer_q = q_array.dtype.kind in "biu" and not percent
+    values = q_array.astype(np.float64)
+    if percent:
+        values = np.true_divide(values, 100)
+    if not np.all((values >= 0) & (values <= 1)):   # False for NaN too
+        raise ValueError("Percentiles must be in the range [0, 100]" if percent else "Quantiles must be in the range [0, 1]")
+    if a.dtype == np.bool_:
+        raise TypeError("numpy boolean subtract, the `-` operator, is not supported: quantile of a bool array")
+    if axis is not None and not isinstance(axis, numbers.Integral) and len(tuple(axis)) == 0:
+        raise NotImplementedError("axis=() (no reduction) is not supported by quantile")
+    return a, values, integer_q
+
+
+def _quantile(a, q, axis, keepdims, method, skipna, percent):
+    a, values, integer_q = _quantile_args(a, q, axis, method, percent)
+    axes = _axes(axis, a.ndim)
+    reduced = set(range(a.ndim)) if axes is None else {x % a.ndim for x in axes} if a.ndim else set()
+    lane_length = int(np.prod([a.shape[x] for x in reduced], dtype=np.int64))
+    lanes = int(np.prod([a.shape[x] for x in range(a.ndim) if x not in reduced], dtype=np.int64))
+    if not skipna and lane_length == 0 and lanes > 0 and values.size > 0:
+        raise IndexError("cannot do a non-empty take from an empty axes.")   # as NumPy
+    mode = "exact" if integer_q else "linear"
+    return _wrap(_core.quantile(a._core, [float(v) for v in values.ravel()], list(values.shape), axes, bool(keepdims),
+                                skipna, mode))
+
+
+def quantile(a, q, axis=None, keepdims=False, method="linear") -> Array:
+    """Exact q-th quantiles (NumPy's np.quantile, method='linear'), lazy and out of core: a few
+    passes over the data select the order statistics (histogram refinement), nothing is sorted."""
+    return _quantile(a, q, axis, keepdims, method, False, False)
+
+
+def nanquantile(a, q, axis=None, keepdims=False, method="linear") -> Array:
+    """quantile ignoring NaN (an all-NaN lane gives NaN)."""
+    return _quantile(a, q, axis, keepdims, method, True, False)
+
+
+def percentile(a, q, axis=None, keepdims=False, method="linear") -> Array:
+    """Exact percentiles, q in [0, 100] (NumPy's np.percentile); see quantile."""
+    return _quantile(a, q, axis, keepdims, method, False, True)
+
+
+def nanpercentile(a, q, axis=None, keepdims=False, method="linear") -> Array:
+    return _quantile(a, q, axis, keepdims, method, True, True)
+
+
+def _median(a, axis, keepdims, skipna):
+    a = _as_array(a)
+    if axis is not None and not isinstance(axis, numbers.Integral) and len(tuple(axis)) == 0:
+        raise NotImplementedError("axis=() (no reduction) is not supported by median")
+    return _wrap(_core.quantile(a._core, [0.5], [], _axes(axis, a.ndim), bool(keepdims), skipna, "median"))
+
+
+def median(a, axis=None, keepdims=False) -> Array:
+    """Exact median (NumPy's np.median: float32 stays float32), lazy and out of core."""
+    return _median(a, axis, keepdims, False)
+
+
+def nanmedian(a, axis=None, keepdims=False) -> Array:
+    return _median(a, axis, keepdims, True)
+
+
+_register_quantiles()
 
 
 def expand_dims(a, axis) -> Array:

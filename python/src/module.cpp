@@ -240,6 +240,13 @@ PYBIND11_MODULE(_chunkarr, m) {
     m.def("histogram", [](const Array& x, int bins, std::optional<std::pair<double, double>> range) {
         return histogram(x, bins, range);
     });
+    m.def("histogram_edges", [](const Array& x, const std::vector<double>& edges) { return histogram(x, edges); });
+    // q flattened with its shape; mode "linear", "exact" (integer q) or "median".
+    m.def("quantile", [](const Array& x, std::vector<double> q, const Shape& q_shape, std::optional<std::vector<int>> axes,
+                         bool keepdims, bool skipna, const std::string& mode) {
+        const QuantileMode m = mode == "median" ? QuantileMode::Median : mode == "exact" ? QuantileMode::Exact : QuantileMode::Linear;
+        return quantile(x, std::move(q), q_shape, axes.value_or(std::vector<int>{}), keepdims, skipna, m);
+    });
     m.def("cumsum", [](const Array& x, int axis) { return cumsum(x, axis); });
     m.def("cumprod", [](const Array& x, int axis) { return cumprod(x, axis); });
     m.def("argmin", [](const Array& x, std::optional<int> axis) { return argmin(x, axis); });

@@ -8,6 +8,7 @@
 #include <chunkarr/exec/memory_budget.hpp>
 #include <chunkarr/exec/plan.hpp>
 #include <chunkarr/kernels/cast.hpp>
+#include <chunkarr/kernels/quantile.hpp>
 #include <chunkarr/optimize/optimizer.hpp>
 #include <chunkarr/kernels/region_copy.hpp>
 
@@ -64,7 +65,7 @@ public:
     std::vector<NDArray> run(const Plan& plan) {
         arena_.execute([&] {
             for (const auto& stage : plan.stages)
-                for (const auto& group : stage) run_group(group);
+                for (const auto& group : stage) group.selection ? run_selection(group) : run_group(group);
         });
         std::vector<NDArray> results;
         for (const auto& output : plan.outputs) {
@@ -208,6 +209,164 @@ private:
             }
         });
         for (std::size_t r = 0; r < group.reductions.size(); ++r) context_.done[group.reductions[r].get()] = results[r];
+    }
+
+    // ---- quantiles: selection passes (kernels/quantile.hpp) ----------------------------------
+    struct SelectionPartial {
+        kernels::QuantileSelection::Partial partial;
+        std::size_t reserved = 0;
+    };
+
+    // Halves chunks of the kept axes until a box of lanes holds at most `max_lanes` lanes.
+    static ChunkGrid split_kept_axes(ChunkGrid grid, const std::vector<bool>& reduced, Index max_lanes) {
+        for (;;) {
+            auto chunks = grid.chunks();
+            Index lanes = 1;
+            std::size_t widest = chunks.size();
+            Index widest_size = 1;
+            for (std::size_t axis = 0; axis < chunks.size(); ++axis) {
+                if (reduced[axis]) continue;
+                const Index largest = *std::max_element(chunks[axis].begin(), chunks[axis].end());
+                lanes *= std::max<Index>(largest, 1);
+                if (largest > widest_size) widest = axis, widest_size = largest;
+            }
+            if (lanes <= max_lanes || widest == chunks.size()) return grid;
+            std::vector<Index> halves;
+            for (Index c : chunks[widest]) {
+                if (c > 1) halves.push_back((c + 1) / 2);
+                halves.push_back(c > 1 ? c / 2 : c);
+            }
+            chunks[widest] = halves;
+            grid = ChunkGrid(std::move(chunks));
+        }
+    }
+
+    void run_selection(const ReductionGroup& planned) {
+        const NodePtr& node = planned.reductions.front();
+        const NodePtr& input = node->inputs[0];
+        Shape lanes;
+        for (std::size_t axis = 0; axis < input->shape.size(); ++axis)
+            if (!planned.reduced[axis]) lanes.push_back(input->shape[axis]);
+        kernels::QuantileSelection selection(input->dtype, lanes, node->quantiles, node->quantile_mode, node->skipna);
+
+        // Tasks that fit the budget, then boxes of lanes small enough that a pass's partials
+        // (targets x bins counts, at least 2 bins) stay a small part of it.
+        ReductionGroup group = planned;
+        group.grid = fit_to_budget(planned);
+        const std::size_t per_lane = selection.max_targets_per_lane() * 2 * 8 * 5 + 32;
+        const auto max_lanes = static_cast<Index>(std::max<std::size_t>(1, budget_.limit() / 16 / per_lane));
+        const Index blocks_before = group.grid.block_count();
+        group.grid = split_kept_axes(group.grid, group.reduced, max_lanes);
+        progress_total_adjust_ += group.grid.block_count() - blocks_before;
+
+        const Shape numblocks = group.grid.numblocks();
+        Shape kept_blocks, reduced_blocks;
+        for (std::size_t axis = 0; axis < numblocks.size(); ++axis)
+            (group.reduced[axis] ? reduced_blocks : kept_blocks).push_back(numblocks[axis]);
+        const Index outputs = element_count(kept_blocks);
+        const Index leaves = element_count(reduced_blocks);
+        auto block_of = [&](Index kept_flat, Index reduced_flat) {
+            std::vector<Index> block(numblocks.size());
+            for (std::size_t axis = numblocks.size(); axis-- > 0;) {
+                Index& flat = group.reduced[axis] ? reduced_flat : kept_flat;
+                block[axis] = flat % numblocks[axis];
+                flat /= numblocks[axis];
+            }
+            return block;
+        };
+        // Bins per pass: as many as the largest box's partial affords (a power of two, 2..4096).
+        Index box_lanes = 1;
+        for (std::size_t axis = 0; axis < numblocks.size(); ++axis) {
+            if (group.reduced[axis]) continue;
+            const auto& c = group.grid.chunks(axis);
+            box_lanes *= std::max<Index>(1, *std::max_element(c.begin(), c.end()));
+        }
+        const std::size_t box_targets = static_cast<std::size_t>(box_lanes) * selection.max_targets_per_lane();
+        // More bins than about sqrt(lane length) only cost memory: with sqrt(L) bins, one
+        // histogram pass leaves ~sqrt(L) values per rank, few enough to collect in the next.
+        Index lane_length = 1;
+        for (std::size_t axis = 0; axis < input->shape.size(); ++axis)
+            if (group.reduced[axis]) lane_length *= input->shape[axis];
+        std::size_t wanted = 16;
+        while (wanted < 4096 && static_cast<double>(wanted) * static_cast<double>(wanted) < static_cast<double>(lane_length))
+            wanted *= 2;
+        std::size_t bins = 2;
+        while (bins < wanted && box_targets * (bins * 2) * 8 * 5 <= budget_.limit() / 16) bins *= 2;
+
+        std::function<SelectionPartial(Index, Index, Index, const std::shared_ptr<const kernels::QuantileSelection::BoxPlan>&)>
+            tree = [&](Index kept, Index lo, Index hi, const auto& plan) -> SelectionPartial {
+            if (hi - lo == 1) return selection_leaf(group, block_of(kept, lo), selection, plan);
+            const Index mid = lo + (hi - lo) / 2;
+            SelectionPartial left, right;
+            tbb::parallel_invoke([&] { left = tree(kept, lo, mid, plan); }, [&] { right = tree(kept, mid, hi, plan); });
+            budget_.begin_active();
+            kernels::QuantileSelection::merge(left.partial, right.partial);
+            budget_.release(right.reserved);
+            right.reserved = 0;
+            budget_.end_active();
+            return left;
+        };
+        // The per-lane state (counts, then windows per rank) is held for the whole selection.
+        std::size_t state = selection.state_bytes();
+        tracker_.add(state);
+        for (bool more = true; more;) {
+            if (selection.pass() > 0) progress_total_adjust_ += group.grid.block_count();
+            tbb::parallel_for(tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
+                for (Index kept = range.begin(); kept != range.end(); ++kept) {
+                    const Region first = group.grid.block_region(block_of(kept, 0));
+                    Region box;
+                    for (std::size_t axis = 0; axis < first.size(); ++axis)
+                        if (!group.reduced[axis]) box.push_back(first[axis]);
+                    const auto plan = selection.plan_box(box);
+                    SelectionPartial result = tree(kept, 0, std::max<Index>(leaves, 1), plan);
+                    selection.absorb(result.partial);
+                    budget_.release(result.reserved);
+                }
+            });
+            more = selection.next_pass(bins);
+            const std::size_t now = selection.state_bytes();
+            if (now > state) tracker_.add(now - state);
+            else tracker_.remove(state - now);
+            state = now;
+        }
+        NDArray result(node->dtype, node->shape);
+        selection.finalize(result.data(), node->dtype);
+        tracker_.remove(state);
+        context_.done[node.get()] = std::move(result);
+    }
+
+    SelectionPartial selection_leaf(const ReductionGroup& group, const std::vector<Index>& block,
+                                    const kernels::QuantileSelection& selection,
+                                    const std::shared_ptr<const kernels::QuantileSelection::BoxPlan>& plan) {
+        check_cancelled();
+        const Region region = group.grid.block_region(block);
+        SelectionPartial out;
+        try {
+            const std::size_t partial = selection.partial_bytes(*plan);
+            const std::size_t read_bytes = Evaluator::footprint(group.inputs, region, context_.done);
+            budget_.reserve(read_bytes + partial);
+            out.reserved = partial;
+            std::uint64_t processed = 0;
+            try {
+                out.partial = selection.make_partial(plan);
+                Evaluator evaluator(context_);
+                const Block values = evaluator.evaluate(group.inputs[0], region);
+                if (values.dtype != group.inputs[0]->dtype) throw Error("internal: quantile input has another dtype");
+                selection.accumulate(out.partial, values.data(), values.shape, region, group.reduced);
+                processed = values.nbytes();
+                bytes_read_ += evaluator.bytes_read();
+            } catch (...) {
+                budget_.release(read_bytes + partial);
+                budget_.end_active();
+                throw;
+            }
+            budget_.release(read_bytes);
+            budget_.end_active();
+            task_done(processed);
+        } catch (...) {
+            rethrow_with_context(describe_task(block, region));
+        }
+        return out;
     }
 
     Partials leaf(const ReductionGroup& group, const std::vector<Index>& block) {

@@ -160,7 +160,8 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             kernels::cast(reinterpret_cast<const std::byte*>(&node.scalar), DType::Float64, out.data(), node.dtype, 1);
             return out;
         }
-        case NodeKind::Reduce: {
+        case NodeKind::Reduce:
+        case NodeKind::Quantile: {
             auto it = done_.find(&node);
             if (it == done_.end()) throw Error("internal: reduction evaluated before it was computed");
             Block out = Block::allocate(node.dtype, shape, tracker_);
@@ -319,7 +320,8 @@ std::size_t Evaluator::footprint(const std::vector<NodePtr>& nodes, const Region
         const std::size_t own = region_bytes(r, node.dtype);
         switch (node.kind) {
             case NodeKind::Source:
-            case NodeKind::Reduce: return own;
+            case NodeKind::Reduce:
+            case NodeKind::Quantile: return own;
             case NodeKind::Scalar: return itemsize(node.dtype);
             case NodeKind::Slice: {
                 const std::size_t input = walk(*node.inputs[0], input_region(node, 0, r));

@@ -21,7 +21,7 @@ void assign_stages(const NodePtr& node, std::unordered_map<const Node*, int>& le
         deepest = std::max(deepest, level_below[input.get()]);
     }
     seen[node.get()] = true;
-    if (node->kind == NodeKind::Reduce) {
+    if (node->kind == NodeKind::Reduce || node->kind == NodeKind::Quantile) {
         const int stage = deepest + 1;
         by_stage[stage].push_back(node);
         level_below[node.get()] = stage;
@@ -44,6 +44,19 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
         std::vector<ReductionGroup> groups;
         for (const auto& reduction : reductions) {
             const Node& input = *reduction->inputs[0];
+            if (reduction->kind == NodeKind::Quantile) {
+                ReductionGroup group;
+                group.grid = input.chunks;
+                group.reduced.assign(input.shape.size(), false);
+                for (int axis : reduction->axes) group.reduced[static_cast<std::size_t>(axis)] = true;
+                group.reductions = {reduction};
+                group.inputs = {reduction->inputs[0]};
+                group.masks = {nullptr};
+                group.needs.emplace_back();
+                group.selection = true;
+                groups.push_back(std::move(group));
+                continue;
+            }
             auto same_walk = [&](const ReductionGroup& g) {
                 const Node& other = *g.reductions.front();
                 return other.axes == reduction->axes && other.inputs[0]->shape == input.shape &&
@@ -80,7 +93,7 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
         plan.stages.push_back(std::move(groups));
     }
     for (const auto& output : outputs) {
-        if (output->kind == NodeKind::Reduce) continue;
+        if (output->kind == NodeKind::Reduce || output->kind == NodeKind::Quantile) continue;
         plan.total_tasks += output->chunks.block_count();
         plan.total_input_bytes += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
     }
@@ -104,7 +117,7 @@ std::vector<std::pair<const Node*, std::uint64_t>> source_read_bytes(const Plan&
                 add(&node, static_cast<std::uint64_t>(element_count(region_shape(region))) * itemsize(node.dtype));
                 return;
             }
-            if (node.kind == NodeKind::Reduce) return;   // computed in an earlier stage
+            if (node.kind == NodeKind::Reduce || node.kind == NodeKind::Quantile) return;   // an earlier stage
             for (std::size_t k = 0; k < node.inputs.size(); ++k) walk(*node.inputs[k], input_region(node, k, region), seen);
         };
     auto each_task = [&](const ChunkGrid& grid, const std::vector<NodePtr>& nodes) {
@@ -117,7 +130,7 @@ std::vector<std::pair<const Node*, std::uint64_t>> source_read_bytes(const Plan&
     for (const auto& stage : plan.stages)
         for (const auto& group : stage) each_task(group.grid, group.inputs);
     for (const auto& output : plan.outputs)
-        if (output->kind != NodeKind::Reduce) each_task(output->chunks, {output});
+        if (output->kind != NodeKind::Reduce && output->kind != NodeKind::Quantile) each_task(output->chunks, {output});
     return totals;
 }
 

@@ -4,6 +4,7 @@
 #include <chunkarr/graph/constructors.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace chunkarr {
 
@@ -303,6 +304,23 @@ std::pair<Array, Array> histogram(const Array& x, int bins, std::optional<std::p
     // The last edge is exactly the top of the range, as numpy.linspace makes it.
     const Array exact_edges = concatenate({edges[{Slice{0, bins}}], expand_dims(high, {0})}, 0);
     return {concatenate(counts, 0), exact_edges};
+}
+
+Array histogram(const Array& x, const std::vector<double>& edges) {
+    if (edges.size() < 2) throw ValueError("histogram needs at least two bin edges, got " + std::to_string(edges.size()));
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+        if (std::isnan(edges[i])) throw ValueError("histogram bin edges must not be NaN");
+        if (i > 0 && edges[i] < edges[i - 1]) throw ValueError("`bins` must increase monotonically, when an array");
+    }
+    const Array values = x.astype(DType::Float64);
+    std::vector<Array> counts;
+    const std::size_t bins = edges.size() - 1;
+    for (std::size_t b = 0; b < bins; ++b) {
+        const Array inside = b + 1 < bins ? (values >= edges[b]) && (values < edges[b + 1])
+                                          : (values >= edges[b]) && (values <= edges[b + 1]);
+        counts.push_back(expand_dims(inside.astype(DType::Int64).sum(), {0}));
+    }
+    return concatenate(counts, 0);
 }
 
 Array cumsum(const Array& x, int axis) { return scan(x, axis, false); }

@@ -60,6 +60,12 @@ std::size_t structural_hash(const Node& n) {
         case NodeKind::Rechunk:
             for (const auto& axis : n.chunks.chunks()) hash_mix(h, axis.size());
             break;
+        case NodeKind::Quantile:
+            for (double q : n.quantiles) hash_mix(h, bits_of(q));
+            for (int axis : n.axes) hash_mix(h, static_cast<std::size_t>(axis));
+            hash_mix(h, static_cast<std::size_t>(n.keepdims * 4 + n.skipna * 2));
+            hash_mix(h, static_cast<std::size_t>(n.quantile_mode));
+            break;
         case NodeKind::Concatenate: hash_mix(h, static_cast<std::size_t>(n.axes.front())); break;
         case NodeKind::Transpose:
         case NodeKind::ExpandDims:
@@ -100,6 +106,9 @@ bool structurally_equal(const Node& a, const Node& b) {
         case NodeKind::Transpose:
         case NodeKind::ExpandDims: return a.axes == b.axes;
         case NodeKind::Scan: return a.axes == b.axes && a.scan_product == b.scan_product;
+        case NodeKind::Quantile:
+            return a.quantiles == b.quantiles && a.quantile_shape == b.quantile_shape && a.axes == b.axes &&
+                   a.keepdims == b.keepdims && a.skipna == b.skipna && a.quantile_mode == b.quantile_mode;
         default: return true;
     }
 }
@@ -335,6 +344,51 @@ NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool
     return intern(std::move(n));
 }
 
+NodePtr make_quantile_node(NodePtr input, std::vector<double> quantiles, Shape q_shape, std::vector<int> axes,
+                           bool keepdims, bool skipna, QuantileMode mode) {
+    if (static_cast<Index>(quantiles.size()) != element_count(q_shape))
+        throw ValueError("internal: quantile values do not fill their shape");
+    for (double q : quantiles)
+        if (!(q >= 0.0 && q <= 1.0)) throw ValueError("Quantiles must be in the range [0, 1]");
+    if (mode == QuantileMode::Linear && is_bool(input->dtype))
+        throw ValueError("quantile of a bool array is not supported (NumPy cannot subtract booleans)");
+    if (mode == QuantileMode::Exact)
+        for (double q : quantiles)
+            if (q != 0.0 && q != 1.0) throw ValueError("internal: an exact quantile takes q = 0 or 1");
+    Node n;
+    n.kind = NodeKind::Quantile;
+    n.axes = normalize_axes(axes, input->shape.size());
+    n.keepdims = keepdims;
+    n.skipna = skipna;
+    n.quantile_mode = mode;
+    switch (mode) {
+        case QuantileMode::Linear: n.dtype = DType::Float64; break;
+        case QuantileMode::Exact: n.dtype = input->dtype; break;
+        case QuantileMode::Median: n.dtype = input->dtype == DType::Float32 ? DType::Float32 : DType::Float64; break;
+    }
+    Index lanes = 1, lane_length = 1;
+    std::vector<std::vector<Index>> chunks;
+    for (Index q : q_shape) {
+        n.shape.push_back(q);
+        chunks.push_back({q});
+    }
+    for (std::size_t axis = 0; axis < input->shape.size(); ++axis) {
+        const bool reduced = std::binary_search(n.axes.begin(), n.axes.end(), static_cast<int>(axis));
+        (reduced ? lane_length : lanes) *= input->shape[axis];
+        if (reduced && !keepdims) continue;
+        n.shape.push_back(reduced ? 1 : input->shape[axis]);
+        chunks.push_back(reduced ? std::vector<Index>{1} : input->chunks.chunks(axis));
+    }
+    // As NumPy: the (non-nan) quantile of an empty lane has no value to take.
+    if (lane_length == 0 && lanes > 0 && !quantiles.empty() && !skipna && mode != QuantileMode::Median)
+        throw ValueError("cannot take a quantile over an empty axis (zero-size lanes)");
+    n.chunks = ChunkGrid(std::move(chunks));
+    n.quantiles = std::move(quantiles);
+    n.quantile_shape = std::move(q_shape);
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
+}
+
 NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs) {
     switch (node.kind) {
         case NodeKind::Source: return make_source_node(node.source);
@@ -355,6 +409,9 @@ NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs) {
         case NodeKind::Scan:
             return make_scan_node(std::move(inputs[0]), inputs.size() > 1 ? std::move(inputs[1]) : nullptr,
                                   node.axes.front(), node.scan_product);
+        case NodeKind::Quantile:
+            return make_quantile_node(std::move(inputs[0]), node.quantiles, node.quantile_shape, node.axes, node.keepdims,
+                                      node.skipna, node.quantile_mode);
     }
     throw Error("internal: unknown node kind");
 }

@@ -84,6 +84,18 @@ std::string describe_node(const Node& n, const std::map<const Node*, std::string
             out << "]";
             break;
         }
+        case NodeKind::Quantile: {
+            out << (n.skipna ? "nan" : "") << (n.quantile_mode == QuantileMode::Median ? "median(" : "quantile(") << arg(0);
+            if (n.quantile_mode != QuantileMode::Median) {
+                out << ", q=(";
+                for (std::size_t i = 0; i < n.quantiles.size(); ++i) out << (i ? ", " : "") << n.quantiles[i];
+                out << ")";
+            }
+            out << ", axes=(";
+            for (std::size_t i = 0; i < n.axes.size(); ++i) out << (i ? ", " : "") << n.axes[i];
+            out << ")" << (n.keepdims ? ", keepdims" : "") << ")";
+            break;
+        }
         case NodeKind::Reduce: {
             out << (n.skipna && n.reduce != ReduceOp::Count ? "nan" : "") << op_name(n.reduce) << "(" << arg(0) << ", axes=(";
             for (std::size_t i = 0; i < n.axes.size(); ++i) out << (i ? ", " : "") << n.axes[i];
@@ -137,13 +149,18 @@ std::string explain(const std::vector<Array>& arrays) {
     for (const auto& stage : plan.stages) {
         ++stage_number;
         for (const auto& group : stage) {
+            if (group.selection) {
+                out << "  stage " << stage_number << ": 1 quantile selection in passes over " << shape_to_string(group.grid.shape())
+                    << ", " << group.grid.block_count() << " tasks per pass\n";
+                continue;
+            }
             out << "  stage " << stage_number << ": " << group.reductions.size() << " reduction"
                 << (group.reductions.size() == 1 ? "" : "s") << " in one pass over " << shape_to_string(group.grid.shape())
                 << ", " << group.grid.block_count() << " tasks\n";
         }
     }
     for (const auto& output : optimized.outputs)
-        if (output->kind != NodeKind::Reduce)
+        if (output->kind != NodeKind::Reduce && output->kind != NodeKind::Quantile)
             out << "  elementwise output " << shape_to_string(output->shape) << ", " << output->chunks.block_count() << " tasks\n";
     out << "  total: " << plan.total_tasks << " tasks\n";
     out << "reads:\n";

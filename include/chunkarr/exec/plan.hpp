@@ -2,7 +2,8 @@
 // Lowering: which reductions run in which stage, grouped so that one walk over the chunks feeds
 // every reduction of a group. A reduction whose input contains another reduction (x - x.mean())
 // runs in a later stage, after the inner one has been computed and kept in memory: the data is
-// streamed again instead of held.
+// streamed again instead of held. A Quantile node is a stage of its own (a group with
+// `selection` set), run as several passes over its input (see kernels/quantile.hpp).
 #include <chunkarr/graph/node.hpp>
 #include <chunkarr/kernels/reduce.hpp>
 
@@ -17,6 +18,7 @@ struct ReductionGroup {
     std::vector<kernels::ReduceNeeds> needs;      // per input
     ChunkGrid grid;                               // the inputs' chunk grid: one task per block
     std::vector<bool> reduced;                    // per input axis
+    bool selection = false;                       // one Quantile node: run as selection passes
 };
 
 struct Plan {

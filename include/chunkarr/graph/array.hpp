@@ -130,6 +130,10 @@ Array cumprod(const Array& x, int axis);
 // and the bin edges (bins + 1). Without a range it is the data's NaN-ignoring min and max, found
 // in a first pass. NaN is counted in no bin. Counts are int64; all lazy, one pass per stage.
 std::pair<Array, Array> histogram(const Array& x, int bins, std::optional<std::pair<double, double>> range = std::nullopt);
+// Counts of x's values between explicit bin edges (NumPy: [e_i, e_i+1), the last bin closed,
+// values outside the edges and NaN counted nowhere); edges must not decrease (else ValueError).
+// Counts are int64, lazy, one pass.
+Array histogram(const Array& x, const std::vector<double>& edges);
 // Index of the first minimum / maximum (NaN counts as the extreme, as in NumPy) along `axis`,
 // or in the flattened array when `axis` is empty; int64. Two passes: the extreme, then where.
 Array argmin(const Array& x, std::optional<int> axis = std::nullopt);

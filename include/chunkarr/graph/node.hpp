@@ -15,7 +15,15 @@
 
 namespace chunkarr {
 
-enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims, Scan };
+enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims, Scan,
+                      Quantile };
+
+// How a Quantile node turns the order statistics it selects into its result (NumPy's rules).
+enum class QuantileMode : std::uint8_t {
+    Linear,   // quantile/percentile, method='linear': float64, NumPy's _lerp of the two neighbours
+    Exact,    // quantile with integer q (0 or 1): the order statistic itself, in the input dtype
+    Median,   // median: the mean of the one or two middle values (floats keep their dtype)
+};
 
 // One axis of a basic slice, already normalised against the input length.
 struct SliceAxis {
@@ -64,6 +72,9 @@ struct Node {
     bool skipna = false;               // nan-variants: NaN is skipped instead of propagated
     int ddof = 0;
     CFDecoding cf;                     // DecodeCF
+    std::vector<double> quantiles;     // Quantile: q values in [0, 1], flattened
+    Shape quantile_shape;              // Quantile: q's shape, the leading axes of the result
+    QuantileMode quantile_mode = QuantileMode::Linear;
 
     std::size_t hash = 0;
 };
@@ -80,6 +91,10 @@ NodePtr make_slice_node(NodePtr input, std::vector<SliceAxis> axes);
 NodePtr make_reduce_node(ReduceOp op, NodePtr input, std::vector<int> axes, bool keepdims,
                          bool skipna, int ddof, std::optional<DType> result = std::nullopt,
                          std::optional<CFDecoding> mask = std::nullopt);
+// Exact quantiles of `input` over `axes` (empty: all), computed out of core by the executor's
+// selection passes (see kernels/quantile.hpp). Result shape: q_shape + the reduced shape.
+NodePtr make_quantile_node(NodePtr input, std::vector<double> quantiles, Shape q_shape, std::vector<int> axes,
+                           bool keepdims, bool skipna, QuantileMode mode);
 NodePtr make_decode_cf_node(NodePtr input, CFDecoding decoding);
 // Running sum (or product) along `axis`. `offsets` (may be null) holds, for every chunk of
 // `input` along the axis, what the chunks before it add up to (shape: the input's with that axis
