@@ -5,6 +5,7 @@
 #include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/ndarray.hpp>
 #include <chunkarr/core/shape.hpp>
+#include <chunkarr/graph/block_function.hpp>
 #include <chunkarr/graph/ops.hpp>
 #include <chunkarr/io/source.hpp>
 
@@ -15,7 +16,8 @@
 
 namespace chunkarr {
 
-enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims, Scan };
+enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims, Scan, Reshape,
+                      MapBlocks };
 
 // One axis of a basic slice, already normalised against the input length.
 struct SliceAxis {
@@ -64,6 +66,8 @@ struct Node {
     bool skipna = false;               // nan-variants: NaN is skipped instead of propagated
     int ddof = 0;
     CFDecoding cf;                     // DecodeCF
+    BlockFunctionPtr function;         // MapBlocks
+    std::optional<Overlap> overlap;    // MapBlocks: blocks passed extended (map_overlap)
 
     std::size_t hash = 0;
 };
@@ -91,6 +95,16 @@ NodePtr make_expand_dims_node(NodePtr input, std::vector<int> axes);
 NodePtr make_transpose_node(NodePtr input, std::vector<int> order);
 // Arrays joined along `axis` (same shape on the other axes; dtypes promoted).
 NodePtr make_concatenate_node(std::vector<NodePtr> inputs, int axis);
+// The same elements in C order with another shape (NumPy's reshape; `shape` fully resolved).
+// Chunks: reshape_chunks() unless given (rewrites keep the node's chunks).
+NodePtr make_reshape_node(NodePtr input, Shape shape, std::optional<ChunkGrid> chunks = std::nullopt);
+// `function` applied to every block of `inputs` (same shape; chunks refined to a common grid),
+// returning `dtype` blocks; output chunks are the inputs' unless `chunks` (same number of blocks
+// per axis) is given. With `overlap` (one input), blocks are passed extended by the depth and
+// the results trimmed back.
+NodePtr make_map_blocks_node(std::vector<NodePtr> inputs, BlockFunctionPtr function, DType dtype,
+                             std::optional<ChunkGrid> chunks = std::nullopt,
+                             std::optional<Overlap> overlap = std::nullopt);
 // The same values with other chunks (tasks over `grid`); the grid must cover the same shape.
 NodePtr make_rechunk_node(NodePtr input, ChunkGrid grid);
 
