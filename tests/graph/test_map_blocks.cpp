@@ -157,3 +157,13 @@ TEST_CASE("map_overlap in 2-d, depth beyond a chunk, explain", "[map_blocks]") {
     CHECK_THROWS_AS(map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {1, 2, 3}), ValueError);
     CHECK_THROWS_AS(parse_boundary("mirror"), ValueError);
 }
+
+TEST_CASE("map_blocks with an xtensor function", "[map_blocks]") {
+    xt::xarray<int> values = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
+    const Array x = from_xtensor(values, {2, 2});
+    const Array y = map_blocks<int, double>([](const xt::xarray<int>& b) { return xt::sqrt(xt::cast<double>(b)); }, x);
+    CHECK(y.dtype() == DType::Float64);
+    const xt::xarray<double> got = y.compute();
+    CHECK(got(2, 2) == Approx(3.0));
+    CHECK(got(0, 1) == Approx(std::sqrt(2.0)));
+}
