@@ -560,6 +560,16 @@ def _accepts(func, name) -> bool:
     return name in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
+def _signature_keywords(func):
+    """A signature with just func's block_id/block_info keywords (what _accepts looks for)."""
+    import inspect
+    parameters = [inspect.Parameter("blocks", inspect.Parameter.VAR_POSITIONAL)]
+    for keyword in ("block_id", "block_info"):
+        if _accepts(func, keyword):
+            parameters.append(inspect.Parameter(keyword, inspect.Parameter.KEYWORD_ONLY, default=None))
+    return inspect.Signature(parameters)
+
+
 def _function_name(func, name) -> str:
     if name is not None:
         return str(name)
@@ -596,8 +606,23 @@ def map_blocks(func, *arrays, dtype=None, chunks=None, name=None, **kwargs) -> A
     threads, with the GIL held only during each call: NumPy code that releases the GIL runs
     blocks in parallel. func may take block_id= and block_info= (Dask's) keywords. An exception
     in func stops the computation and is raised by compute() as itself."""
-    if not arrays:
+    # Arrays (chunkarr or NumPy) become blocks; other arguments are passed through as they are.
+    is_array = [isinstance(a, (Array, np.ndarray)) for a in arrays]
+    if not any(is_array):
         raise ValueError("map_blocks needs at least one array")
+    if not all(is_array):
+        constants, positions = list(arrays), [i for i, a in enumerate(is_array) if a]
+        original = func
+
+        def func(*blocks, **more):
+            args = list(constants)
+            for i, block in zip(positions, blocks):
+                args[i] = block
+            return original(*args, **more)
+
+        func.__name__ = _function_name(original, name)
+        func.__signature__ = _signature_keywords(original)
+        arrays = [a for a, keep in zip(arrays, is_array) if keep]
     arrays = [_as_array(a) for a in arrays]
     call, wants_id, wants_info, dtype_name = _block_function(func, arrays, kwargs, dtype)
     grid = None

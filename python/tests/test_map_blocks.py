@@ -37,6 +37,15 @@ def test_map_blocks_several_arrays_kwargs_block_id(ca):
     np.testing.assert_array_equal(got, a * b + 7 + block_of_row[:, None] * 1000)
 
 
+def test_map_blocks_passes_other_arguments_through(ca):
+    a = np.arange(10.0)
+    x = ca.from_array(a, chunks=3)
+    np.testing.assert_array_equal(ca.map_blocks(np.add, x, 5).compute(), a + 5)
+    np.testing.assert_array_equal(ca.map_blocks(lambda s, b, block_id=None: s * b + block_id[0], 2, x).compute(),
+                                  a * 2 + np.arange(10) // 3)
+    np.testing.assert_array_equal(x.map_blocks(np.multiply, a).compute(), a * a)   # a NumPy array: blocks
+
+
 def test_map_blocks_dtype_inferred_declared_and_chunks(ca):
     a = np.arange(35, dtype=np.int16).reshape(7, 5)
     x = ca.from_array(a, chunks=(3, 2))
