@@ -167,8 +167,18 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
         try {
             std::rethrow_exception(error);
         } catch (const UserCodeError& e) {
-            if (e.original()) std::rethrow_exception(e.original());   // the function's own exception
-            throw;
+            if (!e.original()) throw;
+            try {
+                std::rethrow_exception(e.original());   // the function's own exception
+            } catch (py::error_already_set& raised) {
+                // Python 3.11+: a note names the block it failed on.
+                const std::string what = e.what();
+                const auto at = what.rfind(" (chunk ");
+                py::object value = raised.value();
+                if (at != std::string::npos && py::hasattr(value, "add_note"))
+                    value.attr("add_note")("raised by the map_blocks function on " + what.substr(at + 2, what.size() - at - 3));
+                throw;
+            }
         }
     }
     if (!progress.is_none()) progress(latest.tasks_total, latest.tasks_total, latest.bytes_total, latest.bytes_total);

@@ -84,8 +84,10 @@ def test_map_blocks_exception_is_the_functions_own(ca):
             raise Custom("block starting at %d" % b[0])
         return b
 
-    with pytest.raises(Custom, match="block starting at 6"):
+    with pytest.raises(Custom, match="block starting at 6") as info:
         x.map_blocks(boom).compute()
+    if hasattr(info.value, "__notes__"):
+        assert "chunk (2) at [6:9]" in info.value.__notes__[0]
     with pytest.raises(KeyError):
         x.map_blocks(lambda b: {}["missing"], dtype=np.float64).compute(threads=2)
     # Still usable afterwards.
