@@ -3,6 +3,7 @@
 #include <chunkarr/core/error.hpp>
 
 #include <pybind11/numpy.h>
+#include <pybind11/stl.h>
 
 #include <cstring>
 #include <memory>

@@ -221,3 +221,20 @@ def test_ctrl_c_interrupts_map_blocks(chunkarr_pythonpath, ca):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_block_info_like_dask(ca):
+    x = ca.from_array(np.zeros((5, 4)), chunks=(2, 3))
+    infos = {}
+
+    def record(b, block_info=None):
+        if b.size:
+            infos[block_info[None]["chunk-location"]] = (block_info[0]["array-location"],
+                                                         block_info[None]["chunk-shape"])
+        return b
+
+    x.map_blocks(record).compute()
+    assert infos[(2, 1)] == (((4, 5), (3, 4)), (1, 1))
+    infos.clear()
+    x.map_overlap(record, depth=1, boundary="none").compute()
+    assert infos[(0, 0)] == (((0, 3), (0, 4)), (3, 4))   # extended inward only
