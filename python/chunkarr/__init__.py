@@ -633,7 +633,7 @@ def map_blocks(func, *arrays, dtype=None, chunks=None, name=None, **kwargs) -> A
             grid = [[int(c)] * len(axis) for c, axis in zip(chunks, first.chunks)]
         else:
             grid = [[int(v) for v in c] for c in chunks]
-    core = _core.map_blocks(call, [a._core for a in arrays], dtype_name, grid, None, "none", 0.0,
+    core = _core.map_blocks(call, [a._core for a in arrays], dtype_name, grid, None, "none", 0.0, True,
                             _function_name(func, name), wants_id, wants_info)
     return _wrap(core)
 
@@ -655,9 +655,8 @@ def map_overlap(func, a, depth, boundary="reflect", trim=True, dtype=None, name=
     the extension follows `boundary`, as Dask: 'reflect' mirrors with the edge repeated
     (np.pad mode 'symmetric'), 'periodic' wraps ('wrap'), 'nearest' repeats the edge ('edge'),
     a number (or 'constant' with value=) fills with it, 'none' does not extend at the edges.
-    Depth may exceed a chunk. Only trim=True is supported."""
-    if not trim:
-        raise NotImplementedError("map_overlap supports trim=True only")
+    Depth may exceed a chunk. With trim=False the results are kept whole: the output's blocks are
+    the extended ones (as Dask)."""
     a = _as_array(a)
     value = kwargs.pop("value", 0.0)
     if isinstance(boundary, dict):
@@ -670,7 +669,7 @@ def map_overlap(func, a, depth, boundary="reflect", trim=True, dtype=None, name=
         value, boundary = float(boundary), "constant"
     call, wants_id, wants_info, dtype_name = _block_function(func, [a], kwargs, dtype)
     core = _core.map_blocks(call, [a._core], dtype_name, None, _depth(depth, a.ndim), str(boundary), float(value),
-                            _function_name(func, name), wants_id, wants_info)
+                            bool(trim), _function_name(func, name), wants_id, wants_info)
     return _wrap(core)
 
 

@@ -267,7 +267,8 @@ PYBIND11_MODULE(_chunkarr, m) {
     m.def("map_blocks",
           [](py::function function, const std::vector<Array>& arrays, const std::string& dtype,
              std::optional<std::vector<std::vector<Index>>> chunks, std::optional<std::vector<Index>> depth,
-             const std::string& boundary, double value, const std::string& name, bool block_id, bool block_info) {
+             const std::string& boundary, double value, bool trim, const std::string& name, bool block_id,
+             bool block_info) {
               auto f = std::make_shared<BlockFunction>(
                   BlockFunction{name, python::python_block_function(std::move(function), block_id, block_info)});
               std::vector<NodePtr> nodes;
@@ -275,11 +276,12 @@ PYBIND11_MODULE(_chunkarr, m) {
               std::optional<ChunkGrid> grid;
               if (chunks) grid = ChunkGrid(*chunks);
               std::optional<Overlap> overlap;
-              if (depth) overlap = Overlap{*depth, parse_boundary(boundary), value};
+              if (depth) overlap = Overlap{*depth, parse_boundary(boundary), value, trim};
               return Array(make_map_blocks_node(std::move(nodes), std::move(f), dtype_from_name(dtype), grid, overlap));
           },
           py::arg("function"), py::arg("arrays"), py::arg("dtype"), py::arg("chunks"), py::arg("depth"),
-          py::arg("boundary"), py::arg("value"), py::arg("name"), py::arg("block_id"), py::arg("block_info"));
+          py::arg("boundary"), py::arg("value"), py::arg("trim"), py::arg("name"), py::arg("block_id"),
+          py::arg("block_info"));
     m.def("argmin", [](const Array& x, std::optional<int> axis) { return argmin(x, axis); });
     m.def("argmax", [](const Array& x, std::optional<int> axis) { return argmax(x, axis); });
     m.def("clip", [](const Array& x, double low, double high) { return clip(x, low, high); });

@@ -238,3 +238,19 @@ def test_block_info_like_dask(ca):
     infos.clear()
     x.map_overlap(record, depth=1, boundary="none").compute()
     assert infos[(0, 0)] == (((0, 3), (0, 4)), (3, 4))   # extended inward only
+
+
+@pytest.mark.parametrize("boundary", ["reflect", "none", 3.0])
+def test_map_overlap_untrimmed_matches_dask(ca, boundary):
+    da = pytest.importorskip("dask.array")
+    a = np.arange(7 * 9, dtype=np.float64).reshape(7, 9)
+    chunks = ((3, 4), (2, 5, 2))
+
+    def f(b):
+        return b * 2 + b.shape[1]
+
+    want = da.from_array(a, chunks=chunks).map_overlap(f, depth=(1, 2), boundary=boundary, trim=False, dtype=a.dtype)
+    got = ca.from_array(a, chunks=chunks).map_overlap(f, depth=(1, 2), boundary=boundary, trim=False)
+    # (Dask 2022.12 reports the unextended chunks here; the values are the extended blocks.)
+    np.testing.assert_array_equal(got.compute(), want.compute(scheduler="sync"))
+    assert got.shape == got.compute().shape

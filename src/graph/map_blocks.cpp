@@ -51,7 +51,8 @@ Array map_blocks(BlockCallable function, const std::vector<Array>& arrays, std::
 }
 
 Array map_overlap(std::function<NDArray(const NDArray& block, const BlockInfo& info)> function, const Array& x,
-                  std::vector<Index> depth, Boundary boundary, double value, std::optional<DType> dtype, std::string name) {
+                  std::vector<Index> depth, Boundary boundary, double value, std::optional<DType> dtype, std::string name,
+                  bool trim) {
     if (depth.size() == 1 && x.ndim() != 1) depth.assign(x.ndim(), depth.front());
     if (!function) throw ValueError("map_overlap needs a function");
     BlockCallable call = [function = std::move(function)](const std::vector<NDArray>& blocks, const BlockInfo& info) {
@@ -59,7 +60,7 @@ Array map_overlap(std::function<NDArray(const NDArray& block, const BlockInfo& i
     };
     auto f = std::make_shared<BlockFunction>(BlockFunction{std::move(name), std::move(call)});
     return Array(make_map_blocks_node({x.node()}, std::move(f), dtype.value_or(x.dtype()), std::nullopt,
-                                      Overlap{std::move(depth), boundary, value}));
+                                      Overlap{std::move(depth), boundary, value, trim}));
 }
 
 }  // namespace chunkarr

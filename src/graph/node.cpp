@@ -533,7 +533,24 @@ NodePtr make_map_blocks_node(std::vector<NodePtr> inputs, BlockFunctionPtr funct
                              std::to_string(overlap->depth.size()));
         for (Index d : overlap->depth)
             if (d < 0) throw ValueError("map_overlap depth must not be negative, got " + std::to_string(d));
-        if (chunks && *chunks != grid) throw ValueError("map_overlap keeps the input's chunks");
+        ChunkGrid expected = grid;
+        if (!overlap->trim) {
+            // Untrimmed: every output block is its input block with the extension on each side.
+            std::vector<std::vector<Index>> extended = grid.chunks();
+            for (std::size_t axis = 0; axis < shape.size(); ++axis) {
+                const Index d = overlap->depth[axis];
+                for (std::size_t b = 0; b < extended[axis].size(); ++b) {
+                    if (extended[axis][b] == 0) continue;
+                    const Index start = grid.offset(axis, static_cast<Index>(b)), stop = start + extended[axis][b];
+                    extended[axis][b] = overlap->boundary == Boundary::None
+                                            ? std::min(shape[axis], stop + d) - std::max<Index>(0, start - d)
+                                            : extended[axis][b] + 2 * d;
+                }
+            }
+            expected = ChunkGrid(std::move(extended));
+        }
+        if (chunks && *chunks != expected) throw ValueError("map_overlap makes its own chunks");
+        chunks = std::move(expected);
     }
     if (chunks) {
         if (chunks->numblocks() != grid.numblocks())

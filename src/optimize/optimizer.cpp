@@ -73,6 +73,7 @@ std::string describe_node(const Node& n, const std::map<const Node*, std::string
             if (n.overlap) {
                 out << ", depth=" << shape_to_string(n.overlap->depth) << ", boundary=" << boundary_name(n.overlap->boundary);
                 if (n.overlap->boundary == Boundary::Constant) out << ", value=" << n.overlap->value;
+                if (!n.overlap->trim) out << ", trim=false";
             }
             out << ")";
             break;

@@ -167,3 +167,17 @@ TEST_CASE("map_blocks with an xtensor function", "[map_blocks]") {
     CHECK(got(2, 2) == Approx(3.0));
     CHECK(got(0, 1) == Approx(std::sqrt(2.0)));
 }
+
+TEST_CASE("map_overlap with trim=false keeps the extended blocks", "[map_blocks]") {
+    const Array x = data({7}, {3});
+    const Array y = map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {2}, Boundary::None, 0,
+                                std::nullopt, "keep", false);
+    CHECK(y.chunks() == ChunkGrid({{5, 6, 3}}));   // [0, 5), [1, 7), [4, 7)
+    const NDArray got = y.compute(), xs = x.compute();
+    CHECK(got.value_as_double(5) == xs.value_as_double(1));
+    CHECK(got.value_as_double(13) == xs.value_as_double(6));
+    const Array z = map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {1}, Boundary::Nearest, 0,
+                                std::nullopt, "keep", false);
+    CHECK(z.shape() == Shape{13});
+    CHECK(z.compute().value_as_double(0) == xs.value_as_double(0));
+}

@@ -42,6 +42,7 @@ struct Overlap {
     std::vector<Index> depth;          // per axis, elements taken from each neighbour
     Boundary boundary = Boundary::Reflect;
     double value = 0;                  // Constant
+    bool trim = true;                  // false: results kept whole (output blocks are extended)
     bool operator==(const Overlap&) const = default;
 };
 

@@ -21,10 +21,11 @@ Array map_blocks(BlockCallable function, const std::vector<Array>& arrays, std::
 
 // `function` on every block of `x` extended by `depth` elements (per axis, or one for all) from
 // the neighbouring blocks, and past the array's edges by `boundary` (see Boundary); it returns
-// a block of the extended shape, which is trimmed back by `depth` (Dask's trim=True). Depth may
-// exceed a chunk: the extension is read from the array, not only from the next block.
+// a block of the extended shape, which is trimmed back by `depth` (Dask's trim=True; with
+// trim=false the results are kept whole and the output's blocks are the extended ones). Depth
+// may exceed a chunk: the extension is read from the array, not only from the next block.
 Array map_overlap(std::function<NDArray(const NDArray& block, const BlockInfo& info)> function, const Array& x,
                   std::vector<Index> depth, Boundary boundary = Boundary::Reflect, double value = 0,
-                  std::optional<DType> dtype = std::nullopt, std::string name = "map_overlap");
+                  std::optional<DType> dtype = std::nullopt, std::string name = "map_overlap", bool trim = true);
 
 }  // namespace chunkarr
