@@ -11,6 +11,8 @@
 #include <chunkarr/graph/array.hpp>
 #include <chunkarr/graph/constructors.hpp>
 #include <chunkarr/graph/quantile.hpp>
+#include <chunkarr/graph/map_blocks.hpp>
+#include <chunkarr/graph/reshape.hpp>
 #include <chunkarr/graph/xtensor.hpp>
 #include <chunkarr/io/hdf5_sink.hpp>
 #include <chunkarr/io/hdf5_source.hpp>

@@ -21,9 +21,9 @@ from ._repr import array_html
 
 __all__ = [
     "Array", "ProgressBar", "arange", "broadcast_to", "clip", "compute", "concatenate", "expand_dims",
-    "from_array", "moveaxis", "squeeze", "stack", "full", "linspace", "ones", "open",
-    "random", "where", "zeros", "explain", "histogram", "quantile", "percentile", "median", "nanquantile",
-    "nanpercentile", "nanmedian",
+    "from_array", "map_blocks", "map_overlap", "moveaxis", "ravel", "reshape", "squeeze", "stack", "full",
+    "linspace", "ones", "open", "random", "where", "zeros", "explain", "histogram", "quantile", "percentile",
+    "median", "nanquantile", "nanpercentile", "nanmedian",
 ]
 
 _DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"}
@@ -151,6 +151,24 @@ class Array:
 
     def median(self, axis=None, keepdims=False) -> "Array":
         return median(self, axis=axis, keepdims=keepdims)
+    def reshape(self, *shape, order="C") -> "Array":
+        """NumPy's reshape in C order (one entry may be -1); lazy."""
+        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+            shape = tuple(shape[0])
+        return reshape(self, shape, order=order)
+
+    def ravel(self) -> "Array":
+        return ravel(self)
+
+    def flatten(self) -> "Array":
+        """Lazy like everything else here (NumPy's flatten copies; nothing is shared anyway)."""
+        return ravel(self)
+
+    def map_blocks(self, func, *args, dtype=None, chunks=None, name=None, **kwargs) -> "Array":
+        return map_blocks(func, self, *args, dtype=dtype, chunks=chunks, name=name, **kwargs)
+
+    def map_overlap(self, func, depth, boundary="reflect", trim=True, dtype=None, name=None, **kwargs) -> "Array":
+        return map_overlap(func, self, depth=depth, boundary=boundary, trim=trim, dtype=dtype, name=name, **kwargs)
 
     def clip(self, min=None, max=None) -> "Array":  # noqa: A002 (NumPy's names)
         return clip(self, -np.inf if min is None else min, np.inf if max is None else max)
@@ -380,6 +398,8 @@ _ARRAY_FUNCTIONS = {
     np.cumprod: lambda a, axis=None, dtype=None, out=None: _scan("cumprod", a, axis, dtype),
     np.argmax: lambda a, axis=None, **kw: _as_array(a).argmax(axis),
     np.squeeze: lambda a, axis=None: squeeze(a, axis),
+    np.reshape: lambda a, newshape, order="C": reshape(a, newshape, order=order),
+    np.ravel: lambda a, order="C": ravel(a, order=order),
     np.moveaxis: lambda a, source, destination: moveaxis(a, source, destination),
     np.stack: lambda arrays, axis=0, **kw: stack(arrays, axis),
     np.broadcast_to: lambda a, shape, subok=False: broadcast_to(a, shape),
@@ -509,9 +529,8 @@ def _scan(name, a, axis, dtype):
     a = _as_array(a)
     if dtype is not None:
         a = a.astype(dtype)
-    if axis is None:
-        if a.ndim != 1:
-            raise NotImplementedError(f"{name} without an axis needs a reshape to 1-d, not available yet")
+    if axis is None:   # NumPy flattens first
+        a = ravel(a)
         axis = 0
     return _wrap(getattr(_core, name)(a._core, int(axis)))
 
@@ -633,6 +652,142 @@ def broadcast_to(a, shape) -> Array:
 
 def clip(a, a_min, a_max) -> Array:
     return _wrap(_core.clip(_as_array(a)._core, float(a_min), float(a_max)))
+
+
+def reshape(a, shape, order="C") -> Array:
+    """The same elements in C order with another shape (one entry may be -1), lazily. Output
+    chunks follow the input's where its blocks are runs of whole output rows (as Dask's reshape
+    makes them), otherwise runs of about one input block; each task reads only its elements."""
+    if order != "C":
+        raise NotImplementedError("reshape supports order='C' only")
+    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(int(s) for s in shape)
+    return _wrap(_core.reshape(_as_array(a)._core, list(shape)))
+
+
+def ravel(a, order="C") -> Array:
+    return reshape(a, -1, order=order)
+
+
+def _accepts(func, name) -> bool:
+    import inspect
+    try:
+        parameters = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+
+
+def _signature_keywords(func):
+    """A signature with just func's block_id/block_info keywords (what _accepts looks for)."""
+    import inspect
+    parameters = [inspect.Parameter("blocks", inspect.Parameter.VAR_POSITIONAL)]
+    for keyword in ("block_id", "block_info"):
+        if _accepts(func, keyword):
+            parameters.append(inspect.Parameter(keyword, inspect.Parameter.KEYWORD_ONLY, default=None))
+    return inspect.Signature(parameters)
+
+
+def _function_name(func, name) -> str:
+    if name is not None:
+        return str(name)
+    return getattr(func, "__name__", None) or type(func).__name__
+
+
+def _infer_dtype(func, arrays, kwargs):
+    """Dask's way: call the function on empty arrays of the inputs' dtypes (no data read)."""
+    try:
+        meta = func(*[np.empty((0,) * a.ndim, dtype=a.dtype) for a in arrays], **kwargs)
+        return np.asarray(meta).dtype
+    except Exception:
+        return arrays[0].dtype
+
+
+def _block_function(func, arrays, kwargs, dtype):
+    """The function with extra keyword arguments bound, and whether it wants block_id/block_info."""
+    wants_id, wants_info = _accepts(func, "block_id"), _accepts(func, "block_info")
+    call = func
+    if kwargs:
+        def call(*blocks, **more):
+            return func(*blocks, **kwargs, **more)
+    if dtype is None:
+        dtype = _infer_dtype(func, arrays, kwargs)
+    return call, wants_id, wants_info, _dtype_name(dtype)
+
+
+def map_blocks(func, *arrays, dtype=None, chunks=None, name=None, **kwargs) -> Array:
+    """Dask's map_blocks: func(*blocks, **kwargs) on every block, lazily. Arrays need one shape
+    (their chunks are refined to a common grid). func gets read-only NumPy views (no copy; keep
+    np.array(block) to hold one past the call) and must return a block of `dtype` (default:
+    found by calling func on empty arrays, as Dask does) and of the block's shape, or of
+    `chunks`' (one size per block, or a block shape for regular chunks). It runs on the worker
+    threads, with the GIL held only during each call: NumPy code that releases the GIL runs
+    blocks in parallel. func may take block_id= and block_info= (Dask's) keywords. An exception
+    in func stops the computation and is raised by compute() as itself."""
+    # Arrays (chunkarr or NumPy) become blocks; other arguments are passed through as they are.
+    is_array = [isinstance(a, (Array, np.ndarray)) for a in arrays]
+    if not any(is_array):
+        raise ValueError("map_blocks needs at least one array")
+    if not all(is_array):
+        constants, positions = list(arrays), [i for i, a in enumerate(is_array) if a]
+        original = func
+
+        def func(*blocks, **more):
+            args = list(constants)
+            for i, block in zip(positions, blocks):
+                args[i] = block
+            return original(*args, **more)
+
+        func.__name__ = _function_name(original, name)
+        func.__signature__ = _signature_keywords(original)
+        arrays = [a for a, keep in zip(arrays, is_array) if keep]
+    arrays = [_as_array(a) for a in arrays]
+    call, wants_id, wants_info, dtype_name = _block_function(func, arrays, kwargs, dtype)
+    grid = None
+    if chunks is not None:
+        first = arrays[0]
+        if all(isinstance(c, numbers.Integral) for c in chunks) and len(chunks) == first.ndim:
+            # A block shape: that size for every block, the edge blocks in proportion.
+            grid = [[int(c)] * len(axis) for c, axis in zip(chunks, first.chunks)]
+        else:
+            grid = [[int(v) for v in c] for c in chunks]
+    core = _core.map_blocks(call, [a._core for a in arrays], dtype_name, grid, None, "none", 0.0, True,
+                            _function_name(func, name), wants_id, wants_info)
+    return _wrap(core)
+
+
+def _depth(depth, ndim):
+    if isinstance(depth, numbers.Integral):
+        return [int(depth)] * ndim
+    if isinstance(depth, dict):
+        return [int(depth.get(axis, depth.get(axis - ndim, 0))) for axis in range(ndim)]
+    depth = [int(d) for d in depth]
+    if len(depth) != ndim:
+        raise ValueError(f"depth {tuple(depth)} needs one entry per axis ({ndim})")
+    return depth
+
+
+def map_overlap(func, a, depth, boundary="reflect", trim=True, dtype=None, name=None, **kwargs) -> Array:
+    """Dask's map_overlap: func on every block extended by `depth` (int, per-axis tuple or
+    {axis: depth}) from its neighbours, the result trimmed back by depth. Past the array's edges
+    the extension follows `boundary`, as Dask: 'reflect' mirrors with the edge repeated
+    (np.pad mode 'symmetric'), 'periodic' wraps ('wrap'), 'nearest' repeats the edge ('edge'),
+    a number (or 'constant' with value=) fills with it, 'none' does not extend at the edges.
+    Depth may exceed a chunk. With trim=False the results are kept whole: the output's blocks are
+    the extended ones (as Dask)."""
+    a = _as_array(a)
+    value = kwargs.pop("value", 0.0)
+    if isinstance(boundary, dict):
+        if len(set(map(str, boundary.values()))) > 1:
+            raise NotImplementedError("map_overlap takes one boundary for all axes")
+        boundary = next(iter(boundary.values())) if boundary else "none"
+    if boundary is None:
+        boundary = "none"
+    if isinstance(boundary, (numbers.Number, np.generic)) and not isinstance(boundary, bool):
+        value, boundary = float(boundary), "constant"
+    call, wants_id, wants_info, dtype_name = _block_function(func, [a], kwargs, dtype)
+    core = _core.map_blocks(call, [a._core], dtype_name, None, _depth(depth, a.ndim), str(boundary), float(value),
+                            bool(trim), _function_name(func, name), wants_id, wants_info)
+    return _wrap(core)
 
 
 def where(condition, a, b) -> Array:

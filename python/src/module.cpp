@@ -1,5 +1,6 @@
 // The `chunkarr._chunkarr` extension: the engine's Array, sources and compute for Python. The
 // Pythonic surface (operators, NumPy protocols, repr) lives in python/chunkarr/__init__.py.
+#include "block_function.hpp"
 #include "numpy_source.hpp"
 
 #include <chunkarr/chunkarr.hpp>
@@ -162,7 +163,24 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
     }
     if (callback_error) throw std::move(*callback_error);
     if (interrupted) throw py::error_already_set();
-    if (error) std::rethrow_exception(error);
+    if (error) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const UserCodeError& e) {
+            if (!e.original()) throw;
+            try {
+                std::rethrow_exception(e.original());   // the function's own exception
+            } catch (py::error_already_set& raised) {
+                // Python 3.11+: a note names the block it failed on.
+                const std::string what = e.what();
+                const auto at = what.rfind(" (chunk ");
+                py::object value = raised.value();
+                if (at != std::string::npos && py::hasattr(value, "add_note"))
+                    value.attr("add_note")("raised by the map_blocks function on " + what.substr(at + 2, what.size() - at - 3));
+                throw;
+            }
+        }
+    }
     if (!progress.is_none()) progress(latest.tasks_total, latest.tasks_total, latest.bytes_total, latest.bytes_total);
     py::list out;
     for (const auto& r : results) out.append(to_numpy(r));
@@ -196,6 +214,9 @@ PYBIND11_MODULE(_chunkarr, m) {
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) std::rethrow_exception(p);
+        } catch (const UserCodeError& e) {
+            if (e.original()) std::rethrow_exception(e.original());   // a later translator raises it
+            PyErr_SetString(PyExc_RuntimeError, e.what());
         } catch (const CancelledError& e) {
             PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
         } catch (const KeyError& e) {
@@ -249,6 +270,25 @@ PYBIND11_MODULE(_chunkarr, m) {
     });
     m.def("cumsum", [](const Array& x, int axis) { return cumsum(x, axis); });
     m.def("cumprod", [](const Array& x, int axis) { return cumprod(x, axis); });
+    m.def("reshape", [](const Array& x, const std::vector<Index>& shape) { return reshape(x, shape); });
+    m.def("map_blocks",
+          [](py::function function, const std::vector<Array>& arrays, const std::string& dtype,
+             std::optional<std::vector<std::vector<Index>>> chunks, std::optional<std::vector<Index>> depth,
+             const std::string& boundary, double value, bool trim, const std::string& name, bool block_id,
+             bool block_info) {
+              auto f = std::make_shared<BlockFunction>(
+                  BlockFunction{name, python::python_block_function(std::move(function), block_id, block_info)});
+              std::vector<NodePtr> nodes;
+              for (const auto& a : arrays) nodes.push_back(a.node());
+              std::optional<ChunkGrid> grid;
+              if (chunks) grid = ChunkGrid(*chunks);
+              std::optional<Overlap> overlap;
+              if (depth) overlap = Overlap{*depth, parse_boundary(boundary), value, trim};
+              return Array(make_map_blocks_node(std::move(nodes), std::move(f), dtype_from_name(dtype), grid, overlap));
+          },
+          py::arg("function"), py::arg("arrays"), py::arg("dtype"), py::arg("chunks"), py::arg("depth"),
+          py::arg("boundary"), py::arg("value"), py::arg("trim"), py::arg("name"), py::arg("block_id"),
+          py::arg("block_info"));
     m.def("argmin", [](const Array& x, std::optional<int> axis) { return argmin(x, axis); });
     m.def("argmax", [](const Array& x, std::optional<int> axis) { return argmax(x, axis); });
     m.def("clip", [](const Array& x, double low, double high) { return clip(x, low, high); });

@@ -18,6 +18,8 @@ void rethrow_with_context(const std::string& context) {
         throw;
     } catch (const CancelledError&) {
         throw;  // a cancellation is not about any chunk
+    } catch (const UserCodeError& e) {
+        throw UserCodeError(append(e, context), e.original());
     } catch (const IOError& e) {
         throw IOError(append(e, context));
     } catch (const FormatError& e) {

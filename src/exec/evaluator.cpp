@@ -1,5 +1,6 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/exec/evaluator.hpp>
+#include <chunkarr/graph/reshape.hpp>
 #include <chunkarr/kernels/cast.hpp>
 #include <chunkarr/kernels/elementwise.hpp>
 #include <chunkarr/kernels/region_copy.hpp>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <tuple>
 
 namespace chunkarr {
 
@@ -34,7 +36,35 @@ DType operand_type(const Node& node, std::size_t k) {
     return node.types.compute;
 }
 
+// Block index range [first, last] of `grid` along `axis` that [r.start, r.stop) touches.
+std::pair<Index, Index> touched_blocks(const ChunkGrid& grid, std::size_t axis, const Range& r) {
+    const auto count = static_cast<Index>(grid.chunks(axis).size());
+    Index first = 0;
+    while (first + 1 < count && grid.offset(axis, first + 1) <= r.start) ++first;
+    Index last = first;
+    while (last + 1 < count && grid.offset(axis, last + 1) < r.stop) ++last;
+    return {first, last};
+}
+
+std::string block_to_string(const std::vector<Index>& block) {
+    std::string text = "(";
+    for (std::size_t i = 0; i < block.size(); ++i) text += (i ? ", " : "") + std::to_string(block[i]);
+    return text + (block.size() == 1 ? ",)" : ")");
+}
+
+bool is_empty(const Region& region) {
+    return std::any_of(region.begin(), region.end(), [](const Range& r) { return r.size() <= 0; });
+}
+
 }  // namespace
+
+std::vector<Region> input_regions(const Node& node, std::size_t k, const Region& region) {
+    if (node.kind != NodeKind::Reshape) return {input_region(node, k, region)};
+    if (is_empty(region) || element_count(node.shape) == 0) return {};
+    std::vector<Region> result;
+    for (auto& piece : reshape_layout(node.inputs[0]->shape, node.shape, region).pieces) result.push_back(std::move(piece.input));
+    return result;
+}
 
 Region input_region(const Node& node, std::size_t k, const Region& region) {
     const Node& input = *node.inputs[k];
@@ -116,6 +146,29 @@ Region input_region(const Node& node, std::size_t k, const Region& region) {
             }
             return result;
         }
+        case NodeKind::Reshape: {
+            const std::vector<Region> pieces = input_regions(node, k, region);
+            if (pieces.empty()) return Region(input.shape.size(), Range{0, 0});
+            Region box = pieces.front();
+            for (const Region& piece : pieces)
+                for (std::size_t axis = 0; axis < box.size(); ++axis) {
+                    box[axis].start = std::min(box[axis].start, piece[axis].start);
+                    box[axis].stop = std::max(box[axis].stop, piece[axis].stop);
+                }
+            return box;
+        }
+        case NodeKind::MapBlocks: {
+            // The input blocks behind the output blocks the region touches, with the overlap.
+            if (is_empty(region)) return Region(input.shape.size(), Range{0, 0});
+            Region result(region.size());
+            for (std::size_t axis = 0; axis < region.size(); ++axis) {
+                const auto [first, last] = touched_blocks(node.chunks, axis, region[axis]);
+                const Index depth = node.overlap ? node.overlap->depth[axis] : 0;
+                result[axis] = {std::max<Index>(0, input.chunks.offset(axis, first) - depth),
+                                std::min(input.shape[axis], input.chunks.offset(axis, last + 1) + depth)};
+            }
+            return result;
+        }
         default: return region;
     }
 }
@@ -173,6 +226,56 @@ Block Evaluator::compute(const Node& node, const Region& region) {
             return as_dtype(in, node.dtype);
         }
         case NodeKind::Rechunk: return evaluate(node.inputs[0], region);   // only the task grid differs
+        case NodeKind::Reshape: {
+            if (element_count(shape) == 0) return Block::allocate(node.dtype, shape, tracker_);
+            const ReshapeLayout layout = reshape_layout(node.inputs[0]->shape, node.shape, region);
+            if (layout.pieces.size() == 1) {   // one input box: the same elements in the same order
+                Block in = evaluate(node.inputs[0], layout.pieces.front().input);
+                in.shape = shape;
+                return in;
+            }
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            for (const ReshapePiece& piece : layout.pieces) {
+                const Block in = evaluate(node.inputs[0], piece.input);
+                kernels::copy_box(in.data(), piece.count, std::vector<Index>(piece.count.size(), 0), out.data(),
+                                  layout.region_flat, piece.at, piece.count, itemsize(node.dtype));
+            }
+            return out;
+        }
+        case NodeKind::MapBlocks: {
+            if (is_empty(region)) return Block::allocate(node.dtype, shape, tracker_);
+            const ChunkGrid& grid = node.chunks;
+            const std::size_t ndim = shape.size();
+            std::vector<Index> first(ndim), last(ndim);
+            for (std::size_t axis = 0; axis < ndim; ++axis)
+                std::tie(first[axis], last[axis]) = touched_blocks(grid, axis, region[axis]);
+            if (first == last && grid.block_region(first) == region) return map_block(node, first);
+            // A region across blocks (a consumer with other chunks): each block, then its part.
+            Block out = Block::allocate(node.dtype, shape, tracker_);
+            std::vector<Index> block = first;
+            while (true) {
+                const Region block_region = grid.block_region(block);
+                const Block values = map_block(node, block);
+                std::vector<Index> from(ndim), to(ndim);
+                Shape count(ndim);
+                for (std::size_t axis = 0; axis < ndim; ++axis) {
+                    const Index lo = std::max(region[axis].start, block_region[axis].start);
+                    const Index hi = std::min(region[axis].stop, block_region[axis].stop);
+                    from[axis] = lo - block_region[axis].start;
+                    to[axis] = lo - region[axis].start;
+                    count[axis] = hi - lo;
+                }
+                kernels::copy_box(values.data(), values.shape, from, out.data(), shape, to, count, itemsize(node.dtype));
+                std::size_t axis = ndim;
+                while (axis > 0) {
+                    --axis;
+                    if (++block[axis] <= last[axis]) break;
+                    block[axis] = first[axis];
+                    if (axis == 0) return out;
+                }
+                if (ndim == 0) return out;
+            }
+        }
         case NodeKind::Scan: {
             const auto axis = static_cast<std::size_t>(node.axes.front());
             const ChunkGrid& grid = node.inputs[0]->chunks;
@@ -311,6 +414,137 @@ Block Evaluator::compute(const Node& node, const Region& region) {
     throw Error("internal: unknown node kind");
 }
 
+Block Evaluator::extended_block(const Node& node, const Region& extended) {
+    const Node& input = *node.inputs[0];
+    const std::size_t ndim = extended.size();
+    bool inside = true;
+    for (std::size_t axis = 0; axis < ndim; ++axis)
+        inside = inside && extended[axis].start >= 0 && extended[axis].stop <= input.shape[axis];
+    if (inside) return evaluate(node.inputs[0], extended);
+    // Per axis: the element each position shows, and the runs of elements to read.
+    const Overlap& overlap = *node.overlap;
+    std::vector<std::vector<Index>> source(ndim);
+    std::vector<std::vector<Range>> runs(ndim);
+    std::vector<std::vector<Index>> run_offset(ndim);
+    Shape compact_shape(ndim, 0);
+    for (std::size_t axis = 0; axis < ndim; ++axis) {
+        const Index n = input.shape[axis];
+        std::vector<Index> wanted;
+        for (Index p = extended[axis].start; p < extended[axis].stop; ++p) {
+            source[axis].push_back(n > 0 ? boundary_source(overlap.boundary, p, n) : -1);
+            if (source[axis].back() >= 0) wanted.push_back(source[axis].back());
+        }
+        std::sort(wanted.begin(), wanted.end());
+        wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+        for (Index w : wanted) {
+            if (runs[axis].empty() || runs[axis].back().stop != w) {
+                run_offset[axis].push_back(compact_shape[axis]);
+                runs[axis].push_back({w, w + 1});
+            } else {
+                ++runs[axis].back().stop;
+            }
+            ++compact_shape[axis];
+        }
+    }
+    // The elements read, packed run after run, then gathered position by position.
+    Block compact = Block::allocate(input.dtype, compact_shape, tracker_);
+    if (compact.size() > 0) {
+        std::vector<std::size_t> pick(ndim, 0);
+        while (true) {
+            Region piece(ndim);
+            std::vector<Index> at(ndim);
+            for (std::size_t axis = 0; axis < ndim; ++axis) {
+                piece[axis] = runs[axis][pick[axis]];
+                at[axis] = run_offset[axis][pick[axis]];
+            }
+            const Block part = evaluate(node.inputs[0], piece);
+            kernels::copy_box(part.data(), part.shape, std::vector<Index>(ndim, 0), compact.data(), compact_shape, at, part.shape,
+                              itemsize(input.dtype));
+            std::size_t axis = ndim;
+            bool advanced = false;
+            while (axis > 0) {
+                --axis;
+                if (++pick[axis] < runs[axis].size()) {
+                    advanced = true;
+                    break;
+                }
+                pick[axis] = 0;
+            }
+            if (!advanced) break;
+        }
+    }
+    std::vector<std::vector<Index>> index(ndim);
+    for (std::size_t axis = 0; axis < ndim; ++axis)
+        for (Index s : source[axis]) {
+            if (s < 0) {
+                index[axis].push_back(-1);
+                continue;
+            }
+            std::size_t r = 0;
+            while (!(runs[axis][r].start <= s && s < runs[axis][r].stop)) ++r;
+            index[axis].push_back(run_offset[axis][r] + s - runs[axis][r].start);
+        }
+    std::vector<std::byte> fill(itemsize(input.dtype));
+    kernels::cast(reinterpret_cast<const std::byte*>(&overlap.value), DType::Float64, fill.data(), input.dtype, 1);
+    Block out = Block::allocate(input.dtype, region_shape(extended), tracker_);
+    kernels::gather_indexed(compact.data(), compact_shape, index, out.data(), itemsize(input.dtype), fill.data());
+    return out;
+}
+
+Block Evaluator::map_block(const Node& node, const std::vector<Index>& block) {
+    const BlockFunction& function = *node.function;
+    const Region in_region = node.inputs[0]->chunks.block_region(block);
+    const std::size_t ndim = in_region.size();
+    BlockInfo info;
+    info.block = block;
+    info.region = node.chunks.block_region(block);
+    info.dtype = node.dtype;
+    info.shape = region_shape(info.region);
+    std::vector<NDArray> blocks;
+    std::vector<Index> trim(ndim, 0);
+    if (node.overlap) {
+        Region extended(ndim);
+        for (std::size_t axis = 0; axis < ndim; ++axis) {
+            const Index depth = node.overlap->depth[axis], n = node.inputs[0]->shape[axis];
+            Range r{in_region[axis].start - depth, in_region[axis].stop + depth};
+            if (node.overlap->boundary == Boundary::None || n == 0) r = {std::max<Index>(0, r.start), std::min(n, r.stop)};
+            if (in_region[axis].size() == 0) r = in_region[axis];
+            extended[axis] = r;
+            trim[axis] = in_region[axis].start - r.start;
+        }
+        const Block values = extended_block(node, extended);
+        blocks.emplace_back(values.dtype, values.shape, values.storage);
+        info.input_regions.push_back(extended);
+        info.shape = region_shape(extended);
+    } else {
+        for (const auto& input : node.inputs) {
+            const Block values = evaluate(input, in_region);
+            blocks.emplace_back(values.dtype, values.shape, values.storage);
+            info.input_regions.push_back(in_region);
+        }
+    }
+    NDArray result = function.call(blocks, info);
+    blocks.clear();
+    auto fail = [&](const std::string& what, const std::string& got, const std::string& wanted) {
+        throw ValueError(function.name + " returned " + what + " " + got + " for block " + block_to_string(block) +
+                         ", expected " + wanted);
+    };
+    if (!result.storage() && result.size() > 0) fail("no array", "", "an array");
+    if (result.dtype() != node.dtype)
+        fail("dtype", std::string(dtype_name(result.dtype())), std::string(dtype_name(node.dtype)));
+    if (result.shape() != info.shape) fail("shape", shape_to_string(result.shape()), shape_to_string(info.shape));
+    Block values;
+    values.dtype = node.dtype;
+    values.shape = result.shape();
+    values.storage = result.storage();
+    const Shape shape = region_shape(info.region);
+    if (values.shape == shape) return values;
+    Block out = Block::allocate(node.dtype, shape, tracker_);
+    kernels::copy_box(values.data(), values.shape, trim, out.data(), shape, std::vector<Index>(ndim, 0), shape,
+                      itemsize(node.dtype));
+    return out;
+}
+
 std::size_t Evaluator::footprint(const std::vector<NodePtr>& nodes, const Region& region, const Materialized& done) {
     std::vector<std::pair<const Node*, Region>> seen;
     std::function<std::size_t(const Node&, const Region&)> walk = [&](const Node& node, const Region& r) -> std::size_t {
@@ -329,6 +563,21 @@ std::size_t Evaluator::footprint(const std::vector<NodePtr>& nodes, const Region
             }
             case NodeKind::Rechunk: return walk(*node.inputs[0], r);
             case NodeKind::ExpandDims: return walk(*node.inputs[0], input_region(node, 0, r));
+            case NodeKind::Reshape: {
+                const std::vector<Region> pieces = input_regions(node, 0, r);
+                std::size_t total = pieces.size() > 1 ? own : 0;
+                for (const Region& piece : pieces) total += walk(*node.inputs[0], piece);
+                return total;
+            }
+            case NodeKind::MapBlocks: {
+                // The result (and its trimmed copy), the inputs, and an extended copy with overlap.
+                std::size_t total = 2 * own;
+                for (std::size_t k = 0; k < node.inputs.size(); ++k) {
+                    const Region ir = input_region(node, k, r);
+                    total += walk(*node.inputs[k], ir) * (node.overlap ? 2 : 1);
+                }
+                return total;
+            }
             default: {
                 std::size_t total = own;
                 for (std::size_t k = 0; k < node.inputs.size(); ++k) {

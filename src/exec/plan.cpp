@@ -118,7 +118,8 @@ std::vector<std::pair<const Node*, std::uint64_t>> source_read_bytes(const Plan&
                 return;
             }
             if (node.kind == NodeKind::Reduce || node.kind == NodeKind::Quantile) return;   // an earlier stage
-            for (std::size_t k = 0; k < node.inputs.size(); ++k) walk(*node.inputs[k], input_region(node, k, region), seen);
+            for (std::size_t k = 0; k < node.inputs.size(); ++k)
+                for (const Region& input : input_regions(node, k, region)) walk(*node.inputs[k], input, seen);
         };
     auto each_task = [&](const ChunkGrid& grid, const std::vector<NodePtr>& nodes) {
         for (Index flat = 0; flat < grid.block_count(); ++flat) {

@@ -1,6 +1,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/exec/compute.hpp>
 #include <chunkarr/graph/array.hpp>
+#include <chunkarr/graph/reshape.hpp>
 #include <chunkarr/graph/constructors.hpp>
 
 #include <algorithm>
@@ -325,6 +326,14 @@ Array histogram(const Array& x, const std::vector<double>& edges) {
 
 Array cumsum(const Array& x, int axis) { return scan(x, axis, false); }
 Array cumprod(const Array& x, int axis) { return scan(x, axis, true); }
+Array cumsum(const Array& x) { return scan(ravel(x), 0, false); }
+Array cumprod(const Array& x) { return scan(ravel(x), 0, true); }
+
+Array reshape(const Array& x, const std::vector<Index>& shape) {
+    return Array(make_reshape_node(x.node(), resolve_reshape(x.shape(), shape)));
+}
+
+Array ravel(const Array& x) { return reshape(x, {-1}); }
 
 Array argmin(const Array& x, std::optional<int> axis) { return arg_extremum(x, axis, false); }
 Array argmax(const Array& x, std::optional<int> axis) { return arg_extremum(x, axis, true); }

@@ -1,5 +1,6 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/graph/node.hpp>
+#include <chunkarr/graph/reshape.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -73,6 +74,16 @@ std::size_t structural_hash(const Node& n) {
             for (int axis : n.axes) hash_mix(h, static_cast<std::size_t>(axis));
             hash_mix(h, n.scan_product);
             break;
+        case NodeKind::Reshape:
+            for (Index d : n.shape) hash_mix(h, static_cast<std::size_t>(d));
+            for (const auto& axis : n.chunks.chunks()) hash_mix(h, axis.size());
+            break;
+        case NodeKind::MapBlocks:
+            hash_mix(h, std::hash<const void*>{}(n.function.get()));
+            for (Index d : n.shape) hash_mix(h, static_cast<std::size_t>(d));
+            if (n.overlap)
+                for (Index d : n.overlap->depth) hash_mix(h, static_cast<std::size_t>(d));
+            break;
         case NodeKind::DecodeCF:
             for (long double v : n.cf.missing_values) hash_mix(h, bits_of(static_cast<double>(v)));
             hash_mix(h, bits_of(n.cf.scale_factor));
@@ -109,6 +120,9 @@ bool structurally_equal(const Node& a, const Node& b) {
         case NodeKind::Quantile:
             return a.quantiles == b.quantiles && a.quantile_shape == b.quantile_shape && a.axes == b.axes &&
                    a.keepdims == b.keepdims && a.skipna == b.skipna && a.quantile_mode == b.quantile_mode;
+        case NodeKind::Reshape: return a.shape == b.shape && a.chunks == b.chunks;
+        case NodeKind::MapBlocks:
+            return a.function == b.function && a.chunks == b.chunks && a.overlap == b.overlap;
         default: return true;
     }
 }
@@ -412,6 +426,9 @@ NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs) {
         case NodeKind::Quantile:
             return make_quantile_node(std::move(inputs[0]), node.quantiles, node.quantile_shape, node.axes, node.keepdims,
                                       node.skipna, node.quantile_mode);
+        case NodeKind::Reshape: return make_reshape_node(std::move(inputs[0]), node.shape, node.chunks);
+        case NodeKind::MapBlocks:
+            return make_map_blocks_node(std::move(inputs), node.function, node.dtype, node.chunks, node.overlap);
     }
     throw Error("internal: unknown node kind");
 }
@@ -531,6 +548,79 @@ NodePtr make_rechunk_node(NodePtr input, ChunkGrid grid) {
     n.shape = input->shape;
     n.chunks = std::move(grid);
     n.inputs = {std::move(input)};
+    return intern(std::move(n));
+}
+
+NodePtr make_reshape_node(NodePtr input, Shape shape, std::optional<ChunkGrid> chunks) {
+    if (element_count(shape) != element_count(input->shape))
+        throw ValueError("cannot reshape array of size " + std::to_string(element_count(input->shape)) + " into shape " +
+                         shape_to_string(shape));
+    if (shape == input->shape && (!chunks || *chunks == input->chunks)) return input;
+    Node n;
+    n.kind = NodeKind::Reshape;
+    n.dtype = input->dtype;
+    n.chunks = chunks ? std::move(*chunks) : reshape_chunks(input->shape, input->chunks, shape);
+    if (n.chunks.shape() != shape)
+        throw ValueError("chunks " + n.chunks.to_string() + " do not cover shape " + shape_to_string(shape));
+    n.shape = std::move(shape);
+    n.inputs = {std::move(input)};
+    return intern(std::move(n));
+}
+
+NodePtr make_map_blocks_node(std::vector<NodePtr> inputs, BlockFunctionPtr function, DType dtype,
+                             std::optional<ChunkGrid> chunks, std::optional<Overlap> overlap) {
+    if (inputs.empty()) throw ValueError("map_blocks needs at least one array");
+    if (!function || !function->call) throw ValueError("map_blocks needs a function");
+    const Shape& shape = inputs.front()->shape;
+    ChunkGrid grid = inputs.front()->chunks;
+    for (const auto& input : inputs) {
+        if (input->shape != shape)
+            throw ValueError("map_blocks arrays need one shape, got " + shape_to_string(shape) + " and " +
+                             shape_to_string(input->shape));
+        if (input->chunks != grid) grid = common_refinement(grid, input->chunks);
+    }
+    for (auto& input : inputs) input = make_rechunk_node(input, grid);
+    Node n;
+    n.kind = NodeKind::MapBlocks;
+    n.dtype = dtype;
+    if (overlap) {
+        if (inputs.size() != 1) throw ValueError("map_overlap takes one array");
+        if (overlap->depth.size() != shape.size())
+            throw ValueError("map_overlap depth needs one entry per axis (" + std::to_string(shape.size()) + "), got " +
+                             std::to_string(overlap->depth.size()));
+        for (Index d : overlap->depth)
+            if (d < 0) throw ValueError("map_overlap depth must not be negative, got " + std::to_string(d));
+        ChunkGrid expected = grid;
+        if (!overlap->trim) {
+            // Untrimmed: every output block is its input block with the extension on each side.
+            std::vector<std::vector<Index>> extended = grid.chunks();
+            for (std::size_t axis = 0; axis < shape.size(); ++axis) {
+                const Index d = overlap->depth[axis];
+                for (std::size_t b = 0; b < extended[axis].size(); ++b) {
+                    if (extended[axis][b] == 0) continue;
+                    const Index start = grid.offset(axis, static_cast<Index>(b)), stop = start + extended[axis][b];
+                    extended[axis][b] = overlap->boundary == Boundary::None
+                                            ? std::min(shape[axis], stop + d) - std::max<Index>(0, start - d)
+                                            : extended[axis][b] + 2 * d;
+                }
+            }
+            expected = ChunkGrid(std::move(extended));
+        }
+        if (chunks && *chunks != expected) throw ValueError("map_overlap makes its own chunks");
+        chunks = std::move(expected);
+    }
+    if (chunks) {
+        if (chunks->numblocks() != grid.numblocks())
+            throw ValueError("map_blocks chunks " + chunks->to_string() + " need as many blocks per axis as the input's " +
+                             grid.to_string());
+        n.chunks = std::move(*chunks);
+    } else {
+        n.chunks = grid;
+    }
+    n.shape = n.chunks.shape();
+    n.function = std::move(function);
+    n.overlap = std::move(overlap);
+    n.inputs = std::move(inputs);
     return intern(std::move(n));
 }
 

@@ -41,6 +41,40 @@ void copy_box(const std::byte* src, const Shape& src_shape, const std::vector<In
     }
 }
 
+void gather_indexed(const std::byte* src, const Shape& src_shape, const std::vector<std::vector<Index>>& index,
+                    std::byte* dst, std::size_t item, const std::byte* fill) {
+    const std::size_t ndim = index.size();
+    Shape shape;
+    for (const auto& axis : index) shape.push_back(static_cast<Index>(axis.size()));
+    const Index total = element_count(shape);
+    if (total == 0) return;
+    if (ndim == 0) {
+        std::memcpy(dst, src, item);
+        return;
+    }
+    const auto stride = row_major_strides(src_shape);
+    const auto& inner = index[ndim - 1];
+    std::vector<Index> at(ndim, 0);
+    for (Index o = 0; o < total; o += shape[ndim - 1]) {
+        Index base = 0;
+        bool outside = false;
+        for (std::size_t axis = 0; axis + 1 < ndim; ++axis) {
+            const Index i = index[axis][static_cast<std::size_t>(at[axis])];
+            outside = outside || i < 0;
+            base += i * stride[axis];
+        }
+        std::byte* row = dst + static_cast<std::size_t>(o) * item;
+        for (std::size_t k = 0; k < inner.size(); ++k) {
+            const std::byte* from = outside || inner[k] < 0 ? fill : src + static_cast<std::size_t>(base + inner[k]) * item;
+            std::memcpy(row + k * item, from, item);
+        }
+        for (std::size_t axis = ndim - 1; axis-- > 0;) {
+            if (++at[axis] < shape[axis]) break;
+            at[axis] = 0;
+        }
+    }
+}
+
 void copy_region(const std::byte* src, const Shape& shape, std::size_t item, const Region& region, std::byte* dst) {
     std::vector<Index> start;
     for (const Range& r : region) start.push_back(r.start);

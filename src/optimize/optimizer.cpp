@@ -66,6 +66,18 @@ std::string describe_node(const Node& n, const std::map<const Node*, std::string
             out << "))";
             break;
         }
+        case NodeKind::Reshape: out << "reshape(" << arg(0) << ", " << shape_to_string(n.shape) << ")"; break;
+        case NodeKind::MapBlocks: {
+            out << (n.overlap ? "map_overlap(" : "map_blocks(") << n.function->name;
+            for (std::size_t k = 0; k < n.inputs.size(); ++k) out << ", " << arg(k);
+            if (n.overlap) {
+                out << ", depth=" << shape_to_string(n.overlap->depth) << ", boundary=" << boundary_name(n.overlap->boundary);
+                if (n.overlap->boundary == Boundary::Constant) out << ", value=" << n.overlap->value;
+                if (!n.overlap->trim) out << ", trim=false";
+            }
+            out << ")";
+            break;
+        }
         case NodeKind::Concatenate: {
             out << "concatenate(";
             for (std::size_t k = 0; k < n.inputs.size(); ++k) out << (k ? ", " : "") << arg(k);

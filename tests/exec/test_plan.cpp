@@ -20,3 +20,13 @@ TEST_CASE("reductions of the same input and axes share a group; nested ones get 
     REQUIRE(reads.size() == 1);
     CHECK(reads.front().second == 3 * 8 * 6 * 8);   // x is read by three walks
 }
+
+TEST_CASE("a reshape's tasks read each element once", "[exec][reshape]") {
+    const Array x = ones({9, 10, 11}, DType::Float32, {4, 3, 5});
+    for (const std::vector<Index>& shape : {std::vector<Index>{990}, {10, 99}, {11, 90}, {3, 3, 110}}) {
+        const Plan plan = make_plan({reshape(x, shape).node()});
+        const auto reads = source_read_bytes(plan);
+        REQUIRE(reads.size() == 1);
+        CHECK(reads.front().second == 9 * 10 * 11 * 4);
+    }
+}

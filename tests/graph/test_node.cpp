@@ -54,3 +54,19 @@ TEST_CASE("slices map chunks and drop integer-indexed axes", "[graph]") {
     CHECK(ones({3}, DType::UInt8).sum().dtype() == DType::UInt64);
     CHECK(ones({3}, DType::Float32).mean().dtype() == DType::Float32);
 }
+
+TEST_CASE("reshape and map_blocks nodes are interned and rebuilt with their chunks", "[graph][reshape]") {
+    const Array x = ones({6, 4}, DType::Float64, {4, 3});
+    CHECK(reshape(x, {4, 6}).node() == reshape(x, {-1, 6}).node());
+    CHECK(reshape(x, {4, 6}).node() != reshape(x, {6, 4, 1}).node());
+    const NodePtr r = reshape(x, {24}).node();
+    const NodePtr rebuilt = with_inputs(*r, {x.node()});
+    CHECK(rebuilt == r);
+    // Rebuilt on an input with other chunks, a reshape keeps the chunks it was made with.
+    const NodePtr other = with_inputs(*r, {x.rechunk(ChunkGrid({{1, 5}, {4}})).node()});
+    CHECK(other->chunks == r->chunks);
+    auto f = std::make_shared<BlockFunction>(BlockFunction{"f", [](const std::vector<NDArray>& b, const BlockInfo&) { return b[0]; }});
+    CHECK(make_map_blocks_node({x.node()}, f, DType::Float64) == make_map_blocks_node({x.node()}, f, DType::Float64));
+    auto g = std::make_shared<BlockFunction>(*f);
+    CHECK(make_map_blocks_node({x.node()}, f, DType::Float64) != make_map_blocks_node({x.node()}, g, DType::Float64));
+}

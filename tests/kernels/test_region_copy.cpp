@@ -25,3 +25,13 @@ TEST_CASE("boxes move between arrays of different shapes", "[kernels]") {
     CHECK(words[0] == 0x04030201u);
     CHECK(words[1] == 0xd0c0b0a0u);
 }
+
+TEST_CASE("gather_indexed picks elements per axis and fills -1", "[kernels]") {
+    std::vector<std::int32_t> src(3 * 4);
+    std::iota(src.begin(), src.end(), 0);
+    const std::int32_t fill = -9;
+    std::vector<std::int32_t> dst(4 * 3);
+    kernels::gather_indexed(reinterpret_cast<const std::byte*>(src.data()), {3, 4}, {{2, 0, -1, 1}, {3, -1, 0}},
+                            reinterpret_cast<std::byte*>(dst.data()), 4, reinterpret_cast<const std::byte*>(&fill));
+    CHECK(dst == std::vector<std::int32_t>{11, -9, 8, 3, -9, 0, -9, -9, -9, 7, -9, 4});
+}

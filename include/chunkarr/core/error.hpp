@@ -1,6 +1,7 @@
 #pragma once
 // One exception hierarchy for the whole library. Messages name the file, variable and chunk
 // where one is involved; the CLI prints what() as its single error line.
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -46,6 +47,18 @@ public:
 class CancelledError : public Error {
 public:
     using Error::Error;
+};
+
+// An exception raised by user code (a map_blocks function), kept as thrown so a binding can
+// raise the original again (a Python exception stays its own type, with its message).
+class UserCodeError : public Error {
+public:
+    UserCodeError(const std::string& message, std::exception_ptr original)
+        : Error(message), original_(std::move(original)) {}
+    const std::exception_ptr& original() const { return original_; }
+
+private:
+    std::exception_ptr original_;
 };
 
 // Rethrows the exception in flight (inside a catch block) as the same chunkarr error type with

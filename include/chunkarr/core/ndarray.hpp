@@ -15,6 +15,9 @@ class NDArray {
 public:
     NDArray() = default;
     NDArray(DType dtype, Shape shape);   // zero-initialised
+    // Shares existing C-ordered bytes (no copy); `data` is kept alive by the array.
+    NDArray(DType dtype, Shape shape, std::shared_ptr<std::byte[]> data)
+        : dtype_(dtype), shape_(std::move(shape)), data_(std::move(data)) {}
 
     DType dtype() const { return dtype_; }
     const Shape& shape() const { return shape_; }
@@ -23,6 +26,7 @@ public:
     std::size_t nbytes() const { return static_cast<std::size_t>(size()) * itemsize(dtype_); }
     std::byte* data() { return data_.get(); }
     const std::byte* data() const { return data_.get(); }
+    const std::shared_ptr<std::byte[]>& storage() const { return data_; }
     template <class T> T* data_as() { return reinterpret_cast<T*>(data_.get()); }
     template <class T> const T* data_as() const { return reinterpret_cast<const T*>(data_.get()); }
 

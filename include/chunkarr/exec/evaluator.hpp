@@ -38,6 +38,12 @@ public:
 private:
     Block compute(const Node& node, const Region& region);
     Block as_dtype(const Block& block, DType dtype);
+    // One whole block of a MapBlocks node: the function called and its result checked (and
+    // trimmed, with overlap).
+    Block map_block(const Node& node, const std::vector<Index>& block);
+    // The input of a map_overlap block: the block extended by the depth, past the array's edges
+    // filled by the boundary rule.
+    Block extended_block(const Node& node, const Region& extended);
     // The output buffer of an elementwise node: its first operand's, when that is a transient
     // result of the same dtype and shape that nothing else holds; a new one otherwise.
     Block output_for(const Node& node, const Shape& shape, const Block& first_operand, const Node& first_input);
@@ -49,7 +55,10 @@ private:
     std::uint64_t bytes_read_ = 0;
 };
 
-// The region of input `k` of `node` that `region` of `node` needs (dense, before any step).
+// The region of input `k` of `node` that `region` of `node` needs (dense, before any step; for
+// a Reshape, the box around its pieces: see input_regions).
 Region input_region(const Node& node, std::size_t k, const Region& region);
+// The regions of input `k` that evaluating `region` of `node` reads (a Reshape reads pieces).
+std::vector<Region> input_regions(const Node& node, std::size_t k, const Region& region);
 
 }  // namespace chunkarr

@@ -126,6 +126,9 @@ Array clip(const Array& x, double low, double high);
 // of the chunks before it.
 Array cumsum(const Array& x, int axis);
 Array cumprod(const Array& x, int axis);
+// Over the flattened array (NumPy's axis=None): the running sum of ravel(x).
+Array cumsum(const Array& x);
+Array cumprod(const Array& x);
 // Counts of x's values in `bins` equal bins over [low, high] (the last bin closed, as NumPy),
 // and the bin edges (bins + 1). Without a range it is the data's NaN-ignoring min and max, found
 // in a first pass. NaN is counted in no bin. Counts are int64; all lazy, one pass per stage.
@@ -142,6 +145,12 @@ Array argmax(const Array& x, std::optional<int> axis = std::nullopt);
 Array transpose(const Array& x, std::vector<int> order = {});
 // Arrays joined along an existing axis (NumPy's concatenate; dtypes promoted).
 Array concatenate(const std::vector<Array>& arrays, int axis = 0);
+// The same elements in C order with another shape (NumPy's reshape; one entry may be -1).
+// Output chunks follow the input's where its blocks are runs of whole output rows (Dask's
+// reshape_rechunk), else runs of about an input block; a task reads exactly its elements.
+Array reshape(const Array& x, const std::vector<Index>& shape);
+// reshape(x, {-1}).
+Array ravel(const Array& x);
 
 // A number as a 0-d array.
 Array scalar(double value, DType dtype = DType::Float64);

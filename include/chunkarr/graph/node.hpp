@@ -5,6 +5,7 @@
 #include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/ndarray.hpp>
 #include <chunkarr/core/shape.hpp>
+#include <chunkarr/graph/block_function.hpp>
 #include <chunkarr/graph/ops.hpp>
 #include <chunkarr/io/source.hpp>
 
@@ -16,7 +17,7 @@
 namespace chunkarr {
 
 enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims, Scan,
-                      Quantile };
+                      Quantile, Reshape, MapBlocks };
 
 // How a Quantile node turns the order statistics it selects into its result (NumPy's rules).
 enum class QuantileMode : std::uint8_t {
@@ -75,6 +76,8 @@ struct Node {
     std::vector<double> quantiles;     // Quantile: q values in [0, 1], flattened
     Shape quantile_shape;              // Quantile: q's shape, the leading axes of the result
     QuantileMode quantile_mode = QuantileMode::Linear;
+    BlockFunctionPtr function;         // MapBlocks
+    std::optional<Overlap> overlap;    // MapBlocks: blocks passed extended (map_overlap)
 
     std::size_t hash = 0;
 };
@@ -106,6 +109,16 @@ NodePtr make_expand_dims_node(NodePtr input, std::vector<int> axes);
 NodePtr make_transpose_node(NodePtr input, std::vector<int> order);
 // Arrays joined along `axis` (same shape on the other axes; dtypes promoted).
 NodePtr make_concatenate_node(std::vector<NodePtr> inputs, int axis);
+// The same elements in C order with another shape (NumPy's reshape; `shape` fully resolved).
+// Chunks: reshape_chunks() unless given (rewrites keep the node's chunks).
+NodePtr make_reshape_node(NodePtr input, Shape shape, std::optional<ChunkGrid> chunks = std::nullopt);
+// `function` applied to every block of `inputs` (same shape; chunks refined to a common grid),
+// returning `dtype` blocks; output chunks are the inputs' unless `chunks` (same number of blocks
+// per axis) is given. With `overlap` (one input), blocks are passed extended by the depth and
+// the results trimmed back.
+NodePtr make_map_blocks_node(std::vector<NodePtr> inputs, BlockFunctionPtr function, DType dtype,
+                             std::optional<ChunkGrid> chunks = std::nullopt,
+                             std::optional<Overlap> overlap = std::nullopt);
 // The same values with other chunks (tasks over `grid`); the grid must cover the same shape.
 NodePtr make_rechunk_node(NodePtr input, ChunkGrid grid);
 

@@ -17,6 +17,11 @@ void copy_region(const std::byte* src, const Shape& shape, std::size_t item, con
 // Copies dense `src` into `region` of the array at `dst` (shape `shape`).
 void paste_region(const std::byte* src, std::byte* dst, const Shape& shape, std::size_t item, const Region& region);
 
+// dst[i0, i1, ...] = src[index[0][i0], index[1][i1], ...] (src of shape `src_shape`, dst of
+// shape (index[0].size(), ...)); an index of -1 writes `fill` (one element of `item` bytes).
+void gather_indexed(const std::byte* src, const Shape& src_shape, const std::vector<std::vector<Index>>& index,
+                    std::byte* dst, std::size_t item, const std::byte* fill);
+
 // Reverses the byte order of `count` elements of `item` bytes, in place.
 void swap_bytes(std::byte* data, Index count, std::size_t item);
 
