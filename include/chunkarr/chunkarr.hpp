@@ -10,6 +10,7 @@
 #include <chunkarr/exec/stats.hpp>
 #include <chunkarr/graph/array.hpp>
 #include <chunkarr/graph/constructors.hpp>
+#include <chunkarr/graph/linalg.hpp>
 #include <chunkarr/graph/xtensor.hpp>
 #include <chunkarr/io/hdf5_sink.hpp>
 #include <chunkarr/io/hdf5_source.hpp>

@@ -38,6 +38,9 @@ public:
 private:
     Block compute(const Node& node, const Region& region);
     Block as_dtype(const Block& block, DType dtype);
+    // A Contract node on `region`: the products of the operands' panels, piece by piece of the
+    // summed axes, each piece read by a fresh evaluator so that only one pair of panels is held.
+    Block contract(const Node& node, const Region& region);
     // The output buffer of an elementwise node: its first operand's, when that is a transient
     // result of the same dtype and shape that nothing else holds; a new one otherwise.
     Block output_for(const Node& node, const Shape& shape, const Block& first_operand, const Node& first_input);
@@ -51,5 +54,9 @@ private:
 
 // The region of input `k` of `node` that `region` of `node` needs (dense, before any step).
 Region input_region(const Node& node, std::size_t k, const Region& region);
+
+// For a Contract node: the region of operand `k` behind `region` of the result, with the summed
+// axes limited to `piece` (one range per pair of summed axes).
+Region contract_operand_region(const Node& node, std::size_t k, const Region& region, const std::vector<Range>& piece);
 
 }  // namespace chunkarr

@@ -15,7 +15,7 @@
 
 namespace chunkarr {
 
-enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims, Scan };
+enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims, Scan, Contract };
 
 // One axis of a basic slice, already normalised against the input length.
 struct SliceAxis {
@@ -35,6 +35,19 @@ struct CFDecoding {
     double add_offset = 0.0;
     DType result = DType::Float64;
     bool operator==(const CFDecoding&) const = default;
+};
+
+// Contract: a sum of products over paired axes of two operands (tensordot / matmul / dot).
+// Both operands share `batch` leading axes (equal length, or 1 = broadcast); a_axes[i] of the
+// first is summed against b_axes[i] of the second. The result's axes are the batch axes, then
+// the first operand's remaining axes, then the second's, in order. `k_chunks` fixes, per pair,
+// the pieces the sum is split into: each task adds their products in this order, so results
+// do not depend on threads or on how the operands are chunked later.
+struct ContractSpec {
+    int batch = 0;
+    std::vector<int> a_axes, b_axes;
+    std::vector<std::vector<Index>> k_chunks;
+    bool operator==(const ContractSpec&) const = default;
 };
 
 struct Node;
@@ -64,6 +77,7 @@ struct Node {
     bool skipna = false;               // nan-variants: NaN is skipped instead of propagated
     int ddof = 0;
     CFDecoding cf;                     // DecodeCF
+    ContractSpec contract;             // Contract
 
     std::size_t hash = 0;
 };
@@ -93,6 +107,14 @@ NodePtr make_transpose_node(NodePtr input, std::vector<int> order);
 NodePtr make_concatenate_node(std::vector<NodePtr> inputs, int axis);
 // The same values with other chunks (tasks over `grid`); the grid must cover the same shape.
 NodePtr make_rechunk_node(NodePtr input, ChunkGrid grid);
+
+// Sum of products of `a` and `b` over paired axes (see ContractSpec). `k_chunks` and `grid`
+// (the result's chunks) are derived from the operands' chunks when empty; with_inputs keeps them.
+NodePtr make_contract_node(NodePtr a, NodePtr b, int batch, std::vector<int> a_axes, std::vector<int> b_axes,
+                           std::vector<std::vector<Index>> k_chunks = {}, std::optional<ChunkGrid> grid = std::nullopt);
+// Where axis `axis` of contract node `node`'s operand `k` (0 or 1) lands in the result, or -1
+// when it is summed over.
+int contract_output_axis(const Node& node, std::size_t k, std::size_t axis);
 
 // The same operation as `node` on other inputs (re-validated and interned): what rewrites use.
 NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs);
