@@ -162,3 +162,27 @@ def test_hdf5_backed_operands(ca, tmp_path):
     # On storage-chunk tasks, within a memory limit smaller than one operand.
     x, y = x.rechunk((40, 25)), y.rechunk((30, 35))
     close(np.asarray((x @ y).compute(memory_limit="100KB")), a @ b)
+
+
+def test_covariance_with_a_reduction_inside_the_operands(ca):
+    a = data((200, 7))
+    x = ca.from_array(a, chunks=(37, 3))
+    anomaly = x - x.mean(axis=0)
+    cov = (anomaly.T @ anomaly) / (a.shape[0] - 1)
+    close(np.asarray(cov), np.cov(a, rowvar=False))
+    assert isinstance(ca.tensordot(anomaly, anomaly, ([0], [0])).sum(axis=0), ca.Array)
+    close(np.asarray(ca.tensordot(anomaly, anomaly, ([0], [0])).sum(axis=0)),
+          np.tensordot(a - a.mean(0), a - a.mean(0), ([0], [0])).sum(axis=0))
+
+
+@pytest.mark.parametrize("index", [
+    (slice(2, 9, 2), 3), (0,), (slice(None), slice(1, 4)), (1, slice(None, None, 3), -1), (Ellipsis, 2),
+])
+def test_slices_of_products(ca, index):
+    a, b = data((3, 11, 6)), data((1, 6, 8))          # batched, b broadcast
+    z = ca.from_array(a, chunks=(2, 4, 4)) @ ca.from_array(b, chunks=(1, 5, 3))
+    close(np.asarray(z[index]), (a @ b)[index])
+    index2 = tuple(i for i in index if i is not Ellipsis)[:2]
+    a2, b2 = data((11, 6)), data((6, 8))
+    z2 = ca.from_array(a2, chunks=(4, 4)) @ ca.from_array(b2, chunks=(5, 3))
+    close(np.asarray(z2[index2]), (a2 @ b2)[index2])

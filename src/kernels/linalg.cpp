@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 
 #include <climits>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
@@ -127,7 +128,10 @@ SingleThreadedBlas::SingleThreadedBlas() {
     const GetThreads get = openblas_get();
     if (!set || !get) return;
     blas_threads_saved = get();
-    set(1);
+    // CHUNKARR_BLAS_THREADS overrides (for measuring; more than 1 competes with the executor).
+    int threads = 1;
+    if (const char* text = std::getenv("CHUNKARR_BLAS_THREADS"); text && std::atoi(text) > 0) threads = std::atoi(text);
+    set(threads);
 }
 
 SingleThreadedBlas::~SingleThreadedBlas() {

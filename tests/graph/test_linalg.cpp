@@ -246,8 +246,21 @@ TEST_CASE("every optimizer pass keeps a contraction; explain names it", "[graph]
     const std::string text = explain({c, d});
     CHECK(text.find("tensordot(") != std::string::npos);
     CHECK(text.find("3 pieces") != std::string::npos);   // a's 6 = 4 + 2 vs b's 2 + 2 + 2: b's finer
+    // The slice moves into the operands: only the selected rows are computed.
+    const OptimizedGraph optimized = optimize({c.node()});
+    REQUIRE(optimized.outputs[0]->kind == NodeKind::Contract);
+    CHECK(optimized.outputs[0]->inputs[0]->shape == Shape{6, 6});
     const auto results = compute({c, d, matmul(a * 2.0, b)});
     const NDArray full = results[2];
     for (Index i = 0; i < 6; ++i)
-        for (Index j = 0; j < 5; ++j) CHECK(results[0].value_as_double(i * 5 + j) == full.value_as_double((i + 1) * 5 + j));
+        for (Index j = 0; j < 5; ++j)
+            CHECK(results[0].value_as_double(i * 5 + j) == Approx(full.value_as_double((i + 1) * 5 + j)).epsilon(1e-14));
+    // Batch axes: an integer index drops the axis in both operands, broadcast ones included.
+    const Array batched = matmul(make({3, 4, 6}, {2, 3, 4}, 52), make({1, 6, 5}, {1, 5, 2}, 53));
+    const Array picked = batched[{Index{2}, Slice{1, std::nullopt, 2}, Index{-1}}];
+    CHECK(optimize({picked.node()}).outputs[0]->kind == NodeKind::Contract);
+    const NDArray all = batched.compute(), some = picked.compute();
+    REQUIRE(some.shape() == Shape{2});
+    for (Index i = 0; i < 2; ++i)
+        CHECK(some.value_as_double(i) == Approx(all.value_as_double((2 * 4 + 1 + 2 * i) * 5 + 4)).epsilon(1e-14));
 }

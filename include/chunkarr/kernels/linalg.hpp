@@ -29,6 +29,7 @@ void pack(const std::byte* in, DType in_type, const Shape& in_shape, const std::
 // While alive, BLAS runs each call on the calling thread (OpenBLAS's own pool is set to one
 // thread and restored after), so that the executor's threads are the only parallelism and a
 // product's rounding does not depend on BLAS threading. Without OpenBLAS it does nothing.
+// The environment variable CHUNKARR_BLAS_THREADS=n asks for n BLAS threads instead (measuring).
 class SingleThreadedBlas {
 public:
     SingleThreadedBlas();
