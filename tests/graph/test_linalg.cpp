@@ -215,16 +215,16 @@ TEST_CASE("products are bit-identical for 1, 2 and 4 threads", "[graph][linalg][
 
 TEST_CASE("a product of file-backed operands stays within the memory budget", "[graph][linalg][memory][hdf5]") {
     test_support::TempFile file("linalg.h5");
-    const std::size_t n = 600;
+    const std::size_t n = 300;
     const auto data = values(n * n, 40);
-    test_support::DatasetSpec spec{{n, n}, std::vector<hsize_t>{100, 100}};
+    test_support::DatasetSpec spec{{n, n}, std::vector<hsize_t>{50, 50}};
     test_support::write_dataset(file.path(), "/a", H5T_NATIVE_DOUBLE, data.data(), spec, true);
     // Tasks of whole storage chunks (an HDF5 source's own tasks would hold the whole array).
-    const Array a = open(file.path(), "/a").rechunk(ChunkGrid::regular({n, n}, {100, 100}));
-    const Array c = matmul(a, a.rechunk(ChunkGrid::regular({n, n}, {150, 80})));
+    const Array a = open(file.path(), "/a").rechunk(ChunkGrid::regular({n, n}, {50, 50}));
+    const Array c = matmul(a, a.rechunk(ChunkGrid::regular({n, n}, {75, 40})));
     ComputeReport report;
     ComputeOptions options;
-    options.memory_limit = 2 << 20;   // the operands are 2.75 MiB each
+    options.memory_limit = 512 << 10;   // the operands are 703 KiB each
     options.report = &report;
     const NDArray result = c.compute(options);
     CHECK(report.peak_bytes <= options.memory_limit);
