@@ -583,6 +583,27 @@ NodePtr make_contract_node(NodePtr a, NodePtr b, int batch, std::vector<int> a_a
         for (Index c : k_chunks[i]) total += c;
         if (total != a->shape[static_cast<std::size_t>(a_axes[i])]) throw ValueError("internal: contraction pieces do not cover the axis");
     }
+    // Result blocks come from the operands' chunks along kept axes; an outer product of long
+    // chunks (tall-skinny @ short-wide) would make huge blocks: halve the longest axis's chunks
+    // until a block is at most `largest_contract_block` bytes.
+    constexpr std::size_t largest_contract_block = 32 << 20;
+    auto block_bytes = [&] {
+        std::size_t elements = 1;
+        for (const auto& axis : chunks) elements *= static_cast<std::size_t>(*std::max_element(axis.begin(), axis.end()));
+        return elements * itemsize(n.dtype);
+    };
+    while (!grid && !chunks.empty() && block_bytes() > largest_contract_block) {
+        auto longest = std::max_element(chunks.begin(), chunks.end(), [](const auto& x, const auto& y) {
+            return *std::max_element(x.begin(), x.end()) < *std::max_element(y.begin(), y.end());
+        });
+        if (*std::max_element(longest->begin(), longest->end()) <= 1) break;
+        std::vector<Index> halves;
+        for (Index c : *longest) {
+            if (c > 1) halves.push_back((c + 1) / 2);
+            halves.push_back(c > 1 ? c / 2 : c);
+        }
+        *longest = std::move(halves);
+    }
     n.chunks = ChunkGrid(std::move(chunks));
     if (grid) {
         if (grid->shape() != n.shape) throw ValueError("internal: contraction chunks do not cover its result");

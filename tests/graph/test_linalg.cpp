@@ -264,3 +264,14 @@ TEST_CASE("every optimizer pass keeps a contraction; explain names it", "[graph]
     for (Index i = 0; i < 2; ++i)
         CHECK(some.value_as_double(i) == Approx(all.value_as_double((2 * 4 + 1 + 2 * i) * 5 + 4)).epsilon(1e-14));
 }
+
+TEST_CASE("an outer product of long chunks gets result blocks of bounded size", "[graph][linalg]") {
+    const Array tall = zeros({100000, 4}, DType::Float64, {50000, 4});
+    const Array wide = zeros({4, 100000}, DType::Float64, {4, 50000});
+    const Array c = matmul(tall, wide);   // 50000 x 50000 blocks would be 20 GB each
+    CHECK(static_cast<std::size_t>(c.chunks().max_block_elements()) * 8 <= (32u << 20));
+    CHECK(c.chunks().shape() == Shape{100000, 100000});
+    // A slice of it computes only what it selects.
+    const NDArray corner = c[{Slice{0, 3}, Slice{0, 2}}].compute();
+    CHECK(corner.shape() == Shape{3, 2});
+}
