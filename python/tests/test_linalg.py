@@ -186,3 +186,23 @@ def test_slices_of_products(ca, index):
     a2, b2 = data((11, 6)), data((6, 8))
     z2 = ca.from_array(a2, chunks=(4, 4)) @ ca.from_array(b2, chunks=(5, 3))
     close(np.asarray(z2[index2]), (a2 @ b2)[index2])
+
+
+def test_blas_runs_one_thread_inside_a_compute_and_is_restored(ca):
+    import ctypes
+    import ctypes.util
+    try:
+        blas = ctypes.CDLL("libopenblas.so.0")
+        blas.openblas_get_num_threads
+    except (OSError, AttributeError):
+        pytest.skip("not OpenBLAS")
+    if "OpenBLAS" not in ca._chunkarr.blas_name():
+        pytest.skip("chunkarr does not run on OpenBLAS here")
+    blas.openblas_set_num_threads(2)
+    seen = []
+    x = ca.from_array(data((2000, 2000)), chunks=500)   # one thread: long enough for the 0.1 s progress polls
+    ca._chunkarr.compute([(x @ x)._core], 1, 0, lambda *p: seen.append(blas.openblas_get_num_threads()))
+    if len(seen) < 2:
+        pytest.skip("the product finished before the first progress poll")
+    assert set(seen[:-1]) == {1}     # while tasks ran (the last call comes after the compute)
+    assert blas.openblas_get_num_threads() == 2
