@@ -526,7 +526,8 @@ def matmul(a, b) -> Array:
 
 def dot(a, b) -> Array:
     """numpy.dot, lazy: sums a's last axis with b's second-to-last (its only axis when 1-d);
-    a 0-d operand multiplies."""
+    a 0-d operand multiplies (a Python number counts as a 0-d float64/int64 array, as in
+    NumPy's dot: float32 . 2.5 is float64)."""
     return _wrap(_core.dot(_as_array(a)._core, _as_array(b)._core))
 
 

@@ -86,6 +86,12 @@ def test_dot_matches_numpy(ca, sa, ca_, sb, cb):
 def test_dot_with_a_scalar_multiplies(ca):
     a = data((4, 3))
     close(np.asarray(ca.dot(ca.from_array(a, chunks=2), np.float64(2.5))), np.dot(a, 2.5))
+    f = data((4, 3), np.float32)
+    close(np.asarray(ca.dot(2.5, ca.from_array(f, chunks=2))), np.dot(2.5, f))
+    close(np.asarray(np.dot(ca.from_array(f, chunks=2), 2)), np.dot(f, 2))
+    close(np.asarray(np.dot(ca.from_array(f, chunks=2), np.float32(2))), np.dot(f, np.float32(2)))
+    i8 = data((4, 3), np.int8)
+    close(np.asarray(ca.dot(ca.from_array(i8, chunks=2), np.int8(3))), np.dot(i8, np.int8(3)))
 
 
 @pytest.mark.parametrize("axes,sa,sb", [
