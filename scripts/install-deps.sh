@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libhdf5-dev libnetcdf-dev libxtensor-dev libxtensor-blas-dev libtbb-dev catch2 pybind11-dev
+  libhdf5-dev libnetcdf-dev libxtensor-dev libxtensor-blas-dev libblas-dev liblapack-dev libtbb-dev catch2 pybind11-dev
   libdeflate-dev hdf5-tools
   python3 python3-numpy python3-pytest python3-h5py python3-netcdf4 python3-dask
   python3-nbclient python3-ipykernel python3-xarray python3-matplotlib

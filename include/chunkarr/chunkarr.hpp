@@ -13,6 +13,7 @@
 #include <chunkarr/graph/quantile.hpp>
 #include <chunkarr/graph/map_blocks.hpp>
 #include <chunkarr/graph/reshape.hpp>
+#include <chunkarr/graph/linalg.hpp>
 #include <chunkarr/graph/xtensor.hpp>
 #include <chunkarr/io/hdf5_sink.hpp>
 #include <chunkarr/io/hdf5_source.hpp>

@@ -23,7 +23,7 @@ __all__ = [
     "Array", "ProgressBar", "arange", "broadcast_to", "clip", "compute", "concatenate", "expand_dims",
     "from_array", "map_blocks", "map_overlap", "moveaxis", "ravel", "reshape", "squeeze", "stack", "full",
     "linspace", "ones", "open", "random", "where", "zeros", "explain", "histogram", "quantile", "percentile",
-    "median", "nanquantile", "nanpercentile", "nanmedian",
+    "median", "nanquantile", "nanpercentile", "nanmedian", "matmul", "dot", "tensordot",
 ]
 
 _DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"}
@@ -319,6 +319,15 @@ class Array:
     def __ge__(self, o): return self._binary("greater_equal", o)
     def __and__(self, o): return self._binary("logical_and", o)
     def __or__(self, o): return self._binary("logical_or", o)
+    def __matmul__(self, o):
+        return matmul(self, o) if _is_operand(o) else NotImplemented
+
+    def __rmatmul__(self, o):
+        return matmul(o, self) if _is_operand(o) else NotImplemented
+
+    def dot(self, other) -> "Array":
+        return dot(self, other)
+
     def __neg__(self): return _wrap(_core.unary("negative", self._core))
     def __pos__(self): return self
     def __abs__(self): return _wrap(_core.unary("abs", self._core))
@@ -350,6 +359,10 @@ class Array:
             return NotImplemented
         if ufunc in self._UNARY_UFUNCS and len(inputs) == 1:
             return _wrap(_core.unary(self._UNARY_UFUNCS[ufunc], _unwrap(inputs[0])))
+        if ufunc is np.matmul and len(inputs) == 2:
+            if any(k != "out" for k in kwargs):
+                return NotImplemented   # axes=, dtype=, ...: not supported lazily
+            return matmul(*inputs)
         if ufunc in self._BINARY_UFUNCS and len(inputs) == 2:
             return _wrap(_core.binary(self._BINARY_UFUNCS[ufunc], _unwrap(inputs[0]), _unwrap(inputs[1])))
         return NotImplemented
@@ -404,6 +417,8 @@ _ARRAY_FUNCTIONS = {
     np.stack: lambda arrays, axis=0, **kw: stack(arrays, axis),
     np.broadcast_to: lambda a, shape, subok=False: broadcast_to(a, shape),
     np.clip: lambda a, a_min, a_max, **kw: clip(a, a_min, a_max),
+    np.dot: lambda a, b, out=None: _no_out(out) or dot(a, b),
+    np.tensordot: lambda a, b, axes=2: tensordot(a, b, axes),
 }
 
 
@@ -430,6 +445,10 @@ def _register_quantiles():
         np.median: median_style(median), np.nanmedian: median_style(nanmedian),
     })
 
+def _no_out(out):
+    if out is not None:
+        raise TypeError("out= is not supported by chunkarr")
+    return None
 
 
 # ---- making arrays ---------------------------------------------------------------------------
@@ -627,6 +646,41 @@ def nanmedian(a, axis=None, keepdims=False) -> Array:
 
 
 _register_quantiles()
+
+
+def _is_operand(x) -> bool:
+    return isinstance(x, (Array, np.ndarray, numbers.Number, np.generic, list, tuple))
+
+
+def matmul(a, b) -> Array:
+    """numpy.matmul (the @ operator), lazy: 1-d operands are promoted as in NumPy, leading
+    (batch) axes broadcast. Each result block sums one product per chunk of the summed axis,
+    in a fixed order (bit-identical for any thread count)."""
+    return _wrap(_core.matmul(_as_array(a)._core, _as_array(b)._core))
+
+
+def dot(a, b) -> Array:
+    """numpy.dot, lazy: sums a's last axis with b's second-to-last (its only axis when 1-d);
+    a 0-d operand multiplies (a Python number counts as a 0-d float64/int64 array, as in
+    NumPy's dot: float32 . 2.5 is float64)."""
+    return _wrap(_core.dot(_as_array(a)._core, _as_array(b)._core))
+
+
+def tensordot(a, b, axes=2) -> Array:
+    """numpy.tensordot, lazy: `axes` is a number N (a's last N axes with b's first N) or a pair
+    of axis lists (or single axes)."""
+    a, b = _as_array(a), _as_array(b)
+    if isinstance(axes, (numbers.Integral, np.integer)):
+        return _wrap(_core.tensordot_n(a._core, b._core, int(axes)))
+    try:
+        a_axes, b_axes = axes
+    except (TypeError, ValueError):
+        raise ValueError(f"tensordot: axes must be an integer or a pair of axis lists, got {axes!r}") from None
+    a_axes = [int(a_axes)] if isinstance(a_axes, (numbers.Integral, np.integer)) else [int(x) for x in a_axes]
+    b_axes = [int(b_axes)] if isinstance(b_axes, (numbers.Integral, np.integer)) else [int(x) for x in b_axes]
+    if len(a_axes) != len(b_axes):
+        raise ValueError("shape-mismatch for sum: the two lists of axes have different lengths")
+    return _wrap(_core.tensordot(a._core, b._core, a_axes, b_axes))
 
 
 def expand_dims(a, axis) -> Array:

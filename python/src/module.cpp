@@ -5,6 +5,7 @@
 
 #include <chunkarr/chunkarr.hpp>
 #include <chunkarr/io/hdf5_sink.hpp>
+#include <chunkarr/kernels/linalg.hpp>
 #include <chunkarr/optimize/optimizer.hpp>
 
 #include <pybind11/functional.h>
@@ -293,6 +294,13 @@ PYBIND11_MODULE(_chunkarr, m) {
     m.def("argmax", [](const Array& x, std::optional<int> axis) { return argmax(x, axis); });
     m.def("clip", [](const Array& x, double low, double high) { return clip(x, low, high); });
     m.def("transpose", [](const Array& x, std::vector<int> order) { return transpose(x, std::move(order)); });
+    m.def("matmul", [](const Array& a, const Array& b) { return matmul(a, b); });
+    m.def("dot", [](const Array& a, const Array& b) { return dot(a, b); });
+    m.def("tensordot", [](const Array& a, const Array& b, const std::vector<int>& a_axes, const std::vector<int>& b_axes) {
+        return tensordot(a, b, a_axes, b_axes);
+    });
+    m.def("tensordot_n", [](const Array& a, const Array& b, int axes) { return tensordot(a, b, axes); });
+    m.def("blas_name", [] { return std::string(kernels::blas_name()); });
     m.def("concatenate", [](const std::vector<Array>& arrays, int axis) { return concatenate(arrays, axis); });
     m.def("where", [](const py::object& c, const py::object& a, const py::object& b) {
         return Array(make_where_node(make_cast_node(operand(c), DType::Bool), operand(a), operand(b)));

@@ -9,6 +9,7 @@
 #include <chunkarr/exec/plan.hpp>
 #include <chunkarr/kernels/cast.hpp>
 #include <chunkarr/kernels/quantile.hpp>
+#include <chunkarr/kernels/linalg.hpp>
 #include <chunkarr/optimize/optimizer.hpp>
 #include <chunkarr/kernels/region_copy.hpp>
 
@@ -22,6 +23,7 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 namespace chunkarr {
@@ -495,6 +497,13 @@ std::vector<NDArray> compute(const std::vector<Array>& arrays, const ComputeOpti
     for (const auto& array : arrays) outputs.push_back(array.node());
     const OptimizedGraph graph = optimize(outputs);
     const Plan plan = make_plan(graph.outputs);
+    // Products run one BLAS call per task on the executor's threads (see SingleThreadedBlas).
+    std::optional<kernels::SingleThreadedBlas> single_threaded_blas;
+    for (const Node* node : topological_order(graph.outputs))
+        if (node->kind == NodeKind::Contract) {
+            single_threaded_blas.emplace();
+            break;
+        }
     Executor executor(options, plan, graph);
     return executor.run(plan);
 }

@@ -3,6 +3,7 @@
 #include <chunkarr/graph/reshape.hpp>
 #include <chunkarr/kernels/cast.hpp>
 #include <chunkarr/kernels/elementwise.hpp>
+#include <chunkarr/kernels/linalg.hpp>
 #include <chunkarr/kernels/region_copy.hpp>
 
 #include <algorithm>
@@ -56,6 +57,64 @@ bool is_empty(const Region& region) {
     return std::any_of(region.begin(), region.end(), [](const Range& r) { return r.size() <= 0; });
 }
 
+// The pieces of a contraction's summed axes: piece `flat` (row-major over k_chunks).
+std::vector<Range> contract_piece(const ContractSpec& spec, Index flat) {
+    std::vector<Range> piece(spec.k_chunks.size());
+    for (std::size_t p = spec.k_chunks.size(); p-- > 0;) {
+        const auto& sizes = spec.k_chunks[p];
+        const auto count = static_cast<Index>(sizes.size());
+        const Index index = flat % count;
+        flat /= count;
+        Index start = 0;
+        for (Index i = 0; i < index; ++i) start += sizes[static_cast<std::size_t>(i)];
+        piece[p] = {start, start + sizes[static_cast<std::size_t>(index)]};
+    }
+    return piece;
+}
+
+Index contract_piece_count(const ContractSpec& spec) {
+    Index count = 1;
+    for (const auto& sizes : spec.k_chunks) count *= static_cast<Index>(sizes.size());
+    return count;
+}
+
+// Operand k's axes in packed order: batch, then (first operand) kept axes and summed axes in
+// pair order, or (second operand) summed axes in pair order and kept axes.
+std::vector<int> contract_pack_order(const Node& node, std::size_t k) {
+    const ContractSpec& spec = node.contract;
+    const auto& summed = k == 0 ? spec.a_axes : spec.b_axes;
+    std::vector<int> batch, kept;
+    for (std::size_t axis = 0; axis < node.inputs[k]->shape.size(); ++axis) {
+        if (static_cast<int>(axis) < spec.batch) batch.push_back(static_cast<int>(axis));
+        else if (contract_output_axis(node, k, axis) >= 0) kept.push_back(static_cast<int>(axis));
+    }
+    std::vector<int> order = batch;
+    if (k == 0) {
+        order.insert(order.end(), kept.begin(), kept.end());
+        order.insert(order.end(), summed.begin(), summed.end());
+    } else {
+        order.insert(order.end(), summed.begin(), summed.end());
+        order.insert(order.end(), kept.begin(), kept.end());
+    }
+    return order;
+}
+
+bool is_identity(const std::vector<int>& order) {
+    for (std::size_t i = 0; i < order.size(); ++i)
+        if (order[i] != static_cast<int>(i)) return false;
+    return true;
+}
+
+std::vector<Range> whole_summed_axes(const Node& node) {
+    std::vector<Range> piece;
+    for (const auto& sizes : node.contract.k_chunks) {
+        Index total = 0;
+        for (Index c : sizes) total += c;
+        piece.push_back({0, total});
+    }
+    return piece;
+}
+
 }  // namespace
 
 std::vector<Region> input_regions(const Node& node, std::size_t k, const Region& region) {
@@ -63,6 +122,24 @@ std::vector<Region> input_regions(const Node& node, std::size_t k, const Region&
     if (is_empty(region) || element_count(node.shape) == 0) return {};
     std::vector<Region> result;
     for (auto& piece : reshape_layout(node.inputs[0]->shape, node.shape, region).pieces) result.push_back(std::move(piece.input));
+    return result;
+}
+
+Region contract_operand_region(const Node& node, std::size_t k, const Region& region, const std::vector<Range>& piece) {
+    const Node& input = *node.inputs[k];
+    const auto& summed = k == 0 ? node.contract.a_axes : node.contract.b_axes;
+    Region result(input.shape.size());
+    for (std::size_t axis = 0; axis < input.shape.size(); ++axis) {
+        const int out = contract_output_axis(node, k, axis);
+        if (out < 0) {
+            const auto p = static_cast<std::size_t>(std::find(summed.begin(), summed.end(), static_cast<int>(axis)) - summed.begin());
+            result[axis] = piece[p];
+        } else if (static_cast<int>(axis) < node.contract.batch && input.shape[axis] == 1) {
+            result[axis] = {0, 1};   // broadcast batch axis
+        } else {
+            result[axis] = region[static_cast<std::size_t>(out)];
+        }
+    }
     return result;
 }
 
@@ -131,6 +208,7 @@ Region input_region(const Node& node, std::size_t k, const Region& region) {
             result[axis] = hi > lo ? Range{lo - offset, hi - offset} : Range{0, 0};
             return result;
         }
+        case NodeKind::Contract: return contract_operand_region(node, k, region, whole_summed_axes(node));
         case NodeKind::Reduce: {
             // The input region behind an output region: reduced axes taken whole.
             Region result(input.shape.size());
@@ -276,6 +354,7 @@ Block Evaluator::compute(const Node& node, const Region& region) {
                 if (ndim == 0) return out;
             }
         }
+        case NodeKind::Contract: return contract(node, region);
         case NodeKind::Scan: {
             const auto axis = static_cast<std::size_t>(node.axes.front());
             const ChunkGrid& grid = node.inputs[0]->chunks;
@@ -545,6 +624,61 @@ Block Evaluator::map_block(const Node& node, const std::vector<Index>& block) {
     return out;
 }
 
+Block Evaluator::contract(const Node& node, const Region& region) {
+    const ContractSpec& spec = node.contract;
+    const Shape shape = region_shape(region);
+    const DType type = kernels::contract_compute_type(node.dtype);
+    const std::size_t item = itemsize(type);
+    const auto batch = static_cast<std::size_t>(spec.batch);
+    const std::size_t a_kept = node.inputs[0]->shape.size() - batch - spec.a_axes.size();
+    Index batches = 1, rows = 1, cols = 1;
+    for (std::size_t axis = 0; axis < shape.size(); ++axis)
+        (axis < batch ? batches : axis < batch + a_kept ? rows : cols) *= shape[axis];
+    Block sum = Block::allocate(type, shape, tracker_);
+    std::memset(sum.data(), 0, sum.nbytes());
+    const std::vector<int> orders[2] = {contract_pack_order(node, 0), contract_pack_order(node, 1)};
+    const Index pieces = contract_piece_count(spec);
+    for (Index flat = 0; batches * rows * cols > 0 && flat < pieces; ++flat) {
+        const std::vector<Range> piece = contract_piece(spec, flat);
+        Index depth = 1;
+        for (const Range& r : piece) depth *= r.size();
+        if (depth == 0) continue;
+        Evaluator panels(context_);   // its memo ends with the piece
+        Block packed[2];
+        Shape batch_shape[2];
+        for (std::size_t k = 0; k < 2; ++k) {
+            const Block values = panels.evaluate(node.inputs[k], contract_operand_region(node, k, region, piece));
+            batch_shape[k] = Shape(values.shape.begin(), values.shape.begin() + static_cast<std::ptrdiff_t>(batch));
+            if (values.dtype == type && is_identity(orders[k])) {
+                packed[k] = values;
+            } else {
+                packed[k] = Block::allocate(type, values.shape, tracker_);
+                kernels::pack(values.data(), values.dtype, values.shape, orders[k], packed[k].data(), type);
+            }
+        }
+        bytes_read_ += panels.bytes_read();
+        // Batch index of the result -> batch index of each operand (0 along broadcast axes).
+        std::vector<Index> index(batch, 0);
+        for (Index b = 0; b < batches; ++b) {
+            Index at[2] = {0, 0};
+            for (std::size_t k = 0; k < 2; ++k)
+                for (std::size_t axis = 0; axis < batch; ++axis)
+                    at[k] = at[k] * batch_shape[k][axis] + (batch_shape[k][axis] == 1 ? 0 : index[axis]);
+            kernels::gemm_accumulate(type, packed[0].data() + at[0] * rows * depth * static_cast<Index>(item),
+                                     packed[1].data() + at[1] * depth * cols * static_cast<Index>(item),
+                                     sum.data() + b * rows * cols * static_cast<Index>(item), rows, cols, depth);
+            for (std::size_t axis = batch; axis-- > 0;) {
+                if (++index[axis] < shape[axis]) break;
+                index[axis] = 0;
+            }
+        }
+    }
+    if (type == node.dtype) return sum;
+    Block out = Block::allocate(node.dtype, shape, tracker_);
+    kernels::cast(sum.data(), type, out.data(), node.dtype, sum.size());
+    return out;
+}
+
 std::size_t Evaluator::footprint(const std::vector<NodePtr>& nodes, const Region& region, const Materialized& done) {
     std::vector<std::pair<const Node*, Region>> seen;
     std::function<std::size_t(const Node&, const Region&)> walk = [&](const Node& node, const Region& r) -> std::size_t {
@@ -562,6 +696,17 @@ std::size_t Evaluator::footprint(const std::vector<NodePtr>& nodes, const Region
                 return input + (has_step(node) ? own : 0);
             }
             case NodeKind::Rechunk: return walk(*node.inputs[0], r);
+            case NodeKind::Contract: {
+                // The result and its sum, and one piece's panels (the first piece is the largest).
+                const DType type = kernels::contract_compute_type(node.dtype);
+                std::size_t total = own + (type != node.dtype ? region_bytes(r, type) : 0);
+                const std::vector<Range> piece = contract_piece(node.contract, 0);
+                for (std::size_t k = 0; k < 2; ++k) {
+                    const Region ir = contract_operand_region(node, k, r, piece);
+                    total += footprint({node.inputs[k]}, ir, done) + region_bytes(ir, type);
+                }
+                return total;
+            }
             case NodeKind::ExpandDims: return walk(*node.inputs[0], input_region(node, 0, r));
             case NodeKind::Reshape: {
                 const std::vector<Region> pieces = input_regions(node, 0, r);

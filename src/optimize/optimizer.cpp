@@ -54,6 +54,23 @@ std::string describe_node(const Node& n, const std::map<const Node*, std::string
             out << (n.scan_product ? "cumprod(" : "cumsum(") << arg(0) << (n.inputs.size() > 1 ? ", offsets=" + arg(1) : "")
                 << ", axis=" << n.axes.front() << ")";
             break;
+        case NodeKind::Contract: {
+            auto list = [&](const std::vector<int>& axes) {
+                out << "(";
+                for (std::size_t i = 0; i < axes.size(); ++i) out << (i ? ", " : "") << axes[i];
+                out << (axes.size() == 1 ? ",)" : ")");
+            };
+            out << "tensordot(" << arg(0) << ", " << arg(1) << ", axes=(";
+            list(n.contract.a_axes);
+            out << ", ";
+            list(n.contract.b_axes);
+            out << ")";
+            if (n.contract.batch > 0) out << ", batch=" << n.contract.batch;
+            Index pieces = 1;
+            for (const auto& sizes : n.contract.k_chunks) pieces *= static_cast<Index>(sizes.size());
+            out << ", " << pieces << " piece" << (pieces == 1 ? "" : "s") << ")";
+            break;
+        }
         case NodeKind::ExpandDims: {
             out << "expand_dims(" << arg(0) << ", (";
             for (std::size_t i = 0; i < n.axes.size(); ++i) out << (i ? ", " : "") << n.axes[i];

@@ -47,6 +47,39 @@ std::vector<SliceAxis> input_slice(const Node& result, const Node& input, const 
 }
 
 NodePtr push(const NodePtr& node);
+NodePtr slice_of(const NodePtr& input, const std::vector<SliceAxis>& axes);
+
+// slice(contract(a, b)) as contract(slice(a), slice(b)): the result's batch and kept axes are
+// sliced in the operands (broadcast batch axes stay length 1), the summed axes stay whole, so
+// the sum's pieces and order are unchanged and only the selected rows and columns are computed.
+NodePtr push_into_contract(const Node& slice, const NodePtr& contract) {
+    const ContractSpec& spec = contract->contract;
+    std::vector<SliceAxis> operand_slices[2];
+    std::vector<int> summed[2];
+    int batch = spec.batch;
+    for (std::size_t k = 0; k < 2; ++k) {
+        const Node& input = *contract->inputs[k];
+        std::vector<int> kept_position(input.shape.size(), -1);   // axis in the sliced operand
+        int position = 0;
+        for (std::size_t axis = 0; axis < input.shape.size(); ++axis) {
+            const int out = contract_output_axis(*contract, k, axis);
+            SliceAxis s{0, input.shape[axis], 1, false};
+            if (out >= 0) {
+                const SliceAxis& wanted = slice.slice[static_cast<std::size_t>(out)];
+                const bool broadcast = static_cast<int>(axis) < spec.batch && input.shape[axis] == 1 &&
+                                       contract->shape[static_cast<std::size_t>(out)] != 1;
+                s = broadcast ? SliceAxis{0, 1, 1, wanted.drop} : wanted;
+                if (k == 0 && static_cast<int>(axis) < spec.batch && wanted.drop) --batch;
+            }
+            operand_slices[k].push_back(s);
+            if (!s.drop) kept_position[axis] = position++;
+        }
+        for (int axis : k == 0 ? spec.a_axes : spec.b_axes) summed[k].push_back(kept_position[static_cast<std::size_t>(axis)]);
+    }
+    NodePtr a = slice_of(contract->inputs[0], operand_slices[0]);
+    NodePtr b = slice_of(contract->inputs[1], operand_slices[1]);
+    return make_contract_node(std::move(a), std::move(b), batch, summed[0], summed[1], spec.k_chunks, slice.chunks);
+}
 
 NodePtr slice_of(const NodePtr& input, const std::vector<SliceAxis>& axes) {
     if (input->shape.empty()) return input;   // a 0-d operand broadcasts: nothing to slice
@@ -60,6 +93,8 @@ NodePtr push(const NodePtr& node) {
     NodePtr moved;
     if (input->kind == NodeKind::Slice) {
         moved = push(make_slice_node(input->inputs[0], compose(input->slice, node->slice)));
+    } else if (input->kind == NodeKind::Contract) {
+        moved = push_into_contract(*node, input);
     } else if (elementwise(input->kind)) {
         std::vector<NodePtr> inputs;
         for (const auto& operand : input->inputs) inputs.push_back(slice_of(operand, input_slice(*input, *operand, node->slice)));

@@ -18,7 +18,13 @@ int main() {
             std::fprintf(stderr, "downstream: sum %.17g (want 499500), mean %.17g (want 499.5)\n", sum, mean);
             return 1;
         }
-        std::printf("downstream: chunkarr %s, sum %.17g, mean %.17g: ok\n", ca::version, sum, mean);
+        // A product (BLAS stays a private dependency of the library).
+        const double squares = ca::dot(x, x).compute().value_as_double(0);
+        if (squares != 332833500.0) {
+            std::fprintf(stderr, "downstream: dot %.17g (want 332833500)\n", squares);
+            return 1;
+        }
+        std::printf("downstream: chunkarr %s, sum %.17g, mean %.17g, dot %.17g: ok\n", ca::version, sum, mean, squares);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "downstream: %s\n", e.what());

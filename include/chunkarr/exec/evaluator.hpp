@@ -44,6 +44,9 @@ private:
     // The input of a map_overlap block: the block extended by the depth, past the array's edges
     // filled by the boundary rule.
     Block extended_block(const Node& node, const Region& extended);
+    // A Contract node on `region`: the products of the operands' panels, piece by piece of the
+    // summed axes, each piece read by a fresh evaluator so that only one pair of panels is held.
+    Block contract(const Node& node, const Region& region);
     // The output buffer of an elementwise node: its first operand's, when that is a transient
     // result of the same dtype and shape that nothing else holds; a new one otherwise.
     Block output_for(const Node& node, const Shape& shape, const Block& first_operand, const Node& first_input);
@@ -60,5 +63,9 @@ private:
 Region input_region(const Node& node, std::size_t k, const Region& region);
 // The regions of input `k` that evaluating `region` of `node` reads (a Reshape reads pieces).
 std::vector<Region> input_regions(const Node& node, std::size_t k, const Region& region);
+
+// For a Contract node: the region of operand `k` behind `region` of the result, with the summed
+// axes limited to `piece` (one range per pair of summed axes).
+Region contract_operand_region(const Node& node, std::size_t k, const Region& region, const std::vector<Range>& piece);
 
 }  // namespace chunkarr

@@ -17,7 +17,7 @@
 namespace chunkarr {
 
 enum class NodeKind { Source, Scalar, Unary, Binary, Where, Cast, Slice, Reduce, DecodeCF, Rechunk, Concatenate, Transpose, ExpandDims, Scan,
-                      Quantile, Reshape, MapBlocks };
+                      Quantile, Reshape, MapBlocks, Contract };
 
 // How a Quantile node turns the order statistics it selects into its result (NumPy's rules).
 enum class QuantileMode : std::uint8_t {
@@ -44,6 +44,19 @@ struct CFDecoding {
     double add_offset = 0.0;
     DType result = DType::Float64;
     bool operator==(const CFDecoding&) const = default;
+};
+
+// Contract: a sum of products over paired axes of two operands (tensordot / matmul / dot).
+// Both operands share `batch` leading axes (equal length, or 1 = broadcast); a_axes[i] of the
+// first is summed against b_axes[i] of the second. The result's axes are the batch axes, then
+// the first operand's remaining axes, then the second's, in order. `k_chunks` fixes, per pair,
+// the pieces the sum is split into: each task adds their products in this order, so results
+// do not depend on threads or on how the operands are chunked later.
+struct ContractSpec {
+    int batch = 0;
+    std::vector<int> a_axes, b_axes;
+    std::vector<std::vector<Index>> k_chunks;
+    bool operator==(const ContractSpec&) const = default;
 };
 
 struct Node;
@@ -78,6 +91,7 @@ struct Node {
     QuantileMode quantile_mode = QuantileMode::Linear;
     BlockFunctionPtr function;         // MapBlocks
     std::optional<Overlap> overlap;    // MapBlocks: blocks passed extended (map_overlap)
+    ContractSpec contract;             // Contract
 
     std::size_t hash = 0;
 };
@@ -121,6 +135,14 @@ NodePtr make_map_blocks_node(std::vector<NodePtr> inputs, BlockFunctionPtr funct
                              std::optional<Overlap> overlap = std::nullopt);
 // The same values with other chunks (tasks over `grid`); the grid must cover the same shape.
 NodePtr make_rechunk_node(NodePtr input, ChunkGrid grid);
+
+// Sum of products of `a` and `b` over paired axes (see ContractSpec). `k_chunks` and `grid`
+// (the result's chunks) are derived from the operands' chunks when empty; with_inputs keeps them.
+NodePtr make_contract_node(NodePtr a, NodePtr b, int batch, std::vector<int> a_axes, std::vector<int> b_axes,
+                           std::vector<std::vector<Index>> k_chunks = {}, std::optional<ChunkGrid> grid = std::nullopt);
+// Where axis `axis` of contract node `node`'s operand `k` (0 or 1) lands in the result, or -1
+// when it is summed over.
+int contract_output_axis(const Node& node, std::size_t k, std::size_t axis);
 
 // The same operation as `node` on other inputs (re-validated and interned): what rewrites use.
 NodePtr with_inputs(const Node& node, std::vector<NodePtr> inputs);
