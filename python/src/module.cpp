@@ -3,7 +3,7 @@
 #include "numpy_source.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/io/hdf5_sink.hpp>
+#include <chunkarr/exec/store.hpp>
 #include <chunkarr/optimize/optimizer.hpp>
 
 #include <pybind11/functional.h>
@@ -101,15 +101,15 @@ py::array to_numpy(const NDArray& result) {
     return py::array(py::dtype(std::string(dtype_name(owner->dtype()))), shape, strides, owner->data(), free_when_done);
 }
 
-// Runs compute() on a worker thread while this thread, holding the GIL now and then, reports
+// Runs `work` on a worker thread while this thread, holding the GIL now and then, reports
 // progress and watches for Ctrl-C: KeyboardInterrupt cancels the computation within ~0.1 s.
-py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress) {
+void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, int threads, std::size_t memory_limit,
+                       const py::object& progress) {
     std::atomic<bool> cancel{false};
     std::mutex mutex;
     std::condition_variable done_signal;
     bool done = false;
     Progress latest;
-    std::vector<NDArray> results;
     std::exception_ptr error;
     ComputeOptions options;
     options.threads = threads;
@@ -125,7 +125,7 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
         py::gil_scoped_release release;
         std::thread worker([&] {
             try {
-                results = chunkarr::compute(arrays, options);
+                work(options);
             } catch (...) {
                 error = std::current_exception();
             }
@@ -164,9 +164,33 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
     if (interrupted) throw py::error_already_set();
     if (error) std::rethrow_exception(error);
     if (!progress.is_none()) progress(latest.tasks_total, latest.tasks_total, latest.bytes_total, latest.bytes_total);
+}
+
+py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress) {
+    std::vector<NDArray> results;
+    run_interruptibly([&](const ComputeOptions& options) { results = chunkarr::compute(arrays, options); }, threads,
+                      memory_limit, progress);
     py::list out;
     for (const auto& r : results) out.append(to_numpy(r));
     return out;
+}
+
+// store() of (array, name, dimension names) triples into one file.
+void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>>>& targets, const std::string& path,
+                  std::optional<Shape> chunks, const std::string& compression, int level, std::optional<bool> shuffle,
+                  const std::string& format, int threads, std::size_t memory_limit, py::object progress) {
+    StoreOptions store_options;
+    if (chunks) store_options.chunks = *chunks;
+    store_options.compression = compression;
+    store_options.compression_level = level;
+    store_options.shuffle = shuffle;
+    if (format == "hdf5") store_options.format = StoreFormat::HDF5;
+    else if (format == "netcdf4") store_options.format = StoreFormat::NetCDF4;
+    else if (format != "auto") throw py::value_error("format must be 'hdf5', 'netcdf4' or 'auto', got '" + format + "'");
+    std::vector<StoreTarget> list;
+    for (const auto& [array, name, dims] : targets) list.push_back({array, name, dims});
+    run_interruptibly([&](const ComputeOptions& options) { store(list, path, store_options, options); }, threads, memory_limit,
+                      progress);
 }
 
 std::vector<Indexer> indexers(const py::tuple& index) {
@@ -272,15 +296,9 @@ PYBIND11_MODULE(_chunkarr, m) {
     m.def("compute", &compute_arrays, py::arg("arrays"), py::arg("threads") = 0, py::arg("memory_limit") = 0,
           py::arg("progress") = py::none());
     m.def("explain", [](const std::vector<Array>& arrays) { return explain(arrays); });
-    m.def("write_hdf5", [](const std::string& path, const std::string& name, const Array& array) {
-        NDArray values;
-        {
-            py::gil_scoped_release release;
-            values = array.compute();
-        }
-        HDF5Sink sink(path);
-        sink.write(name.empty() || name[0] != '/' ? "/" + name : name, values);
-        sink.commit();
-    });
+    m.def("store", &store_arrays, py::arg("targets"), py::arg("path"), py::arg("chunks") = py::none(),
+          py::arg("compression") = "", py::arg("level") = 4, py::arg("shuffle") = py::none(), py::arg("format") = "auto",
+          py::arg("threads") = 0, py::arg("memory_limit") = 0, py::arg("progress") = py::none());
+    m.def("default_store_chunks", [](const Array& a) { return default_store_chunks(a); });
     m.def("physical_cores", &physical_core_count);
 }
