@@ -1,4 +1,4 @@
-// store(): compute_blocks() over the stored chunk grid, a ChunkWriter as the consumer. Worker
+// store(): compute_blocks() over tasks of whole stored chunks, a ChunkWriter as the consumer. Worker
 // threads pad edge chunks to the full chunk shape, apply the filters and queue the bytes; one
 // writer thread takes them off the queue and writes them with H5Dwrite_chunk under the HDF5
 // lock. Queued bytes keep their memory-budget reservation until written, so a slow disk makes
@@ -43,45 +43,89 @@ public:
         thread_ = std::thread([this] { write_loop(); });
     }
 
-    std::size_t scratch_bytes(const Region&) const override {
-        // Padded chunk (or the kept copy) plus, when filtered, the encoder's buffers and the kept bytes.
-        return filters_.empty() ? chunk_bytes_ : 2 * chunk_bytes_ + 2 * filters_.encode_bound(chunk_bytes_);
+    std::size_t scratch_bytes(const Region& region) const override {
+        // The kept bytes of every chunk in the task, plus one chunk's extraction and padding
+        // buffers and, when filtered, the encoder's output.
+        const std::size_t chunks = static_cast<std::size_t>(chunks_in(region));
+        const std::size_t kept = filters_.empty() ? chunk_bytes_ : filters_.encode_bound(chunk_bytes_);
+        return chunks * kept + 2 * chunk_bytes_ + (filters_.empty() ? 0 : kept);
     }
 
     std::size_t consume(const std::vector<Index>&, const Region& region, const Block& values) override {
         throw_if_failed();
         const Shape shape = region_shape(region);
-        const bool full = shape == chunk_;
-        std::shared_ptr<std::byte[]> padded;
-        const std::byte* chunk = values.data();
-        if (!full) {
-            padded.reset(new std::byte[chunk_bytes_]());
-            Region inside;
-            for (Index n : shape) inside.push_back({0, n});
-            kernels::paste_region(values.data(), padded.get(), chunk_, item_, inside);
-            chunk = padded.get();
+        // The stored chunks in this task (its region starts on chunk boundaries), C order.
+        Shape counts;
+        for (std::size_t axis = 0; axis < shape.size(); ++axis) counts.push_back((shape[axis] + chunk_[axis] - 1) / chunk_[axis]);
+        const Index n = element_count(counts);
+        std::size_t kept = 0;
+        std::vector<Item> items;
+        std::vector<std::byte> extracted;
+        for (Index flat = 0; flat < n; ++flat) {
+            Region local;   // the chunk within the task's values
+            Index rest = flat;
+            Shape index(shape.size());
+            for (std::size_t axis = shape.size(); axis-- > 0;) {
+                index[axis] = rest % counts[axis];
+                rest /= counts[axis];
+            }
+            for (std::size_t axis = 0; axis < shape.size(); ++axis) {
+                const Index start = index[axis] * chunk_[axis];
+                local.push_back({start, std::min(start + chunk_[axis], shape[axis])});
+            }
+            const Shape part = region_shape(local);
+            const bool whole_task = n == 1;
+            const bool full = part == chunk_;
+            std::shared_ptr<std::byte[]> owned;
+            const std::byte* chunk = values.data();
+            if (!whole_task) {
+                extracted.resize(static_cast<std::size_t>(element_count(part)) * item_);
+                kernels::copy_region(values.data(), shape, item_, local, extracted.data());
+                chunk = extracted.data();
+            }
+            if (!full) {
+                owned.reset(new std::byte[chunk_bytes_]());
+                Region inside;
+                for (Index e : part) inside.push_back({0, e});
+                kernels::paste_region(chunk, owned.get(), chunk_, item_, inside);
+                chunk = owned.get();
+            }
+            Item item;
+            for (std::size_t axis = 0; axis < shape.size(); ++axis) item.offset.push_back(region[axis].start + local[axis].start);
+            if (filters_.empty()) {
+                if (!owned && whole_task) {
+                    item.bytes = values.storage;   // the task's values are the chunk: no copy
+                } else if (!owned) {
+                    owned.reset(new std::byte[chunk_bytes_]);
+                    std::memcpy(owned.get(), chunk, chunk_bytes_);
+                }
+                if (!item.bytes) item.bytes = owned;
+                item.size = chunk_bytes_;
+            } else {
+                thread_local std::vector<std::byte> encoded;
+                filters_.encode(chunk, chunk_bytes_, encoded);
+                item.bytes.reset(new std::byte[encoded.size()]);
+                std::memcpy(item.bytes.get(), encoded.data(), encoded.size());
+                item.size = encoded.size();
+            }
+            item.reserved = item.size;
+            kept += item.size;
+            items.push_back(std::move(item));
         }
-        Item item;
-        for (const auto& range : region) item.offset.push_back(range.start);
-        if (filters_.empty()) {
-            item.bytes = full ? values.storage : padded;
-            item.size = chunk_bytes_;
-        } else {
-            thread_local std::vector<std::byte> encoded;
-            filters_.encode(chunk, chunk_bytes_, encoded);
-            item.bytes.reset(new std::byte[encoded.size()]);
-            std::memcpy(item.bytes.get(), encoded.data(), encoded.size());
-            item.size = encoded.size();
-        }
-        const std::size_t kept = item.size;
-        item.reserved = kept;
-        budget_->begin_active();   // queued bytes will be freed by the writer
+        for (std::size_t i = 0; i < items.size(); ++i) budget_->begin_active();   // queued bytes: freed by the writer
         {
             std::lock_guard lock(mutex_);
-            queue_.push_back(std::move(item));
+            for (auto& item : items) queue_.push_back(std::move(item));
         }
         ready_.notify_one();
         return kept;
+    }
+
+    Index chunks_in(const Region& region) const {
+        Index n = 1;
+        for (std::size_t axis = 0; axis < region.size(); ++axis)
+            n *= (region[axis].stop - region[axis].start + chunk_[axis] - 1) / chunk_[axis];
+        return n;
     }
 
     void finish() override {
@@ -199,6 +243,36 @@ FilterPipeline make_filters(const StoreOptions& options, DType dtype) {
     return FilterPipeline(std::move(steps));
 }
 
+// Tasks are whole stored chunks, grouped to about the array's own chunks (so a source chunk is
+// read once, not once per stored chunk inside it), and small enough that a task's values and
+// buffers take at most an eighth of the memory budget, and at most 32 MiB of values (more
+// tasks than cores: the compression is what takes the time).
+Shape task_shape(const Array& array, const Shape& chunks, std::size_t budget) {
+    const ChunkGrid& grid = array.chunks();
+    const Shape& shape = array.shape();
+    Shape factors(chunks.size(), 1);
+    for (std::size_t axis = 0; axis < chunks.size(); ++axis) {
+        const auto& sizes = grid.chunks(axis);
+        const Index along = sizes.empty() ? 1 : *std::max_element(sizes.begin(), sizes.end());
+        const Index most = (shape[axis] + chunks[axis] - 1) / chunks[axis];
+        factors[axis] = std::clamp<Index>((along + chunks[axis] - 1) / chunks[axis], 1, std::max<Index>(most, 1));
+    }
+    auto bytes = [&] {
+        std::size_t n = itemsize(array.dtype());
+        for (std::size_t axis = 0; axis < chunks.size(); ++axis) n *= static_cast<std::size_t>(chunks[axis] * factors[axis]);
+        return n;
+    };
+    const std::size_t limit = std::min<std::size_t>(budget / 8, 32 << 20);
+    while (bytes() > limit) {
+        auto axis = std::find_if(factors.begin(), factors.end(), [](Index f) { return f > 1; });
+        if (axis == factors.end()) break;
+        *axis = (*axis + 1) / 2;
+    }
+    Shape task(chunks.size());
+    for (std::size_t axis = 0; axis < chunks.size(); ++axis) task[axis] = chunks[axis] * factors[axis];
+    return task;
+}
+
 Shape clamp_chunks(Shape chunks, const Shape& shape) {
     for (std::size_t axis = 0; axis < shape.size(); ++axis)
         chunks[axis] = std::clamp<Index>(chunks[axis], 1, std::max<Index>(shape[axis], 1));
@@ -270,7 +344,9 @@ void store(const std::vector<StoreTarget>& targets, const std::string& path, con
             sink.write(ids[i], compute({targets[i].array}, options).front());
         } else if (size > 0) {
             ChunkWriter writer(sink, ids[i], spec.dtype, spec.chunks, spec.filters);
-            compute_blocks(targets[i].array, ChunkGrid::regular(spec.shape, spec.chunks), writer, options);
+            const std::size_t budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
+            const Shape tasks = task_shape(targets[i].array, spec.chunks, budget);
+            compute_blocks(targets[i].array, ChunkGrid::regular(spec.shape, tasks), writer, options);
         }
         check_cancelled();
     }

@@ -1,8 +1,9 @@
 #pragma once
-// Writing arrays to HDF5 or NetCDF-4 files, the streaming way: the array is computed one stored
-// chunk at a time (memory stays within the budget; the whole array is never held), each chunk
-// is shuffled and deflated on the worker threads, and one writer thread puts the compressed
-// bytes into the file with HDF5's direct chunk write. The file names the standard shuffle and
+// Writing arrays to HDF5 or NetCDF-4 files, the streaming way: the array is computed in tasks of
+// whole stored chunks (about the array's own chunks; memory stays within the budget and the
+// whole array is never held), each chunk is padded at the edges, shuffled and deflated on the
+// worker threads, and one writer thread puts the compressed bytes into the file with HDF5's
+// direct chunk write. The file names the standard shuffle and
 // deflate filters, so h5py, netCDF4-python and any HDF5 reader decode it.
 //
 // Atomic: the data goes to a temporary file beside the target, renamed over the target only
