@@ -84,7 +84,10 @@ public:
 
     void run_blocks(const Plan& plan, const ChunkGrid& grid, BlockConsumer& consumer) {
         const NodePtr& output = plan.outputs.front();
-        progress_total_adjust_ += grid.block_count() - output->chunks.block_count();
+        // The plan counted the output's own blocks (none for a reduction); these tasks replace them.
+        if (output->kind != NodeKind::Reduce) progress_total_adjust_ -= output->chunks.block_count();
+        else progress_.bytes_total += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
+        progress_total_adjust_ += grid.block_count();
         consumer.start(budget_);
         try {
             arena_.execute([&] {

@@ -337,6 +337,7 @@ void store(const std::vector<StoreTarget>& targets, const std::string& path, con
     HDF5Sink sink(path, format == StoreFormat::NetCDF4 ? SinkFormat::NetCDF4 : SinkFormat::HDF5);
     std::vector<int> ids;
     for (const auto& spec : specs) ids.push_back(sink.define(spec));
+    sink.open_for_data();
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const DatasetSpec& spec = specs[i];
         const Index size = element_count(spec.shape);

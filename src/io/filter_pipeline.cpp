@@ -128,6 +128,7 @@ void unshuffle16_8(const std::uint8_t* p, std::size_t count, std::size_t i, std:
 }  // namespace
 
 void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out) {
+    if (size == 0) return;
     if (element_size <= 1) {
         std::memcpy(out, in, size);
         return;
@@ -155,6 +156,7 @@ void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std
 }
 
 void shuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out) {
+    if (size == 0) return;
     if (element_size <= 1) {
         std::memcpy(out, in, size);
         return;
@@ -221,7 +223,7 @@ void FilterPipeline::encode(const std::byte* chunk, std::size_t chunk_bytes, std
     }
     if (data != out.data()) {
         out.resize(size);
-        std::memcpy(out.data(), data, size);
+        if (size) std::memcpy(out.data(), data, size);
     }
     out.resize(size);
 }

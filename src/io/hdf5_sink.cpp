@@ -44,9 +44,10 @@ std::string temporary_name(const std::string& target) {
     static std::atomic<int> counter{0};
     const std::filesystem::path path(target);
     // Hidden, beside the target (same file system, so the final rename is atomic).
-    return (path.parent_path() / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                                  std::to_string(counter++)))
-        .string();
+    std::string name = ".";   // (appending: GCC 12 warns falsely about "." + std::string)
+    name += path.filename().string();
+    name += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    return (path.parent_path() / name).string();
 }
 
 nc_type netcdf_type(DType dtype) {
@@ -159,7 +160,8 @@ int HDF5Sink::define(const DatasetSpec& given) {
                              "-d " + where);
         std::vector<int> dimids;
         for (std::size_t axis = 0; axis < spec.shape.size(); ++axis) {
-            std::string dim = named ? spec.dimensions[axis] : "dim_" + std::to_string(axis);
+            std::string dim = named ? spec.dimensions[axis] : std::string("dim_");
+            if (!named) dim += std::to_string(axis);
             for (int attempt = 0;; ++attempt) {
                 int id = -1;
                 if (nc_inq_dimid(group, dim.c_str(), &id) == NC_NOERR) {
@@ -172,7 +174,8 @@ int HDF5Sink::define(const DatasetSpec& given) {
                     if (named || attempt > 0)
                         throw ValueError("dimension " + dim + " of " + where + " has length " + std::to_string(spec.shape[axis]) +
                                          " but is already defined with length " + std::to_string(length));
-                    dim += "_" + std::to_string(spec.shape[axis]);
+                    dim += '_';
+                    dim += std::to_string(spec.shape[axis]);
                     continue;
                 }
                 const int status = nc_def_dim(group, dim.c_str(), static_cast<std::size_t>(spec.shape[axis]), &id);

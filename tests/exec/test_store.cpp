@@ -257,3 +257,21 @@ TEST_CASE("store groups small stored chunks into tasks of the array's chunks: ea
     store(x, dir.file("u.h5"), "x", {.chunks = {4, 9}});
     CHECK(same(open(dir.file("u.h5"), "x").compute(), test_support::iota({30, 40})));
 }
+
+TEST_CASE("store reports progress that ends at its total", "[exec][store]") {
+    TempDir dir("progress");
+    const Array x = random_uniform({60, 50}, 3, {10, 50});
+    for (const Array& array : {x, x - x.mean({0}), x.mean({0})}) {
+        Progress last;
+        int calls = 0;
+        ComputeOptions options;
+        options.progress = [&](const Progress& p) {
+            last = p;
+            ++calls;
+        };
+        store(array, dir.file("p.h5"), "p", {.chunks = {}, .compression = "gzip"}, options);
+        CHECK(calls > 0);
+        CHECK(last.tasks_done == last.tasks_total);
+        CHECK(last.bytes_done == last.bytes_total);
+    }
+}

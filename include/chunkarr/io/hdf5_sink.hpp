@@ -51,10 +51,11 @@ public:
     // define() + write(), contiguous and unfiltered (small results).
     void write(const std::string& dataset_path, const NDArray& array);
     void commit();
+    // Ends the definitions (NetCDF-4: closes libnetcdf, reopens the file with HDF5). Called by
+    // the first write; call it before handing writes to another thread.
+    void open_for_data();
 
 private:
-    void open_for_data();   // NetCDF-4: ends the definitions, reopens the file with HDF5
-
     std::string target_;
     std::string temporary_;
     SinkFormat format_;
