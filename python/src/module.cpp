@@ -4,6 +4,7 @@
 
 #include <chunkarr/chunkarr.hpp>
 #include <chunkarr/exec/store.hpp>
+#include <chunkarr/io/hdf5_library.hpp>
 #include <chunkarr/optimize/optimizer.hpp>
 
 #include <pybind11/functional.h>
@@ -215,6 +216,11 @@ std::vector<Indexer> indexers(const py::tuple& index) {
 
 PYBIND11_MODULE(_chunkarr, m) {
     m.doc() = "chunkarr engine bindings; use the chunkarr package";
+    // HDF5's error printing is per thread in thread-safe builds, and libnetcdf switches it off
+    // only on the thread that first uses it: when that is one of ours (to_netcdf runs on a
+    // worker thread), the importing thread would print HDF5-DIAG noise in later netCDF4/xarray
+    // reads. Switch it off here, as libnetcdf would have.
+    { hdf5::Lock quiet; }
 
     // C++ errors as the Python exceptions users expect.
     py::register_exception_translator([](std::exception_ptr p) {
