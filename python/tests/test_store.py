@@ -218,3 +218,17 @@ def test_to_netcdf_reads_in_xarray_quietly(ca, tmp_path, capfd):
         np.testing.assert_array_equal(ds["flag"].values, a > 5)
     # libnetcdf first ran on chunkarr's worker thread: no HDF5 error noise on this one after.
     assert "HDF5-DIAG" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", ["h5", "nc"])
+def test_shuffle_without_compression(ca, tmp_path, suffix):
+    a = sample((10, 7), "int32", seed=4)
+    path = tmp_path / f"s.{suffix}"
+    x = ca.from_array(a, chunks=(4, 7))
+    if suffix == "h5":
+        x.to_hdf5(path, "x", shuffle=True)
+    else:
+        x.to_netcdf(path, "x", shuffle=True)
+    with h5py.File(path, "r") as f:
+        assert f["x"].shuffle and f["x"].compression is None
+        np.testing.assert_array_equal(f["x"][()], a)

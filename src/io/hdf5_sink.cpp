@@ -270,6 +270,15 @@ void HDF5Sink::open_for_data() {
         for (std::size_t i = 0; i < specs_.size(); ++i) {
             datasets_[i] = Handle(H5Dopen2(file_.get(), specs_[i].path.c_str(), H5P_DEFAULT));
             if (!datasets_[i].valid()) hdf5::throw_failure("cannot open " + target_ + ":" + specs_[i].path);
+            // The chunks are filtered here, in our order: libnetcdf's pipeline must be the same.
+            Handle dcpl(H5Dget_create_plist(datasets_[i].get()));
+            const auto pipeline = FilterPipeline::from_creation_properties(dcpl.get());
+            std::vector<FilterKind> made, wanted;
+            if (pipeline)
+                for (const auto& step : pipeline->steps()) made.push_back(step.kind);
+            for (const auto& step : specs_[i].filters.steps()) wanted.push_back(step.kind);
+            if (!pipeline || made != wanted)
+                throw Error("internal: libnetcdf made another filter pipeline for " + target_ + ":" + specs_[i].path);
         }
     }
     writing_ = true;
