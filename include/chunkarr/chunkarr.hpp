@@ -8,6 +8,7 @@
 #include <chunkarr/exec/compute.hpp>
 #include <chunkarr/exec/options.hpp>
 #include <chunkarr/exec/stats.hpp>
+#include <chunkarr/exec/store.hpp>
 #include <chunkarr/graph/array.hpp>
 #include <chunkarr/graph/constructors.hpp>
 #include <chunkarr/graph/quantile.hpp>

@@ -6,6 +6,8 @@
 #include <chunkarr/chunkarr.hpp>
 #include <chunkarr/io/hdf5_sink.hpp>
 #include <chunkarr/kernels/linalg.hpp>
+#include <chunkarr/exec/store.hpp>
+#include <chunkarr/io/hdf5_library.hpp>
 #include <chunkarr/optimize/optimizer.hpp>
 
 #include <pybind11/functional.h>
@@ -103,15 +105,15 @@ py::array to_numpy(const NDArray& result) {
     return py::array(py::dtype(std::string(dtype_name(owner->dtype()))), shape, strides, owner->data(), free_when_done);
 }
 
-// Runs compute() on a worker thread while this thread, holding the GIL now and then, reports
+// Runs `work` on a worker thread while this thread, holding the GIL now and then, reports
 // progress and watches for Ctrl-C: KeyboardInterrupt cancels the computation within ~0.1 s.
-py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress) {
+void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, int threads, std::size_t memory_limit,
+                       const py::object& progress) {
     std::atomic<bool> cancel{false};
     std::mutex mutex;
     std::condition_variable done_signal;
     bool done = false;
     Progress latest;
-    std::vector<NDArray> results;
     std::exception_ptr error;
     ComputeOptions options;
     options.threads = threads;
@@ -127,7 +129,7 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
         py::gil_scoped_release release;
         std::thread worker([&] {
             try {
-                results = chunkarr::compute(arrays, options);
+                work(options);
             } catch (...) {
                 error = std::current_exception();
             }
@@ -183,9 +185,33 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
         }
     }
     if (!progress.is_none()) progress(latest.tasks_total, latest.tasks_total, latest.bytes_total, latest.bytes_total);
+}
+
+py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress) {
+    std::vector<NDArray> results;
+    run_interruptibly([&](const ComputeOptions& options) { results = chunkarr::compute(arrays, options); }, threads,
+                      memory_limit, progress);
     py::list out;
     for (const auto& r : results) out.append(to_numpy(r));
     return out;
+}
+
+// store() of (array, name, dimension names) triples into one file.
+void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>>>& targets, const std::string& path,
+                  std::optional<Shape> chunks, const std::string& compression, int level, std::optional<bool> shuffle,
+                  const std::string& format, int threads, std::size_t memory_limit, py::object progress) {
+    StoreOptions store_options;
+    if (chunks) store_options.chunks = *chunks;
+    store_options.compression = compression;
+    store_options.compression_level = level;
+    store_options.shuffle = shuffle;
+    if (format == "hdf5") store_options.format = StoreFormat::HDF5;
+    else if (format == "netcdf4") store_options.format = StoreFormat::NetCDF4;
+    else if (format != "auto") throw py::value_error("format must be 'hdf5', 'netcdf4' or 'auto', got '" + format + "'");
+    std::vector<StoreTarget> list;
+    for (const auto& [array, name, dims] : targets) list.push_back({array, name, dims});
+    run_interruptibly([&](const ComputeOptions& options) { store(list, path, store_options, options); }, threads, memory_limit,
+                      progress);
 }
 
 std::vector<Indexer> indexers(const py::tuple& index) {
@@ -210,6 +236,11 @@ std::vector<Indexer> indexers(const py::tuple& index) {
 
 PYBIND11_MODULE(_chunkarr, m) {
     m.doc() = "chunkarr engine bindings; use the chunkarr package";
+    // HDF5's error printing is per thread in thread-safe builds, and libnetcdf switches it off
+    // only on the thread that first uses it: when that is one of ours (to_netcdf runs on a
+    // worker thread), the importing thread would print HDF5-DIAG noise in later netCDF4/xarray
+    // reads. Switch it off here, as libnetcdf would have.
+    { hdf5::Lock quiet; }
 
     // C++ errors as the Python exceptions users expect.
     py::register_exception_translator([](std::exception_ptr p) {
@@ -327,15 +358,9 @@ PYBIND11_MODULE(_chunkarr, m) {
     m.def("compute", &compute_arrays, py::arg("arrays"), py::arg("threads") = 0, py::arg("memory_limit") = 0,
           py::arg("progress") = py::none());
     m.def("explain", [](const std::vector<Array>& arrays) { return explain(arrays); });
-    m.def("write_hdf5", [](const std::string& path, const std::string& name, const Array& array) {
-        NDArray values;
-        {
-            py::gil_scoped_release release;
-            values = array.compute();
-        }
-        HDF5Sink sink(path);
-        sink.write(name.empty() || name[0] != '/' ? "/" + name : name, values);
-        sink.commit();
-    });
+    m.def("store", &store_arrays, py::arg("targets"), py::arg("path"), py::arg("chunks") = py::none(),
+          py::arg("compression") = "", py::arg("level") = 4, py::arg("shuffle") = py::none(), py::arg("format") = "auto",
+          py::arg("threads") = 0, py::arg("memory_limit") = 0, py::arg("progress") = py::none());
+    m.def("default_store_chunks", [](const Array& a) { return default_store_chunks(a); });
     m.def("physical_cores", &physical_core_count);
 }

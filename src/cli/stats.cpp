@@ -7,11 +7,13 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/exec/stats.hpp>
 #include <chunkarr/graph/constructors.hpp>
-#include <chunkarr/io/hdf5_sink.hpp>
+#include <chunkarr/exec/store.hpp>
 #include <chunkarr/io/variables.hpp>
 #include <chunkarr/optimize/optimizer.hpp>
 
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -36,7 +38,11 @@ const char* const stats_help =
     "  --axis A[,B...]          reduce along these axes only (negative counts from the end);\n"
     "                           the result arrays go to the file given with -o\n"
     "  -o, --output OUT.h5      where --axis results are written (one group per dataset with\n"
-    "                           count, missing, min, max, mean, std, sum); written atomically\n"
+    "                           count, missing, min, max, mean, std, sum); OUT.nc writes\n"
+    "                           NetCDF-4 with the variable's dimension names; written atomically\n"
+    "                           (on an error or Ctrl-C an existing OUT is left as it was)\n"
+    "  --compression none|gzip  compress the -o output (shuffle + deflate, on every core)\n"
+    "  --compression-level N    gzip level 1 (fast) to 9 (small) (default: 4)\n"
     "  --threads N              worker threads (default: one per physical core)\n"
     "  --memory-limit SIZE      working memory budget, e.g. 512MB or 2GiB (default: 1/4 of RAM)\n"
     "  --ddof N                 delta degrees of freedom of std (default: 0, population std)\n"
@@ -51,6 +57,7 @@ const char* const stats_help =
     "  chunkarr stats era5.h5:/t2m\n"
     "  chunkarr stats era5.h5 --format json --threads 8 --memory-limit 4GB\n"
     "  chunkarr stats era5.h5:/t2m --axis 0 -o climatology.h5\n"
+    "  chunkarr stats era5.nc:t2m --axis 0 -o climatology.nc --compression gzip\n"
     "  chunkarr stats 'era5_*.nc:t2m' --per time --format csv\n";
 
 namespace {
@@ -155,22 +162,38 @@ void print_table(const std::vector<Row>& rows) {
     std::cout << render_table(table);
 }
 
-void write_axis_results(const std::string& output, const std::vector<Target>& targets,
-                        const std::vector<Statistics>& stats) {
-    HDF5Sink sink(output);
+// One group per variable with count, missing, min, max, mean, std and sum, through store():
+// HDF5, or NetCDF-4 for .nc outputs (dimensions named after the variable's kept dimensions).
+void write_axis_results(const std::string& output, const std::vector<Target>& targets, const std::vector<Statistics>& stats,
+                        const std::vector<int>& axes, const StoreOptions& store_options, const ComputeOptions& options) {
+    std::vector<StoreTarget> arrays;
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const std::string group = targets[i].path == "/" ? "" : targets[i].path;
         const Statistics& s = stats[i];
-        sink.write(group + "/count", s.count);
-        sink.write(group + "/missing", s.missing);
-        sink.write(group + "/min", s.min);
-        sink.write(group + "/max", s.max);
-        sink.write(group + "/mean", s.mean);
-        sink.write(group + "/std", s.std);
-        sink.write(group + "/sum", targets[i].exact_integers ? s.sum.astype(is_unsigned(s.sum.dtype()) ? DType::UInt64 : DType::Int64)
-                                                             : s.sum.astype(DType::Float64));
+        std::vector<std::string> dimensions;
+        const auto names = targets[i].source->dimension_names();
+        const auto reduced = normalize_axes(axes, targets[i].array.ndim());
+        if (names.size() == targets[i].array.ndim()) {
+            for (std::size_t axis = 0; axis < names.size(); ++axis) {
+                if (std::find(reduced.begin(), reduced.end(), static_cast<int>(axis)) != reduced.end()) continue;
+                std::string name = names[axis];
+                if (auto slash = name.rfind('/'); slash != std::string::npos) name = name.substr(slash + 1);
+                dimensions.push_back(name);
+            }
+        }
+        auto add = [&](const std::string& name, const NDArray& values) {
+            arrays.push_back({from_ndarray(values), group + "/" + name, dimensions});
+        };
+        add("count", s.count);
+        add("missing", s.missing);
+        add("min", s.min);
+        add("max", s.max);
+        add("mean", s.mean);
+        add("std", s.std);
+        add("sum", targets[i].exact_integers ? s.sum.astype(is_unsigned(s.sum.dtype()) ? DType::UInt64 : DType::Int64)
+                                             : s.sum.astype(DType::Float64));
     }
-    sink.commit();
+    store(arrays, output, store_options, options);
 }
 
 // Per-element "statistics" of a 1-d array: each value alone (missing when NaN).
@@ -249,13 +272,30 @@ void print_per_index(const std::string& format, const std::string& file, const T
     }
 }
 
+// Ctrl-C (SIGINT) and SIGTERM cancel the computation: it stops within a task, the -o output's
+// temporary file is removed, and main() exits with 130. A second Ctrl-C kills at once.
+std::atomic<bool> interrupted{false};
+
+void on_interrupt(int) { interrupted.store(true); }
+
+void cancel_on_interrupt(ComputeOptions& options) {
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+    options.cancel = &interrupted;
+}
+
 }  // namespace
 
 int run_stats(const std::vector<std::string>& args) {
     const ParsedArguments parsed = parse_arguments(
         args, {{{"--format"}, true}, {{"--axis"}, true}, {{"-o", "--output"}, true}, {{"--threads"}, true},
                {{"--memory-limit"}, true}, {{"--ddof"}, true}, {{"--progress"}, false}, {{"--no-progress"}, false},
-               {{"--per"}, true}, {{"--concat"}, true}, {{"--explain"}, false}});
+               {{"--per"}, true}, {{"--concat"}, true}, {{"--explain"}, false}, {{"--compression"}, true},
+               {{"--compression-level"}, true}});
     if (parsed.positional.size() != 1)
         throw UsageError(parsed.positional.empty() ? "stats needs a FILE[:PATH] (see 'chunkarr stats --help')"
                                                    : "stats takes one FILE[:PATH], got " +
@@ -264,6 +304,7 @@ int run_stats(const std::vector<std::string>& args) {
     if (format != "table" && format != "json" && format != "csv")
         throw UsageError("--format must be table, json or csv, got '" + format + "'");
     ComputeOptions options;
+    cancel_on_interrupt(options);
     if (auto v = parsed.value("--threads")) options.threads = parse_positive_int(*v, "--threads");
     if (auto v = parsed.value("--memory-limit")) options.memory_limit = parse_byte_size(*v, "--memory-limit");
     const int ddof = parsed.value("--ddof") ? parse_non_negative_int(*parsed.value("--ddof"), "--ddof") : 0;
@@ -272,6 +313,18 @@ int run_stats(const std::vector<std::string>& args) {
     const auto output = parsed.value("--output");
     if (axes && !output) throw UsageError("--axis writes arrays: give the output file with -o OUT.h5");
     if (output && !axes) throw UsageError("-o is for --axis results; without --axis the statistics go to stdout");
+    StoreOptions store_options;
+    if (auto v = parsed.value("--compression")) {
+        if (*v != "none" && *v != "gzip") throw UsageError("--compression must be none or gzip, got '" + *v + "'");
+        store_options.compression = *v;
+    }
+    if (auto v = parsed.value("--compression-level")) {
+        store_options.compression_level = parse_positive_int(*v, "--compression-level");
+        if (store_options.compression_level > 9) throw UsageError("--compression-level must be 1 to 9, got " + *v);
+        if (store_options.compression.empty()) store_options.compression = "gzip";
+    }
+    if ((parsed.value("--compression") || parsed.value("--compression-level")) && !output)
+        throw UsageError("--compression is for the -o output of --axis");
     const auto per = parsed.value("--per");
     if (per && axes) throw UsageError("--per and --axis cannot be combined");
 
@@ -345,7 +398,8 @@ int run_stats(const std::vector<std::string>& args) {
     }
 
     if (axes) {
-        write_axis_results(*output, targets, stats);
+        options.progress = {};   // the bar is gone; writing the small results is quick
+        write_axis_results(*output, targets, stats, *axes, store_options, options);
         std::cout << "wrote " << *output << " (" << targets.size() << " dataset" << (targets.size() == 1 ? "" : "s")
                   << ")\n";
         return 0;

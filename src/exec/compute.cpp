@@ -81,18 +81,75 @@ public:
             results.push_back(std::move(result));
         }
         report_progress(true);
-        if (options_.report) {
-            options_.report->tasks = tasks_done_.load();
-            options_.report->bytes_read = bytes_read_.load();
-            options_.report->peak_bytes = std::max(tracker_.peak(), budget_.peak());
-            options_.report->memory_limit = budget_.limit();
-            options_.report->threads = threads_;
-            options_.report->buffers = tracker_.buffers();
-        }
+        fill_report();
         return results;
     }
 
+    void run_blocks(const Plan& plan, const ChunkGrid& grid, BlockConsumer& consumer) {
+        const NodePtr& output = plan.outputs.front();
+        // The plan counted the output's own blocks (none for a reduction); these tasks replace them.
+        if (output->kind != NodeKind::Reduce) progress_total_adjust_ -= output->chunks.block_count();
+        else progress_.bytes_total += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
+        progress_total_adjust_ += grid.block_count();
+        consumer.start(budget_);
+        try {
+            arena_.execute([&] {
+                for (const auto& stage : plan.stages)
+                    for (const auto& group : stage) run_group(group);
+                consume_blocks(output, grid, consumer);
+            });
+            consumer.finish();
+        } catch (...) {
+            consumer.abort();
+            throw;
+        }
+        report_progress(true);
+        fill_report();
+    }
+
 private:
+    void fill_report() {
+        if (!options_.report) return;
+        options_.report->tasks = tasks_done_.load();
+        options_.report->bytes_read = bytes_read_.load();
+        options_.report->peak_bytes = std::max(tracker_.peak(), budget_.peak());
+        options_.report->memory_limit = budget_.limit();
+        options_.report->threads = threads_;
+        options_.report->buffers = tracker_.buffers();
+    }
+
+    void consume_blocks(const NodePtr& output, const ChunkGrid& grid, BlockConsumer& consumer) {
+        tbb::parallel_for(tbb::blocked_range<Index>(0, grid.block_count(), 1), [&](const tbb::blocked_range<Index>& range) {
+            for (Index flat = range.begin(); flat != range.end(); ++flat) {
+                check_cancelled();
+                const std::vector<Index> block = grid.unravel(flat);
+                const Region region = grid.block_region(block);
+                if (element_count(region_shape(region)) == 0) continue;
+                try {
+                    const std::size_t bytes =
+                        Evaluator::footprint({output}, region, context_.done) + consumer.scratch_bytes(region);
+                    budget_.reserve(bytes);
+                    std::size_t kept = 0;
+                    try {
+                        Evaluator evaluator(context_);
+                        const Block values = evaluator.evaluate(output, region);
+                        bytes_read_ += evaluator.bytes_read();
+                        kept = consumer.consume(block, region, values);
+                        task_done(values.nbytes());
+                    } catch (...) {
+                        budget_.release(bytes);
+                        budget_.end_active();
+                        throw;
+                    }
+                    budget_.release(bytes - kept);
+                    budget_.end_active();
+                } catch (...) {
+                    rethrow_with_context(describe_task(block, region));
+                }
+            }
+        });
+    }
+
     // One partial per distinct input of the group, with the budget bytes it holds.
     struct Partials {
         std::vector<kernels::ReducePartial> per_input;
@@ -506,6 +563,15 @@ std::vector<NDArray> compute(const std::vector<Array>& arrays, const ComputeOpti
         }
     Executor executor(options, plan, graph);
     return executor.run(plan);
+}
+
+void compute_blocks(const Array& array, const ChunkGrid& grid, BlockConsumer& consumer, const ComputeOptions& options) {
+    if (options.threads < 0) throw ValueError("threads must be positive (or 0 for one per core), got " + std::to_string(options.threads));
+    if (grid.shape() != array.shape()) throw ValueError("compute_blocks: grid " + grid.to_string() + " does not cover the array");
+    const OptimizedGraph graph = optimize({array.node()});
+    const Plan plan = make_plan(graph.outputs);
+    Executor executor(options, plan, graph);
+    executor.run_blocks(plan, grid, consumer);
 }
 
 }  // namespace chunkarr

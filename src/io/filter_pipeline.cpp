@@ -23,6 +23,19 @@ libdeflate_decompressor* thread_decompressor() {
     return decompressor.get();
 }
 
+// One compressor per thread and level.
+libdeflate_compressor* thread_compressor(int level) {
+    struct Deleter {
+        void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+    };
+    thread_local std::unique_ptr<libdeflate_compressor, Deleter> compressors[13];
+    if (level < 0 || level > 12) throw ValueError("deflate level must be 1 to 9, got " + std::to_string(level));
+    auto& compressor = compressors[level];
+    if (!compressor) compressor.reset(libdeflate_alloc_compressor(level));
+    if (!compressor) throw MemoryBudgetError("cannot allocate a deflate compressor");
+    return compressor.get();
+}
+
 // Per-thread scratch buffers for the intermediate stages.
 std::vector<std::byte>& scratch(int which) {
     thread_local std::vector<std::byte> buffers[2];
@@ -136,6 +149,7 @@ void unshuffle_elements(const std::byte* planes, std::size_t count, unsigned ele
 }
 
 void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out) {
+    if (size == 0) return;
     if (element_size <= 1) {
         std::memcpy(out, in, size);
         return;
@@ -176,6 +190,79 @@ void unshuffle_box(const std::byte* planes, const Shape& chunk_shape, unsigned e
         }
         if (axis == static_cast<std::size_t>(-1)) return;
     }
+}
+
+void shuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out) {
+    if (size == 0) return;
+    if (element_size <= 1) {
+        std::memcpy(out, in, size);
+        return;
+    }
+    const std::size_t count = size / element_size;
+    for (unsigned b = 0; b < element_size; ++b) {
+        std::byte* plane = out + b * count;
+        const std::byte* source = in + b;
+        for (std::size_t i = 0; i < count; ++i) plane[i] = source[i * element_size];
+    }
+    const std::size_t tail = count * element_size;
+    std::memcpy(out + tail, in + tail, size - tail);
+}
+
+std::size_t FilterPipeline::encode_bound(std::size_t chunk_bytes) const {
+    std::size_t bound = chunk_bytes;
+    for (const auto& step : steps_) {
+        if (step.kind == FilterKind::Deflate) bound = libdeflate_zlib_compress_bound(nullptr, bound);
+        else if (step.kind == FilterKind::Fletcher32) bound += 4;
+    }
+    return bound;
+}
+
+void FilterPipeline::encode(const std::byte* chunk, std::size_t chunk_bytes, std::vector<std::byte>& out) const {
+    // Alternate between `out` and a scratch buffer so the last step lands in `out`.
+    const std::byte* data = chunk;
+    std::size_t size = chunk_bytes;
+    std::vector<std::byte>& other = scratch(0);
+    std::size_t remaining = steps_.size();
+    auto destination = [&](std::size_t capacity) -> std::vector<std::byte>& {
+        std::vector<std::byte>& target = (remaining % 2 == 1) ? out : other;
+        if (target.size() < capacity) target.resize(capacity);
+        return target;
+    };
+    for (const auto& step : steps_) {
+        switch (step.kind) {
+            case FilterKind::Shuffle: {
+                auto& target = destination(size);
+                shuffle(data, size, step.element_size, target.data());
+                data = target.data();
+                break;
+            }
+            case FilterKind::Deflate: {
+                const std::size_t capacity = libdeflate_zlib_compress_bound(nullptr, size);
+                auto& target = destination(capacity);
+                const std::size_t produced =
+                    libdeflate_zlib_compress(thread_compressor(step.level), data, size, target.data(), capacity);
+                if (produced == 0) throw Error("deflate: compression failed");
+                data = target.data();
+                size = produced;
+                break;
+            }
+            case FilterKind::Fletcher32: {
+                auto& target = destination(size + 4);
+                if (target.data() != data) std::memmove(target.data(), data, size);
+                const std::uint32_t sum = fletcher32(target.data(), size);
+                for (int i = 0; i < 4; ++i) target[size + i] = static_cast<std::byte>(sum >> (8 * i));
+                data = target.data();
+                size += 4;
+                break;
+            }
+        }
+        --remaining;
+    }
+    if (data != out.data()) {
+        out.resize(size);
+        if (size) std::memcpy(out.data(), data, size);
+    }
+    out.resize(size);
 }
 
 std::size_t FilterPipeline::last_transform(unsigned filter_mask) const {
@@ -244,7 +331,7 @@ void FilterPipeline::decode(const std::byte* stored, std::size_t stored_size, un
     const std::byte* data = undo(0, stored, size, filter_mask, out, chunk_bytes);
     if (size != chunk_bytes)
         throw IOError("decoded chunk has " + std::to_string(size) + " bytes, expected " + std::to_string(chunk_bytes));
-    if (data != out) std::memcpy(out, data, size);
+    if (data != out && size != 0) std::memcpy(out, data, size);
 }
 
 const std::byte* FilterPipeline::decode_to_planes(const std::byte* stored, std::size_t stored_size, unsigned filter_mask,

@@ -163,3 +163,28 @@ TEST_CASE("damaged or truncated chunks throw IOError, never crash", "[io][filter
     CHECK_THROWS_AS(inflate_only.decode(stored.data(), stored.size(), 0, small.data(), small.size()), IOError);
     CHECK_THROWS_AS(full_pipeline.decode(stored.data(), 2, 0, out.data(), out.size()), IOError);
 }
+
+TEST_CASE("encode applies the pipeline that decode undoes", "[io][filters]") {
+    std::mt19937 random(3);
+    for (unsigned element : {1u, 2u, 4u, 8u}) {
+        for (std::size_t size : {std::size_t{0}, std::size_t{7}, std::size_t{1000}, std::size_t{65536 + 3}}) {
+            std::vector<std::byte> chunk(size);
+            for (auto& b : chunk) b = static_cast<std::byte>(random() % 7);   // compressible
+            std::vector<std::byte> shuffled(size), back(size);
+            shuffle(chunk.data(), size, element, shuffled.data());
+            unshuffle(shuffled.data(), size, element, back.data());
+            CHECK(back == chunk);
+            for (const auto& steps : std::vector<std::vector<FilterStep>>{
+                     {}, {{FilterKind::Deflate, 0, 1}}, {{FilterKind::Shuffle, element}, {FilterKind::Deflate, 0, 9}},
+                     {{FilterKind::Shuffle, element}, {FilterKind::Deflate, 0, 4}, {FilterKind::Fletcher32}}}) {
+                const FilterPipeline pipeline(steps);
+                std::vector<std::byte> encoded;
+                pipeline.encode(chunk.data(), size, encoded);
+                CHECK(encoded.size() <= pipeline.encode_bound(size));
+                std::vector<std::byte> decoded(size);
+                pipeline.decode(encoded.data(), encoded.size(), 0, decoded.data(), size);
+                CHECK(decoded == chunk);
+            }
+        }
+    }
+}

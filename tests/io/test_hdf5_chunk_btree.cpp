@@ -189,12 +189,22 @@ TEST_CASE("a dataset of 100 000 chunks gets a full index", "[io][hdf5][btree]") 
     const HDF5ChunkIndex* index = source.chunk_index_or_null();
     REQUIRE(index != nullptr);
     REQUIRE(index->size() == 100000);
-    const Listing expected = listing_from_hdf5(temp.path(), layout);
+    // (HDF5 1.10's own lookup walks every chunk per call: ask it about a few only.)
+    hid_t file = H5Fopen(temp.path().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t dataset = H5Dopen2(file, "/x", H5P_DEFAULT);
     for (Index chunk : {Index{0}, Index{1}, Index{4242}, Index{99999}}) {
+        const hsize_t offset = static_cast<hsize_t>(chunk);
+        unsigned mask = 0;
+        haddr_t address = HADDR_UNDEF;
+        hsize_t size = 0;
+        REQUIRE(H5Dget_chunk_info_by_coord(dataset, &offset, &mask, &address, &size) >= 0);
         const StoredChunk& entry = index->at({chunk});
         CHECK(entry.allocated);
-        CHECK(entry.address == expected.at({static_cast<std::uint64_t>(chunk)}).address);
+        CHECK(entry.address == address);
+        CHECK(entry.size == size);
     }
+    H5Dclose(dataset);
+    H5Fclose(file);
     std::vector<double> out(3);
     source.read({{49999, 50002}}, out.data());
     CHECK(out == std::vector<double>{49999, 50000, 50001});

@@ -1,6 +1,8 @@
 #pragma once
 // The HDF5 filters chunkarr undoes itself, on worker threads and outside the HDF5 lock:
 // deflate (through libdeflate, about twice as fast as zlib's inflate), shuffle and fletcher32.
+// The store applies them the same way (encode()), so the bytes it writes directly are the bytes
+// HDF5's own shuffle/deflate filters would have made.
 // A pipeline with any other filter (szip, nbit, scaleoffset, plugins) is not built, and the
 // dataset is read with H5Dread under the lock instead.
 #include <chunkarr/core/shape.hpp>
@@ -18,6 +20,7 @@ enum class FilterKind { Deflate, Shuffle, Fletcher32 };
 struct FilterStep {
     FilterKind kind;
     unsigned element_size = 0;   // Shuffle: bytes per element
+    int level = 4;               // Deflate when encoding: 1 (fast) to 9 (small)
 };
 
 class FilterPipeline {
@@ -43,6 +46,12 @@ public:
     const std::byte* decode_to_planes(const std::byte* stored, std::size_t stored_size, unsigned filter_mask,
                                       std::size_t chunk_bytes) const;
 
+    // Applies the filters, in pipeline order, to one full chunk of `chunk_bytes`; the result goes
+    // to `out` (resized to the encoded size, capacity at least encode_bound()).
+    void encode(const std::byte* chunk, std::size_t chunk_bytes, std::vector<std::byte>& out) const;
+    // The most bytes encode() can produce for a chunk of `chunk_bytes`.
+    std::size_t encode_bound(std::size_t chunk_bytes) const;
+
 private:
     std::size_t last_transform(unsigned filter_mask) const;
     // Undoes steps first_step.. (in reverse order); `out`: where the last one writes (nullptr:
@@ -55,6 +64,8 @@ private:
 
 // HDF5's Fletcher-32 checksum (H5_checksum_fletcher32).
 std::uint32_t fletcher32(const std::byte* data, std::size_t size);
+// HDF5's byte shuffle: byte b of every element goes to plane b (trailing partial bytes as they are).
+void shuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out);
 // Reverses HDF5's byte shuffle for elements of `element_size` bytes.
 void unshuffle(const std::byte* in, std::size_t size, unsigned element_size, std::byte* out);
 // Elements [first, first + n) of the shuffled `planes` (`count` elements in all), into `out`.
