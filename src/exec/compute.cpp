@@ -32,6 +32,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A reduction group's block from its position among the kept axes' blocks (one output block
+// each) and among the reduced axes' blocks (the leaves of that output's tree).
+std::vector<Index> group_block(const Shape& numblocks, const std::vector<bool>& reduced, Index kept_flat,
+                               Index reduced_flat) {
+    std::vector<Index> block(numblocks.size());
+    for (std::size_t axis = numblocks.size(); axis-- > 0;) {
+        Index& flat = reduced[axis] ? reduced_flat : kept_flat;
+        block[axis] = flat % numblocks[axis];
+        flat /= numblocks[axis];
+    }
+    return block;
+}
+
 std::string describe_task(const std::vector<Index>& block, const Region& region) {
     std::ostringstream out;
     out << " (chunk (";
@@ -219,13 +232,7 @@ private:
         for (const auto& reduction : group.reductions) results.emplace_back(reduction->dtype, reduction->shape);
 
         auto block_of = [&](Index kept_flat, Index reduced_flat) {
-            std::vector<Index> block(numblocks.size());
-            for (std::size_t axis = numblocks.size(); axis-- > 0;) {
-                Index& flat = group.reduced[axis] ? reduced_flat : kept_flat;
-                block[axis] = flat % numblocks[axis];
-                flat /= numblocks[axis];
-            }
-            return block;
+            return group_block(numblocks, group.reduced, kept_flat, reduced_flat);
         };
 
         std::function<Partials(Index, Index, Index)> tree = [&](Index kept, Index lo, Index hi) -> Partials {
@@ -325,13 +332,7 @@ private:
         const Index outputs = element_count(kept_blocks);
         const Index leaves = element_count(reduced_blocks);
         auto block_of = [&](Index kept_flat, Index reduced_flat) {
-            std::vector<Index> block(numblocks.size());
-            for (std::size_t axis = numblocks.size(); axis-- > 0;) {
-                Index& flat = group.reduced[axis] ? reduced_flat : kept_flat;
-                block[axis] = flat % numblocks[axis];
-                flat /= numblocks[axis];
-            }
-            return block;
+            return group_block(numblocks, group.reduced, kept_flat, reduced_flat);
         };
         // Bins per pass: as many as the largest box's partial affords (a power of two, 2..4096).
         Index box_lanes = 1;

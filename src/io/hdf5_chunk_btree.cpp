@@ -77,11 +77,24 @@ std::optional<Layout> parse_layout(const std::vector<std::uint8_t>& data, const 
     return layout;
 }
 
-// Message blocks still to scan: (relative address, length, object header version).
+// A block of header messages still to scan: where (relative address) and how long.
 struct Block {
     std::uint64_t address;
     std::uint64_t length;
 };
+
+// One header message: the layout (found), a continuation (another block to scan), or neither.
+std::optional<Layout> read_message(std::uint16_t type, const std::uint8_t* data, std::size_t size,
+                                   const HDF5Addressing& addressing, std::vector<Block>& more) {
+    const std::vector<std::uint8_t> bytes(data, data + size);
+    if (type == layout_message) return parse_layout(bytes, addressing);
+    if (type == continuation_message) {
+        Reader message(bytes);
+        const std::uint64_t address = message.uint(addressing.sizeof_addr);
+        more.push_back({address, message.uint(addressing.sizeof_size)});
+    }
+    return std::nullopt;
+}
 
 // Scans one block of v1 messages (8-byte aligned, 8-byte message headers).
 std::optional<Layout> scan_v1_messages(const std::vector<std::uint8_t>& block, std::size_t start,
@@ -92,15 +105,9 @@ std::optional<Layout> scan_v1_messages(const std::vector<std::uint8_t>& block, s
         const auto size = static_cast<std::size_t>(reader.uint(2));
         reader.skip(4);   // flags, reserved
         if (size > reader.remaining()) throw Malformed{};
-        const std::vector<std::uint8_t> data(block.begin() + static_cast<std::ptrdiff_t>(reader.position()),
-                                             block.begin() + static_cast<std::ptrdiff_t>(reader.position() + size));
+        const std::uint8_t* data = block.data() + reader.position();
         reader.skip(size);
-        if (type == layout_message) return parse_layout(data, addressing);
-        if (type == continuation_message) {
-            Reader message(data);
-            const std::uint64_t address = message.uint(addressing.sizeof_addr);
-            more.push_back({address, message.uint(addressing.sizeof_size)});
-        }
+        if (auto layout = read_message(type, data, size, addressing, more)) return layout;
     }
     return std::nullopt;
 }
@@ -119,15 +126,9 @@ std::optional<Layout> scan_v2_messages(const std::vector<std::uint8_t>& block, s
         const auto size = static_cast<std::size_t>(reader.uint(2));
         reader.skip(header - 3);
         if (size > reader.remaining()) throw Malformed{};
-        const std::vector<std::uint8_t> data(region.begin() + static_cast<std::ptrdiff_t>(reader.position()),
-                                             region.begin() + static_cast<std::ptrdiff_t>(reader.position() + size));
+        const std::uint8_t* data = region.data() + reader.position();
         reader.skip(size);
-        if (type == layout_message) return parse_layout(data, addressing);
-        if (type == continuation_message) {
-            Reader message(data);
-            const std::uint64_t address = message.uint(addressing.sizeof_addr);
-            more.push_back({address, message.uint(addressing.sizeof_size)});
-        }
+        if (auto layout = read_message(type, data, size, addressing, more)) return layout;
     }
     return std::nullopt;
 }
