@@ -58,8 +58,12 @@ void print_table(const std::string& file, const std::vector<HDF5DatasetInfo>& da
     for (const auto& d : datasets) {
         const std::string dtype = d.byte_order ? std::string(1, *d.byte_order) + d.dtype : d.dtype;
         const std::string chunks = d.chunks ? shape_to_string(*d.chunks) : d.layout;
-        const std::string ratio =
-            d.storage_bytes > 0 ? format_short(static_cast<double>(d.nbytes) / static_cast<double>(d.storage_bytes)) : "-";
+        std::string ratio = "-";   // logical / stored bytes, two decimals are enough to compare filters
+        if (d.storage_bytes > 0) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.2f", static_cast<double>(d.nbytes) / static_cast<double>(d.storage_bytes));
+            ratio = text;
+        }
         rows.push_back({d.path, dtype, shape_to_string(d.shape), chunks, d.filters.empty() ? "-" : join(d.filters, ","),
                         human_bytes(static_cast<double>(d.nbytes)), human_bytes(static_cast<double>(d.storage_bytes)),
                         ratio});
