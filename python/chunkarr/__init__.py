@@ -817,7 +817,7 @@ def map_blocks(func, *arrays, dtype=None, chunks=None, name=None, **kwargs) -> A
             grid = [[int(c)] * len(axis) for c, axis in zip(chunks, first.chunks)]
         else:
             grid = [[int(v) for v in c] for c in chunks]
-    core = _core.map_blocks(call, [a._core for a in arrays], dtype_name, grid, None, "none", 0.0, True,
+    core = _core.map_blocks(call, [a._core for a in arrays], dtype_name, grid, None, [], [], True,
                             _function_name(func, name), wants_id, wants_info)
     return _wrap(core)
 
@@ -843,16 +843,27 @@ def map_overlap(func, a, depth, boundary="reflect", trim=True, dtype=None, name=
     the extended ones (as Dask)."""
     a = _as_array(a)
     value = kwargs.pop("value", 0.0)
+    # One boundary per axis, as Dask: a dict names some axes (the others get 'none').
     if isinstance(boundary, dict):
-        if len(set(map(str, boundary.values()))) > 1:
-            raise NotImplementedError("map_overlap takes one boundary for all axes")
-        boundary = next(iter(boundary.values())) if boundary else "none"
-    if boundary is None:
-        boundary = "none"
-    if isinstance(boundary, (numbers.Number, np.generic)) and not isinstance(boundary, bool):
-        value, boundary = float(boundary), "constant"
+        per_axis = ["none"] * a.ndim
+        for axis, mode in boundary.items():
+            if not -a.ndim <= int(axis) < a.ndim:
+                raise ValueError(f"map_overlap boundary: axis {axis} out of range for {a.ndim} dimensions")
+            per_axis[int(axis) % a.ndim] = mode
+    else:
+        per_axis = [boundary] * a.ndim
+    modes, values = [], []
+    for mode in per_axis:
+        if mode is None:
+            mode = "none"
+        if isinstance(mode, (numbers.Number, np.generic)) and not isinstance(mode, bool):
+            modes.append("constant")
+            values.append(float(mode))
+        else:
+            modes.append(str(mode))
+            values.append(float(value))
     call, wants_id, wants_info, dtype_name = _block_function(func, [a], kwargs, dtype)
-    core = _core.map_blocks(call, [a._core], dtype_name, None, _depth(depth, a.ndim), str(boundary), float(value),
+    core = _core.map_blocks(call, [a._core], dtype_name, None, _depth(depth, a.ndim), modes, values,
                             bool(trim), _function_name(func, name), wants_id, wants_info)
     return _wrap(core)
 

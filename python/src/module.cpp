@@ -306,7 +306,7 @@ PYBIND11_MODULE(_chunkarr, m) {
     m.def("map_blocks",
           [](py::function function, const std::vector<Array>& arrays, const std::string& dtype,
              std::optional<std::vector<std::vector<Index>>> chunks, std::optional<std::vector<Index>> depth,
-             const std::string& boundary, double value, bool trim, const std::string& name, bool block_id,
+             const std::vector<std::string>& boundary, const std::vector<double>& value, bool trim, const std::string& name, bool block_id,
              bool block_info) {
               auto f = std::make_shared<BlockFunction>(
                   BlockFunction{name, python::python_block_function(std::move(function), block_id, block_info)});
@@ -315,7 +315,9 @@ PYBIND11_MODULE(_chunkarr, m) {
               std::optional<ChunkGrid> grid;
               if (chunks) grid = ChunkGrid(*chunks);
               std::optional<Overlap> overlap;
-              if (depth) overlap = Overlap{*depth, parse_boundary(boundary), value, trim};
+              std::vector<Boundary> boundaries;
+              for (const auto& name : boundary) boundaries.push_back(parse_boundary(name));
+              if (depth) overlap = Overlap{*depth, std::move(boundaries), value, trim};
               return Array(make_map_blocks_node(std::move(nodes), std::move(f), dtype_from_name(dtype), grid, overlap));
           },
           py::arg("function"), py::arg("arrays"), py::arg("dtype"), py::arg("chunks"), py::arg("depth"),

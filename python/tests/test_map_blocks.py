@@ -163,6 +163,29 @@ def test_map_overlap_matches_dask(ca, boundary):
     np.testing.assert_allclose(got_tuple, want, rtol=1e-13)
 
 
+@pytest.mark.parametrize("boundary", [{0: "periodic", 1: 0.5}, {0: 2.0, 1: -3.0}, {0: "nearest", 1: "reflect"},
+                                      {1: "periodic"}, {0: -1.5, 1: "reflect"}])
+def test_map_overlap_boundary_per_axis_matches_dask(ca, boundary):
+    """A boundary per axis (Dask's dict; axes not named get 'none'), corners included: where
+    two constants meet, the later axis's value shows, as Dask pads one axis after the other."""
+    da = pytest.importorskip("dask.array")
+    a = np.random.default_rng(5).standard_normal((9, 10))
+    chunks = ((4, 5), (3, 3, 4))
+
+    def corners(b):   # depends on the corners of the extended block
+        return b * 0.5 + b[0, 0] + 2 * b[-1, -1] + 3 * b[0, -1]
+
+    want = da.from_array(a, chunks=chunks).map_overlap(corners, depth=(2, 1), boundary=boundary,
+                                                       dtype=a.dtype).compute(scheduler="sync")
+    got = ca.from_array(a, chunks=chunks).map_overlap(corners, depth=(2, 1), boundary=boundary).compute()
+    np.testing.assert_allclose(got, want, rtol=1e-13)
+    for trim in (False,):
+        want = da.from_array(a, chunks=chunks).map_overlap(corners, depth=(2, 1), boundary=boundary, trim=trim,
+                                                           dtype=a.dtype).compute(scheduler="sync")
+        got = ca.from_array(a, chunks=chunks).map_overlap(corners, depth=(2, 1), boundary=boundary, trim=trim)
+        np.testing.assert_allclose(got.compute(), want, rtol=1e-13)
+
+
 def test_map_overlap_depth_beyond_a_chunk_and_errors(ca):
     a = np.arange(20.0)
     x = ca.from_array(a, chunks=((2, 3, 5, 4, 6),))

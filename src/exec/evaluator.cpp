@@ -510,7 +510,7 @@ Block Evaluator::extended_block(const Node& node, const Region& extended) {
         const Index n = input.shape[axis];
         std::vector<Index> wanted;
         for (Index p = extended[axis].start; p < extended[axis].stop; ++p) {
-            source[axis].push_back(n > 0 ? boundary_source(overlap.boundary, p, n) : -1);
+            source[axis].push_back(n > 0 ? boundary_source(overlap.boundaries[axis], p, n) : -1);
             if (source[axis].back() >= 0) wanted.push_back(source[axis].back());
         }
         std::sort(wanted.begin(), wanted.end());
@@ -563,10 +563,27 @@ Block Evaluator::extended_block(const Node& node, const Region& extended) {
             while (!(runs[axis][r].start <= s && s < runs[axis][r].stop)) ++r;
             index[axis].push_back(run_offset[axis][r] + s - runs[axis][r].start);
         }
-    std::vector<std::byte> fill(itemsize(input.dtype));
-    kernels::cast(reinterpret_cast<const std::byte*>(&overlap.value), DType::Float64, fill.data(), input.dtype, 1);
+    const std::size_t item = itemsize(input.dtype);
+    std::vector<std::byte> fill(item);
     Block out = Block::allocate(input.dtype, region_shape(extended), tracker_);
-    kernels::gather_indexed(compact.data(), compact_shape, index, out.data(), itemsize(input.dtype), fill.data());
+    kernels::gather_indexed(compact.data(), compact_shape, index, out.data(), item, fill.data());
+    // Positions past a Constant edge take that axis's value; where several axes' constants
+    // meet (corners), the last axis wins, as in Dask, which pads one axis after the other.
+    const Shape out_shape = out.shape;
+    for (std::size_t axis = 0; axis < ndim; ++axis) {
+        if (overlap.boundaries[axis] != Boundary::Constant) continue;
+        kernels::cast(reinterpret_cast<const std::byte*>(&overlap.values[axis]), DType::Float64, fill.data(), input.dtype, 1);
+        Index outer = 1, inner = 1;
+        for (std::size_t a = 0; a < axis; ++a) outer *= out_shape[a];
+        for (std::size_t a = axis + 1; a < ndim; ++a) inner *= out_shape[a];
+        for (std::size_t i = 0; i < index[axis].size(); ++i) {
+            if (index[axis][i] >= 0) continue;
+            for (Index o = 0; o < outer; ++o) {
+                std::byte* slab = out.data() + ((o * out_shape[axis] + static_cast<Index>(i)) * inner) * static_cast<Index>(item);
+                for (Index k = 0; k < inner; ++k) std::memcpy(slab + k * static_cast<Index>(item), fill.data(), item);
+            }
+        }
+    }
     return out;
 }
 
@@ -586,7 +603,7 @@ Block Evaluator::map_block(const Node& node, const std::vector<Index>& block) {
         for (std::size_t axis = 0; axis < ndim; ++axis) {
             const Index depth = node.overlap->depth[axis], n = node.inputs[0]->shape[axis];
             Range r{in_region[axis].start - depth, in_region[axis].stop + depth};
-            if (node.overlap->boundary == Boundary::None || n == 0) r = {std::max<Index>(0, r.start), std::min(n, r.stop)};
+            if (node.overlap->boundaries[axis] == Boundary::None || n == 0) r = {std::max<Index>(0, r.start), std::min(n, r.stop)};
             if (in_region[axis].size() == 0) r = in_region[axis];
             extended[axis] = r;
             trim[axis] = in_region[axis].start - r.start;

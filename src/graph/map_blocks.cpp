@@ -53,6 +53,14 @@ Array map_blocks(BlockCallable function, const std::vector<Array>& arrays, std::
 Array map_overlap(std::function<NDArray(const NDArray& block, const BlockInfo& info)> function, const Array& x,
                   std::vector<Index> depth, Boundary boundary, double value, std::optional<DType> dtype, std::string name,
                   bool trim) {
+    const auto axes = static_cast<std::size_t>(x.ndim());
+    return map_overlap(std::move(function), x, std::move(depth), std::vector<Boundary>(axes, boundary),
+                       std::vector<double>(axes, value), dtype, std::move(name), trim);
+}
+
+Array map_overlap(std::function<NDArray(const NDArray& block, const BlockInfo& info)> function, const Array& x,
+                  std::vector<Index> depth, std::vector<Boundary> boundaries, std::vector<double> values,
+                  std::optional<DType> dtype, std::string name, bool trim) {
     if (depth.size() == 1 && x.ndim() != 1) depth.assign(x.ndim(), depth.front());
     if (!function) throw ValueError("map_overlap needs a function");
     BlockCallable call = [function = std::move(function)](const std::vector<NDArray>& blocks, const BlockInfo& info) {
@@ -60,7 +68,7 @@ Array map_overlap(std::function<NDArray(const NDArray& block, const BlockInfo& i
     };
     auto f = std::make_shared<BlockFunction>(BlockFunction{std::move(name), std::move(call)});
     return Array(make_map_blocks_node({x.node()}, std::move(f), dtype.value_or(x.dtype()), std::nullopt,
-                                      Overlap{std::move(depth), boundary, value, trim}));
+                                      Overlap{std::move(depth), std::move(boundaries), std::move(values), trim}));
 }
 
 }  // namespace chunkarr

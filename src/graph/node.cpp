@@ -601,6 +601,9 @@ NodePtr make_map_blocks_node(std::vector<NodePtr> inputs, BlockFunctionPtr funct
                              std::to_string(overlap->depth.size()));
         for (Index d : overlap->depth)
             if (d < 0) throw ValueError("map_overlap depth must not be negative, got " + std::to_string(d));
+        if (overlap->boundaries.size() != shape.size() || overlap->values.size() != shape.size())
+            throw ValueError("map_overlap boundary needs one entry per axis (" + std::to_string(shape.size()) + "), got " +
+                             std::to_string(overlap->boundaries.size()));
         ChunkGrid expected = grid;
         if (!overlap->trim) {
             // Untrimmed: every output block is its input block with the extension on each side.
@@ -610,7 +613,7 @@ NodePtr make_map_blocks_node(std::vector<NodePtr> inputs, BlockFunctionPtr funct
                 for (std::size_t b = 0; b < extended[axis].size(); ++b) {
                     if (extended[axis][b] == 0) continue;
                     const Index start = grid.offset(axis, static_cast<Index>(b)), stop = start + extended[axis][b];
-                    extended[axis][b] = overlap->boundary == Boundary::None
+                    extended[axis][b] = overlap->boundaries[axis] == Boundary::None
                                             ? std::min(shape[axis], stop + d) - std::max<Index>(0, start - d)
                                             : extended[axis][b] + 2 * d;
                 }

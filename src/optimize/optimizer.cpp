@@ -88,8 +88,12 @@ std::string describe_node(const Node& n, const std::map<const Node*, std::string
             out << (n.overlap ? "map_overlap(" : "map_blocks(") << n.function->name;
             for (std::size_t k = 0; k < n.inputs.size(); ++k) out << ", " << arg(k);
             if (n.overlap) {
-                out << ", depth=" << shape_to_string(n.overlap->depth) << ", boundary=" << boundary_name(n.overlap->boundary);
-                if (n.overlap->boundary == Boundary::Constant) out << ", value=" << n.overlap->value;
+                out << ", depth=" << shape_to_string(n.overlap->depth) << ", boundary=(";
+                for (std::size_t axis = 0; axis < n.overlap->boundaries.size(); ++axis) {
+                    out << (axis ? ", " : "") << boundary_name(n.overlap->boundaries[axis]);
+                    if (n.overlap->boundaries[axis] == Boundary::Constant) out << ' ' << n.overlap->values[axis];
+                }
+                out << ')';
                 if (!n.overlap->trim) out << ", trim=false";
             }
             out << ")";

@@ -181,3 +181,23 @@ TEST_CASE("map_overlap with trim=false keeps the extended blocks", "[map_blocks]
     CHECK(z.shape() == Shape{13});
     CHECK(z.compute().value_as_double(0) == xs.value_as_double(0));
 }
+
+TEST_CASE("map_overlap takes a boundary per axis; where constants meet, the last axis's shows", "[map_blocks]") {
+    const Array x = data({2, 3}, {2, 3});   // one block
+    const Array y = map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {1, 1},
+                                {Boundary::Constant, Boundary::Constant}, {10.0, 20.0}, std::nullopt, "keep", false);
+    REQUIRE(y.shape() == Shape{4, 5});
+    const NDArray got = y.compute(), xs = x.compute();
+    CHECK(got.value_as_double(0) == 20.0);        // corner: outside on both axes
+    CHECK(got.value_as_double(1) == 10.0);        // row -1, column 0: outside on axis 0 only
+    CHECK(got.value_as_double(5) == 20.0);        // row 0, column -1: outside on axis 1 only
+    CHECK(got.value_as_double(6) == xs.value_as_double(0));
+    const Array z = map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {1, 1},
+                                {Boundary::Periodic, Boundary::Constant}, {0.0, -1.0}, std::nullopt, "keep", false);
+    const NDArray wrapped = z.compute();
+    CHECK(wrapped.value_as_double(1) == xs.value_as_double(3));   // row -1 wraps to row 1
+    CHECK(wrapped.value_as_double(0) == -1.0);
+    CHECK_THROWS_AS(map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {1, 1},
+                                std::vector<Boundary>{Boundary::Reflect}, std::vector<double>{0.0}),
+                    ValueError);
+}

@@ -40,8 +40,8 @@ enum class Boundary { Reflect, Periodic, Nearest, Constant, None };
 
 struct Overlap {
     std::vector<Index> depth;          // per axis, elements taken from each neighbour
-    Boundary boundary = Boundary::Reflect;
-    double value = 0;                  // Constant
+    std::vector<Boundary> boundaries;  // per axis, what lies past the array's edges
+    std::vector<double> values;        // per axis, the fill of a Constant boundary
     bool trim = true;                  // false: results kept whole (output blocks are extended)
     bool operator==(const Overlap&) const = default;
 };

@@ -27,5 +27,9 @@ Array map_blocks(BlockCallable function, const std::vector<Array>& arrays, std::
 Array map_overlap(std::function<NDArray(const NDArray& block, const BlockInfo& info)> function, const Array& x,
                   std::vector<Index> depth, Boundary boundary = Boundary::Reflect, double value = 0,
                   std::optional<DType> dtype = std::nullopt, std::string name = "map_overlap", bool trim = true);
+// The same with a boundary (and Constant fill value) per axis.
+Array map_overlap(std::function<NDArray(const NDArray& block, const BlockInfo& info)> function, const Array& x,
+                  std::vector<Index> depth, std::vector<Boundary> boundaries, std::vector<double> values,
+                  std::optional<DType> dtype = std::nullopt, std::string name = "map_overlap", bool trim = true);
 
 }  // namespace chunkarr
