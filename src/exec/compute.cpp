@@ -307,6 +307,25 @@ private:
         }
     }
 
+    // Short lanes (say a median over 100 time steps): when a task can hold its lanes whole
+    // (a sixteenth of the budget), one task per box of lanes reads them all, so a pass needs no
+    // merging of partials and the values of a lane are collected in one place.
+    ChunkGrid whole_lanes_if_small(const ChunkGrid& grid, const std::vector<bool>& reduced, const Shape& shape,
+                                   std::size_t item) const {
+        auto chunks = grid.chunks();
+        std::size_t bytes = item;
+        Index boxes = 1;   // tasks left to run in parallel
+        for (std::size_t axis = 0; axis < chunks.size(); ++axis) {
+            bytes *= static_cast<std::size_t>(reduced[axis] ? shape[axis]
+                                                            : *std::max_element(chunks[axis].begin(), chunks[axis].end()));
+            if (!reduced[axis]) boxes *= static_cast<Index>(chunks[axis].size());
+        }
+        if (bytes > budget_.limit() / 16 || boxes < 4 * static_cast<Index>(std::max(1, threads_))) return grid;
+        for (std::size_t axis = 0; axis < chunks.size(); ++axis)
+            if (reduced[axis]) chunks[axis] = {shape[axis]};
+        return ChunkGrid(std::move(chunks));
+    }
+
     void run_selection(const ReductionGroup& planned) {
         const NodePtr& node = planned.reductions.front();
         const NodePtr& input = node->inputs[0];
@@ -322,6 +341,7 @@ private:
         const std::size_t per_lane = selection.max_targets_per_lane() * 2 * 8 * 5 + 32;
         const auto max_lanes = static_cast<Index>(std::max<std::size_t>(1, budget_.limit() / 16 / per_lane));
         const Index blocks_before = group.grid.block_count();
+        group.grid = whole_lanes_if_small(group.grid, group.reduced, input->shape, itemsize(input->dtype));
         group.grid = split_kept_axes(group.grid, group.reduced, max_lanes);
         progress_total_adjust_ += group.grid.block_count() - blocks_before;
 

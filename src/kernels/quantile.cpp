@@ -202,6 +202,9 @@ QuantileSelection::Partial QuantileSelection::make_partial(std::shared_ptr<const
     } else {
         p.histogram.assign(static_cast<std::size_t>(plan->hist_count) * bins_, 0);
         p.collected.resize(static_cast<std::size_t>(plan->collect_count));
+        // Room for the whole window up front (what partial_bytes counts): no regrowth per key.
+        for (const Entry& e : plan->entries)
+            if (e.collect >= 0) p.collected[static_cast<std::size_t>(e.collect)].reserve(static_cast<std::size_t>(targets_[e.target].inside));
     }
     p.plan = std::move(plan);
     return p;
@@ -325,7 +328,10 @@ void QuantileSelection::absorb(Partial& p) {
 bool QuantileSelection::next_pass(std::size_t bins) {
     if (pass_ == 0) make_targets();
     bins_ = std::max<std::size_t>(2, bins);
-    collect_limit_ = 4 * bins_;
+    // Collecting a window of up to 8 x bins values costs no more memory than the executor
+    // budgets for a histogram pass (it sizes boxes for 2 x bins counts of 5 x 8 bytes per target),
+    // and short lanes (a few hundred values) are then collected right after pass 0.
+    collect_limit_ = 8 * bins_;
     bool active = false;
     for (Target& t : targets_) {
         if (t.phase == 0) continue;
