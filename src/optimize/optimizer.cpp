@@ -1,6 +1,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/exec/plan.hpp>
 #include <chunkarr/optimize/optimizer.hpp>
+#include <chunkarr/exec/rechunk.hpp>
 #include <chunkarr/optimize/passes.hpp>
 
 #include <map>
@@ -192,6 +193,14 @@ std::string explain(const std::vector<Array>& arrays) {
         if (output->kind != NodeKind::Reduce && output->kind != NodeKind::Quantile)
             out << "  elementwise output " << shape_to_string(output->shape) << ", " << output->chunks.block_count() << " tasks\n";
     out << "  total: " << plan.total_tasks << " tasks\n";
+    // Rechunks that run in stages (through temporary files) before the plan above.
+    std::string rechunks;
+    for (const Node* node : topological_order(outputs))
+        if (node->kind == NodeKind::Rechunk && element_count(node->shape) > 0) {
+            const RechunkPlan rechunk = plan_for(*node, default_memory_limit());
+            if (!rechunk.direct()) rechunks += "  " + describe_rechunk_plan(rechunk_input_grid(*node), node->chunks, rechunk);
+        }
+    if (!rechunks.empty()) out << "rechunk stages (run first, budget " << default_memory_limit() << " bytes):\n" << rechunks;
     out << "reads:\n";
     for (const auto& [source, bytes] : source_read_bytes(plan))
         out << "  " << source->source->describe() << ": " << bytes << " bytes\n";
