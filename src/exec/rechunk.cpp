@@ -1,8 +1,6 @@
 #include <chunkarr/exec/rechunk.hpp>
 #include <chunkarr/exec/store.hpp>
-#include <chunkarr/io/generator_source.hpp>
 #include <chunkarr/io/hdf5_source.hpp>
-#include <chunkarr/io/memory_source.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -51,9 +49,7 @@ bool rereads_are_cheap(const Node& node) {
     std::unordered_set<const Node*> seen;
     std::function<bool(const Node&)> walk = [&](const Node& n) {
         if (!seen.insert(&n).second) return true;
-        if (n.kind == NodeKind::Source)
-            return dynamic_cast<const MemorySource*>(n.source.get()) != nullptr ||
-                   dynamic_cast<const GeneratedSource*>(n.source.get()) != nullptr;
+        if (n.kind == NodeKind::Source) return n.source->cheap_rereads();
         return std::all_of(n.inputs.begin(), n.inputs.end(), [&](const NodePtr& input) { return walk(*input); });
     };
     return walk(node);

@@ -7,8 +7,8 @@
 // replaced by the last file, read with the requested chunks. The files are removed when the
 // RechunkStages object goes (after the run, and on an error or a cancellation).
 //
-// Rechunks of inputs that are cheap to read again (in-memory and generated sources only: a
-// region is copied, nothing is decoded) always stay direct.
+// Rechunks of inputs that are cheap to read again (Source::cheap_rereads: memory, generators,
+// contiguous files, where a region read decodes no whole chunk) always stay direct.
 #include <chunkarr/exec/options.hpp>
 #include <chunkarr/exec/rechunk_plan.hpp>
 #include <chunkarr/graph/node.hpp>
@@ -41,8 +41,8 @@ private:
     std::vector<std::string> files_;
 };
 
-// Whether re-reading `node`'s regions decodes nothing (every source under it is in memory or
-// generated).
+// Whether re-reading `node`'s regions decodes no whole chunks (Source::cheap_rereads of every
+// source under it).
 bool rereads_are_cheap(const Node& node);
 
 // The chunks a Rechunk node's input is read in (a dataset's stored chunks).
