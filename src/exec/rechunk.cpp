@@ -65,8 +65,12 @@ ChunkGrid rechunk_input_grid(const Node& rechunk) {
 }
 
 RechunkPlan plan_for(const Node& rechunk, std::size_t memory_limit) {
+    return plan_for(rechunk, memory_limit, rereads_are_cheap(*rechunk.inputs[0]));
+}
+
+RechunkPlan plan_for(const Node& rechunk, std::size_t memory_limit, bool cheap) {
     RechunkLimits limits;
-    if (rereads_are_cheap(*rechunk.inputs[0])) limits.max_reads = std::numeric_limits<Index>::max();
+    if (cheap) limits.max_reads = std::numeric_limits<Index>::max();
     return plan_rechunk(rechunk_input_grid(rechunk), rechunk.chunks, itemsize(rechunk.dtype), memory_limit, limits);
 }
 
@@ -112,24 +116,28 @@ RechunkStages run_rechunk_stages(const std::vector<NodePtr>& outputs, const Comp
         return result;
     }
     const std::size_t limit = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
-    std::unordered_map<const Node*, NodePtr> done;
-    std::function<NodePtr(const NodePtr&)> rewrite = [&](const NodePtr& node) -> NodePtr {
+    // Per original node: its rewrite, and whether re-reading it is cheap (known bottom-up).
+    std::unordered_map<const Node*, std::pair<NodePtr, bool>> done;
+    std::function<std::pair<NodePtr, bool>(const NodePtr&)> rewrite = [&](const NodePtr& node) -> std::pair<NodePtr, bool> {
         if (auto it = done.find(node.get()); it != done.end()) return it->second;
         std::vector<NodePtr> inputs;
         bool changed = false;
+        bool cheap = node->kind != NodeKind::Source || node->source->cheap_rereads();
         for (const auto& input : node->inputs) {
-            inputs.push_back(rewrite(input));
-            changed = changed || inputs.back() != input;
+            auto [rewritten, input_cheap] = rewrite(input);
+            changed = changed || rewritten != input;
+            cheap = cheap && input_cheap;
+            inputs.push_back(std::move(rewritten));
         }
         NodePtr out = changed ? with_inputs(*node, std::move(inputs)) : node;
-        if (out->kind == NodeKind::Rechunk && element_count(out->shape) > 0) {
-            const RechunkPlan plan = plan_for(*out, limit);
+        if (out->kind == NodeKind::Rechunk && element_count(out->shape) > 0 && !cheap) {
+            const RechunkPlan plan = plan_for(*out, limit, false);
             if (!plan.direct()) out = result.stage(out, plan, options);
         }
-        done.emplace(node.get(), out);
-        return out;
+        done.emplace(node.get(), std::make_pair(out, cheap));
+        return {out, cheap};
     };
-    for (const auto& output : outputs) result.outputs.push_back(rewrite(output));
+    for (const auto& output : outputs) result.outputs.push_back(rewrite(output).first);
     return result;
 }
 

@@ -195,11 +195,16 @@ std::string explain(const std::vector<Array>& arrays) {
     out << "  total: " << plan.total_tasks << " tasks\n";
     // Rechunks that run in stages (through temporary files) before the plan above.
     std::string rechunks;
-    for (const Node* node : topological_order(outputs))
-        if (node->kind == NodeKind::Rechunk && element_count(node->shape) > 0) {
-            const RechunkPlan rechunk = plan_for(*node, default_memory_limit());
+    std::map<const Node*, bool> cheap;   // Source::cheap_rereads of every source under a node
+    for (const Node* node : topological_order(outputs)) {
+        bool all = node->kind != NodeKind::Source || node->source->cheap_rereads();
+        for (const auto& input : node->inputs) all = all && cheap.at(input.get());
+        cheap[node] = all;
+        if (node->kind == NodeKind::Rechunk && element_count(node->shape) > 0 && !all) {
+            const RechunkPlan rechunk = plan_for(*node, default_memory_limit(), false);
             if (!rechunk.direct()) rechunks += "  " + describe_rechunk_plan(rechunk_input_grid(*node), node->chunks, rechunk);
         }
+    }
     if (!rechunks.empty()) out << "rechunk stages (run first, budget " << default_memory_limit() << " bytes):\n" << rechunks;
     out << "reads:\n";
     for (const auto& [source, bytes] : source_read_bytes(plan))

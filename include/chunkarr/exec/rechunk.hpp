@@ -47,8 +47,10 @@ bool rereads_are_cheap(const Node& node);
 
 // The chunks a Rechunk node's input is read in (a dataset's stored chunks).
 ChunkGrid rechunk_input_grid(const Node& rechunk);
-// The plan compute() follows for a Rechunk node (direct for cheap inputs).
+// The plan compute() follows for a Rechunk node (direct for cheap inputs; `cheap`: what
+// rereads_are_cheap says of its input, when the caller knows).
 RechunkPlan plan_for(const Node& rechunk, std::size_t memory_limit);
+RechunkPlan plan_for(const Node& rechunk, std::size_t memory_limit, bool cheap);
 
 RechunkStages run_rechunk_stages(const std::vector<NodePtr>& outputs, const ComputeOptions& options);
 
