@@ -290,15 +290,18 @@ class Array:
         return array_html(self)
 
     # ---- compute ---------------------------------------------------------------------------
-    def compute(self, progress: bool = False, threads: int | None = None, memory_limit: int | str | None = None):
-        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit)[0]
+    def compute(self, progress: bool = False, threads: int | None = None, memory_limit: int | str | None = None,
+                temp_dir=None):
+        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)[0]
 
     def __array__(self, dtype=None):
         result = np.asarray(self.compute())
         return result.astype(dtype) if dtype is not None else result
 
-    def explain(self) -> str:
-        return _core.explain([self._core])
+    def explain(self, memory_limit=None) -> str:
+        """The graph before and after optimization, the plan, and the stages of rechunks that
+        need them under `memory_limit` (default: compute()'s default)."""
+        return _core.explain([self._core], _memory_bytes(memory_limit))
 
     def to_hdf5(self, path, name: str, chunks=None, compression=None, compression_opts=None, shuffle=None, *,
                 progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
@@ -976,14 +979,16 @@ def _memory_bytes(limit) -> int:
     return int(float(number) * units[unit])
 
 
-def compute(*arrays, progress: bool = False, threads: int | None = None, memory_limit=None):
+def compute(*arrays, progress: bool = False, threads: int | None = None, memory_limit=None, temp_dir=None):
     """Computes several arrays in one run (shared inputs are read once); returns a tuple of
-    NumPy arrays, and NumPy scalars for 0-d results."""
+    NumPy arrays, and NumPy scalars for 0-d results. `temp_dir`: where rechunks that run in
+    stages put their temporary files (default: the system's temporary directory, $TMPDIR)."""
     cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
     bar = _active_progress(progress)
     callback = bar.update if bar is not None else None
     try:
-        results = _core.compute(cores, threads or 0, _memory_bytes(memory_limit), callback)
+        results = _core.compute(cores, threads or 0, _memory_bytes(memory_limit), callback,
+                                os.fspath(temp_dir) if temp_dir is not None else "")
     finally:
         if bar is not None:
             bar.finish()
@@ -1085,5 +1090,5 @@ def to_netcdf(path, arrays, dims=None, chunks=None, compression=None, compressio
            memory_limit)
 
 
-def explain(*arrays) -> str:
-    return _core.explain([a._core for a in arrays])
+def explain(*arrays, memory_limit=None) -> str:
+    return _core.explain([a._core for a in arrays], _memory_bytes(memory_limit))

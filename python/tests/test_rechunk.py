@@ -72,6 +72,8 @@ def test_orthogonal_rechunk_runs_in_stages(ca, maps_file, tmp_path, monkeypatch)
     assert z.chunks == da.from_array(a, chunks=(1, 64, 48)).rechunk((40, 4, 4)).chunks
     text = z.explain()
     assert "rechunk stages" in text and "stage 1: chunks" in text
+    small = ca.explain(z, memory_limit="1MiB")
+    assert "budget 1048576 bytes" in small and "stage 1: chunks" in small
     assert_matches(z.compute(memory_limit="1MiB", threads=2), a)
     assert_matches((z - z.mean(axis=0)).compute(memory_limit="1MiB"), a - a.mean(axis=0))
     out = tmp_path / "series.h5"
@@ -79,6 +81,13 @@ def test_orthogonal_rechunk_runs_in_stages(ca, maps_file, tmp_path, monkeypatch)
     with h5py.File(out, "r") as f:
         np.testing.assert_array_equal(f["t2m"][...], a)
     assert os.listdir(scratch) == []          # the stages' files are gone
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert_matches(ca.compute(z, memory_limit="1MiB", temp_dir=elsewhere)[0], a)
+    assert_matches(z.compute(temp_dir=str(elsewhere)), a)
+    assert os.listdir(elsewhere) == [] and os.listdir(scratch) == []
+    with pytest.raises(OSError):
+        z.compute(temp_dir=tmp_path / "missing")   # the stages really go to temp_dir
 
 
 def test_rechunk_of_memory_arrays_stays_direct(ca):

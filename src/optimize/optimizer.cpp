@@ -164,7 +164,8 @@ OptimizedGraph optimize(const std::vector<NodePtr>& outputs) {
     return graph;
 }
 
-std::string explain(const std::vector<Array>& arrays) {
+std::string explain(const std::vector<Array>& arrays, std::size_t memory_limit) {
+    const std::size_t budget = memory_limit > 0 ? memory_limit : default_memory_limit();
     std::vector<NodePtr> outputs;
     for (const auto& a : arrays) outputs.push_back(a.node());
     const OptimizedGraph optimized = optimize(outputs);
@@ -201,11 +202,11 @@ std::string explain(const std::vector<Array>& arrays) {
         for (const auto& input : node->inputs) all = all && cheap.at(input.get());
         cheap[node] = all;
         if (node->kind == NodeKind::Rechunk && element_count(node->shape) > 0 && !all) {
-            const RechunkPlan rechunk = plan_for(*node, default_memory_limit(), false);
+            const RechunkPlan rechunk = plan_for(*node, budget, false);
             if (!rechunk.direct()) rechunks += "  " + describe_rechunk_plan(rechunk_input_grid(*node), node->chunks, rechunk);
         }
     }
-    if (!rechunks.empty()) out << "rechunk stages (run first, budget " << default_memory_limit() << " bytes):\n" << rechunks;
+    if (!rechunks.empty()) out << "rechunk stages (run first, budget " << budget << " bytes):\n" << rechunks;
     out << "reads:\n";
     for (const auto& [source, bytes] : source_read_bytes(plan))
         out << "  " << source->source->describe() << ": " << bytes << " bytes\n";
