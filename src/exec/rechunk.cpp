@@ -105,6 +105,11 @@ NodePtr RechunkStages::stage(const NodePtr& node, const RechunkPlan& plan, const
         // Read back in the chunks just written: the next stage's tasks start from them.
         current = make_rechunk_node(make_source_node(std::make_shared<HDF5Source>(path, "/data")),
                                     ChunkGrid::regular(node->shape, stage.chunks));
+        // The stage before is no longer needed: at most two stages' files exist at once.
+        if (files_.size() >= 2 && &stage != &plan.stages.front()) {
+            std::error_code ignored;
+            std::filesystem::remove(files_[files_.size() - 2], ignored);
+        }
     }
     return make_rechunk_node(current->kind == NodeKind::Rechunk ? current->inputs[0] : current, node->chunks);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace chunkarr {
@@ -60,6 +61,21 @@ RechunkStage make_stage(const ChunkGrid& previous, const Shape& next, const Shap
     return stage;
 }
 
+// The divisor of `n` that is a multiple of `multiple_of` and closest to `want` in ratio.
+Index nearest_divisor(Index n, double want, Index multiple_of) {
+    Index best = n;
+    double best_error = std::numeric_limits<double>::infinity();
+    for (Index d = 1; d * d <= n; ++d) {
+        if (n % d != 0) continue;
+        for (Index c : {d, n / d}) {
+            if (c % multiple_of != 0) continue;
+            const double error = std::abs(std::log(static_cast<double>(c) / want));
+            if (error < best_error) best = c, best_error = error;
+        }
+    }
+    return best;
+}
+
 }  // namespace
 
 std::size_t rechunk_task_limit(std::size_t memory_limit) { return std::min<std::size_t>(memory_limit / 8, 32 << 20); }
@@ -89,6 +105,12 @@ RechunkPlan plan_rechunk(const ChunkGrid& from, const ChunkGrid& to, std::size_t
         std::vector<RechunkStage> stages;
         ChunkGrid previous = from;
         std::size_t most = 0;
+        // Where one size divides the other, intermediate sizes stay in that chain of divisors
+        // (each stage's tasks then hold whole chunks of the one before): the factor of the
+        // larger size over the smaller, per axis, so far.
+        std::vector<Index> factor(ndim);
+        for (std::size_t axis = 0; axis < ndim; ++axis)
+            factor[axis] = source[axis] >= target[axis] ? source[axis] / target[axis] : 1;
         for (int k = 1; k <= count; ++k) {
             Shape next = target;
             if (k < count) {
@@ -96,7 +118,19 @@ RechunkPlan plan_rechunk(const ChunkGrid& from, const ChunkGrid& to, std::size_t
                 for (std::size_t axis = 0; axis < ndim; ++axis) {
                     const double size = std::exp((1 - f) * std::log(static_cast<double>(source[axis])) +
                                                  f * std::log(static_cast<double>(target[axis])));
-                    next[axis] = std::clamp<Index>(std::llround(size), 1, std::max<Index>(shape[axis], 1));
+                    const Index big = std::max(source[axis], target[axis]), small = std::min(source[axis], target[axis]);
+                    if (big % small == 0 && source[axis] >= target[axis]) {
+                        // Shrinking: target x a divisor of the previous factor.
+                        factor[axis] = nearest_divisor(factor[axis], size / static_cast<double>(small), 1);
+                        next[axis] = small * factor[axis];
+                    } else if (big % small == 0) {
+                        // Growing: source x a multiple of the previous factor dividing target / source.
+                        factor[axis] = nearest_divisor(big / small, size / static_cast<double>(small), factor[axis]);
+                        next[axis] = small * factor[axis];
+                    } else {
+                        next[axis] = std::llround(size);
+                    }
+                    next[axis] = std::clamp<Index>(next[axis], 1, std::max<Index>(shape[axis], 1));
                 }
             }
             if (!stages.empty() && stages.back().chunks == next) continue;

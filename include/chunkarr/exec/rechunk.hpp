@@ -4,8 +4,9 @@
 // plan is not direct: each stage streams its input through store() into a temporary,
 // uncompressed chunked HDF5 file (in ComputeOptions::temp_directory, or the system's temporary
 // directory), within the memory budget; the next stage reads that file. The node is then
-// replaced by the last file, read with the requested chunks. The files are removed when the
-// RechunkStages object goes (after the run, and on an error or a cancellation).
+// replaced by the last file, read with the requested chunks. A stage's file is removed once the
+// next one is written (disk: at most two copies of the array), the last when the RechunkStages
+// object goes (after the run, and on an error or a cancellation).
 //
 // Rechunks of inputs that are cheap to read again (Source::cheap_rereads: memory, generators,
 // contiguous files, where a region read decodes no whole chunk) always stay direct.
