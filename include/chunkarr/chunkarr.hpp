@@ -7,6 +7,8 @@
 #include <chunkarr/core/shape.hpp>
 #include <chunkarr/exec/compute.hpp>
 #include <chunkarr/exec/options.hpp>
+#include <chunkarr/exec/rechunk.hpp>
+#include <chunkarr/exec/rechunk_plan.hpp>
 #include <chunkarr/exec/stats.hpp>
 #include <chunkarr/exec/store.hpp>
 #include <chunkarr/graph/array.hpp>

@@ -65,6 +65,100 @@ def _normalize_chunks(chunks, shape) -> tuple:
     return tuple(out)
 
 
+_AUTO_CHUNK_BYTES = 128 * 2**20   # Dask's array.chunk-size
+
+
+def _auto_chunks(chunks, shape, limit, itemsize, previous_chunks):
+    """Dask's auto_chunks with previous chunks (what rechunk uses): "auto" axes grow or shrink
+    together towards `limit` bytes per chunk, keeping multiples of the previous chunk size."""
+    chunks = list(chunks)
+    autos = {i for i, c in enumerate(chunks) if c == "auto"}
+    if not autos:
+        return tuple(chunks)
+    limit = max(1, limit)
+    largest_block = 1
+    for c in chunks:
+        if c != "auto":
+            largest_block *= c if isinstance(c, numbers.Number) else max(c)
+
+    def multiplier_for(result):
+        product = 1
+        for r in result.values():
+            if r:
+                product *= r
+        return limit / itemsize / largest_block / product
+
+    def round_to(c, s):
+        return max(1, int(c)) if c <= s else c // s * s
+
+    result = {a: float(np.median(previous_chunks[a])) for a in autos}
+    ideal_shape = []
+    for i, s in enumerate(shape):
+        counts = {}
+        for c in previous_chunks[i]:
+            counts[c] = counts.get(c, 0) + 1
+        mode, count = max(counts.items(), key=lambda kv: kv[1])
+        ideal_shape.append(mode if mode > 1 and count >= len(previous_chunks[i]) / 2 else s)
+    multiplier = multiplier_for(result)
+    last_multiplier, last_autos = 0, set()
+    while multiplier != last_multiplier or autos != last_autos:
+        last_multiplier, last_autos = multiplier, set(autos)
+        for a in sorted(autos):
+            if ideal_shape[a] == 0:
+                result[a] = 0
+                continue
+            proposed = result[a] * multiplier ** (1 / len(autos))
+            if proposed > shape[a]:
+                autos.remove(a)
+                largest_block *= shape[a]
+                chunks[a] = shape[a]
+                del result[a]
+            else:
+                result[a] = round_to(proposed, ideal_shape[a])
+        multiplier = multiplier_for(result)
+    for k, v in result.items():
+        chunks[k] = int(v)
+    return tuple(chunks)
+
+
+def _rechunk_chunks(chunks, x) -> tuple:
+    """A rechunk request in Dask's forms (see Array.rechunk) as a tuple of tuples, normalized as
+    dask.array.rechunk does."""
+    shape, ndim, previous = tuple(x.shape), x.ndim, tuple(x.chunks)
+    if chunks is None:
+        return _normalize_chunks(None, shape)
+    if isinstance(chunks, dict):
+        request = list(previous)
+        for axis, size in chunks.items():
+            a = int(axis)
+            if not -ndim <= a < ndim:
+                raise ValueError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+            if size is not None:
+                request[a % ndim] = size
+        chunks = tuple(request)
+    elif isinstance(chunks, (numbers.Integral, str)):
+        chunks = (chunks,) * ndim
+    else:
+        chunks = tuple(chunks)
+        # One axis given its explicit chunks as a flat tuple: (10, 7) for shape (17,).
+        if ndim == 1 and len(chunks) > 1 and all(isinstance(c, (numbers.Integral, str)) for c in chunks):
+            chunks = (chunks,)
+        if len(chunks) != ndim:
+            raise ValueError(f"chunks {chunks} do not match shape {shape}")
+        chunks = tuple(p if c is None else c for c, p in zip(chunks, previous))
+    chunks = tuple(s if isinstance(c, numbers.Integral) and c == -1 else c for c, s in zip(chunks, shape))
+    limit = None
+    sizes = {c for c in chunks if isinstance(c, str) and c != "auto"}
+    if len(sizes) > 1:
+        raise ValueError("Only one consistent value of limit or chunk is allowed")
+    if sizes:
+        limit = _memory_bytes(sizes.pop())
+        chunks = tuple("auto" if isinstance(c, str) else c for c in chunks)
+    if any(isinstance(c, str) and c == "auto" for c in chunks):
+        chunks = _auto_chunks(chunks, shape, _AUTO_CHUNK_BYTES if limit is None else limit, x.dtype.itemsize, previous)
+    return _normalize_chunks(chunks, shape)
+
+
 def _wrap(core) -> "Array":
     return Array(core)
 
@@ -196,15 +290,18 @@ class Array:
         return array_html(self)
 
     # ---- compute ---------------------------------------------------------------------------
-    def compute(self, progress: bool = False, threads: int | None = None, memory_limit: int | str | None = None):
-        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit)[0]
+    def compute(self, progress: bool = False, threads: int | None = None, memory_limit: int | str | None = None,
+                temp_dir=None):
+        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)[0]
 
     def __array__(self, dtype=None):
         result = np.asarray(self.compute())
         return result.astype(dtype) if dtype is not None else result
 
-    def explain(self) -> str:
-        return _core.explain([self._core])
+    def explain(self, memory_limit=None) -> str:
+        """The graph before and after optimization, the plan, and the stages of rechunks that
+        need them under `memory_limit` (default: compute()'s default)."""
+        return _core.explain([self._core], _memory_bytes(memory_limit))
 
     def to_hdf5(self, path, name: str, chunks=None, compression=None, compression_opts=None, shuffle=None, *,
                 progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
@@ -226,8 +323,14 @@ class Array:
     def astype(self, dtype) -> "Array":
         return _wrap(self._core.astype(_dtype_name(dtype)))
 
-    def rechunk(self, chunks) -> "Array":
-        return _wrap(self._core.rechunk([list(c) for c in _normalize_chunks(chunks, self.shape)]))
+    def rechunk(self, chunks="auto") -> "Array":
+        """The same values in other chunks, in Dask's forms: an int (every axis), a tuple of ints or
+        of explicit chunk tuples per axis, a dict {axis: chunks} (other axes keep theirs), -1 for a
+        whole axis, None to keep an axis's chunks, "auto" or a byte size such as "64MiB" (Dask's
+        automatic chunks, 128 MiB by default). Lazy; when each stored chunk would be read many times
+        (orthogonal chunkings of a file), compute() rechunks in stages through temporary files
+        within the memory limit (see explain())."""
+        return _wrap(self._core.rechunk([list(c) for c in _rechunk_chunks(chunks, self)]))
 
     def __getitem__(self, index) -> "Array":
         if not isinstance(index, tuple):
@@ -887,14 +990,16 @@ def _memory_bytes(limit) -> int:
     return int(float(number) * units[unit])
 
 
-def compute(*arrays, progress: bool = False, threads: int | None = None, memory_limit=None):
+def compute(*arrays, progress: bool = False, threads: int | None = None, memory_limit=None, temp_dir=None):
     """Computes several arrays in one run (shared inputs are read once); returns a tuple of
-    NumPy arrays, and NumPy scalars for 0-d results."""
+    NumPy arrays, and NumPy scalars for 0-d results. `temp_dir`: where rechunks that run in
+    stages put their temporary files (default: the system's temporary directory, $TMPDIR)."""
     cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
     bar = _active_progress(progress)
     callback = bar.update if bar is not None else None
     try:
-        results = _core.compute(cores, threads or 0, _memory_bytes(memory_limit), callback)
+        results = _core.compute(cores, threads or 0, _memory_bytes(memory_limit), callback,
+                                os.fspath(temp_dir) if temp_dir is not None else "")
     finally:
         if bar is not None:
             bar.finish()
@@ -996,5 +1101,5 @@ def to_netcdf(path, arrays, dims=None, chunks=None, compression=None, compressio
            memory_limit)
 
 
-def explain(*arrays) -> str:
-    return _core.explain([a._core for a in arrays])
+def explain(*arrays, memory_limit=None) -> str:
+    return _core.explain([a._core for a in arrays], _memory_bytes(memory_limit))

@@ -108,7 +108,7 @@ py::array to_numpy(const NDArray& result) {
 // Runs `work` on a worker thread while this thread, holding the GIL now and then, reports
 // progress and watches for Ctrl-C: KeyboardInterrupt cancels the computation within ~0.1 s.
 void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, int threads, std::size_t memory_limit,
-                       const py::object& progress) {
+                       const py::object& progress, const std::string& temp_dir = {}) {
     std::atomic<bool> cancel{false};
     std::mutex mutex;
     std::condition_variable done_signal;
@@ -118,6 +118,7 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
     ComputeOptions options;
     options.threads = threads;
     options.memory_limit = memory_limit;
+    options.temp_directory = temp_dir;
     options.cancel = &cancel;
     options.progress = [&](const Progress& p) {
         std::lock_guard lock(mutex);
@@ -187,10 +188,11 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
     if (!progress.is_none()) progress(latest.tasks_total, latest.tasks_total, latest.bytes_total, latest.bytes_total);
 }
 
-py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress) {
+py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress,
+                        const std::string& temp_dir) {
     std::vector<NDArray> results;
     run_interruptibly([&](const ComputeOptions& options) { results = chunkarr::compute(arrays, options); }, threads,
-                      memory_limit, progress);
+                      memory_limit, progress, temp_dir);
     py::list out;
     for (const auto& r : results) out.append(to_numpy(r));
     return out;
@@ -358,8 +360,9 @@ PYBIND11_MODULE(_chunkarr, m) {
         return random_uniform(shape, seed, chunk);
     });
     m.def("compute", &compute_arrays, py::arg("arrays"), py::arg("threads") = 0, py::arg("memory_limit") = 0,
-          py::arg("progress") = py::none());
-    m.def("explain", [](const std::vector<Array>& arrays) { return explain(arrays); });
+          py::arg("progress") = py::none(), py::arg("temp_dir") = "");
+    m.def("explain", [](const std::vector<Array>& arrays, std::size_t memory_limit) { return explain(arrays, memory_limit); },
+          py::arg("arrays"), py::arg("memory_limit") = 0);
     m.def("store", &store_arrays, py::arg("targets"), py::arg("path"), py::arg("chunks") = py::none(),
           py::arg("compression") = "", py::arg("level") = 4, py::arg("shuffle") = py::none(), py::arg("format") = "auto",
           py::arg("threads") = 0, py::arg("memory_limit") = 0, py::arg("progress") = py::none());

@@ -18,6 +18,7 @@ public:
     const Attributes& attributes() const override { return attributes_; }
     void read(const Region& region, void* out) const override;   // no Python, no GIL
     std::string describe() const override;
+    bool cheap_rereads() const override { return true; }
 
 private:
     pybind11::array array_;

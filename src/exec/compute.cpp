@@ -7,6 +7,7 @@
 #include <chunkarr/exec/evaluator.hpp>
 #include <chunkarr/exec/memory_budget.hpp>
 #include <chunkarr/exec/plan.hpp>
+#include <chunkarr/exec/rechunk.hpp>
 #include <chunkarr/kernels/cast.hpp>
 #include <chunkarr/kernels/quantile.hpp>
 #include <chunkarr/kernels/linalg.hpp>
@@ -573,7 +574,9 @@ std::vector<NDArray> compute(const std::vector<Array>& arrays, const ComputeOpti
     if (options.threads < 0) throw ValueError("threads must be positive (or 0 for one per core), got " + std::to_string(options.threads));
     std::vector<NodePtr> outputs;
     for (const auto& array : arrays) outputs.push_back(array.node());
-    const OptimizedGraph graph = optimize(outputs);
+    // Rechunks that need stages run them first (temporary files live as long as `staged`).
+    const RechunkStages staged = run_rechunk_stages(outputs, options);
+    const OptimizedGraph graph = optimize(staged.outputs);
     const Plan plan = make_plan(graph.outputs);
     // Products run one BLAS call per task on the executor's threads (see SingleThreadedBlas).
     std::optional<kernels::SingleThreadedBlas> single_threaded_blas;
@@ -583,16 +586,20 @@ std::vector<NDArray> compute(const std::vector<Array>& arrays, const ComputeOpti
             break;
         }
     Executor executor(options, plan, graph);
-    return executor.run(plan);
+    std::vector<NDArray> results = executor.run(plan);
+    if (options.report) staged.add_to(*options.report);
+    return results;
 }
 
 void compute_blocks(const Array& array, const ChunkGrid& grid, BlockConsumer& consumer, const ComputeOptions& options) {
     if (options.threads < 0) throw ValueError("threads must be positive (or 0 for one per core), got " + std::to_string(options.threads));
     if (grid.shape() != array.shape()) throw ValueError("compute_blocks: grid " + grid.to_string() + " does not cover the array");
-    const OptimizedGraph graph = optimize({array.node()});
+    const RechunkStages staged = run_rechunk_stages({array.node()}, options);
+    const OptimizedGraph graph = optimize(staged.outputs);
     const Plan plan = make_plan(graph.outputs);
     Executor executor(options, plan, graph);
     executor.run_blocks(plan, grid, consumer);
+    if (options.report) staged.add_to(*options.report);
 }
 
 }  // namespace chunkarr

@@ -1,6 +1,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/exec/plan.hpp>
 #include <chunkarr/optimize/optimizer.hpp>
+#include <chunkarr/exec/rechunk.hpp>
 #include <chunkarr/optimize/passes.hpp>
 
 #include <map>
@@ -167,7 +168,8 @@ OptimizedGraph optimize(const std::vector<NodePtr>& outputs) {
     return graph;
 }
 
-std::string explain(const std::vector<Array>& arrays) {
+std::string explain(const std::vector<Array>& arrays, std::size_t memory_limit) {
+    const std::size_t budget = memory_limit > 0 ? memory_limit : default_memory_limit();
     std::vector<NodePtr> outputs;
     for (const auto& a : arrays) outputs.push_back(a.node());
     const OptimizedGraph optimized = optimize(outputs);
@@ -196,6 +198,19 @@ std::string explain(const std::vector<Array>& arrays) {
         if (output->kind != NodeKind::Reduce && output->kind != NodeKind::Quantile)
             out << "  elementwise output " << shape_to_string(output->shape) << ", " << output->chunks.block_count() << " tasks\n";
     out << "  total: " << plan.total_tasks << " tasks\n";
+    // Rechunks that run in stages (through temporary files) before the plan above.
+    std::string rechunks;
+    std::map<const Node*, bool> cheap;   // Source::cheap_rereads of every source under a node
+    for (const Node* node : topological_order(outputs)) {
+        bool all = node->kind != NodeKind::Source || node->source->cheap_rereads();
+        for (const auto& input : node->inputs) all = all && cheap.at(input.get());
+        cheap[node] = all;
+        if (node->kind == NodeKind::Rechunk && element_count(node->shape) > 0 && !all) {
+            const RechunkPlan rechunk = plan_for(*node, budget, false);
+            if (!rechunk.direct()) rechunks += "  " + describe_rechunk_plan(rechunk_input_grid(*node), node->chunks, rechunk);
+        }
+    }
+    if (!rechunks.empty()) out << "rechunk stages (run first, budget " << budget << " bytes):\n" << rechunks;
     out << "reads:\n";
     for (const auto& [source, bytes] : source_read_bytes(plan))
         out << "  " << source->source->describe() << ": " << bytes << " bytes\n";

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 namespace chunkarr {
 
@@ -29,6 +30,7 @@ struct ComputeOptions {
     std::function<void(const Progress&)> progress{};   // called at most ~10 times a second
     const std::atomic<bool>* cancel = nullptr;        // set to true to stop with CancelledError
     ComputeReport* report = nullptr;     // filled in when not null
+    std::string temp_directory{};        // multi-stage rechunks' files; empty: the system's temp dir
 };
 
 // Physical cores of this machine (hyper-threads not counted); at least 1.

@@ -40,7 +40,9 @@ public:
     // Basic indexing: x[{2, Slice{0, 10, 2}}]; missing trailing axes are taken whole.
     Array operator[](const std::vector<Indexer>& index) const;
     Array astype(DType dtype) const;
-    // The same values computed over other chunks (Dask's tuple-of-tuples model).
+    // The same values computed over other chunks (Dask's tuple-of-tuples model). Lazy; when the
+    // input's stored chunks would each be decoded by many target chunks, compute()/store() run
+    // it in stages through temporary files within the memory limit (exec/rechunk.hpp).
     Array rechunk(const ChunkGrid& chunks) const;
 
     Array sum(const Axes& axes = {}, bool keepdims = false) const;

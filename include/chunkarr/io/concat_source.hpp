@@ -16,6 +16,11 @@ public:
     const Shape& shape() const override { return shape_; }
     DType dtype() const override { return parts_.front()->dtype(); }
     ChunkGrid task_grid() const override { return grid_; }
+    bool cheap_rereads() const override {
+        for (const auto& part : parts_)
+            if (!part->cheap_rereads()) return false;
+        return true;
+    }
     const Attributes& attributes() const override { return parts_.front()->attributes(); }
     void read(const Region& region, void* out) const override;
     std::string describe() const override;

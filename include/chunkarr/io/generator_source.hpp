@@ -17,6 +17,7 @@ public:
     ChunkGrid task_grid() const override { return grid_; }
     const Attributes& attributes() const override { return attributes_; }
     std::string identity() const override { return describe(); }
+    bool cheap_rereads() const override { return true; }
 
 protected:
     Shape shape_;

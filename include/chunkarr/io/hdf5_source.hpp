@@ -51,6 +51,7 @@ public:
     std::string describe() const override { return file_path_ + ":" + dataset_path_; }
     std::string identity() const override { return "hdf5:" + describe(); }
     bool netcdf_conventions() const override { return netcdf_; }
+    bool cheap_rereads() const override { return !storage_chunks_; }
     std::vector<std::string> dimension_names() const override { return dimension_names_; }
     std::vector<bool> unlimited_dimensions() const override { return unlimited_; }
 

@@ -15,6 +15,7 @@ public:
     const Attributes& attributes() const override { return attributes_; }
     void read(const Region& region, void* out) const override;
     std::string describe() const override { return name_; }
+    bool cheap_rereads() const override { return true; }
     const NDArray& array() const { return array_; }
 
 private:

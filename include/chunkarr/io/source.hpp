@@ -27,6 +27,9 @@ public:
     virtual std::string describe() const = 0;
     // Two sources with the same non-empty identity read the same data (used to merge reads).
     virtual std::string identity() const { return {}; }
+    // Reading a region costs about its own bytes (memory, generators, contiguous files): no whole
+    // chunk is decoded for part of it, so a rechunk of it never needs stages.
+    virtual bool cheap_rereads() const { return false; }
     // NetCDF semantics apply (a missing _FillValue means the type's default fill).
     virtual bool netcdf_conventions() const { return false; }
     // Dimension names per axis (empty when the format has none) and which are unlimited.
