@@ -1,4 +1,5 @@
 #include <chunkarr/core/error.hpp>
+#include <chunkarr/kernels/blas_library.hpp>
 #include <chunkarr/kernels/cast.hpp>
 #include <chunkarr/kernels/linalg.hpp>
 
@@ -124,6 +125,11 @@ void pack(const std::byte* in, DType in_type, const Shape& in_shape, const std::
 SingleThreadedBlas::SingleThreadedBlas() {
     std::lock_guard lock(blas_threads_mutex);
     if (blas_threads_users++ > 0) return;
+    try {
+        load_blas();   // before asking OpenBLAS for its threads (an error shows at the first product)
+    } catch (const Error&) {
+        return;
+    }
     const SetThreads set = openblas_set();
     const GetThreads get = openblas_get();
     if (!set || !get) return;
@@ -141,6 +147,11 @@ SingleThreadedBlas::~SingleThreadedBlas() {
 }
 
 const char* blas_name() {
+    try {
+        load_blas();
+    } catch (const Error&) {
+        return "no BLAS";
+    }
     if (auto config = reinterpret_cast<GetConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"))) return config();
     return "reference BLAS";
 }

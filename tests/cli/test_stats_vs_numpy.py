@@ -888,3 +888,15 @@ def test_simd_copies_bit_identical(tmp_path, exe, dtype):
     rec = json.loads(outs["auto"][0])
     rec = rec[0] if isinstance(rec, list) else rec
     assert rec["count"] == int(np.isfinite(a).sum() + np.isinf(a).sum())
+
+
+def test_the_cli_does_not_link_blas(exe):
+    """BLAS is loaded on the first matrix product only: linked, OpenBLAS would start a thread
+    pool that spins for ~0.1 s of CPU per core at every start (8 % of a short stats run)."""
+    import subprocess
+    import shutil
+    if not shutil.which("ldd"):
+        pytest.skip("no ldd")
+    libs = subprocess.run(["ldd", exe], capture_output=True, text=True, timeout=60).stdout
+    assert "chunkarr" in libs or "libhdf5" in libs   # ldd worked
+    assert "blas" not in libs.lower(), libs
