@@ -416,29 +416,28 @@ private:
         context_.done[node.get()] = std::move(result);
     }
 
-    SelectionPartial selection_leaf(const ReductionGroup& group, const std::vector<Index>& block,
-                                    const kernels::QuantileSelection& selection,
-                                    const std::shared_ptr<const kernels::QuantileSelection::BoxPlan>& plan) {
+    // One leaf task of a reduction or a selection pass: reserves what it will read plus the
+    // `partial` bytes its result keeps (partial_of(region)), runs body(evaluator, region, partial),
+    // which returns the bytes it processed, and gives the reads back. On failure all reserved
+    // goes back, undo() runs, and the error names the task.
+    template <class PartialOf, class Body, class Undo>
+    void run_leaf(const ReductionGroup& group, const std::vector<Index>& block, PartialOf&& partial_of, Body&& body,
+                  Undo&& undo) {
         check_cancelled();
         const Region region = group.grid.block_region(block);
-        SelectionPartial out;
         try {
-            const std::size_t partial = selection.partial_bytes(*plan);
+            const std::size_t partial = partial_of(region);
             const std::size_t read_bytes = Evaluator::footprint(group.inputs, region, context_.done);
             budget_.reserve(read_bytes + partial);
-            out.reserved = partial;
             std::uint64_t processed = 0;
             try {
-                out.partial = selection.make_partial(plan);
-                Evaluator evaluator(context_);
-                const Block values = evaluator.evaluate(group.inputs[0], region);
-                if (values.dtype != group.inputs[0]->dtype) throw Error("internal: quantile input has another dtype");
-                selection.accumulate(out.partial, values.data(), values.shape, region, group.reduced);
-                processed = values.nbytes();
+                Evaluator evaluator(context_);   // its blocks go before the reads are given back
+                processed = body(evaluator, region, partial);
                 bytes_read_ += evaluator.bytes_read();
             } catch (...) {
                 budget_.release(read_bytes + partial);
                 budget_.end_active();
+                undo();
                 throw;
             }
             budget_.release(read_bytes);
@@ -447,43 +446,45 @@ private:
         } catch (...) {
             rethrow_with_context(describe_task(block, region));
         }
+    }
+
+    SelectionPartial selection_leaf(const ReductionGroup& group, const std::vector<Index>& block,
+                                    const kernels::QuantileSelection& selection,
+                                    const std::shared_ptr<const kernels::QuantileSelection::BoxPlan>& plan) {
+        SelectionPartial out;
+        run_leaf(
+            group, block, [&](const Region&) { return selection.partial_bytes(*plan); },
+            [&](Evaluator& evaluator, const Region& region, std::size_t partial) -> std::uint64_t {
+                out.reserved = partial;
+                out.partial = selection.make_partial(plan);
+                const Block values = evaluator.evaluate(group.inputs[0], region);
+                if (values.dtype != group.inputs[0]->dtype) throw Error("internal: quantile input has another dtype");
+                selection.accumulate(out.partial, values.data(), values.shape, region, group.reduced);
+                return values.nbytes();
+            },
+            [] {});
         return out;
     }
 
     Partials leaf(const ReductionGroup& group, const std::vector<Index>& block) {
-        check_cancelled();
-        const Region region = group.grid.block_region(block);
         Partials partials;
-        try {
-            const std::size_t partial = partial_bytes(group, region);
-            const std::size_t read_bytes = Evaluator::footprint(group.inputs, region, context_.done);
-            budget_.reserve(read_bytes + partial);
-            partials.reserved = partial;
-            std::uint64_t processed = 0;
-            {
-                Evaluator evaluator(context_);
-                try {
-                    for (std::size_t k = 0; k < group.inputs.size(); ++k) {
-                        const Block values = evaluator.evaluate(group.inputs[k], region);
-                        partials.per_input.emplace_back(values.dtype, values.data(), values.shape, group.reduced,
-                                                        group.needs[k], group.masks[k]);
-                        tracker_.add(partials.per_input.back().bytes());
-                        processed += values.nbytes();
-                    }
-                } catch (...) {
-                    budget_.release(read_bytes + partial);
-                    budget_.end_active();
-                    for (const auto& p : partials.per_input) tracker_.remove(p.bytes());
-                    throw;
+        run_leaf(
+            group, block, [&](const Region& region) { return partial_bytes(group, region); },
+            [&](Evaluator& evaluator, const Region& region, std::size_t partial) -> std::uint64_t {
+                partials.reserved = partial;
+                std::uint64_t processed = 0;
+                for (std::size_t k = 0; k < group.inputs.size(); ++k) {
+                    const Block values = evaluator.evaluate(group.inputs[k], region);
+                    partials.per_input.emplace_back(values.dtype, values.data(), values.shape, group.reduced,
+                                                    group.needs[k], group.masks[k]);
+                    tracker_.add(partials.per_input.back().bytes());
+                    processed += values.nbytes();
                 }
-                bytes_read_ += evaluator.bytes_read();
-            }
-            budget_.release(read_bytes);
-            budget_.end_active();
-            task_done(processed);
-        } catch (...) {
-            rethrow_with_context(describe_task(block, region));
-        }
+                return processed;
+            },
+            [&] {
+                for (const auto& p : partials.per_input) tracker_.remove(p.bytes());
+            });
         return partials;
     }
 

@@ -510,14 +510,6 @@ const std::byte* HDF5Source::stored_bytes(const StoredChunk& entry, std::vector<
     return buffer.data();
 }
 
-const std::byte* HDF5Source::decode_planes(const StoredChunk& entry, bool indexed, std::vector<std::byte>& stored,
-                                           std::size_t chunk_bytes) const {
-    const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
-    const std::byte* planes = pipeline_->decode_to_planes(bytes, entry.size, entry.filter_mask, chunk_bytes);
-    if (planes && indexed) raw_file_->release_view(entry.address, entry.size);
-    return planes;
-}
-
 void HDF5Source::read_chunked(const Region& region, std::byte* out) const {
     const HDF5ChunkIndex* index = chunk_index_or_null();
     const Shape& chunk_shape = *storage_chunks_;
@@ -567,21 +559,27 @@ void HDF5Source::read_chunked(const Region& region, std::byte* out) const {
                     pipeline_->decode(bytes, entry.size, entry.filter_mask, out, chunk_bytes);
                     if (indexed) raw_file_->release_view(entry.address, entry.size);
                     if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
-                } else if (const std::byte* planes = filtered && !swap_bytes_ ? decode_planes(entry, indexed, stored, chunk_bytes) : nullptr) {
-                    // Part of a shuffled chunk: unshuffle just that part, straight into place.
-                    unshuffle_box(planes, chunk_shape, static_cast<unsigned>(item), src_start, out, out_shape, dst_start, count);
                 } else {
-                    // Part of a chunk (an edge, or a slice): decode the whole chunk aside.
+                    // Part of a chunk (an edge, or a slice).
                     const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
-                    if (!filtered && entry.size != chunk_bytes)
-                        throw IOError("stored chunk has " + std::to_string(entry.size) + " bytes, expected " +
-                                      std::to_string(chunk_bytes));
-                    decoded.resize(chunk_bytes);
-                    if (filtered) pipeline_->decode(bytes, entry.size, entry.filter_mask, decoded.data(), chunk_bytes);
-                    else std::memcpy(decoded.data(), bytes, chunk_bytes);
+                    const std::byte* planes =
+                        filtered && !swap_bytes_ ? pipeline_->decode_to_planes(bytes, entry.size, entry.filter_mask, chunk_bytes)
+                                                 : nullptr;
+                    if (planes) {
+                        // Shuffled: unshuffle just that part, straight into place.
+                        unshuffle_box(planes, chunk_shape, static_cast<unsigned>(item), src_start, out, out_shape, dst_start, count);
+                    } else {
+                        // Otherwise the whole chunk is decoded aside.
+                        if (!filtered && entry.size != chunk_bytes)
+                            throw IOError("stored chunk has " + std::to_string(entry.size) + " bytes, expected " +
+                                          std::to_string(chunk_bytes));
+                        decoded.resize(chunk_bytes);
+                        if (filtered) pipeline_->decode(bytes, entry.size, entry.filter_mask, decoded.data(), chunk_bytes);
+                        else std::memcpy(decoded.data(), bytes, chunk_bytes);
+                        if (swap_bytes_) kernels::swap_bytes(decoded.data(), element_count(chunk_shape), item);
+                        kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count, item);
+                    }
                     if (indexed) raw_file_->release_view(entry.address, entry.size);
-                    if (swap_bytes_) kernels::swap_bytes(decoded.data(), element_count(chunk_shape), item);
-                    kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count, item);
                 }
             }
         } catch (const IOError& e) {

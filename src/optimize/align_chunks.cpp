@@ -71,9 +71,7 @@ NodePtr align(const NodePtr& node) {
 }  // namespace
 
 OptimizedGraph align_chunks(OptimizedGraph graph) {
-    Rewriter rewrite(align);
-    for (auto& output : graph.outputs) output = rewrite(output);
-    return graph;
+    return rewrite_outputs(std::move(graph), align);
 }
 
 }  // namespace chunkarr

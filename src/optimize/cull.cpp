@@ -15,15 +15,12 @@ NodePtr take_constant_branch(const NodePtr& node) {
     if (condition->kind == NodeKind::Cast) condition = condition->inputs[0].get();
     if (condition->kind != NodeKind::Scalar) return node;
     const NodePtr& branch = node->inputs[condition->scalar != 0 ? 1 : 2];
-    if (branch->shape != node->shape || branch->dtype != node->dtype || !(branch->chunks == node->chunks)) return node;
-    return branch;
+    return looks_the_same(*branch, *node) ? branch : node;
 }
 }  // namespace
 
 OptimizedGraph cull(OptimizedGraph graph) {
-    Rewriter rewrite(take_constant_branch);
-    for (auto& output : graph.outputs) output = rewrite(output);
-    return graph;
+    return rewrite_outputs(std::move(graph), take_constant_branch);
 }
 
 }  // namespace chunkarr

@@ -4,6 +4,8 @@
 #include <chunkarr/exec/rechunk.hpp>
 #include <chunkarr/optimize/passes.hpp>
 
+#include "rewrite.hpp"
+
 #include <map>
 #include <sstream>
 
@@ -29,9 +31,7 @@ constexpr NamedPass passes[] = {
 
 void verify(const char* pass, const std::vector<NodePtr>& before, const std::vector<NodePtr>& after) {
     for (std::size_t i = 0; i < before.size(); ++i) {
-        const bool same = i < after.size() && before[i]->shape == after[i]->shape && before[i]->dtype == after[i]->dtype &&
-                          before[i]->chunks == after[i]->chunks;
-        if (!same) {
+        if (i >= after.size() || !looks_the_same(*before[i], *after[i])) {
             std::ostringstream message;
             message << "internal: optimizer pass " << pass << " changed output " << i;
             throw Error(message.str());

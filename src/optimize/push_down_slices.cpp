@@ -103,16 +103,13 @@ NodePtr push(const NodePtr& node) {
         return node;
     }
     // Keep the original where the rewrite would change what the output looks like.
-    if (moved->shape != node->shape || moved->dtype != node->dtype || !(moved->chunks == node->chunks)) return node;
-    return moved;
+    return looks_the_same(*moved, *node) ? moved : node;
 }
 
 }  // namespace
 
 OptimizedGraph push_down_slices(OptimizedGraph graph) {
-    Rewriter rewrite(push);
-    for (auto& output : graph.outputs) output = rewrite(output);
-    return graph;
+    return rewrite_outputs(std::move(graph), push);
 }
 
 }  // namespace chunkarr

@@ -2,6 +2,7 @@
 // Bottom-up rebuilding of a graph, shared by the passes: every node is rebuilt from its
 // rewritten inputs, then offered to `rule`, which may return a replacement.
 #include <chunkarr/graph/node.hpp>
+#include <chunkarr/optimize/graph.hpp>
 
 #include <functional>
 #include <unordered_map>
@@ -32,5 +33,18 @@ private:
     Rule rule_;
     std::unordered_map<const Node*, NodePtr> done_;
 };
+
+// Every output of `graph` rewritten by one Rewriter (a node shared by outputs is rewritten once).
+inline OptimizedGraph rewrite_outputs(OptimizedGraph graph, Rewriter::Rule rule) {
+    Rewriter rewrite(std::move(rule));
+    for (auto& output : graph.outputs) output = rewrite(output);
+    return graph;
+}
+
+// What a pass must keep when it replaces a node (the verifier checks it for the outputs): the
+// same shape, dtype and chunks.
+inline bool looks_the_same(const Node& a, const Node& b) {
+    return a.shape == b.shape && a.dtype == b.dtype && a.chunks == b.chunks;
+}
 
 }  // namespace chunkarr

@@ -79,9 +79,6 @@ private:
     void read_fill_value();
     // The stored bytes of an indexed chunk: in the file mapping, or read into `buffer`.
     const std::byte* stored_bytes(const StoredChunk& entry, std::vector<std::byte>& buffer) const;
-    // A chunk decoded up to its final unshuffle (FilterPipeline::decode_to_planes), or nullptr.
-    const std::byte* decode_planes(const StoredChunk& entry, bool indexed, std::vector<std::byte>& stored,
-                                   std::size_t chunk_bytes) const;
     // Looks one chunk up and reads its stored bytes under the HDF5 lock.
     StoredChunk fetch_stored_chunk_locked(const std::vector<Index>& chunk, std::vector<std::byte>& bytes) const;
 
