@@ -4,8 +4,8 @@
 // so the arithmetic is nothing and the time is scheduling, planning and bookkeeping. Prints one
 // JSON object per N: build + optimize + plan time, run time, microseconds per task.
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/exec/plan.hpp>
-#include <chunkarr/optimize/optimizer.hpp>
+#include "exec/plan.hpp"
+#include "optimize/optimizer.hpp"
 
 #include <chrono>
 #include <cstdio>

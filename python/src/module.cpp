@@ -5,10 +5,11 @@
 
 #include <chunkarr/chunkarr.hpp>
 #include <chunkarr/io/hdf5_sink.hpp>
-#include <chunkarr/kernels/linalg.hpp>
-#include <chunkarr/exec/store.hpp>
+#include "kernels/linalg.hpp"
+#include <chunkarr/engine/store.hpp>
 #include <chunkarr/io/hdf5_library.hpp>
-#include <chunkarr/optimize/optimizer.hpp>
+#include <chunkarr/engine/explain.hpp>
+#include "graph/node.hpp"
 
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
@@ -285,7 +286,7 @@ PYBIND11_MODULE(_chunkarr, m) {
     m.def("unary", [](const std::string& op, const Array& x) {
         const auto it = unary_ops().find(op);
         if (it == unary_ops().end()) throw py::value_error("unknown operation " + op);
-        return Array(make_unary_node(it->second, x.node()));
+        return unary(it->second, x);
     });
     m.def("expand_dims", [](const Array& x, const std::vector<int>& axes) { return expand_dims(x, axes); });
     m.def("squeeze", [](const Array& x, const std::vector<int>& axes) { return squeeze(x, axes); });

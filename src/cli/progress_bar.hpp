@@ -1,6 +1,6 @@
 #pragma once
 // A one-line progress bar on stderr: bar, percent, bytes done, throughput, time left.
-#include <chunkarr/exec/options.hpp>
+#include <chunkarr/core/options.hpp>
 
 #include <chrono>
 #include <string>

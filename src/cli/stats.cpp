@@ -5,11 +5,11 @@
 #include "progress_bar.hpp"
 
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/exec/stats.hpp>
+#include <chunkarr/engine/explain.hpp>
+#include <chunkarr/engine/stats.hpp>
+#include <chunkarr/engine/store.hpp>
 #include <chunkarr/graph/constructors.hpp>
-#include <chunkarr/exec/store.hpp>
 #include <chunkarr/io/variables.hpp>
-#include <chunkarr/optimize/optimizer.hpp>
 
 #include <atomic>
 #include <cmath>

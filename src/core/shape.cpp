@@ -147,4 +147,37 @@ ChunkGrid task_chunks(const Shape& shape, const Shape& storage_chunk, std::size_
     return ChunkGrid::regular(shape, task);
 }
 
+std::vector<int> normalize_axes(const std::vector<int>& axes, std::size_t ndim) {
+    std::vector<int> result;
+    if (axes.empty()) {
+        for (std::size_t i = 0; i < ndim; ++i) result.push_back(static_cast<int>(i));
+        return result;
+    }
+    for (int axis : axes) {
+        const int n = static_cast<int>(ndim);
+        if (axis < -n || axis >= n)
+            throw ValueError("axis " + std::to_string(axis) + " is out of range for an array of " + std::to_string(ndim) +
+                             " dimension" + (ndim == 1 ? "" : "s"));
+        const int normalized = axis < 0 ? axis + n : axis;
+        if (std::find(result.begin(), result.end(), normalized) != result.end())
+            throw ValueError("axis " + std::to_string(axis) + " is repeated");
+        result.push_back(normalized);
+    }
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b) {
+    const std::size_t rank = std::max(a.size(), b.size());
+    Shape out(rank);
+    for (std::size_t i = 0; i < rank; ++i) {
+        const Index da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+        const Index db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+        if (da != db && da != 1 && db != 1)
+            throw ValueError("shapes " + shape_to_string(a) + " and " + shape_to_string(b) + " do not broadcast");
+        out[i] = da == 1 ? db : da;
+    }
+    return out;
+}
+
 }  // namespace chunkarr

@@ -1,4 +1,4 @@
-#include <chunkarr/exec/block.hpp>
+#include "exec/block.hpp"
 
 namespace chunkarr {
 

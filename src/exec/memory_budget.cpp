@@ -1,5 +1,5 @@
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/exec/memory_budget.hpp>
+#include "exec/memory_budget.hpp"
 
 #include <chrono>
 

@@ -1,5 +1,5 @@
-#include <chunkarr/exec/evaluator.hpp>
-#include <chunkarr/exec/plan.hpp>
+#include "exec/evaluator.hpp"
+#include "exec/plan.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -21,7 +21,7 @@ void assign_stages(const NodePtr& node, std::unordered_map<const Node*, int>& le
         deepest = std::max(deepest, level_below[input.get()]);
     }
     seen[node.get()] = true;
-    if (node->kind == NodeKind::Reduce || node->kind == NodeKind::Quantile) {
+    if (is_reduction(*node)) {
         const int stage = deepest + 1;
         by_stage[stage].push_back(node);
         level_below[node.get()] = stage;
@@ -44,11 +44,11 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
         std::vector<ReductionGroup> groups;
         for (const auto& reduction : reductions) {
             const Node& input = *reduction->inputs[0];
-            if (reduction->kind == NodeKind::Quantile) {
+            if (const auto* quantile = reduction->as<ops::Quantile>()) {
                 ReductionGroup group;
                 group.grid = input.chunks;
                 group.reduced.assign(input.shape.size(), false);
-                for (int axis : reduction->axes) group.reduced[static_cast<std::size_t>(axis)] = true;
+                for (int axis : quantile->axes) group.reduced[static_cast<std::size_t>(axis)] = true;
                 group.reductions = {reduction};
                 group.inputs = {reduction->inputs[0]};
                 group.masks = {nullptr};
@@ -57,9 +57,10 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
                 groups.push_back(std::move(group));
                 continue;
             }
+            const auto& reduce = std::get<ops::Reduce>(reduction->op);
             auto same_walk = [&](const ReductionGroup& g) {
                 const Node& other = *g.reductions.front();
-                return other.axes == reduction->axes && other.inputs[0]->shape == input.shape &&
+                return std::get<ops::Reduce>(other.op).axes == reduce.axes && other.inputs[0]->shape == input.shape &&
                        other.inputs[0]->chunks == input.chunks;
             };
             auto it = std::find_if(groups.begin(), groups.end(), same_walk);
@@ -67,12 +68,12 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
                 ReductionGroup group;
                 group.grid = input.chunks;
                 group.reduced.assign(input.shape.size(), false);
-                for (int axis : reduction->axes) group.reduced[static_cast<std::size_t>(axis)] = true;
+                for (int axis : reduce.axes) group.reduced[static_cast<std::size_t>(axis)] = true;
                 groups.push_back(std::move(group));
                 it = std::prev(groups.end());
             }
             it->reductions.push_back(reduction);
-            const CFDecoding* mask = reduction->mask ? &*reduction->mask : nullptr;
+            const CFDecoding* mask = reduce.mask ? &*reduce.mask : nullptr;
             std::size_t k = 0;
             while (k < it->inputs.size() &&
                    !(it->inputs[k] == reduction->inputs[0] &&
@@ -83,7 +84,7 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
                 it->masks.push_back(mask);
                 it->needs.emplace_back();
             }
-            it->needs[k] |= kernels::needs_of(reduction->reduce);
+            it->needs[k] |= kernels::needs_of(reduce.function);
         }
         for (const auto& group : groups) {
             plan.total_tasks += group.grid.block_count();
@@ -93,7 +94,7 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
         plan.stages.push_back(std::move(groups));
     }
     for (const auto& output : outputs) {
-        if (output->kind == NodeKind::Reduce || output->kind == NodeKind::Quantile) continue;
+        if (is_reduction(*output)) continue;
         plan.total_tasks += output->chunks.block_count();
         plan.total_input_bytes += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
     }
@@ -113,11 +114,11 @@ std::vector<std::pair<const Node*, std::uint64_t>> source_read_bytes(const Plan&
             for (const auto& [n, r] : seen)
                 if (n == &node && r == region) return;
             seen.emplace_back(&node, region);
-            if (node.kind == NodeKind::Source) {
+            if (node.is<ops::Source>()) {
                 add(&node, static_cast<std::uint64_t>(element_count(region_shape(region))) * itemsize(node.dtype));
                 return;
             }
-            if (node.kind == NodeKind::Reduce || node.kind == NodeKind::Quantile) return;   // an earlier stage
+            if (is_reduction(node)) return;   // an earlier stage
             for (std::size_t k = 0; k < node.inputs.size(); ++k)
                 for (const Region& input : input_regions(node, k, region)) walk(*node.inputs[k], input, seen);
         };
@@ -131,7 +132,7 @@ std::vector<std::pair<const Node*, std::uint64_t>> source_read_bytes(const Plan&
     for (const auto& stage : plan.stages)
         for (const auto& group : stage) each_task(group.grid, group.inputs);
     for (const auto& output : plan.outputs)
-        if (output->kind != NodeKind::Reduce && output->kind != NodeKind::Quantile) each_task(output->chunks, {output});
+        if (!is_reduction(*output)) each_task(output->chunks, {output});
     return totals;
 }
 

@@ -1,4 +1,4 @@
-#include <chunkarr/exec/rechunk_plan.hpp>
+#include "exec/rechunk_plan.hpp"
 
 #include <algorithm>
 #include <cmath>

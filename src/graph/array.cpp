@@ -1,8 +1,9 @@
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/exec/compute.hpp>
 #include <chunkarr/graph/array.hpp>
-#include <chunkarr/graph/reshape.hpp>
 #include <chunkarr/graph/constructors.hpp>
+
+#include "graph/inference.hpp"
+#include "graph/node.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -31,14 +32,17 @@ SliceAxis normalize_index(const Indexer& index, Index length, std::size_t axis) 
     return {start, stop, s.step, false};
 }
 
-Array binary(BinaryOp op, const Array& a, const Array& b) {
-    return Array(make_binary_node(op, a.node(), b.node()));
-}
 Array weak(double value) { return Array(make_scalar_node(value, DType::Float64, true)); }
 Array weak(long long value) { return Array(make_scalar_node(static_cast<double>(value), DType::Int64, true)); }
-Array unary(UnaryOp op, const Array& x) { return Array(make_unary_node(op, x.node())); }
 
 }  // namespace
+
+Array binary(BinaryOp op, const Array& a, const Array& b) { return Array(make_binary_node(op, a.node(), b.node())); }
+Array unary(UnaryOp op, const Array& x) { return Array(make_unary_node(op, x.node())); }
+
+const Shape& Array::shape() const { return node_->shape; }
+DType Array::dtype() const { return node_->dtype; }
+const ChunkGrid& Array::chunks() const { return node_->chunks; }
 
 Array Array::operator[](const std::vector<Indexer>& index) const {
     if (index.size() > ndim())
@@ -85,8 +89,6 @@ Array Array::nanmax(const Axes& a, bool k) const { return extremum(ReduceOp::Max
 Array Array::nanvar(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Var, a, k, true, ddof); }
 Array Array::nanstd(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Std, a, k, true, ddof); }
 
-NDArray Array::compute(const ComputeOptions& options) const { return chunkarr::compute({*this}, options).front(); }
-NDArray Array::compute() const { return compute(ComputeOptions{}); }
 
 Array operator-(const Array& a) { return unary(UnaryOp::Negative, a); }
 Array operator!(const Array& a) { return unary(UnaryOp::LogicalNot, a); }

@@ -6,6 +6,8 @@
 #include <chunkarr/io/netcdf_file.hpp>
 #include <chunkarr/io/variables.hpp>
 
+#include "graph/node.hpp"
+
 #include <cmath>
 
 namespace chunkarr {

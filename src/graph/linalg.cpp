@@ -1,6 +1,8 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/graph/linalg.hpp>
 
+#include "graph/node.hpp"
+
 #include <numeric>
 #include <string>
 

@@ -1,6 +1,8 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/graph/map_blocks.hpp>
 
+#include "graph/node.hpp"
+
 #include <algorithm>
 
 namespace chunkarr {

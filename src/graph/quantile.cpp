@@ -1,6 +1,8 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/graph/quantile.hpp>
 
+#include "graph/node.hpp"
+
 namespace chunkarr {
 
 namespace {

@@ -1,5 +1,5 @@
 #include <chunkarr/io/generator_source.hpp>
-#include <chunkarr/kernels/cast.hpp>
+#include "core/cast.hpp"
 
 #include <sstream>
 #include <vector>
@@ -12,7 +12,7 @@ FullSource::FullSource(Shape shape, DType dtype, double value, ChunkGrid grid)
 void FullSource::read(const Region& region, void* out) const {
     const Index n = element_count(region_shape(region));
     std::vector<double> values(static_cast<std::size_t>(n), value_);
-    kernels::cast(reinterpret_cast<const std::byte*>(values.data()), DType::Float64, static_cast<std::byte*>(out), dtype_, n);
+    cast_elements(reinterpret_cast<const std::byte*>(values.data()), DType::Float64, static_cast<std::byte*>(out), dtype_, n);
 }
 
 std::string FullSource::describe() const {
@@ -59,7 +59,7 @@ void ArangeSource::read(const Region& region, void* out) const {
     const Index n = region[0].size();
     std::vector<double> values(static_cast<std::size_t>(n));
     for (Index i = 0; i < n; ++i) values[i] = start_ + static_cast<double>(region[0].start + i) * step_;
-    kernels::cast(reinterpret_cast<const std::byte*>(values.data()), DType::Float64, static_cast<std::byte*>(out), dtype_, n);
+    cast_elements(reinterpret_cast<const std::byte*>(values.data()), DType::Float64, static_cast<std::byte*>(out), dtype_, n);
 }
 
 std::string ArangeSource::describe() const {

@@ -1,6 +1,6 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/hdf5_source.hpp>
-#include <chunkarr/kernels/region_copy.hpp>
+#include "kernels/region_copy.hpp"
 
 #include <hdf5_hl.h>
 

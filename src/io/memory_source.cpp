@@ -1,6 +1,6 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/memory_source.hpp>
-#include <chunkarr/kernels/region_copy.hpp>
+#include "kernels/region_copy.hpp"
 
 
 namespace chunkarr {

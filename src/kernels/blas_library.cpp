@@ -1,5 +1,5 @@
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/kernels/blas_library.hpp>
+#include "kernels/blas_library.hpp"
 
 #include <xflens/cxxblas/drivers/cblas.h>
 

@@ -1,6 +1,6 @@
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/kernels/elementwise.hpp>
-#include <chunkarr/kernels/missing_mask.hpp>
+#include "kernels/elementwise.hpp"
+#include "kernels/missing_mask.hpp"
 
 #include <array>
 #include <cmath>
@@ -104,46 +104,52 @@ void run_binary(const Operand& a, const Operand& b, std::byte* out, const Shape&
                     });
 }
 
+// f on floats only (math functions compute in a float type: core/ops.hpp's unary_types).
+template <class T, class F>
+bool run_float_unary(const Operand& in, std::byte* out, const Shape& shape, F&& f) {
+    if constexpr (std::is_floating_point_v<T>) {
+        run_unary<T, T>(in, out, shape, [&](T x) { return f(x); });
+        return true;
+    } else {
+        return false;
+    }
+}
+
 template <class T>
-void unary_typed(UnaryOp op, DType result, const Operand& in, std::byte* out, const Shape& shape) {
-    using F = std::conditional_t<std::is_floating_point_v<T>, T, double>;
+void unary_typed(UnaryOp op, const Operand& in, std::byte* out, const Shape& shape) {
+    bool done = true;
     switch (op) {
         case UnaryOp::Negative:
             if constexpr (!std::is_same_v<T, bool>) run_unary<T, T>(in, out, shape, [](T x) { return static_cast<T>(-x); });
-            return;
+            else done = false;
+            break;
         case UnaryOp::Abs:
             run_unary<T, T>(in, out, shape, [](T x) {
                 if constexpr (std::is_floating_point_v<T>) return std::fabs(x);
                 else if constexpr (std::is_signed_v<T>) return static_cast<T>(x < 0 ? -x : x);
                 else return x;
             });
-            return;
-        case UnaryOp::IsNan: run_unary<T, bool>(in, out, shape, [](T x) { return is_nan(x); }); return;
+            break;
+        case UnaryOp::IsNan: run_unary<T, bool>(in, out, shape, [](T x) { return is_nan(x); }); break;
         case UnaryOp::IsFinite:
             run_unary<T, bool>(in, out, shape, [](T x) {
                 if constexpr (std::is_floating_point_v<T>) return std::isfinite(x);
                 else return true;
             });
-            return;
-        case UnaryOp::LogicalNot: run_unary<T, bool>(in, out, shape, [](T x) { return !x; }); return;
-        default: break;
+            break;
+        case UnaryOp::LogicalNot: run_unary<T, bool>(in, out, shape, [](T x) { return !x; }); break;
+        case UnaryOp::Sqrt: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::sqrt(x); }); break;
+        case UnaryOp::Exp: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::exp(x); }); break;
+        case UnaryOp::Log: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::log(x); }); break;
+        case UnaryOp::Log10: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::log10(x); }); break;
+        case UnaryOp::Sin: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::sin(x); }); break;
+        case UnaryOp::Cos: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::cos(x); }); break;
+        case UnaryOp::Tan: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::tan(x); }); break;
+        case UnaryOp::Floor: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::floor(x); }); break;
+        case UnaryOp::Ceil: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::ceil(x); }); break;
     }
-    if constexpr (std::is_floating_point_v<T>) {
-        (void)result;
-        switch (op) {
-            case UnaryOp::Sqrt: run_unary<T, T>(in, out, shape, [](F x) { return std::sqrt(x); }); return;
-            case UnaryOp::Exp: run_unary<T, T>(in, out, shape, [](F x) { return std::exp(x); }); return;
-            case UnaryOp::Log: run_unary<T, T>(in, out, shape, [](F x) { return std::log(x); }); return;
-            case UnaryOp::Log10: run_unary<T, T>(in, out, shape, [](F x) { return std::log10(x); }); return;
-            case UnaryOp::Sin: run_unary<T, T>(in, out, shape, [](F x) { return std::sin(x); }); return;
-            case UnaryOp::Cos: run_unary<T, T>(in, out, shape, [](F x) { return std::cos(x); }); return;
-            case UnaryOp::Tan: run_unary<T, T>(in, out, shape, [](F x) { return std::tan(x); }); return;
-            case UnaryOp::Floor: run_unary<T, T>(in, out, shape, [](F x) { return std::floor(x); }); return;
-            case UnaryOp::Ceil: run_unary<T, T>(in, out, shape, [](F x) { return std::ceil(x); }); return;
-            default: break;
-        }
-    }
-    throw ValueError("unary " + std::string(op_name(op)) + " is not defined for " + std::string(dtype_name(dtype_of_v<T>)));
+    if (!done)
+        throw ValueError("unary " + std::string(op_name(op)) + " is not defined for " + std::string(dtype_name(dtype_of_v<T>)));
 }
 
 template <class T>
@@ -199,7 +205,7 @@ void binary_typed(BinaryOp op, const Operand& a, const Operand& b, std::byte* ou
 }  // namespace
 
 void unary(UnaryOp op, OpTypes types, const Operand& in, std::byte* out, const Shape& out_shape) {
-    visit_dtype(types.compute, [&](auto tag) { unary_typed<decltype(tag)>(op, types.result, in, out, out_shape); });
+    visit_dtype(types.compute, [&](auto tag) { unary_typed<decltype(tag)>(op, in, out, out_shape); });
 }
 
 void binary(BinaryOp op, OpTypes types, const Operand& a, const Operand& b, std::byte* out, const Shape& out_shape) {

@@ -1,7 +1,7 @@
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/kernels/blas_library.hpp>
-#include <chunkarr/kernels/cast.hpp>
-#include <chunkarr/kernels/linalg.hpp>
+#include "kernels/blas_library.hpp"
+#include "core/cast.hpp"
+#include "kernels/linalg.hpp"
 
 #include <xtensor-blas/xblas.hpp>
 
@@ -110,7 +110,7 @@ void pack(const std::byte* in, DType in_type, const Shape& in_shape, const std::
     for (std::size_t i = 0; i < order.size(); ++i) identity = identity && order[i] == static_cast<int>(i);
     const Index count = element_count(in_shape);
     if (identity || count <= 1) {
-        cast(in, in_type, out, out_type, count);
+        cast_elements(in, in_type, out, out_type, count);
         return;
     }
     if (in_type == out_type) {
@@ -119,7 +119,7 @@ void pack(const std::byte* in, DType in_type, const Shape& in_shape, const std::
     }
     std::vector<std::byte> reordered(static_cast<std::size_t>(count) * itemsize(in_type));
     transpose_any(in, itemsize(in_type), in_shape, order, reordered.data());
-    cast(reordered.data(), in_type, out, out_type, count);
+    cast_elements(reordered.data(), in_type, out, out_type, count);
 }
 
 SingleThreadedBlas::SingleThreadedBlas() {

@@ -1,5 +1,5 @@
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/kernels/quantile.hpp>
+#include "kernels/quantile.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/kernels/missing_mask.hpp>
-#include <chunkarr/kernels/reduce.hpp>
+#include "kernels/missing_mask.hpp"
+#include "kernels/reduce.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include <chunkarr/kernels/region_copy.hpp>
+#include "kernels/region_copy.hpp"
 
 #include <algorithm>
 #include <cstdint>

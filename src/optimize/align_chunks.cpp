@@ -1,6 +1,6 @@
-#include <chunkarr/optimize/passes.hpp>
+#include "optimize/passes.hpp"
 
-#include "rewrite.hpp"
+#include "optimize/rewrite.hpp"
 
 #include <algorithm>
 #include <set>
@@ -12,19 +12,14 @@ namespace {
 // Tasks larger than this stay on the finer grid (memory per task matters more than reads).
 constexpr std::size_t largest_aligned_task = 64 << 20;
 
-bool same_shape_elementwise(const Node& node) {
-    return node.kind == NodeKind::Unary || node.kind == NodeKind::Binary || node.kind == NodeKind::Where ||
-           node.kind == NodeKind::Cast || node.kind == NodeKind::DecodeCF;
-}
-
 // Sources under `node` whose shape is the node's (reached through elementwise ops only).
 void collect_sources(const Node& node, const Shape& shape, std::vector<const Node*>& sources) {
     if (node.shape != shape) return;
-    if (node.kind == NodeKind::Source) {
+    if (node.is<ops::Source>()) {
         if (std::find(sources.begin(), sources.end(), &node) == sources.end()) sources.push_back(&node);
         return;
     }
-    if (!same_shape_elementwise(node)) return;
+    if (!is_elementwise(node)) return;
     for (const auto& input : node.inputs) collect_sources(*input, shape, sources);
 }
 
@@ -35,7 +30,8 @@ std::set<Index> boundaries(const ChunkGrid& grid, std::size_t axis) {
 }
 
 NodePtr align(const NodePtr& node) {
-    if (node->kind != NodeKind::Reduce) return node;
+    const auto* reduce = node->as<ops::Reduce>();
+    if (!reduce) return node;
     const NodePtr& input = node->inputs[0];
     std::vector<const Node*> sources;
     collect_sources(*input, input->shape, sources);
@@ -43,7 +39,7 @@ NodePtr align(const NodePtr& node) {
     std::vector<std::vector<Index>> chunks = input->chunks.chunks();
     std::size_t item_bytes = 0;
     for (const Node* source : sources) item_bytes += itemsize(source->dtype);
-    for (int axis_int : node->axes) {
+    for (int axis_int : reduce->axes) {
         const auto axis = static_cast<std::size_t>(axis_int);
         // Boundaries every source has: tasks between them hold whole stored chunks of all.
         std::set<Index> common = boundaries(sources.front()->chunks, axis);

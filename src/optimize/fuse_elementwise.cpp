@@ -1,13 +1,13 @@
-#include <chunkarr/optimize/passes.hpp>
+#include "optimize/passes.hpp"
 
 #include <unordered_map>
 
 namespace chunkarr {
 
 namespace {
-bool elementwise(NodeKind kind) {
-    return kind == NodeKind::Unary || kind == NodeKind::Binary || kind == NodeKind::Where || kind == NodeKind::DecodeCF;
-}
+// Casts stay out of chains: a cast always converts into a new buffer, and explain's
+// "[fused into its consumer]" marks what users know from Dask's fused tasks.
+bool fusable(const Node& node) { return is_elementwise(node) && !node.is<ops::Cast>(); }
 }  // namespace
 
 OptimizedGraph fuse_elementwise(OptimizedGraph graph) {
@@ -22,8 +22,8 @@ OptimizedGraph fuse_elementwise(OptimizedGraph graph) {
     for (const auto& output : graph.outputs) consumers[output.get()] += 2;   // outputs are kept
     graph.transient.clear();
     for (const Node* node : order) {
-        const bool producer = elementwise(node->kind) || node->kind == NodeKind::Source;
-        if (producer && consumers[node] == 1 && elementwise(consumer[node]->kind)) graph.transient.insert(node);
+        const bool producer = fusable(*node) || node->is<ops::Source>();
+        if (producer && consumers[node] == 1 && fusable(*consumer[node])) graph.transient.insert(node);
     }
     return graph;
 }

@@ -1,4 +1,4 @@
-#include <chunkarr/optimize/graph.hpp>
+#include "optimize/graph.hpp"
 
 #include <functional>
 

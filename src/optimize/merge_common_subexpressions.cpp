@@ -1,6 +1,6 @@
-#include <chunkarr/optimize/passes.hpp>
+#include "optimize/passes.hpp"
 
-#include "rewrite.hpp"
+#include "optimize/rewrite.hpp"
 
 namespace chunkarr {
 

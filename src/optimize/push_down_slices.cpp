@@ -1,15 +1,10 @@
-#include <chunkarr/optimize/passes.hpp>
+#include "optimize/passes.hpp"
 
-#include "rewrite.hpp"
+#include "optimize/rewrite.hpp"
 
 namespace chunkarr {
 
 namespace {
-
-bool elementwise(NodeKind kind) {
-    return kind == NodeKind::Unary || kind == NodeKind::Binary || kind == NodeKind::Where || kind == NodeKind::Cast ||
-           kind == NodeKind::DecodeCF;
-}
 
 // slice(slice(x)) as one slice of x.
 std::vector<SliceAxis> compose(const std::vector<SliceAxis>& inner, const std::vector<SliceAxis>& outer) {
@@ -53,7 +48,8 @@ NodePtr slice_of(const NodePtr& input, const std::vector<SliceAxis>& axes);
 // sliced in the operands (broadcast batch axes stay length 1), the summed axes stay whole, so
 // the sum's pieces and order are unchanged and only the selected rows and columns are computed.
 NodePtr push_into_contract(const Node& slice, const NodePtr& contract) {
-    const ContractSpec& spec = contract->contract;
+    const ops::Contract& spec = std::get<ops::Contract>(contract->op);
+    const std::vector<SliceAxis>& selected = std::get<ops::Slice>(slice.op).axes;
     std::vector<SliceAxis> operand_slices[2];
     std::vector<int> summed[2];
     int batch = spec.batch;
@@ -65,7 +61,7 @@ NodePtr push_into_contract(const Node& slice, const NodePtr& contract) {
             const int out = contract_output_axis(*contract, k, axis);
             SliceAxis s{0, input.shape[axis], 1, false};
             if (out >= 0) {
-                const SliceAxis& wanted = slice.slice[static_cast<std::size_t>(out)];
+                const SliceAxis& wanted = selected[static_cast<std::size_t>(out)];
                 const bool broadcast = static_cast<int>(axis) < spec.batch && input.shape[axis] == 1 &&
                                        contract->shape[static_cast<std::size_t>(out)] != 1;
                 s = broadcast ? SliceAxis{0, 1, 1, wanted.drop} : wanted;
@@ -88,16 +84,17 @@ NodePtr slice_of(const NodePtr& input, const std::vector<SliceAxis>& axes) {
 
 // One slice, moved as far down as it goes.
 NodePtr push(const NodePtr& node) {
-    if (node->kind != NodeKind::Slice) return node;
+    const auto* slice = node->as<ops::Slice>();
+    if (!slice) return node;
     const NodePtr& input = node->inputs[0];
     NodePtr moved;
-    if (input->kind == NodeKind::Slice) {
-        moved = push(make_slice_node(input->inputs[0], compose(input->slice, node->slice)));
-    } else if (input->kind == NodeKind::Contract) {
+    if (const auto* inner = input->as<ops::Slice>()) {
+        moved = push(make_slice_node(input->inputs[0], compose(inner->axes, slice->axes)));
+    } else if (input->is<ops::Contract>()) {
         moved = push_into_contract(*node, input);
-    } else if (elementwise(input->kind)) {
+    } else if (is_elementwise(*input)) {
         std::vector<NodePtr> inputs;
-        for (const auto& operand : input->inputs) inputs.push_back(slice_of(operand, input_slice(*input, *operand, node->slice)));
+        for (const auto& operand : input->inputs) inputs.push_back(slice_of(operand, input_slice(*input, *operand, slice->axes)));
         moved = with_inputs(*input, std::move(inputs));
     } else {
         return node;

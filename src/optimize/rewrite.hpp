@@ -1,8 +1,8 @@
 #pragma once
 // Bottom-up rebuilding of a graph, shared by the passes: every node is rebuilt from its
 // rewritten inputs, then offered to `rule`, which may return a replacement.
-#include <chunkarr/graph/node.hpp>
-#include <chunkarr/optimize/graph.hpp>
+#include "graph/node.hpp"
+#include "optimize/graph.hpp"
 
 #include <functional>
 #include <unordered_map>

@@ -1,6 +1,6 @@
 #include "support/catch.hpp"
 
-#include <chunkarr/exec/block.hpp>
+#include "exec/block.hpp"
 
 using namespace chunkarr;
 

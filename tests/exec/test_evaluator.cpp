@@ -1,7 +1,7 @@
 #include "support/catch.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/exec/evaluator.hpp>
+#include "exec/evaluator.hpp"
 
 using namespace chunkarr;
 

@@ -1,7 +1,7 @@
 #include "support/catch.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/exec/plan.hpp>
+#include "exec/plan.hpp"
 
 using namespace chunkarr;
 

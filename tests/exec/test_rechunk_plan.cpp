@@ -1,6 +1,6 @@
 #include "support/catch.hpp"
 
-#include <chunkarr/exec/rechunk_plan.hpp>
+#include "exec/rechunk_plan.hpp"
 
 using namespace chunkarr;
 

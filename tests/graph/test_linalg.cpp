@@ -2,7 +2,9 @@
 #include "support/hdf5_writer.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/optimize/optimizer.hpp>
+
+#include "graph/node.hpp"
+#include "optimize/optimizer.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -248,7 +250,7 @@ TEST_CASE("every optimizer pass keeps a contraction; explain names it", "[graph]
     CHECK(text.find("3 pieces") != std::string::npos);   // a's 6 = 4 + 2 vs b's 2 + 2 + 2: b's finer
     // The slice moves into the operands: only the selected rows are computed.
     const OptimizedGraph optimized = optimize({c.node()});
-    REQUIRE(optimized.outputs[0]->kind == NodeKind::Contract);
+    REQUIRE(optimized.outputs[0]->is<ops::Contract>());
     CHECK(optimized.outputs[0]->inputs[0]->shape == Shape{6, 6});
     const auto results = compute({c, d, matmul(a * 2.0, b)});
     const NDArray full = results[2];
@@ -258,7 +260,7 @@ TEST_CASE("every optimizer pass keeps a contraction; explain names it", "[graph]
     // Batch axes: an integer index drops the axis in both operands, broadcast ones included.
     const Array batched = matmul(make({3, 4, 6}, {2, 3, 4}, 52), make({1, 6, 5}, {1, 5, 2}, 53));
     const Array picked = batched[{Index{2}, Slice{1, std::nullopt, 2}, Index{-1}}];
-    CHECK(optimize({picked.node()}).outputs[0]->kind == NodeKind::Contract);
+    CHECK(optimize({picked.node()}).outputs[0]->is<ops::Contract>());
     const NDArray all = batched.compute(), some = picked.compute();
     REQUIRE(some.shape() == Shape{2});
     for (Index i = 0; i < 2; ++i)

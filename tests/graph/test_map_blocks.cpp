@@ -1,7 +1,6 @@
 #include "support/catch.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/optimize/optimizer.hpp>
 
 #include <atomic>
 #include <cstring>

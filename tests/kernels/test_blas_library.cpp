@@ -1,7 +1,7 @@
 #include "support/catch.hpp"
 
-#include <chunkarr/kernels/blas_library.hpp>
-#include <chunkarr/kernels/linalg.hpp>
+#include "kernels/blas_library.hpp"
+#include "kernels/linalg.hpp"
 
 #include <dlfcn.h>
 

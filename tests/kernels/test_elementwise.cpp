@@ -1,6 +1,6 @@
 #include "support/catch.hpp"
 
-#include <chunkarr/kernels/elementwise.hpp>
+#include "kernels/elementwise.hpp"
 
 #include <cmath>
 #include <vector>

@@ -1,6 +1,6 @@
 #include "support/catch.hpp"
 
-#include <chunkarr/kernels/linalg.hpp>
+#include "kernels/linalg.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -1,6 +1,6 @@
 #include "support/catch.hpp"
 
-#include <chunkarr/kernels/reduce.hpp>
+#include "kernels/reduce.hpp"
 
 #include <cmath>
 #include <random>

@@ -1,6 +1,6 @@
 #include "support/catch.hpp"
 
-#include <chunkarr/kernels/region_copy.hpp>
+#include "kernels/region_copy.hpp"
 
 #include <numeric>
 #include <vector>

@@ -2,7 +2,9 @@
 #include "support/recording_source.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/optimize/passes.hpp>
+
+#include "graph/node.hpp"
+#include "optimize/passes.hpp"
 
 #include <set>
 
@@ -19,7 +21,7 @@ TEST_CASE("a reduction over differently chunked inputs reads whole stored chunks
     CHECK(x.chunks().block_count() == 8 * 8);
     const OptimizedGraph graph = align_chunks({{total.node()}, {}});
     const NodePtr& rechunked = graph.outputs.front()->inputs[0];
-    REQUIRE(rechunked->kind == NodeKind::Rechunk);
+    REQUIRE(rechunked->is<ops::Rechunk>());
     CHECK(rechunked->chunks.chunks(0) == std::vector<Index>{12, 12});   // boundaries both grids have
     CHECK(rechunked->chunks.chunks(1) == std::vector<Index>{12, 12});
 

@@ -1,7 +1,7 @@
 #include "support/catch.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/optimize/passes.hpp>
+#include "optimize/passes.hpp"
 
 using namespace chunkarr;
 

@@ -1,7 +1,7 @@
 #include "support/catch.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/optimize/graph.hpp>
+#include "optimize/graph.hpp"
 
 #include <algorithm>
 

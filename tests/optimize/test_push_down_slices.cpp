@@ -2,7 +2,9 @@
 #include "support/recording_source.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/optimize/passes.hpp>
+
+#include "graph/node.hpp"
+#include "optimize/passes.hpp"
 
 using namespace chunkarr;
 using test_support::RecordingSource;
@@ -39,12 +41,12 @@ TEST_CASE("slices move below elementwise ops and compose", "[optimize]") {
     const Array y = (x * 2.0)[{Slice{2, 18, 2}}][{Slice{1, 5}}];
     const OptimizedGraph graph = push_down_slices({{y.node()}, {}});
     const NodePtr& out = graph.outputs.front();
-    CHECK(out->kind == NodeKind::Binary);                  // the multiply is on top now
+    CHECK(out->is<ops::Binary>());                  // the multiply is on top now
     const NodePtr& operand = out->inputs[0];
-    REQUIRE(operand->kind == NodeKind::Slice);             // one slice, on the source
-    CHECK(operand->inputs[0]->kind == NodeKind::Source);
-    CHECK(operand->slice[0].start == 4);                   // 2 + 1*2
-    CHECK(operand->slice[0].step == 2);
+    REQUIRE(operand->is<ops::Slice>());             // one slice, on the source
+    CHECK(operand->inputs[0]->is<ops::Source>());
+    CHECK(std::get<ops::Slice>(operand->op).axes[0].start == 4);                   // 2 + 1*2
+    CHECK(std::get<ops::Slice>(operand->op).axes[0].step == 2);
     CHECK(out->shape == y.shape());
     CHECK(out->chunks == y.chunks());
 }

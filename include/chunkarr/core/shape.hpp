@@ -56,6 +56,13 @@ private:
     std::vector<std::vector<Index>> offsets_;  // cumulative starts, one more than chunks
 };
 
+// Normalises user axes (negative allowed) against `ndim`; empty means all axes. Sorted; ValueError
+// for an axis out of range or repeated.
+std::vector<int> normalize_axes(const std::vector<int>& axes, std::size_t ndim);
+
+// NumPy broadcasting of two shapes; throws ValueError naming both when they do not broadcast.
+Shape broadcast_shapes(const Shape& a, const Shape& b);
+
 // The coarsest grid whose boundaries include the boundaries of both (same shape).
 ChunkGrid common_refinement(const ChunkGrid& a, const ChunkGrid& b);
 

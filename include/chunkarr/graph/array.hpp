@@ -1,10 +1,13 @@
 #pragma once
 // Array: the user's handle on a lazy expression. Cheap to copy; nothing is read until
-// compute() (or the free compute()/stats functions in exec/) runs it.
+// compute() (or the free compute()/statistics()/store() functions of engine/) runs it.
+#include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/ndarray.hpp>
-#include <chunkarr/graph/node.hpp>
+#include <chunkarr/core/ops.hpp>
+#include <chunkarr/core/shape.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -13,6 +16,8 @@
 namespace chunkarr {
 
 struct ComputeOptions;
+struct Node;                                     // the expression node (src/graph/node.hpp)
+using NodePtr = std::shared_ptr<const Node>;
 
 // One entry of a basic index: start:stop:step (None = open end, negatives count from the end).
 struct Slice {
@@ -30,12 +35,12 @@ public:
     explicit Array(NodePtr node) : node_(std::move(node)) {}
 
     const NodePtr& node() const { return node_; }
-    const Shape& shape() const { return node_->shape; }
-    DType dtype() const { return node_->dtype; }
-    std::size_t ndim() const { return node_->shape.size(); }
-    Index size() const { return element_count(node_->shape); }
+    const Shape& shape() const;
+    DType dtype() const;
+    std::size_t ndim() const { return shape().size(); }
+    Index size() const { return element_count(shape()); }
     std::size_t nbytes() const { return static_cast<std::size_t>(size()) * itemsize(dtype()); }
-    const ChunkGrid& chunks() const { return node_->chunks; }
+    const ChunkGrid& chunks() const;
 
     // Basic indexing: x[{2, Slice{0, 10, 2}}]; missing trailing axes are taken whole.
     Array operator[](const std::vector<Indexer>& index) const;
@@ -62,6 +67,7 @@ public:
     Array nanvar(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
     Array nanstd(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
 
+    // Runs the expression (engine/compute.hpp; defined there, the layer that can run it).
     NDArray compute(const ComputeOptions& options) const;
     NDArray compute() const;
 
@@ -96,6 +102,10 @@ CHUNKARR_BINARY_OPERATOR(&&)
 CHUNKARR_BINARY_OPERATOR(||)
 #undef CHUNKARR_BINARY_OPERATOR
 Array operator!(const Array& a);
+
+// Any elementwise function by its enum (what the bindings call; core/ops.hpp lists them).
+Array unary(UnaryOp op, const Array& x);
+Array binary(BinaryOp op, const Array& a, const Array& b);
 
 Array abs(const Array& x);
 Array sqrt(const Array& x);

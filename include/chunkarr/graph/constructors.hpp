@@ -1,7 +1,11 @@
 #pragma once
 // Ways to make an Array: from files, from memory, from generators.
+#include <chunkarr/core/cf_decoding.hpp>
 #include <chunkarr/core/ndarray.hpp>
 #include <chunkarr/graph/array.hpp>
+#include <chunkarr/io/source.hpp>
+
+#include <optional>
 
 #include <string>
 

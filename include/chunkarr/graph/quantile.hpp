@@ -7,6 +7,7 @@
 // ValueError. A list of q puts a leading axis of len(q) on the result. NaN in a lane makes its
 // result NaN, unless skipna (NumPy's nan-variants), where NaN is skipped and an all-NaN lane
 // gives NaN. Result dtype: float64 (median: float32 input stays float32).
+#include <chunkarr/core/quantile_mode.hpp>
 #include <chunkarr/graph/array.hpp>
 
 #include <vector>

@@ -1,0 +1,223 @@
+#include "engine/chunk_writer.hpp"
+#include "exec/memory_budget.hpp"
+#include "kernels/region_copy.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace chunkarr {
+
+namespace {
+
+class ChunkWriter final : public BlockConsumer {
+public:
+    ChunkWriter(HDF5Sink& sink, int dataset, DType dtype, Shape chunk, FilterPipeline filters)
+        : sink_(sink),
+          dataset_(dataset),
+          item_(itemsize(dtype)),
+          chunk_(std::move(chunk)),
+          chunk_bytes_(static_cast<std::size_t>(element_count(chunk_)) * item_),
+          filters_(std::move(filters)) {}
+
+    ~ChunkWriter() override { abort(); }
+
+    void start(MemoryBudget& budget) override {
+        budget_ = &budget;
+        thread_ = std::thread([this] { write_loop(); });
+    }
+
+    std::size_t scratch_bytes(const Region& region) const override {
+        // The kept bytes of every chunk in the task, plus one chunk's extraction and padding
+        // buffers and, when filtered, the encoder's output.
+        const std::size_t chunks = static_cast<std::size_t>(chunks_in(region));
+        const std::size_t kept = filters_.empty() ? chunk_bytes_ : filters_.encode_bound(chunk_bytes_);
+        return chunks * kept + 2 * chunk_bytes_ + (filters_.empty() ? 0 : kept);
+    }
+
+    std::size_t consume(const std::vector<Index>&, const Region& region, const Block& values) override {
+        throw_if_failed();
+        const Shape shape = region_shape(region);
+        // The stored chunks in this task (its region starts on chunk boundaries), C order.
+        Shape counts;
+        for (std::size_t axis = 0; axis < shape.size(); ++axis) counts.push_back((shape[axis] + chunk_[axis] - 1) / chunk_[axis]);
+        const Index n = element_count(counts);
+        std::size_t kept = 0;
+        std::vector<Item> items;
+        std::vector<std::byte> extracted;
+        for (Index flat = 0; flat < n; ++flat) {
+            Region local;   // the chunk within the task's values
+            Index rest = flat;
+            Shape index(shape.size());
+            for (std::size_t axis = shape.size(); axis-- > 0;) {
+                index[axis] = rest % counts[axis];
+                rest /= counts[axis];
+            }
+            for (std::size_t axis = 0; axis < shape.size(); ++axis) {
+                const Index start = index[axis] * chunk_[axis];
+                local.push_back({start, std::min(start + chunk_[axis], shape[axis])});
+            }
+            const Shape part = region_shape(local);
+            const bool whole_task = n == 1;
+            const bool full = part == chunk_;
+            std::shared_ptr<std::byte[]> owned;
+            const std::byte* chunk = values.data();
+            if (!whole_task) {
+                extracted.resize(static_cast<std::size_t>(element_count(part)) * item_);
+                kernels::copy_region(values.data(), shape, item_, local, extracted.data());
+                chunk = extracted.data();
+            }
+            if (!full) {
+                owned.reset(new std::byte[chunk_bytes_]());
+                Region inside;
+                for (Index e : part) inside.push_back({0, e});
+                kernels::paste_region(chunk, owned.get(), chunk_, item_, inside);
+                chunk = owned.get();
+            }
+            Item item;
+            for (std::size_t axis = 0; axis < shape.size(); ++axis) item.offset.push_back(region[axis].start + local[axis].start);
+            if (filters_.empty()) {
+                if (!owned && whole_task) {
+                    item.bytes = values.storage;   // the task's values are the chunk: no copy
+                } else if (!owned) {
+                    owned.reset(new std::byte[chunk_bytes_]);
+                    std::memcpy(owned.get(), chunk, chunk_bytes_);
+                }
+                if (!item.bytes) item.bytes = owned;
+                item.size = chunk_bytes_;
+            } else {
+                thread_local std::vector<std::byte> encoded;
+                filters_.encode(chunk, chunk_bytes_, encoded);
+                item.bytes.reset(new std::byte[encoded.size()]);
+                std::memcpy(item.bytes.get(), encoded.data(), encoded.size());
+                item.size = encoded.size();
+            }
+            item.reserved = item.size;
+            kept += item.size;
+            items.push_back(std::move(item));
+        }
+        for (std::size_t i = 0; i < items.size(); ++i) budget_->begin_active();   // queued bytes: freed by the writer
+        {
+            std::lock_guard lock(mutex_);
+            for (auto& item : items) queue_.push_back(std::move(item));
+        }
+        ready_.notify_one();
+        return kept;
+    }
+
+    Index chunks_in(const Region& region) const {
+        Index n = 1;
+        for (std::size_t axis = 0; axis < region.size(); ++axis)
+            n *= (region[axis].stop - region[axis].start + chunk_[axis] - 1) / chunk_[axis];
+        return n;
+    }
+
+    void finish() override {
+        {
+            std::lock_guard lock(mutex_);
+            closing_ = true;
+        }
+        ready_.notify_all();
+        if (thread_.joinable()) thread_.join();
+        throw_if_failed();
+    }
+
+    void abort() noexcept override {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        ready_.notify_all();
+        if (thread_.joinable()) thread_.join();
+        std::lock_guard lock(mutex_);
+        drop_queue();
+    }
+
+    std::uint64_t written_bytes() const { return written_; }
+
+private:
+    struct Item {
+        std::vector<Index> offset;
+        std::shared_ptr<std::byte[]> bytes;
+        std::size_t size = 0;
+        std::size_t reserved = 0;
+    };
+
+    void throw_if_failed() {
+        if (!failed_.load()) return;
+        std::exception_ptr error;
+        {
+            std::lock_guard lock(mutex_);
+            error = error_;
+        }
+        if (error) std::rethrow_exception(error);
+    }
+
+    // Caller holds mutex_.
+    void drop_queue() {
+        for (auto& item : queue_) {
+            budget_->release(item.reserved);
+            budget_->end_active();
+        }
+        queue_.clear();
+    }
+
+    void write_loop() {
+        while (true) {
+            Item item;
+            {
+                std::unique_lock lock(mutex_);
+                ready_.wait(lock, [&] { return stop_ || closing_ || !queue_.empty(); });
+                if (stop_ || queue_.empty()) return;
+                item = std::move(queue_.front());
+                queue_.pop_front();
+            }
+            try {
+                sink_.write_chunk(dataset_, item.offset, item.bytes.get(), item.size);
+                written_ += item.size;
+            } catch (...) {
+                std::lock_guard lock(mutex_);
+                error_ = std::current_exception();
+                failed_ = true;
+                budget_->release(item.reserved);
+                budget_->end_active();
+                drop_queue();
+                return;
+            }
+            item.bytes.reset();
+            budget_->release(item.reserved);
+            budget_->end_active();
+        }
+    }
+
+    HDF5Sink& sink_;
+    int dataset_;
+    std::size_t item_;
+    Shape chunk_;
+    std::size_t chunk_bytes_;
+    FilterPipeline filters_;
+    MemoryBudget* budget_ = nullptr;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<Item> queue_;
+    bool closing_ = false;
+    bool stop_ = false;
+    std::atomic<bool> failed_{false};
+    std::exception_ptr error_;
+    std::uint64_t written_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<BlockConsumer> make_chunk_writer(HDF5Sink& sink, int dataset, DType dtype, Shape chunk,
+                                                 FilterPipeline filters) {
+    return std::make_unique<ChunkWriter>(sink, dataset, dtype, std::move(chunk), std::move(filters));
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,91 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/engine/compute.hpp>
+#include <chunkarr/engine/stats.hpp>
+
+#include "graph/inference.hpp"
+#include "graph/node.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace chunkarr {
+
+namespace {
+
+// float64 copy of `values` with NaN wherever count is 0.
+NDArray defined_where_counted(const NDArray& values, const NDArray& count) {
+    NDArray out = values.astype(DType::Float64);
+    double* y = out.data_as<double>();
+    const std::int64_t* n = count.data_as<std::int64_t>();
+    for (Index i = 0; i < out.size(); ++i)
+        if (n[i] == 0) y[i] = std::numeric_limits<double>::quiet_NaN();
+    return out;
+}
+
+}  // namespace
+
+std::vector<Array> statistics_reductions(const std::vector<Array>& arrays, const Axes& axes, int ddof) {
+    // Six reductions per array over the same axes: the planner puts them in one group, so each
+    // chunk is read once and feeds one shared partial state.
+    std::vector<Array> outputs;
+    for (const Array& x : arrays) {
+        const std::vector<int> normalized = normalize_axes(axes, x.ndim());
+        // Masked but unpacked integers are reduced as stored, skipping the masked values inside
+        // the reduction: min, max and sum stay exact instead of passing through float64.
+        NodePtr n = x.node();
+        std::optional<CFDecoding> mask;
+        const auto* decode = n->as<ops::DecodeCF>();
+        if (decode && !is_float(n->inputs[0]->dtype) && decode->decoding.scale_factor == 1.0 &&
+            decode->decoding.add_offset == 0.0) {
+            mask = decode->decoding;
+            n = n->inputs[0];
+        }
+        auto reduction = [&](ReduceOp op, int op_ddof, std::optional<DType> result = std::nullopt) {
+            return Array(make_reduce_node(op, n, normalized, false, true, op_ddof, result, mask));
+        };
+        // Reported in float64 whatever the input: float32 data keeps its float64 accumulation.
+        const DType sum_type = is_float(n->dtype) ? DType::Float64 : sum_result(n->dtype);
+        outputs.push_back(reduction(ReduceOp::Count, 0));
+        outputs.push_back(reduction(ReduceOp::Min, 0));
+        outputs.push_back(reduction(ReduceOp::Max, 0));
+        outputs.push_back(reduction(ReduceOp::Mean, 0, DType::Float64));
+        outputs.push_back(reduction(ReduceOp::Std, ddof, DType::Float64));
+        outputs.push_back(reduction(ReduceOp::Sum, 0, sum_type));
+    }
+    return outputs;
+}
+
+std::vector<Statistics> statistics(const std::vector<Array>& arrays, const Axes& axes, int ddof,
+                                   const ComputeOptions& options) {
+    std::vector<Index> reduced_sizes;
+    for (const Array& x : arrays) {
+        Index reduced = 1;
+        for (int axis : normalize_axes(axes, x.ndim())) reduced *= x.shape()[static_cast<std::size_t>(axis)];
+        reduced_sizes.push_back(reduced);
+    }
+    const std::vector<NDArray> values = compute(statistics_reductions(arrays, axes, ddof), options);
+    std::vector<Statistics> result;
+    for (std::size_t i = 0; i < arrays.size(); ++i) {
+        const NDArray* v = &values[6 * i];
+        Statistics s;
+        s.count = v[0];
+        s.missing = NDArray(DType::Int64, s.count.shape());
+        for (Index j = 0; j < s.count.size(); ++j)
+            s.missing.data_as<std::int64_t>()[j] = reduced_sizes[i] - s.count.data_as<std::int64_t>()[j];
+        s.min = defined_where_counted(v[1], s.count);
+        s.max = defined_where_counted(v[2], s.count);
+        s.mean = v[3];
+        s.std = v[4];
+        s.sum = v[5];
+        s.min_exact = v[1];
+        s.max_exact = v[2];
+        result.push_back(std::move(s));
+    }
+    return result;
+}
+
+Statistics statistics(const Array& x, const Axes& axes, int ddof, const ComputeOptions& options) {
+    return statistics(std::vector<Array>{x}, axes, ddof, options).front();
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,161 @@
+// store(): the pipeline over tasks of whole stored chunks, a chunk writer (engine/chunk_writer)
+// as the consumer, into a temporary file that HDF5Sink renames over the target at the end.
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/engine/store.hpp>
+#include <chunkarr/io/hdf5_sink.hpp>
+
+#include "engine/chunk_writer.hpp"
+#include "engine/pipeline.hpp"
+#include "engine/store_targets.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace chunkarr {
+
+namespace {
+
+constexpr std::size_t default_chunk_limit = 4 << 20;
+
+std::string lower(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+FilterPipeline make_filters(const StoreOptions& options, DType dtype) {
+    const std::string compression = lower(options.compression);
+    const bool gzip = compression == "gzip" || compression == "deflate" || compression == "zlib";
+    if (!gzip && !compression.empty() && compression != "none")
+        throw ValueError("unknown compression '" + options.compression + "' (want none or gzip)");
+    if (gzip && (options.compression_level < 1 || options.compression_level > 9))
+        throw ValueError("gzip level must be 1 to 9, got " + std::to_string(options.compression_level));
+    std::vector<FilterStep> steps;
+    if (options.shuffle.value_or(gzip) && itemsize(dtype) > 1)
+        steps.push_back({FilterKind::Shuffle, static_cast<unsigned>(itemsize(dtype))});
+    if (gzip) steps.push_back({FilterKind::Deflate, 0, options.compression_level});
+    return FilterPipeline(std::move(steps));
+}
+
+// Tasks are whole stored chunks, grouped to about the array's own chunks (so a source chunk is
+// read once, not once per stored chunk inside it), and small enough that a task's values and
+// buffers take at most an eighth of the memory budget, and at most 32 MiB of values (more
+// tasks than cores: the compression is what takes the time).
+Shape task_shape(const Array& array, const Shape& chunks, std::size_t budget) {
+    const ChunkGrid& grid = array.chunks();
+    const Shape& shape = array.shape();
+    Shape factors(chunks.size(), 1);
+    for (std::size_t axis = 0; axis < chunks.size(); ++axis) {
+        const auto& sizes = grid.chunks(axis);
+        const Index along = sizes.empty() ? 1 : *std::max_element(sizes.begin(), sizes.end());
+        const Index most = (shape[axis] + chunks[axis] - 1) / chunks[axis];
+        factors[axis] = std::clamp<Index>((along + chunks[axis] - 1) / chunks[axis], 1, std::max<Index>(most, 1));
+    }
+    auto bytes = [&] {
+        std::size_t n = itemsize(array.dtype());
+        for (std::size_t axis = 0; axis < chunks.size(); ++axis) n *= static_cast<std::size_t>(chunks[axis] * factors[axis]);
+        return n;
+    };
+    const std::size_t limit = std::min<std::size_t>(budget / 8, 32 << 20);
+    while (bytes() > limit) {
+        auto axis = std::find_if(factors.begin(), factors.end(), [](Index f) { return f > 1; });
+        if (axis == factors.end()) break;
+        *axis = (*axis + 1) / 2;
+    }
+    Shape task(chunks.size());
+    for (std::size_t axis = 0; axis < chunks.size(); ++axis) task[axis] = chunks[axis] * factors[axis];
+    return task;
+}
+
+Shape clamp_chunks(Shape chunks, const Shape& shape) {
+    for (std::size_t axis = 0; axis < shape.size(); ++axis)
+        chunks[axis] = std::clamp<Index>(chunks[axis], 1, std::max<Index>(shape[axis], 1));
+    return chunks;
+}
+
+}  // namespace
+
+Shape default_store_chunks(const Array& array) {
+    const ChunkGrid& grid = array.chunks();
+    Shape chunks;
+    for (std::size_t axis = 0; axis < grid.ndim(); ++axis) {
+        const auto& sizes = grid.chunks(axis);
+        chunks.push_back(sizes.empty() ? 1 : std::max<Index>(*std::max_element(sizes.begin(), sizes.end()), 1));
+    }
+    const std::size_t item = itemsize(array.dtype());
+    while (!chunks.empty() && static_cast<std::size_t>(element_count(chunks)) * item > default_chunk_limit) {
+        auto axis = std::find_if(chunks.begin(), chunks.end(), [](Index c) { return c > 1; });
+        if (axis == chunks.end()) break;
+        *axis = (*axis + 1) / 2;
+    }
+    return chunks;
+}
+
+StoreFormat resolve_store_format(const std::string& path, StoreFormat format) {
+    if (format != StoreFormat::Auto) return format;
+    const std::string extension = lower(std::filesystem::path(path).extension().string());
+    if (extension == ".nc" || extension == ".nc4" || extension == ".cdf" || extension == ".netcdf") return StoreFormat::NetCDF4;
+    return StoreFormat::HDF5;
+}
+
+void store_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
+                   const ComputeOptions& options, RechunkStaging staging) {
+    check_options(options);
+    const StoreFormat format = resolve_store_format(path, store_options.format);
+    // Everything that can be checked is checked before the file is created.
+    std::vector<DatasetSpec> specs;
+    for (const auto& target : targets) {
+        const Array& array = target.array;
+        DatasetSpec spec;
+        spec.path = target.name.empty() || target.name[0] != '/' ? "/" + target.name : target.name;
+        spec.dtype = array.dtype();
+        spec.shape = array.shape();
+        Shape chunks = store_options.chunks.empty() ? default_store_chunks(array) : store_options.chunks;
+        if (chunks.size() != spec.shape.size())
+            throw ValueError("chunks have " + std::to_string(chunks.size()) + " axes but " + spec.path + " has " +
+                             std::to_string(spec.shape.size()));
+        for (Index c : chunks)
+            if (c < 1) throw ValueError("chunk sizes must be positive");
+        spec.chunks = clamp_chunks(chunks, spec.shape);
+        spec.filters = make_filters(store_options, spec.dtype);
+        spec.dimensions = !target.dimensions.empty() ? target.dimensions : store_options.dimensions;
+        if (!spec.dimensions.empty() && spec.dimensions.size() != spec.shape.size())
+            throw ValueError(std::to_string(spec.dimensions.size()) + " dimension names for the " +
+                             std::to_string(spec.shape.size()) + "-d " + spec.path);
+        specs.push_back(std::move(spec));
+    }
+    auto check_cancelled = [&] {
+        if (options.cancel && options.cancel->load()) throw CancelledError("computation cancelled");
+    };
+    check_cancelled();
+    HDF5Sink sink(path, format == StoreFormat::NetCDF4 ? SinkFormat::NetCDF4 : SinkFormat::HDF5);
+    std::vector<int> ids;
+    for (const auto& spec : specs) ids.push_back(sink.define(spec));
+    sink.open_for_data();
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const DatasetSpec& spec = specs[i];
+        const Index size = element_count(spec.shape);
+        if (spec.shape.empty()) {
+            sink.write(ids[i], run_pipeline({targets[i].array.node()}, options, staging).front());
+        } else if (size > 0) {
+            const auto writer = make_chunk_writer(sink, ids[i], spec.dtype, spec.chunks, spec.filters);
+            const std::size_t budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
+            const Shape tasks = task_shape(targets[i].array, spec.chunks, budget);
+            run_pipeline_blocks(targets[i].array.node(), ChunkGrid::regular(spec.shape, tasks), *writer, options, staging);
+        }
+        check_cancelled();
+    }
+    sink.commit();
+}
+
+void store(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
+           const ComputeOptions& options) {
+    store_targets(targets, path, store_options, options, RechunkStaging::Run);
+}
+
+void store(const Array& array, const std::string& path, const std::string& name, const StoreOptions& store_options,
+           const ComputeOptions& options) {
+    store(std::vector<StoreTarget>{{array, name, {}}}, path, store_options, options);
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,43 @@
+#pragma once
+// Runs a plan (exec/plan.hpp) of an optimized graph on a oneTBB arena within the memory budget:
+// reductions stage by stage, then the outputs, block by block.
+#include <chunkarr/core/ndarray.hpp>
+#include <chunkarr/core/options.hpp>
+
+#include "exec/block.hpp"
+#include "exec/plan.hpp"
+#include "optimize/graph.hpp"
+
+#include <vector>
+
+namespace chunkarr {
+
+class MemoryBudget;
+
+// Takes the blocks of execute_blocks() as they are made: on worker threads, concurrently, in any
+// order. What it allocates is part of the memory budget.
+class BlockConsumer {
+public:
+    virtual ~BlockConsumer() = default;
+    // Called once before the first block, with the run's budget.
+    virtual void start(MemoryBudget& budget) = 0;
+    // Bytes consume() allocates for a block of `region`; reserved with the task's own bytes.
+    virtual std::size_t scratch_bytes(const Region& region) const = 0;
+    // Uses the values of one block. Returns how many of its scratch bytes it keeps past the task:
+    // they stay reserved until the consumer calls budget.release() for them.
+    virtual std::size_t consume(const std::vector<Index>& block, const Region& region, const Block& values) = 0;
+    // After the last block, while the budget lives: wait for work in flight (throws its error).
+    virtual void finish() = 0;
+    // Instead of finish() when the run fails or is cancelled: stop, drop work in flight.
+    virtual void abort() noexcept = 0;
+};
+
+// Every output of `graph` as an array.
+std::vector<NDArray> execute(const Plan& plan, const OptimizedGraph& graph, const ComputeOptions& options);
+
+// The single output of `graph`, one block of `grid` (same shape) at a time, handed to
+// `consumer`: the whole result is never held. Empty blocks are skipped.
+void execute_blocks(const Plan& plan, const OptimizedGraph& graph, const ChunkGrid& grid, BlockConsumer& consumer,
+                    const ComputeOptions& options);
+
+}  // namespace chunkarr
