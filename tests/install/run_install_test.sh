@@ -38,6 +38,9 @@ python="$(sed -n 's/^Python_EXECUTABLE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2
 if [ -n "$python" ]; then
   package="$(find "$tmp/prefix" -name __init__.py -path '*chunkarr*' | head -n 1)"
   [ -n "$package" ] || { echo "install test: the Python package was not installed" >&2; exit 1; }
+  for typed in py.typed _chunkarr.pyi; do   # PEP 561: type checkers find the compiled module's stubs
+    [ -f "$(dirname "$package")/$typed" ] || { echo "install test: $typed was not installed" >&2; exit 1; }
+  done
   PYTHONPATH="$(dirname "$(dirname "$package")")" "$python" -c '
 import numpy as np, chunkarr as ca
 x = ca.from_array(np.arange(10.0), chunks=3)

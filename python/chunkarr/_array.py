@@ -1,0 +1,337 @@
+"""Array: the user's handle on a lazy chunked array, with NumPy's attributes, operators and
+methods. Functions of other families (chunkarr.reshape, quantile, map_blocks, ...) are built on
+this module, so the methods that call them import them when called."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import _chunkarr as _core
+from ._chunkarr import BinaryOp, UnaryOp
+from ._chunks import _rechunk_chunks
+from ._dtypes import _dtype
+from ._reductions import _reduce
+from ._repr import array_html
+from ._sizes import _memory_bytes
+
+
+def _wrap(core) -> "Array":
+    return Array(core)
+
+
+def _unwrap(value):
+    """An operand for the engine: an Array's handle, a NumPy array as an Array's, a number (or a
+    0-d array's) as itself (a weak scalar)."""
+    if isinstance(value, Array):
+        return value._core
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value[()]
+    if isinstance(value, np.ndarray):
+        from ._creation import from_array
+        return from_array(value)._core
+    return value
+
+
+class Array:
+    """A lazy chunked array. Nothing is read or computed until .compute() or np.asarray()."""
+
+    __array_priority__ = 20
+
+    def __init__(self, core):
+        self._core = core
+
+    # ---- description -----------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return tuple(self._core.shape)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(self._core.dtype)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * self.dtype.itemsize
+
+    @property
+    def chunks(self) -> tuple:
+        return tuple(tuple(c) for c in self._core.chunks)
+
+    @property
+    def numblocks(self) -> tuple:
+        return tuple(len(c) for c in self.chunks)
+
+    @property
+    def npartitions(self) -> int:
+        return int(np.prod(self.numblocks, dtype=np.int64))
+
+    @property
+    def T(self) -> "Array":
+        return self.transpose()
+
+    def cumsum(self, axis=None, dtype=None) -> "Array":
+        from ._routines import _scan
+        return _scan(_core.cumsum, self, axis, dtype)
+
+    def cumprod(self, axis=None, dtype=None) -> "Array":
+        from ._routines import _scan
+        return _scan(_core.cumprod, self, axis, dtype)
+
+    def argmin(self, axis=None) -> "Array":
+        return _wrap(_core.argmin(self._core, None if axis is None else int(axis)))
+
+    def argmax(self, axis=None) -> "Array":
+        return _wrap(_core.argmax(self._core, None if axis is None else int(axis)))
+
+    def squeeze(self, axis=None) -> "Array":
+        from ._routines import squeeze
+        return squeeze(self, axis)
+
+    def quantile(self, q, axis=None, keepdims=False, method="linear") -> "Array":
+        from ._quantile import quantile
+        return quantile(self, q, axis=axis, keepdims=keepdims, method=method)
+
+    def median(self, axis=None, keepdims=False) -> "Array":
+        from ._quantile import median
+        return median(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape, order="C") -> "Array":
+        """NumPy's reshape in C order (one entry may be -1); lazy."""
+        from ._routines import reshape
+        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+            shape = tuple(shape[0])
+        return reshape(self, shape, order=order)
+
+    def ravel(self) -> "Array":
+        from ._routines import ravel
+        return ravel(self)
+
+    def flatten(self) -> "Array":
+        """Lazy like everything else here (NumPy's flatten copies; nothing is shared anyway)."""
+        from ._routines import ravel
+        return ravel(self)
+
+    def map_blocks(self, func, *args, dtype=None, chunks=None, name=None, **kwargs) -> "Array":
+        from ._blocks import map_blocks
+        return map_blocks(func, self, *args, dtype=dtype, chunks=chunks, name=name, **kwargs)
+
+    def map_overlap(self, func, depth, boundary="reflect", trim=True, dtype=None, name=None, **kwargs) -> "Array":
+        from ._blocks import map_overlap
+        return map_overlap(func, self, depth=depth, boundary=boundary, trim=trim, dtype=dtype, name=name, **kwargs)
+
+    def clip(self, min=None, max=None) -> "Array":  # noqa: A002 (NumPy's names)
+        from ._routines import clip
+        return clip(self, -np.inf if min is None else min, np.inf if max is None else max)
+
+    def transpose(self, *axes) -> "Array":
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return _wrap(_core.transpose(self._core, [int(a) for a in axes]))
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d array")
+        return self.shape[0]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __repr__(self):
+        return (f"chunkarr.Array<shape={self.shape}, dtype={self.dtype}, chunksize="
+                f"{tuple(max(c) if c else 0 for c in self.chunks)}, chunks={self.npartitions}>")
+
+    def _repr_html_(self):
+        return array_html(self)
+
+    # ---- compute ---------------------------------------------------------------------------
+    def compute(self, progress: bool = False, threads: int | None = None, memory_limit: int | str | None = None,
+                temp_dir=None):
+        from ._compute import compute
+        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)[0]
+
+    def __array__(self, dtype=None):
+        result = np.asarray(self.compute())
+        return result.astype(dtype) if dtype is not None else result
+
+    def explain(self, memory_limit=None) -> str:
+        """The graph before and after optimization, the plan, and the stages of rechunks that
+        need them under `memory_limit` (default: compute()'s default)."""
+        return _core.explain([self._core], _memory_bytes(memory_limit))
+
+    def to_hdf5(self, path, name: str, chunks=None, compression=None, compression_opts=None, shuffle=None, *,
+                progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
+        """Computes and writes dataset `name` of a new HDF5 file `path`, chunk by chunk (never the
+        whole array in memory), compressing on all cores; see chunkarr.to_hdf5."""
+        from ._io import to_hdf5
+        to_hdf5(path, {name: self}, chunks=chunks, compression=compression, compression_opts=compression_opts,
+                shuffle=shuffle, progress=progress, threads=threads, memory_limit=memory_limit)
+
+    def to_netcdf(self, path, variable: str, dims=None, chunks=None, compression=None, compression_opts=None,
+                  shuffle=None, *, complevel=None, progress: bool = False, threads: int | None = None,
+                  memory_limit=None) -> None:
+        """Computes and writes variable `variable` of a new NetCDF-4 file `path` with dimension
+        names `dims` (default dim_0, dim_1, ...); see chunkarr.to_netcdf."""
+        from ._io import to_netcdf
+        to_netcdf(path, {variable: self}, dims=None if dims is None else {variable: dims}, chunks=chunks,
+                  compression=compression, compression_opts=compression_opts, shuffle=shuffle, complevel=complevel,
+                  progress=progress, threads=threads, memory_limit=memory_limit)
+
+    # ---- transformations ---------------------------------------------------------------------
+    def astype(self, dtype) -> "Array":
+        return _wrap(self._core.astype(_dtype(dtype)))
+
+    def rechunk(self, chunks="auto") -> "Array":
+        """The same values in other chunks, in Dask's forms: an int (every axis), a tuple of ints or
+        of explicit chunk tuples per axis, a dict {axis: chunks} (other axes keep theirs), -1 for a
+        whole axis, None to keep an axis's chunks, "auto" or a byte size such as "64MiB" (Dask's
+        automatic chunks, 128 MiB by default). Lazy; when each stored chunk would be read many times
+        (orthogonal chunkings of a file), compute() rechunks in stages through temporary files
+        within the memory limit (see explain())."""
+        return _wrap(self._core.rechunk([list(c) for c in _rechunk_chunks(chunks, self)]))
+
+    def __getitem__(self, index) -> "Array":
+        if not isinstance(index, tuple):
+            index = (index,)
+        if any(i is None for i in index) or any(isinstance(i, (list, np.ndarray, Array)) for i in index):
+            raise TypeError("chunkarr supports basic indexing only (integers, slices, ...)")
+        if sum(i is Ellipsis for i in index) > 1:
+            raise IndexError("an index can only have a single ellipsis")
+        if Ellipsis in index:
+            at = index.index(Ellipsis)
+            fill = self.ndim - (len(index) - 1)
+            index = index[:at] + (slice(None),) * fill + index[at + 1:]
+        cleaned = []
+        for i in index:
+            if isinstance(i, slice):
+                cleaned.append(i)
+            elif isinstance(i, (numbers.Integral, np.integer)):
+                axis = len(cleaned)
+                if axis < self.ndim and not -self.shape[axis] <= int(i) < self.shape[axis]:
+                    raise IndexError(f"index {int(i)} is out of bounds for axis {axis} with size {self.shape[axis]}")
+                cleaned.append(int(i))
+            else:
+                raise TypeError(f"unsupported index {i!r}")
+        if len(cleaned) > self.ndim:
+            raise IndexError(f"too many indices for array of dimension {self.ndim}")
+        return _wrap(self._core.getitem(tuple(cleaned)))
+
+    # ---- reductions ----------------------------------------------------------------------------
+    def _reduce(self, name, axis=None, keepdims=False, dtype=None, ddof=0):
+        x = self.astype(dtype) if dtype is not None else self
+        return _wrap(_reduce(x._core, name, axis, keepdims, ddof))
+
+    def sum(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("sum", axis, keepdims, dtype)
+
+    def mean(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("mean", axis, keepdims, dtype)
+
+    def min(self, axis=None, keepdims=False):
+        return self._reduce("min", axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return self._reduce("max", axis, keepdims)
+
+    def var(self, axis=None, dtype=None, keepdims=False, ddof=0):
+        return self._reduce("var", axis, keepdims, dtype, ddof)
+
+    def std(self, axis=None, dtype=None, keepdims=False, ddof=0):
+        return self._reduce("std", axis, keepdims, dtype, ddof)
+
+    def any(self, axis=None, keepdims=False):
+        return self._reduce("any", axis, keepdims)
+
+    def all(self, axis=None, keepdims=False):
+        return self._reduce("all", axis, keepdims)
+
+    def count(self, axis=None, keepdims=False):
+        """Number of values that are not NaN (xarray's count)."""
+        return self._reduce("count", axis, keepdims)
+
+    def nansum(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("nansum", axis, keepdims, dtype)
+
+    def nanmean(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("nanmean", axis, keepdims, dtype)
+
+    def nanmin(self, axis=None, keepdims=False):
+        return self._reduce("nanmin", axis, keepdims)
+
+    def nanmax(self, axis=None, keepdims=False):
+        return self._reduce("nanmax", axis, keepdims)
+
+    def nanvar(self, axis=None, dtype=None, keepdims=False, ddof=0):
+        return self._reduce("nanvar", axis, keepdims, dtype, ddof)
+
+    def nanstd(self, axis=None, dtype=None, keepdims=False, ddof=0):
+        return self._reduce("nanstd", axis, keepdims, dtype, ddof)
+
+    # ---- operators -----------------------------------------------------------------------------
+    def _binary(self, op, other, reflected=False):
+        if isinstance(other, Array) or isinstance(other, (numbers.Number, np.generic, np.ndarray)):
+            other = _unwrap(other)
+            a, b = (other, self._core) if reflected else (self._core, other)
+            return _wrap(_core.binary(op, a, b))
+        return NotImplemented
+
+    def __add__(self, o): return self._binary(BinaryOp.add, o)
+    def __radd__(self, o): return self._binary(BinaryOp.add, o, True)
+    def __sub__(self, o): return self._binary(BinaryOp.subtract, o)
+    def __rsub__(self, o): return self._binary(BinaryOp.subtract, o, True)
+    def __mul__(self, o): return self._binary(BinaryOp.multiply, o)
+    def __rmul__(self, o): return self._binary(BinaryOp.multiply, o, True)
+    def __truediv__(self, o): return self._binary(BinaryOp.divide, o)
+    def __rtruediv__(self, o): return self._binary(BinaryOp.divide, o, True)
+    def __pow__(self, o): return self._binary(BinaryOp.power, o)
+    def __rpow__(self, o): return self._binary(BinaryOp.power, o, True)
+    def __eq__(self, o): return self._binary(BinaryOp.equal, o)
+    def __ne__(self, o): return self._binary(BinaryOp.not_equal, o)
+    def __lt__(self, o): return self._binary(BinaryOp.less, o)
+    def __le__(self, o): return self._binary(BinaryOp.less_equal, o)
+    def __gt__(self, o): return self._binary(BinaryOp.greater, o)
+    def __ge__(self, o): return self._binary(BinaryOp.greater_equal, o)
+    def __and__(self, o): return self._binary(BinaryOp.logical_and, o)
+    def __or__(self, o): return self._binary(BinaryOp.logical_or, o)
+    def __matmul__(self, o):
+        from ._linalg import _is_operand, matmul
+        return matmul(self, o) if _is_operand(o) else NotImplemented
+
+    def __rmatmul__(self, o):
+        from ._linalg import _is_operand, matmul
+        return matmul(o, self) if _is_operand(o) else NotImplemented
+
+    def dot(self, other) -> "Array":
+        from ._linalg import dot
+        return dot(self, other)
+
+    def __neg__(self): return _wrap(_core.unary(UnaryOp.negative, self._core))
+    def __pos__(self): return self
+    def __abs__(self): return _wrap(_core.unary(UnaryOp.abs, self._core))
+    def __invert__(self):
+        if self.dtype != np.bool_:
+            raise TypeError("~ is only defined for bool arrays here")
+        return _wrap(_core.unary(UnaryOp.logical_not, self._core))
+
+    __hash__ = None
+
+    def __bool__(self):
+        raise TypeError("the truth value of a lazy chunkarr.Array is ambiguous: call .compute() first")
+
+    # ---- NumPy protocols (the tables are in _numpy_dispatch) -----------------------------------
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        from ._numpy_dispatch import _array_ufunc
+        return _array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        from ._numpy_dispatch import _array_function
+        return _array_function(func, types, args, kwargs)

@@ -1,0 +1,33 @@
+"""Running graphs: compute (several arrays in one pass, with a progress bar and Ctrl-C) and
+explain (what a compute would do)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import _chunkarr as _core
+from ._array import Array
+from ._creation import from_array
+from ._progress import _active_progress
+from ._sizes import _memory_bytes
+
+
+def compute(*arrays, progress: bool = False, threads: int | None = None, memory_limit=None, temp_dir=None):
+    """Computes several arrays in one run (shared inputs are read once); returns a tuple of
+    NumPy arrays, and NumPy scalars for 0-d results. `temp_dir`: where rechunks that run in
+    stages put their temporary files (default: the system's temporary directory, $TMPDIR)."""
+    cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
+    bar = _active_progress(progress)
+    callback = bar.update if bar is not None else None
+    try:
+        results = _core.compute(cores, threads or 0, _memory_bytes(memory_limit), callback,
+                                os.fspath(temp_dir) if temp_dir is not None else "")
+    finally:
+        if bar is not None:
+            bar.finish()
+    return tuple(r[()] if r.ndim == 0 else r for r in results)
+
+
+def explain(*arrays, memory_limit=None) -> str:
+    return _core.explain([a._core for a in arrays], _memory_bytes(memory_limit))

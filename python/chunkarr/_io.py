@@ -1,0 +1,116 @@
+"""Files: open (HDF5, NetCDF, many files as one array) and the streamed, compressed, atomic
+writers to_hdf5 and to_netcdf."""
+from __future__ import annotations
+
+import numbers
+import os
+
+import numpy as np
+
+from . import _chunkarr as _core
+from ._array import Array, _wrap
+from ._chunkarr import StoreFormat
+from ._creation import from_array
+from ._progress import _active_progress
+from ._sizes import _memory_bytes
+
+
+def open(path, variable: str, mask_and_scale: bool = True, concat: str | None = None) -> Array:  # noqa: A001
+    """A variable of an HDF5 or NetCDF file, or of many files (a glob), joined along their
+    record dimension (or `concat`). CF missing values become NaN unless mask_and_scale=False."""
+    return _wrap(_core.open(str(path), variable, mask_and_scale, concat))
+
+
+def _compression(compression, level):
+    """h5py's compression/compression_opts (and netCDF4's 'zlib') as (name, level)."""
+    if compression is None or compression is False or compression == "none":
+        if level is not None:
+            raise ValueError("compression_opts needs compression='gzip'")
+        return "", 4
+    if compression is True:
+        compression = "gzip"
+    if isinstance(compression, numbers.Integral):   # h5py: compression=4 is gzip level 4
+        compression, level = "gzip", int(compression)
+    if not isinstance(compression, str) or compression.lower() not in ("gzip", "deflate", "zlib"):
+        raise ValueError(f"unknown compression {compression!r} (chunkarr writes gzip or no compression)")
+    level = 4 if level is None else int(level)
+    if not 1 <= level <= 9:
+        raise ValueError(f"gzip level must be 1 to 9, got {level}")
+    return "gzip", level
+
+
+def _store_chunks(chunks, shape):
+    if chunks is None or chunks is True:
+        return None
+    if isinstance(chunks, numbers.Integral):
+        chunks = (int(chunks),) * len(shape)
+    chunks = tuple(chunks)
+    if len(chunks) != len(shape):
+        raise ValueError(f"chunks {chunks} do not match shape {shape}")
+    out = []
+    for c, s in zip(chunks, shape):
+        c = s if c is None or c == -1 else int(c)
+        if c <= 0 and s > 0:
+            raise ValueError(f"chunk size must be positive, got {c}")
+        out.append(max(c, 1))
+    return out
+
+
+def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuffle, progress, threads, memory_limit):
+    if isinstance(arrays, Array):
+        raise TypeError("give the arrays as a dict {name: array}")
+    items = list(arrays.items())
+    if not items:
+        raise ValueError("nothing to write")
+    dims = dims or {}
+    targets = []
+    for name, array in items:
+        if not isinstance(array, Array):
+            array = from_array(np.asarray(array))
+        d = dims.get(name)
+        d = [] if d is None else [str(n) for n in d]
+        if d and len(d) != array.ndim:
+            raise ValueError(f"{len(d)} dimension names for the {array.ndim}-d {name}")
+        targets.append((array._core, str(name), d))
+    shapes = {a.shape for _, a in items if isinstance(a, Array)}
+    if chunks is not None and chunks is not True and len(shapes) > 1:
+        raise ValueError("chunks apply to arrays of one shape; write arrays of other shapes separately")
+    first = items[0][1]
+    store_chunks = _store_chunks(chunks, tuple(np.shape(first)) if not isinstance(first, Array) else first.shape)
+    name, level = _compression(compression, compression_opts)
+    bar = _active_progress(progress)
+    callback = bar.update if bar is not None else None
+    try:
+        _core.store(targets, os.fspath(path), store_chunks, name, level, shuffle, fmt, threads or 0,
+                    _memory_bytes(memory_limit), callback)
+    finally:
+        if bar is not None:
+            bar.finish()
+
+
+def to_hdf5(path, arrays, chunks=None, compression=None, compression_opts=None, shuffle=None, *,
+            progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
+    """Writes {name: array} into a new HDF5 file, like dask.array.to_hdf5.
+
+    Each array is computed one stored chunk at a time within the memory limit; chunks are
+    shuffled and gzip-compressed on all cores and written by one writer thread with the standard
+    HDF5 filters (h5py reads them). `chunks`: the stored chunk shape (default: the array's
+    chunks, at most 4 MiB); `compression`: None or 'gzip' (or an int level, as in h5py);
+    `compression_opts`: gzip level 1-9 (default 4); `shuffle`: default on with gzip.
+    Atomic: on an error or Ctrl-C no file is left and an existing `path` is untouched."""
+    _store(path, arrays, None, StoreFormat.hdf5, chunks, compression, compression_opts, shuffle, progress, threads,
+           memory_limit)
+
+
+def to_netcdf(path, arrays, dims=None, chunks=None, compression=None, compression_opts=None, shuffle=None, *,
+              complevel=None, progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
+    """Writes {variable: array} into a new NetCDF-4 file (netCDF4-python and xarray read it).
+
+    `dims`: {variable: (dimension names)}; dimensions of the same name are shared and must have
+    the same length (default names dim_0, dim_1, ...). `compression`: None, 'gzip' or 'zlib';
+    `complevel` is netCDF4-python's name for `compression_opts`. Otherwise as to_hdf5."""
+    if complevel is not None:
+        compression_opts = complevel
+        compression = compression or "zlib"
+    _store(path, arrays, dims, StoreFormat.netcdf4, chunks, compression, compression_opts, shuffle, progress, threads,
+           memory_limit)

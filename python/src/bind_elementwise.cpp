@@ -1,0 +1,87 @@
+// UnaryOp and BinaryOp (NumPy's ufunc names), and the elementwise functions. A Python number
+// adapts to the array it meets (a weak scalar).
+#include "bindings.hpp"
+
+#include <chunkarr/core/dtype.hpp>
+#include <chunkarr/graph/array.hpp>
+#include "graph/node.hpp"
+#include <chunkarr/core/ops.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+
+namespace py = pybind11;
+
+namespace chunkarr::python {
+
+namespace {
+
+// A Python operand: an Array, or a number that adapts to the array it meets (weak scalar).
+NodePtr operand(const py::handle& value) {
+    if (py::isinstance<Array>(value)) return value.cast<const Array&>().node();
+    py::object v = py::reinterpret_borrow<py::object>(value);
+    if (py::hasattr(v, "dtype") && py::hasattr(v, "item") && !py::isinstance<py::array>(v)) {   // NumPy scalar
+        const auto dtype = parse_dtype(std::string(py::str(v.attr("dtype").attr("name"))));
+        if (!dtype) throw py::type_error("unsupported scalar dtype " + std::string(py::str(v.attr("dtype"))));
+        return make_scalar_node(v.attr("item")().cast<double>(), *dtype, true);
+    }
+    if (py::isinstance<py::bool_>(v)) return make_scalar_node(v.cast<bool>() ? 1.0 : 0.0, DType::Bool, true);
+    if (py::isinstance<py::int_>(v)) return make_scalar_node(static_cast<double>(v.cast<long long>()), DType::Int64, true);
+    if (py::isinstance<py::float_>(v)) return make_scalar_node(v.cast<double>(), DType::Float64, true);
+    throw py::type_error("unsupported operand type " + std::string(py::str(py::type::of(value))));
+}
+
+}  // namespace
+
+void bind_elementwise(py::module_& m) {
+    py::enum_<UnaryOp>(m, "UnaryOp", "Elementwise functions of one array, by NumPy's ufunc names")
+        .value("negative", UnaryOp::Negative)
+        .value("abs", UnaryOp::Abs)
+        .value("sqrt", UnaryOp::Sqrt)
+        .value("exp", UnaryOp::Exp)
+        .value("log", UnaryOp::Log)
+        .value("log10", UnaryOp::Log10)
+        .value("sin", UnaryOp::Sin)
+        .value("cos", UnaryOp::Cos)
+        .value("tan", UnaryOp::Tan)
+        .value("floor", UnaryOp::Floor)
+        .value("ceil", UnaryOp::Ceil)
+        .value("isnan", UnaryOp::IsNan)
+        .value("isfinite", UnaryOp::IsFinite)
+        .value("logical_not", UnaryOp::LogicalNot);
+    py::enum_<BinaryOp>(m, "BinaryOp", "Elementwise functions of two arrays, by NumPy's ufunc names")
+        .value("add", BinaryOp::Add)
+        .value("subtract", BinaryOp::Subtract)
+        .value("multiply", BinaryOp::Multiply)
+        .value("divide", BinaryOp::Divide)
+        .value("power", BinaryOp::Power)
+        .value("maximum", BinaryOp::Maximum)
+        .value("minimum", BinaryOp::Minimum)
+        .value("equal", BinaryOp::Equal)
+        .value("not_equal", BinaryOp::NotEqual)
+        .value("less", BinaryOp::Less)
+        .value("less_equal", BinaryOp::LessEqual)
+        .value("greater", BinaryOp::Greater)
+        .value("greater_equal", BinaryOp::GreaterEqual)
+        .value("logical_and", BinaryOp::LogicalAnd)
+        .value("logical_or", BinaryOp::LogicalOr);
+
+    m.def("unary", [](UnaryOp op, const Array& x) { return Array(make_unary_node(op, x.node())); }, py::arg("op"),
+          py::arg("x"));
+    m.def("binary",
+          [](BinaryOp op, const py::object& a, const py::object& b) {
+              return Array(make_binary_node(op, operand(a), operand(b)));
+          },
+          py::arg("op"), py::arg("a"), py::arg("b"));
+    m.def("where",
+          [](const py::object& condition, const py::object& a, const py::object& b) {
+              return Array(make_where_node(make_cast_node(operand(condition), DType::Bool), operand(a), operand(b)));
+          },
+          py::arg("condition"), py::arg("a"), py::arg("b"));
+    m.def("clip", [](const Array& x, double low, double high) { return clip(x, low, high); }, py::arg("x"), py::arg("low"),
+          py::arg("high"));
+}
+
+}  // namespace chunkarr::python
