@@ -232,3 +232,15 @@ def test_shuffle_without_compression(ca, tmp_path, suffix):
     with h5py.File(path, "r") as f:
         assert f["x"].shuffle and f["x"].compression is None
         np.testing.assert_array_equal(f["x"][()], a)
+
+
+def test_to_hdf5_of_quantiles_and_expressions_on_them(ca, tmp_path):
+    # A quantile is computed in selection passes before the blocks are written; the block
+    # writer runs those passes too (once it ran only plain reductions' stages).
+    rng = np.random.default_rng(7)
+    a = rng.normal(size=(40, 6, 5))
+    x = ca.from_array(a, chunks=(7, 4, 5))
+    ca.to_hdf5(tmp_path / "q.h5", {"/median": ca.median(x, axis=0), "/spread": x - ca.percentile(x, 90, axis=0)})
+    with h5py.File(tmp_path / "q.h5") as f:
+        np.testing.assert_array_equal(f["median"][()], np.median(a, axis=0))
+        np.testing.assert_array_equal(f["spread"][()], a - np.percentile(a, 90, axis=0))
