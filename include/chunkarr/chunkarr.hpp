@@ -18,6 +18,8 @@
 #include <chunkarr/graph/reshape.hpp>
 #include <chunkarr/graph/linalg.hpp>
 #include <chunkarr/graph/xtensor.hpp>
-#include <chunkarr/io/hdf5_sink.hpp>
-#include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/hdf5/datasets.hpp>
+#include <chunkarr/io/hdf5/source.hpp>
+#include <chunkarr/io/netcdf/source.hpp>
+#include <chunkarr/io/variables.hpp>
 #include <chunkarr/version.hpp>

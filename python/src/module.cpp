@@ -4,10 +4,9 @@
 #include "numpy_source.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/io/hdf5_sink.hpp>
 #include <chunkarr/kernels/linalg.hpp>
 #include <chunkarr/exec/store.hpp>
-#include <chunkarr/io/hdf5_library.hpp>
+#include "io/hdf5/lock.hpp"
 #include <chunkarr/optimize/optimizer.hpp>
 
 #include <pybind11/functional.h>

@@ -1,6 +1,6 @@
 #include <chunkarr/exec/rechunk.hpp>
 #include <chunkarr/exec/store.hpp>
-#include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/hdf5/source.hpp>
 
 #include <algorithm>
 #include <atomic>

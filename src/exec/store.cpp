@@ -8,7 +8,7 @@
 #include <chunkarr/exec/compute.hpp>
 #include <chunkarr/exec/memory_budget.hpp>
 #include <chunkarr/exec/store.hpp>
-#include <chunkarr/io/hdf5_sink.hpp>
+#include "io/hdf5/sink.hpp"
 #include <chunkarr/kernels/region_copy.hpp>
 
 #include <algorithm>

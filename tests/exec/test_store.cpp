@@ -3,7 +3,7 @@
 #include "support/recording_source.hpp"
 
 #include <chunkarr/chunkarr.hpp>
-#include <chunkarr/io/hdf5_library.hpp>
+#include "io/hdf5/library.hpp"
 
 #include <netcdf.h>
 
