@@ -6,8 +6,10 @@
 // is zlib's instead. Prints one JSON object. The machine's decode limit is this x cores. It also
 // reports how long building the dataset's chunk index took (index_seconds).
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/io/filter_pipeline.hpp>
-#include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/hdf5/source.hpp>
+
+#include "io/filter_pipeline.hpp"
+#include "io/hdf5/source_impl.hpp"
 
 #include <zlib.h>
 
@@ -70,14 +72,14 @@ int main(int argc, char** argv) {
         const auto colon = spec.rfind(':');
         if (colon == std::string::npos) throw ValueError("give FILE:DATASET");
         HDF5Source source(spec.substr(0, colon), spec.substr(colon + 1));
-        if (!source.storage_chunks() || !source.filter_pipeline())
+        if (!source.storage_chunks() || !source.impl().filter_pipeline())
             throw ValueError(source.describe() + " is not a chunked dataset with filters chunkarr decodes");
         // The chunk index (built on first use): its build time is part of what the issue measures.
         const auto index_start = std::chrono::steady_clock::now();
-        const HDF5ChunkIndex* index = source.chunk_index_or_null();
+        const HDF5ChunkIndex* index = source.impl().chunk_index_or_null();
         const double index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
-        const FilterPipeline& pipeline = *source.filter_pipeline();
-        const Shape& chunk_shape = *source.storage_chunks();
+        const FilterPipeline& pipeline = *source.impl().filter_pipeline();
+        const Shape chunk_shape = *source.storage_chunks();
         const std::size_t chunk_bytes = static_cast<std::size_t>(element_count(chunk_shape)) * itemsize(source.dtype());
         Shape grid;
         for (std::size_t axis = 0; axis < chunk_shape.size(); ++axis)
@@ -87,7 +89,7 @@ int main(int argc, char** argv) {
         std::vector<std::vector<std::byte>> stored;
         std::size_t compressed = 0;
         for (Index flat = 0; flat < chunks.block_count() && stored.size() < max_chunks; ++flat) {
-            auto bytes = source.read_stored_chunk(chunks.unravel(flat));
+            auto bytes = source.impl().read_stored_chunk(chunks.unravel(flat));
             if (bytes.empty()) continue;
             compressed += bytes.size();
             stored.push_back(std::move(bytes));

@@ -19,6 +19,8 @@
 #include <chunkarr/graph/map_blocks.hpp>
 #include <chunkarr/graph/quantile.hpp>
 #include <chunkarr/graph/xtensor.hpp>
-#include <chunkarr/io/hdf5_sink.hpp>
-#include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/hdf5/datasets.hpp>
+#include <chunkarr/io/hdf5/source.hpp>
+#include <chunkarr/io/netcdf/source.hpp>
+#include <chunkarr/io/variables.hpp>
 #include <chunkarr/version.hpp>

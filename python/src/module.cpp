@@ -4,7 +4,8 @@
 #include "bindings.hpp"
 
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/io/hdf5_library.hpp>
+
+#include "io/hdf5/lock.hpp"
 
 #include <pybind11/pybind11.h>
 

@@ -4,8 +4,8 @@
 #include "formatting.hpp"
 
 #include <chunkarr/io/file_format.hpp>
-#include <chunkarr/io/hdf5_source.hpp>
-#include <chunkarr/io/netcdf_file.hpp>
+#include <chunkarr/io/hdf5/datasets.hpp>
+#include <chunkarr/io/netcdf/metadata.hpp>
 #include <chunkarr/io/variables.hpp>
 
 #include <cstdio>

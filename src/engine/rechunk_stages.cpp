@@ -1,4 +1,4 @@
-#include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/hdf5/source.hpp>
 
 #include "engine/pipeline.hpp"
 #include "engine/rechunk_stages.hpp"
@@ -59,8 +59,7 @@ ChunkGrid rechunk_input_grid(const Node& rechunk) {
     const Node& input = *rechunk.inputs[0];
     // A dataset read as it is: what a read decodes is its stored chunk, not the task chunk.
     if (const auto* source = input.as<ops::Source>())
-        if (const auto* hdf5 = dynamic_cast<const HDF5Source*>(source->source.get()); hdf5 && hdf5->storage_chunks())
-            return ChunkGrid::regular(input.shape, *hdf5->storage_chunks());
+        if (const std::optional<Shape> stored = source->source->storage_chunks()) return ChunkGrid::regular(input.shape, *stored);
     return input.chunks;
 }
 

@@ -2,7 +2,7 @@
 // as the consumer, into a temporary file that HDF5Sink renames over the target at the end.
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/engine/store.hpp>
-#include <chunkarr/io/hdf5_sink.hpp>
+#include "io/hdf5/sink.hpp"
 
 #include "engine/chunk_writer.hpp"
 #include "engine/pipeline.hpp"

@@ -1,9 +1,9 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/graph/constructors.hpp>
 #include <chunkarr/io/generator_source.hpp>
-#include <chunkarr/io/hdf5_source.hpp>
+#include <chunkarr/io/hdf5/source.hpp>
 #include <chunkarr/io/memory_source.hpp>
-#include <chunkarr/io/netcdf_file.hpp>
+#include <chunkarr/io/netcdf/metadata.hpp>
 #include <chunkarr/io/variables.hpp>
 
 #include "graph/node.hpp"

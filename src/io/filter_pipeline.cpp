@@ -1,5 +1,6 @@
+#include "io/filter_pipeline.hpp"
+
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/io/filter_pipeline.hpp>
 
 #include <libdeflate.h>
 

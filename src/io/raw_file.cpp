@@ -1,5 +1,6 @@
+#include "io/raw_file.hpp"
+
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/io/raw_file.hpp>
 
 #include <cerrno>
 #include <cstring>

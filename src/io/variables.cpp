@@ -1,9 +1,14 @@
+#include <chunkarr/io/variables.hpp>
+
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/concat_source.hpp>
 #include <chunkarr/io/file_format.hpp>
-#include <chunkarr/io/hdf5_source.hpp>
-#include <chunkarr/io/netcdf_file.hpp>
-#include <chunkarr/io/variables.hpp>
+#include <chunkarr/io/hdf5/datasets.hpp>
+#include <chunkarr/io/hdf5/source.hpp>
+#include <chunkarr/io/netcdf/metadata.hpp>
+#include <chunkarr/io/netcdf/source.hpp>
+
+#include "io/hdf5/netcdf4.hpp"
 
 #include <algorithm>
 #include <glob.h>
@@ -28,15 +33,7 @@ bool is_netcdf_file(const std::string& path) {
     const FileFormat format = detect_file_format(path);
     if (is_netcdf3(format)) return true;
     if (format != FileFormat::HDF5) return false;
-    hdf5::Lock lock;
-    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0) {
-        hdf5::last_error_message();
-        return false;
-    }
-    const bool netcdf4 = H5Aexists(file, "_NCProperties") > 0;
-    H5Fclose(file);
-    return netcdf4;
+    return hdf5::has_netcdf4_properties(path);
 }
 
 namespace {

@@ -5,7 +5,7 @@
 #include <chunkarr/chunkarr.hpp>
 
 #include "graph/node.hpp"
-#include <chunkarr/io/hdf5_library.hpp>
+#include "io/hdf5/library.hpp"
 
 #include <netcdf.h>
 

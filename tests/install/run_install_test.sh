@@ -17,6 +17,12 @@ trap 'rm -rf -- "$tmp"' EXIT
 cmake --install "$build_dir" --prefix "$tmp/prefix" >"$tmp/install.log" || {
   cat "$tmp/install.log" >&2; exit 1; }
 
+# HDF5 and netCDF are private dependencies: no installed header may include (or name) theirs.
+if grep -rlE 'hdf5(_hl)?\.h|netcdf\.h' "$tmp/prefix/include/chunkarr"; then
+  echo "install test: the installed headers above mention hdf5.h or netcdf.h" >&2
+  exit 1
+fi
+
 # Build the downstream project with the compiler chunkarr itself was built with.
 args=(-S "$here" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_BUILD_TYPE=Release)
 compiler="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)"
@@ -30,7 +36,7 @@ libdirs="$tmp/prefix/lib"
 for d in "$tmp"/prefix/lib/*/ "$tmp/prefix/lib64"; do
   [ -d "$d" ] && libdirs="$libdirs:${d%/}"
 done
-LD_LIBRARY_PATH="$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/build/downstream"
+LD_LIBRARY_PATH="$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/build/downstream" "$tmp/downstream.h5"
 
 # The Python package lands where that Python looks under the prefix, and finds libchunkarr
 # through its RPATH (no LD_LIBRARY_PATH here).

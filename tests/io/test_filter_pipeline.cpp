@@ -4,7 +4,7 @@
 #include "support/catch.hpp"
 
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/io/filter_pipeline.hpp>
+#include "io/filter_pipeline.hpp"
 
 #include <libdeflate.h>
 

@@ -28,3 +28,10 @@ TEST_CASE("generator sources produce their values", "[io]") {
     full.read({{1, 2}, {0, 2}}, bytes.data());
     CHECK(bytes == std::vector<std::uint8_t>{7, 7});
 }
+
+TEST_CASE("sources that do not decode stored chunks have no storage chunks", "[io]") {
+    const MemorySource memory(NDArray(DType::Float64, {4}), ChunkGrid::regular({4}, {2}));
+    CHECK_FALSE(memory.storage_chunks().has_value());
+    const FullSource full({3, 3}, DType::Int32, 7, ChunkGrid::regular({3, 3}, {3, 3}));
+    CHECK_FALSE(full.storage_chunks().has_value());
+}

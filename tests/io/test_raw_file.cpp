@@ -2,7 +2,7 @@
 #include "support/hdf5_writer.hpp"
 
 #include <chunkarr/core/error.hpp>
-#include <chunkarr/io/raw_file.hpp>
+#include "io/raw_file.hpp"
 
 #include <fstream>
 

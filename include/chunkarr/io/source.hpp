@@ -7,6 +7,7 @@
 #include <chunkarr/io/attributes.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ public:
     virtual DType dtype() const = 0;
     // The chunk grid tasks should use: whole storage chunks or multiples of them.
     virtual ChunkGrid task_grid() const = 0;
+    // The stored chunk shape, for sources whose reads decode whole stored chunks (so a region
+    // should cover whole ones); nullopt for the others.
+    virtual std::optional<Shape> storage_chunks() const { return std::nullopt; }
     virtual const Attributes& attributes() const = 0;
     // Reads `region` into `out`: C order, native byte order, dtype(), region_shape(region).
     virtual void read(const Region& region, void* out) const = 0;

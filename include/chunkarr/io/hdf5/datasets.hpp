@@ -1,0 +1,31 @@
+#pragma once
+// The datasets of an HDF5 (or NetCDF-4) file, as `chunkarr info` shows them.
+#include <chunkarr/core/shape.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chunkarr {
+
+// What `chunkarr info` shows of one dataset.
+struct HDF5DatasetInfo {
+    std::string path;
+    Shape shape;
+    std::string dtype;                 // numpy name, or "string", "compound", "other"
+    std::optional<char> byte_order;    // '<' or '>' for numeric types
+    std::string layout;                // "chunked", "contiguous", "compact", "virtual"
+    std::optional<Shape> chunks;
+    std::vector<std::string> filters;  // "shuffle", "deflate(4)", ...
+    std::uint64_t nbytes = 0;          // logical size
+    std::uint64_t storage_bytes = 0;   // allocated in the file
+    bool netcdf_dimension_only = false;   // a NetCDF-4 dimension without values: not a variable
+};
+
+// Every dataset in the file, recursively, sorted by path.
+std::vector<HDF5DatasetInfo> list_hdf5_datasets(const std::string& file_path);
+// Paths of the datasets in the file whose type chunkarr can compute with.
+std::vector<std::string> numeric_hdf5_datasets(const std::string& file_path);
+
+}  // namespace chunkarr

@@ -1,0 +1,249 @@
+// The fast path of HDF5Source: chunks located once through the chunk index (under the HDF5
+// lock), then pread and decoded on the calling thread with no lock; contiguous data pread
+// straight into the caller's buffer.
+#include "io/hdf5/source_impl.hpp"
+
+#include <chunkarr/core/error.hpp>
+#include "kernels/region_copy.hpp"
+
+#include "io/hdf5/filter_pipeline.hpp"
+#include "io/hdf5/types.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace chunkarr {
+
+namespace {
+
+bool native_is_big_endian() {
+    const std::uint16_t probe = 1;
+    std::uint8_t first;
+    std::memcpy(&first, &probe, 1);
+    return first == 0;
+}
+
+std::string chunk_label(const std::vector<Index>& chunk) {
+    std::string label = "(";
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+        if (i) label += ", ";
+        label += std::to_string(chunk[i]);
+    }
+    return label + ")";
+}
+
+}  // namespace
+
+void HDF5Source::Impl::decide_fast_path(hid_t file_type) {
+    // CHUNKARR_HDF5_DIRECT=0 forces every read through H5Dread (for comparisons and debugging).
+    if (const char* env = std::getenv("CHUNKARR_HDF5_DIRECT"); env && std::string(env) == "0") return;
+    const Where at = where();
+    if (!hdf5::plain_numeric_type(at, file_type)) return;
+    hdf5::Handle fapl(CHUNKARR_H5(at, H5Fget_access_plist, file_->id()));
+    if (CHUNKARR_H5(at, H5Pget_driver, fapl.get()) != H5FD_SEC2) return;
+    hdf5::Handle dcpl(CHUNKARR_H5(at, H5Dget_create_plist, dataset_.get()));
+    if (CHUNKARR_H5(at, H5Pget_external_count, dcpl.get()) > 0) return;
+    hdf5::Handle fcpl(CHUNKARR_H5(at, H5Fget_create_plist, file_->id()));
+    hsize_t userblock = 0;
+    CHUNKARR_H5(at, H5Pget_userblock, fcpl.get(), &userblock);
+    base_address_ = userblock;
+
+    if (!fill_value_known_) return;   // unallocated chunks need it
+    const std::size_t item = itemsize(dtype_);
+    const bool big_endian = CHUNKARR_H5(at, H5Tget_order, file_type) == H5T_ORDER_BE;
+    swap_bytes_ = item > 1 && big_endian != native_is_big_endian();
+
+    if (storage_chunks_) {
+        pipeline_ = hdf5::read_filter_pipeline(at, dcpl.get());
+        if (!pipeline_) return;
+        direct_ = Direct::Chunked;
+    } else if (CHUNKARR_H5(at, H5Pget_layout, dcpl.get()) == H5D_CONTIGUOUS) {
+        // Never written (HDF5 may call that a failure): H5Dread gives the fill value.
+        const auto address = CHUNKARR_H5_TRY(H5Dget_offset, dataset_.get());
+        if (!address.ok() || address.value == HADDR_UNDEF) return;
+        // H5Dget_offset counts the userblock in; the chunk queries do not (measured: tests).
+        contiguous_address_ = static_cast<std::uint64_t>(address.value);
+        direct_ = Direct::Contiguous;
+    } else {
+        return;
+    }
+    raw_file_ = std::make_unique<RawFile>(file_path_);
+}
+
+const HDF5ChunkIndex* HDF5Source::Impl::chunk_index_or_null() const {
+    if (direct_ != Direct::Chunked) return nullptr;
+    // No index (HDF5 has no fast listing for this dataset): each task looks its chunks up
+    // instead (H5Dread_chunk under the lock), and only the decoding runs unlocked.
+    std::call_once(index_once_, [this] {
+        index_ = HDF5ChunkIndex::build(where(), dataset_.get(), *raw_file_, stored_shape_, *storage_chunks_,
+                                       base_address_);
+    });
+    return index_.get();
+}
+
+StoredChunk HDF5Source::Impl::fetch_stored_chunk_locked(const std::vector<Index>& chunk,
+                                                        std::vector<std::byte>& bytes) const {
+    std::vector<hsize_t> offset(chunk.size());
+    for (std::size_t axis = 0; axis < chunk.size(); ++axis)
+        offset[axis] = static_cast<hsize_t>(chunk[axis] * (*storage_chunks_)[axis]);
+    hdf5::Lock lock;
+    hsize_t size = 0;
+    const auto stored = CHUNKARR_H5_TRY(H5Dget_chunk_storage_size, dataset_.get(), offset.data(), &size);
+    if (!stored.ok()) {
+        // HDF5 1.10 reports a chunk never written as an error; later versions as size 0.
+        if (stored.detail.find("not allocated") == std::string::npos)
+            throw IOError("cannot look up a chunk of " + describe() + ": " + stored.what());
+        size = 0;
+    }
+    if (size == 0) {   // not allocated: the fill value
+        bytes.clear();
+        return StoredChunk{};
+    }
+    bytes.resize(size);
+    std::uint32_t filter_mask = 0;
+    const auto read = CHUNKARR_H5_TRY(H5Dread_chunk, dataset_.get(), H5P_DEFAULT, offset.data(), &filter_mask, bytes.data());
+    if (!read.ok()) throw IOError("cannot read " + describe() + " storage chunk: " + read.what());
+    return StoredChunk{0, size, filter_mask, true};
+}
+
+std::vector<std::byte> HDF5Source::Impl::read_stored_chunk(const std::vector<Index>& chunk) const {
+    std::vector<std::byte> bytes;
+    if (const HDF5ChunkIndex* index = chunk_index_or_null()) {
+        const StoredChunk& entry = index->at(chunk);
+        bytes.resize(entry.allocated ? entry.size : 0);
+        if (entry.allocated) raw_file_->read_at(entry.address, bytes.size(), bytes.data());
+    } else {
+        fetch_stored_chunk_locked(chunk, bytes);
+    }
+    return bytes;
+}
+
+const std::byte* HDF5Source::Impl::stored_bytes(const StoredChunk& entry, std::vector<std::byte>& buffer) const {
+    if (const std::byte* mapped = raw_file_->view(entry.address, entry.size)) return mapped;
+    buffer.resize(entry.size);
+    raw_file_->read_at(entry.address, entry.size, buffer.data());
+    return buffer.data();
+}
+
+void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const {
+    const HDF5ChunkIndex* index = chunk_index_or_null();
+    const Shape& chunk_shape = *storage_chunks_;
+    const std::size_t ndim = shape_.size();
+    const std::size_t item = itemsize(dtype_);
+    const std::size_t chunk_bytes = static_cast<std::size_t>(element_count(chunk_shape)) * item;
+    const Shape out_shape = region_shape(region);
+    thread_local std::vector<std::byte> stored, decoded;
+
+    std::vector<Index> first(ndim), last(ndim), chunk(ndim);
+    for (std::size_t axis = 0; axis < ndim; ++axis) {
+        first[axis] = region[axis].start / chunk_shape[axis];
+        last[axis] = (region[axis].stop - 1) / chunk_shape[axis];
+    }
+    chunk = first;
+    while (true) {
+        std::vector<Index> src_start(ndim), dst_start(ndim);
+        Shape count(ndim);
+        bool whole = true;   // the region is exactly this chunk's full stored box
+        for (std::size_t axis = 0; axis < ndim; ++axis) {
+            const Index origin = chunk[axis] * chunk_shape[axis];
+            const Index lo = std::max(region[axis].start, origin);
+            const Index hi = std::min(region[axis].stop, origin + chunk_shape[axis]);
+            src_start[axis] = lo - origin;
+            dst_start[axis] = lo - region[axis].start;
+            count[axis] = hi - lo;
+            whole = whole && count[axis] == chunk_shape[axis] && count[axis] == out_shape[axis];
+        }
+        StoredChunk looked_up;
+        const bool indexed = index != nullptr;
+        if (!indexed) looked_up = fetch_stored_chunk_locked(chunk, stored);
+        const StoredChunk& entry = indexed ? index->at(chunk) : looked_up;
+        try {
+            if (!entry.allocated) {
+                decoded.resize(chunk_bytes);
+                for (std::size_t i = 0; i < chunk_bytes; i += item) std::memcpy(decoded.data() + i, fill_value_.data(), item);
+                kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count, item);
+            } else {
+                const bool filtered = !pipeline_->empty() && entry.filter_mask != (1u << pipeline_->steps().size()) - 1;
+                if (indexed && !filtered && whole && entry.size == chunk_bytes) {
+                    // Straight into the caller's buffer: the only copy.
+                    raw_file_->read_at(entry.address, chunk_bytes, out);
+                    if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
+                } else if (filtered && whole) {
+                    // Decoded straight into the caller's buffer.
+                    const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
+                    pipeline_->decode(bytes, entry.size, entry.filter_mask, out, chunk_bytes);
+                    if (indexed) raw_file_->release_view(entry.address, entry.size);
+                    if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
+                } else {
+                    // Part of a chunk (an edge, or a slice).
+                    const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
+                    const std::byte* planes =
+                        filtered && !swap_bytes_ ? pipeline_->decode_to_planes(bytes, entry.size, entry.filter_mask, chunk_bytes)
+                                                 : nullptr;
+                    if (planes) {
+                        // Shuffled: unshuffle just that part, straight into place.
+                        unshuffle_box(planes, chunk_shape, static_cast<unsigned>(item), src_start, out, out_shape, dst_start, count);
+                    } else {
+                        // Otherwise the whole chunk is decoded aside.
+                        if (!filtered && entry.size != chunk_bytes)
+                            throw IOError("stored chunk has " + std::to_string(entry.size) + " bytes, expected " +
+                                          std::to_string(chunk_bytes));
+                        decoded.resize(chunk_bytes);
+                        if (filtered) pipeline_->decode(bytes, entry.size, entry.filter_mask, decoded.data(), chunk_bytes);
+                        else std::memcpy(decoded.data(), bytes, chunk_bytes);
+                        if (swap_bytes_) kernels::swap_bytes(decoded.data(), element_count(chunk_shape), item);
+                        kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count, item);
+                    }
+                    if (indexed) raw_file_->release_view(entry.address, entry.size);
+                }
+            }
+        } catch (const IOError& e) {
+            throw IOError("cannot read " + describe() + " storage chunk " + chunk_label(chunk) + " (" +
+                          std::to_string(entry.size) + " bytes at offset " + std::to_string(entry.address) +
+                          "): " + e.what());
+        }
+        std::size_t axis = ndim;
+        while (axis-- > 0) {
+            if (++chunk[axis] <= last[axis]) break;
+            chunk[axis] = first[axis];
+        }
+        if (axis == static_cast<std::size_t>(-1)) break;
+    }
+}
+
+void HDF5Source::Impl::read_contiguous(const Region& region, std::byte* out) const {
+    const std::size_t ndim = shape_.size();
+    const std::size_t item = itemsize(dtype_);
+    if (ndim == 0) {
+        raw_file_->read_at(contiguous_address_, item, out);
+        if (swap_bytes_) kernels::swap_bytes(out, 1, item);
+        return;
+    }
+    // Axes after `split` are taken whole, so each step of the axes before it is one run of
+    // consecutive bytes in the file.
+    std::size_t split = ndim - 1;
+    while (split > 0 && region[split].start == 0 && region[split].stop == stored_shape_[split]) --split;
+    Index run = region[split].size();
+    std::vector<Index> stride(ndim, 1);
+    for (std::size_t axis = ndim - 1; axis-- > 0;) stride[axis] = stride[axis + 1] * stored_shape_[axis + 1];
+    run *= stride[split];
+    std::vector<Index> index(split, 0);
+    std::byte* target = out;
+    while (true) {
+        Index offset = region[split].start * stride[split];
+        for (std::size_t axis = 0; axis < split; ++axis) offset += (region[axis].start + index[axis]) * stride[axis];
+        raw_file_->read_at(contiguous_address_ + static_cast<std::uint64_t>(offset) * item,
+                           static_cast<std::size_t>(run) * item, target);
+        target += static_cast<std::size_t>(run) * item;
+        std::size_t axis = split;
+        while (axis-- > 0) {
+            if (++index[axis] < region[axis].size()) break;
+            index[axis] = 0;
+        }
+        if (axis == static_cast<std::size_t>(-1)) break;
+    }
+    if (swap_bytes_) kernels::swap_bytes(out, element_count(region_shape(region)), item);
+}
+
+}  // namespace chunkarr
