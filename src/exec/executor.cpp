@@ -32,18 +32,29 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A reduction group's block from its position among the kept axes' blocks (one output block
-// each) and among the reduced axes' blocks (the leaves of that output's tree).
-std::vector<Index> group_block(const Shape& numblocks, const std::vector<bool>& reduced, Index kept_flat,
-                               Index reduced_flat) {
-    std::vector<Index> block(numblocks.size());
-    for (std::size_t axis = numblocks.size(); axis-- > 0;) {
-        Index& flat = reduced[axis] ? reduced_flat : kept_flat;
-        block[axis] = flat % numblocks[axis];
-        flat /= numblocks[axis];
+// A reduction group's blocks split into the kept axes' (one output block each) and the reduced
+// axes' (the leaves of that output's tree, in index order).
+struct GroupBlocks {
+    Shape numblocks;
+    std::vector<bool> reduced;
+    Index outputs = 1;   // output blocks
+    Index leaves = 1;    // leaves per output block
+
+    explicit GroupBlocks(const ReductionGroup& group) : numblocks(group.grid.numblocks()), reduced(group.reduced) {
+        for (std::size_t axis = 0; axis < numblocks.size(); ++axis) (reduced[axis] ? leaves : outputs) *= numblocks[axis];
     }
-    return block;
-}
+
+    // The block at position `kept_flat` among the outputs and `reduced_flat` among its leaves.
+    std::vector<Index> block(Index kept_flat, Index reduced_flat) const {
+        std::vector<Index> result(numblocks.size());
+        for (std::size_t axis = numblocks.size(); axis-- > 0;) {
+            Index& flat = reduced[axis] ? reduced_flat : kept_flat;
+            result[axis] = flat % numblocks[axis];
+            flat /= numblocks[axis];
+        }
+        return result;
+    }
+};
 
 std::string describe_task(const std::vector<Index>& block, const Region& region) {
     std::ostringstream out;
@@ -221,20 +232,13 @@ private:
     void run_group(const ReductionGroup& planned) {
         ReductionGroup group = planned;
         group.grid = fit_to_budget(planned);
-        // Split block indices into kept axes (one output block each) and reduced axes (the tree).
-        const Shape numblocks = group.grid.numblocks();
-        Shape kept_blocks, reduced_blocks;
-        for (std::size_t axis = 0; axis < numblocks.size(); ++axis)
-            (group.reduced[axis] ? reduced_blocks : kept_blocks).push_back(numblocks[axis]);
-        const Index outputs = element_count(kept_blocks);
-        const Index leaves = element_count(reduced_blocks);
+        const GroupBlocks blocks(group);
+        const Index outputs = blocks.outputs, leaves = blocks.leaves;
 
         std::vector<NDArray> results;
         for (const auto& reduction : group.reductions) results.emplace_back(reduction->dtype, reduction->shape);
 
-        auto block_of = [&](Index kept_flat, Index reduced_flat) {
-            return group_block(numblocks, group.reduced, kept_flat, reduced_flat);
-        };
+        auto block_of = [&](Index kept_flat, Index reduced_flat) { return blocks.block(kept_flat, reduced_flat); };
 
         std::function<Partials(Index, Index, Index)> tree = [&](Index kept, Index lo, Index hi) -> Partials {
             if (hi - lo == 1) return leaf(group, block_of(kept, lo));
@@ -347,15 +351,10 @@ private:
         group.grid = split_kept_axes(group.grid, group.reduced, max_lanes);
         progress_total_adjust_ += group.grid.block_count() - blocks_before;
 
-        const Shape numblocks = group.grid.numblocks();
-        Shape kept_blocks, reduced_blocks;
-        for (std::size_t axis = 0; axis < numblocks.size(); ++axis)
-            (group.reduced[axis] ? reduced_blocks : kept_blocks).push_back(numblocks[axis]);
-        const Index outputs = element_count(kept_blocks);
-        const Index leaves = element_count(reduced_blocks);
-        auto block_of = [&](Index kept_flat, Index reduced_flat) {
-            return group_block(numblocks, group.reduced, kept_flat, reduced_flat);
-        };
+        const GroupBlocks blocks(group);
+        const Index outputs = blocks.outputs, leaves = blocks.leaves;
+        const Shape& numblocks = blocks.numblocks;
+        auto block_of = [&](Index kept_flat, Index reduced_flat) { return blocks.block(kept_flat, reduced_flat); };
         // Bins per pass: as many as the largest box's partial affords (a power of two, 2..4096).
         Index box_lanes = 1;
         for (std::size_t axis = 0; axis < numblocks.size(); ++axis) {
