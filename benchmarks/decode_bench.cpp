@@ -11,13 +11,12 @@
 #include "io/filter_pipeline.hpp"
 #include "io/hdf5/source_impl.hpp"
 
-#include <zlib.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
+#include <zlib.h>
 
 using namespace chunkarr;
 
@@ -34,12 +33,13 @@ void decode_with_zlib(const FilterPipeline& pipeline, const std::vector<std::byt
         switch (steps[i].kind) {
             case FilterKind::Fletcher32:
                 size -= 4;
-                if (fletcher32(data, size) == 0xffffffffu) std::puts("");   // keep the work
+                if (fletcher32(data, size) == 0xffffffffu) std::puts("");  // keep the work
                 break;
             case FilterKind::Deflate: {
                 a.resize(chunk_bytes + 16);
                 uLongf produced = a.size();
-                if (uncompress(reinterpret_cast<Bytef*>(a.data()), &produced, reinterpret_cast<const Bytef*>(data), size) != Z_OK)
+                if (uncompress(reinterpret_cast<Bytef*>(a.data()), &produced, reinterpret_cast<const Bytef*>(data),
+                               size) != Z_OK)
                     throw IOError("zlib: damaged chunk");
                 data = a.data();
                 size = produced;
@@ -59,7 +59,8 @@ void decode_with_zlib(const FilterPipeline& pipeline, const std::vector<std::byt
 int main(int argc, char** argv) {
     try {
         if (argc < 2) {
-            std::fputs("usage: chunkarr_decode_bench FILE:DATASET [--codec zlib|libdeflate] [--max-chunks N]\n", stderr);
+            std::fputs("usage: chunkarr_decode_bench FILE:DATASET [--codec zlib|libdeflate] [--max-chunks N]\n",
+                       stderr);
             return 2;
         }
         std::string spec = argv[1], codec = "libdeflate";
@@ -77,7 +78,8 @@ int main(int argc, char** argv) {
         // The chunk index (built on first use): its build time is part of what the issue measures.
         const auto index_start = std::chrono::steady_clock::now();
         const HDF5ChunkIndex* index = source.impl().chunk_index_or_null();
-        const double index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
+        const double index_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
         const FilterPipeline& pipeline = *source.impl().filter_pipeline();
         const Shape chunk_shape = *source.storage_chunks();
         const std::size_t chunk_bytes = static_cast<std::size_t>(element_count(chunk_shape)) * itemsize(source.dtype());
@@ -105,11 +107,12 @@ int main(int argc, char** argv) {
             best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         }
         const double decompressed = static_cast<double>(stored.size() * chunk_bytes);
-        std::printf("{\"codec\": \"%s\", \"chunks\": %zu, \"compressed_bytes\": %zu, \"decompressed_bytes\": %.0f, "
-                    "\"seconds\": %.6f, \"decompressed_mb_per_s\": %.1f, \"index_chunks\": %lld, "
-                    "\"index_built\": %s, \"index_seconds\": %.6f}\n",
-                    codec.c_str(), stored.size(), compressed, decompressed, best, decompressed / best / 1e6,
-                    static_cast<long long>(chunks.block_count()), index ? "true" : "false", index_seconds);
+        std::printf(
+            "{\"codec\": \"%s\", \"chunks\": %zu, \"compressed_bytes\": %zu, \"decompressed_bytes\": %.0f, "
+            "\"seconds\": %.6f, \"decompressed_mb_per_s\": %.1f, \"index_chunks\": %lld, "
+            "\"index_built\": %s, \"index_seconds\": %.6f}\n",
+            codec.c_str(), stored.size(), compressed, decompressed, best, decompressed / best / 1e6,
+            static_cast<long long>(chunks.block_count()), index ? "true" : "false", index_seconds);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "chunkarr_decode_bench: error: %s\n", e.what());

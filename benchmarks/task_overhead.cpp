@@ -4,6 +4,7 @@
 // so the arithmetic is nothing and the time is scheduling, planning and bookkeeping. Prints one
 // JSON object per N: build + optimize + plan time, run time, microseconds per task.
 #include <chunkarr/chunkarr.hpp>
+
 #include "exec/plan.hpp"
 #include "optimize/optimizer.hpp"
 
@@ -41,10 +42,11 @@ int main(int argc, char** argv) {
         const auto t2 = Clock::now();
         const double build = std::chrono::duration<double>(t1 - t0).count();
         const double run = std::chrono::duration<double>(t2 - t1).count();
-        std::printf("{\"chunks\": %lld, \"tasks\": %lld, \"threads\": %d, \"build_optimize_s\": %.6f, \"run_s\": %.6f, "
-                    "\"us_per_task\": %.3f, \"sum\": %.1f}\n",
-                    static_cast<long long>(n), static_cast<long long>(report.tasks), report.threads, build, run,
-                    run / static_cast<double>(report.tasks) * 1e6, sum);
+        std::printf(
+            "{\"chunks\": %lld, \"tasks\": %lld, \"threads\": %d, \"build_optimize_s\": %.6f, \"run_s\": %.6f, "
+            "\"us_per_task\": %.3f, \"sum\": %.1f}\n",
+            static_cast<long long>(n), static_cast<long long>(report.tasks), report.threads, build, run,
+            run / static_cast<double>(report.tasks) * 1e6, sum);
         if (sum != static_cast<double>(n / columns * columns)) return 1;
     }
     return 0;

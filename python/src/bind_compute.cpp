@@ -1,17 +1,13 @@
 // Running graphs: compute (to NumPy arrays) and store (StoreFormat: into files), with the GIL
 // released, progress reported and Ctrl-C watched; explain; the machine's physical cores.
-#include "bindings.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/core/ndarray.hpp>
-#include <chunkarr/engine/compute.hpp>
 #include <chunkarr/core/options.hpp>
-#include <chunkarr/engine/store.hpp>
+#include <chunkarr/engine/compute.hpp>
 #include <chunkarr/engine/explain.hpp>
+#include <chunkarr/engine/store.hpp>
 
-#include <pybind11/numpy.h>
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
+#include "bindings.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +17,9 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -65,7 +64,7 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
         latest = p;
     };
     bool interrupted = false;
-    std::optional<py::error_already_set> callback_error;   // raised by the progress callback
+    std::optional<py::error_already_set> callback_error;  // raised by the progress callback
     {
         py::gil_scoped_release release;
         std::thread worker([&] {
@@ -86,7 +85,7 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
                 snapshot = latest;
             }
             py::gil_scoped_acquire gil;
-            if (PyErr_CheckSignals() != 0) {   // the KeyboardInterrupt stays pending
+            if (PyErr_CheckSignals() != 0) {  // the KeyboardInterrupt stays pending
                 interrupted = true;
                 cancel = true;
                 break;
@@ -113,14 +112,15 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
         } catch (const UserCodeError& e) {
             if (!e.original()) throw;
             try {
-                std::rethrow_exception(e.original());   // the function's own exception
+                std::rethrow_exception(e.original());  // the function's own exception
             } catch (py::error_already_set& raised) {
                 // Python 3.11+: a note names the block it failed on.
                 const std::string what = e.what();
                 const auto at = what.rfind(" (chunk ");
                 py::object value = raised.value();
                 if (at != std::string::npos && py::hasattr(value, "add_note"))
-                    value.attr("add_note")("raised by the map_blocks function on " + what.substr(at + 2, what.size() - at - 3));
+                    value.attr("add_note")("raised by the map_blocks function on " +
+                                           what.substr(at + 2, what.size() - at - 3));
                 throw;
             }
         }
@@ -139,9 +139,10 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
 }
 
 // store() of (array, name, dimension names) triples into one file.
-void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>>>& targets, const std::string& path,
-                  std::optional<Shape> chunks, const std::string& compression, int level, std::optional<bool> shuffle,
-                  StoreFormat format, int threads, std::size_t memory_limit, py::object progress) {
+void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>>>& targets,
+                  const std::string& path, std::optional<Shape> chunks, const std::string& compression, int level,
+                  std::optional<bool> shuffle, StoreFormat format, int threads, std::size_t memory_limit,
+                  py::object progress) {
     StoreOptions store_options;
     if (chunks) store_options.chunks = *chunks;
     store_options.compression = compression;
@@ -150,8 +151,8 @@ void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<s
     store_options.format = format;
     std::vector<StoreTarget> list;
     for (const auto& [array, name, dims] : targets) list.push_back({array, name, dims});
-    run_interruptibly([&](const ComputeOptions& options) { store(list, path, store_options, options); }, threads, memory_limit,
-                      progress);
+    run_interruptibly([&](const ComputeOptions& options) { store(list, path, store_options, options); }, threads,
+                      memory_limit, progress);
 }
 
 }  // namespace
@@ -159,17 +160,20 @@ void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<s
 void bind_compute(py::module_& m) {
     m.def("compute", &compute_arrays, py::arg("arrays"), py::arg("threads") = 0, py::arg("memory_limit") = 0,
           py::arg("progress") = py::none(), py::arg("temp_dir") = "");
-    m.def("explain", [](const std::vector<Array>& arrays, std::size_t memory_limit) { return explain(arrays, memory_limit); },
-          py::arg("arrays"), py::arg("memory_limit") = 0);
+    m.def(
+        "explain",
+        [](const std::vector<Array>& arrays, std::size_t memory_limit) { return explain(arrays, memory_limit); },
+        py::arg("arrays"), py::arg("memory_limit") = 0);
     py::enum_<StoreFormat>(m, "StoreFormat", "The file format store writes (auto: by the file name)")
         .value("auto", StoreFormat::Auto)
         .value("hdf5", StoreFormat::HDF5)
         .value("netcdf4", StoreFormat::NetCDF4);
     m.def("store", &store_arrays, py::arg("targets"), py::arg("path"), py::arg("chunks") = py::none(),
           py::arg("compression") = "", py::arg("level") = 4, py::arg("shuffle") = py::none(),
-          py::arg_v("format", StoreFormat::Auto, "StoreFormat.auto"), py::arg("threads") = 0, py::arg("memory_limit") = 0,
-          py::arg("progress") = py::none());
-    m.def("default_store_chunks", [](const Array& a) { return default_store_chunks(a); }, py::arg("array"));
+          py::arg_v("format", StoreFormat::Auto, "StoreFormat.auto"), py::arg("threads") = 0,
+          py::arg("memory_limit") = 0, py::arg("progress") = py::none());
+    m.def(
+        "default_store_chunks", [](const Array& a) { return default_store_chunks(a); }, py::arg("array"));
     m.def("physical_cores", &physical_core_count);
 }
 

@@ -1,15 +1,14 @@
 // UnaryOp and BinaryOp (NumPy's ufunc names), and the elementwise functions. A Python number
 // adapts to the array it meets (a weak scalar).
-#include "bindings.hpp"
-
 #include <chunkarr/core/dtype.hpp>
-#include <chunkarr/graph/array.hpp>
-#include "graph/node.hpp"
 #include <chunkarr/core/ops.hpp>
+#include <chunkarr/graph/array.hpp>
+
+#include "bindings.hpp"
+#include "graph/node.hpp"
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
-
 #include <string>
 
 namespace py = pybind11;
@@ -22,13 +21,14 @@ namespace {
 NodePtr operand(const py::handle& value) {
     if (py::isinstance<Array>(value)) return value.cast<const Array&>().node();
     py::object v = py::reinterpret_borrow<py::object>(value);
-    if (py::hasattr(v, "dtype") && py::hasattr(v, "item") && !py::isinstance<py::array>(v)) {   // NumPy scalar
+    if (py::hasattr(v, "dtype") && py::hasattr(v, "item") && !py::isinstance<py::array>(v)) {  // NumPy scalar
         const auto dtype = parse_dtype(std::string(py::str(v.attr("dtype").attr("name"))));
         if (!dtype) throw py::type_error("unsupported scalar dtype " + std::string(py::str(v.attr("dtype"))));
         return make_scalar_node(v.attr("item")().cast<double>(), *dtype, true);
     }
     if (py::isinstance<py::bool_>(v)) return make_scalar_node(v.cast<bool>() ? 1.0 : 0.0, DType::Bool, true);
-    if (py::isinstance<py::int_>(v)) return make_scalar_node(static_cast<double>(v.cast<long long>()), DType::Int64, true);
+    if (py::isinstance<py::int_>(v))
+        return make_scalar_node(static_cast<double>(v.cast<long long>()), DType::Int64, true);
     if (py::isinstance<py::float_>(v)) return make_scalar_node(v.cast<double>(), DType::Float64, true);
     throw py::type_error("unsupported operand type " + std::string(py::str(py::type::of(value))));
 }
@@ -68,20 +68,24 @@ void bind_elementwise(py::module_& m) {
         .value("logical_and", BinaryOp::LogicalAnd)
         .value("logical_or", BinaryOp::LogicalOr);
 
-    m.def("unary", [](UnaryOp op, const Array& x) { return Array(make_unary_node(op, x.node())); }, py::arg("op"),
-          py::arg("x"));
-    m.def("binary",
-          [](BinaryOp op, const py::object& a, const py::object& b) {
-              return Array(make_binary_node(op, operand(a), operand(b)));
-          },
-          py::arg("op"), py::arg("a"), py::arg("b"));
-    m.def("where",
-          [](const py::object& condition, const py::object& a, const py::object& b) {
-              return Array(make_where_node(make_cast_node(operand(condition), DType::Bool), operand(a), operand(b)));
-          },
-          py::arg("condition"), py::arg("a"), py::arg("b"));
-    m.def("clip", [](const Array& x, double low, double high) { return clip(x, low, high); }, py::arg("x"), py::arg("low"),
-          py::arg("high"));
+    m.def(
+        "unary", [](UnaryOp op, const Array& x) { return Array(make_unary_node(op, x.node())); }, py::arg("op"),
+        py::arg("x"));
+    m.def(
+        "binary",
+        [](BinaryOp op, const py::object& a, const py::object& b) {
+            return Array(make_binary_node(op, operand(a), operand(b)));
+        },
+        py::arg("op"), py::arg("a"), py::arg("b"));
+    m.def(
+        "where",
+        [](const py::object& condition, const py::object& a, const py::object& b) {
+            return Array(make_where_node(make_cast_node(operand(condition), DType::Bool), operand(a), operand(b)));
+        },
+        py::arg("condition"), py::arg("a"), py::arg("b"));
+    m.def(
+        "clip", [](const Array& x, double low, double high) { return clip(x, low, high); }, py::arg("x"),
+        py::arg("low"), py::arg("high"));
 }
 
 }  // namespace chunkarr::python

@@ -2,11 +2,10 @@
 
 #include <chunkarr/core/error.hpp>
 
-#include <pybind11/numpy.h>
-#include <pybind11/stl.h>
-
 #include <cstring>
 #include <memory>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
 
 namespace py = pybind11;
 
@@ -19,7 +18,7 @@ struct Callable {
     py::object function;
     ~Callable() {
         if (!Py_IsInitialized()) {
-            function.release();   // the interpreter is gone: nothing to decrement
+            function.release();  // the interpreter is gone: nothing to decrement
             return;
         }
         py::gil_scoped_acquire gil;
@@ -72,7 +71,8 @@ std::string block_text(const std::vector<Index>& block) {
 BlockCallable python_block_function(py::function function, bool pass_block_id, bool pass_block_info) {
     auto callable = std::make_shared<Callable>();
     callable->function = std::move(function);
-    return [callable, pass_block_id, pass_block_info](const std::vector<NDArray>& blocks, const BlockInfo& info) -> NDArray {
+    return [callable, pass_block_id, pass_block_info](const std::vector<NDArray>& blocks,
+                                                      const BlockInfo& info) -> NDArray {
         py::gil_scoped_acquire gil;
         std::vector<py::array> views;
         std::vector<ViewOwner*> owners;

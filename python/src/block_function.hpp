@@ -6,7 +6,6 @@
 #include <chunkarr/graph/block_function.hpp>
 
 #include <pybind11/pybind11.h>
-
 #include <string>
 
 namespace chunkarr::python {

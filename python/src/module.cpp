@@ -1,10 +1,9 @@
 // The `chunkarr._chunkarr` extension: the engine's Array, sources and compute for Python, bound
 // per concern in bind_*.cpp (bindings.hpp). The Pythonic surface (operators, NumPy protocols,
 // repr) lives in python/chunkarr/; _chunkarr.pyi types this module.
-#include "bindings.hpp"
-
 #include <chunkarr/core/error.hpp>
 
+#include "bindings.hpp"
 #include "io/hdf5/lock.hpp"
 
 #include <pybind11/pybind11.h>
@@ -25,7 +24,7 @@ PYBIND11_MODULE(_chunkarr, m) {
         try {
             if (p) std::rethrow_exception(p);
         } catch (const UserCodeError& e) {
-            if (e.original()) std::rethrow_exception(e.original());   // a later translator raises it
+            if (e.original()) std::rethrow_exception(e.original());  // a later translator raises it
             PyErr_SetString(PyExc_RuntimeError, e.what());
         } catch (const CancelledError& e) {
             PyErr_SetString(PyExc_KeyboardInterrupt, e.what());

@@ -44,7 +44,8 @@ void NumpySource::read(const Region& region, void* out) const {
         if (contiguous_rows) {
             std::memcpy(target, data_ + offset, static_cast<std::size_t>(row) * item);
         } else {
-            for (Index j = 0; j < row; ++j) std::memcpy(target + j * static_cast<Index>(item), data_ + offset + j * strides_[ndim - 1], item);
+            for (Index j = 0; j < row; ++j)
+                std::memcpy(target + j * static_cast<Index>(item), data_ + offset + j * strides_[ndim - 1], item);
         }
         target += static_cast<std::size_t>(row) * item;
         for (std::size_t axis = ndim - 1; axis-- > 0;) {

@@ -16,14 +16,14 @@ public:
     DType dtype() const override { return dtype_; }
     ChunkGrid task_grid() const override { return grid_; }
     const Attributes& attributes() const override { return attributes_; }
-    void read(const Region& region, void* out) const override;   // no Python, no GIL
+    void read(const Region& region, void* out) const override;  // no Python, no GIL
     std::string describe() const override;
     bool cheap_rereads() const override { return true; }
 
 private:
     pybind11::array array_;
     const std::byte* data_;
-    std::vector<Index> strides_;   // in bytes
+    std::vector<Index> strides_;  // in bytes
     Shape shape_;
     DType dtype_;
     ChunkGrid grid_;

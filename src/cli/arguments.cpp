@@ -83,10 +83,20 @@ std::size_t parse_byte_size(const std::string& text, const std::string& option) 
     }
     std::string unit = trim(t.substr(used));
     std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::tolower(c); });
-    static const std::map<std::string, double> units = {
-        {"", 1},          {"b", 1},          {"k", 1e3},           {"kb", 1e3},         {"kib", 1024.0},
-        {"m", 1e6},       {"mb", 1e6},       {"mib", 1048576.0},   {"g", 1e9},          {"gb", 1e9},
-        {"gib", 1073741824.0}, {"t", 1e12},  {"tb", 1e12},         {"tib", 1099511627776.0}};
+    static const std::map<std::string, double> units = {{"", 1},
+                                                        {"b", 1},
+                                                        {"k", 1e3},
+                                                        {"kb", 1e3},
+                                                        {"kib", 1024.0},
+                                                        {"m", 1e6},
+                                                        {"mb", 1e6},
+                                                        {"mib", 1048576.0},
+                                                        {"g", 1e9},
+                                                        {"gb", 1e9},
+                                                        {"gib", 1073741824.0},
+                                                        {"t", 1e12},
+                                                        {"tb", 1e12},
+                                                        {"tib", 1099511627776.0}};
     const auto it = units.find(unit);
     if (used == 0 || it == units.end() || !std::isfinite(number))
         throw UsageError(option + " needs a size like 512MB or 2GiB, got '" + text + "'");

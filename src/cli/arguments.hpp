@@ -17,13 +17,13 @@ public:
 };
 
 struct OptionSpec {
-    std::vector<std::string> names;   // "-o", "--output"
+    std::vector<std::string> names;  // "-o", "--output"
     bool takes_value = true;
 };
 
 struct ParsedArguments {
     std::vector<std::string> positional;
-    std::map<std::string, std::string> values;   // by the option's last (long) name
+    std::map<std::string, std::string> values;  // by the option's last (long) name
     std::set<std::string> flags;
     bool has(const std::string& name) const { return values.count(name) || flags.count(name); }
     std::optional<std::string> value(const std::string& name) const;

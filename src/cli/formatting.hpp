@@ -15,7 +15,7 @@ std::string format_double(double value);
 std::string format_short(double value);
 std::string json_string(const std::string& text);
 std::string json_shape(const Shape& shape);
-std::string human_bytes(double bytes);   // "1.5 GB"
+std::string human_bytes(double bytes);  // "1.5 GB"
 
 // Prints rows (first row = header) with columns padded to equal width.
 std::string render_table(const std::vector<std::vector<std::string>>& rows);

@@ -1,15 +1,15 @@
 // `chunkarr info FILE`: what is in the file and how it is stored.
-#include "arguments.hpp"
-#include "commands.hpp"
-#include "formatting.hpp"
-
 #include <chunkarr/io/file_format.hpp>
 #include <chunkarr/io/hdf5/datasets.hpp>
 #include <chunkarr/io/netcdf/metadata.hpp>
 #include <chunkarr/io/variables.hpp>
 
-#include <cstdio>
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "formatting.hpp"
+
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <map>
 
@@ -41,9 +41,9 @@ void print_json(const std::vector<HDF5DatasetInfo>& datasets) {
         const auto& d = datasets[i];
         std::vector<std::string> filters;
         for (const auto& f : d.filters) filters.push_back(json_string(f));
-        std::cout << (i ? ",\n " : "\n ") << "{\"path\": " << json_string(d.path) << ", \"shape\": " << json_shape(d.shape)
-                  << ", \"dtype\": " << json_string(d.dtype) << ", \"byte_order\": "
-                  << (d.byte_order ? json_string(std::string(1, *d.byte_order)) : "null")
+        std::cout << (i ? ",\n " : "\n ") << "{\"path\": " << json_string(d.path)
+                  << ", \"shape\": " << json_shape(d.shape) << ", \"dtype\": " << json_string(d.dtype)
+                  << ", \"byte_order\": " << (d.byte_order ? json_string(std::string(1, *d.byte_order)) : "null")
                   << ", \"layout\": " << json_string(d.layout)
                   << ", \"chunks\": " << (d.chunks ? json_shape(*d.chunks) : "null") << ", \"filters\": ["
                   << join(filters, ", ") << "], \"nbytes\": " << d.nbytes << ", \"storage_bytes\": " << d.storage_bytes
@@ -53,15 +53,17 @@ void print_json(const std::vector<HDF5DatasetInfo>& datasets) {
 }
 
 void print_table(const std::string& file, const std::vector<HDF5DatasetInfo>& datasets) {
-    std::vector<std::vector<std::string>> rows{{"dataset", "dtype", "shape", "chunks", "filters", "size", "on disk", "ratio"}};
+    std::vector<std::vector<std::string>> rows{
+        {"dataset", "dtype", "shape", "chunks", "filters", "size", "on disk", "ratio"}};
     std::uint64_t total = 0, stored = 0;
     for (const auto& d : datasets) {
         const std::string dtype = d.byte_order ? std::string(1, *d.byte_order) + d.dtype : d.dtype;
         const std::string chunks = d.chunks ? shape_to_string(*d.chunks) : d.layout;
-        std::string ratio = "-";   // logical / stored bytes, two decimals are enough to compare filters
+        std::string ratio = "-";  // logical / stored bytes, two decimals are enough to compare filters
         if (d.storage_bytes > 0) {
             char text[32];
-            std::snprintf(text, sizeof text, "%.2f", static_cast<double>(d.nbytes) / static_cast<double>(d.storage_bytes));
+            std::snprintf(text, sizeof text, "%.2f",
+                          static_cast<double>(d.nbytes) / static_cast<double>(d.storage_bytes));
             ratio = text;
         }
         rows.push_back({d.path, dtype, shape_to_string(d.shape), chunks, d.filters.empty() ? "-" : join(d.filters, ","),
@@ -127,7 +129,7 @@ std::string attribute_text(const AttributeValue& value) {
 // variable uncompressed.
 struct Storage {
     std::uint64_t nbytes = 0, stored = 0;
-    std::vector<std::string> filters;   // in pipeline order
+    std::vector<std::string> filters;  // in pipeline order
 };
 
 void print_netcdf(const std::string& file, const std::string& format, bool json) {
@@ -158,10 +160,11 @@ void print_netcdf(const std::string& file, const std::string& format, bool json)
             for (const auto& d : v.dimensions) dims.push_back(json_string(d));
             for (const auto& f : st.filters) filters.push_back(json_string(f));
             std::cout << (i ? ",\n  " : "\n  ") << "{\"path\": " << json_string(v.path) << ", \"dimensions\": ["
-                      << join(dims, ", ") << "], \"shape\": " << json_shape(v.shape) << ", \"dtype\": "
-                      << json_string(v.type_name) << ", \"chunks\": " << (v.chunks ? json_shape(*v.chunks) : "null")
-                      << ", \"filters\": [" << join(filters, ", ") << "], \"nbytes\": " << st.nbytes
-                      << ", \"storage_bytes\": " << st.stored << ", \"attributes\": " << attributes_json(v.attributes) << "}";
+                      << join(dims, ", ") << "], \"shape\": " << json_shape(v.shape)
+                      << ", \"dtype\": " << json_string(v.type_name)
+                      << ", \"chunks\": " << (v.chunks ? json_shape(*v.chunks) : "null") << ", \"filters\": ["
+                      << join(filters, ", ") << "], \"nbytes\": " << st.nbytes << ", \"storage_bytes\": " << st.stored
+                      << ", \"attributes\": " << attributes_json(v.attributes) << "}";
         }
         std::cout << "],\n \"attributes\": " << attributes_json(info.attributes) << "}\n";
         return;
@@ -176,7 +179,8 @@ void print_netcdf(const std::string& file, const std::string& format, bool json)
         if (slash > 0) std::cout << "   (group " << d.name.substr(0, slash) << ")";
         std::cout << "\n";
     }
-    std::vector<std::vector<std::string>> rows{{"variable", "dimensions", "dtype", "chunks", "filters", "size", "on disk"}};
+    std::vector<std::vector<std::string>> rows{
+        {"variable", "dimensions", "dtype", "chunks", "filters", "size", "on disk"}};
     for (const auto& v : info.variables) {
         const Storage st = facts(v);
         std::string dims = "(";
@@ -209,8 +213,7 @@ int run_info(const std::vector<std::string>& args) {
     const ParsedArguments parsed = parse_arguments(args, {{{"--format"}, true}});
     if (parsed.positional.size() != 1) throw UsageError("info needs exactly one FILE (see 'chunkarr info --help')");
     const std::string format = parsed.value("--format").value_or("table");
-    if (format != "table" && format != "json")
-        throw UsageError("--format must be table or json, got '" + format + "'");
+    if (format != "table" && format != "json") throw UsageError("--format must be table or json, got '" + format + "'");
     const std::string file = split_file_and_path(parsed.positional.front()).file;
     if (is_netcdf_file(file)) {
         print_netcdf(file, format, format == "json");

@@ -1,16 +1,16 @@
 // The `chunkarr` command: dispatches to a subcommand and turns every error into one line on
 // stderr and a non-zero exit status (2: the command was called wrongly; 1: anything else).
-#include "arguments.hpp"
-#include "commands.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/version.hpp>
 
+#include "arguments.hpp"
+#include "commands.hpp"
+
 #include <cstdio>
-#include <sys/resource.h>
 #include <exception>
 #include <new>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 namespace {

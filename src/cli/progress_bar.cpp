@@ -14,7 +14,8 @@ ProgressBar::~ProgressBar() {
 }
 
 void ProgressBar::update(const Progress& p) {
-    const double fraction = p.tasks_total > 0 ? static_cast<double>(p.tasks_done) / static_cast<double>(p.tasks_total) : 1.0;
+    const double fraction =
+        p.tasks_total > 0 ? static_cast<double>(p.tasks_done) / static_cast<double>(p.tasks_total) : 1.0;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     constexpr int width = 30;
     const int filled = static_cast<int>(fraction * width);

@@ -10,7 +10,7 @@ namespace chunkarr::cli {
 class ProgressBar {
 public:
     explicit ProgressBar(std::string label);
-    ~ProgressBar();   // clears the line
+    ~ProgressBar();  // clears the line
     void update(const Progress& progress);
 
 private:

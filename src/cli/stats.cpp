@@ -1,15 +1,15 @@
 // `chunkarr stats FILE[:PATH]`: summary statistics in one parallel pass, inside a memory budget.
-#include "arguments.hpp"
-#include "commands.hpp"
-#include "formatting.hpp"
-#include "progress_bar.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/engine/explain.hpp>
 #include <chunkarr/engine/stats.hpp>
 #include <chunkarr/engine/store.hpp>
 #include <chunkarr/graph/constructors.hpp>
 #include <chunkarr/io/variables.hpp>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "formatting.hpp"
+#include "progress_bar.hpp"
 
 #include <atomic>
 #include <cmath>
@@ -65,7 +65,7 @@ namespace {
 struct Target {
     std::string path;
     DType stored;
-    bool exact_integers;   // integer data without packing: min, max and sum print as integers
+    bool exact_integers;  // integer data without packing: min, max and sum print as integers
     Array array;
     SourcePtr source;
 };
@@ -77,7 +77,7 @@ struct Row {
     std::string file, variable, dtype;
     Shape shape;
     std::int64_t count = 0, missing = 0;
-    std::optional<std::string> min, max, mean, std, sum;   // JSON number text
+    std::optional<std::string> min, max, mean, std, sum;  // JSON number text
     std::optional<double> min_v, max_v, mean_v, std_v, sum_v;
 };
 
@@ -115,11 +115,12 @@ void print_json(const std::vector<Row>& rows) {
     std::cout << "[";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const Row& r = rows[i];
-        std::cout << (i ? ",\n " : "\n ") << "{\"file\": " << json_string(r.file) << ", \"variable\": "
-                  << json_string(r.variable) << ", \"shape\": " << json_shape(r.shape) << ", \"dtype\": "
-                  << json_string(r.dtype) << ", \"count\": " << r.count << ", \"missing\": " << r.missing
-                  << ", \"min\": " << field(r.min) << ", \"max\": " << field(r.max) << ", \"mean\": " << field(r.mean)
-                  << ", \"std\": " << field(r.std) << ", \"sum\": " << field(r.sum) << "}";
+        std::cout << (i ? ",\n " : "\n ") << "{\"file\": " << json_string(r.file)
+                  << ", \"variable\": " << json_string(r.variable) << ", \"shape\": " << json_shape(r.shape)
+                  << ", \"dtype\": " << json_string(r.dtype) << ", \"count\": " << r.count
+                  << ", \"missing\": " << r.missing << ", \"min\": " << field(r.min) << ", \"max\": " << field(r.max)
+                  << ", \"mean\": " << field(r.mean) << ", \"std\": " << field(r.std) << ", \"sum\": " << field(r.sum)
+                  << "}";
     }
     std::cout << (rows.empty() ? "]\n" : "\n]\n");
 }
@@ -155,17 +156,18 @@ void print_table(const std::vector<Row>& rows) {
     };
     for (const Row& r : rows) {
         const bool ints = r.min && r.min->find_first_of(".eEIN") == std::string::npos;
-        table.push_back({r.variable, shape_to_string(r.shape), r.dtype, std::to_string(r.count), std::to_string(r.missing),
-                         shown(r.min, r.min_v, ints), shown(r.max, r.max_v, ints), shown(r.mean, r.mean_v, false),
-                         shown(r.std, r.std_v, false), shown(r.sum, r.sum_v, ints)});
+        table.push_back({r.variable, shape_to_string(r.shape), r.dtype, std::to_string(r.count),
+                         std::to_string(r.missing), shown(r.min, r.min_v, ints), shown(r.max, r.max_v, ints),
+                         shown(r.mean, r.mean_v, false), shown(r.std, r.std_v, false), shown(r.sum, r.sum_v, ints)});
     }
     std::cout << render_table(table);
 }
 
 // One group per variable with count, missing, min, max, mean, std and sum, through store():
 // HDF5, or NetCDF-4 for .nc outputs (dimensions named after the variable's kept dimensions).
-void write_axis_results(const std::string& output, const std::vector<Target>& targets, const std::vector<Statistics>& stats,
-                        const std::vector<int>& axes, const StoreOptions& store_options, const ComputeOptions& options) {
+void write_axis_results(const std::string& output, const std::vector<Target>& targets,
+                        const std::vector<Statistics>& stats, const std::vector<int>& axes,
+                        const StoreOptions& store_options, const ComputeOptions& options) {
     std::vector<StoreTarget> arrays;
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const std::string group = targets[i].path == "/" ? "" : targets[i].path;
@@ -200,8 +202,15 @@ void write_axis_results(const std::string& output, const std::vector<Target>& ta
 Statistics single_value_statistics(const NDArray& values) {
     const NDArray v = values.astype(DType::Float64);
     const Shape shape = values.shape();
-    Statistics s{NDArray(DType::Int64, shape), NDArray(DType::Int64, shape), v, v, v, NDArray(DType::Float64, shape),
-                 v, values, values};
+    Statistics s{NDArray(DType::Int64, shape),
+                 NDArray(DType::Int64, shape),
+                 v,
+                 v,
+                 v,
+                 NDArray(DType::Float64, shape),
+                 v,
+                 values,
+                 values};
     for (Index i = 0; i < v.size(); ++i) {
         const bool valid = !std::isnan(v.data_as<double>()[i]);
         s.count.data_as<std::int64_t>()[i] = valid;
@@ -220,8 +229,7 @@ std::optional<NDArray> coordinate_values(const std::string& file, const Target& 
         try {
             const SourcePtr source = open_source(file, group + "/" + dimension, options);
             if (source->shape().size() == 1) return open(source).compute().astype(DType::Float64);
-        } catch (const Error&) {
-        }
+        } catch (const Error&) {}
         if (group.empty()) return std::nullopt;
         group = group.substr(0, group.rfind('/'));
     }
@@ -240,12 +248,13 @@ void print_per_index(const std::string& format, const std::string& file, const T
         for (Index i = 0; i < n; ++i) {
             const Row r = make_row(file, target, s, i);
             const auto c = coordinate(i);
-            std::cout << (i ? ",\n " : "\n ") << "{\"file\": " << json_string(file) << ", \"variable\": "
-                      << json_string(target.path) << ", \"dimension\": " << json_string(dimension) << ", \"index\": " << i
-                      << ", \"coordinate\": " << (c ? format_double(*c) : "null") << ", \"count\": " << r.count
-                      << ", \"missing\": " << r.missing << ", \"min\": " << field(r.min, "null") << ", \"max\": "
-                      << field(r.max, "null") << ", \"mean\": " << field(r.mean, "null") << ", \"std\": "
-                      << field(r.std, "null") << ", \"sum\": " << field(r.sum, "null") << "}";
+            std::cout << (i ? ",\n " : "\n ") << "{\"file\": " << json_string(file)
+                      << ", \"variable\": " << json_string(target.path) << ", \"dimension\": " << json_string(dimension)
+                      << ", \"index\": " << i << ", \"coordinate\": " << (c ? format_double(*c) : "null")
+                      << ", \"count\": " << r.count << ", \"missing\": " << r.missing
+                      << ", \"min\": " << field(r.min, "null") << ", \"max\": " << field(r.max, "null")
+                      << ", \"mean\": " << field(r.mean, "null") << ", \"std\": " << field(r.std, "null")
+                      << ", \"sum\": " << field(r.sum, "null") << "}";
         }
         std::cout << (n ? "\n]\n" : "]\n");
     } else if (format == "csv") {
@@ -253,10 +262,10 @@ void print_per_index(const std::string& format, const std::string& file, const T
         for (Index i = 0; i < n; ++i) {
             const Row r = make_row(file, target, s, i);
             const auto c = coordinate(i);
-            std::cout << csv_field(file) << ',' << csv_field(target.path) << ',' << csv_field(dimension) << ',' << i << ','
-                      << (c ? format_double(*c) : "") << ',' << r.count << ',' << r.missing << ',' << field(r.min, "")
-                      << ',' << field(r.max, "") << ',' << field(r.mean, "") << ',' << field(r.std, "") << ','
-                      << field(r.sum, "") << '\n';
+            std::cout << csv_field(file) << ',' << csv_field(target.path) << ',' << csv_field(dimension) << ',' << i
+                      << ',' << (c ? format_double(*c) : "") << ',' << r.count << ',' << r.missing << ','
+                      << field(r.min, "") << ',' << field(r.max, "") << ',' << field(r.mean, "") << ','
+                      << field(r.std, "") << ',' << field(r.sum, "") << '\n';
         }
     } else {
         std::vector<std::vector<std::string>> table{
@@ -265,8 +274,9 @@ void print_per_index(const std::string& format, const std::string& file, const T
             const Row r = make_row(file, target, s, i);
             const auto c = coordinate(i);
             auto shown = [](const std::optional<double>& v) { return v ? format_short(*v) : std::string("-"); };
-            table.push_back({std::to_string(i), c ? format_short(*c) : "-", std::to_string(r.count), std::to_string(r.missing),
-                             shown(r.min_v), shown(r.mean_v), shown(r.max_v), shown(r.std_v), shown(r.sum_v)});
+            table.push_back({std::to_string(i), c ? format_short(*c) : "-", std::to_string(r.count),
+                             std::to_string(r.missing), shown(r.min_v), shown(r.mean_v), shown(r.max_v), shown(r.std_v),
+                             shown(r.sum_v)});
         }
         std::cout << target.path << " per " << dimension << ":\n" << render_table(table);
     }
@@ -291,15 +301,23 @@ void cancel_on_interrupt(ComputeOptions& options) {
 }  // namespace
 
 int run_stats(const std::vector<std::string>& args) {
-    const ParsedArguments parsed = parse_arguments(
-        args, {{{"--format"}, true}, {{"--axis"}, true}, {{"-o", "--output"}, true}, {{"--threads"}, true},
-               {{"--memory-limit"}, true}, {{"--ddof"}, true}, {{"--progress"}, false}, {{"--no-progress"}, false},
-               {{"--per"}, true}, {{"--concat"}, true}, {{"--explain"}, false}, {{"--compression"}, true},
-               {{"--compression-level"}, true}});
+    const ParsedArguments parsed = parse_arguments(args, {{{"--format"}, true},
+                                                          {{"--axis"}, true},
+                                                          {{"-o", "--output"}, true},
+                                                          {{"--threads"}, true},
+                                                          {{"--memory-limit"}, true},
+                                                          {{"--ddof"}, true},
+                                                          {{"--progress"}, false},
+                                                          {{"--no-progress"}, false},
+                                                          {{"--per"}, true},
+                                                          {{"--concat"}, true},
+                                                          {{"--explain"}, false},
+                                                          {{"--compression"}, true},
+                                                          {{"--compression-level"}, true}});
     if (parsed.positional.size() != 1)
-        throw UsageError(parsed.positional.empty() ? "stats needs a FILE[:PATH] (see 'chunkarr stats --help')"
-                                                   : "stats takes one FILE[:PATH], got " +
-                                                         std::to_string(parsed.positional.size()));
+        throw UsageError(parsed.positional.empty()
+                             ? "stats needs a FILE[:PATH] (see 'chunkarr stats --help')"
+                             : "stats takes one FILE[:PATH], got " + std::to_string(parsed.positional.size()));
     const std::string format = parsed.value("--format").value_or("table");
     if (format != "table" && format != "json" && format != "csv")
         throw UsageError("--format must be table, json or csv, got '" + format + "'");
@@ -332,7 +350,8 @@ int run_stats(const std::vector<std::string>& args) {
     OpenSourceOptions open_options;
     open_options.concat_dimension = parsed.value("--concat");
     std::vector<std::string> paths;
-    if (where.path.empty()) paths = numeric_variables(is_glob_pattern(where.file) ? expand_glob(where.file).front() : where.file);
+    if (where.path.empty())
+        paths = numeric_variables(is_glob_pattern(where.file) ? expand_glob(where.file).front() : where.file);
     else paths.push_back(with_leading_slash(where.path));
 
     std::vector<Target> targets;
@@ -365,7 +384,7 @@ int run_stats(const std::vector<std::string>& args) {
         axes = std::vector<int>{};
         for (std::size_t axis = 0; axis < names.size(); ++axis)
             if (axis != *per_axis) axes->push_back(static_cast<int>(axis));
-        if (axes->empty()) axes.reset();   // 1-d: every index is its own row
+        if (axes->empty()) axes.reset();  // 1-d: every index is its own row
     }
 
     if (parsed.flags.count("--explain")) {
@@ -376,8 +395,8 @@ int run_stats(const std::vector<std::string>& args) {
         return 0;
     }
 
-    const bool show_progress = parsed.flags.count("--progress") ||
-                               (!parsed.flags.count("--no-progress") && ::isatty(STDERR_FILENO));
+    const bool show_progress =
+        parsed.flags.count("--progress") || (!parsed.flags.count("--no-progress") && ::isatty(STDERR_FILENO));
     std::unique_ptr<ProgressBar> bar;
     if (show_progress) {
         bar = std::make_unique<ProgressBar>("stats");
@@ -386,19 +405,19 @@ int run_stats(const std::vector<std::string>& args) {
     std::vector<Array> arrays;
     for (const auto& t : targets) arrays.push_back(t.array);
     // A 1-d variable --per its only dimension: each row is one value.
-    const std::vector<Statistics> stats = per_axis && !axes
-                                              ? std::vector<Statistics>{single_value_statistics(arrays.front().compute(options))}
-                                              : statistics(arrays, axes.value_or(Axes{}), ddof, options);
+    const std::vector<Statistics> stats =
+        per_axis && !axes ? std::vector<Statistics>{single_value_statistics(arrays.front().compute(options))}
+                          : statistics(arrays, axes.value_or(Axes{}), ddof, options);
     bar.reset();
 
     if (per_axis) {
-        print_per_index(format, where.file, targets.front(), *per, coordinate_values(where.file, targets.front(), *per, open_options),
-                        stats.front());
+        print_per_index(format, where.file, targets.front(), *per,
+                        coordinate_values(where.file, targets.front(), *per, open_options), stats.front());
         return 0;
     }
 
     if (axes) {
-        options.progress = {};   // the bar is gone; writing the small results is quick
+        options.progress = {};  // the bar is gone; writing the small results is quick
         write_axis_results(*output, targets, stats, *axes, store_options, options);
         std::cout << "wrote " << *output << " (" << targets.size() << " dataset" << (targets.size() == 1 ? "" : "s")
                   << ")\n";

@@ -5,13 +5,10 @@
 namespace chunkarr {
 
 namespace {
-template <class From, class To>
-void cast_typed(const From* in, To* out, Index count) {
+template <class From, class To> void cast_typed(const From* in, To* out, Index count) {
     for (Index i = 0; i < count; ++i) {
-        if constexpr (std::is_same_v<To, bool>)
-            out[i] = in[i] != From(0);
-        else
-            out[i] = static_cast<To>(in[i]);
+        if constexpr (std::is_same_v<To, bool>) out[i] = in[i] != From(0);
+        else out[i] = static_cast<To>(in[i]);
     }
 }
 }  // namespace

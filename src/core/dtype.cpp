@@ -12,10 +12,17 @@ struct DTypeFacts {
     std::size_t size;
 };
 constexpr std::array<DTypeFacts, 11> facts{{
-    {DType::Bool, "bool", 1},       {DType::Int8, "int8", 1},     {DType::Int16, "int16", 2},
-    {DType::Int32, "int32", 4},     {DType::Int64, "int64", 8},   {DType::UInt8, "uint8", 1},
-    {DType::UInt16, "uint16", 2},   {DType::UInt32, "uint32", 4}, {DType::UInt64, "uint64", 8},
-    {DType::Float32, "float32", 4}, {DType::Float64, "float64", 8},
+    {DType::Bool, "bool", 1},
+    {DType::Int8, "int8", 1},
+    {DType::Int16, "int16", 2},
+    {DType::Int32, "int32", 4},
+    {DType::Int64, "int64", 8},
+    {DType::UInt8, "uint8", 1},
+    {DType::UInt16, "uint16", 2},
+    {DType::UInt32, "uint32", 4},
+    {DType::UInt64, "uint64", 8},
+    {DType::Float32, "float32", 4},
+    {DType::Float64, "float64", 8},
 }};
 
 const DTypeFacts& facts_of(DType t) { return facts[static_cast<std::size_t>(t)]; }

@@ -1,4 +1,5 @@
 #include <chunkarr/core/ndarray.hpp>
+
 #include "core/cast.hpp"
 
 #include <cstring>

@@ -78,7 +78,7 @@ OpTypes unary_types(UnaryOp op, DType input) {
         case UnaryOp::Floor:
         case UnaryOp::Ceil: break;
     }
-    const DType f = float_result(input);   // math functions: NumPy's float result
+    const DType f = float_result(input);  // math functions: NumPy's float result
     return {f, f};
 }
 

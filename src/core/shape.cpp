@@ -57,8 +57,7 @@ ChunkGrid ChunkGrid::regular(const Shape& shape, const Shape& chunk_shape) {
     for (std::size_t axis = 0; axis < shape.size(); ++axis) {
         const Index length = shape[axis];
         const Index step = chunk_shape[axis];
-        if (step <= 0 && length > 0)
-            throw ValueError("chunk length must be positive, got " + std::to_string(step));
+        if (step <= 0 && length > 0) throw ValueError("chunk length must be positive, got " + std::to_string(step));
         if (length == 0) {
             chunks[axis] = {0};
             continue;
@@ -132,8 +131,7 @@ ChunkGrid common_refinement(const ChunkGrid& a, const ChunkGrid& b) {
     return ChunkGrid(std::move(chunks));
 }
 
-ChunkGrid task_chunks(const Shape& shape, const Shape& storage_chunk, std::size_t itemsize,
-                      std::size_t target_bytes) {
+ChunkGrid task_chunks(const Shape& shape, const Shape& storage_chunk, std::size_t itemsize, std::size_t target_bytes) {
     Shape task = storage_chunk;
     // Grow along the leading axes (keeping whole storage chunks) while below the target.
     for (std::size_t axis = 0; axis < shape.size(); ++axis) {
@@ -156,8 +154,8 @@ std::vector<int> normalize_axes(const std::vector<int>& axes, std::size_t ndim) 
     for (int axis : axes) {
         const int n = static_cast<int>(ndim);
         if (axis < -n || axis >= n)
-            throw ValueError("axis " + std::to_string(axis) + " is out of range for an array of " + std::to_string(ndim) +
-                             " dimension" + (ndim == 1 ? "" : "s"));
+            throw ValueError("axis " + std::to_string(axis) + " is out of range for an array of " +
+                             std::to_string(ndim) + " dimension" + (ndim == 1 ? "" : "s"));
         const int normalized = axis < 0 ? axis + n : axis;
         if (std::find(result.begin(), result.end(), normalized) != result.end())
             throw ValueError("axis " + std::to_string(axis) + " is repeated");

@@ -1,4 +1,5 @@
 #include "engine/chunk_writer.hpp"
+
 #include "exec/memory_budget.hpp"
 #include "kernels/region_copy.hpp"
 
@@ -45,13 +46,14 @@ public:
         const Shape shape = region_shape(region);
         // The stored chunks in this task (its region starts on chunk boundaries), C order.
         Shape counts;
-        for (std::size_t axis = 0; axis < shape.size(); ++axis) counts.push_back((shape[axis] + chunk_[axis] - 1) / chunk_[axis]);
+        for (std::size_t axis = 0; axis < shape.size(); ++axis)
+            counts.push_back((shape[axis] + chunk_[axis] - 1) / chunk_[axis]);
         const Index n = element_count(counts);
         std::size_t kept = 0;
         std::vector<Item> items;
         std::vector<std::byte> extracted;
         for (Index flat = 0; flat < n; ++flat) {
-            Region local;   // the chunk within the task's values
+            Region local;  // the chunk within the task's values
             Index rest = flat;
             Shape index(shape.size());
             for (std::size_t axis = shape.size(); axis-- > 0;) {
@@ -80,10 +82,11 @@ public:
                 chunk = owned.get();
             }
             Item item;
-            for (std::size_t axis = 0; axis < shape.size(); ++axis) item.offset.push_back(region[axis].start + local[axis].start);
+            for (std::size_t axis = 0; axis < shape.size(); ++axis)
+                item.offset.push_back(region[axis].start + local[axis].start);
             if (filters_.empty()) {
                 if (!owned && whole_task) {
-                    item.bytes = values.storage;   // the task's values are the chunk: no copy
+                    item.bytes = values.storage;  // the task's values are the chunk: no copy
                 } else if (!owned) {
                     owned.reset(new std::byte[chunk_bytes_]);
                     std::memcpy(owned.get(), chunk, chunk_bytes_);
@@ -101,7 +104,7 @@ public:
             kept += item.size;
             items.push_back(std::move(item));
         }
-        for (std::size_t i = 0; i < items.size(); ++i) budget_->begin_active();   // queued bytes: freed by the writer
+        for (std::size_t i = 0; i < items.size(); ++i) budget_->begin_active();  // queued bytes: freed by the writer
         {
             std::lock_guard lock(mutex_);
             for (auto& item : items) queue_.push_back(std::move(item));

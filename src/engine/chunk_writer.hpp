@@ -3,10 +3,9 @@
 // apply the filters and queue the bytes; one writer thread takes them off the queue and writes
 // them with H5Dwrite_chunk under the HDF5 lock. Queued bytes keep their memory-budget
 // reservation until written, so a slow disk makes the workers wait instead of memory grow.
+#include "exec/executor.hpp"
 #include "io/filter_pipeline.hpp"
 #include "io/hdf5/sink.hpp"
-
-#include "exec/executor.hpp"
 
 #include <memory>
 

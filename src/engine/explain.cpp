@@ -23,15 +23,16 @@ std::vector<std::string> input_names(const Node& node, const std::map<const Node
     return inputs;
 }
 
-void print_graph(std::ostringstream& out, const std::vector<NodePtr>& outputs, const std::unordered_set<const Node*>* transient) {
+void print_graph(std::ostringstream& out, const std::vector<NodePtr>& outputs,
+                 const std::unordered_set<const Node*>* transient) {
     std::map<const Node*, std::string> names;
     for (const Node* node : topological_order(outputs)) {
         std::ostringstream name_text;
         name_text << 'n' << names.size();
         const std::string name = name_text.str();
         names[node] = name;
-        out << "  " << name << " = " << describe(*node, input_names(*node, names)) << "  : " << dtype_name(node->dtype) << " "
-            << shape_to_string(node->shape);
+        out << "  " << name << " = " << describe(*node, input_names(*node, names)) << "  : " << dtype_name(node->dtype)
+            << " " << shape_to_string(node->shape);
         if (!node->shape.empty()) out << ", " << node->chunks.block_count() << " chunks";
         if (transient && transient->count(node)) out << "  [fused into its consumer]";
         out << "\n";
@@ -58,22 +59,23 @@ std::string explain(const std::vector<Array>& arrays, std::size_t memory_limit) 
         ++stage_number;
         for (const auto& group : stage) {
             if (group.selection) {
-                out << "  stage " << stage_number << ": 1 quantile selection in passes over " << shape_to_string(group.grid.shape())
-                    << ", " << group.grid.block_count() << " tasks per pass\n";
+                out << "  stage " << stage_number << ": 1 quantile selection in passes over "
+                    << shape_to_string(group.grid.shape()) << ", " << group.grid.block_count() << " tasks per pass\n";
                 continue;
             }
             out << "  stage " << stage_number << ": " << group.reductions.size() << " reduction"
-                << (group.reductions.size() == 1 ? "" : "s") << " in one pass over " << shape_to_string(group.grid.shape())
-                << ", " << group.grid.block_count() << " tasks\n";
+                << (group.reductions.size() == 1 ? "" : "s") << " in one pass over "
+                << shape_to_string(group.grid.shape()) << ", " << group.grid.block_count() << " tasks\n";
         }
     }
     for (const auto& output : optimized.outputs)
         if (!is_reduction(*output))
-            out << "  elementwise output " << shape_to_string(output->shape) << ", " << output->chunks.block_count() << " tasks\n";
+            out << "  elementwise output " << shape_to_string(output->shape) << ", " << output->chunks.block_count()
+                << " tasks\n";
     out << "  total: " << plan.total_tasks << " tasks\n";
     // Rechunks that run in stages (through temporary files) before the plan above.
     std::string rechunks;
-    std::map<const Node*, bool> cheap;   // Source::cheap_rereads of every source under a node
+    std::map<const Node*, bool> cheap;  // Source::cheap_rereads of every source under a node
     for (const Node* node : topological_order(outputs)) {
         const auto* source = node->as<ops::Source>();
         bool all = !source || source->source->cheap_rereads();
@@ -81,7 +83,8 @@ std::string explain(const std::vector<Array>& arrays, std::size_t memory_limit) 
         cheap[node] = all;
         if (node->is<ops::Rechunk>() && element_count(node->shape) > 0 && !all) {
             const RechunkPlan rechunk = plan_for(*node, budget, false);
-            if (!rechunk.direct()) rechunks += "  " + describe_rechunk_plan(rechunk_input_grid(*node), node->chunks, rechunk);
+            if (!rechunk.direct())
+                rechunks += "  " + describe_rechunk_plan(rechunk_input_grid(*node), node->chunks, rechunk);
         }
     }
     if (!rechunks.empty()) out << "rechunk stages (run first, budget " << budget << " bytes):\n" << rechunks;

@@ -1,7 +1,8 @@
+#include "engine/rechunk_stages.hpp"
+
 #include <chunkarr/io/hdf5/source.hpp>
 
 #include "engine/pipeline.hpp"
-#include "engine/rechunk_stages.hpp"
 #include "engine/store_targets.hpp"
 
 #include <algorithm>
@@ -10,10 +11,9 @@
 #include <functional>
 #include <limits>
 #include <system_error>
+#include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <unistd.h>
 
 namespace chunkarr {
 
@@ -22,9 +22,10 @@ namespace {
 std::atomic<std::uint64_t> file_counter{0};
 
 std::string temp_file_path(const ComputeOptions& options) {
-    const std::filesystem::path dir =
-        options.temp_directory.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(options.temp_directory);
-    return (dir / ("chunkarr-rechunk-" + std::to_string(::getpid()) + "-" + std::to_string(file_counter++) + ".h5")).string();
+    const std::filesystem::path dir = options.temp_directory.empty() ? std::filesystem::temp_directory_path()
+                                                                     : std::filesystem::path(options.temp_directory);
+    return (dir / ("chunkarr-rechunk-" + std::to_string(::getpid()) + "-" + std::to_string(file_counter++) + ".h5"))
+        .string();
 }
 
 }  // namespace
@@ -59,7 +60,8 @@ ChunkGrid rechunk_input_grid(const Node& rechunk) {
     const Node& input = *rechunk.inputs[0];
     // A dataset read as it is: what a read decodes is its stored chunk, not the task chunk.
     if (const auto* source = input.as<ops::Source>())
-        if (const std::optional<Shape> stored = source->source->storage_chunks()) return ChunkGrid::regular(input.shape, *stored);
+        if (const std::optional<Shape> stored = source->source->storage_chunks())
+            return ChunkGrid::regular(input.shape, *stored);
     return input.chunks;
 }
 
@@ -112,7 +114,8 @@ RechunkStages run_rechunk_stages(const std::vector<NodePtr>& outputs, const Comp
     const std::size_t limit = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
     // Per original node: its rewrite, and whether re-reading it is cheap (known bottom-up).
     std::unordered_map<const Node*, std::pair<NodePtr, bool>> done;
-    std::function<std::pair<NodePtr, bool>(const NodePtr&)> rewrite = [&](const NodePtr& node) -> std::pair<NodePtr, bool> {
+    std::function<std::pair<NodePtr, bool>(const NodePtr&)> rewrite =
+        [&](const NodePtr& node) -> std::pair<NodePtr, bool> {
         if (auto it = done.find(node.get()); it != done.end()) return it->second;
         std::vector<NodePtr> inputs;
         bool changed = false;

@@ -31,8 +31,8 @@ public:
     RechunkStages& operator=(RechunkStages&&) = delete;
     ~RechunkStages();
 
-    std::vector<NodePtr> outputs;       // the graph with staged rechunks replaced
-    ComputeReport report;               // what the stages did (tasks, bytes read, peak)
+    std::vector<NodePtr> outputs;  // the graph with staged rechunks replaced
+    ComputeReport report;          // what the stages did (tasks, bytes read, peak)
     int stages_run = 0;
     const std::vector<std::string>& files() const { return files_; }
 

@@ -2,11 +2,11 @@
 // as the consumer, into a temporary file that HDF5Sink renames over the target at the end.
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/engine/store.hpp>
-#include "io/hdf5/sink.hpp"
 
 #include "engine/chunk_writer.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/store_targets.hpp"
+#include "io/hdf5/sink.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -53,7 +53,8 @@ Shape task_shape(const Array& array, const Shape& chunks, std::size_t budget) {
     }
     auto bytes = [&] {
         std::size_t n = itemsize(array.dtype());
-        for (std::size_t axis = 0; axis < chunks.size(); ++axis) n *= static_cast<std::size_t>(chunks[axis] * factors[axis]);
+        for (std::size_t axis = 0; axis < chunks.size(); ++axis)
+            n *= static_cast<std::size_t>(chunks[axis] * factors[axis]);
         return n;
     };
     const std::size_t limit = std::min<std::size_t>(budget / 8, 32 << 20);
@@ -94,7 +95,8 @@ Shape default_store_chunks(const Array& array) {
 StoreFormat resolve_store_format(const std::string& path, StoreFormat format) {
     if (format != StoreFormat::Auto) return format;
     const std::string extension = lower(std::filesystem::path(path).extension().string());
-    if (extension == ".nc" || extension == ".nc4" || extension == ".cdf" || extension == ".netcdf") return StoreFormat::NetCDF4;
+    if (extension == ".nc" || extension == ".nc4" || extension == ".cdf" || extension == ".netcdf")
+        return StoreFormat::NetCDF4;
     return StoreFormat::HDF5;
 }
 
@@ -141,7 +143,8 @@ void store_targets(const std::vector<StoreTarget>& targets, const std::string& p
             const auto writer = make_chunk_writer(sink, ids[i], spec.dtype, spec.chunks, spec.filters);
             const std::size_t budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
             const Shape tasks = task_shape(targets[i].array, spec.chunks, budget);
-            run_pipeline_blocks(targets[i].array.node(), ChunkGrid::regular(spec.shape, tasks), *writer, options, staging);
+            run_pipeline_blocks(targets[i].array.node(), ChunkGrid::regular(spec.shape, tasks), *writer, options,
+                                staging);
         }
         check_cancelled();
     }

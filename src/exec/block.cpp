@@ -5,8 +5,7 @@ namespace chunkarr {
 void MemoryTracker::add(std::size_t bytes) {
     const std::size_t now = current_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
     std::size_t seen = peak_.load(std::memory_order_relaxed);
-    while (now > seen && !peak_.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
-    }
+    while (now > seen && !peak_.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {}
 }
 
 Block Block::allocate(DType dtype, Shape shape, MemoryTracker* tracker) {

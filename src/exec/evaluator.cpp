@@ -1,8 +1,9 @@
+#include "exec/evaluator.hpp"
+
 #include <chunkarr/core/error.hpp>
 
-#include "exec/eval/operations.hpp"
-#include "exec/evaluator.hpp"
 #include "core/cast.hpp"
+#include "exec/eval/operations.hpp"
 
 #include <algorithm>
 

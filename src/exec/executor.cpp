@@ -2,27 +2,27 @@
 // fixed binary tree per output block (leaves are chunks, in index order), so the combine order
 // and hence every bit of the result is the same for any thread count. Each task reserves its
 // bytes from the MemoryBudget before reading.
+#include "exec/executor.hpp"
+
 #include <chunkarr/core/error.hpp>
 
-#include "exec/evaluator.hpp"
-#include "exec/executor.hpp"
-#include "exec/memory_budget.hpp"
 #include "core/cast.hpp"
+#include "exec/evaluator.hpp"
+#include "exec/memory_budget.hpp"
 #include "kernels/linalg.hpp"
 #include "kernels/quantile.hpp"
 #include "kernels/reduce.hpp"
 #include "kernels/region_copy.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <mutex>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_invoke.h>
 #include <oneapi/tbb/task_arena.h>
-
-#include <algorithm>
-#include <chrono>
-#include <mutex>
 #include <optional>
 #include <sstream>
 
@@ -37,11 +37,12 @@ using Clock = std::chrono::steady_clock;
 struct GroupBlocks {
     Shape numblocks;
     std::vector<bool> reduced;
-    Index outputs = 1;   // output blocks
-    Index leaves = 1;    // leaves per output block
+    Index outputs = 1;  // output blocks
+    Index leaves = 1;   // leaves per output block
 
     explicit GroupBlocks(const ReductionGroup& group) : numblocks(group.grid.numblocks()), reduced(group.reduced) {
-        for (std::size_t axis = 0; axis < numblocks.size(); ++axis) (reduced[axis] ? leaves : outputs) *= numblocks[axis];
+        for (std::size_t axis = 0; axis < numblocks.size(); ++axis)
+            (reduced[axis] ? leaves : outputs) *= numblocks[axis];
     }
 
     // The block at position `kept_flat` among the outputs and `reduced_flat` among its leaves.
@@ -81,7 +82,8 @@ public:
             const auto* scalar = node->as<ops::Scalar>();
             if (!scalar) continue;
             Block block = Block::allocate(node->dtype, {}, nullptr);
-            cast_elements(reinterpret_cast<const std::byte*>(&scalar->value), DType::Float64, block.data(), node->dtype, 1);
+            cast_elements(reinterpret_cast<const std::byte*>(&scalar->value), DType::Float64, block.data(), node->dtype,
+                          1);
             context_.constants.emplace(node, std::move(block));
         }
         total_tasks_ = plan.total_tasks;
@@ -114,7 +116,8 @@ public:
         const NodePtr& output = plan.outputs.front();
         // The plan counted the output's own blocks (none for a reduction); these tasks replace them.
         if (!is_reduction(*output)) progress_total_adjust_ -= output->chunks.block_count();
-        else progress_.bytes_total += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
+        else
+            progress_.bytes_total += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
         progress_total_adjust_ += grid.block_count();
         consumer.start(budget_);
         try {
@@ -144,35 +147,36 @@ private:
     }
 
     void consume_blocks(const NodePtr& output, const ChunkGrid& grid, BlockConsumer& consumer) {
-        tbb::parallel_for(tbb::blocked_range<Index>(0, grid.block_count(), 1), [&](const tbb::blocked_range<Index>& range) {
-            for (Index flat = range.begin(); flat != range.end(); ++flat) {
-                check_cancelled();
-                const std::vector<Index> block = grid.unravel(flat);
-                const Region region = grid.block_region(block);
-                if (element_count(region_shape(region)) == 0) continue;
-                try {
-                    const std::size_t bytes =
-                        Evaluator::footprint({output}, region, context_.done) + consumer.scratch_bytes(region);
-                    budget_.reserve(bytes);
-                    std::size_t kept = 0;
+        tbb::parallel_for(
+            tbb::blocked_range<Index>(0, grid.block_count(), 1), [&](const tbb::blocked_range<Index>& range) {
+                for (Index flat = range.begin(); flat != range.end(); ++flat) {
+                    check_cancelled();
+                    const std::vector<Index> block = grid.unravel(flat);
+                    const Region region = grid.block_region(block);
+                    if (element_count(region_shape(region)) == 0) continue;
                     try {
-                        Evaluator evaluator(context_);
-                        const Block values = evaluator.evaluate(output, region);
-                        bytes_read_ += evaluator.bytes_read();
-                        kept = consumer.consume(block, region, values);
-                        task_done(values.nbytes());
-                    } catch (...) {
-                        budget_.release(bytes);
+                        const std::size_t bytes =
+                            Evaluator::footprint({output}, region, context_.done) + consumer.scratch_bytes(region);
+                        budget_.reserve(bytes);
+                        std::size_t kept = 0;
+                        try {
+                            Evaluator evaluator(context_);
+                            const Block values = evaluator.evaluate(output, region);
+                            bytes_read_ += evaluator.bytes_read();
+                            kept = consumer.consume(block, region, values);
+                            task_done(values.nbytes());
+                        } catch (...) {
+                            budget_.release(bytes);
+                            budget_.end_active();
+                            throw;
+                        }
+                        budget_.release(bytes - kept);
                         budget_.end_active();
-                        throw;
+                    } catch (...) {
+                        rethrow_with_context(describe_task(block, region));
                     }
-                    budget_.release(bytes - kept);
-                    budget_.end_active();
-                } catch (...) {
-                    rethrow_with_context(describe_task(block, region));
                 }
-            }
-        });
+            });
     }
 
     // One partial per distinct input of the group, with the budget bytes it holds.
@@ -274,7 +278,8 @@ private:
                     const auto& partial = partials.per_input[k];
                     std::vector<std::byte> values(static_cast<std::size_t>(partial.slots()) * itemsize(node.dtype));
                     partial.finalize(reduction.function, reduction.skipna, reduction.ddof, node.dtype, values.data());
-                    kernels::paste_region(values.data(), results[r].data(), node.shape, itemsize(node.dtype), out_region);
+                    kernels::paste_region(values.data(), results[r].data(), node.shape, itemsize(node.dtype),
+                                          out_region);
                 }
                 release_partials(partials);
             }
@@ -319,10 +324,10 @@ private:
                                    std::size_t item) const {
         auto chunks = grid.chunks();
         std::size_t bytes = item;
-        Index boxes = 1;   // tasks left to run in parallel
+        Index boxes = 1;  // tasks left to run in parallel
         for (std::size_t axis = 0; axis < chunks.size(); ++axis) {
-            bytes *= static_cast<std::size_t>(reduced[axis] ? shape[axis]
-                                                            : *std::max_element(chunks[axis].begin(), chunks[axis].end()));
+            bytes *= static_cast<std::size_t>(
+                reduced[axis] ? shape[axis] : *std::max_element(chunks[axis].begin(), chunks[axis].end()));
             if (!reduced[axis]) boxes *= static_cast<Index>(chunks[axis].size());
         }
         if (bytes > budget_.limit() / 16 || boxes < 4 * static_cast<Index>(std::max(1, threads_))) return grid;
@@ -369,12 +374,14 @@ private:
         for (std::size_t axis = 0; axis < input->shape.size(); ++axis)
             if (group.reduced[axis]) lane_length *= input->shape[axis];
         std::size_t wanted = 16;
-        while (wanted < 4096 && static_cast<double>(wanted) * static_cast<double>(wanted) < static_cast<double>(lane_length))
+        while (wanted < 4096 &&
+               static_cast<double>(wanted) * static_cast<double>(wanted) < static_cast<double>(lane_length))
             wanted *= 2;
         std::size_t bins = 2;
         while (bins < wanted && box_targets * (bins * 2) * 8 * 5 <= budget_.limit() / 16) bins *= 2;
 
-        std::function<SelectionPartial(Index, Index, Index, const std::shared_ptr<const kernels::QuantileSelection::BoxPlan>&)>
+        std::function<SelectionPartial(Index, Index, Index,
+                                       const std::shared_ptr<const kernels::QuantileSelection::BoxPlan>&)>
             tree = [&](Index kept, Index lo, Index hi, const auto& plan) -> SelectionPartial {
             if (hi - lo == 1) return selection_leaf(group, block_of(kept, lo), selection, plan);
             const Index mid = lo + (hi - lo) / 2;
@@ -431,7 +438,7 @@ private:
             budget_.reserve(read_bytes + partial);
             std::uint64_t processed = 0;
             try {
-                Evaluator evaluator(context_);   // its blocks go before the reads are given back
+                Evaluator evaluator(context_);  // its blocks go before the reads are given back
                 processed = body(evaluator, region, partial);
                 bytes_read_ += evaluator.bytes_read();
             } catch (...) {
@@ -497,32 +504,34 @@ private:
 
     void evaluate_blocks(const NodePtr& output, NDArray& result) {
         const ChunkGrid& grid = output->chunks;
-        tbb::parallel_for(tbb::blocked_range<Index>(0, grid.block_count(), 1), [&](const tbb::blocked_range<Index>& range) {
-            for (Index flat = range.begin(); flat != range.end(); ++flat) {
-                check_cancelled();
-                const std::vector<Index> block = grid.unravel(flat);
-                const Region region = grid.block_region(block);
-                try {
-                    const std::size_t bytes = Evaluator::footprint({output}, region, context_.done);
-                    budget_.reserve(bytes);
-                    try {
-                        Evaluator evaluator(context_);
-                        const Block values = evaluator.evaluate(output, region);
-                        kernels::paste_region(values.data(), result.data(), result.shape(), itemsize(result.dtype()), region);
-                        bytes_read_ += evaluator.bytes_read();
-                        task_done(values.nbytes());
-                    } catch (...) {
-                        budget_.release(bytes);
-                        budget_.end_active();
-                        throw;
-                    }
-                    budget_.release(bytes);
-                    budget_.end_active();
-                } catch (...) {
-                    rethrow_with_context(describe_task(block, region));
-                }
-            }
-        });
+        tbb::parallel_for(tbb::blocked_range<Index>(0, grid.block_count(), 1),
+                          [&](const tbb::blocked_range<Index>& range) {
+                              for (Index flat = range.begin(); flat != range.end(); ++flat) {
+                                  check_cancelled();
+                                  const std::vector<Index> block = grid.unravel(flat);
+                                  const Region region = grid.block_region(block);
+                                  try {
+                                      const std::size_t bytes = Evaluator::footprint({output}, region, context_.done);
+                                      budget_.reserve(bytes);
+                                      try {
+                                          Evaluator evaluator(context_);
+                                          const Block values = evaluator.evaluate(output, region);
+                                          kernels::paste_region(values.data(), result.data(), result.shape(),
+                                                                itemsize(result.dtype()), region);
+                                          bytes_read_ += evaluator.bytes_read();
+                                          task_done(values.nbytes());
+                                      } catch (...) {
+                                          budget_.release(bytes);
+                                          budget_.end_active();
+                                          throw;
+                                      }
+                                      budget_.release(bytes);
+                                      budget_.end_active();
+                                  } catch (...) {
+                                      rethrow_with_context(describe_task(block, region));
+                                  }
+                              }
+                          });
     }
 
     void task_done(std::uint64_t bytes) {
@@ -561,7 +570,7 @@ private:
     EvaluationContext context_;
     std::atomic<std::int64_t> tasks_done_{0};
     std::int64_t total_tasks_ = 0;
-    std::atomic<std::int64_t> progress_total_adjust_{0};   // tasks added by fit_to_budget
+    std::atomic<std::int64_t> progress_total_adjust_{0};  // tasks added by fit_to_budget
     std::atomic<std::uint64_t> bytes_done_{0};
     std::atomic<std::uint64_t> bytes_read_{0};
     std::mutex progress_mutex_;

@@ -1,21 +1,20 @@
-#include <chunkarr/core/error.hpp>
 #include "exec/memory_budget.hpp"
+
+#include <chunkarr/core/error.hpp>
 
 #include <chrono>
 
 namespace chunkarr {
 
 namespace {
-std::string mib(std::size_t bytes) {
-    return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB";
-}
+std::string mib(std::size_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; }
 }  // namespace
 
 void MemoryBudget::reserve(std::size_t bytes) {
     std::unique_lock lock(mutex_);
     if (bytes > limit_)
-        throw MemoryBudgetError("memory limit of " + mib(limit_) + " is too small for one task, which needs " + mib(bytes) +
-                                "; raise the memory limit");
+        throw MemoryBudgetError("memory limit of " + mib(limit_) + " is too small for one task, which needs " +
+                                mib(bytes) + "; raise the memory limit");
     // Wait for running tasks to give bytes back. If nothing that could free bytes runs for a
     // while, the held bytes are partial results waiting for this very task: fail, don't hang.
     int idle_checks = 0;
@@ -25,7 +24,8 @@ void MemoryBudget::reserve(std::size_t bytes) {
         if (active_ == 0 && in_use_ == before) {
             if (++idle_checks >= 40)
                 throw MemoryBudgetError("memory limit of " + mib(limit_) + " is too small: partial results hold " +
-                                        mib(in_use_) + " and a task needs " + mib(bytes) + " more; raise the memory limit");
+                                        mib(in_use_) + " and a task needs " + mib(bytes) +
+                                        " more; raise the memory limit");
         } else {
             idle_checks = 0;
         }

@@ -1,5 +1,6 @@
-#include "exec/evaluator.hpp"
 #include "exec/plan.hpp"
+
+#include "exec/evaluator.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -89,7 +90,8 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
         for (const auto& group : groups) {
             plan.total_tasks += group.grid.block_count();
             for (const auto& input : group.inputs)
-                plan.total_input_bytes += static_cast<std::uint64_t>(element_count(input->shape)) * itemsize(input->dtype);
+                plan.total_input_bytes +=
+                    static_cast<std::uint64_t>(element_count(input->shape)) * itemsize(input->dtype);
         }
         plan.stages.push_back(std::move(groups));
     }
@@ -118,7 +120,7 @@ std::vector<std::pair<const Node*, std::uint64_t>> source_read_bytes(const Plan&
                 add(&node, static_cast<std::uint64_t>(element_count(region_shape(region))) * itemsize(node.dtype));
                 return;
             }
-            if (is_reduction(node)) return;   // an earlier stage
+            if (is_reduction(node)) return;  // an earlier stage
             for (std::size_t k = 0; k < node.inputs.size(); ++k)
                 for (const Region& input : input_regions(node, k, region)) walk(*node.inputs[k], input, seen);
         };

@@ -12,20 +12,20 @@
 namespace chunkarr {
 
 struct ReductionGroup {
-    std::vector<NodePtr> reductions;              // same input shape, chunks and axes
-    std::vector<NodePtr> inputs;                  // their distinct inputs (with distinct masks)
-    std::vector<const CFDecoding*> masks;         // per input: values to skip besides NaN, or null
-    std::vector<kernels::ReduceNeeds> needs;      // per input
-    ChunkGrid grid;                               // the inputs' chunk grid: one task per block
-    std::vector<bool> reduced;                    // per input axis
-    bool selection = false;                       // one Quantile node: run as selection passes
+    std::vector<NodePtr> reductions;          // same input shape, chunks and axes
+    std::vector<NodePtr> inputs;              // their distinct inputs (with distinct masks)
+    std::vector<const CFDecoding*> masks;     // per input: values to skip besides NaN, or null
+    std::vector<kernels::ReduceNeeds> needs;  // per input
+    ChunkGrid grid;                           // the inputs' chunk grid: one task per block
+    std::vector<bool> reduced;                // per input axis
+    bool selection = false;                   // one Quantile node: run as selection passes
 };
 
 struct Plan {
     std::vector<std::vector<ReductionGroup>> stages;
     std::vector<NodePtr> outputs;
     std::int64_t total_tasks = 0;
-    std::uint64_t total_input_bytes = 0;          // logical bytes the tasks process
+    std::uint64_t total_input_bytes = 0;  // logical bytes the tasks process
 };
 
 Plan make_plan(const std::vector<NodePtr>& outputs);

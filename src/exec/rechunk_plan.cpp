@@ -53,7 +53,8 @@ RechunkStage make_stage(const ChunkGrid& previous, const Shape& next, const Shap
     stage.reads = 1;
     for (std::size_t axis = 0; axis < shape.size(); ++axis) {
         const Index before = largest(previous.chunks(axis));
-        const Index task = std::min(std::max<Index>(shape[axis], 1), next[axis] * ((before + next[axis] - 1) / next[axis]));
+        const Index task =
+            std::min(std::max<Index>(shape[axis], 1), next[axis] * ((before + next[axis] - 1) / next[axis]));
         stage.tasks.push_back(task);
         stage.reads *= std::max<Index>(1, max_overlap(previous.chunks(axis), regular_axis(shape[axis], task)));
     }
@@ -94,9 +95,11 @@ RechunkPlan plan_rechunk(const ChunkGrid& from, const ChunkGrid& to, std::size_t
     }
     Shape direct_task(ndim);
     for (std::size_t axis = 0; axis < ndim; ++axis)
-        direct_task[axis] = std::min(std::max<Index>(shape[axis], 1), target[axis] * ((source[axis] + target[axis] - 1) / target[axis]));
+        direct_task[axis] = std::min(std::max<Index>(shape[axis], 1),
+                                     target[axis] * ((source[axis] + target[axis] - 1) / target[axis]));
     plan.direct_task_bytes = bytes_of(direct_task, itemsize);
-    plan.task_limit = std::max({rechunk_task_limit(memory_limit), bytes_of(source, itemsize), bytes_of(target, itemsize)});
+    plan.task_limit =
+        std::max({rechunk_task_limit(memory_limit), bytes_of(source, itemsize), bytes_of(target, itemsize)});
     if (ndim == 0 || element_count(shape) == 0 || plan.direct_reads <= limits.max_reads) return plan;
 
     std::vector<RechunkStage> best;
@@ -118,7 +121,8 @@ RechunkPlan plan_rechunk(const ChunkGrid& from, const ChunkGrid& to, std::size_t
                 for (std::size_t axis = 0; axis < ndim; ++axis) {
                     const double size = std::exp((1 - f) * std::log(static_cast<double>(source[axis])) +
                                                  f * std::log(static_cast<double>(target[axis])));
-                    const Index big = std::max(source[axis], target[axis]), small = std::min(source[axis], target[axis]);
+                    const Index big = std::max(source[axis], target[axis]),
+                                small = std::min(source[axis], target[axis]);
                     if (big % small == 0 && source[axis] >= target[axis]) {
                         // Shrinking: target x a divisor of the previous factor.
                         factor[axis] = nearest_divisor(factor[axis], size / static_cast<double>(small), 1);
@@ -161,8 +165,8 @@ std::string describe_rechunk_plan(const ChunkGrid& from, const ChunkGrid& to, co
         return out.str();
     }
     out << plan.stages.size() << " stage" << (plan.stages.size() == 1 ? "" : "s")
-        << " through temporary files (direct: each input chunk read by " << plan.direct_reads
-        << " tasks, or tasks of " << plan.direct_task_bytes << " bytes; task limit " << plan.task_limit << " bytes)\n";
+        << " through temporary files (direct: each input chunk read by " << plan.direct_reads << " tasks, or tasks of "
+        << plan.direct_task_bytes << " bytes; task limit " << plan.task_limit << " bytes)\n";
     for (std::size_t k = 0; k < plan.stages.size(); ++k) {
         const RechunkStage& stage = plan.stages[k];
         out << "    stage " << k + 1 << ": chunks " << shape_to_string(stage.chunks) << " in tasks "

@@ -22,20 +22,20 @@
 namespace chunkarr {
 
 struct RechunkLimits {
-    Index max_reads = 4;     // direct when no input chunk is read by more tasks than this
-    int max_stages = 8;      // stages (intermediate files plus the last) at most
+    Index max_reads = 4;  // direct when no input chunk is read by more tasks than this
+    int max_stages = 8;   // stages (intermediate files plus the last) at most
 };
 
 struct RechunkStage {
-    Shape chunks;            // the chunks this stage writes (its file's chunks)
-    Shape tasks;             // the region one task computes (multiples of `chunks`)
+    Shape chunks;  // the chunks this stage writes (its file's chunks)
+    Shape tasks;   // the region one task computes (multiples of `chunks`)
     std::size_t task_bytes = 0;
-    Index reads = 0;         // most tasks reading one chunk of the stage's input
+    Index reads = 0;  // most tasks reading one chunk of the stage's input
 };
 
 struct RechunkPlan {
-    Index direct_reads = 0;            // most target chunks one input chunk overlaps
-    std::size_t direct_task_bytes = 0; // one task covering whole input and target chunks
+    Index direct_reads = 0;             // most target chunks one input chunk overlaps
+    std::size_t direct_task_bytes = 0;  // one task covering whole input and target chunks
     std::size_t task_limit = 0;
     std::vector<RechunkStage> stages;  // empty: direct (the task grid only changes)
     bool direct() const { return stages.empty(); }

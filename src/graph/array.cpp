@@ -16,8 +16,8 @@ SliceAxis normalize_index(const Indexer& index, Index length, std::size_t axis) 
     if (const Index* position = std::get_if<Index>(&index)) {
         const Index i = *position < 0 ? *position + length : *position;
         if (i < 0 || i >= length)
-            throw ValueError("index " + std::to_string(*position) + " is out of bounds for axis " + std::to_string(axis) +
-                             " with size " + std::to_string(length));
+            throw ValueError("index " + std::to_string(*position) + " is out of bounds for axis " +
+                             std::to_string(axis) + " with size " + std::to_string(length));
         return {i, i + 1, 1, true};
     }
     const Slice& s = std::get<Slice>(index);
@@ -89,15 +89,14 @@ Array Array::nanmax(const Axes& a, bool k) const { return extremum(ReduceOp::Max
 Array Array::nanvar(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Var, a, k, true, ddof); }
 Array Array::nanstd(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Std, a, k, true, ddof); }
 
-
 Array operator-(const Array& a) { return unary(UnaryOp::Negative, a); }
 Array operator!(const Array& a) { return unary(UnaryOp::LogicalNot, a); }
 
-#define CHUNKARR_DEFINE_BINARY(symbol, op)                                                          \
-    Array operator symbol(const Array& a, const Array& b) { return binary(op, a, b); }             \
-    Array operator symbol(const Array& a, double b) { return binary(op, a, weak(b)); }             \
-    Array operator symbol(double a, const Array& b) { return binary(op, weak(a), b); }             \
-    Array operator symbol(const Array& a, long long b) { return binary(op, a, weak(b)); }          \
+#define CHUNKARR_DEFINE_BINARY(symbol, op)                                                \
+    Array operator symbol(const Array& a, const Array& b) { return binary(op, a, b); }    \
+    Array operator symbol(const Array& a, double b) { return binary(op, a, weak(b)); }    \
+    Array operator symbol(double a, const Array& b) { return binary(op, weak(a), b); }    \
+    Array operator symbol(const Array& a, long long b) { return binary(op, a, weak(b)); } \
     Array operator symbol(long long a, const Array& b) { return binary(op, weak(a), b); }
 CHUNKARR_DEFINE_BINARY(+, BinaryOp::Add)
 CHUNKARR_DEFINE_BINARY(-, BinaryOp::Subtract)
@@ -191,7 +190,8 @@ Array broadcast_to(const Array& x, const Shape& shape) {
             const auto& c = x.chunks().chunks(axis - offset);
             chunk[axis] = std::max<Index>(1, *std::max_element(c.begin(), c.end()));
         } else {
-            chunk[axis] = std::clamp<Index>((Index{1} << 19) / std::max<Index>(inner, 1), 1, std::max<Index>(shape[axis], 1));
+            chunk[axis] =
+                std::clamp<Index>((Index{1} << 19) / std::max<Index>(inner, 1), 1, std::max<Index>(shape[axis], 1));
         }
         inner *= chunk[axis];
     }
@@ -207,7 +207,8 @@ namespace {
 Array positions(const Array& x, std::optional<int> axis) {
     std::vector<std::size_t> axes;
     if (axis) axes.push_back(static_cast<std::size_t>(normalize_axes({*axis}, x.ndim()).front()));
-    else for (std::size_t a = 0; a < x.ndim(); ++a) axes.push_back(a);
+    else
+        for (std::size_t a = 0; a < x.ndim(); ++a) axes.push_back(a);
     Array total = scalar(0, DType::Int64);
     Index stride = 1;
     for (std::size_t k = axes.size(); k-- > 0;) {
@@ -227,12 +228,13 @@ Array positions(const Array& x, std::optional<int> axis) {
 
 Array arg_extremum(const Array& x, std::optional<int> axis, bool maximum_wanted) {
     const Axes axes = axis ? Axes{*axis} : Axes{};
-    if (x.size() == 0) throw ValueError(std::string("attempt to get ") + (maximum_wanted ? "argmax" : "argmin") +
-                                        " of an empty sequence");
+    if (x.size() == 0)
+        throw ValueError(std::string("attempt to get ") + (maximum_wanted ? "argmax" : "argmin") +
+                         " of an empty sequence");
     const Array extreme = maximum_wanted ? x.max(axes, true) : x.min(axes, true);
     Array hit = x == extreme;
-    if (is_float(x.dtype())) hit = hit || (isnan(x) && isnan(extreme));   // NaN wins, like NumPy
-    const Index none = x.size();   // larger than any position
+    if (is_float(x.dtype())) hit = hit || (isnan(x) && isnan(extreme));  // NaN wins, like NumPy
+    const Index none = x.size();                                         // larger than any position
     return where(hit, positions(x, axis), scalar(static_cast<double>(none), DType::Int64)).min(axes);
 }
 
@@ -243,7 +245,8 @@ Array scan(const Array& x, int axis_in, bool product) {
     const auto axis = static_cast<std::size_t>(normalize_axes({axis_in}, x.ndim()).front());
     const DType result = sum_result(x.dtype());
     const auto& chunks = x.chunks().chunks(axis);
-    if (chunks.size() <= 1 || x.size() == 0) return Array(make_scan_node(x.node(), nullptr, static_cast<int>(axis), product));
+    if (chunks.size() <= 1 || x.size() == 0)
+        return Array(make_scan_node(x.node(), nullptr, static_cast<int>(axis), product));
     // Each chunk's total along the axis (one small reduction per chunk, each reading its slab).
     std::vector<Array> totals;
     Index start = 0;
@@ -281,7 +284,8 @@ Array scan(const Array& x, int axis_in, bool product) {
     const Array exclusive = concatenate({identity, inclusive[head]}, static_cast<int>(axis));
     std::vector<std::vector<Index>> grid = exclusive.chunks().chunks();
     grid[axis] = {static_cast<Index>(chunks.size())};
-    return Array(make_scan_node(x.node(), exclusive.rechunk(ChunkGrid(std::move(grid))).node(), static_cast<int>(axis), product));
+    return Array(make_scan_node(x.node(), exclusive.rechunk(ChunkGrid(std::move(grid))).node(), static_cast<int>(axis),
+                                product));
 }
 }  // namespace
 
@@ -310,7 +314,8 @@ std::pair<Array, Array> histogram(const Array& x, int bins, std::optional<std::p
 }
 
 Array histogram(const Array& x, const std::vector<double>& edges) {
-    if (edges.size() < 2) throw ValueError("histogram needs at least two bin edges, got " + std::to_string(edges.size()));
+    if (edges.size() < 2)
+        throw ValueError("histogram needs at least two bin edges, got " + std::to_string(edges.size()));
     for (std::size_t i = 0; i < edges.size(); ++i) {
         if (std::isnan(edges[i])) throw ValueError("histogram bin edges must not be NaN");
         if (i > 0 && edges[i] < edges[i - 1]) throw ValueError("`bins` must increase monotonically, when an array");
@@ -340,7 +345,9 @@ Array ravel(const Array& x) { return reshape(x, {-1}); }
 Array argmin(const Array& x, std::optional<int> axis) { return arg_extremum(x, axis, false); }
 Array argmax(const Array& x, std::optional<int> axis) { return arg_extremum(x, axis, true); }
 
-Array transpose(const Array& x, std::vector<int> order) { return Array(make_transpose_node(x.node(), std::move(order))); }
+Array transpose(const Array& x, std::vector<int> order) {
+    return Array(make_transpose_node(x.node(), std::move(order)));
+}
 
 Array concatenate(const std::vector<Array>& arrays, int axis) {
     std::vector<NodePtr> nodes;

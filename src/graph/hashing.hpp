@@ -24,8 +24,7 @@ inline std::size_t hash_value(double value) {
 inline std::size_t hash_value(long double value) { return hash_value(static_cast<double>(value)); }
 
 template <class T>
-    requires std::is_integral_v<T> || std::is_enum_v<T>
-std::size_t hash_value(T value) {
+requires std::is_integral_v<T> || std::is_enum_v<T> std::size_t hash_value(T value) {
     return static_cast<std::size_t>(value);
 }
 
@@ -34,24 +33,19 @@ template <class T> std::size_t hash_value(const std::optional<T>& value);
 std::size_t hash_value(const OpTypes& types);
 std::size_t hash_value(const CFDecoding& decoding);
 
-template <class... T>
-std::size_t hash_of(const T&... fields) {
+template <class... T> std::size_t hash_of(const T&... fields) {
     std::size_t seed = 0;
     (hash_mix(seed, hash_value(fields)), ...);
     return seed;
 }
 
-template <class T>
-std::size_t hash_value(const std::vector<T>& values) {
+template <class T> std::size_t hash_value(const std::vector<T>& values) {
     std::size_t seed = values.size();
     for (const T& value : values) hash_mix(seed, hash_value(value));
     return seed;
 }
 
-template <class T>
-std::size_t hash_value(const std::optional<T>& value) {
-    return value ? hash_of(true, *value) : 0;
-}
+template <class T> std::size_t hash_value(const std::optional<T>& value) { return value ? hash_of(true, *value) : 0; }
 
 inline std::size_t hash_value(const OpTypes& types) { return hash_of(types.compute, types.result); }
 

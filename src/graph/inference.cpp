@@ -1,4 +1,5 @@
 #include "graph/inference.hpp"
+
 #include "graph/node.hpp"
 
 #include <algorithm>

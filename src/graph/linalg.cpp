@@ -54,12 +54,12 @@ Array matmul(const Array& a, const Array& b) {
                          std::to_string(kb) + " is different from " + std::to_string(ka) + "); shapes " +
                          shape_to_string(a.shape()) + " and " + shape_to_string(b.shape()));
     if (a.ndim() == 1 && b.ndim() == 1) return contract(a, b, 0, {0}, {0});
-    if (a.ndim() == 1) {   // (k) @ (..., k, m) -> (..., m)
+    if (a.ndim() == 1) {  // (k) @ (..., k, m) -> (..., m)
         const std::size_t batch = b.ndim() - 2;
         return contract(with_leading_axes(a, batch), b, static_cast<int>(batch), {static_cast<int>(batch)},
                         {static_cast<int>(batch)});
     }
-    if (b.ndim() == 1) {   // (..., n, k) @ (k) -> (..., n)
+    if (b.ndim() == 1) {  // (..., n, k) @ (k) -> (..., n)
         const std::size_t batch = a.ndim() - 2;
         return contract(a, with_leading_axes(b, batch), static_cast<int>(batch), {static_cast<int>(a.ndim() - 1)},
                         {static_cast<int>(batch)});
@@ -74,9 +74,9 @@ Array dot(const Array& a, const Array& b) {
     const std::size_t b_axis = b.ndim() == 1 ? 0 : b.ndim() - 2;
     const Index ka = a.shape().back(), kb = b.shape()[b_axis];
     if (ka != kb)
-        throw ValueError("shapes " + shape_to_string(a.shape()) + " and " + shape_to_string(b.shape()) + " not aligned: " +
-                         std::to_string(ka) + " (dim " + std::to_string(a.ndim() - 1) + ") != " + std::to_string(kb) +
-                         " (dim " + std::to_string(b_axis) + ")");
+        throw ValueError("shapes " + shape_to_string(a.shape()) + " and " + shape_to_string(b.shape()) +
+                         " not aligned: " + std::to_string(ka) + " (dim " + std::to_string(a.ndim() - 1) +
+                         ") != " + std::to_string(kb) + " (dim " + std::to_string(b_axis) + ")");
     return contract(a, b, 0, {static_cast<int>(a.ndim() - 1)}, {static_cast<int>(b_axis)});
 }
 

@@ -33,7 +33,7 @@ Index boundary_source(Boundary boundary, Index p, Index n) {
         case Boundary::Periodic: return ((p % n) + n) % n;
         case Boundary::Nearest: return p < 0 ? 0 : n - 1;
         case Boundary::Reflect: {
-            const Index q = ((p % (2 * n)) + 2 * n) % (2 * n);   // period 2n: a b c c b a
+            const Index q = ((p % (2 * n)) + 2 * n) % (2 * n);  // period 2n: a b c c b a
             return q < n ? q : 2 * n - 1 - q;
         }
         case Boundary::Constant:
@@ -53,8 +53,8 @@ Array map_blocks(BlockCallable function, const std::vector<Array>& arrays, std::
 }
 
 Array map_overlap(std::function<NDArray(const NDArray& block, const BlockInfo& info)> function, const Array& x,
-                  std::vector<Index> depth, Boundary boundary, double value, std::optional<DType> dtype, std::string name,
-                  bool trim) {
+                  std::vector<Index> depth, Boundary boundary, double value, std::optional<DType> dtype,
+                  std::string name, bool trim) {
     const auto axes = static_cast<std::size_t>(x.ndim());
     return map_overlap(std::move(function), x, std::move(depth), std::vector<Boundary>(axes, boundary),
                        std::vector<double>(axes, value), dtype, std::move(name), trim);

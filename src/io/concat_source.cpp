@@ -21,14 +21,15 @@ ConcatSource::ConcatSource(std::vector<SourcePtr> parts, std::vector<std::string
         const SourcePtr& part = parts_[i];
         if (part->dtype() != first->dtype())
             throw FormatError(names_[i] + " has dtype " + std::string(dtype_name(part->dtype())) + " but " + names_[0] +
-                             " has " + std::string(dtype_name(first->dtype())));
+                              " has " + std::string(dtype_name(first->dtype())));
         if (part->shape().size() != first->shape().size())
-            throw FormatError(names_[i] + " has " + std::to_string(part->shape().size()) + " dimensions but " + names_[0] +
-                             " has " + std::to_string(first->shape().size()));
+            throw FormatError(names_[i] + " has " + std::to_string(part->shape().size()) + " dimensions but " +
+                              names_[0] + " has " + std::to_string(first->shape().size()));
         for (std::size_t a = 0; a < first->shape().size(); ++a)
             if (a != axis_ && part->shape()[a] != first->shape()[a])
-                throw FormatError(names_[i] + ": " + dimension_label(a) + " has length " + std::to_string(part->shape()[a]) +
-                                 " but " + std::to_string(first->shape()[a]) + " in " + names_[0]);
+                throw FormatError(names_[i] + ": " + dimension_label(a) + " has length " +
+                                  std::to_string(part->shape()[a]) + " but " + std::to_string(first->shape()[a]) +
+                                  " in " + names_[0]);
         const auto part_chunks = part->task_grid().chunks(axis_);
         for (Index c : part_chunks)
             if (c > 0) chunks[axis_].push_back(c);
@@ -65,8 +66,9 @@ void ConcatSource::read(const Region& region, void* out) const {
         std::vector<std::byte> piece(static_cast<std::size_t>(outer * span * inner) * item);
         parts_[i]->read(part_region, piece.data());
         for (Index o = 0; o < outer; ++o)
-            std::copy_n(piece.data() + o * span * inner * static_cast<Index>(item), span * inner * static_cast<Index>(item),
-                        target + (o * out_shape[axis_] + (lo - region[axis_].start)) * inner * static_cast<Index>(item));
+            std::copy_n(
+                piece.data() + o * span * inner * static_cast<Index>(item), span * inner * static_cast<Index>(item),
+                target + (o * out_shape[axis_] + (lo - region[axis_].start)) * inner * static_cast<Index>(item));
     }
 }
 

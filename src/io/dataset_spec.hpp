@@ -11,12 +11,12 @@
 namespace chunkarr {
 
 struct DatasetSpec {
-    std::string path;                      // "/group/name"; groups are created as needed
+    std::string path;  // "/group/name"; groups are created as needed
     DType dtype = DType::Float64;
     Shape shape;
-    Shape chunks;                          // stored chunk shape (ignored for 0-d)
-    FilterPipeline filters;                // shuffle and/or deflate, in pipeline order
-    std::vector<std::string> dimensions;   // NetCDF-4: one name per axis (default dim_0, dim_1, ...)
+    Shape chunks;                         // stored chunk shape (ignored for 0-d)
+    FilterPipeline filters;               // shuffle and/or deflate, in pipeline order
+    std::vector<std::string> dimensions;  // NetCDF-4: one name per axis (default dim_0, dim_1, ...)
 };
 
 // Whether the dataset is stored in chunks (not 0-d, not empty, chunks given).

@@ -2,9 +2,8 @@
 
 #include <chunkarr/core/error.hpp>
 
-#include <libdeflate.h>
-
 #include <cstring>
+#include <libdeflate.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -131,7 +130,7 @@ void unshuffle16_8(const std::uint8_t* p, std::size_t count, std::size_t i, std:
 
 void unshuffle_elements(const std::byte* planes, std::size_t count, unsigned element_size, std::size_t first,
                         std::size_t n, std::byte* out) {
-    std::size_t done = 0;   // elements of the range already written
+    std::size_t done = 0;  // elements of the range already written
 #if defined(__SSE2__)
     const auto* p = reinterpret_cast<const std::uint8_t*>(planes);
     auto* bytes = reinterpret_cast<std::uint8_t*>(out);
@@ -180,8 +179,10 @@ void unshuffle_box(const std::byte* planes, const Shape& chunk_shape, unsigned e
         std::size_t source = 0, target = 0;
         for (std::size_t axis = 0; axis < ndim; ++axis) {
             const Index at = axis + 1 < ndim ? row[axis] : 0;
-            source = source * static_cast<std::size_t>(chunk_shape[axis]) + static_cast<std::size_t>(src_start[axis] + at);
-            target = target * static_cast<std::size_t>(dst_shape[axis]) + static_cast<std::size_t>(dst_start[axis] + at);
+            source =
+                source * static_cast<std::size_t>(chunk_shape[axis]) + static_cast<std::size_t>(src_start[axis] + at);
+            target =
+                target * static_cast<std::size_t>(dst_shape[axis]) + static_cast<std::size_t>(dst_start[axis] + at);
         }
         unshuffle_elements(planes, chunk_elements, element_size, source, row_length, dst + target * element_size);
         std::size_t axis = ndim - 1;
@@ -315,7 +316,8 @@ const std::byte* FilterPipeline::undo(std::size_t first_step, const std::byte* s
             }
             case FilterKind::Shuffle: {
                 if (i == final_step && size != chunk_bytes)
-                    throw IOError("decoded chunk has " + std::to_string(size) + " bytes, expected " + std::to_string(chunk_bytes));
+                    throw IOError("decoded chunk has " + std::to_string(size) + " bytes, expected " +
+                                  std::to_string(chunk_bytes));
                 std::byte* destination = target(i, size);
                 unshuffle(data, size, step.element_size, destination);
                 data = destination;
@@ -335,8 +337,8 @@ void FilterPipeline::decode(const std::byte* stored, std::size_t stored_size, un
     if (data != out && size != 0) std::memcpy(out, data, size);
 }
 
-const std::byte* FilterPipeline::decode_to_planes(const std::byte* stored, std::size_t stored_size, unsigned filter_mask,
-                                                  std::size_t chunk_bytes) const {
+const std::byte* FilterPipeline::decode_to_planes(const std::byte* stored, std::size_t stored_size,
+                                                  unsigned filter_mask, std::size_t chunk_bytes) const {
     const std::size_t final_step = last_transform(filter_mask);
     if (final_step == steps_.size() || steps_[final_step].kind != FilterKind::Shuffle) return nullptr;
     std::size_t size = stored_size;

@@ -18,8 +18,8 @@ enum class FilterKind { Deflate, Shuffle, Fletcher32 };
 
 struct FilterStep {
     FilterKind kind;
-    unsigned element_size = 0;   // Shuffle: bytes per element
-    int level = 4;               // Deflate when encoding: 1 (fast) to 9 (small)
+    unsigned element_size = 0;  // Shuffle: bytes per element
+    int level = 4;              // Deflate when encoding: 1 (fast) to 9 (small)
 };
 
 class FilterPipeline {

@@ -1,4 +1,5 @@
 #include <chunkarr/io/generator_source.hpp>
+
 #include "core/cast.hpp"
 
 #include <sstream>
@@ -12,13 +13,14 @@ FullSource::FullSource(Shape shape, DType dtype, double value, ChunkGrid grid)
 void FullSource::read(const Region& region, void* out) const {
     const Index n = element_count(region_shape(region));
     std::vector<double> values(static_cast<std::size_t>(n), value_);
-    cast_elements(reinterpret_cast<const std::byte*>(values.data()), DType::Float64, static_cast<std::byte*>(out), dtype_, n);
+    cast_elements(reinterpret_cast<const std::byte*>(values.data()), DType::Float64, static_cast<std::byte*>(out),
+                  dtype_, n);
 }
 
 std::string FullSource::describe() const {
     std::ostringstream out;
-    out << "full(" << shape_to_string(shape_) << ", " << value_ << ", " << dtype_name(dtype_) << ", chunks="
-        << grid_.to_string() << ")";
+    out << "full(" << shape_to_string(shape_) << ", " << value_ << ", " << dtype_name(dtype_)
+        << ", chunks=" << grid_.to_string() << ")";
     return out.str();
 }
 
@@ -32,7 +34,8 @@ void RandomSource::read(const Region& region, void* out) const {
     std::vector<Index> index(region.size(), 0);
     for (Index i = 0; i < n; ++i) {
         Index flat = 0;
-        for (std::size_t axis = 0; axis < region.size(); ++axis) flat = flat * shape_[axis] + region[axis].start + index[axis];
+        for (std::size_t axis = 0; axis < region.size(); ++axis)
+            flat = flat * shape_[axis] + region[axis].start + index[axis];
         // splitmix64 of (seed, position): a counter-based generator.
         std::uint64_t z = seed_ * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(flat) + 0x632be59bd9b4e019ULL;
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -59,7 +62,8 @@ void ArangeSource::read(const Region& region, void* out) const {
     const Index n = region[0].size();
     std::vector<double> values(static_cast<std::size_t>(n));
     for (Index i = 0; i < n; ++i) values[i] = start_ + static_cast<double>(region[0].start + i) * step_;
-    cast_elements(reinterpret_cast<const std::byte*>(values.data()), DType::Float64, static_cast<std::byte*>(out), dtype_, n);
+    cast_elements(reinterpret_cast<const std::byte*>(values.data()), DType::Float64, static_cast<std::byte*>(out),
+                  dtype_, n);
 }
 
 std::string ArangeSource::describe() const {

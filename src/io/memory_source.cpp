@@ -1,7 +1,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/memory_source.hpp>
-#include "kernels/region_copy.hpp"
 
+#include "kernels/region_copy.hpp"
 
 namespace chunkarr {
 

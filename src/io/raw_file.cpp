@@ -62,7 +62,7 @@ void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) co
                           std::to_string(size) + " bytes at " + std::to_string(offset) + " (truncated file?)");
         }
         std::memcpy(out, map_ + offset, size);
-        release_view(offset, size);   // copied: the mapping need not stay resident
+        release_view(offset, size);  // copied: the mapping need not stay resident
         return;
     }
     std::size_t done = 0;
@@ -70,7 +70,8 @@ void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) co
         const ssize_t got = ::pread(fd_, out + done, size - done, static_cast<off_t>(offset + done));
         if (got < 0) {
             if (errno == EINTR) continue;
-            throw IOError("cannot read " + path_ + " at byte " + std::to_string(offset + done) + ": " + std::strerror(errno));
+            throw IOError("cannot read " + path_ + " at byte " + std::to_string(offset + done) + ": " +
+                          std::strerror(errno));
         }
         if (got == 0)
             throw IOError(path_ + " ends at byte " + std::to_string(offset + done) + ", before the " +

@@ -1,5 +1,3 @@
-#include <chunkarr/io/variables.hpp>
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/concat_source.hpp>
 #include <chunkarr/io/file_format.hpp>
@@ -7,6 +5,7 @@
 #include <chunkarr/io/hdf5/source.hpp>
 #include <chunkarr/io/netcdf/metadata.hpp>
 #include <chunkarr/io/netcdf/source.hpp>
+#include <chunkarr/io/variables.hpp>
 
 #include "io/hdf5/netcdf4.hpp"
 
@@ -81,7 +80,8 @@ SourcePtr open_source(const std::string& path, const std::string& variable, cons
     if (options.concat_dimension) {
         const auto it = std::find(names.begin(), names.end(), *options.concat_dimension);
         if (it == names.end())
-            throw ValueError("--concat: " + *options.concat_dimension + " is not a dimension of " + variable + " in " + files.front());
+            throw ValueError("--concat: " + *options.concat_dimension + " is not a dimension of " + variable + " in " +
+                             files.front());
         axis = static_cast<std::size_t>(it - names.begin());
     } else {
         const auto unlimited = first->unlimited_dimensions();

@@ -12,8 +12,8 @@ struct Where {
         : file(file_), object(object_), attribute(attribute_) {}
 
     std::string_view file;
-    std::string_view object;      // dataset, group or variable path; empty: the file itself
-    std::string_view attribute;   // set when the call is about one attribute of `object`
+    std::string_view object;     // dataset, group or variable path; empty: the file itself
+    std::string_view attribute;  // set when the call is about one attribute of `object`
 
     // "data.h5:/t2m", "data.h5:/t2m attribute units", "data.h5".
     std::string text() const {

@@ -1,14 +1,13 @@
-#include <chunkarr/core/error.hpp>
 #include "kernels/blas_library.hpp"
 
-#include <xflens/cxxblas/drivers/cblas.h>
-
-#include <dlfcn.h>
+#include <chunkarr/core/error.hpp>
 
 #include <algorithm>
+#include <dlfcn.h>
 #include <mutex>
 #include <string>
 #include <vector>
+#include <xflens/cxxblas/drivers/cblas.h>
 
 namespace chunkarr::kernels {
 
@@ -63,8 +62,9 @@ void load_blas() {
         }
         if (!functions.sgemm || !functions.dgemm) {
             functions = Blas{};
-            throw Error("matrix products need a BLAS library with cblas_sgemm/cblas_dgemm; none could be loaded (tried " +
-                        tried + ")");
+            throw Error(
+                "matrix products need a BLAS library with cblas_sgemm/cblas_dgemm; none could be loaded (tried " +
+                tried + ")");
         }
     });
 }
@@ -75,18 +75,18 @@ void load_blas() {
 // elsewhere in the process.
 extern "C" __attribute__((visibility("hidden"))) void cblas_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE transA,
                                                                   enum CBLAS_TRANSPOSE transB, CBLAS_INT m, CBLAS_INT n,
-                                                                  CBLAS_INT k, float alpha, const float* A, CBLAS_INT ldA,
-                                                                  const float* B, CBLAS_INT ldB, float beta, float* C,
-                                                                  CBLAS_INT ldC) {
+                                                                  CBLAS_INT k, float alpha, const float* A,
+                                                                  CBLAS_INT ldA, const float* B, CBLAS_INT ldB,
+                                                                  float beta, float* C, CBLAS_INT ldC) {
     chunkarr::kernels::load_blas();
     chunkarr::kernels::blas().sgemm(order, transA, transB, m, n, k, alpha, A, ldA, B, ldB, beta, C, ldC);
 }
 
 extern "C" __attribute__((visibility("hidden"))) void cblas_dgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE transA,
                                                                   enum CBLAS_TRANSPOSE transB, CBLAS_INT m, CBLAS_INT n,
-                                                                  CBLAS_INT k, double alpha, const double* A, CBLAS_INT ldA,
-                                                                  const double* B, CBLAS_INT ldB, double beta, double* C,
-                                                                  CBLAS_INT ldC) {
+                                                                  CBLAS_INT k, double alpha, const double* A,
+                                                                  CBLAS_INT ldA, const double* B, CBLAS_INT ldB,
+                                                                  double beta, double* C, CBLAS_INT ldC) {
     chunkarr::kernels::load_blas();
     chunkarr::kernels::blas().dgemm(order, transA, transB, m, n, k, alpha, A, ldA, B, ldB, beta, C, ldC);
 }

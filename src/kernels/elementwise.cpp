@@ -1,5 +1,7 @@
-#include <chunkarr/core/error.hpp>
 #include "kernels/elementwise.hpp"
+
+#include <chunkarr/core/error.hpp>
+
 #include "kernels/missing_mask.hpp"
 
 #include <array>
@@ -58,14 +60,12 @@ void for_each_row(const Shape& out_shape, const std::array<const Shape*, N>& sha
     }
 }
 
-template <class T>
-constexpr bool is_nan(T x) {
+template <class T> constexpr bool is_nan(T x) {
     if constexpr (std::is_floating_point_v<T>) return x != x;
     else return false;
 }
 
-template <class T, class R, class F>
-void run_unary(const Operand& in, std::byte* out, const Shape& out_shape, F f) {
+template <class T, class R, class F> void run_unary(const Operand& in, std::byte* out, const Shape& out_shape, F f) {
     const T* x = reinterpret_cast<const T*>(in.data);
     R* y = reinterpret_cast<R*>(out);
     for_each_row<1>(out_shape, {&in.shape}, [&](Index o, std::array<Index, 1> off, Index n, std::array<Index, 1> st) {
@@ -105,8 +105,7 @@ void run_binary(const Operand& a, const Operand& b, std::byte* out, const Shape&
 }
 
 // f on floats only (math functions compute in a float type: core/ops.hpp's unary_types).
-template <class T, class F>
-bool run_float_unary(const Operand& in, std::byte* out, const Shape& shape, F&& f) {
+template <class T, class F> bool run_float_unary(const Operand& in, std::byte* out, const Shape& shape, F&& f) {
     if constexpr (std::is_floating_point_v<T>) {
         run_unary<T, T>(in, out, shape, [&](T x) { return f(x); });
         return true;
@@ -115,12 +114,12 @@ bool run_float_unary(const Operand& in, std::byte* out, const Shape& shape, F&& 
     }
 }
 
-template <class T>
-void unary_typed(UnaryOp op, const Operand& in, std::byte* out, const Shape& shape) {
+template <class T> void unary_typed(UnaryOp op, const Operand& in, std::byte* out, const Shape& shape) {
     bool done = true;
     switch (op) {
         case UnaryOp::Negative:
-            if constexpr (!std::is_same_v<T, bool>) run_unary<T, T>(in, out, shape, [](T x) { return static_cast<T>(-x); });
+            if constexpr (!std::is_same_v<T, bool>)
+                run_unary<T, T>(in, out, shape, [](T x) { return static_cast<T>(-x); });
             else done = false;
             break;
         case UnaryOp::Abs:
@@ -149,17 +148,16 @@ void unary_typed(UnaryOp op, const Operand& in, std::byte* out, const Shape& sha
         case UnaryOp::Ceil: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::ceil(x); }); break;
     }
     if (!done)
-        throw ValueError("unary " + std::string(op_name(op)) + " is not defined for " + std::string(dtype_name(dtype_of_v<T>)));
+        throw ValueError("unary " + std::string(op_name(op)) + " is not defined for " +
+                         std::string(dtype_name(dtype_of_v<T>)));
 }
 
-template <class T>
-T maximum_of(T a, T b) {
+template <class T> T maximum_of(T a, T b) {
     if (is_nan(a)) return a;
     if (is_nan(b)) return b;
     return a > b ? a : b;
 }
-template <class T>
-T minimum_of(T a, T b) {
+template <class T> T minimum_of(T a, T b) {
     if (is_nan(a)) return a;
     if (is_nan(b)) return b;
     return a < b ? a : b;
@@ -169,12 +167,16 @@ template <class T>
 void binary_typed(BinaryOp op, const Operand& a, const Operand& b, std::byte* out, const Shape& shape) {
     switch (op) {
         case BinaryOp::Add:
-            if constexpr (std::is_same_v<T, bool>) run_binary<T, bool>(a, b, out, shape, [](T x, T y) { return x || y; });
+            if constexpr (std::is_same_v<T, bool>)
+                run_binary<T, bool>(a, b, out, shape, [](T x, T y) { return x || y; });
             else run_binary<T, T>(a, b, out, shape, [](T x, T y) { return static_cast<T>(x + y); });
             return;
-        case BinaryOp::Subtract: run_binary<T, T>(a, b, out, shape, [](T x, T y) { return static_cast<T>(x - y); }); return;
+        case BinaryOp::Subtract:
+            run_binary<T, T>(a, b, out, shape, [](T x, T y) { return static_cast<T>(x - y); });
+            return;
         case BinaryOp::Multiply:
-            if constexpr (std::is_same_v<T, bool>) run_binary<T, bool>(a, b, out, shape, [](T x, T y) { return x && y; });
+            if constexpr (std::is_same_v<T, bool>)
+                run_binary<T, bool>(a, b, out, shape, [](T x, T y) { return x && y; });
             else run_binary<T, T>(a, b, out, shape, [](T x, T y) { return static_cast<T>(x * y); });
             return;
         case BinaryOp::Divide:
@@ -199,7 +201,8 @@ void binary_typed(BinaryOp op, const Operand& a, const Operand& b, std::byte* ou
         case BinaryOp::LogicalAnd: run_binary<T, bool>(a, b, out, shape, [](T x, T y) { return x && y; }); return;
         case BinaryOp::LogicalOr: run_binary<T, bool>(a, b, out, shape, [](T x, T y) { return x || y; }); return;
     }
-    throw ValueError("binary " + std::string(op_name(op)) + " is not defined for " + std::string(dtype_name(dtype_of_v<T>)));
+    throw ValueError("binary " + std::string(op_name(op)) + " is not defined for " +
+                     std::string(dtype_name(dtype_of_v<T>)));
 }
 
 }  // namespace

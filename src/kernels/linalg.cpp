@@ -1,17 +1,17 @@
-#include <chunkarr/core/error.hpp>
-#include "kernels/blas_library.hpp"
-#include "core/cast.hpp"
 #include "kernels/linalg.hpp"
 
-#include <xtensor-blas/xblas.hpp>
+#include <chunkarr/core/error.hpp>
 
-#include <dlfcn.h>
+#include "core/cast.hpp"
+#include "kernels/blas_library.hpp"
 
 #include <climits>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <dlfcn.h>
 #include <mutex>
+#include <xtensor-blas/xblas.hpp>
 
 namespace chunkarr::kernels {
 
@@ -19,12 +19,12 @@ DType contract_compute_type(DType result) { return is_float(result) ? result : D
 
 namespace {
 
-template <class T>
-void blas_gemm(const T* a, const T* b, T* c, Index m, Index n, Index k) {
-    if (m > INT_MAX || n > INT_MAX || k > INT_MAX) throw ValueError("matrix block too large for BLAS (more than 2^31 rows or columns)");
+template <class T> void blas_gemm(const T* a, const T* b, T* c, Index m, Index n, Index k) {
+    if (m > INT_MAX || n > INT_MAX || k > INT_MAX)
+        throw ValueError("matrix block too large for BLAS (more than 2^31 rows or columns)");
     const int mi = static_cast<int>(m), ni = static_cast<int>(n), ki = static_cast<int>(k);
-    cxxblas::gemm<int>(cxxblas::StorageOrder::RowMajor, cxxblas::Transpose::NoTrans, cxxblas::Transpose::NoTrans, mi, ni, ki,
-                       T(1), a, ki, b, ni, T(1), c, ni);
+    cxxblas::gemm<int>(cxxblas::StorageOrder::RowMajor, cxxblas::Transpose::NoTrans, cxxblas::Transpose::NoTrans, mi,
+                       ni, ki, T(1), a, ki, b, ni, T(1), c, ni);
 }
 
 // Wrapping int64 arithmetic (through uint64, where overflow is defined).
@@ -59,7 +59,8 @@ void transpose_copy(const std::byte* in, const Shape& in_shape, const std::vecto
         for (std::size_t i = 0; i + 1 < ndim; ++i) offset += index[i] * step[i];
         const std::byte* src = in + offset * static_cast<Index>(Size);
         std::byte* dst = out + o * static_cast<Index>(Size);
-        for (Index j = 0; j < inner; ++j) std::memcpy(dst + j * static_cast<Index>(Size), src + j * inner_step * static_cast<Index>(Size), Size);
+        for (Index j = 0; j < inner; ++j)
+            std::memcpy(dst + j * static_cast<Index>(Size), src + j * inner_step * static_cast<Index>(Size), Size);
         for (std::size_t i = ndim - 1; i-- > 0;) {
             if (++index[i] < out_shape[i]) break;
             index[i] = 0;
@@ -67,7 +68,8 @@ void transpose_copy(const std::byte* in, const Shape& in_shape, const std::vecto
     }
 }
 
-void transpose_any(const std::byte* in, std::size_t item, const Shape& in_shape, const std::vector<int>& order, std::byte* out) {
+void transpose_any(const std::byte* in, std::size_t item, const Shape& in_shape, const std::vector<int>& order,
+                   std::byte* out) {
     switch (item) {
         case 1: return transpose_copy<1>(in, in_shape, order, out);
         case 2: return transpose_copy<2>(in, in_shape, order, out);
@@ -93,10 +95,11 @@ void gemm_accumulate(DType type, const std::byte* a, const std::byte* b, std::by
     if (m == 0 || n == 0 || k == 0) return;
     switch (type) {
         case DType::Float32:
-            return blas_gemm(reinterpret_cast<const float*>(a), reinterpret_cast<const float*>(b), reinterpret_cast<float*>(c), m, n, k);
+            return blas_gemm(reinterpret_cast<const float*>(a), reinterpret_cast<const float*>(b),
+                             reinterpret_cast<float*>(c), m, n, k);
         case DType::Float64:
-            return blas_gemm(reinterpret_cast<const double*>(a), reinterpret_cast<const double*>(b), reinterpret_cast<double*>(c), m, n,
-                             k);
+            return blas_gemm(reinterpret_cast<const double*>(a), reinterpret_cast<const double*>(b),
+                             reinterpret_cast<double*>(c), m, n, k);
         case DType::Int64:
             return integer_gemm(reinterpret_cast<const std::int64_t*>(a), reinterpret_cast<const std::int64_t*>(b),
                                 reinterpret_cast<std::int64_t*>(c), m, n, k);
@@ -126,7 +129,7 @@ SingleThreadedBlas::SingleThreadedBlas() {
     std::lock_guard lock(blas_threads_mutex);
     if (blas_threads_users++ > 0) return;
     try {
-        load_blas();   // before asking OpenBLAS for its threads (an error shows at the first product)
+        load_blas();  // before asking OpenBLAS for its threads (an error shows at the first product)
     } catch (const Error&) {
         return;
     }

@@ -10,8 +10,7 @@
 
 namespace chunkarr::kernels {
 
-template <class T>
-class MissingMask {
+template <class T> class MissingMask {
 public:
     explicit MissingMask(const CFDecoding& cf) {
         for (long double m : cf.missing_values)
@@ -19,12 +18,14 @@ public:
         if (cf.valid_min) {
             const long double lo = std::is_floating_point_v<T> ? *cf.valid_min : std::ceil(*cf.valid_min);
             if (lo > static_cast<long double>(std::numeric_limits<T>::max())) nothing_valid_ = true;
-            else if (lo > static_cast<long double>(std::numeric_limits<T>::lowest())) lo_ = static_cast<T>(lo), has_lo_ = true;
+            else if (lo > static_cast<long double>(std::numeric_limits<T>::lowest()))
+                lo_ = static_cast<T>(lo), has_lo_ = true;
         }
         if (cf.valid_max) {
             const long double hi = std::is_floating_point_v<T> ? *cf.valid_max : std::floor(*cf.valid_max);
             if (hi < static_cast<long double>(std::numeric_limits<T>::lowest())) nothing_valid_ = true;
-            else if (hi < static_cast<long double>(std::numeric_limits<T>::max())) hi_ = static_cast<T>(hi), has_hi_ = true;
+            else if (hi < static_cast<long double>(std::numeric_limits<T>::max()))
+                hi_ = static_cast<T>(hi), has_hi_ = true;
         }
     }
 

@@ -1,5 +1,6 @@
-#include <chunkarr/core/error.hpp>
 #include "kernels/quantile.hpp"
+
+#include <chunkarr/core/error.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -78,9 +79,14 @@ void for_each_value(const T* v, const Shape& shape, const std::vector<Index>& st
 
 }  // namespace
 
-QuantileSelection::QuantileSelection(DType dtype, Shape lanes, std::vector<double> quantiles, QuantileMode mode, bool skipna)
-    : dtype_(dtype), lanes_(std::move(lanes)), lane_count_(element_count(lanes_)), quantiles_(std::move(quantiles)),
-      mode_(mode), skipna_(skipna) {
+QuantileSelection::QuantileSelection(DType dtype, Shape lanes, std::vector<double> quantiles, QuantileMode mode,
+                                     bool skipna)
+    : dtype_(dtype),
+      lanes_(std::move(lanes)),
+      lane_count_(element_count(lanes_)),
+      quantiles_(std::move(quantiles)),
+      mode_(mode),
+      skipna_(skipna) {
     const auto n = static_cast<std::size_t>(lane_count_);
     count_.assign(n, 0);
     nan_count_.assign(n, 0);
@@ -133,7 +139,7 @@ void QuantileSelection::make_targets() {
         const auto l = static_cast<std::size_t>(lane);
         target_begin_[l] = targets_.size();
         const std::int64_t n = count_[l];
-        if (n == 0 || (!skipna_ && nan_count_[l] > 0)) continue;   // the result is NaN
+        if (n == 0 || (!skipna_ && nan_count_[l] > 0)) continue;  // the result is NaN
         for (std::int64_t rank : lane_ranks(n)) {
             Target t;
             t.rank = rank;
@@ -204,7 +210,9 @@ QuantileSelection::Partial QuantileSelection::make_partial(std::shared_ptr<const
         p.collected.resize(static_cast<std::size_t>(plan->collect_count));
         // Room for the whole window up front (what partial_bytes counts): no regrowth per key.
         for (const Entry& e : plan->entries)
-            if (e.collect >= 0) p.collected[static_cast<std::size_t>(e.collect)].reserve(static_cast<std::size_t>(targets_[e.target].inside));
+            if (e.collect >= 0)
+                p.collected[static_cast<std::size_t>(e.collect)].reserve(
+                    static_cast<std::size_t>(targets_[e.target].inside));
     }
     p.plan = std::move(plan);
     return p;
@@ -314,7 +322,8 @@ void QuantileSelection::absorb(Partial& p) {
             auto& keys = p.collected[static_cast<std::size_t>(e.collect)];
             const std::int64_t at = t.rank - t.below;
             if (static_cast<std::int64_t>(keys.size()) != t.inside || at < 0 || at >= t.inside)
-                throw Error("internal: quantile selection collected the wrong values (did the data change between passes?)");
+                throw Error(
+                    "internal: quantile selection collected the wrong values (did the data change between passes?)");
             std::nth_element(keys.begin(), keys.begin() + at, keys.end());
             t.lo = t.hi = keys[static_cast<std::size_t>(at)];
             t.below += at;
@@ -352,7 +361,8 @@ void QuantileSelection::finalize(std::byte* out, DType dtype) const {
         auto value_at = [&](std::size_t lane, std::int64_t rank) {
             const auto first = targets_.begin() + static_cast<std::ptrdiff_t>(target_begin_[lane]);
             const auto last = targets_.begin() + static_cast<std::ptrdiff_t>(target_begin_[lane + 1]);
-            const auto it = std::lower_bound(first, last, rank, [](const Target& t, std::int64_t r) { return t.rank < r; });
+            const auto it =
+                std::lower_bound(first, last, rank, [](const Target& t, std::int64_t r) { return t.rank < r; });
             if (it == last || it->rank != rank || it->phase != 0) throw Error("internal: quantile rank not selected");
             return value_of<T>(it->lo);
         };
@@ -368,7 +378,7 @@ void QuantileSelection::finalize(std::byte* out, DType dtype) const {
                 const auto lane = static_cast<std::size_t>(lane_index);
                 const std::size_t at = qi * static_cast<std::size_t>(lane_count_) + lane;
                 const std::int64_t n = count_[lane];
-                if (target_begin_[lane] == target_begin_[lane + 1]) {   // NaN present or nothing to select
+                if (target_begin_[lane] == target_begin_[lane + 1]) {  // NaN present or nothing to select
                     write(at, nan, T{});
                     continue;
                 }
@@ -376,9 +386,11 @@ void QuantileSelection::finalize(std::byte* out, DType dtype) const {
                     const T a = value_at(lane, n % 2 ? n / 2 : n / 2 - 1);
                     const T b = value_at(lane, n / 2);
                     if constexpr (std::is_same_v<T, float>) {
-                        write(at, n % 2 ? a : static_cast<float>(a + b) / 2.0f, a);   // NumPy's float32 mean
+                        write(at, n % 2 ? a : static_cast<float>(a + b) / 2.0f, a);  // NumPy's float32 mean
                     } else {
-                        write(at, n % 2 ? static_cast<double>(a) : (static_cast<double>(a) + static_cast<double>(b)) / 2.0, a);
+                        write(at,
+                              n % 2 ? static_cast<double>(a) : (static_cast<double>(a) + static_cast<double>(b)) / 2.0,
+                              a);
                     }
                     continue;
                 }
@@ -394,7 +406,7 @@ void QuantileSelection::finalize(std::byte* out, DType dtype) const {
                 double gamma;
                 if (virtual_index >= static_cast<double>(n - 1)) {
                     previous = next = n - 1;
-                    gamma = virtual_index + 1.0;   // NumPy subtracts the index -1 it uses there
+                    gamma = virtual_index + 1.0;  // NumPy subtracts the index -1 it uses there
                 } else {
                     previous = static_cast<std::int64_t>(std::floor(virtual_index));
                     next = previous + 1;
@@ -409,7 +421,8 @@ void QuantileSelection::finalize(std::byte* out, DType dtype) const {
                         diff = static_cast<T>(b - a);
                     } else {
                         using U = std::make_unsigned_t<T>;
-                        diff = static_cast<T>(static_cast<U>(static_cast<U>(b) - static_cast<U>(a)));   // wraps, as NumPy
+                        diff =
+                            static_cast<T>(static_cast<U>(static_cast<U>(b) - static_cast<U>(a)));  // wraps, as NumPy
                     }
                     const double d = static_cast<double>(diff);
                     double r = static_cast<double>(a) + d * gamma;

@@ -15,8 +15,8 @@
 // counts and collected multisets do not depend on the merge order, so results are exact and
 // the same for any thread count.
 #include <chunkarr/core/dtype.hpp>
-#include <chunkarr/core/shape.hpp>
 #include <chunkarr/core/quantile_mode.hpp>
+#include <chunkarr/core/shape.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -31,25 +31,25 @@ public:
     struct Entry {
         std::uint64_t lo = 0, hi = 0;
         std::size_t target = 0;
-        std::uint32_t shift = 0;     // bin = (key - lo) >> shift
-        std::int32_t hist = -1;      // histogram index in the partial, or -1
-        std::int32_t collect = -1;   // collection index in the partial, or -1
+        std::uint32_t shift = 0;    // bin = (key - lo) >> shift
+        std::int32_t hist = -1;     // histogram index in the partial, or -1
+        std::int32_t collect = -1;  // collection index in the partial, or -1
     };
     // What one pass needs to know about one box of lanes (a block over the kept axes).
     struct BoxPlan {
-        Region box;                          // over the kept axes
-        std::vector<Index> lanes;            // global lane of every local lane (box C order)
-        std::vector<std::uint32_t> begin;    // entries of local lane s: [begin[s], begin[s+1])
+        Region box;                        // over the kept axes
+        std::vector<Index> lanes;          // global lane of every local lane (box C order)
+        std::vector<std::uint32_t> begin;  // entries of local lane s: [begin[s], begin[s+1])
         std::vector<Entry> entries;
         std::int32_t hist_count = 0, collect_count = 0;
-        std::size_t collect_bound = 0;       // sum of the windows' sizes of collected targets
+        std::size_t collect_bound = 0;  // sum of the windows' sizes of collected targets
     };
     // What one pass gathers over one box from some of its blocks; merged in any order.
     struct Partial {
         std::shared_ptr<const BoxPlan> plan;
-        std::vector<std::int64_t> count, nan_count;     // pass 0, per local lane
-        std::vector<std::uint64_t> min_key, max_key;    // pass 0
-        std::vector<std::int64_t> histogram;             // hist_count x bins
+        std::vector<std::int64_t> count, nan_count;   // pass 0, per local lane
+        std::vector<std::uint64_t> min_key, max_key;  // pass 0
+        std::vector<std::int64_t> histogram;          // hist_count x bins
         std::vector<std::vector<std::uint64_t>> collected;
     };
 
@@ -84,7 +84,7 @@ private:
         std::int64_t rank = 0;
         std::uint64_t lo = 0, hi = 0;
         std::int64_t below = 0, inside = 0;
-        std::uint8_t phase = 0;   // 0 done, 1 histogram, 2 collect
+        std::uint8_t phase = 0;  // 0 done, 1 histogram, 2 collect
     };
     void make_targets();
     std::vector<std::int64_t> lane_ranks(std::int64_t n) const;
@@ -100,7 +100,7 @@ private:
     std::size_t collect_limit_ = 0;
     std::vector<std::int64_t> count_, nan_count_;
     std::vector<std::uint64_t> min_key_, max_key_;
-    std::vector<std::size_t> target_begin_;     // per lane, into targets_ (lane_count + 1)
+    std::vector<std::size_t> target_begin_;  // per lane, into targets_ (lane_count + 1)
     std::vector<Target> targets_;
 };
 

@@ -1,12 +1,14 @@
-#include <chunkarr/core/error.hpp>
-#include "kernels/missing_mask.hpp"
 #include "kernels/reduce.hpp"
+
+#include <chunkarr/core/error.hpp>
+
+#include "kernels/missing_mask.hpp"
 
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <string>
 #include <limits>
+#include <string>
 
 namespace chunkarr::kernels {
 
@@ -35,9 +37,9 @@ namespace {
 // bool is summed and compared as 0/1.
 template <class T> using Value = std::conditional_t<std::is_same_v<T, bool>, std::uint8_t, T>;
 template <class T>
-using Sum = std::conditional_t<std::is_floating_point_v<T>, double,
-                               std::conditional_t<std::is_unsigned_v<T> && !std::is_same_v<T, bool>, std::uint64_t,
-                                                  std::int64_t>>;
+using Sum = std::conditional_t<
+    std::is_floating_point_v<T>, double,
+    std::conditional_t<std::is_unsigned_v<T> && !std::is_same_v<T, bool>, std::uint64_t, std::int64_t>>;
 
 template <class T> constexpr bool nan_check(T x) {
     if constexpr (std::is_floating_point_v<T>) return x == x;
@@ -46,7 +48,6 @@ template <class T> constexpr bool nan_check(T x) {
 struct NotNaN {
     template <class V> constexpr bool operator()(V v) const { return nan_check(v); }
 };
-
 
 // The hot loops for unmasked float data in the AVX2 copy (below), written with GCC vector types
 // (the baseline build lowers them worse than its own scalar loops, so it keeps those). Lane k
@@ -78,13 +79,13 @@ inline Index float_lanes(const V* p, Index n, double* sum, std::int64_t* count, 
     for (; i + 4 <= n; i += 4) {
         Double4 v;
         widen(p + i, v);
-        const Int64x4 ok = v == v;   // all ones where not NaN
+        const Int64x4 ok = v == v;  // all ones where not NaN
         c -= ok;
         s += ok ? v : zero;
         if constexpr (Extrema) {
             Lanes<V> raw;
             std::memcpy(&raw, p + i, sizeof raw);
-            l = raw < l ? raw : l;   // NaN compares false: skipped
+            l = raw < l ? raw : l;  // NaN compares false: skipped
             h = raw > h ? raw : h;
         }
     }
@@ -95,8 +96,7 @@ inline Index float_lanes(const V* p, Index n, double* sum, std::int64_t* count, 
     return i;
 }
 
-template <class V>
-inline Index float_squares(const V* p, Index n, double mean, double* acc) {
+template <class V> inline Index float_squares(const V* p, Index n, double mean, double* acc) {
     Double4 a, zero = {0, 0, 0, 0};
     std::memcpy(&a, acc, sizeof a);
     Index i = 0;
@@ -146,7 +146,7 @@ template <class T> constexpr T highest() {
 struct Layout {
     std::vector<Index> extent;
     std::vector<bool> reduced;
-    std::vector<Index> slot_stride;   // 0 on reduced axes
+    std::vector<Index> slot_stride;  // 0 on reduced axes
 };
 
 Layout coalesce(const Shape& shape, const std::vector<bool>& reduced) {
@@ -175,8 +175,7 @@ Layout coalesce(const Shape& shape, const std::vector<bool>& reduced) {
 }
 
 // Calls row(input_offset, slot, length, inner_reduced) for every innermost run of the block.
-template <class Row>
-void for_each_run(const Layout& layout, Row row) {
+template <class Row> void for_each_run(const Layout& layout, Row row) {
     const std::size_t ndim = layout.extent.size();
     const Index length = layout.extent[ndim - 1];
     const bool inner_reduced = layout.reduced[ndim - 1];
@@ -235,7 +234,8 @@ ReducePartial::ReducePartial(DType dtype, const std::byte* block, const Shape& b
         const V* values = reinterpret_cast<const V*>(block);
         if (mask) {
             const MissingMask<V> missing(*mask);
-            accumulate<V, Sum<T>, true>(values, block_shape, reduced, [&missing](V v) { return !missing.is_missing(v); });
+            accumulate<V, Sum<T>, true>(values, block_shape, reduced,
+                                        [&missing](V v) { return !missing.is_missing(v); });
         } else {
 #ifdef CHUNKARR_AVX2_DISPATCH
             if constexpr (std::is_floating_point_v<V>)
@@ -391,8 +391,7 @@ void ReducePartial::merge(const ReducePartial& other) {
     visit_dtype(dtype_, [&](auto tag) { merge_typed<decltype(tag)>(other); });
 }
 
-template <class T>
-void ReducePartial::merge_typed(const ReducePartial& other) {
+template <class T> void ReducePartial::merge_typed(const ReducePartial& other) {
     using V = Value<T>;
     for (Index i = 0; i < slots_; ++i) {
         const auto na = static_cast<double>(count_[i]);
@@ -407,9 +406,12 @@ void ReducePartial::merge_typed(const ReducePartial& other) {
         count_[i] += other.count_[i];
         nan_count_[i] += other.nan_count_[i];
     }
-    if (!fsum_.empty()) for (Index i = 0; i < slots_; ++i) fsum_[i] += other.fsum_[i];
-    if (!isum_.empty()) for (Index i = 0; i < slots_; ++i) isum_[i] += other.isum_[i];
-    if (!usum_.empty()) for (Index i = 0; i < slots_; ++i) usum_[i] += other.usum_[i];
+    if (!fsum_.empty())
+        for (Index i = 0; i < slots_; ++i) fsum_[i] += other.fsum_[i];
+    if (!isum_.empty())
+        for (Index i = 0; i < slots_; ++i) isum_[i] += other.isum_[i];
+    if (!usum_.empty())
+        for (Index i = 0; i < slots_; ++i) usum_[i] += other.usum_[i];
     if (needs_.extrema) {
         V* mn = reinterpret_cast<V*>(min_.data());
         V* mx = reinterpret_cast<V*>(max_.data());
@@ -435,7 +437,7 @@ void ReducePartial::finalize_typed(ReduceOp op, bool skipna, int ddof, DType out
         R* y = reinterpret_cast<R*>(out);
         for (Index i = 0; i < slots_; ++i) {
             const std::int64_t n = count_[i];
-            const bool poisoned = !skipna && nan_count_[i] > 0;   // NaN propagates
+            const bool poisoned = !skipna && nan_count_[i] > 0;  // NaN propagates
             auto put_double = [&](double v) { y[i] = static_cast<R>(v); };
             switch (op) {
                 case ReduceOp::Count: y[i] = static_cast<R>(n); break;
@@ -446,8 +448,9 @@ void ReducePartial::finalize_typed(ReduceOp op, bool skipna, int ddof, DType out
                     else y[i] = static_cast<R>(isum_[i]);
                     break;
                 case ReduceOp::Mean: {
-                    double total = !fsum_.empty() ? fsum_[i] : !usum_.empty() ? static_cast<double>(usum_[i])
-                                                                                : static_cast<double>(isum_[i]);
+                    double total = !fsum_.empty()   ? fsum_[i]
+                                   : !usum_.empty() ? static_cast<double>(usum_[i])
+                                                    : static_cast<double>(isum_[i]);
                     put_double(poisoned || n == 0 ? nan : total / static_cast<double>(n));
                     break;
                 }

@@ -5,10 +5,10 @@
 // two-pass (sum first, then squared deviations from that mean: exact and vectorisable), done on
 // cache-sized pieces; pieces and partials merge with Chan's formula, always in the same order,
 // so results do not depend on the thread count.
-#include <chunkarr/core/dtype.hpp>
-#include <chunkarr/core/shape.hpp>
 #include <chunkarr/core/cf_decoding.hpp>
+#include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/ops.hpp>
+#include <chunkarr/core/shape.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -29,8 +29,8 @@ public:
     ReducePartial() = default;
     // Accumulates a block of `block_shape` (C order, dtype `dtype`), reducing the axes where
     // reduced[axis] is true. With `mask`, the values it marks missing count as NaN do.
-    ReducePartial(DType dtype, const std::byte* block, const Shape& block_shape,
-                  const std::vector<bool>& reduced, ReduceNeeds needs, const CFDecoding* mask = nullptr);
+    ReducePartial(DType dtype, const std::byte* block, const Shape& block_shape, const std::vector<bool>& reduced,
+                  ReduceNeeds needs, const CFDecoding* mask = nullptr);
 
     // Merges `other` (same slots) into this one.
     void merge(const ReducePartial& other);
@@ -61,12 +61,12 @@ private:
     DType dtype_ = DType::Float64;
     ReduceNeeds needs_;
     Index slots_ = 0;
-    std::vector<std::int64_t> count_;      // non-NaN values
+    std::vector<std::int64_t> count_;  // non-NaN values
     std::vector<std::int64_t> nan_count_;
-    std::vector<double> fsum_;             // float input
-    std::vector<std::int64_t> isum_;       // bool and signed input
-    std::vector<std::uint64_t> usum_;      // unsigned input
-    std::vector<std::byte> min_, max_;     // slots of the input dtype
+    std::vector<double> fsum_;          // float input
+    std::vector<std::int64_t> isum_;    // bool and signed input
+    std::vector<std::uint64_t> usum_;   // unsigned input
+    std::vector<std::byte> min_, max_;  // slots of the input dtype
     std::vector<double> mean_, m2_;
 };
 

@@ -65,7 +65,8 @@ void gather_indexed(const std::byte* src, const Shape& src_shape, const std::vec
         }
         std::byte* row = dst + static_cast<std::size_t>(o) * item;
         for (std::size_t k = 0; k < inner.size(); ++k) {
-            const std::byte* from = outside || inner[k] < 0 ? fill : src + static_cast<std::size_t>(base + inner[k]) * item;
+            const std::byte* from =
+                outside || inner[k] < 0 ? fill : src + static_cast<std::size_t>(base + inner[k]) * item;
             std::memcpy(row + k * item, from, item);
         }
         for (std::size_t axis = ndim - 1; axis-- > 0;) {
@@ -90,8 +91,7 @@ void paste_region(const std::byte* src, std::byte* dst, const Shape& shape, std:
 }
 
 namespace {
-template <class U, class Swap>
-void swap_all(std::byte* data, Index count, Swap swap) {
+template <class U, class Swap> void swap_all(std::byte* data, Index count, Swap swap) {
     for (Index i = 0; i < count; ++i) {
         U value;
         std::memcpy(&value, data + i * static_cast<Index>(sizeof(U)), sizeof(U));

@@ -1,5 +1,4 @@
 #include "optimize/passes.hpp"
-
 #include "optimize/rewrite.hpp"
 
 #include <algorithm>
@@ -46,7 +45,8 @@ NodePtr align(const NodePtr& node) {
         for (const Node* source : sources) {
             const std::set<Index> other = boundaries(source->chunks, axis);
             std::set<Index> kept;
-            std::set_intersection(common.begin(), common.end(), other.begin(), other.end(), std::inserter(kept, kept.end()));
+            std::set_intersection(common.begin(), common.end(), other.begin(), other.end(),
+                                  std::inserter(kept, kept.end()));
             common = std::move(kept);
         }
         std::vector<Index> axis_chunks;
@@ -66,8 +66,6 @@ NodePtr align(const NodePtr& node) {
 
 }  // namespace
 
-OptimizedGraph align_chunks(OptimizedGraph graph) {
-    return rewrite_outputs(std::move(graph), align);
-}
+OptimizedGraph align_chunks(OptimizedGraph graph) { return rewrite_outputs(std::move(graph), align); }
 
 }  // namespace chunkarr

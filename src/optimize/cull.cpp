@@ -1,5 +1,4 @@
 #include "optimize/passes.hpp"
-
 #include "optimize/rewrite.hpp"
 
 #include <algorithm>
@@ -20,8 +19,6 @@ NodePtr take_constant_branch(const NodePtr& node) {
 }
 }  // namespace
 
-OptimizedGraph cull(OptimizedGraph graph) {
-    return rewrite_outputs(std::move(graph), take_constant_branch);
-}
+OptimizedGraph cull(OptimizedGraph graph) { return rewrite_outputs(std::move(graph), take_constant_branch); }
 
 }  // namespace chunkarr

@@ -19,7 +19,7 @@ OptimizedGraph fuse_elementwise(OptimizedGraph graph) {
             ++consumers[input.get()];
             consumer[input.get()] = node;
         }
-    for (const auto& output : graph.outputs) consumers[output.get()] += 2;   // outputs are kept
+    for (const auto& output : graph.outputs) consumers[output.get()] += 2;  // outputs are kept
     graph.transient.clear();
     for (const Node* node : order) {
         const bool producer = fusable(*node) || node->is<ops::Source>();

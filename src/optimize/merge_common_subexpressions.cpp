@@ -1,5 +1,4 @@
 #include "optimize/passes.hpp"
-
 #include "optimize/rewrite.hpp"
 
 namespace chunkarr {

@@ -1,6 +1,7 @@
+#include "optimize/optimizer.hpp"
+
 #include <chunkarr/core/error.hpp>
 
-#include "optimize/optimizer.hpp"
 #include "optimize/passes.hpp"
 #include "optimize/rewrite.hpp"
 

@@ -1,5 +1,4 @@
 #include "optimize/passes.hpp"
-
 #include "optimize/rewrite.hpp"
 
 namespace chunkarr {
@@ -20,7 +19,7 @@ std::vector<SliceAxis> compose(const std::vector<SliceAxis>& inner, const std::v
         combined.start = first.start + second.start * first.step;
         combined.step = first.step * second.step;
         combined.drop = second.drop;
-        const Index length = second.length();   // 1 for a dropped axis
+        const Index length = second.length();  // 1 for a dropped axis
         combined.stop = length > 0 ? combined.start + (length - 1) * combined.step + 1 : combined.start;
         result.push_back(combined);
     }
@@ -55,7 +54,7 @@ NodePtr push_into_contract(const Node& slice, const NodePtr& contract) {
     int batch = spec.batch;
     for (std::size_t k = 0; k < 2; ++k) {
         const Node& input = *contract->inputs[k];
-        std::vector<int> kept_position(input.shape.size(), -1);   // axis in the sliced operand
+        std::vector<int> kept_position(input.shape.size(), -1);  // axis in the sliced operand
         int position = 0;
         for (std::size_t axis = 0; axis < input.shape.size(); ++axis) {
             const int out = contract_output_axis(*contract, k, axis);
@@ -70,7 +69,8 @@ NodePtr push_into_contract(const Node& slice, const NodePtr& contract) {
             operand_slices[k].push_back(s);
             if (!s.drop) kept_position[axis] = position++;
         }
-        for (int axis : k == 0 ? spec.a_axes : spec.b_axes) summed[k].push_back(kept_position[static_cast<std::size_t>(axis)]);
+        for (int axis : k == 0 ? spec.a_axes : spec.b_axes)
+            summed[k].push_back(kept_position[static_cast<std::size_t>(axis)]);
     }
     NodePtr a = slice_of(contract->inputs[0], operand_slices[0]);
     NodePtr b = slice_of(contract->inputs[1], operand_slices[1]);
@@ -78,7 +78,7 @@ NodePtr push_into_contract(const Node& slice, const NodePtr& contract) {
 }
 
 NodePtr slice_of(const NodePtr& input, const std::vector<SliceAxis>& axes) {
-    if (input->shape.empty()) return input;   // a 0-d operand broadcasts: nothing to slice
+    if (input->shape.empty()) return input;  // a 0-d operand broadcasts: nothing to slice
     return push(make_slice_node(input, axes));
 }
 
@@ -94,7 +94,8 @@ NodePtr push(const NodePtr& node) {
         moved = push_into_contract(*node, input);
     } else if (is_elementwise(*input)) {
         std::vector<NodePtr> inputs;
-        for (const auto& operand : input->inputs) inputs.push_back(slice_of(operand, input_slice(*input, *operand, slice->axes)));
+        for (const auto& operand : input->inputs)
+            inputs.push_back(slice_of(operand, input_slice(*input, *operand, slice->axes)));
         moved = with_inputs(*input, std::move(inputs));
     } else {
         return node;
@@ -105,8 +106,6 @@ NodePtr push(const NodePtr& node) {
 
 }  // namespace
 
-OptimizedGraph push_down_slices(OptimizedGraph graph) {
-    return rewrite_outputs(std::move(graph), push);
-}
+OptimizedGraph push_down_slices(OptimizedGraph graph) { return rewrite_outputs(std::move(graph), push); }
 
 }  // namespace chunkarr

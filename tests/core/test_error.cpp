@@ -1,6 +1,6 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/core/error.hpp>
+
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 

@@ -1,6 +1,6 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/core/ndarray_xtensor.hpp>
+
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 
@@ -15,7 +15,7 @@ TEST_CASE("NDArray converts to xtensor and between dtypes", "[ndarray]") {
     CHECK(b.value_as_int64(0) == 1);
     NDArray nan(DType::Float64, {1});
     nan.data_as<double>()[0] = std::nan("");
-    CHECK(nan.astype(DType::Bool).value_as_int64(0) == 1);   // NumPy: bool(nan) is True
+    CHECK(nan.astype(DType::Bool).value_as_int64(0) == 1);  // NumPy: bool(nan) is True
     CHECK(a.value_as_double(5) == 2500.0);
     const NDArray scalar(DType::Float32, {});
     CHECK(scalar.size() == 1);

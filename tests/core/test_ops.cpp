@@ -1,7 +1,7 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/core/ops.hpp>
+
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 

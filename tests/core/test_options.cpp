@@ -1,6 +1,6 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/core/options.hpp>
+
+#include "support/catch.hpp"
 
 #include <thread>
 

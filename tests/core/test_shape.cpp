@@ -1,7 +1,7 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/core/shape.hpp>
+
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 
@@ -29,8 +29,8 @@ TEST_CASE("zero-length axes and 0-d arrays have one block", "[shape]") {
 }
 
 TEST_CASE("common refinement keeps every boundary", "[shape]") {
-    const ChunkGrid a = ChunkGrid::regular({10}, {4});   // 4 4 2
-    const ChunkGrid b = ChunkGrid::regular({10}, {3});   // 3 3 3 1
+    const ChunkGrid a = ChunkGrid::regular({10}, {4});  // 4 4 2
+    const ChunkGrid b = ChunkGrid::regular({10}, {3});  // 3 3 3 1
     CHECK(common_refinement(a, b).chunks(0) == std::vector<Index>{3, 1, 2, 2, 1, 1});
 }
 

@@ -1,15 +1,10 @@
+#include <chunkarr/chunkarr.hpp>
+#include <chunkarr/io/memory_source.hpp>
+
+#include "graph/node.hpp"
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
 #include "support/recording_source.hpp"
-
-#include <chunkarr/chunkarr.hpp>
-
-#include "graph/node.hpp"
-#include <chunkarr/io/memory_source.hpp>
-
-#include <xtensor/xmath.hpp>
-#include <xtensor/xrandom.hpp>
-#include <xtensor/xview.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -18,6 +13,9 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xrandom.hpp>
+#include <xtensor/xview.hpp>
 
 using namespace chunkarr;
 using test_support::RecordingSource;
@@ -115,7 +113,8 @@ TEST_CASE("reductions over every axis subset match xtensor", "[exec]") {
     for (const auto& axes : subsets) {
         const Reference want = reference_reduce(a, axes);
         INFO("axes size " << axes.size() << " first " << axes.front());
-        const auto results = compute({x.sum(axes), x.mean(axes), x.min(axes), x.max(axes), x.var(axes), x.std(axes, false, 1)});
+        const auto results =
+            compute({x.sum(axes), x.mean(axes), x.min(axes), x.max(axes), x.var(axes), x.std(axes, false, 1)});
         const xt::xarray<double> sum = results[0], mean = results[1], min = results[2], max = results[3],
                                  var = results[4], std1 = results[5];
         CHECK(xt::allclose(sum, want.sum, 1e-12));
@@ -157,7 +156,7 @@ TEST_CASE("computing several reductions reads every chunk once", "[exec]") {
     CHECK(results[0].value_as_double(0) == Approx(xt::mean(a)()).epsilon(1e-13));
     CHECK(results[3].value_as_double(0) == Approx(2 * xt::amin(a)()));
     const auto reads = source->reads();
-    CHECK(reads.size() == 4 * 3);   // every chunk of the 4x3 grid, each once
+    CHECK(reads.size() == 4 * 3);  // every chunk of the 4x3 grid, each once
     for (std::size_t i = 0; i < reads.size(); ++i)
         for (std::size_t j = i + 1; j < reads.size(); ++j) CHECK_FALSE(reads[i] == reads[j]);
 }
@@ -234,7 +233,7 @@ TEST_CASE("the memory budget bounds peak memory on a file larger than the budget
     for (double v : data) expected += v;
     CHECK(results[0].value_as_double(0) == Approx(expected).epsilon(1e-14));
     CHECK(results[1].value_as_double(0) == 499.5);
-    CHECK(report.bytes_read == rows * cols * 8);   // one pass for all three
+    CHECK(report.bytes_read == rows * cols * 8);  // one pass for all three
     const NDArray column_means = x.mean({0}).compute(options);
     for (std::size_t c : {std::size_t{0}, std::size_t{3}, cols - 1}) {
         double column = 0;
@@ -280,7 +279,8 @@ TEST_CASE("an anomaly on a file twice the budget streams the data twice inside t
     // 16 MiB of float64, chunks of 128 KiB; budget 8 MiB.
     const std::size_t rows = 256, cols = 8192;
     std::vector<double> data(rows * cols);
-    for (std::size_t i = 0; i < data.size(); ++i) data[i] = std::sin(static_cast<double>(i) * 0.001) * 10 + static_cast<double>(i % 7);
+    for (std::size_t i = 0; i < data.size(); ++i)
+        data[i] = std::sin(static_cast<double>(i) * 0.001) * 10 + static_cast<double>(i % 7);
     test_support::DatasetSpec spec{{rows, cols}, std::vector<hsize_t>{2, 8192}};
     test_support::write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), spec, true);
     const Array x = open(file.path(), "/x");
@@ -290,7 +290,7 @@ TEST_CASE("an anomaly on a file twice the budget streams the data twice inside t
     options.report = &report;
     const NDArray result = (x - x.mean({0})).std({0}).compute(options);
     CHECK(report.peak_bytes <= options.memory_limit);
-    CHECK(report.bytes_read == 2 * rows * cols * 8);   // mean first, then the data again
+    CHECK(report.bytes_read == 2 * rows * cols * 8);  // mean first, then the data again
     for (std::size_t c : {std::size_t{0}, std::size_t{1234}, cols - 1}) {
         double mean = 0;
         for (std::size_t r = 0; r < rows; ++r) mean += data[r * cols + c];
@@ -307,7 +307,7 @@ TEST_CASE("concatenate joins arrays along any axis, with chunks from each part",
     for (Index i = 0; i < 8; ++i) b.data_as<float>()[i] = 100.0f + static_cast<float>(i);
     const Array joined = concatenate({from_ndarray(a, {2, 3}), from_ndarray(b, {1, 4})}, 0);
     CHECK(joined.shape() == Shape{5, 4});
-    CHECK(joined.dtype() == DType::Float64);   // int32 with float32 promotes to float64
+    CHECK(joined.dtype() == DType::Float64);  // int32 with float32 promotes to float64
     CHECK(joined.chunks().chunks(0) == std::vector<Index>{2, 1, 1, 1});
     const NDArray values = joined.rechunk(ChunkGrid::regular({5, 4}, {2, 2})).compute();
     CHECK(values.value_as_double(2 * 4 + 3) == 11.0);

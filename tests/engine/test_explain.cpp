@@ -1,7 +1,7 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/chunkarr.hpp>
 #include <chunkarr/engine/explain.hpp>
+
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 

@@ -1,17 +1,15 @@
-#include "support/catch.hpp"
-#include "support/recording_source.hpp"
-
 #include <chunkarr/chunkarr.hpp>
 #include <chunkarr/engine/explain.hpp>
 
 #include "engine/rechunk_stages.hpp"
-
-#include <unistd.h>
+#include "support/catch.hpp"
+#include "support/recording_source.hpp"
 
 #include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <unistd.h>
 
 using namespace chunkarr;
 namespace fs = std::filesystem;
@@ -83,7 +81,7 @@ std::map<std::vector<Index>, int> reads_per_chunk(const std::vector<Region>& rea
 
 TEST_CASE("rechunk: orthogonal chunks of a compressed file in stages, within the budget", "[rechunk]") {
     TempDir dir("budget");
-    const Shape shape{64, 256, 256};   // 32 MiB of float64, stored as (1, 256, 256) maps
+    const Shape shape{64, 256, 256};  // 32 MiB of float64, stored as (1, 256, 256) maps
     const NDArray data = sample(shape);
     StoreOptions stored;
     stored.chunks = {1, 256, 256};
@@ -116,8 +114,7 @@ TEST_CASE("rechunk: orthogonal chunks of a compressed file in stages, within the
         std::size_t n = 0;
         for (fs::directory_iterator it(scratch.path(), ec), end; !ec && it != end; it.increment(ec)) ++n;
         std::size_t seen = most_files.load();
-        while (n > seen && !most_files.compare_exchange_weak(seen, n)) {
-        }
+        while (n > seen && !most_files.compare_exchange_weak(seen, n)) {}
     };
     const NDArray result = compute({y}, options).front();
     options.progress = nullptr;
@@ -126,7 +123,7 @@ TEST_CASE("rechunk: orthogonal chunks of a compressed file in stages, within the
     CHECK(most_files.load() <= 2);
     CHECK(report.peak_bytes > 0);
     CHECK(report.peak_bytes <= options.memory_limit);
-    CHECK(scratch.count() == 0);   // the stages' files are gone
+    CHECK(scratch.count() == 0);  // the stages' files are gone
 
     // Done in one pass over whole stored chunks, a task would hold 32 MiB: over the budget.
     ComputeOptions direct = options;
@@ -217,4 +214,3 @@ TEST_CASE("rechunk: an error or a cancellation in a stage leaves no files", "[re
         CHECK(scratch.count() == 0);
     }
 }
-

@@ -1,7 +1,7 @@
+#include <chunkarr/chunkarr.hpp>
+
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
-
-#include <chunkarr/chunkarr.hpp>
 
 #include <cmath>
 

@@ -1,24 +1,22 @@
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-#include "support/recording_source.hpp"
-
 #include <chunkarr/chunkarr.hpp>
 
 #include "graph/node.hpp"
 #include "io/hdf5/library.hpp"
-
-#include <netcdf.h>
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
+#include "support/recording_source.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
-#include <unistd.h>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <netcdf.h>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 using namespace chunkarr;
 namespace fs = std::filesystem;
@@ -59,7 +57,8 @@ std::string read_bytes(const std::string& path) {
 // Values 0.5 * i - 7 cast to `dtype` (bool: i % 3 == 0).
 NDArray sample(DType dtype, const Shape& shape) {
     NDArray a(DType::Float64, shape);
-    for (Index i = 0; i < a.size(); ++i) a.data_as<double>()[i] = dtype == DType::Bool ? (i % 3 == 0) : std::fmod(0.5 * i - 7, 100.0);
+    for (Index i = 0; i < a.size(); ++i)
+        a.data_as<double>()[i] = dtype == DType::Bool ? (i % 3 == 0) : std::fmod(0.5 * i - 7, 100.0);
     return a.astype(dtype);
 }
 
@@ -78,7 +77,8 @@ std::pair<std::vector<int>, std::vector<hsize_t>> layout_of(const std::string& p
     for (int i = 0; i < H5Pget_nfilters(dcpl.get()); ++i) {
         unsigned flags = 0;
         std::size_t n = 0;
-        filters.push_back(H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &n, nullptr, 0, nullptr, nullptr));
+        filters.push_back(
+            H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &n, nullptr, 0, nullptr, nullptr));
     }
     std::vector<hsize_t> chunk(8);
     int rank = -1;
@@ -147,7 +147,8 @@ TEST_CASE("store writes NetCDF-4 that libnetcdf reads, dimension names included"
     TempDir dir("netcdf");
     const NDArray data = sample(DType::Float32, {5, 7});
     const std::string path = dir.file("out.nc");
-    store({{from_ndarray(data, {2, 7}), "t2m", {"lat", "lon"}}, {from_ndarray(sample(DType::Int16, {7}), {3}), "/g/w", {}}},
+    store({{from_ndarray(data, {2, 7}), "t2m", {"lat", "lon"}},
+           {from_ndarray(sample(DType::Int16, {7}), {3}), "/g/w", {}}},
           path, {.chunks = {}, .compression = "gzip"});
     {
         hdf5::Lock lock;
@@ -174,7 +175,7 @@ TEST_CASE("store writes NetCDF-4 that libnetcdf reads, dimension names included"
         nc_close(ncid);
     }
     OpenOptions raw;
-    raw.mask_and_scale = false;   // integers stay integers
+    raw.mask_and_scale = false;  // integers stay integers
     CHECK(same(open(path, "/g/w", raw).compute(), sample(DType::Int16, {7})));
     CHECK(dir.entries() == std::vector<std::string>{"out.nc"});
 }
@@ -216,8 +217,9 @@ TEST_CASE("a cancelled store leaves an existing file untouched", "[exec][store][
         std::this_thread::sleep_for(std::chrono::milliseconds(30));
         cancel = true;
     });
-    CHECK_THROWS_AS(store(Array(make_source_node(source)), path, "new", {.chunks = {10}}, {.threads = 2, .cancel = &cancel}),
-                    CancelledError);
+    CHECK_THROWS_AS(
+        store(Array(make_source_node(source)), path, "new", {.chunks = {10}}, {.threads = 2, .cancel = &cancel}),
+        CancelledError);
     canceller.join();
     CHECK(source->reads().size() < 400);
     CHECK(read_bytes(path) == before);
@@ -234,7 +236,7 @@ TEST_CASE("store stays within the memory budget and never holds the whole array"
           {.threads = 2, .memory_limit = 4 << 20, .report = &report});
     CHECK(report.peak_bytes > 0);
     CHECK(report.peak_bytes <= std::size_t{4} << 20);
-    CHECK(report.tasks <= 128);   // stored chunks grouped into tasks as the budget allows
+    CHECK(report.tasks <= 128);  // stored chunks grouped into tasks as the budget allows
     const Array back = open(path, "x");
     CHECK(layout_of(path, "x").second == std::vector<hsize_t>{8, 4096});
     const auto sums = compute({back.sum(), x.sum(), (back != x).sum()});

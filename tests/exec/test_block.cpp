@@ -1,6 +1,5 @@
-#include "support/catch.hpp"
-
 #include "exec/block.hpp"
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 
@@ -14,7 +13,7 @@ TEST_CASE("the tracker sees every buffer from allocation to release", "[exec][me
             CHECK(tracker.current() == 810);
         }
         CHECK(tracker.current() == 800);
-        Block shared = a;   // a copy shares the buffer
+        Block shared = a;  // a copy shares the buffer
         CHECK(tracker.current() == 800);
     }
     CHECK(tracker.current() == 0);

@@ -1,14 +1,14 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/chunkarr.hpp>
+
 #include "exec/evaluator.hpp"
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 
 TEST_CASE("output regions map to the input regions they need", "[exec]") {
     const Array x = ones({10, 8}, DType::Float64, {5, 4});
     const Array row = ones({8}, DType::Float64, {4});
-    const Array sum = x + row;                      // row broadcasts along axis 0
+    const Array sum = x + row;  // row broadcasts along axis 0
     const Region out{{5, 10}, {4, 8}};
     CHECK(input_region(*sum.node(), 1, out) == Region{{4, 8}});
     const Array sliced = x[{Slice{1, 9, 2}, Index{3}}];

@@ -1,7 +1,7 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/core/error.hpp>
+
 #include "exec/memory_budget.hpp"
+#include "support/catch.hpp"
 
 #include <atomic>
 #include <thread>

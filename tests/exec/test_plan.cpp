@@ -1,13 +1,14 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/chunkarr.hpp>
+
 #include "exec/plan.hpp"
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 
 TEST_CASE("reductions of the same input and axes share a group; nested ones get a later stage", "[exec]") {
     const Array x = ones({8, 6}, DType::Float64, {4, 3});
-    const Plan plan = make_plan({x.mean().node(), x.std().node(), x.sum({0}).node(), (x - x.mean({0})).std({0}).node()});
+    const Plan plan =
+        make_plan({x.mean().node(), x.std().node(), x.sum({0}).node(), (x - x.mean({0})).std({0}).node()});
     REQUIRE(plan.stages.size() == 2);
     // Stage 1: {mean, std} over all axes, and {sum(0), mean(0)} over axis 0.
     REQUIRE(plan.stages[0].size() == 2);
@@ -18,7 +19,7 @@ TEST_CASE("reductions of the same input and axes share a group; nested ones get 
     CHECK(plan.total_tasks == 3 * 4);
     const auto reads = source_read_bytes(plan);
     REQUIRE(reads.size() == 1);
-    CHECK(reads.front().second == 3 * 8 * 6 * 8);   // x is read by three walks
+    CHECK(reads.front().second == 3 * 8 * 6 * 8);  // x is read by three walks
 }
 
 TEST_CASE("a reshape's tasks read each element once", "[exec][reshape]") {

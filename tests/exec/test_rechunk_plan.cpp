@@ -1,6 +1,5 @@
-#include "support/catch.hpp"
-
 #include "exec/rechunk_plan.hpp"
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 
@@ -13,17 +12,20 @@ TEST_CASE("rechunk plan: a few reads per input chunk stay direct", "[rechunk]") 
     const RechunkPlan plan =
         plan_rechunk(ChunkGrid::regular(shape, {8, 256, 256}), ChunkGrid::regular(shape, {16, 128, 128}), 8, 64 * MiB);
     CHECK(plan.direct());
-    CHECK(plan.direct_reads == 4);   // one stored chunk: 2 x 2 target chunks
-    CHECK(describe_rechunk_plan(ChunkGrid::regular(shape, {8, 256, 256}), ChunkGrid::regular(shape, {16, 128, 128}), plan)
-              .find("direct") != std::string::npos);
+    CHECK(plan.direct_reads == 4);  // one stored chunk: 2 x 2 target chunks
+    CHECK(
+        describe_rechunk_plan(ChunkGrid::regular(shape, {8, 256, 256}), ChunkGrid::regular(shape, {16, 128, 128}), plan)
+            .find("direct") != std::string::npos);
 }
 
 TEST_CASE("rechunk plan: reads counted exactly on irregular grids", "[rechunk]") {
     // [5, 10) overlaps [3, 6), [6, 9), [9, 12): three reads; the other axis: one.
-    const RechunkPlan plan = plan_rechunk(ChunkGrid({{5, 5, 5, 2}, {4}}), ChunkGrid({{3, 3, 3, 3, 3, 2}, {4}}), 4, 64 * MiB);
+    const RechunkPlan plan =
+        plan_rechunk(ChunkGrid({{5, 5, 5, 2}, {4}}), ChunkGrid({{3, 3, 3, 3, 3, 2}, {4}}), 4, 64 * MiB);
     CHECK(plan.direct_reads == 3);
     CHECK(plan.direct());
-    const RechunkPlan many = plan_rechunk(ChunkGrid({{17}, {1, 1, 1, 1}}), ChunkGrid({{1, 2, 3, 4, 7}, {4}}), 4, 64 * MiB);
+    const RechunkPlan many =
+        plan_rechunk(ChunkGrid({{17}, {1, 1, 1, 1}}), ChunkGrid({{1, 2, 3, 4, 7}, {4}}), 4, 64 * MiB);
     CHECK(many.direct_reads == 5);
     CHECK_FALSE(many.direct());
 }
@@ -42,7 +44,7 @@ TEST_CASE("rechunk plan: orthogonal chunkings go through stages that fit the bud
     CHECK(plan.stages.back().chunks == Shape{64, 8, 8});
     for (const RechunkStage& stage : plan.stages) {
         CHECK(stage.task_bytes <= plan.task_limit);
-        CHECK(stage.reads == 1);   // sizes that divide each other: tasks hold whole chunks
+        CHECK(stage.reads == 1);  // sizes that divide each other: tasks hold whole chunks
         for (std::size_t axis = 0; axis < 3; ++axis)
             CHECK((stage.tasks[axis] % stage.chunks[axis] == 0 || stage.tasks[axis] == shape[axis]));
     }
@@ -72,7 +74,8 @@ TEST_CASE("rechunk plan: a larger budget needs fewer stages", "[rechunk]") {
 
 TEST_CASE("rechunk plan: splitting only is one stage in tasks of whole stored chunks", "[rechunk]") {
     const Shape shape{1024, 1024};
-    const RechunkPlan plan = plan_rechunk(ChunkGrid::regular(shape, {512, 512}), ChunkGrid::regular(shape, {8, 8}), 8, 1024 * MiB);
+    const RechunkPlan plan =
+        plan_rechunk(ChunkGrid::regular(shape, {512, 512}), ChunkGrid::regular(shape, {8, 8}), 8, 1024 * MiB);
     REQUIRE(plan.stages.size() == 1);
     CHECK(plan.stages[0].chunks == Shape{8, 8});
     CHECK(plan.stages[0].tasks == Shape{512, 512});
@@ -81,8 +84,9 @@ TEST_CASE("rechunk plan: splitting only is one stage in tasks of whole stored ch
 
 TEST_CASE("rechunk plan: chunks larger than the limit still plan (the limit grows to one chunk)", "[rechunk]") {
     const Shape shape{64, 512, 512};
-    const RechunkPlan plan = plan_rechunk(ChunkGrid::regular(shape, {1, 512, 512}), ChunkGrid::regular(shape, {64, 4, 4}), 8, MiB);
-    CHECK(plan.task_limit == 2 * MiB);   // one stored chunk
+    const RechunkPlan plan =
+        plan_rechunk(ChunkGrid::regular(shape, {1, 512, 512}), ChunkGrid::regular(shape, {64, 4, 4}), 8, MiB);
+    CHECK(plan.task_limit == 2 * MiB);  // one stored chunk
     REQUIRE_FALSE(plan.direct());
     CHECK(plan.stages.back().chunks == Shape{64, 4, 4});
 }
@@ -92,6 +96,7 @@ TEST_CASE("rechunk plan: empty arrays and unlimited reads are direct", "[rechunk
     RechunkLimits limits;
     limits.max_reads = 1 << 30;
     const Shape shape{64, 256, 256};
-    CHECK(plan_rechunk(ChunkGrid::regular(shape, {1, 256, 256}), ChunkGrid::regular(shape, {64, 8, 8}), 8, 16 * MiB, limits)
+    CHECK(plan_rechunk(ChunkGrid::regular(shape, {1, 256, 256}), ChunkGrid::regular(shape, {64, 8, 8}), 8, 16 * MiB,
+                       limits)
               .direct());
 }

@@ -1,6 +1,6 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/chunkarr.hpp>
+
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 
@@ -35,11 +35,11 @@ TEST_CASE("shape functions: expand_dims, squeeze, moveaxis, stack, broadcast_to,
     CHECK_THROWS_AS(squeeze(x, {0}), ValueError);
     const Array moved = moveaxis(x, 0, 1);
     CHECK(moved.shape() == Shape{3, 2});
-    CHECK(moved.compute().value_as_double(1) == 4.0);   // moved[0, 1] == x[1, 0]
+    CHECK(moved.compute().value_as_double(1) == 4.0);  // moved[0, 1] == x[1, 0]
     const Array stacked = stack({x, x * 10.0}, 1);
     CHECK(stacked.shape() == Shape{2, 2, 3});
     const NDArray s = stacked.compute();
-    CHECK(s.value_as_double(1 * 6 + 1 * 3 + 2) == 60.0);   // stacked[1, 1, 2] == 10 * x[1, 2]
+    CHECK(s.value_as_double(1 * 6 + 1 * 3 + 2) == 60.0);  // stacked[1, 1, 2] == 10 * x[1, 2]
     const Array wide = broadcast_to(x[{Index{0}}], {4, 3});
     CHECK(wide.compute().value_as_double(3 * 3 + 2) == 3.0);
     CHECK_THROWS_AS(broadcast_to(x, {3, 3}), ValueError);
@@ -82,10 +82,10 @@ TEST_CASE("histogram counts values in equal bins, the last one closed", "[graph]
     xt::xarray<double> data = {0.0, 0.5, 1.0, 1.5, 2.0, 2.0, std::nan("")};
     const auto [counts, edges] = histogram(from_xtensor(data, {3}), 2, std::make_pair(0.0, 2.0));
     const auto results = compute({counts, edges});
-    CHECK(results[0].value_as_int64(0) == 2);   // 0, 0.5
-    CHECK(results[0].value_as_int64(1) == 4);   // 1, 1.5, 2, 2 (the last bin includes 2)
+    CHECK(results[0].value_as_int64(0) == 2);  // 0, 0.5
+    CHECK(results[0].value_as_int64(1) == 4);  // 1, 1.5, 2, 2 (the last bin includes 2)
     CHECK(results[1].value_as_double(2) == 2.0);
     const auto [auto_counts, auto_edges] = histogram(from_xtensor(data, {3}), 4);
-    CHECK(compute({auto_counts}).front().value_as_int64(3) == 3);   // [1.5, 2]
+    CHECK(compute({auto_counts}).front().value_as_int64(3) == 3);  // [1.5, 2]
     CHECK_THROWS_AS(histogram(from_xtensor(data), 0), ValueError);
 }

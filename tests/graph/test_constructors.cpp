@@ -1,14 +1,15 @@
+#include <chunkarr/chunkarr.hpp>
+
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
-
-#include <chunkarr/chunkarr.hpp>
 
 using namespace chunkarr;
 
 TEST_CASE("open() decodes CF attributes; mask_and_scale=false keeps stored values", "[graph]") {
     test_support::TempFile file("cf.h5");
     std::vector<std::int16_t> packed{100, -1, 300};
-    test_support::write_dataset(file.path(), "/t", H5T_NATIVE_INT16, packed.data(), test_support::DatasetSpec{{3}}, true);
+    test_support::write_dataset(file.path(), "/t", H5T_NATIVE_INT16, packed.data(), test_support::DatasetSpec{{3}},
+                                true);
     test_support::write_attribute(file.path(), "/t", "scale_factor", {0.5});
     test_support::write_attribute(file.path(), "/t", "add_offset", {10});
     test_support::write_attribute(file.path(), "/t", "_FillValue", {-1}, H5T_NATIVE_INT16);

@@ -1,10 +1,9 @@
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-
 #include <chunkarr/chunkarr.hpp>
 
 #include "graph/node.hpp"
 #include "optimize/optimizer.hpp"
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -29,7 +28,7 @@ Array make(const Shape& shape, const Shape& chunks, unsigned seed, DType dtype =
     const auto v = values(static_cast<std::size_t>(element_count(shape)), seed);
     std::copy(v.begin(), v.end(), a.data_as<double>());
     Array x = from_ndarray(std::move(a), chunks);
-    if (dtype != DType::Float64) x = (x * 10.0).astype(dtype);   // small integers for int tests
+    if (dtype != DType::Float64) x = (x * 10.0).astype(dtype);  // small integers for int tests
     return x;
 }
 
@@ -55,14 +54,15 @@ void check_close(const NDArray& got, const std::vector<long double>& expected, d
 
 bool same_bytes(const NDArray& a, const NDArray& b) {
     return a.dtype() == b.dtype() && a.shape() == b.shape() &&
-           std::memcmp(a.data(), b.data(), static_cast<std::size_t>(element_count(a.shape())) * itemsize(a.dtype())) == 0;
+           std::memcmp(a.data(), b.data(), static_cast<std::size_t>(element_count(a.shape())) * itemsize(a.dtype())) ==
+               0;
 }
 
 }  // namespace
 
 TEST_CASE("matmul of 2-d operands with edge chunks and unaligned contraction chunks", "[graph][linalg]") {
-    const Array a = make({37, 53}, {10, 7}, 1);    // k chunks 7,7,...,4
-    const Array b = make({53, 29}, {11, 8}, 2);    // k chunks 11,...,9: not aligned with a's
+    const Array a = make({37, 53}, {10, 7}, 1);  // k chunks 7,7,...,4
+    const Array b = make({53, 29}, {11, 8}, 2);  // k chunks 11,...,9: not aligned with a's
     const Array c = matmul(a, b);
     CHECK(c.shape() == Shape{37, 29});
     CHECK(c.dtype() == DType::Float64);
@@ -101,17 +101,19 @@ TEST_CASE("matmul promotes 1-d operands as NumPy does", "[graph][linalg]") {
 
 TEST_CASE("batched matmul broadcasts batch axes", "[graph][linalg]") {
     const Array a = make({3, 4, 6}, {2, 3, 4}, 6);
-    const Array b = make({1, 6, 5}, {1, 5, 2}, 7);   // broadcast over a's batch
-    const Array m = make({6, 5}, {6, 5}, 8);          // no batch axes at all
+    const Array b = make({1, 6, 5}, {1, 5, 2}, 7);  // broadcast over a's batch
+    const Array m = make({6, 5}, {6, 5}, 8);        // no batch axes at all
     const Array c = matmul(a, b);
     CHECK(c.shape() == Shape{3, 4, 5});
-    const NDArray av = a.compute(), bv = b.compute(), cv = c.compute(), mv = matmul(a, m).compute(), m_values = m.compute();
+    const NDArray av = a.compute(), bv = b.compute(), cv = c.compute(), mv = matmul(a, m).compute(),
+                  m_values = m.compute();
     for (Index batch = 0; batch < 3; ++batch)
         for (Index i = 0; i < 4; ++i)
             for (Index j = 0; j < 5; ++j) {
                 long double s = 0, t = 0;
                 for (Index k = 0; k < 6; ++k) {
-                    s += static_cast<long double>(av.value_as_double((batch * 4 + i) * 6 + k)) * bv.value_as_double(k * 5 + j);
+                    s += static_cast<long double>(av.value_as_double((batch * 4 + i) * 6 + k)) *
+                         bv.value_as_double(k * 5 + j);
                     t += static_cast<long double>(av.value_as_double((batch * 4 + i) * 6 + k)) *
                          m_values.value_as_double(k * 5 + j);
                 }
@@ -137,7 +139,8 @@ TEST_CASE("tensordot with int axes and with pairs of axis lists", "[graph][linal
             long double s = 0;
             for (Index i = 0; i < 3; ++i)
                 for (Index j = 0; j < 4; ++j)
-                    s += static_cast<long double>(av.value_as_double((i * 4 + j) * 5 + k)) * bv.value_as_double((j * 3 + i) * 2 + l);
+                    s += static_cast<long double>(av.value_as_double((i * 4 + j) * 5 + k)) *
+                         bv.value_as_double((j * 3 + i) * 2 + l);
             CHECK(cv.value_as_double(k * 2 + l) == Approx(static_cast<double>(s)).epsilon(1e-13));
         }
     // axes=0 is the outer product.
@@ -164,8 +167,10 @@ TEST_CASE("dot follows NumPy: 0-d multiplies, n-d sums a's last axis with b's se
     CHECK(dot(a, scalar(2.0)).shape() == Shape{2, 3, 4});
     CHECK_THROWS_AS(dot(a, make({3, 2}, {}, 17)), ValueError);
     const NDArray av = a.compute(), bv = b.compute(), dv = dot(a, b).compute();
-    long double s = 0;   // dot(a, b)[1, 2, 3, 1]
-    for (Index k = 0; k < 4; ++k) s += static_cast<long double>(av.value_as_double((1 * 3 + 2) * 4 + k)) * bv.value_as_double((3 * 4 + k) * 2 + 1);
+    long double s = 0;  // dot(a, b)[1, 2, 3, 1]
+    for (Index k = 0; k < 4; ++k)
+        s +=
+            static_cast<long double>(av.value_as_double((1 * 3 + 2) * 4 + k)) * bv.value_as_double((3 * 4 + k) * 2 + 1);
     CHECK(dv.value_as_double(((1 * 3 + 2) * 5 + 3) * 2 + 1) == Approx(static_cast<double>(s)).epsilon(1e-13));
 }
 
@@ -175,7 +180,8 @@ TEST_CASE("integer, bool, float32 and mixed operands keep NumPy's result types",
     const Array f32 = make({9, 3}, {5, 2}, 22).astype(DType::Float32);
     CHECK(matmul(i32, i8).dtype() == DType::Int32);
     CHECK(matmul(i32, f32).dtype() == DType::Float64);
-    CHECK(matmul(f32.astype(DType::Float32), make({3, 4}, {2, 2}, 23).astype(DType::Float32)).dtype() == DType::Float32);
+    CHECK(matmul(f32.astype(DType::Float32), make({3, 4}, {2, 2}, 23).astype(DType::Float32)).dtype() ==
+          DType::Float32);
     check_close(matmul(i32, i8).compute(), reference_matmul(i32.compute(), i8.compute()), 0);
     check_close(matmul(i32, f32).compute(), reference_matmul(i32.compute(), f32.compute()));
     // Integer products wrap like NumPy's fixed-width integers.
@@ -191,7 +197,8 @@ TEST_CASE("integer, bool, float32 and mixed operands keep NumPy's result types",
     for (Index i = 0; i < 4; ++i)
         for (Index j = 0; j < 2; ++j) {
             bool expected = false;
-            for (Index k = 0; k < 3; ++k) expected = expected || (pv.value_as_double(i * 3 + k) != 0 && qv.value_as_double(k * 2 + j) != 0);
+            for (Index k = 0; k < 3; ++k)
+                expected = expected || (pv.value_as_double(i * 3 + k) != 0 && qv.value_as_double(k * 2 + j) != 0);
             CHECK((any.value_as_double(i * 2 + j) != 0) == expected);
         }
 }
@@ -226,7 +233,7 @@ TEST_CASE("a product of file-backed operands stays within the memory budget", "[
     const Array c = matmul(a, a.rechunk(ChunkGrid::regular({n, n}, {75, 40})));
     ComputeReport report;
     ComputeOptions options;
-    options.memory_limit = 512 << 10;   // the operands are 703 KiB each
+    options.memory_limit = 512 << 10;  // the operands are 703 KiB each
     options.report = &report;
     const NDArray result = c.compute(options);
     CHECK(report.peak_bytes <= options.memory_limit);
@@ -247,7 +254,7 @@ TEST_CASE("every optimizer pass keeps a contraction; explain names it", "[graph]
     const Array d = matmul(a * 2.0, b).sum({0});
     const std::string text = explain({c, d});
     CHECK(text.find("tensordot(") != std::string::npos);
-    CHECK(text.find("3 pieces") != std::string::npos);   // a's 6 = 4 + 2 vs b's 2 + 2 + 2: b's finer
+    CHECK(text.find("3 pieces") != std::string::npos);  // a's 6 = 4 + 2 vs b's 2 + 2 + 2: b's finer
     // The slice moves into the operands: only the selected rows are computed.
     const OptimizedGraph optimized = optimize({c.node()});
     REQUIRE(optimized.outputs[0]->is<ops::Contract>());
@@ -256,7 +263,8 @@ TEST_CASE("every optimizer pass keeps a contraction; explain names it", "[graph]
     const NDArray full = results[2];
     for (Index i = 0; i < 6; ++i)
         for (Index j = 0; j < 5; ++j)
-            CHECK(results[0].value_as_double(i * 5 + j) == Approx(full.value_as_double((i + 1) * 5 + j)).epsilon(1e-14));
+            CHECK(results[0].value_as_double(i * 5 + j) ==
+                  Approx(full.value_as_double((i + 1) * 5 + j)).epsilon(1e-14));
     // Batch axes: an integer index drops the axis in both operands, broadcast ones included.
     const Array batched = matmul(make({3, 4, 6}, {2, 3, 4}, 52), make({1, 6, 5}, {1, 5, 2}, 53));
     const Array picked = batched[{Index{2}, Slice{1, std::nullopt, 2}, Index{-1}}];
@@ -270,7 +278,7 @@ TEST_CASE("every optimizer pass keeps a contraction; explain names it", "[graph]
 TEST_CASE("an outer product of long chunks gets result blocks of bounded size", "[graph][linalg]") {
     const Array tall = zeros({100000, 4}, DType::Float64, {50000, 4});
     const Array wide = zeros({4, 100000}, DType::Float64, {4, 50000});
-    const Array c = matmul(tall, wide);   // 50000 x 50000 blocks would be 20 GB each
+    const Array c = matmul(tall, wide);  // 50000 x 50000 blocks would be 20 GB each
     CHECK(static_cast<std::size_t>(c.chunks().max_block_elements()) * 8 <= (32u << 20));
     CHECK(c.chunks().shape() == Shape{100000, 100000});
     // A slice of it computes only what it selects.

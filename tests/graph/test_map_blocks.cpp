@@ -1,6 +1,6 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/chunkarr.hpp>
+
+#include "support/catch.hpp"
 
 #include <atomic>
 #include <cstring>
@@ -9,13 +9,10 @@ using namespace chunkarr;
 
 namespace {
 
-Array data(const Shape& shape, const Shape& chunk) {
-    return random_uniform(shape, 11, chunk) * 100.0;
-}
+Array data(const Shape& shape, const Shape& chunk) { return random_uniform(shape, 11, chunk) * 100.0; }
 
 // out = f(block) elementwise, for float64 blocks.
-template <class F>
-NDArray apply(const NDArray& block, F f) {
+template <class F> NDArray apply(const NDArray& block, F f) {
     NDArray out(DType::Float64, block.shape());
     for (Index i = 0; i < block.size(); ++i) out.data_as<double>()[i] = f(block.data_as<double>()[i]);
     return out;
@@ -30,8 +27,9 @@ NDArray running_mean(const NDArray& block) {
     double* y = out.data_as<double>();
     for (Index r = 0; r < rows; ++r)
         for (Index i = 0; i < inner; ++i)
-            y[r * inner + i] = (r == 0 || r + 1 == rows) ? x[r * inner + i]
-                                                         : (x[(r - 1) * inner + i] + x[r * inner + i] + x[(r + 1) * inner + i]) / 3;
+            y[r * inner + i] = (r == 0 || r + 1 == rows)
+                                   ? x[r * inner + i]
+                                   : (x[(r - 1) * inner + i] + x[r * inner + i] + x[(r + 1) * inner + i]) / 3;
     return out;
 }
 
@@ -39,8 +37,9 @@ NDArray running_mean(const NDArray& block) {
 
 TEST_CASE("map_blocks applies a function to every block", "[map_blocks]") {
     const Array x = data({7, 5}, {3, 2});
-    const Array y = map_blocks([](const std::vector<NDArray>& b, const BlockInfo&) { return apply(b[0], [](double v) { return 2 * v + 1; }); },
-                               {x});
+    const Array y = map_blocks(
+        [](const std::vector<NDArray>& b, const BlockInfo&) { return apply(b[0], [](double v) { return 2 * v + 1; }); },
+        {x});
     CHECK(y.chunks() == x.chunks());
     const NDArray got = y.compute(), want = (x * 2.0 + 1.0).compute();
     for (Index i = 0; i < got.size(); ++i) CHECK(got.value_as_double(i) == want.value_as_double(i));
@@ -48,7 +47,7 @@ TEST_CASE("map_blocks applies a function to every block", "[map_blocks]") {
 
 TEST_CASE("map_blocks with several inputs, block info and threads", "[map_blocks]") {
     const Array x = data({9, 4}, {2, 3});
-    const Array z = data({9, 4}, {4, 4}) - 50.0;   // other chunks: refined to a common grid
+    const Array z = data({9, 4}, {4, 4}) - 50.0;  // other chunks: refined to a common grid
     std::atomic<int> calls{0};
     const Array y = map_blocks(
         [&](const std::vector<NDArray>& b, const BlockInfo& info) {
@@ -57,7 +56,8 @@ TEST_CASE("map_blocks with several inputs, block info and threads", "[map_blocks
             if (b.size() != 2 || b[0].shape() != info.shape) throw std::runtime_error("unexpected blocks");
             NDArray out(DType::Float64, b[0].shape());
             for (Index i = 0; i < out.size(); ++i)
-                out.data_as<double>()[i] = b[0].data_as<double>()[i] * b[1].data_as<double>()[i] + static_cast<double>(info.block[0]);
+                out.data_as<double>()[i] =
+                    b[0].data_as<double>()[i] * b[1].data_as<double>()[i] + static_cast<double>(info.block[0]);
             return out;
         },
         {x, z});
@@ -72,7 +72,8 @@ TEST_CASE("map_blocks with several inputs, block info and threads", "[map_blocks
                 Index block = 0;
                 while (grid.offset(0, block + 1) <= r) ++block;
                 const Index i = r * 4 + c;
-                CHECK(got.value_as_double(i) == xs.value_as_double(i) * zs.value_as_double(i) + static_cast<double>(block));
+                CHECK(got.value_as_double(i) ==
+                      xs.value_as_double(i) * zs.value_as_double(i) + static_cast<double>(block));
             }
     }
     CHECK(calls.load() == 2 * static_cast<int>(y.chunks().block_count()));
@@ -86,7 +87,8 @@ TEST_CASE("map_blocks with declared output chunks and dtype", "[map_blocks]") {
             NDArray out(DType::Int64, {b[0].shape()[0], 1});
             for (Index r = 0; r < b[0].shape()[0]; ++r)
                 for (Index c = 0; c < b[0].shape()[1]; ++c)
-                    out.data_as<std::int64_t>()[r] += static_cast<std::int64_t>(b[0].value_as_double(r * b[0].shape()[1] + c) >= 50);
+                    out.data_as<std::int64_t>()[r] +=
+                        static_cast<std::int64_t>(b[0].value_as_double(r * b[0].shape()[1] + c) >= 50);
             return out;
         },
         {x}, DType::Int64, ChunkGrid({{3, 3, 1}, {1, 1, 1}}));
@@ -97,8 +99,9 @@ TEST_CASE("map_blocks with declared output chunks and dtype", "[map_blocks]") {
     CHECK_THROWS_AS(map_blocks([](const std::vector<NDArray>& b, const BlockInfo&) { return b[0]; }, {x}, std::nullopt,
                                ChunkGrid({{7}, {5}})),
                     ValueError);
-    CHECK_THROWS_AS(map_blocks([](const std::vector<NDArray>& b, const BlockInfo&) { return b[0]; }, {x, data({5, 7}, {5, 7})}),
-                    ValueError);
+    CHECK_THROWS_AS(
+        map_blocks([](const std::vector<NDArray>& b, const BlockInfo&) { return b[0]; }, {x, data({5, 7}, {5, 7})}),
+        ValueError);
 }
 
 TEST_CASE("map_blocks checks every block's shape and dtype, naming the block", "[map_blocks]") {
@@ -108,9 +111,10 @@ TEST_CASE("map_blocks checks every block's shape and dtype, naming the block", "
             return info.block == std::vector<Index>{2, 1} ? NDArray(DType::Float64, {2, 2}) : b[0];
         },
         {x}, std::nullopt, std::nullopt, "shrink");
-    CHECK_THROWS_WITH(wrong_shape.compute(), Catch::Contains("shrink returned shape (2, 2) for block (2, 1), expected (1, 2)"));
-    const Array wrong_dtype = map_blocks([](const std::vector<NDArray>& b, const BlockInfo&) { return b[0].astype(DType::Float32); },
-                                         {x});
+    CHECK_THROWS_WITH(wrong_shape.compute(),
+                      Catch::Contains("shrink returned shape (2, 2) for block (2, 1), expected (1, 2)"));
+    const Array wrong_dtype =
+        map_blocks([](const std::vector<NDArray>& b, const BlockInfo&) { return b[0].astype(DType::Float32); }, {x});
     CHECK_THROWS_AS(wrong_dtype.compute(), ValueError);
     CHECK_THROWS_WITH(wrong_dtype.compute(), Catch::Contains("dtype float32"));
     const Array throws = map_blocks(
@@ -123,9 +127,11 @@ TEST_CASE("map_overlap extends blocks by their neighbours and trims back", "[map
     const NDArray xs = x.compute();
     const Index n = 23;
     auto at = [&](Index i) { return xs.value_as_double(i); };
-    for (Boundary boundary : {Boundary::Reflect, Boundary::Periodic, Boundary::Nearest, Boundary::Constant, Boundary::None}) {
+    for (Boundary boundary :
+         {Boundary::Reflect, Boundary::Periodic, Boundary::Nearest, Boundary::Constant, Boundary::None}) {
         INFO(boundary_name(boundary));
-        const Array y = map_overlap([](const NDArray& b, const BlockInfo&) { return running_mean(b); }, x, {1}, boundary, -7.0);
+        const Array y =
+            map_overlap([](const NDArray& b, const BlockInfo&) { return running_mean(b); }, x, {1}, boundary, -7.0);
         const NDArray got = y.compute();
         for (Index i = 0; i < n; ++i) {
             auto value = [&](Index p) -> double {
@@ -134,7 +140,7 @@ TEST_CASE("map_overlap extends blocks by their neighbours and trims back", "[map
                 return at(boundary_source(boundary, p, n));
             };
             double want = (value(i - 1) + value(i) + value(i + 1)) / 3;
-            if (boundary == Boundary::None && (i == 0 || i == n - 1)) want = at(i);   // not extended there
+            if (boundary == Boundary::None && (i == 0 || i == n - 1)) want = at(i);  // not extended there
             CHECK(got.value_as_double(i) == Approx(want).epsilon(1e-12));
         }
     }
@@ -146,7 +152,7 @@ TEST_CASE("map_overlap in 2-d, depth beyond a chunk, explain", "[map_blocks]") {
     const Array y = map_overlap(
         [](const NDArray& b, const BlockInfo& info) {
             if (b.shape() != info.shape) throw std::runtime_error("block is not the extended shape");
-            return b;   // identity: trimming must give x back
+            return b;  // identity: trimming must give x back
         },
         x, {3, 1}, Boundary::Periodic);
     const NDArray got = y.compute(), want = x.compute();
@@ -171,7 +177,7 @@ TEST_CASE("map_overlap with trim=false keeps the extended blocks", "[map_blocks]
     const Array x = data({7}, {3});
     const Array y = map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {2}, Boundary::None, 0,
                                 std::nullopt, "keep", false);
-    CHECK(y.chunks() == ChunkGrid({{5, 6, 3}}));   // [0, 5), [1, 7), [4, 7)
+    CHECK(y.chunks() == ChunkGrid({{5, 6, 3}}));  // [0, 5), [1, 7), [4, 7)
     const NDArray got = y.compute(), xs = x.compute();
     CHECK(got.value_as_double(5) == xs.value_as_double(1));
     CHECK(got.value_as_double(13) == xs.value_as_double(6));
@@ -182,19 +188,19 @@ TEST_CASE("map_overlap with trim=false keeps the extended blocks", "[map_blocks]
 }
 
 TEST_CASE("map_overlap takes a boundary per axis; where constants meet, the last axis's shows", "[map_blocks]") {
-    const Array x = data({2, 3}, {2, 3});   // one block
+    const Array x = data({2, 3}, {2, 3});  // one block
     const Array y = map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {1, 1},
                                 {Boundary::Constant, Boundary::Constant}, {10.0, 20.0}, std::nullopt, "keep", false);
     REQUIRE(y.shape() == Shape{4, 5});
     const NDArray got = y.compute(), xs = x.compute();
-    CHECK(got.value_as_double(0) == 20.0);        // corner: outside on both axes
-    CHECK(got.value_as_double(1) == 10.0);        // row -1, column 0: outside on axis 0 only
-    CHECK(got.value_as_double(5) == 20.0);        // row 0, column -1: outside on axis 1 only
+    CHECK(got.value_as_double(0) == 20.0);  // corner: outside on both axes
+    CHECK(got.value_as_double(1) == 10.0);  // row -1, column 0: outside on axis 0 only
+    CHECK(got.value_as_double(5) == 20.0);  // row 0, column -1: outside on axis 1 only
     CHECK(got.value_as_double(6) == xs.value_as_double(0));
     const Array z = map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {1, 1},
                                 {Boundary::Periodic, Boundary::Constant}, {0.0, -1.0}, std::nullopt, "keep", false);
     const NDArray wrapped = z.compute();
-    CHECK(wrapped.value_as_double(1) == xs.value_as_double(3));   // row -1 wraps to row 1
+    CHECK(wrapped.value_as_double(1) == xs.value_as_double(3));  // row -1 wraps to row 1
     CHECK(wrapped.value_as_double(0) == -1.0);
     CHECK_THROWS_AS(map_overlap([](const NDArray& b, const BlockInfo&) { return b; }, x, {1, 1},
                                 std::vector<Boundary>{Boundary::Reflect}, std::vector<double>{0.0}),

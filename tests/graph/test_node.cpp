@@ -1,5 +1,3 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/graph/array.hpp>
 #include <chunkarr/graph/constructors.hpp>
@@ -8,6 +6,7 @@
 #include <chunkarr/graph/quantile.hpp>
 
 #include "graph/node.hpp"
+#include "support/catch.hpp"
 
 #include <cmath>
 #include <functional>
@@ -22,7 +21,7 @@ TEST_CASE("shape errors surface when the expression is built", "[graph]") {
     CHECK_THROWS_AS(a + b, ValueError);
     CHECK_THROWS_WITH(a + b, Catch::Matchers::Contains("(3, 4)") && Catch::Matchers::Contains("(5,)"));
     CHECK_THROWS_AS(a.sum({2}), ValueError);
-    CHECK_THROWS_AS(a.mean({0, -2}), ValueError);   // repeated axis
+    CHECK_THROWS_AS(a.mean({0, -2}), ValueError);  // repeated axis
     CHECK_THROWS_AS((a[{Index{3}}]), ValueError);
     CHECK_THROWS_AS(zeros({0}).min(), ValueError);  // no identity, as in NumPy
 }
@@ -44,7 +43,7 @@ TEST_CASE("broadcasting infers shape, dtype and chunks", "[graph]") {
     CHECK(c.chunks().chunks(0) == std::vector<Index>{4, 2});
     CHECK(c.chunks().chunks(1) == std::vector<Index>{2, 1});
     CHECK((ones({2}, DType::Int32) / ones({2}, DType::Int32)).dtype() == DType::Float64);
-    CHECK((ones({2}, DType::Float32) * 2.0).dtype() == DType::Float32);   // weak scalar
+    CHECK((ones({2}, DType::Float32) * 2.0).dtype() == DType::Float32);  // weak scalar
     CHECK((ones({2}, DType::Int16) + 1).dtype() == DType::Int16);
     CHECK((ones({2}, DType::Int16) + 1.5).dtype() == DType::Float64);
     CHECK((ones({2}) < 1.0).dtype() == DType::Bool);
@@ -75,7 +74,8 @@ TEST_CASE("reshape and map_blocks nodes are interned and rebuilt with their chun
     // Rebuilt on an input with other chunks, a reshape keeps the chunks it was made with.
     const NodePtr other = with_inputs(*r, {x.rechunk(ChunkGrid({{1, 5}, {4}})).node()});
     CHECK(other->chunks == r->chunks);
-    auto f = std::make_shared<BlockFunction>(BlockFunction{"f", [](const std::vector<NDArray>& b, const BlockInfo&) { return b[0]; }});
+    auto f = std::make_shared<BlockFunction>(
+        BlockFunction{"f", [](const std::vector<NDArray>& b, const BlockInfo&) { return b[0]; }});
     CHECK(make_map_blocks_node({x.node()}, f, DType::Float64) == make_map_blocks_node({x.node()}, f, DType::Float64));
     auto g = std::make_shared<BlockFunction>(*f);
     CHECK(make_map_blocks_node({x.node()}, f, DType::Float64) != make_map_blocks_node({x.node()}, g, DType::Float64));
@@ -99,16 +99,22 @@ std::vector<NodePtr> all_nodes(const std::vector<NodePtr>& outputs) {
 // One expression with every operation in it.
 std::vector<NodePtr> every_operation() {
     const Array x = ones({6, 4}, DType::Float32, {4, 3});
-    const Array y = sqrt(x * 2.0 + 1);                                    // Unary, Binary, Scalar
-    const Array z = where(y > 1.5, y, x).astype(DType::Float64);          // Where, Cast
-    const Array decoded(make_decode_cf_node(x.node(), CFDecoding{{1.0L}, std::nullopt, 9.0L, 0.5, 1.0, DType::Float64}));
-    const Array picked = z[{Slice{1, 5, 2}}];                            // Slice
-    const Array stacked = concatenate({transpose(z), transpose(decoded)}, 0);   // Transpose, Concatenate
-    const Array scanned = cumsum(expand_dims(z, {0}), 1);                // ExpandDims, Scan
-    const Array flat = reshape(z, {24}).rechunk(ChunkGrid({{10, 14}}));  // Reshape, Rechunk
+    const Array y = sqrt(x * 2.0 + 1);                            // Unary, Binary, Scalar
+    const Array z = where(y > 1.5, y, x).astype(DType::Float64);  // Where, Cast
+    const Array decoded(
+        make_decode_cf_node(x.node(), CFDecoding{{1.0L}, std::nullopt, 9.0L, 0.5, 1.0, DType::Float64}));
+    const Array picked = z[{Slice{1, 5, 2}}];                                  // Slice
+    const Array stacked = concatenate({transpose(z), transpose(decoded)}, 0);  // Transpose, Concatenate
+    const Array scanned = cumsum(expand_dims(z, {0}), 1);                      // ExpandDims, Scan
+    const Array flat = reshape(z, {24}).rechunk(ChunkGrid({{10, 14}}));        // Reshape, Rechunk
     const Array blocks = map_blocks([](const std::vector<NDArray>& b, const BlockInfo&) { return b[0]; }, {z});
-    return {picked.sum({0}).node(), stacked.node(), scanned.node(), flat.node(), blocks.node(),
-            median(z, {0}).node(), matmul(z, transpose(z)).node()};   // Reduce, Quantile, Contract
+    return {picked.sum({0}).node(),
+            stacked.node(),
+            scanned.node(),
+            flat.node(),
+            blocks.node(),
+            median(z, {0}).node(),
+            matmul(z, transpose(z)).node()};  // Reduce, Quantile, Contract
 }
 
 }  // namespace

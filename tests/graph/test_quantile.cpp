@@ -1,7 +1,7 @@
+#include <chunkarr/chunkarr.hpp>
+
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
-
-#include <chunkarr/chunkarr.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -32,7 +32,7 @@ double reference(std::vector<double> lane, double q) {
 
 TEST_CASE("quantile over all axes matches a sort, for any chunking and thread count", "[graph][quantile]") {
     std::mt19937_64 random(7);
-    std::uniform_int_distribution<int> small(-50, 50);   // many duplicates
+    std::uniform_int_distribution<int> small(-50, 50);  // many duplicates
     xt::xarray<double> data = xt::zeros<double>({13, 7, 5});
     std::vector<double> all;
     for (auto& v : data) all.push_back(v = small(random) * 0.25);
@@ -118,7 +118,7 @@ TEST_CASE("quantile rejects q outside [0, 1] and percentile p outside [0, 100]",
 
 TEST_CASE("quantile of a file larger than the memory budget stays within it", "[graph][quantile][memory]") {
     test_support::TempFile file("quantile_budget.h5");
-    const std::size_t rows = 512, cols = 4096;   // 16 MiB of float64, budget 4 MiB
+    const std::size_t rows = 512, cols = 4096;  // 16 MiB of float64, budget 4 MiB
     std::vector<double> data(rows * cols);
     std::mt19937_64 random(11);
     std::uniform_real_distribution<double> uniform(-1e6, 1e6);
@@ -132,10 +132,12 @@ TEST_CASE("quantile of a file larger than the memory budget stays within it", "[
     options.report = &report;
     const NDArray result = quantile(x, std::vector<double>{0.01, 0.5, 0.999}).compute(options);
     std::vector<double> sorted = data;
-    for (std::size_t k = 0; k < 3; ++k) CHECK(result.value_as_double(static_cast<Index>(k)) == reference(sorted, std::vector<double>{0.01, 0.5, 0.999}[k]));
+    for (std::size_t k = 0; k < 3; ++k)
+        CHECK(result.value_as_double(static_cast<Index>(k)) ==
+              reference(sorted, std::vector<double>{0.01, 0.5, 0.999}[k]));
     CHECK(report.peak_bytes > 0);
     CHECK(report.peak_bytes <= options.memory_limit);
-    CHECK(report.bytes_read >= 2 * rows * cols * 8);   // several passes, each reading the file
+    CHECK(report.bytes_read >= 2 * rows * cols * 8);  // several passes, each reading the file
     CHECK(report.bytes_read <= 8 * rows * cols * 8);
     // Per column (4096 lanes): the bins shrink so partials still fit.
     const NDArray columns = median(x, {0}).compute(options);
@@ -152,9 +154,9 @@ TEST_CASE("histogram with explicit edges: NumPy's bins, the last one closed", "[
     const Array x = from_xtensor(data, {3});
     const NDArray counts = histogram(x, std::vector<double>{0.0, 1.0, 1.0, 3.0}).compute();
     REQUIRE(counts.shape() == Shape{3});
-    CHECK(counts.value_as_int64(0) == 2);   // 0, 0.5
-    CHECK(counts.value_as_int64(1) == 0);   // [1, 1)
-    CHECK(counts.value_as_int64(2) == 3);   // 1, 2.5, 3 (closed)
+    CHECK(counts.value_as_int64(0) == 2);  // 0, 0.5
+    CHECK(counts.value_as_int64(1) == 0);  // [1, 1)
+    CHECK(counts.value_as_int64(2) == 3);  // 1, 2.5, 3 (closed)
     CHECK_THROWS_AS(histogram(x, std::vector<double>{0.0, 2.0, 1.0}), ValueError);
     CHECK_THROWS_AS(histogram(x, std::vector<double>{0.0}), ValueError);
 }

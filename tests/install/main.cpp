@@ -29,7 +29,8 @@ std::string round_trip(const chunkarr::Array& x, const std::string& path) {
     const ca::SourcePtr source = ca::open_source(path, "/data/x");
     if (source->shape() != ca::Shape{1000} || source->dtype() != ca::DType::Float64)
         return "open_source: wrong shape or dtype";
-    if (source->storage_chunks() != std::optional<ca::Shape>(ca::Shape{100})) return "open_source: wrong storage chunks";
+    if (source->storage_chunks() != std::optional<ca::Shape>(ca::Shape{100}))
+        return "open_source: wrong storage chunks";
     const ca::HDF5Source direct(path, "/data/x");
     std::vector<double> values(3);
     direct.read({{997, 1000}}, values.data());
@@ -70,8 +71,8 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "downstream: %s: %s\n", path.c_str(), problem.c_str());
             return 1;
         }
-        std::printf("downstream: chunkarr %s, sum %.17g, mean %.17g, dot %.17g, HDF5 round trip: ok\n", ca::version, sum,
-                    mean, squares);
+        std::printf("downstream: chunkarr %s, sum %.17g, mean %.17g, dot %.17g, HDF5 round trip: ok\n", ca::version,
+                    sum, mean, squares);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "downstream: %s\n", e.what());

@@ -1,8 +1,8 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/concat_source.hpp>
 #include <chunkarr/io/memory_source.hpp>
+
+#include "support/catch.hpp"
 
 #include <numeric>
 

@@ -1,15 +1,16 @@
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/file_format.hpp>
+
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
 
 #include <fstream>
 
 using namespace chunkarr;
 
 TEST_CASE("formats are recognised by their first bytes, not their names", "[io]") {
-    test_support::TempFile classic("classic.h5"), offset("offset.nc"), data64("cdf5.bin"), text("text.nc"), h5("real.dat");
+    test_support::TempFile classic("classic.h5"), offset("offset.nc"), data64("cdf5.bin"), text("text.nc"),
+        h5("real.dat");
     std::ofstream(classic.path(), std::ios::binary) << std::string("CDF\x01\0\0\0\0", 8);
     std::ofstream(offset.path(), std::ios::binary) << std::string("CDF\x02\0\0\0\0", 8);
     std::ofstream(data64.path(), std::ios::binary) << std::string("CDF\x05\0\0\0\0", 8);

@@ -1,14 +1,13 @@
 // Built twice: into chunkarr_tests and, with AddressSanitizer and UBSan, into
 // chunkarr_sanitized_tests (which links only the decoder), so damaged input is shown not to
 // read or write out of bounds.
+#include <chunkarr/core/error.hpp>
+
+#include "io/filter_pipeline.hpp"
 #include "support/catch.hpp"
 
-#include <chunkarr/core/error.hpp>
-#include "io/filter_pipeline.hpp"
-
-#include <libdeflate.h>
-
 #include <cstring>
+#include <libdeflate.h>
 #include <random>
 #include <vector>
 
@@ -41,7 +40,7 @@ void append_fletcher(std::vector<std::byte>& data) {
 std::vector<std::byte> sample_chunk(std::size_t elements) {
     std::vector<double> values(elements);
     for (std::size_t i = 0; i < elements; ++i) values[i] = 280.0 + std::sin(static_cast<double>(i) / 30.0) * 10.0;
-    std::vector<std::byte> bytes(elements * 8 + 3);   // 3 trailing bytes: not a whole element
+    std::vector<std::byte> bytes(elements * 8 + 3);  // 3 trailing bytes: not a whole element
     std::memcpy(bytes.data(), values.data(), elements * 8);
     bytes[elements * 8] = std::byte{1};
     bytes[elements * 8 + 1] = std::byte{2};
@@ -94,8 +93,10 @@ TEST_CASE("part of a shuffled chunk is unshuffled straight into place", "[io][fi
         for (Index i = 0; i < count[0]; ++i)
             for (Index j = 0; j < count[1]; ++j)
                 for (Index k = 0; k < count[2]; ++k) {
-                    const auto from = static_cast<std::size_t>(((src_start[0] + i) * 7 + src_start[1] + j) * 37 + src_start[2] + k);
-                    const auto to = static_cast<std::size_t>(((dst_start[0] + i) * 6 + dst_start[1] + j) * 33 + dst_start[2] + k);
+                    const auto from =
+                        static_cast<std::size_t>(((src_start[0] + i) * 7 + src_start[1] + j) * 37 + src_start[2] + k);
+                    const auto to =
+                        static_cast<std::size_t>(((dst_start[0] + i) * 6 + dst_start[1] + j) * 33 + dst_start[2] + k);
                     std::memcpy(expected.data() + to * size, chunk.data() + from * size, size);
                 }
         CHECK(out == expected);
@@ -150,14 +151,14 @@ TEST_CASE("damaged or truncated chunks throw IOError, never crash", "[io][filter
         auto damaged = stored;
         const int flips = 1 + static_cast<int>(rng() % 8);
         for (int f = 0; f < flips; ++f) damaged[rng() % damaged.size()] = static_cast<std::byte>(rng());
-        if (trial % 3 == 0) damaged.resize(rng() % damaged.size());   // truncated
+        if (trial % 3 == 0) damaged.resize(rng() % damaged.size());  // truncated
         try {
             inflate_only.decode(damaged.data(), damaged.size(), 0, out.data(), out.size());
         } catch (const IOError&) {
             ++failures;
         }
     }
-    CHECK(failures > 100);   // most damage is detected (the rest decodes to other bytes, safely)
+    CHECK(failures > 100);  // most damage is detected (the rest decodes to other bytes, safely)
     // A chunk that inflates to the wrong size is an error too.
     std::vector<std::byte> small(out.size() - 8);
     CHECK_THROWS_AS(inflate_only.decode(stored.data(), stored.size(), 0, small.data(), small.size()), IOError);
@@ -169,13 +170,15 @@ TEST_CASE("encode applies the pipeline that decode undoes", "[io][filters]") {
     for (unsigned element : {1u, 2u, 4u, 8u}) {
         for (std::size_t size : {std::size_t{0}, std::size_t{7}, std::size_t{1000}, std::size_t{65536 + 3}}) {
             std::vector<std::byte> chunk(size);
-            for (auto& b : chunk) b = static_cast<std::byte>(random() % 7);   // compressible
+            for (auto& b : chunk) b = static_cast<std::byte>(random() % 7);  // compressible
             std::vector<std::byte> shuffled(size), back(size);
             shuffle(chunk.data(), size, element, shuffled.data());
             unshuffle(shuffled.data(), size, element, back.data());
             CHECK(back == chunk);
             for (const auto& steps : std::vector<std::vector<FilterStep>>{
-                     {}, {{FilterKind::Deflate, 0, 1}}, {{FilterKind::Shuffle, element}, {FilterKind::Deflate, 0, 9}},
+                     {},
+                     {{FilterKind::Deflate, 0, 1}},
+                     {{FilterKind::Shuffle, element}, {FilterKind::Deflate, 0, 9}},
                      {{FilterKind::Shuffle, element}, {FilterKind::Deflate, 0, 4}, {FilterKind::Fletcher32}}}) {
                 const FilterPipeline pipeline(steps);
                 std::vector<std::byte> encoded;

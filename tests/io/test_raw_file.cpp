@@ -1,8 +1,8 @@
+#include <chunkarr/core/error.hpp>
+
+#include "io/raw_file.hpp"
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
-
-#include <chunkarr/core/error.hpp>
-#include "io/raw_file.hpp"
 
 #include <fstream>
 

@@ -1,6 +1,5 @@
-#include "support/catch.hpp"
-
 #include "io/where.hpp"
+#include "support/catch.hpp"
 
 using namespace chunkarr;
 

@@ -1,6 +1,5 @@
-#include "support/catch.hpp"
-
 #include "kernels/elementwise.hpp"
+#include "support/catch.hpp"
 
 #include <cmath>
 #include <vector>
@@ -8,11 +7,12 @@
 using namespace chunkarr;
 
 TEST_CASE("binary kernel broadcasts rows and columns", "[kernels]") {
-    std::vector<double> column{1, 2, 3};        // (3, 1)
-    std::vector<double> row{10, 20, 30, 40};    // (1, 4)
+    std::vector<double> column{1, 2, 3};      // (3, 1)
+    std::vector<double> row{10, 20, 30, 40};  // (1, 4)
     std::vector<double> out(12);
-    kernels::binary(BinaryOp::Add, {DType::Float64, DType::Float64}, {reinterpret_cast<std::byte*>(column.data()), {3, 1}},
-                    {reinterpret_cast<std::byte*>(row.data()), {1, 4}}, reinterpret_cast<std::byte*>(out.data()), {3, 4});
+    kernels::binary(
+        BinaryOp::Add, {DType::Float64, DType::Float64}, {reinterpret_cast<std::byte*>(column.data()), {3, 1}},
+        {reinterpret_cast<std::byte*>(row.data()), {1, 4}}, reinterpret_cast<std::byte*>(out.data()), {3, 4});
     for (int i = 0; i < 3; ++i)
         for (int j = 0; j < 4; ++j) REQUIRE(out[i * 4 + j] == column[i] + row[j]);
 }
@@ -35,8 +35,8 @@ TEST_CASE("CF decoding masks fill, missing and out-of-range values, then unpacks
     cf.add_offset = 273.15;
     std::vector<std::int16_t> raw{-32768, -999, -501, 0, 1000, 30001};
     std::vector<double> out(raw.size());
-    kernels::decode_cf(cf, DType::Int16, reinterpret_cast<std::byte*>(raw.data()), reinterpret_cast<std::byte*>(out.data()),
-                       static_cast<Index>(raw.size()));
+    kernels::decode_cf(cf, DType::Int16, reinterpret_cast<std::byte*>(raw.data()),
+                       reinterpret_cast<std::byte*>(out.data()), static_cast<Index>(raw.size()));
     CHECK(std::isnan(out[0]));
     CHECK(std::isnan(out[1]));
     CHECK(std::isnan(out[2]));

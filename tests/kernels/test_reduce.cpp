@@ -1,6 +1,5 @@
-#include "support/catch.hpp"
-
 #include "kernels/reduce.hpp"
+#include "support/catch.hpp"
 
 #include <cmath>
 #include <random>
@@ -20,7 +19,7 @@ double finalize(const ReducePartial& p, ReduceOp op, bool skipna = false, int dd
 
 TEST_CASE("merged partials equal one pass over everything", "[kernels][reduce]") {
     std::mt19937_64 rng(42);
-    std::normal_distribution<double> normal(1e6, 3.0);   // large mean: naive variance would lose digits
+    std::normal_distribution<double> normal(1e6, 3.0);  // large mean: naive variance would lose digits
     std::vector<double> all(1000);
     for (auto& v : all) v = normal(rng);
     const kernels::ReduceNeeds needs{true, true, true};

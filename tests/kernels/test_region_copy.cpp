@@ -1,6 +1,5 @@
-#include "support/catch.hpp"
-
 #include "kernels/region_copy.hpp"
+#include "support/catch.hpp"
 
 #include <numeric>
 #include <vector>
@@ -15,8 +14,8 @@ TEST_CASE("boxes move between arrays of different shapes", "[kernels]") {
                          reinterpret_cast<std::byte*>(small.data()));
     CHECK(small == std::vector<std::int16_t>{7, 8, 9, 12, 13, 14});
     std::vector<std::int16_t> back(4 * 5, 0);
-    kernels::paste_region(reinterpret_cast<std::byte*>(small.data()), reinterpret_cast<std::byte*>(back.data()), {4, 5}, 2,
-                          {{1, 3}, {2, 5}});
+    kernels::paste_region(reinterpret_cast<std::byte*>(small.data()), reinterpret_cast<std::byte*>(back.data()), {4, 5},
+                          2, {{1, 3}, {2, 5}});
     CHECK(back[7] == 7);
     CHECK(back[14] == 14);
     CHECK(back[0] == 0);

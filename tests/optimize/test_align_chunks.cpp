@@ -1,10 +1,9 @@
-#include "support/catch.hpp"
-#include "support/recording_source.hpp"
-
 #include <chunkarr/chunkarr.hpp>
 
 #include "graph/node.hpp"
 #include "optimize/passes.hpp"
+#include "support/catch.hpp"
+#include "support/recording_source.hpp"
 
 #include <set>
 
@@ -22,7 +21,7 @@ TEST_CASE("a reduction over differently chunked inputs reads whole stored chunks
     const OptimizedGraph graph = align_chunks({{total.node()}, {}});
     const NodePtr& rechunked = graph.outputs.front()->inputs[0];
     REQUIRE(rechunked->is<ops::Rechunk>());
-    CHECK(rechunked->chunks.chunks(0) == std::vector<Index>{12, 12});   // boundaries both grids have
+    CHECK(rechunked->chunks.chunks(0) == std::vector<Index>{12, 12});  // boundaries both grids have
     CHECK(rechunked->chunks.chunks(1) == std::vector<Index>{12, 12});
 
     ComputeReport report;
@@ -37,10 +36,10 @@ TEST_CASE("a reduction over differently chunked inputs reads whole stored chunks
         CHECK(reads.size() == 4);
         std::set<Index> starts;
         for (const Region& region : reads) {
-            CHECK(region[0].size() == 12);   // whole stored chunks: 3 of a's rows, 2 of b's
+            CHECK(region[0].size() == 12);  // whole stored chunks: 3 of a's rows, 2 of b's
             starts.insert(region[0].start * 100 + region[1].start);
         }
-        CHECK(starts.size() == 4);   // no region read twice
+        CHECK(starts.size() == 4);  // no region read twice
     }
 }
 

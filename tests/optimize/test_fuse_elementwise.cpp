@@ -1,15 +1,15 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/chunkarr.hpp>
+
 #include "optimize/passes.hpp"
+#include "support/catch.hpp"
 
 #include <cmath>
 
 using namespace chunkarr;
 
 TEST_CASE("a fused chain of 5 elementwise ops allocates one buffer per chunk", "[optimize]") {
-    const Array x = arange(0, 1000, 1, DType::Float64, 100);   // 10 chunks
-    const Array chain = abs(sqrt((x + 1.0) * 2.0) - 3.0) / 4.0;   // 5 ops
+    const Array x = arange(0, 1000, 1, DType::Float64, 100);     // 10 chunks
+    const Array chain = abs(sqrt((x + 1.0) * 2.0) - 3.0) / 4.0;  // 5 ops
     ComputeReport report;
     ComputeOptions options;
     options.report = &report;
@@ -22,7 +22,7 @@ TEST_CASE("a fused chain of 5 elementwise ops allocates one buffer per chunk", "
 
 TEST_CASE("shared or kept results are not overwritten", "[optimize]") {
     const Array x = arange(0, 100, 1, DType::Float64, 10);
-    const Array y = x + 1.0;             // used twice below: not transient
+    const Array y = x + 1.0;  // used twice below: not transient
     const Array z = y * y;
     const OptimizedGraph graph = fuse_elementwise({{z.node(), y.node()}, {}});
     CHECK(graph.transient.count(y.node().get()) == 0);

@@ -1,10 +1,9 @@
-#include "support/catch.hpp"
-#include "support/recording_source.hpp"
-
 #include <chunkarr/chunkarr.hpp>
 
 #include "graph/node.hpp"
 #include "optimize/passes.hpp"
+#include "support/catch.hpp"
+#include "support/recording_source.hpp"
 
 using namespace chunkarr;
 using test_support::RecordingSource;
@@ -30,7 +29,7 @@ TEST_CASE("(a*b + c)[10:20, ::4] reads only the chunks that intersect the slice"
             // Rows 10..19 live in the row chunks [8,16) and [16,24): nothing else is touched.
             CHECK(region[0].start >= 8);
             CHECK(region[0].stop <= 24);
-            CHECK(region[0].start >= 10);   // and within them, only the selected rows
+            CHECK(region[0].start >= 10);  // and within them, only the selected rows
             CHECK(region[0].stop <= 20);
         }
     }
@@ -41,11 +40,11 @@ TEST_CASE("slices move below elementwise ops and compose", "[optimize]") {
     const Array y = (x * 2.0)[{Slice{2, 18, 2}}][{Slice{1, 5}}];
     const OptimizedGraph graph = push_down_slices({{y.node()}, {}});
     const NodePtr& out = graph.outputs.front();
-    CHECK(out->is<ops::Binary>());                  // the multiply is on top now
+    CHECK(out->is<ops::Binary>());  // the multiply is on top now
     const NodePtr& operand = out->inputs[0];
-    REQUIRE(operand->is<ops::Slice>());             // one slice, on the source
+    REQUIRE(operand->is<ops::Slice>());  // one slice, on the source
     CHECK(operand->inputs[0]->is<ops::Source>());
-    CHECK(std::get<ops::Slice>(operand->op).axes[0].start == 4);                   // 2 + 1*2
+    CHECK(std::get<ops::Slice>(operand->op).axes[0].start == 4);  // 2 + 1*2
     CHECK(std::get<ops::Slice>(operand->op).axes[0].step == 2);
     CHECK(out->shape == y.shape());
     CHECK(out->chunks == y.chunks());

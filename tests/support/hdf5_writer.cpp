@@ -7,11 +7,13 @@ namespace test_support {
 
 void write_dataset(const std::string& file, const std::string& path, hid_t memory_type, const void* data,
                    const DatasetSpec& spec, bool truncate) {
-    hid_t f = truncate || !std::filesystem::exists(file) ? H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)
-                                                         : H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t f = truncate || !std::filesystem::exists(file)
+                  ? H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)
+                  : H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
     if (f < 0) throw std::runtime_error("test: cannot open " + file);
-    hid_t space = spec.shape.empty() ? H5Screate(H5S_SCALAR)
-                                     : H5Screate_simple(static_cast<int>(spec.shape.size()), spec.shape.data(), nullptr);
+    hid_t space = spec.shape.empty()
+                      ? H5Screate(H5S_SCALAR)
+                      : H5Screate_simple(static_cast<int>(spec.shape.size()), spec.shape.data(), nullptr);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (spec.chunks) {
         H5Pset_chunk(dcpl, static_cast<int>(spec.chunks->size()), spec.chunks->data());
@@ -53,7 +55,8 @@ void write_attribute(const std::string& file, const std::string& path, const std
 }
 
 TempFile::TempFile(const std::string& name)
-    : path_((std::filesystem::temp_directory_path() / ("chunkarr-test-" + std::to_string(::getpid()) + "-" + name)).string()) {
+    : path_((std::filesystem::temp_directory_path() / ("chunkarr-test-" + std::to_string(::getpid()) + "-" + name))
+                .string()) {
     std::filesystem::remove(path_);
 }
 

@@ -1,9 +1,8 @@
 #pragma once
 // Writing test files with the HDF5 C API directly (independent of chunkarr's own writer).
-#include <hdf5.h>
-
 #include <cstdint>
 #include <filesystem>
+#include <hdf5.h>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,15 +11,15 @@ namespace test_support {
 
 struct DatasetSpec {
     std::vector<hsize_t> shape{};
-    std::optional<std::vector<hsize_t>> chunks{};   // none: contiguous
+    std::optional<std::vector<hsize_t>> chunks{};  // none: contiguous
     bool compact = false;
-    int gzip = 0;                                 // level, 0: none
+    int gzip = 0;  // level, 0: none
     bool shuffle = false;
     bool fletcher32 = false;
-    bool fletcher32_first = false;                 // checksum before shuffle/deflate (h5py puts it last)
-    hid_t file_type = -1;                          // defaults to the memory type (native order)
-    std::optional<double> fill_value{};              // HDF5 dataset fill value (as double)
-    bool write = true;                             // false: leave every chunk unallocated
+    bool fletcher32_first = false;       // checksum before shuffle/deflate (h5py puts it last)
+    hid_t file_type = -1;                // defaults to the memory type (native order)
+    std::optional<double> fill_value{};  // HDF5 dataset fill value (as double)
+    bool write = true;                   // false: leave every chunk unallocated
 };
 
 // Creates/overwrites `file` if `truncate`, else opens it read-write, and writes `data`

@@ -14,9 +14,11 @@ namespace test_support {
 
 class RecordingSource final : public chunkarr::Source {
 public:
-    RecordingSource(chunkarr::NDArray data, chunkarr::Shape chunks, std::optional<chunkarr::Region> fail_on = std::nullopt,
-                    std::chrono::milliseconds delay = {})
-        : inner_(data, chunkarr::ChunkGrid::regular(data.shape(), chunks)), fail_on_(std::move(fail_on)), delay_(delay) {}
+    RecordingSource(chunkarr::NDArray data, chunkarr::Shape chunks,
+                    std::optional<chunkarr::Region> fail_on = std::nullopt, std::chrono::milliseconds delay = {})
+        : inner_(data, chunkarr::ChunkGrid::regular(data.shape(), chunks)),
+          fail_on_(std::move(fail_on)),
+          delay_(delay) {}
     const chunkarr::Shape& shape() const override { return inner_.shape(); }
     chunkarr::DType dtype() const override { return inner_.dtype(); }
     chunkarr::ChunkGrid task_grid() const override { return inner_.task_grid(); }

@@ -9,12 +9,10 @@
 
 namespace chunkarr {
 
-enum class DType : std::uint8_t {
-    Bool, Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64, Float32, Float64
-};
+enum class DType : std::uint8_t { Bool, Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64, Float32, Float64 };
 
 std::size_t itemsize(DType t);
-std::string_view dtype_name(DType t);            // NumPy's name: "float64", "bool", ...
+std::string_view dtype_name(DType t);  // NumPy's name: "float64", "bool", ...
 std::optional<DType> parse_dtype(std::string_view name);
 
 inline bool is_bool(DType t) { return t == DType::Bool; }
@@ -46,8 +44,7 @@ template <class T> inline constexpr DType dtype_of_v = dtype_of<T>::value;
 
 // Calls f(T{}) with the C++ type of `t`. Keep calls to this in few translation units:
 // each one instantiates f eleven times.
-template <class F>
-decltype(auto) visit_dtype(DType t, F&& f) {
+template <class F> decltype(auto) visit_dtype(DType t, F&& f) {
     switch (t) {
         case DType::Bool: return f(bool{});
         case DType::Int8: return f(std::int8_t{});

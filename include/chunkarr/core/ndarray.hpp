@@ -4,17 +4,16 @@
 #include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/shape.hpp>
 
-#include <xtensor/xtensor_forward.hpp>
-
 #include <cstddef>
 #include <memory>
+#include <xtensor/xtensor_forward.hpp>
 
 namespace chunkarr {
 
 class NDArray {
 public:
     NDArray() = default;
-    NDArray(DType dtype, Shape shape);   // zero-initialised
+    NDArray(DType dtype, Shape shape);  // zero-initialised
     // Shares existing C-ordered bytes (no copy); `data` is kept alive by the array.
     NDArray(DType dtype, Shape shape, std::shared_ptr<std::byte[]> data)
         : dtype_(dtype), shape_(std::move(shape)), data_(std::move(data)) {}

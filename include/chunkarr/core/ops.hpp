@@ -7,13 +7,24 @@
 
 namespace chunkarr {
 
-enum class UnaryOp {
-    Negative, Abs, Sqrt, Exp, Log, Log10, Sin, Cos, Tan, Floor, Ceil, IsNan, IsFinite, LogicalNot
-};
+enum class UnaryOp { Negative, Abs, Sqrt, Exp, Log, Log10, Sin, Cos, Tan, Floor, Ceil, IsNan, IsFinite, LogicalNot };
 
 enum class BinaryOp {
-    Add, Subtract, Multiply, Divide, Power, Maximum, Minimum,
-    Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual, LogicalAnd, LogicalOr
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Power,
+    Maximum,
+    Minimum,
+    Equal,
+    NotEqual,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+    LogicalAnd,
+    LogicalOr
 };
 
 enum class ReduceOp { Sum, Mean, Min, Max, Var, Std, Count };
@@ -29,7 +40,7 @@ struct OpTypes {
     bool operator==(const OpTypes&) const = default;
 };
 OpTypes unary_types(UnaryOp op, DType input);
-OpTypes binary_types(BinaryOp op, DType a, DType b);   // a, b already promoted for weak scalars
+OpTypes binary_types(BinaryOp op, DType a, DType b);  // a, b already promoted for weak scalars
 DType reduce_result(ReduceOp op, DType input);
 
 }  // namespace chunkarr

@@ -5,9 +5,9 @@
 namespace chunkarr {
 
 enum class QuantileMode : std::uint8_t {
-    Linear,   // quantile/percentile, method='linear': float64, NumPy's _lerp of the two neighbours
-    Exact,    // quantile with integer q (0 or 1): the order statistic itself, in the input dtype
-    Median,   // median: the mean of the one or two middle values (floats keep their dtype)
+    Linear,  // quantile/percentile, method='linear': float64, NumPy's _lerp of the two neighbours
+    Exact,   // quantile with integer q (0 or 1): the order statistic itself, in the input dtype
+    Median,  // median: the mean of the one or two middle values (floats keep their dtype)
 };
 
 }  // namespace chunkarr

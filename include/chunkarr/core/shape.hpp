@@ -11,7 +11,7 @@ using Index = std::int64_t;
 using Shape = std::vector<Index>;
 
 Index element_count(const Shape& shape);
-std::string shape_to_string(const Shape& shape);   // "(3, 4)"; "()" for 0-d
+std::string shape_to_string(const Shape& shape);  // "(3, 4)"; "()" for 0-d
 
 // A half-open range [start, stop) on one axis.
 struct Range {
@@ -48,7 +48,7 @@ public:
     Index offset(std::size_t axis, Index i) const { return offsets_[axis][i]; }
     // The largest block, in elements.
     Index max_block_elements() const;
-    std::string to_string() const;      // "((2, 2, 1), (3,))"
+    std::string to_string() const;  // "((2, 2, 1), (3,))"
     bool operator==(const ChunkGrid& other) const { return chunks_ == other.chunks_; }
 
 private:
@@ -68,7 +68,6 @@ ChunkGrid common_refinement(const ChunkGrid& a, const ChunkGrid& b);
 
 // Task chunks for a source: whole storage chunks, grouped along the leading axes until a task
 // holds about `target_bytes` (never more than one storage chunk when that alone is larger).
-ChunkGrid task_chunks(const Shape& shape, const Shape& storage_chunk, std::size_t itemsize,
-                      std::size_t target_bytes);
+ChunkGrid task_chunks(const Shape& shape, const Shape& storage_chunk, std::size_t itemsize, std::size_t target_bytes);
 
 }  // namespace chunkarr

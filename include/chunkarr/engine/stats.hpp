@@ -19,8 +19,7 @@ struct Statistics {
     NDArray min_exact, max_exact;
 };
 
-Statistics statistics(const Array& x, const Axes& axes = {}, int ddof = 0,
-                      const ComputeOptions& options = {});
+Statistics statistics(const Array& x, const Axes& axes = {}, int ddof = 0, const ComputeOptions& options = {});
 // The reductions statistics() computes: count, min, max, mean, std, sum for each array (for
 // explain()).
 std::vector<Array> statistics_reductions(const std::vector<Array>& arrays, const Axes& axes, int ddof);

@@ -19,27 +19,27 @@
 namespace chunkarr {
 
 enum class StoreFormat {
-    Auto,      // NetCDF-4 for .nc/.nc4/.cdf targets, HDF5 otherwise
+    Auto,  // NetCDF-4 for .nc/.nc4/.cdf targets, HDF5 otherwise
     HDF5,
     NetCDF4,
 };
 
 struct StoreOptions {
-    Shape chunks{};                        // stored chunk shape; empty: the array's chunks, halved along
-                                           // the leading axes to at most 4 MiB (larger than the
-                                           // array along an axis: clamped)
-    std::string compression{};             // "" or "none", or "gzip" (deflate)
-    int compression_level = 4;             // gzip: 1 (fast) to 9 (small)
-    std::optional<bool> shuffle{};         // byte shuffle before gzip; default: on when compressed
+    Shape chunks{};                 // stored chunk shape; empty: the array's chunks, halved along
+                                    // the leading axes to at most 4 MiB (larger than the
+                                    // array along an axis: clamped)
+    std::string compression{};      // "" or "none", or "gzip" (deflate)
+    int compression_level = 4;      // gzip: 1 (fast) to 9 (small)
+    std::optional<bool> shuffle{};  // byte shuffle before gzip; default: on when compressed
     StoreFormat format = StoreFormat::Auto;
-    std::vector<std::string> dimensions{}; // NetCDF-4 dimension names, one per axis (default dim_0, ...)
+    std::vector<std::string> dimensions{};  // NetCDF-4 dimension names, one per axis (default dim_0, ...)
 };
 
 // One array to write and where in the file it goes ("/group/name").
 struct StoreTarget {
     Array array;
     std::string name;
-    std::vector<std::string> dimensions{};   // NetCDF-4; empty: StoreOptions::dimensions or dim_N
+    std::vector<std::string> dimensions{};  // NetCDF-4; empty: StoreOptions::dimensions or dim_N
 };
 
 // Writes `array` as dataset (or NetCDF variable) `name` of a new file `path`.

@@ -16,7 +16,7 @@
 namespace chunkarr {
 
 struct ComputeOptions;
-struct Node;                                     // the expression node (src/graph/node.hpp)
+struct Node;  // the expression node (src/graph/node.hpp)
 using NodePtr = std::shared_ptr<const Node>;
 
 // One entry of a basic index: start:stop:step (None = open end, negatives count from the end).
@@ -28,7 +28,7 @@ struct Slice {
 using Indexer = std::variant<Index, Slice>;
 inline Slice all() { return {}; }
 
-using Axes = std::vector<int>;   // empty: every axis
+using Axes = std::vector<int>;  // empty: every axis
 
 class Array {
 public:
@@ -80,12 +80,12 @@ private:
 // Arithmetic and comparisons, NumPy broadcasting and promotion. Numbers on either side are
 // "weak": x_float32 * 2.0 stays float32, x_int16 + 1 stays int16.
 Array operator-(const Array& a);
-#define CHUNKARR_BINARY_OPERATOR(symbol)                        \
-    Array operator symbol(const Array& a, const Array& b);      \
-    Array operator symbol(const Array& a, double b);            \
-    Array operator symbol(double a, const Array& b);            \
-    Array operator symbol(const Array& a, long long b);         \
-    Array operator symbol(long long a, const Array& b);         \
+#define CHUNKARR_BINARY_OPERATOR(symbol)                                                               \
+    Array operator symbol(const Array& a, const Array& b);                                             \
+    Array operator symbol(const Array& a, double b);                                                   \
+    Array operator symbol(double a, const Array& b);                                                   \
+    Array operator symbol(const Array& a, long long b);                                                \
+    Array operator symbol(long long a, const Array& b);                                                \
     inline Array operator symbol(const Array& a, int b) { return a symbol static_cast<long long>(b); } \
     inline Array operator symbol(int a, const Array& b) { return static_cast<long long>(a) symbol b; }
 CHUNKARR_BINARY_OPERATOR(+)
@@ -128,7 +128,7 @@ Array where(const Array& condition, const Array& a, double b);
 
 // Shape functions, NumPy's names and semantics.
 Array expand_dims(const Array& x, const std::vector<int>& axes);
-Array squeeze(const Array& x, const std::vector<int>& axes = {});   // empty: every length-1 axis
+Array squeeze(const Array& x, const std::vector<int>& axes = {});  // empty: every length-1 axis
 Array moveaxis(const Array& x, int source, int destination);
 Array stack(const std::vector<Array>& arrays, int axis = 0);
 Array broadcast_to(const Array& x, const Shape& shape);
@@ -144,7 +144,8 @@ Array cumprod(const Array& x);
 // Counts of x's values in `bins` equal bins over [low, high] (the last bin closed, as NumPy),
 // and the bin edges (bins + 1). Without a range it is the data's NaN-ignoring min and max, found
 // in a first pass. NaN is counted in no bin. Counts are int64; all lazy, one pass per stage.
-std::pair<Array, Array> histogram(const Array& x, int bins, std::optional<std::pair<double, double>> range = std::nullopt);
+std::pair<Array, Array> histogram(const Array& x, int bins,
+                                  std::optional<std::pair<double, double>> range = std::nullopt);
 // Counts of x's values between explicit bin edges (NumPy: [e_i, e_i+1), the last bin closed,
 // values outside the edges and NaN counted nowhere); edges must not decrease (else ValueError).
 // Counts are int64, lazy, one pass.

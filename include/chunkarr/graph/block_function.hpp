@@ -13,19 +13,19 @@ namespace chunkarr {
 
 // Where a call of the function is.
 struct BlockInfo {
-    std::vector<Index> block;          // the output block's index in the output chunk grid
-    Region region;                     // the output block's place in the output array
-    Shape shape;                       // the shape the function must return (before trimming)
-    DType dtype = DType::Float64;      // the dtype it must return
-    std::vector<Region> input_regions; // per input, what was passed (with overlap: may reach
-                                       // past the array, filled by the boundary rule)
+    std::vector<Index> block;           // the output block's index in the output chunk grid
+    Region region;                      // the output block's place in the output array
+    Shape shape;                        // the shape the function must return (before trimming)
+    DType dtype = DType::Float64;       // the dtype it must return
+    std::vector<Region> input_regions;  // per input, what was passed (with overlap: may reach
+                                        // past the array, filled by the boundary rule)
 };
 
 // blocks: one per input, C-contiguous, read-only (valid for the call only).
 using BlockCallable = std::function<NDArray(const std::vector<NDArray>& blocks, const BlockInfo& info)>;
 
 struct BlockFunction {
-    std::string name;     // for explain() and error messages
+    std::string name;  // for explain() and error messages
     BlockCallable call;
 };
 using BlockFunctionPtr = std::shared_ptr<const BlockFunction>;

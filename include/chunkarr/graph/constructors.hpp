@@ -6,7 +6,6 @@
 #include <chunkarr/io/source.hpp>
 
 #include <optional>
-
 #include <string>
 
 namespace chunkarr {

@@ -9,8 +9,7 @@
 
 namespace chunkarr {
 
-template <class E>
-Array from_xtensor(const E& expression, const Shape& chunk_shape = {}) {
+template <class E> Array from_xtensor(const E& expression, const Shape& chunk_shape = {}) {
     using T = typename E::value_type;
     const auto& evaluated = xt::eval(expression);
     Shape shape(evaluated.shape().begin(), evaluated.shape().end());

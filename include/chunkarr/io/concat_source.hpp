@@ -33,7 +33,7 @@ private:
     std::vector<SourcePtr> parts_;
     std::vector<std::string> names_;
     std::size_t axis_;
-    std::vector<Index> offsets_;   // start of each part along the axis, plus the total
+    std::vector<Index> offsets_;  // start of each part along the axis, plus the total
     Shape shape_;
     ChunkGrid grid_;
 };

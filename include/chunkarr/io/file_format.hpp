@@ -5,10 +5,10 @@
 namespace chunkarr {
 
 enum class FileFormat {
-    HDF5,                 // plain HDF5, or NetCDF-4 (which is HDF5 inside)
-    NetCDF3Classic,       // CDF-1
-    NetCDF3Offset64,      // CDF-2, 64-bit offsets
-    NetCDF3Data64,        // CDF-5, 64-bit data
+    HDF5,             // plain HDF5, or NetCDF-4 (which is HDF5 inside)
+    NetCDF3Classic,   // CDF-1
+    NetCDF3Offset64,  // CDF-2, 64-bit offsets
+    NetCDF3Data64,    // CDF-5, 64-bit data
     Unknown
 };
 

@@ -28,7 +28,7 @@ Block evaluate(const ops::Concatenate& op, const Node& node, const Region& regio
         if (element_count(region_shape(part)) > 0) {
             const Block in = evaluator.as_dtype(evaluator.evaluate(node.inputs[k], part), node.dtype);
             std::vector<Index> at(shape.size(), 0);
-            at[axis] = offset + part[axis].start - region[axis].start;   // where the part lands
+            at[axis] = offset + part[axis].start - region[axis].start;  // where the part lands
             kernels::copy_box(in.data(), in.shape, std::vector<Index>(shape.size(), 0), out.data(), shape, at, in.shape,
                               itemsize(node.dtype));
         }

@@ -1,8 +1,8 @@
 // Contract: per result block, the products of the operands' panels piece by piece of the summed
 // axes (one BLAS gemm per piece and batch), added in a fixed order; each piece is read by a
 // fresh evaluator so that only one pair of panels is held.
-#include "exec/eval/operations.hpp"
 #include "core/cast.hpp"
+#include "exec/eval/operations.hpp"
 #include "kernels/linalg.hpp"
 
 #include <algorithm>
@@ -79,10 +79,11 @@ Region operand_region(const ops::Contract& spec, const Node& node, std::size_t k
     for (std::size_t axis = 0; axis < input.shape.size(); ++axis) {
         const int out = contract_output_axis(node, k, axis);
         if (out < 0) {
-            const auto p = static_cast<std::size_t>(std::find(summed.begin(), summed.end(), static_cast<int>(axis)) - summed.begin());
+            const auto p = static_cast<std::size_t>(std::find(summed.begin(), summed.end(), static_cast<int>(axis)) -
+                                                    summed.begin());
             result[axis] = piece[p];
         } else if (static_cast<int>(axis) < spec.batch && input.shape[axis] == 1) {
-            result[axis] = {0, 1};   // broadcast batch axis
+            result[axis] = {0, 1};  // broadcast batch axis
         } else {
             result[axis] = region[static_cast<std::size_t>(out)];
         }
@@ -114,7 +115,7 @@ Block evaluate(const ops::Contract& spec, const Node& node, const Region& region
         Index depth = 1;
         for (const Range& r : piece) depth *= r.size();
         if (depth == 0) continue;
-        Evaluator panels(evaluator.context());   // its memo ends with the piece
+        Evaluator panels(evaluator.context());  // its memo ends with the piece
         Block packed[2];
         Shape batch_shape[2];
         for (std::size_t k = 0; k < 2; ++k) {
@@ -157,7 +158,7 @@ std::size_t footprint(const ops::Contract& op, const Node& node, const Region& r
     const std::vector<Range> piece = contract_piece(op, 0);
     for (std::size_t k = 0; k < 2; ++k) {
         const Region ir = operand_region(op, node, k, region, piece);
-        FootprintWalk panels(walk.done());   // a piece's panels are read by an evaluator of their own
+        FootprintWalk panels(walk.done());  // a piece's panels are read by an evaluator of their own
         total += panels(*node.inputs[k], ir) + region_bytes(ir, type);
     }
     return total;

@@ -1,7 +1,8 @@
 // Unary, Binary and Where: inputs cast to the compute type, then one kernel pass that may write
 // into its first operand's buffer when that is a transient result (a fused chain).
-#include "exec/eval/operations.hpp"
 #include "kernels/elementwise.hpp"
+
+#include "exec/eval/operations.hpp"
 
 namespace chunkarr {
 

@@ -3,8 +3,8 @@
 // together from the blocks it touches.
 #include <chunkarr/core/error.hpp>
 
-#include "exec/eval/operations.hpp"
 #include "core/cast.hpp"
+#include "exec/eval/operations.hpp"
 #include "kernels/region_copy.hpp"
 
 #include <algorithm>
@@ -77,8 +77,8 @@ Block extended_block(const ops::MapBlocks& op, const Node& node, const Region& e
                 at[axis] = run_offset[axis][pick[axis]];
             }
             const Block part = evaluator.evaluate(node.inputs[0], piece);
-            kernels::copy_box(part.data(), part.shape, std::vector<Index>(ndim, 0), compact.data(), compact_shape, at, part.shape,
-                              itemsize(input.dtype));
+            kernels::copy_box(part.data(), part.shape, std::vector<Index>(ndim, 0), compact.data(), compact_shape, at,
+                              part.shape, itemsize(input.dtype));
             std::size_t axis = ndim;
             bool advanced = false;
             while (axis > 0) {
@@ -112,14 +112,16 @@ Block extended_block(const ops::MapBlocks& op, const Node& node, const Region& e
     const Shape out_shape = out.shape;
     for (std::size_t axis = 0; axis < ndim; ++axis) {
         if (overlap.boundaries[axis] != Boundary::Constant) continue;
-        cast_elements(reinterpret_cast<const std::byte*>(&overlap.values[axis]), DType::Float64, fill.data(), input.dtype, 1);
+        cast_elements(reinterpret_cast<const std::byte*>(&overlap.values[axis]), DType::Float64, fill.data(),
+                      input.dtype, 1);
         Index outer = 1, inner = 1;
         for (std::size_t a = 0; a < axis; ++a) outer *= out_shape[a];
         for (std::size_t a = axis + 1; a < ndim; ++a) inner *= out_shape[a];
         for (std::size_t i = 0; i < index[axis].size(); ++i) {
             if (index[axis][i] >= 0) continue;
             for (Index o = 0; o < outer; ++o) {
-                std::byte* slab = out.data() + ((o * out_shape[axis] + static_cast<Index>(i)) * inner) * static_cast<Index>(item);
+                std::byte* slab =
+                    out.data() + ((o * out_shape[axis] + static_cast<Index>(i)) * inner) * static_cast<Index>(item);
                 for (Index k = 0; k < inner; ++k) std::memcpy(slab + k * static_cast<Index>(item), fill.data(), item);
             }
         }
@@ -145,7 +147,8 @@ Block map_block(const ops::MapBlocks& op, const Node& node, const std::vector<In
         for (std::size_t axis = 0; axis < ndim; ++axis) {
             const Index depth = op.overlap->depth[axis], n = node.inputs[0]->shape[axis];
             Range r{in_region[axis].start - depth, in_region[axis].stop + depth};
-            if (op.overlap->boundaries[axis] == Boundary::None || n == 0) r = {std::max<Index>(0, r.start), std::min(n, r.stop)};
+            if (op.overlap->boundaries[axis] == Boundary::None || n == 0)
+                r = {std::max<Index>(0, r.start), std::min(n, r.stop)};
             if (in_region[axis].size() == 0) r = in_region[axis];
             extended[axis] = r;
             trim[axis] = in_region[axis].start - r.start;

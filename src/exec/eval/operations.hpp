@@ -42,7 +42,7 @@ std::size_t elementwise_footprint(const Node& node, const Region& region, Footpr
     return total;
 }
 
-#define CHUNKARR_EVALUATION(Op)                                                                       \
+#define CHUNKARR_EVALUATION(Op)                                                                      \
     Region input_region(const ops::Op& op, const Node& node, std::size_t k, const Region& region);   \
     Block evaluate(const ops::Op& op, const Node& node, const Region& region, Evaluator& evaluator); \
     std::size_t footprint(const ops::Op& op, const Node& node, const Region& region, FootprintWalk& walk);

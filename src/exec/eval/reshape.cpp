@@ -8,7 +8,8 @@ namespace chunkarr {
 std::vector<Region> reshape_input_pieces(const Node& node, const Region& region) {
     if (is_empty(region) || element_count(node.shape) == 0) return {};
     std::vector<Region> result;
-    for (auto& piece : reshape_layout(node.inputs[0]->shape, node.shape, region).pieces) result.push_back(std::move(piece.input));
+    for (auto& piece : reshape_layout(node.inputs[0]->shape, node.shape, region).pieces)
+        result.push_back(std::move(piece.input));
     return result;
 }
 
@@ -29,7 +30,7 @@ Block evaluate(const ops::Reshape&, const Node& node, const Region& region, Eval
     const Shape shape = region_shape(region);
     if (element_count(shape) == 0) return evaluator.allocate(node.dtype, shape);
     const ReshapeLayout layout = reshape_layout(node.inputs[0]->shape, node.shape, region);
-    if (layout.pieces.size() == 1) {   // one input box: the same elements in the same order
+    if (layout.pieces.size() == 1) {  // one input box: the same elements in the same order
         Block in = evaluator.evaluate(node.inputs[0], layout.pieces.front().input);
         in.shape = shape;
         return in;
@@ -37,8 +38,8 @@ Block evaluate(const ops::Reshape&, const Node& node, const Region& region, Eval
     Block out = evaluator.allocate(node.dtype, shape);
     for (const ReshapePiece& piece : layout.pieces) {
         const Block in = evaluator.evaluate(node.inputs[0], piece.input);
-        kernels::copy_box(in.data(), piece.count, std::vector<Index>(piece.count.size(), 0), out.data(), layout.region_flat,
-                          piece.at, piece.count, itemsize(node.dtype));
+        kernels::copy_box(in.data(), piece.count, std::vector<Index>(piece.count.size(), 0), out.data(),
+                          layout.region_flat, piece.at, piece.count, itemsize(node.dtype));
     }
     return out;
 }

@@ -1,6 +1,6 @@
 // Scalar: a 0-d block, made once per compute (EvaluationContext::constants).
-#include "exec/eval/operations.hpp"
 #include "core/cast.hpp"
+#include "exec/eval/operations.hpp"
 
 namespace chunkarr {
 
@@ -14,6 +14,8 @@ Block evaluate(const ops::Scalar& op, const Node& node, const Region&, Evaluator
     return out;
 }
 
-std::size_t footprint(const ops::Scalar&, const Node& node, const Region&, FootprintWalk&) { return itemsize(node.dtype); }
+std::size_t footprint(const ops::Scalar&, const Node& node, const Region&, FootprintWalk&) {
+    return itemsize(node.dtype);
+}
 
 }  // namespace chunkarr

@@ -24,7 +24,7 @@ Block evaluate(const ops::Slice& op, const Node& node, const Region& region, Eva
     const Shape shape = region_shape(region);
     Block in = evaluator.evaluate(node.inputs[0], input_region(op, node, 0, region));
     if (!op.has_step()) {
-        in.shape = shape;   // same elements; dropped axes were length 1
+        in.shape = shape;  // same elements; dropped axes were length 1
         return in;
     }
     std::vector<Index> step;

@@ -19,7 +19,7 @@ Block evaluate(const ops::Transpose& op, const Node& node, const Region& region,
     const std::size_t item = itemsize(node.dtype);
     std::vector<Index> in_stride(ndim, 1);
     for (std::size_t axis = ndim; axis-- > 1;) in_stride[axis - 1] = in_stride[axis] * in.shape[axis];
-    std::vector<Index> step(ndim);   // input stride of each output axis
+    std::vector<Index> step(ndim);  // input stride of each output axis
     for (std::size_t i = 0; i < ndim; ++i) step[i] = in_stride[static_cast<std::size_t>(op.order[i])];
     std::vector<Index> index(ndim, 0);
     for (Index o = 0; o < out.size(); ++o) {

@@ -11,8 +11,8 @@ namespace chunkarr {
 namespace ops {
 
 struct Cast {
-    static constexpr bool elementwise = true;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = true;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;   // computed in a stage of its own, then held
     bool operator==(const Cast&) const = default;
     std::size_t hash() const { return 0; }
 };

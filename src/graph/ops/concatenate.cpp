@@ -1,6 +1,6 @@
-#include <chunkarr/core/error.hpp>
-
 #include "graph/ops/concatenate.hpp"
+
+#include <chunkarr/core/error.hpp>
 
 #include "graph/inference.hpp"
 #include "graph/node.hpp"

@@ -10,8 +10,8 @@ namespace chunkarr {
 namespace ops {
 
 struct Concatenate {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
     int axis = 0;
     bool operator==(const Concatenate&) const = default;
     std::size_t hash() const { return hash_of(axis); }

@@ -1,6 +1,6 @@
-#include <chunkarr/core/error.hpp>
-
 #include "graph/ops/contract.hpp"
+
+#include <chunkarr/core/error.hpp>
 
 #include "graph/inference.hpp"
 #include "graph/node.hpp"
@@ -43,23 +43,26 @@ NodePtr make_contract_node(NodePtr a, NodePtr b, int batch, std::vector<int> a_a
         for (int& axis : axes) {
             const int n = static_cast<int>(rank);
             if (axis < -n || axis >= n)
-                throw ValueError(std::string("tensordot: axis ") + std::to_string(axis) + " is out of range for the " + which +
-                                 " operand of " + std::to_string(rank) + " dimension" + (rank == 1 ? "" : "s"));
+                throw ValueError(std::string("tensordot: axis ") + std::to_string(axis) + " is out of range for the " +
+                                 which + " operand of " + std::to_string(rank) + " dimension" + (rank == 1 ? "" : "s"));
             if (axis < 0) axis += n;
             if (axis < batch) throw ValueError("internal: a batch axis is also summed over");
             if (std::find(seen.begin(), seen.end(), axis) != seen.end())
-                throw ValueError(std::string("tensordot: repeated axis ") + std::to_string(axis) + " of the " + which + " operand");
+                throw ValueError(std::string("tensordot: repeated axis ") + std::to_string(axis) + " of the " + which +
+                                 " operand");
             seen.push_back(axis);
         }
     };
     normalize(a_axes, ra, "first");
     normalize(b_axes, rb, "second");
     for (std::size_t i = 0; i < a_axes.size(); ++i) {
-        const Index la = a->shape[static_cast<std::size_t>(a_axes[i])], lb = b->shape[static_cast<std::size_t>(b_axes[i])];
+        const Index la = a->shape[static_cast<std::size_t>(a_axes[i])],
+                    lb = b->shape[static_cast<std::size_t>(b_axes[i])];
         if (la != lb)
-            throw ValueError("shape-mismatch for sum: axis " + std::to_string(a_axes[i]) + " of shape " + shape_text(*a) +
-                             " has length " + std::to_string(la) + ", axis " + std::to_string(b_axes[i]) + " of shape " +
-                             shape_text(*b) + " has length " + std::to_string(lb));
+            throw ValueError("shape-mismatch for sum: axis " + std::to_string(a_axes[i]) + " of shape " +
+                             shape_text(*a) + " has length " + std::to_string(la) + ", axis " +
+                             std::to_string(b_axes[i]) + " of shape " + shape_text(*b) + " has length " +
+                             std::to_string(lb));
     }
     Node n;
     n.dtype = promote(a->dtype, b->dtype);
@@ -68,13 +71,14 @@ NodePtr make_contract_node(NodePtr a, NodePtr b, int batch, std::vector<int> a_a
         const Index da = a->shape[i], db = b->shape[i];
         if (da != db && da != 1 && db != 1)
             throw ValueError("operands could not be broadcast together: batch shapes of " + shape_text(*a) + " and " +
-                             shape_text(*b) + " differ in axis " + std::to_string(i) + " (" + std::to_string(da) + " vs " +
-                             std::to_string(db) + ")");
+                             shape_text(*b) + " differ in axis " + std::to_string(i) + " (" + std::to_string(da) +
+                             " vs " + std::to_string(db) + ")");
         const Index length = da == 1 ? db : da;
         n.shape.push_back(length);
         std::vector<Index> axis_chunks;
         if (da == length) axis_chunks = a->chunks.chunks(i);
-        if (db == length) axis_chunks = axis_chunks.empty() ? b->chunks.chunks(i) : refine_axis(axis_chunks, b->chunks.chunks(i));
+        if (db == length)
+            axis_chunks = axis_chunks.empty() ? b->chunks.chunks(i) : refine_axis(axis_chunks, b->chunks.chunks(i));
         chunks.push_back(std::move(axis_chunks));
     }
     for (std::size_t axis = static_cast<std::size_t>(batch); axis < ra; ++axis)
@@ -101,7 +105,8 @@ NodePtr make_contract_node(NodePtr a, NodePtr b, int batch, std::vector<int> a_a
     for (std::size_t i = 0; i < a_axes.size(); ++i) {
         Index total = 0;
         for (Index c : k_chunks[i]) total += c;
-        if (total != a->shape[static_cast<std::size_t>(a_axes[i])]) throw ValueError("internal: contraction pieces do not cover the axis");
+        if (total != a->shape[static_cast<std::size_t>(a_axes[i])])
+            throw ValueError("internal: contraction pieces do not cover the axis");
     }
     // Result blocks come from the operands' chunks along kept axes; an outer product of long
     // chunks (tall-skinny @ short-wide) would make huge blocks: halve the longest axis's chunks
@@ -109,7 +114,8 @@ NodePtr make_contract_node(NodePtr a, NodePtr b, int batch, std::vector<int> a_a
     constexpr std::size_t largest_contract_block = 32 << 20;
     auto block_bytes = [&] {
         std::size_t elements = 1;
-        for (const auto& axis : chunks) elements *= static_cast<std::size_t>(*std::max_element(axis.begin(), axis.end()));
+        for (const auto& axis : chunks)
+            elements *= static_cast<std::size_t>(*std::max_element(axis.begin(), axis.end()));
         return elements * itemsize(n.dtype);
     };
     while (!grid && !chunks.empty() && block_bytes() > largest_contract_block) {
@@ -145,7 +151,8 @@ std::string describe(const ops::Contract& op, const Node&, const std::vector<std
         for (std::size_t i = 0; i < axes.size(); ++i) text += (i ? ", " : "") + std::to_string(axes[i]);
         return text + (axes.size() == 1 ? ",)" : ")");
     };
-    std::string text = "tensordot(" + inputs[0] + ", " + inputs[1] + ", axes=(" + list(op.a_axes) + ", " + list(op.b_axes) + ")";
+    std::string text =
+        "tensordot(" + inputs[0] + ", " + inputs[1] + ", axes=(" + list(op.a_axes) + ", " + list(op.b_axes) + ")";
     if (op.batch > 0) text += ", batch=" + std::to_string(op.batch);
     Index pieces = 1;
     for (const auto& sizes : op.k_chunks) pieces *= static_cast<Index>(sizes.size());

@@ -18,8 +18,8 @@ namespace ops {
 // the pieces the sum is split into: each task adds their products in this order, so results
 // do not depend on threads or on how the operands are chunked later.
 struct Contract {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
     int batch = 0;
     std::vector<int> a_axes, b_axes;
     std::vector<std::vector<Index>> k_chunks;

@@ -12,9 +12,9 @@ namespace chunkarr {
 namespace ops {
 
 struct DecodeCF {
-    static constexpr bool elementwise = true;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
-    CFDecoding decoding;   // its `result` is the node's dtype
+    static constexpr bool elementwise = true;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;   // computed in a stage of its own, then held
+    CFDecoding decoding;                       // its `result` is the node's dtype
     bool operator==(const DecodeCF&) const = default;
     std::size_t hash() const { return hash_of(decoding); }
 };

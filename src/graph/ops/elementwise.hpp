@@ -13,27 +13,27 @@ namespace chunkarr {
 namespace ops {
 
 struct Unary {
-    static constexpr bool elementwise = true;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = true;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;   // computed in a stage of its own, then held
     UnaryOp function = UnaryOp::Negative;
-    OpTypes types{DType::Float64, DType::Float64};   // the input is cast to types.compute
+    OpTypes types{DType::Float64, DType::Float64};  // the input is cast to types.compute
     bool operator==(const Unary&) const = default;
     std::size_t hash() const { return hash_of(function, types); }
 };
 
 struct Binary {
-    static constexpr bool elementwise = true;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = true;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;   // computed in a stage of its own, then held
     BinaryOp function = BinaryOp::Add;
-    OpTypes types{DType::Float64, DType::Float64};   // both operands are cast to types.compute
+    OpTypes types{DType::Float64, DType::Float64};  // both operands are cast to types.compute
     bool operator==(const Binary&) const = default;
     std::size_t hash() const { return hash_of(function, types); }
 };
 
 // Inputs: condition (cast to bool), a, b (cast to the node's dtype).
 struct Where {
-    static constexpr bool elementwise = true;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = true;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;   // computed in a stage of its own, then held
     bool operator==(const Where&) const = default;
     std::size_t hash() const { return 0; }
 };

@@ -10,9 +10,9 @@ namespace chunkarr {
 namespace ops {
 
 struct ExpandDims {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
-    std::vector<int> new_axes;   // positions in the result, sorted
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
+    std::vector<int> new_axes;                  // positions in the result, sorted
     bool operator==(const ExpandDims&) const = default;
     std::size_t hash() const { return hash_of(new_axes); }
     bool is_new(std::size_t axis) const;

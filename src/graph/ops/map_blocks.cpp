@@ -1,6 +1,6 @@
-#include <chunkarr/core/error.hpp>
-
 #include "graph/ops/map_blocks.hpp"
+
+#include <chunkarr/core/error.hpp>
 
 #include "graph/node.hpp"
 
@@ -66,8 +66,8 @@ NodePtr make_map_blocks_node(std::vector<NodePtr> inputs, BlockFunctionPtr funct
     }
     if (chunks) {
         if (chunks->numblocks() != grid.numblocks())
-            throw ValueError("map_blocks chunks " + chunks->to_string() + " need as many blocks per axis as the input's " +
-                             grid.to_string());
+            throw ValueError("map_blocks chunks " + chunks->to_string() +
+                             " need as many blocks per axis as the input's " + grid.to_string());
         n.chunks = std::move(*chunks);
     } else {
         n.chunks = grid;

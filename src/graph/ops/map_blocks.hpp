@@ -15,10 +15,10 @@ namespace chunkarr {
 namespace ops {
 
 struct MapBlocks {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
     BlockFunctionPtr function;
-    std::optional<Overlap> overlap;   // blocks passed extended (map_overlap)
+    std::optional<Overlap> overlap;  // blocks passed extended (map_overlap)
     bool operator==(const MapBlocks&) const = default;
     std::size_t hash() const {
         return hash_of(reinterpret_cast<std::uintptr_t>(function.get()), overlap ? hash_value(overlap->depth) : 0);
@@ -32,7 +32,8 @@ struct MapBlocks {
 // blocks per axis) is given. With `overlap` (one input), blocks are passed extended by the depth
 // and the results trimmed back.
 NodePtr make_map_blocks_node(std::vector<NodePtr> inputs, BlockFunctionPtr function, DType dtype,
-                             std::optional<ChunkGrid> chunks = std::nullopt, std::optional<Overlap> overlap = std::nullopt);
+                             std::optional<ChunkGrid> chunks = std::nullopt,
+                             std::optional<Overlap> overlap = std::nullopt);
 NodePtr rebuild(const ops::MapBlocks& op, const Node& node, std::vector<NodePtr> inputs);
 std::string describe(const ops::MapBlocks& op, const Node& node, const std::vector<std::string>& inputs);
 

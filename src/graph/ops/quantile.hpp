@@ -14,11 +14,11 @@ namespace chunkarr {
 namespace ops {
 
 struct Quantile {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
     static constexpr bool reduction = true;     // computed in a stage of its own, then held
-    std::vector<double> q;               // in [0, 1], flattened
-    Shape q_shape;                       // q's shape: the leading axes of the result
-    std::vector<int> axes;               // reduced input axes: sorted, unique
+    std::vector<double> q;                      // in [0, 1], flattened
+    Shape q_shape;                              // q's shape: the leading axes of the result
+    std::vector<int> axes;                      // reduced input axes: sorted, unique
     bool keepdims = false;
     bool skipna = false;
     QuantileMode mode = QuantileMode::Linear;

@@ -1,6 +1,6 @@
-#include <chunkarr/core/error.hpp>
-
 #include "graph/ops/rechunk.hpp"
+
+#include <chunkarr/core/error.hpp>
 
 #include "graph/node.hpp"
 

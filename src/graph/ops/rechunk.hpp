@@ -12,8 +12,8 @@ namespace chunkarr {
 namespace ops {
 
 struct Rechunk {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
     bool operator==(const Rechunk&) const = default;
     std::size_t hash() const { return 0; }
 };

@@ -15,14 +15,14 @@ namespace chunkarr {
 namespace ops {
 
 struct Reduce {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
     static constexpr bool reduction = true;     // computed in a stage of its own, then held
     ReduceOp function = ReduceOp::Sum;
-    std::vector<int> axes;               // reduced input axes: sorted, unique
+    std::vector<int> axes;  // reduced input axes: sorted, unique
     bool keepdims = false;
-    bool skipna = false;                 // nan-variants: NaN is skipped instead of propagated
-    int ddof = 0;                        // var/std
-    std::optional<CFDecoding> mask;      // values this decoding marks missing are skipped too
+    bool skipna = false;             // nan-variants: NaN is skipped instead of propagated
+    int ddof = 0;                    // var/std
+    std::optional<CFDecoding> mask;  // values this decoding marks missing are skipped too
     bool operator==(const Reduce&) const = default;
     std::size_t hash() const { return hash_of(function, axes, keepdims, skipna, ddof, mask); }
     bool reduces(std::size_t axis) const;

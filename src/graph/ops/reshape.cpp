@@ -1,6 +1,6 @@
-#include <chunkarr/core/error.hpp>
-
 #include "graph/ops/reshape.hpp"
+
+#include <chunkarr/core/error.hpp>
 
 #include "graph/node.hpp"
 
@@ -44,7 +44,7 @@ void split_run(const Shape& dims, Index s, Index e, Index local, std::vector<Par
     const std::size_t k = dims.size();
     std::vector<Index> stride(k, 1);
     for (std::size_t a = k; a-- > 1;) stride[a - 1] = stride[a] * dims[a];
-    if (k == 0) {   // a group of unit output axes: one element, no input axes
+    if (k == 0) {  // a group of unit output axes: one element, no input axes
         parts.push_back({Region{}, local, e - s});
         return;
     }
@@ -135,9 +135,9 @@ ChunkGrid reshape_chunks(const Shape& in, const ChunkGrid& in_chunks, const Shap
             chunks[g.out_begin] = in_chunks.chunks(g.in_begin);
             continue;
         }
-        std::size_t j0 = g.out_begin;   // the first output axis longer than 1
+        std::size_t j0 = g.out_begin;  // the first output axis longer than 1
         while (j0 < g.out_end && out[j0] == 1) ++j0;
-        if (j0 == g.out_end) continue;   // all unit axes
+        if (j0 == g.out_end) continue;  // all unit axes
         std::size_t i0 = g.in_begin;
         while (i0 < g.in_end && in[i0] == 1) ++i0;
         // Input chunked along its first long axis only: its blocks are runs of the group. One
@@ -181,7 +181,8 @@ ReshapeLayout reshape_layout(const Shape& in, const Shape& out, const Region& re
         for (std::size_t o = g.out_begin; o < g.out_end; ++o) count *= region[o].size();
         layout.region_flat.push_back(count);
         if (count == 0) return {layout.region_flat, {}};
-        const Shape in_dims(in.begin() + static_cast<std::ptrdiff_t>(g.in_begin), in.begin() + static_cast<std::ptrdiff_t>(g.in_end));
+        const Shape in_dims(in.begin() + static_cast<std::ptrdiff_t>(g.in_begin),
+                            in.begin() + static_cast<std::ptrdiff_t>(g.in_end));
         // The region in the group's output axes: runs over the last partial axis `j`, whole
         // axes after it, one run per index of the axes before it.
         std::size_t t = m;
@@ -237,8 +238,8 @@ ReshapeLayout reshape_layout(const Shape& in, const Shape& out, const Region& re
 
 NodePtr make_reshape_node(NodePtr input, Shape shape, std::optional<ChunkGrid> chunks) {
     if (element_count(shape) != element_count(input->shape))
-        throw ValueError("cannot reshape array of size " + std::to_string(element_count(input->shape)) + " into shape " +
-                         shape_to_string(shape));
+        throw ValueError("cannot reshape array of size " + std::to_string(element_count(input->shape)) +
+                         " into shape " + shape_to_string(shape));
     if (shape == input->shape && (!chunks || *chunks == input->chunks)) return input;
     Node n;
     n.dtype = input->dtype;

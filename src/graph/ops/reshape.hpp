@@ -18,8 +18,8 @@ namespace ops {
 
 // The node's shape and chunks are the whole description.
 struct Reshape {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
     bool operator==(const Reshape&) const = default;
     std::size_t hash() const { return 0; }
 };

@@ -11,10 +11,10 @@ namespace chunkarr {
 namespace ops {
 
 struct Scalar {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
     double value = 0;
-    bool weak = false;   // from a C++/Python number: adapts its dtype to the array it meets
+    bool weak = false;  // from a C++/Python number: adapts its dtype to the array it meets
     // By bits: 0.0 and -0.0 are different scalars, and NaN is equal to itself.
     bool operator==(const Scalar& other) const;
     std::size_t hash() const;

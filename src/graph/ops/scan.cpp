@@ -1,6 +1,6 @@
-#include <chunkarr/core/error.hpp>
-
 #include "graph/ops/scan.hpp"
+
+#include <chunkarr/core/error.hpp>
 
 #include "graph/inference.hpp"
 #include "graph/node.hpp"
@@ -17,7 +17,8 @@ NodePtr make_scan_node(NodePtr input, NodePtr offsets, int axis, bool product) {
     if (offsets) {
         Shape expected = input->shape;
         expected[a] = static_cast<Index>(input->chunks.chunks(a).size());
-        if (offsets->shape != expected || offsets->dtype != n.dtype) throw ValueError("internal: scan offsets do not fit");
+        if (offsets->shape != expected || offsets->dtype != n.dtype)
+            throw ValueError("internal: scan offsets do not fit");
     }
     n.inputs = {std::move(input)};
     if (offsets) n.inputs.push_back(std::move(offsets));
@@ -25,12 +26,13 @@ NodePtr make_scan_node(NodePtr input, NodePtr offsets, int axis, bool product) {
 }
 
 NodePtr rebuild(const ops::Scan& op, const Node&, std::vector<NodePtr> inputs) {
-    return make_scan_node(std::move(inputs[0]), inputs.size() > 1 ? std::move(inputs[1]) : nullptr, op.axis, op.product);
+    return make_scan_node(std::move(inputs[0]), inputs.size() > 1 ? std::move(inputs[1]) : nullptr, op.axis,
+                          op.product);
 }
 
 std::string describe(const ops::Scan& op, const Node&, const std::vector<std::string>& inputs) {
-    return std::string(op.product ? "cumprod(" : "cumsum(") + inputs[0] + (inputs.size() > 1 ? ", offsets=" + inputs[1] : "") +
-           ", axis=" + std::to_string(op.axis) + ")";
+    return std::string(op.product ? "cumprod(" : "cumsum(") + inputs[0] +
+           (inputs.size() > 1 ? ", offsets=" + inputs[1] : "") + ", axis=" + std::to_string(op.axis) + ")";
 }
 
 }  // namespace chunkarr

@@ -11,10 +11,10 @@ namespace chunkarr {
 namespace ops {
 
 struct Scan {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
     int axis = 0;
-    bool product = false;   // cumprod (else cumsum)
+    bool product = false;  // cumprod (else cumsum)
     bool operator==(const Scan&) const = default;
     std::size_t hash() const { return hash_of(axis, product); }
 };

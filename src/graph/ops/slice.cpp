@@ -1,6 +1,6 @@
-#include <chunkarr/core/error.hpp>
-
 #include "graph/ops/slice.hpp"
+
+#include <chunkarr/core/error.hpp>
 
 #include "graph/node.hpp"
 

@@ -15,8 +15,8 @@ struct SliceAxis {
     Index start = 0;
     Index stop = 0;
     Index step = 1;
-    bool drop = false;      // an integer index: the axis disappears
-    Index length() const;   // number of selected elements
+    bool drop = false;     // an integer index: the axis disappears
+    Index length() const;  // number of selected elements
     bool operator==(const SliceAxis&) const = default;
 };
 
@@ -25,12 +25,12 @@ inline std::size_t hash_value(const SliceAxis& s) { return hash_of(s.start, s.st
 namespace ops {
 
 struct Slice {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
-    std::vector<SliceAxis> axes;   // one per input axis
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
+    std::vector<SliceAxis> axes;                // one per input axis
     bool operator==(const Slice&) const = default;
     std::size_t hash() const { return hash_of(axes); }
-    bool has_step() const;         // some kept axis takes every n-th element (n > 1)
+    bool has_step() const;  // some kept axis takes every n-th element (n > 1)
 };
 
 }  // namespace ops

@@ -11,8 +11,8 @@ namespace chunkarr {
 namespace ops {
 
 struct Source {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
     SourcePtr source;
     // The same object, or two sources that say they read the same data (Source::identity).
     bool operator==(const Source& other) const;

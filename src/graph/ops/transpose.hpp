@@ -10,8 +10,8 @@ namespace chunkarr {
 namespace ops {
 
 struct Transpose {
-    static constexpr bool elementwise = false;   // each element from the inputs' at its position
-    static constexpr bool reduction = false;     // computed in a stage of its own, then held
+    static constexpr bool elementwise = false;  // each element from the inputs' at its position
+    static constexpr bool reduction = false;    // computed in a stage of its own, then held
     std::vector<int> order;
     bool operator==(const Transpose&) const = default;
     std::size_t hash() const { return hash_of(order); }

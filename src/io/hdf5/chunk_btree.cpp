@@ -15,10 +15,10 @@ namespace {
 
 constexpr std::uint16_t layout_message = 0x0008;
 constexpr std::uint16_t continuation_message = 0x0010;
-constexpr int max_header_blocks = 4096;   // continuation blocks followed before giving up
+constexpr int max_header_blocks = 4096;  // continuation blocks followed before giving up
 constexpr int max_tree_depth = 64;
 
-struct Malformed {};   // thrown inside the walk, turned into `false` at the top
+struct Malformed {};  // thrown inside the walk, turned into `false` at the top
 
 // The file's bytes [offset, offset + size), copied (the file may be mapped or not).
 std::vector<std::uint8_t> bytes_at(const RawFile& file, std::uint64_t offset, std::size_t size) {
@@ -64,13 +64,13 @@ private:
 };
 
 struct Layout {
-    std::uint64_t btree = 0;   // relative address of the root node
+    std::uint64_t btree = 0;  // relative address of the root node
     unsigned dimensionality = 0;
 };
 
 std::optional<Layout> parse_layout(const std::vector<std::uint8_t>& data, const HDF5Addressing& addressing) {
     Reader reader(data);
-    if (reader.uint(1) != 3 || reader.uint(1) != 2) return std::nullopt;   // version 3, chunked
+    if (reader.uint(1) != 3 || reader.uint(1) != 2) return std::nullopt;  // version 3, chunked
     Layout layout;
     layout.dimensionality = static_cast<unsigned>(reader.uint(1));
     layout.btree = reader.uint(addressing.sizeof_addr);
@@ -103,7 +103,7 @@ std::optional<Layout> scan_v1_messages(const std::vector<std::uint8_t>& block, s
     while (reader.remaining() >= 8) {
         const auto type = static_cast<std::uint16_t>(reader.uint(2));
         const auto size = static_cast<std::size_t>(reader.uint(2));
-        reader.skip(4);   // flags, reserved
+        reader.skip(4);  // flags, reserved
         if (size > reader.remaining()) throw Malformed{};
         const std::uint8_t* data = block.data() + reader.position();
         reader.skip(size);
@@ -115,13 +115,14 @@ std::optional<Layout> scan_v1_messages(const std::vector<std::uint8_t>& block, s
 // Scans one block of v2 messages, [start, end) of `block`; `creation_order`: each message header
 // carries a 2-byte creation index.
 std::optional<Layout> scan_v2_messages(const std::vector<std::uint8_t>& block, std::size_t start, std::size_t end,
-                                       bool creation_order, const HDF5Addressing& addressing, std::vector<Block>& more) {
+                                       bool creation_order, const HDF5Addressing& addressing,
+                                       std::vector<Block>& more) {
     if (end > block.size() || start > end) throw Malformed{};
     const std::vector<std::uint8_t> region(block.begin() + static_cast<std::ptrdiff_t>(start),
                                            block.begin() + static_cast<std::ptrdiff_t>(end));
     Reader reader(region);
     const std::size_t header = creation_order ? 6 : 4;
-    while (reader.remaining() >= header) {   // what is left after the last message is a gap
+    while (reader.remaining() >= header) {  // what is left after the last message is a gap
         const auto type = static_cast<std::uint16_t>(reader.uint(1));
         const auto size = static_cast<std::size_t>(reader.uint(2));
         reader.skip(header - 3);
@@ -141,7 +142,7 @@ std::optional<Layout> find_layout(const RawFile& file, const HDF5Addressing& add
     {
         const std::vector<std::uint8_t> prefix = bytes_at(file, absolute, 16);
         Reader reader(prefix);
-        if (prefix[0] == 1) {   // version 1: 16-byte prefix, then the first block
+        if (prefix[0] == 1) {  // version 1: 16-byte prefix, then the first block
             reader.skip(8);
             const std::uint64_t size = reader.uint(4);
             const std::vector<std::uint8_t> block = bytes_at(file, absolute + 16, size);
@@ -205,7 +206,7 @@ void walk_node(const RawFile& file, const HDF5Addressing& addressing, const Layo
         record.filter_mask = static_cast<std::uint32_t>(entry.uint(4));
         record.offsets.resize(layout.dimensionality - 1);
         for (auto& offset : record.offsets) offset = entry.uint(8);
-        entry.skip(8);   // the element-size "axis", always 0
+        entry.skip(8);  // the element-size "axis", always 0
         const std::uint64_t child = entry.uint(sa);
         if (level > 0) {
             walk_node(file, addressing, layout, child, level - 1, max_chunks, records);
@@ -221,8 +222,8 @@ void walk_node(const RawFile& file, const HDF5Addressing& addressing, const Layo
 
 }  // namespace
 
-bool walk_chunk_btree(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header,
-                      unsigned rank, std::size_t max_chunks, const ChunkVisitor& visit) {
+bool walk_chunk_btree(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header, unsigned rank,
+                      std::size_t max_chunks, const ChunkVisitor& visit) {
     if (addressing.sizeof_addr < 2 || addressing.sizeof_addr > 8 || addressing.sizeof_size < 2 ||
         addressing.sizeof_size > 8)
         return false;
@@ -230,13 +231,14 @@ bool walk_chunk_btree(const RawFile& file, const HDF5Addressing& addressing, std
     try {
         const std::optional<Layout> layout = find_layout(file, addressing, object_header);
         if (!layout || layout->dimensionality != rank + 1) return false;
-        const std::uint64_t undefined = addressing.sizeof_addr == 8 ? ~std::uint64_t{0}
-                                                                    : (std::uint64_t{1} << (8 * addressing.sizeof_addr)) - 1;
+        const std::uint64_t undefined =
+            addressing.sizeof_addr == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * addressing.sizeof_addr)) - 1;
         if (layout->btree != undefined) walk_node(file, addressing, *layout, layout->btree, -1, max_chunks, records);
     } catch (const Malformed&) {
         return false;
     }
-    for (const ChunkRecord& record : records) visit(record.offsets.data(), record.filter_mask, record.address, record.size);
+    for (const ChunkRecord& record : records)
+        visit(record.offsets.data(), record.filter_mask, record.address, record.size);
     return true;
 }
 

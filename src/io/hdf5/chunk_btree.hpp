@@ -14,20 +14,20 @@ namespace chunkarr {
 
 // How addresses are stored in this file (from its superblock: H5Pget_sizes, userblock).
 struct HDF5Addressing {
-    std::uint64_t base = 0;     // absolute offset of address 0 (the userblock size)
+    std::uint64_t base = 0;  // absolute offset of address 0 (the userblock size)
     unsigned sizeof_addr = 8;
     unsigned sizeof_size = 8;
 };
 
 // offsets: the chunk's first element per axis (rank values); address is absolute.
-using ChunkVisitor = std::function<void(const std::uint64_t* offsets, std::uint32_t filter_mask,
-                                        std::uint64_t address, std::uint32_t size)>;
+using ChunkVisitor = std::function<void(const std::uint64_t* offsets, std::uint32_t filter_mask, std::uint64_t address,
+                                        std::uint32_t size)>;
 
 // Walks the chunk B-tree of the dataset whose object header is at `object_header` (relative
 // address). Returns false, having visited nothing, when the layout is not a version-3 chunked
 // layout with a v1 B-tree, or anything in the file disagrees with the format, or the tree holds
 // more than `max_chunks` entries (then ask HDF5).
-bool walk_chunk_btree(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header,
-                      unsigned rank, std::size_t max_chunks, const ChunkVisitor& visit);
+bool walk_chunk_btree(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header, unsigned rank,
+                      std::size_t max_chunks, const ChunkVisitor& visit);
 
 }  // namespace chunkarr

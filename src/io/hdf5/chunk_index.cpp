@@ -12,7 +12,8 @@ namespace {
 
 std::size_t flat_index(const Shape& grid, const std::vector<Index>& chunk) {
     std::size_t flat = 0;
-    for (std::size_t axis = 0; axis < grid.size(); ++axis) flat = flat * static_cast<std::size_t>(grid[axis]) + static_cast<std::size_t>(chunk[axis]);
+    for (std::size_t axis = 0; axis < grid.size(); ++axis)
+        flat = flat * static_cast<std::size_t>(grid[axis]) + static_cast<std::size_t>(chunk[axis]);
     return flat;
 }
 
@@ -52,7 +53,8 @@ struct IterState {
 int record_chunk(const hsize_t* offset, unsigned filter_mask, haddr_t address, hsize_t size, void* data) {
     auto* state = static_cast<IterState*>(data);
     static_assert(sizeof(hsize_t) == sizeof(std::uint64_t));
-    const StoredChunk chunk{static_cast<std::uint64_t>(address) + state->base, size, filter_mask, address != HADDR_UNDEF};
+    const StoredChunk chunk{static_cast<std::uint64_t>(address) + state->base, size, filter_mask,
+                            address != HADDR_UNDEF};
     state->consistent = state->record(reinterpret_cast<const std::uint64_t*>(offset), chunk) && state->consistent;
     return H5_ITER_CONT;
 }
@@ -100,9 +102,8 @@ bool HDF5ChunkIndex::record(const std::uint64_t* offsets, const StoredChunk& chu
 bool HDF5ChunkIndex::list_with_chunk_iter([[maybe_unused]] const Where& at, [[maybe_unused]] hid_t dataset,
                                           [[maybe_unused]] std::uint64_t base_address) {
 #ifdef CHUNKARR_HAVE_H5DCHUNK_ITER
-    IterState state{base_address, true, [this](const std::uint64_t* offsets, const StoredChunk& chunk) {
-                        return record(offsets, chunk);
-                    }};
+    IterState state{base_address, true,
+                    [this](const std::uint64_t* offsets, const StoredChunk& chunk) { return record(offsets, chunk); }};
     CHUNKARR_H5(at, H5Dchunk_iter, dataset, H5P_DEFAULT, record_chunk, &state);
     return state.consistent;
 #else
@@ -115,7 +116,8 @@ bool HDF5ChunkIndex::list_from_btree(const Where& at, hid_t dataset, const RawFi
     hdf5::Handle creation(CHUNKARR_H5(at, H5Fget_create_plist, file_id.get()));
     std::size_t sizeof_addr = 0, sizeof_size = 0;
     CHUNKARR_H5(at, H5Pget_sizes, creation.get(), &sizeof_addr, &sizeof_size);
-    const HDF5Addressing addressing{base_address, static_cast<unsigned>(sizeof_addr), static_cast<unsigned>(sizeof_size)};
+    const HDF5Addressing addressing{base_address, static_cast<unsigned>(sizeof_addr),
+                                    static_cast<unsigned>(sizeof_size)};
     bool consistent = true;
     const bool walked = walk_chunk_btree(
         file, addressing, object_header_address(at, dataset), static_cast<unsigned>(grid_.size()), chunks_.size(),
@@ -156,7 +158,8 @@ void HDF5ChunkIndex::list_by_coord(const Where& at, hid_t dataset, std::uint64_t
         haddr_t address = HADDR_UNDEF;
         hsize_t size = 0;
         CHUNKARR_H5(at, H5Dget_chunk_info_by_coord, dataset, offset.data(), &filter_mask, &address, &size);
-        if (address != HADDR_UNDEF) chunks_[flat] = {static_cast<std::uint64_t>(address) + base_address, size, filter_mask, true};
+        if (address != HADDR_UNDEF)
+            chunks_[flat] = {static_cast<std::uint64_t>(address) + base_address, size, filter_mask, true};
     }
 }
 

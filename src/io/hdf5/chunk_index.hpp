@@ -17,23 +17,24 @@
 namespace chunkarr {
 
 struct StoredChunk {
-    std::uint64_t address = 0;      // file offset, userblock included
-    std::uint64_t size = 0;         // stored (filtered) bytes
+    std::uint64_t address = 0;  // file offset, userblock included
+    std::uint64_t size = 0;     // stored (filtered) bytes
     unsigned filter_mask = 0;
-    bool allocated = false;         // false: reads as the fill value
+    bool allocated = false;  // false: reads as the fill value
 };
 
 class HDF5ChunkIndex {
 public:
     // The index of `dataset` (`at` names it; takes the HDF5 lock), or nullptr when no listing
     // is both available and fast for it (then look chunks up one at a time).
-    static std::unique_ptr<HDF5ChunkIndex> build(const Where& at, hid_t dataset, const RawFile& file, const Shape& shape,
-                                                 const Shape& chunk_shape, std::uint64_t base_address);
+    static std::unique_ptr<HDF5ChunkIndex> build(const Where& at, hid_t dataset, const RawFile& file,
+                                                 const Shape& shape, const Shape& chunk_shape,
+                                                 std::uint64_t base_address);
     // Datasets with at most this many chunks may be listed with H5Dget_chunk_info_by_coord.
     static constexpr std::size_t max_chunks_by_coord = 2048;
 
     const StoredChunk& at(const std::vector<Index>& chunk) const;
-    const Shape& grid() const { return grid_; }   // chunks per axis
+    const Shape& grid() const { return grid_; }  // chunks per axis
     std::size_t size() const { return chunks_.size(); }
 
 private:
@@ -47,7 +48,7 @@ private:
 
     Shape chunk_shape_;
     Shape grid_;
-    std::vector<StoredChunk> chunks_;   // C order over the chunk grid
+    std::vector<StoredChunk> chunks_;  // C order over the chunk grid
 };
 
 }  // namespace chunkarr

@@ -1,13 +1,12 @@
 // The fast path of HDF5Source: chunks located once through the chunk index (under the HDF5
 // lock), then pread and decoded on the calling thread with no lock; contiguous data pread
 // straight into the caller's buffer.
-#include "io/hdf5/source_impl.hpp"
-
 #include <chunkarr/core/error.hpp>
-#include "kernels/region_copy.hpp"
 
 #include "io/hdf5/filter_pipeline.hpp"
+#include "io/hdf5/source_impl.hpp"
 #include "io/hdf5/types.hpp"
+#include "kernels/region_copy.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -49,7 +48,7 @@ void HDF5Source::Impl::decide_fast_path(hid_t file_type) {
     CHUNKARR_H5(at, H5Pget_userblock, fcpl.get(), &userblock);
     base_address_ = userblock;
 
-    if (!fill_value_known_) return;   // unallocated chunks need it
+    if (!fill_value_known_) return;  // unallocated chunks need it
     const std::size_t item = itemsize(dtype_);
     const bool big_endian = CHUNKARR_H5(at, H5Tget_order, file_type) == H5T_ORDER_BE;
     swap_bytes_ = item > 1 && big_endian != native_is_big_endian();
@@ -76,8 +75,8 @@ const HDF5ChunkIndex* HDF5Source::Impl::chunk_index_or_null() const {
     // No index (HDF5 has no fast listing for this dataset): each task looks its chunks up
     // instead (H5Dread_chunk under the lock), and only the decoding runs unlocked.
     std::call_once(index_once_, [this] {
-        index_ = HDF5ChunkIndex::build(where(), dataset_.get(), *raw_file_, stored_shape_, *storage_chunks_,
-                                       base_address_);
+        index_ =
+            HDF5ChunkIndex::build(where(), dataset_.get(), *raw_file_, stored_shape_, *storage_chunks_, base_address_);
     });
     return index_.get();
 }
@@ -96,13 +95,14 @@ StoredChunk HDF5Source::Impl::fetch_stored_chunk_locked(const std::vector<Index>
             throw IOError("cannot look up a chunk of " + describe() + ": " + stored.what());
         size = 0;
     }
-    if (size == 0) {   // not allocated: the fill value
+    if (size == 0) {  // not allocated: the fill value
         bytes.clear();
         return StoredChunk{};
     }
     bytes.resize(size);
     std::uint32_t filter_mask = 0;
-    const auto read = CHUNKARR_H5_TRY(H5Dread_chunk, dataset_.get(), H5P_DEFAULT, offset.data(), &filter_mask, bytes.data());
+    const auto read =
+        CHUNKARR_H5_TRY(H5Dread_chunk, dataset_.get(), H5P_DEFAULT, offset.data(), &filter_mask, bytes.data());
     if (!read.ok()) throw IOError("cannot read " + describe() + " storage chunk: " + read.what());
     return StoredChunk{0, size, filter_mask, true};
 }
@@ -144,7 +144,7 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
     while (true) {
         std::vector<Index> src_start(ndim), dst_start(ndim);
         Shape count(ndim);
-        bool whole = true;   // the region is exactly this chunk's full stored box
+        bool whole = true;  // the region is exactly this chunk's full stored box
         for (std::size_t axis = 0; axis < ndim; ++axis) {
             const Index origin = chunk[axis] * chunk_shape[axis];
             const Index lo = std::max(region[axis].start, origin);
@@ -161,7 +161,8 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
         try {
             if (!entry.allocated) {
                 decoded.resize(chunk_bytes);
-                for (std::size_t i = 0; i < chunk_bytes; i += item) std::memcpy(decoded.data() + i, fill_value_.data(), item);
+                for (std::size_t i = 0; i < chunk_bytes; i += item)
+                    std::memcpy(decoded.data() + i, fill_value_.data(), item);
                 kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count, item);
             } else {
                 const bool filtered = !pipeline_->empty() && entry.filter_mask != (1u << pipeline_->steps().size()) - 1;
@@ -179,21 +180,25 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
                     // Part of a chunk (an edge, or a slice).
                     const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
                     const std::byte* planes =
-                        filtered && !swap_bytes_ ? pipeline_->decode_to_planes(bytes, entry.size, entry.filter_mask, chunk_bytes)
-                                                 : nullptr;
+                        filtered && !swap_bytes_
+                            ? pipeline_->decode_to_planes(bytes, entry.size, entry.filter_mask, chunk_bytes)
+                            : nullptr;
                     if (planes) {
                         // Shuffled: unshuffle just that part, straight into place.
-                        unshuffle_box(planes, chunk_shape, static_cast<unsigned>(item), src_start, out, out_shape, dst_start, count);
+                        unshuffle_box(planes, chunk_shape, static_cast<unsigned>(item), src_start, out, out_shape,
+                                      dst_start, count);
                     } else {
                         // Otherwise the whole chunk is decoded aside.
                         if (!filtered && entry.size != chunk_bytes)
                             throw IOError("stored chunk has " + std::to_string(entry.size) + " bytes, expected " +
                                           std::to_string(chunk_bytes));
                         decoded.resize(chunk_bytes);
-                        if (filtered) pipeline_->decode(bytes, entry.size, entry.filter_mask, decoded.data(), chunk_bytes);
+                        if (filtered)
+                            pipeline_->decode(bytes, entry.size, entry.filter_mask, decoded.data(), chunk_bytes);
                         else std::memcpy(decoded.data(), bytes, chunk_bytes);
                         if (swap_bytes_) kernels::swap_bytes(decoded.data(), element_count(chunk_shape), item);
-                        kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count, item);
+                        kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count,
+                                          item);
                     }
                     if (indexed) raw_file_->release_view(entry.address, entry.size);
                 }

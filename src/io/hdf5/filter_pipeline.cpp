@@ -11,8 +11,8 @@ std::optional<FilterPipeline> read_filter_pipeline(const Where& at, hid_t dcpl) 
         std::size_t nvalues = 8;
         unsigned values[8] = {};
         char name[64] = {};
-        const H5Z_filter_t id = CHUNKARR_H5(at, H5Pget_filter2, dcpl, static_cast<unsigned>(i), &flags, &nvalues, values,
-                                            sizeof name, name, &config);
+        const H5Z_filter_t id = CHUNKARR_H5(at, H5Pget_filter2, dcpl, static_cast<unsigned>(i), &flags, &nvalues,
+                                            values, sizeof name, name, &config);
         switch (id) {
             case H5Z_FILTER_DEFLATE: steps.push_back({FilterKind::Deflate}); break;
             case H5Z_FILTER_SHUFFLE:

@@ -12,9 +12,9 @@
 namespace chunkarr::hdf5 {
 
 struct Layout {
-    std::string name;                  // "chunked", "contiguous", "compact", "virtual"
+    std::string name;  // "chunked", "contiguous", "compact", "virtual"
     std::optional<Shape> chunks;
-    std::vector<std::string> filters;  // "shuffle", "deflate(4)", ...
+    std::vector<std::string> filters;                               // "shuffle", "deflate(4)", ...
     std::vector<std::pair<H5Z_filter_t, std::string>> unavailable;  // required filters we cannot decode
     std::vector<std::pair<H5Z_filter_t, std::string>> optional_unavailable;
 };

@@ -16,7 +16,6 @@
 #include "io/where.hpp"
 
 #include <hdf5.h>
-
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -33,8 +32,7 @@ bool error_pending();
 // ssize_t, counts, and the *_ERROR member of HDF5's enums), null for pointers. Unsigned results
 // (sizes, addresses) have no spare value (0 may be a size, HADDR_UNDEF an answer): for them the
 // error stack tells.
-template <class R>
-bool failed(const R& result) {
+template <class R> bool failed(const R& result) {
     if constexpr (std::is_pointer_v<R>) return result == nullptr;
     else if constexpr (std::is_enum_v<R> || std::is_signed_v<R>) return static_cast<long long>(result) < 0;
     else return error_pending();
@@ -49,8 +47,7 @@ std::string failure_text(const char* call, const std::string& detail);
 
 // What CHUNKARR_H5_TRY returns: the result as HDF5 gave it, and on failure HDF5's message (the
 // error stack is cleared either way).
-template <class R>
-struct Tried {
+template <class R> struct Tried {
     R value;
     const char* call;
     bool failed;
@@ -61,16 +58,14 @@ struct Tried {
     std::string message(const Where& where) const { return where.text() + ": " + what(); }
 };
 
-template <class F, class... A>
-auto checked_call(const Where& where, const char* call, F function, A&&... args) {
+template <class F, class... A> auto checked_call(const Where& where, const char* call, F function, A&&... args) {
     if (!lock_held()) throw_unlocked(call);
     auto result = function(std::forward<A>(args)...);
     if (failed(result)) throw_failure(where, call);
     return result;
 }
 
-template <class F, class... A>
-auto try_call(const char* call, F function, A&&... args) {
+template <class F, class... A> auto try_call(const char* call, F function, A&&... args) {
     if (!lock_held()) throw_unlocked(call);
     auto result = function(std::forward<A>(args)...);
     Tried<decltype(result)> tried{result, call, failed(result), {}};

@@ -2,9 +2,8 @@
 
 #include "io/hdf5/attributes.hpp"
 
-#include <hdf5_hl.h>
-
 #include <filesystem>
+#include <hdf5_hl.h>
 #include <map>
 
 namespace chunkarr::hdf5 {
@@ -18,8 +17,9 @@ bool is_netcdf4(const HDF5File& file) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const auto stamp = fs::last_write_time(file.path(), ec).time_since_epoch().count();
-    const std::string key = file.path() + "|" + std::to_string(stamp) + "|" + std::to_string(fs::file_size(file.path(), ec));
-    static std::map<std::string, bool> known;   // guarded by the library lock
+    const std::string key =
+        file.path() + "|" + std::to_string(stamp) + "|" + std::to_string(fs::file_size(file.path(), ec));
+    static std::map<std::string, bool> known;  // guarded by the library lock
     if (auto it = known.find(key); it != known.end()) return it->second;
     bool any_scale = false;
     // A dataset HDF5 cannot answer about is not a scale: this only guesses the conventions.
@@ -49,7 +49,8 @@ bool follows_netcdf4(const HDF5File& file, const Where& at, hid_t dataset) {
 
 bool is_netcdf_dimension_only(const Where& at, hid_t dataset) {
     if (!is_dimension_scale(at, dataset)) return false;
-    return read_string_attribute(at, dataset, "NAME").rfind("This is a netCDF dimension but not a netCDF variable", 0) == 0;
+    return read_string_attribute(at, dataset, "NAME")
+               .rfind("This is a netCDF dimension but not a netCDF variable", 0) == 0;
 }
 
 namespace {

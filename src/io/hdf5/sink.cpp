@@ -22,7 +22,7 @@ std::string temporary_name(const std::string& target) {
     static std::atomic<int> counter{0};
     const std::filesystem::path path(target);
     // Hidden, beside the target (same file system, so the final rename is atomic).
-    std::string name = ".";   // (appending: GCC 12 warns falsely about "." + std::string)
+    std::string name = ".";  // (appending: GCC 12 warns falsely about "." + std::string)
     name += path.filename().string();
     name += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     return (path.parent_path() / name).string();
@@ -35,7 +35,8 @@ HDF5Sink::HDF5Sink(std::string target_path, SinkFormat format)
     namespace fs = std::filesystem;
     const fs::path parent = fs::absolute(fs::path(target_)).parent_path();
     std::error_code ec;
-    if (!fs::is_directory(parent, ec)) throw IOError("cannot write " + target_ + ": directory " + parent.string() + " does not exist");
+    if (!fs::is_directory(parent, ec))
+        throw IOError("cannot write " + target_ + ": directory " + parent.string() + " does not exist");
     Lock lock;
     if (format_ == SinkFormat::NetCDF4) {
         netcdf_ = std::make_unique<netcdf::SinkLayout>(temporary_, target_);
@@ -61,8 +62,8 @@ int HDF5Sink::define(const DatasetSpec& given) {
     const auto where = target_ + ":" + spec.path;
     if (!spec.chunks.empty()) {
         if (spec.chunks.size() != spec.shape.size())
-            throw ValueError("chunks of " + where + " have " + std::to_string(spec.chunks.size()) + " axes, the array " +
-                             std::to_string(spec.shape.size()));
+            throw ValueError("chunks of " + where + " have " + std::to_string(spec.chunks.size()) +
+                             " axes, the array " + std::to_string(spec.shape.size()));
         for (std::size_t axis = 0; axis < spec.shape.size(); ++axis)
             spec.chunks[axis] = std::clamp<Index>(spec.chunks[axis], 1, std::max<Index>(spec.shape[axis], 1));
         if (static_cast<std::uint64_t>(element_count(spec.chunks)) * itemsize(spec.dtype) >= (std::uint64_t{1} << 32))
@@ -106,8 +107,8 @@ int HDF5Sink::define(const DatasetSpec& given) {
             }
         }
     }
-    const auto created = CHUNKARR_H5_TRY(H5Dcreate2, file_.get(), spec.path.c_str(), type.get(), space.get(), lcpl.get(),
-                                         dcpl.get(), H5P_DEFAULT);
+    const auto created = CHUNKARR_H5_TRY(H5Dcreate2, file_.get(), spec.path.c_str(), type.get(), space.get(),
+                                         lcpl.get(), dcpl.get(), H5P_DEFAULT);
     if (!created.ok()) throw IOError("cannot create " + where + ": " + created.what());
     specs_.push_back(spec);
     datasets_.emplace_back(created.value);

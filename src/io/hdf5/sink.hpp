@@ -57,7 +57,7 @@ private:
     std::string temporary_;
     SinkFormat format_;
     hdf5::Handle file_;
-    std::unique_ptr<netcdf::SinkLayout> netcdf_;   // NetCDF-4, until open_for_data()
+    std::unique_ptr<netcdf::SinkLayout> netcdf_;  // NetCDF-4, until open_for_data()
     bool writing_ = false;
     std::vector<DatasetSpec> specs_;
     std::vector<hdf5::Handle> datasets_;

@@ -1,14 +1,13 @@
 // HDF5Source: opening a dataset and reading its metadata, and the reads that go through H5Dread
 // under the lock. The direct reads are in direct_read.cpp.
-#include "io/hdf5/source_impl.hpp"
-
 #include <chunkarr/core/error.hpp>
-#include "kernels/region_copy.hpp"
 
 #include "io/hdf5/attributes.hpp"
 #include "io/hdf5/layout.hpp"
 #include "io/hdf5/netcdf4.hpp"
+#include "io/hdf5/source_impl.hpp"
 #include "io/hdf5/types.hpp"
+#include "kernels/region_copy.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -95,7 +94,8 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
 void HDF5Source::Impl::read_netcdf_facts(hid_t space) {
     const Where at = where();
     if (hdf5::is_netcdf_dimension_only(at, dataset_.get()))
-        throw KeyError("no variable " + dataset_path_ + " in " + file_path_ + " (it is a netCDF dimension without values)");
+        throw KeyError("no variable " + dataset_path_ + " in " + file_path_ +
+                       " (it is a netCDF dimension without values)");
     netcdf_ = hdf5::follows_netcdf4(*file_, at, dataset_.get());
     std::vector<hsize_t> maxdims(shape_.size());
     if (!shape_.empty()) CHUNKARR_H5(at, H5Sget_simple_extent_dims, space, nullptr, maxdims.data());
@@ -117,7 +117,7 @@ void HDF5Source::Impl::read_netcdf_facts(hid_t space) {
 
 void HDF5Source::Impl::read_fill_value() {
     const Where at = where();
-    fill_value_.assign(itemsize(dtype_), std::byte{0});   // HDF5's default fill is zero
+    fill_value_.assign(itemsize(dtype_), std::byte{0});  // HDF5's default fill is zero
     hdf5::Handle dcpl(CHUNKARR_H5(at, H5Dget_create_plist, dataset_.get()));
     H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
     CHUNKARR_H5(at, H5Pfill_value_defined, dcpl.get(), &defined);
@@ -134,7 +134,8 @@ ChunkGrid HDF5Source::Impl::task_grid() const {
 void HDF5Source::Impl::read(const Region& region, void* out) const {
     if (element_count(region_shape(region)) == 0) return;
     bool inside = true;
-    for (std::size_t axis = 0; axis < region.size(); ++axis) inside = inside && region[axis].stop <= stored_shape_[axis];
+    for (std::size_t axis = 0; axis < region.size(); ++axis)
+        inside = inside && region[axis].stop <= stored_shape_[axis];
     if (!inside) return read_past_stored_records(region, static_cast<std::byte*>(out));
     switch (direct_) {
         case Direct::Chunked: return read_chunked(region, static_cast<std::byte*>(out));
@@ -176,7 +177,8 @@ void HDF5Source::Impl::read_locked(const Region& region, void* out) const {
         }
         CHUNKARR_H5(at, H5Sselect_hyperslab, file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
                     nullptr);
-        memory_space = hdf5::Handle(CHUNKARR_H5(at, H5Screate_simple, static_cast<int>(count.size()), count.data(), nullptr));
+        memory_space =
+            hdf5::Handle(CHUNKARR_H5(at, H5Screate_simple, static_cast<int>(count.size()), count.data(), nullptr));
     }
     const auto read = CHUNKARR_H5_TRY(H5Dread, dataset_.get(), memory_type_.get(), memory_space.get(), file_space.get(),
                                       H5P_DEFAULT, out);

@@ -62,11 +62,11 @@ private:
     hdf5::Handle dataset_;
     hdf5::Handle memory_type_;
     Shape shape_;
-    Shape stored_shape_;                   // the HDF5 extent; shape_ may be longer on a record axis
+    Shape stored_shape_;  // the HDF5 extent; shape_ may be longer on a record axis
     DType dtype_ = DType::Float64;
     std::optional<Shape> storage_chunks_;
     Attributes attributes_;
-    bool netcdf_ = false;                  // a NetCDF-4 variable
+    bool netcdf_ = false;  // a NetCDF-4 variable
     std::vector<std::string> dimension_names_;
     std::vector<bool> unlimited_;
 
@@ -74,10 +74,10 @@ private:
     std::string undecodable_filter_;       // an optional filter we lack: the error if a chunk needs it
     Direct direct_ = Direct::No;
     std::optional<FilterPipeline> pipeline_;
-    bool swap_bytes_ = false;              // file byte order is not the machine's
-    std::vector<std::byte> fill_value_;    // one element, native byte order
-    bool fill_value_known_ = false;        // false: HDF5 could not give it (no fast path then)
-    std::uint64_t base_address_ = 0;       // userblock size: HDF5 addresses start after it
+    bool swap_bytes_ = false;            // file byte order is not the machine's
+    std::vector<std::byte> fill_value_;  // one element, native byte order
+    bool fill_value_known_ = false;      // false: HDF5 could not give it (no fast path then)
+    std::uint64_t base_address_ = 0;     // userblock size: HDF5 addresses start after it
     std::uint64_t contiguous_address_ = 0;
     std::unique_ptr<RawFile> raw_file_;
     mutable std::once_flag index_once_;

@@ -56,7 +56,7 @@ File::File(std::string path) : path_(std::move(path)) {
 File::~File() {
     if (ncid_ < 0) return;
     Lock lock;
-    CHUNKARR_NC_TRY(nc_close, ncid_);   // read-only: nothing is lost
+    CHUNKARR_NC_TRY(nc_close, ncid_);  // read-only: nothing is lost
 }
 
 std::pair<int, int> find_variable(const File& file, const std::string& variable) {

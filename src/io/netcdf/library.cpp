@@ -4,9 +4,7 @@
 
 namespace chunkarr::netcdf {
 
-std::string failure_text(const char* call, int status) {
-    return std::string(call) + " failed: " + nc_strerror(status);
-}
+std::string failure_text(const char* call, int status) { return std::string(call) + " failed: " + nc_strerror(status); }
 
 void throw_failure(const Where& where, const char* call, int status) {
     throw IOError(where.text() + ": " + failure_text(call, status));

@@ -15,7 +15,6 @@
 #include "io/where.hpp"
 
 #include <netcdf.h>
-
 #include <string>
 #include <utility>
 
@@ -40,15 +39,13 @@ struct Tried {
     std::string message(const Where& where) const { return where.text() + ": " + what(); }
 };
 
-template <class F, class... A>
-void checked_call(const Where& where, const char* call, F function, A&&... args) {
+template <class F, class... A> void checked_call(const Where& where, const char* call, F function, A&&... args) {
     if (!hdf5::lock_held()) throw_unlocked(call);
     const int status = function(std::forward<A>(args)...);
     if (status != NC_NOERR) throw_failure(where, call, status);
 }
 
-template <class F, class... A>
-Tried try_call(const char* call, F function, A&&... args) {
+template <class F, class... A> Tried try_call(const char* call, F function, A&&... args) {
     if (!hdf5::lock_held()) throw_unlocked(call);
     return Tried{function(std::forward<A>(args)...), call};
 }

@@ -1,6 +1,5 @@
-#include <chunkarr/io/netcdf/metadata.hpp>
-
 #include <chunkarr/core/error.hpp>
+#include <chunkarr/io/netcdf/metadata.hpp>
 
 #include "io/netcdf/file.hpp"
 
@@ -37,7 +36,8 @@ void describe_group(const netcdf::File& file, int ncid, const std::string& prefi
     }
     int nvars = 0;
     CHUNKARR_NC(at, nc_inq_nvars, ncid, &nvars);
-    for (int varid = 0; varid < nvars; ++varid) info.variables.push_back(netcdf::describe_variable(file, ncid, varid, prefix));
+    for (int varid = 0; varid < nvars; ++varid)
+        info.variables.push_back(netcdf::describe_variable(file, ncid, varid, prefix));
     // Groups exist in NetCDF-4 only: a classic file may answer with a failure.
     int ngroups = 0;
     if (!CHUNKARR_NC_TRY(nc_inq_grps, ncid, &ngroups, nullptr).ok() || ngroups == 0) return;
@@ -78,7 +78,8 @@ NetCDFInfo describe_netcdf(const std::string& path) {
     info.format = format_name(format);
     info.attributes = netcdf::read_attributes(Where{path, "/"}, file.id(), NC_GLOBAL);
     describe_group(file, file.id(), "", info);
-    std::sort(info.variables.begin(), info.variables.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    std::sort(info.variables.begin(), info.variables.end(),
+              [](const auto& a, const auto& b) { return a.path < b.path; });
     return info;
 }
 

@@ -59,7 +59,7 @@ SinkLayout::SinkLayout(std::string path, std::string target) : path_(std::move(p
 SinkLayout::~SinkLayout() {
     if (ncid_ < 0) return;
     Lock lock;
-    CHUNKARR_NC_TRY(nc_abort, ncid_);   // the file is deleted by the sink anyway
+    CHUNKARR_NC_TRY(nc_abort, ncid_);  // the file is deleted by the sink anyway
 }
 
 void SinkLayout::define(DatasetSpec& spec) {
@@ -79,8 +79,8 @@ void SinkLayout::define(DatasetSpec& spec) {
     // appended when a dimension of that name but another length exists.
     const bool named = !spec.dimensions.empty();
     if (named && spec.dimensions.size() != spec.shape.size())
-        throw ValueError(std::to_string(spec.dimensions.size()) + " dimension names for " + std::to_string(spec.shape.size()) +
-                         "-d " + where);
+        throw ValueError(std::to_string(spec.dimensions.size()) + " dimension names for " +
+                         std::to_string(spec.shape.size()) + "-d " + where);
     std::vector<int> dimids;
     for (std::size_t axis = 0; axis < spec.shape.size(); ++axis) {
         std::string dim = named ? spec.dimensions[axis] : std::string("dim_");
@@ -95,8 +95,9 @@ void SinkLayout::define(DatasetSpec& spec) {
                     break;
                 }
                 if (named || attempt > 0)
-                    throw ValueError("dimension " + dim + " of " + where + " has length " + std::to_string(spec.shape[axis]) +
-                                     " but is already defined with length " + std::to_string(length));
+                    throw ValueError("dimension " + dim + " of " + where + " has length " +
+                                     std::to_string(spec.shape[axis]) + " but is already defined with length " +
+                                     std::to_string(length));
                 dim += '_';
                 dim += std::to_string(spec.shape[axis]);
                 continue;
@@ -111,8 +112,8 @@ void SinkLayout::define(DatasetSpec& spec) {
         spec.dimensions[axis] = dim;
     }
     int varid = -1;
-    Tried status = CHUNKARR_NC_TRY(nc_def_var, group, name.c_str(), netcdf_type(spec.dtype), static_cast<int>(dimids.size()),
-                                   dimids.data(), &varid);
+    Tried status = CHUNKARR_NC_TRY(nc_def_var, group, name.c_str(), netcdf_type(spec.dtype),
+                                   static_cast<int>(dimids.size()), dimids.data(), &varid);
     if (!status.ok()) throw ValueError("cannot define " + where + ": " + status.what());
     if (!spec.shape.empty()) {
         if (chunked(spec)) {

@@ -1,6 +1,5 @@
-#include <chunkarr/io/netcdf/source.hpp>
-
 #include <chunkarr/core/error.hpp>
+#include <chunkarr/io/netcdf/source.hpp>
 
 #include "io/netcdf/file.hpp"
 
@@ -15,13 +14,14 @@ NetCDFSource::NetCDFSource(const std::string& path, const std::string& variable)
     varid_ = varid;
     variable_ = netcdf::describe_variable(file, group, varid, "");
     if (!variable_.dtype)
-        throw FormatError(describe() + " has " + variable_.type_name + " type; chunkarr computes with numeric variables only");
+        throw FormatError(describe() + " has " + variable_.type_name +
+                          " type; chunkarr computes with numeric variables only");
     ncid_ = file.release();
 }
 
 NetCDFSource::~NetCDFSource() {
     netcdf::Lock lock;
-    CHUNKARR_NC_TRY(nc_close, ncid_);   // read-only: nothing is lost
+    CHUNKARR_NC_TRY(nc_close, ncid_);  // read-only: nothing is lost
 }
 
 ChunkGrid NetCDFSource::task_grid() const {
@@ -30,7 +30,8 @@ ChunkGrid NetCDFSource::task_grid() const {
     Shape chunk = shape();
     const std::size_t item = itemsize(dtype());
     std::size_t row = item;
-    for (std::size_t axis = 1; axis < chunk.size(); ++axis) row *= static_cast<std::size_t>(std::max<Index>(chunk[axis], 1));
+    for (std::size_t axis = 1; axis < chunk.size(); ++axis)
+        row *= static_cast<std::size_t>(std::max<Index>(chunk[axis], 1));
     if (!chunk.empty()) chunk[0] = std::max<Index>(1, static_cast<Index>((4u << 20) / std::max<std::size_t>(row, 1)));
     for (auto& c : chunk) c = std::max<Index>(c, 1);
     return ChunkGrid::regular(shape(), chunk);

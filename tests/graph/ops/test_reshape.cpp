@@ -1,8 +1,7 @@
-#include "support/catch.hpp"
-
 #include <chunkarr/chunkarr.hpp>
 
 #include "graph/ops/reshape.hpp"
+#include "support/catch.hpp"
 
 #include <numeric>
 
@@ -56,7 +55,8 @@ TEST_CASE("reshape chunks: one output block per input block for merges and align
     CHECK(reshape_chunks({24}, ChunkGrid::regular({24}, {8}), {4, 6}) == ChunkGrid({{1, 1, 1, 1}, {6}}));
     CHECK(reshape_chunks({24}, ChunkGrid::regular({24}, {12}), {4, 6}) == ChunkGrid({{2, 2}, {6}}));
     // Untouched axes keep their chunks.
-    CHECK(reshape_chunks({5, 6, 4}, ChunkGrid::regular({5, 6, 4}, {2, 3, 4}), {5, 24}) == ChunkGrid({{2, 2, 1}, {12, 12}}));
+    CHECK(reshape_chunks({5, 6, 4}, ChunkGrid::regular({5, 6, 4}, {2, 3, 4}), {5, 24}) ==
+          ChunkGrid({{2, 2, 1}, {12, 12}}));
 }
 
 TEST_CASE("reshape matches NumPy's C order on odd shapes and chunkings", "[reshape]") {
@@ -65,21 +65,25 @@ TEST_CASE("reshape matches NumPy's C order on odd shapes and chunkings", "[resha
         std::vector<Index> out;
     };
     const std::vector<Case> cases = {
-        {{7, 5}, {3, 2}, {35}},        {{7, 5}, {3, 2}, {5, 7}},         {{7, 5}, {3, 5}, {-1, 5}},
-        {{6, 4}, {4, 4}, {4, 6}},      {{6, 4}, {4, 3}, {2, 3, 4}},      {{6, 4}, {5, 1}, {24}},
-        {{2, 3, 4}, {1, 2, 3}, {6, 4}}, {{2, 3, 4}, {1, 2, 3}, {4, 6}},  {{2, 3, 4}, {2, 2, 2}, {3, 8}},
-        {{2, 3, 4}, {1, 3, 4}, {24, 1}}, {{2, 3, 4}, {1, 1, 1}, {1, 24}}, {{35}, {8}, {5, 7}},
-        {{35}, {8}, {7, 1, 5}},         {{1, 6, 1}, {1, 4, 1}, {6}},      {{1, 6, 1}, {1, 4, 1}, {3, 2}},
-        {{9, 10, 11}, {4, 3, 5}, {10, 99}}, {{9, 10, 11}, {4, 3, 5}, {990}}, {{12}, {5}, {2, 2, 3}},
+        {{7, 5}, {3, 2}, {35}},          {{7, 5}, {3, 2}, {5, 7}},
+        {{7, 5}, {3, 5}, {-1, 5}},       {{6, 4}, {4, 4}, {4, 6}},
+        {{6, 4}, {4, 3}, {2, 3, 4}},     {{6, 4}, {5, 1}, {24}},
+        {{2, 3, 4}, {1, 2, 3}, {6, 4}},  {{2, 3, 4}, {1, 2, 3}, {4, 6}},
+        {{2, 3, 4}, {2, 2, 2}, {3, 8}},  {{2, 3, 4}, {1, 3, 4}, {24, 1}},
+        {{2, 3, 4}, {1, 1, 1}, {1, 24}}, {{35}, {8}, {5, 7}},
+        {{35}, {8}, {7, 1, 5}},          {{1, 6, 1}, {1, 4, 1}, {6}},
+        {{1, 6, 1}, {1, 4, 1}, {3, 2}},  {{9, 10, 11}, {4, 3, 5}, {10, 99}},
+        {{9, 10, 11}, {4, 3, 5}, {990}}, {{12}, {5}, {2, 2, 3}},
     };
     for (const Case& c : cases) {
-        INFO("in " << shape_to_string(c.in) << " chunks " << shape_to_string(c.chunk) << " out " << shape_to_string(c.out));
+        INFO("in " << shape_to_string(c.in) << " chunks " << shape_to_string(c.chunk) << " out "
+                   << shape_to_string(c.out));
         const Array x = counting(c.in, c.chunk);
         const Array y = reshape(x, c.out);
         CHECK(y.chunks().shape() == y.shape());
         check_counting(y);
-        check_counting(reshape(x + 0.0, c.out) * 1.0);           // inside an elementwise chain
-        check_counting(reshape(y, std::vector<Index>(c.in.begin(), c.in.end())));   // and back
+        check_counting(reshape(x + 0.0, c.out) * 1.0);                             // inside an elementwise chain
+        check_counting(reshape(y, std::vector<Index>(c.in.begin(), c.in.end())));  // and back
     }
 }
 
@@ -118,7 +122,7 @@ TEST_CASE("reshape keeps tasks bounded under a memory budget", "[reshape]") {
 TEST_CASE("reshape: zero-size arrays, errors, cumsum over the flattened array", "[reshape]") {
     const Array empty = zeros({0, 4}, DType::Int32, {1, 2});
     CHECK(reshape(empty, {2, 0, 2}).shape() == Shape{2, 0, 2});
-    CHECK_THROWS_AS(reshape(empty, {2, 0, -1}), ValueError);   // as NumPy: -1 is ambiguous
+    CHECK_THROWS_AS(reshape(empty, {2, 0, -1}), ValueError);  // as NumPy: -1 is ambiguous
     CHECK(reshape(empty, {4, 0}).compute().size() == 0);
     const Array x = counting({3, 5}, {2, 2});
     CHECK_THROWS_AS(reshape(x, {4, 4}), ValueError);

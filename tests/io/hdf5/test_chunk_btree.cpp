@@ -1,15 +1,13 @@
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-
 #include <chunkarr/io/hdf5/source.hpp>
 
 #include "io/hdf5/chunk_btree.hpp"
 #include "io/hdf5/chunk_index.hpp"
 #include "io/hdf5/source_impl.hpp"
-
-#include <hdf5.h>
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
 
 #include <fstream>
+#include <hdf5.h>
 #include <map>
 #include <numeric>
 
@@ -22,7 +20,7 @@ struct Layout {
     hsize_t userblock = 0;
     std::vector<hsize_t> shape, chunks;
     bool gzip = false;
-    bool write_everything = true;   // false: only a corner, the other chunks stay unallocated
+    bool write_everything = true;  // false: only a corner, the other chunks stay unallocated
 };
 
 // Writes /x (float64, values = position) with the HDF5 C API; returns the file path.
@@ -45,7 +43,7 @@ void write_file(const std::string& path, const Layout& layout) {
     std::iota(values.begin(), values.end(), 0.0);
     if (layout.write_everything) {
         REQUIRE(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0);
-    } else {   // the first chunk-sized box only
+    } else {  // the first chunk-sized box only
         hid_t memory = H5Screate_simple(static_cast<int>(layout.chunks.size()), layout.chunks.data(), nullptr);
         std::vector<hsize_t> start(layout.chunks.size(), 0);
         H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, layout.chunks.data(), nullptr);
@@ -85,7 +83,8 @@ Listing listing_from_hdf5(const std::string& path, const Layout& layout) {
         hsize_t size = 0;
         REQUIRE(H5Dget_chunk_info_by_coord(dataset, offset.data(), &mask, &address, &size) >= 0);
         if (address == HADDR_UNDEF) continue;
-        listing[std::vector<std::uint64_t>(offset.begin(), offset.end())] = {address + layout.userblock, size, mask, true};
+        listing[std::vector<std::uint64_t>(offset.begin(), offset.end())] = {address + layout.userblock, size, mask,
+                                                                             true};
     }
     H5Dclose(dataset);
     H5Fclose(file);
@@ -93,12 +92,14 @@ Listing listing_from_hdf5(const std::string& path, const Layout& layout) {
 }
 
 // walk_chunk_btree's answer, or nullopt when it declines.
-std::optional<Listing> listing_from_walk(const std::string& path, const Layout& layout, std::size_t max_chunks = 1u << 30) {
+std::optional<Listing> listing_from_walk(const std::string& path, const Layout& layout,
+                                         std::size_t max_chunks = 1u << 30) {
     RawFile file(path);
     Listing listing;
     const bool walked = walk_chunk_btree(
-        file, HDF5Addressing{layout.userblock, 8, 8}, test_support::object_header_address(path, "/x"), static_cast<unsigned>(layout.shape.size()),
-        max_chunks, [&](const std::uint64_t* offsets, std::uint32_t mask, std::uint64_t address, std::uint32_t size) {
+        file, HDF5Addressing{layout.userblock, 8, 8}, test_support::object_header_address(path, "/x"),
+        static_cast<unsigned>(layout.shape.size()), max_chunks,
+        [&](const std::uint64_t* offsets, std::uint32_t mask, std::uint64_t address, std::uint32_t size) {
             listing[std::vector<std::uint64_t>(offsets, offsets + layout.shape.size())] = {address, size, mask, true};
         });
     if (!walked) return std::nullopt;
@@ -124,7 +125,7 @@ TEST_CASE("the B-tree walk lists the same chunks as HDF5", "[io][hdf5][btree]") 
     Layout layout;
     SECTION("version-1 object header, tree of several levels, edge chunks") {
         layout.shape = {203, 61};
-        layout.chunks = {3, 2};   // 68 x 31 = 2108 chunks: a root over two levels of nodes
+        layout.chunks = {3, 2};  // 68 x 31 = 2108 chunks: a root over two levels of nodes
     }
     SECTION("version-2 object header (1.8 format), compressed, 3-d") {
         layout.low = H5F_LIBVER_V18;
@@ -171,11 +172,11 @@ TEST_CASE("the B-tree walk declines what it does not parse", "[io][hdf5][btree]"
             std::ifstream in(temp.path(), std::ios::binary);
             bytes.assign(std::istreambuf_iterator<char>(in), {});
         }
-        const auto tree = bytes.find("TREE", 100);   // past the superblock's root-group tree
+        const auto tree = bytes.find("TREE", 100);  // past the superblock's root-group tree
         REQUIRE(tree != std::string::npos);
         std::size_t last = tree;
         for (auto at = tree; at != std::string::npos; at = bytes.find("TREE", at + 1)) last = at;
-        bytes.replace(last, 4, "XXXX");   // the dataset's tree is written after the group's
+        bytes.replace(last, 4, "XXXX");  // the dataset's tree is written after the group's
         std::ofstream(temp.path(), std::ios::binary | std::ios::trunc) << bytes;
         CHECK_FALSE(listing_from_walk(temp.path(), layout).has_value());
     }
@@ -230,12 +231,12 @@ TEST_CASE("without a parseable tree, small datasets are indexed through HDF5 and
         write_file(temp.path(), layout);
         HDF5Source source(temp.path(), "/x");
 #ifdef CHUNKARR_HAVE_H5DCHUNK_ITER
-        CHECK(source.impl().chunk_index_or_null() != nullptr);   // H5Dchunk_iter lists any index type
+        CHECK(source.impl().chunk_index_or_null() != nullptr);  // H5Dchunk_iter lists any index type
 #else
         CHECK(source.impl().chunk_index_or_null() == nullptr);
 #endif
         std::vector<double> out(2);
-        source.read({{2047, 2049}}, out.data());   // still read, chunk by chunk under the lock
+        source.read({{2047, 2049}}, out.data());  // still read, chunk by chunk under the lock
         CHECK(out == std::vector<double>{2047, 2048});
     }
 }

@@ -1,28 +1,26 @@
 // Damaged files against the B-tree walk, built into the ASan/UBSan target: whatever the bytes,
 // the walk returns (true or false) without reading out of bounds or looping forever.
+#include "io/hdf5/chunk_btree.hpp"
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
-
-#include "io/hdf5/chunk_btree.hpp"
-
-#include <hdf5.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <hdf5.h>
 #include <random>
 #include <string>
-#include <vector>
-
 #include <unistd.h>
+#include <vector>
 
 using namespace chunkarr;
 
 TEST_CASE("random damage to a dataset's header and chunk tree never crashes the walk", "[io][hdf5][btree]") {
     // Per process: the sanitizer run may overlap another checkout's.
     const std::string path =
-        (std::filesystem::temp_directory_path() / ("chunkarr_btree_damage-" + std::to_string(::getpid()) + ".h5")).string();
-    const std::vector<hsize_t> shape{203, 61}, chunks{3, 2};   // 2108 chunks, a tree of three levels
+        (std::filesystem::temp_directory_path() / ("chunkarr_btree_damage-" + std::to_string(::getpid()) + ".h5"))
+            .string();
+    const std::vector<hsize_t> shape{203, 61}, chunks{3, 2};  // 2108 chunks, a tree of three levels
     haddr_t header = HADDR_UNDEF;
     {
         hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -47,8 +45,9 @@ TEST_CASE("random damage to a dataset's header and chunk tree never crashes the 
     const auto walk = [&] {
         RawFile file(path);
         std::size_t visited = 0;
-        const bool walked = walk_chunk_btree(file, HDF5Addressing{0, 8, 8}, header, 2, total_chunks,
-                                             [&](const std::uint64_t*, std::uint32_t, std::uint64_t, std::uint32_t) { ++visited; });
+        const bool walked =
+            walk_chunk_btree(file, HDF5Addressing{0, 8, 8}, header, 2, total_chunks,
+                             [&](const std::uint64_t*, std::uint32_t, std::uint64_t, std::uint32_t) { ++visited; });
         CHECK(visited <= total_chunks);
         return walked;
     };
@@ -57,7 +56,8 @@ TEST_CASE("random damage to a dataset's header and chunk tree never crashes the 
     // Damage only what the walk reads: the object header and the tree nodes (the raw chunk data
     // is not read). Tree nodes are found by their signature.
     std::vector<std::size_t> targets;
-    for (std::size_t at = static_cast<std::size_t>(header); at < static_cast<std::size_t>(header) + 256; ++at) targets.push_back(at);
+    for (std::size_t at = static_cast<std::size_t>(header); at < static_cast<std::size_t>(header) + 256; ++at)
+        targets.push_back(at);
     for (auto at = original.find("TREE"); at != std::string::npos; at = original.find("TREE", at + 1))
         for (std::size_t i = 0; i < 64; ++i) targets.push_back(at + i);
     std::mt19937_64 random(12345);
@@ -72,6 +72,6 @@ TEST_CASE("random damage to a dataset's header and chunk tree never crashes the 
         std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged;
         if (!walk()) ++declined;
     }
-    CHECK(declined > 0);   // the damage was noticed at least sometimes
+    CHECK(declined > 0);  // the damage was noticed at least sometimes
     std::filesystem::remove(path);
 }

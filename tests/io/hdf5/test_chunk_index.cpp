@@ -1,10 +1,9 @@
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-
 #include <chunkarr/io/hdf5/source.hpp>
 
 #include "io/filter_pipeline.hpp"
 #include "io/hdf5/source_impl.hpp"
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
 
 #include <cstring>
 

@@ -1,14 +1,13 @@
 // The checked libhdf5 wrapper: a failing call names the file, the object and the call, and a
 // getter never hands back a garbage size.
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/hdf5/source.hpp>
 
 #include "io/hdf5/library.hpp"
 #include "io/hdf5/sink.hpp"
 #include "io/hdf5/types.hpp"
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -29,9 +28,9 @@ TEST_CASE("a failing HDF5 call names the file, the object and the call", "[io][h
         const std::string message = e.what();
         const std::string prefix = "data.h5:/t2m: H5Dget_space failed: ";
         CHECK(message.rfind(prefix, 0) == 0);
-        CHECK(message.size() > prefix.size());   // HDF5's own reason follows
+        CHECK(message.size() > prefix.size());  // HDF5's own reason follows
     }
-    CHECK_FALSE(hdf5::error_pending());          // the error stack was cleared
+    CHECK_FALSE(hdf5::error_pending());  // the error stack was cleared
     const Where attribute{"data.h5", "/t2m", "units"};
     CHECK_THROWS_WITH(CHUNKARR_H5(attribute, H5Aget_type, H5I_INVALID_HID),
                       Contains("data.h5:/t2m attribute units: H5Aget_type failed"));
@@ -79,7 +78,7 @@ TEST_CASE("a checked call without the library lock is refused", "[io][hdf5][wrap
     CHECK_THROWS_AS(CHUNKARR_H5_TRY(H5Tget_size, H5T_NATIVE_INT16), Error);
     {
         hdf5::Lock outer;
-        hdf5::Lock inner;   // the lock is recursive
+        hdf5::Lock inner;  // the lock is recursive
         CHECK(hdf5::lock_held());
     }
     CHECK_FALSE(hdf5::lock_held());
@@ -89,7 +88,7 @@ TEST_CASE("a dataset path that is not there, or not a dataset, is named in the e
     test_support::TempFile file("wrapper_paths.h5");
     const double v = 1;
     test_support::write_dataset(file.path(), "/group/x", H5T_NATIVE_DOUBLE, &v, test_support::DatasetSpec{{1}}, true);
-    CHECK_THROWS_AS(HDF5Source(file.path(), "/group/x/deeper"), KeyError);   // x is not a group
+    CHECK_THROWS_AS(HDF5Source(file.path(), "/group/x/deeper"), KeyError);  // x is not a group
     CHECK_THROWS_WITH(HDF5Source(file.path(), "/group/x/deeper"), Contains("/group/x/deeper") && Contains(file.path()));
     CHECK_THROWS_WITH(HDF5Source(file.path(), "/other/x"), Contains("/other does not exist"));
 }

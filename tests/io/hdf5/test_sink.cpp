@@ -1,10 +1,9 @@
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/hdf5/source.hpp>
 
 #include "io/hdf5/sink.hpp"
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -18,7 +17,7 @@ TEST_CASE("sink writes atomically and round-trips", "[io][hdf5]") {
     {
         HDF5Sink sink(target.path());
         sink.write("/group/values", a);
-        CHECK_FALSE(std::filesystem::exists(target.path()));   // not before commit
+        CHECK_FALSE(std::filesystem::exists(target.path()));  // not before commit
         sink.commit();
     }
     HDF5Source source(target.path(), "/group/values");
@@ -41,7 +40,7 @@ TEST_CASE("an uncommitted sink leaves an existing file untouched and no temporar
     in >> content;
     CHECK(content == "precious");
     for (const auto& entry : std::filesystem::directory_iterator(directory))
-        CHECK(entry.path().filename().string().find(std::filesystem::path(target.path()).filename().string() + ".tmp") ==
-              std::string::npos);
+        CHECK(entry.path().filename().string().find(std::filesystem::path(target.path()).filename().string() +
+                                                    ".tmp") == std::string::npos);
     CHECK_THROWS_AS(HDF5Sink("/no/such/directory/out.h5"), IOError);
 }

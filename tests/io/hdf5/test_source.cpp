@@ -1,9 +1,9 @@
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/hdf5/datasets.hpp>
 #include <chunkarr/io/hdf5/source.hpp>
+
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
 
 #include <fstream>
 #include <numeric>
@@ -21,7 +21,7 @@ TEST_CASE("HDF5 source reads chunked, contiguous and compact layouts", "[io][hdf
     chunked.gzip = 4;
     chunked.shuffle = true;
     chunked.fletcher32 = true;
-    chunked.fletcher32_first = true;   // the checksum is shuffled and compressed with the data
+    chunked.fletcher32_first = true;  // the checksum is shuffled and compressed with the data
     write_dataset(file.path(), "/deep/group/x", H5T_NATIVE_DOUBLE, data.data(), chunked, true);
     write_dataset(file.path(), "/contiguous", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{37, 53}});
     DatasetSpec compact{{37, 53}};
@@ -121,14 +121,14 @@ TEST_CASE("listing finds every dataset with its storage facts", "[io][hdf5]") {
     CHECK(datasets[1].filters == std::vector<std::string>{"deflate(6)"});
     REQUIRE(datasets[1].chunks.has_value());
     CHECK(*datasets[1].chunks == Shape{5, 5});
-    CHECK(datasets[1].storage_bytes < 400);   // constant data compresses
+    CHECK(datasets[1].storage_bytes < 400);  // constant data compresses
 }
 
 TEST_CASE("the stored chunk shape is known through the Source interface", "[io][hdf5]") {
     TempFile file("storage_chunks.h5");
     std::vector<double> data(6 * 9, 1.0);
-    write_dataset(file.path(), "/chunked", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{6, 9}, std::vector<hsize_t>{4, 5}},
-                  true);
+    write_dataset(file.path(), "/chunked", H5T_NATIVE_DOUBLE, data.data(),
+                  DatasetSpec{{6, 9}, std::vector<hsize_t>{4, 5}}, true);
     write_dataset(file.path(), "/contiguous", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{6, 9}});
     const SourcePtr chunked = std::make_shared<HDF5Source>(file.path(), "/chunked");
     const SourcePtr contiguous = std::make_shared<HDF5Source>(file.path(), "/contiguous");

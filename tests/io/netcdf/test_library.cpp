@@ -1,12 +1,11 @@
 // The checked libnetcdf wrapper: a failing call names the file, the object and the call.
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/netcdf/metadata.hpp>
 #include <chunkarr/io/netcdf/source.hpp>
 
 #include "io/netcdf/library.hpp"
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
 
 #include <fstream>
 #include <string>
@@ -38,7 +37,7 @@ TEST_CASE("a netCDF call on a closed id names the file, the variable and the cal
     CHECK_THROWS_AS(CHUNKARR_NC(at, nc_inq_varnatts, ncid, 0, &natts), IOError);
     CHECK_THROWS_WITH(CHUNKARR_NC(at, nc_inq_varnatts, ncid, 0, &natts),
                       Contains(file.path() + ":/t: nc_inq_varnatts failed: " + nc_strerror(NC_EBADID)));
-    CHECK(natts == -1);   // nothing was made up
+    CHECK(natts == -1);  // nothing was made up
     const Where attribute{file.path(), "/t", "units"};
     CHECK_THROWS_WITH(CHUNKARR_NC(attribute, nc_inq_attlen, ncid, 0, "units", nullptr),
                       Contains(file.path() + ":/t attribute units: nc_inq_attlen failed"));

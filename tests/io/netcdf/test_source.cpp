@@ -1,8 +1,8 @@
-#include "support/catch.hpp"
-#include "support/hdf5_writer.hpp"
-
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/netcdf/source.hpp>
+
+#include "support/catch.hpp"
+#include "support/hdf5_writer.hpp"
 
 #include <netcdf.h>
 

@@ -13,14 +13,14 @@ namespace chunkarr {
 struct HDF5DatasetInfo {
     std::string path;
     Shape shape;
-    std::string dtype;                 // numpy name, or "string", "compound", "other"
-    std::optional<char> byte_order;    // '<' or '>' for numeric types
-    std::string layout;                // "chunked", "contiguous", "compact", "virtual"
+    std::string dtype;               // numpy name, or "string", "compound", "other"
+    std::optional<char> byte_order;  // '<' or '>' for numeric types
+    std::string layout;              // "chunked", "contiguous", "compact", "virtual"
     std::optional<Shape> chunks;
-    std::vector<std::string> filters;  // "shuffle", "deflate(4)", ...
-    std::uint64_t nbytes = 0;          // logical size
-    std::uint64_t storage_bytes = 0;   // allocated in the file
-    bool netcdf_dimension_only = false;   // a NetCDF-4 dimension without values: not a variable
+    std::vector<std::string> filters;    // "shuffle", "deflate(4)", ...
+    std::uint64_t nbytes = 0;            // logical size
+    std::uint64_t storage_bytes = 0;     // allocated in the file
+    bool netcdf_dimension_only = false;  // a NetCDF-4 dimension without values: not a variable
 };
 
 // Every dataset in the file, recursively, sorted by path.

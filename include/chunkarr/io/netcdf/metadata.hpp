@@ -12,28 +12,28 @@
 namespace chunkarr {
 
 struct NetCDFDimension {
-    std::string name;    // group-qualified for dimensions in subgroups: "/grp/x"
+    std::string name;  // group-qualified for dimensions in subgroups: "/grp/x"
     Index size = 0;
     bool unlimited = false;
 };
 
 struct NetCDFVariable {
-    std::string path;                      // "/t2m", "/grp/sub/var"
-    std::vector<std::string> dimensions;   // names, as declared
-    std::vector<bool> unlimited;           // per dimension
+    std::string path;                     // "/t2m", "/grp/sub/var"
+    std::vector<std::string> dimensions;  // names, as declared
+    std::vector<bool> unlimited;          // per dimension
     Shape shape;
-    std::optional<DType> dtype;            // nullopt: char, string or user-defined type
-    std::string type_name;                 // numpy name, or "char", "string", "other"
+    std::optional<DType> dtype;  // nullopt: char, string or user-defined type
+    std::string type_name;       // numpy name, or "char", "string", "other"
     std::optional<Shape> chunks;
     std::vector<std::string> filters;
     Attributes attributes;
 };
 
 struct NetCDFInfo {
-    std::string format;   // "NETCDF4", "NETCDF4_CLASSIC", "NETCDF3_CLASSIC", ...
+    std::string format;  // "NETCDF4", "NETCDF4_CLASSIC", "NETCDF3_CLASSIC", ...
     std::vector<NetCDFDimension> dimensions;
-    std::vector<NetCDFVariable> variables;   // sorted by path
-    Attributes attributes;                   // global
+    std::vector<NetCDFVariable> variables;  // sorted by path
+    Attributes attributes;                  // global
 };
 
 // Metadata of a NetCDF file of any format. Throws FormatError when libnetcdf cannot read it.

@@ -24,7 +24,7 @@ public:
     std::string describe() const override { return path_ + ":" + variable_.path; }
     std::string identity() const override { return "netcdf:" + describe(); }
     bool netcdf_conventions() const override { return true; }
-    bool cheap_rereads() const override { return true; }   // classic files are not chunked
+    bool cheap_rereads() const override { return true; }  // classic files are not chunked
     std::vector<std::string> dimension_names() const override { return variable_.dimensions; }
     std::vector<bool> unlimited_dimensions() const override { return variable_.unlimited; }
 
