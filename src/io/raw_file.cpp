@@ -53,6 +53,13 @@ void RawFile::release_view(std::uint64_t offset, std::size_t size) const {
     if (last > first) ::madvise(const_cast<std::byte*>(map_) + first, last - first, MADV_DONTNEED);
 }
 
+std::uint64_t RawFile::size() const {
+    struct stat info {};
+    const int status = fd_ >= 0 ? ::fstat(fd_, &info) : ::stat(path_.c_str(), &info);
+    if (status != 0) throw IOError("cannot stat " + path_ + ": " + std::strerror(errno));
+    return static_cast<std::uint64_t>(info.st_size);
+}
+
 void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) const {
     if (map_) {
         if (!mapped_and_present(offset, size)) {

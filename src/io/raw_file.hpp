@@ -24,6 +24,8 @@ public:
     // reflects its working memory rather than the file (the pages stay in the page cache).
     void release_view(std::uint64_t offset, std::size_t size) const;
     const std::string& path() const { return path_; }
+    // The file's size now, in bytes (it may differ from when it was opened).
+    std::uint64_t size() const;
 
 private:
     bool mapped_and_present(std::uint64_t offset, std::size_t size) const;

@@ -3,8 +3,9 @@
 // Built once, under the HDF5 lock, with H5Dchunk_iter where the library has it (HDF5 >= 1.14,
 // detected at configure time). Without it (Debian's 1.10) H5Dget_chunk_info_by_coord walks all
 // chunks on every call, so the index comes from walking the chunk B-tree in the file ourselves
-// (linear; a few entries are checked against HDF5), and by_coord is used only for small
-// datasets whose index is of another type. Never the quadratic by-index loop.
+// (linear, every field checked; then checked against HDF5: all chunks of a small index, a sample
+// of a large one), and by_coord is used only for small datasets whose index is of another type.
+// Never the quadratic by-index loop. A damaged index is a FormatError, never a quiet fallback.
 #include <chunkarr/core/shape.hpp>
 
 #include "io/hdf5/library.hpp"
@@ -26,12 +27,18 @@ struct StoredChunk {
 class HDF5ChunkIndex {
 public:
     // The index of `dataset` (`at` names it; takes the HDF5 lock), or nullptr when no listing
-    // is both available and fast for it (then look chunks up one at a time).
+    // is both available and fast for it (then look chunks up one at a time). FormatError when
+    // the chunk B-tree is damaged or disagrees with HDF5.
     static std::unique_ptr<HDF5ChunkIndex> build(const Where& at, hid_t dataset, const RawFile& file,
                                                  const Shape& shape, const Shape& chunk_shape,
                                                  std::uint64_t base_address);
     // Datasets with at most this many chunks may be listed with H5Dget_chunk_info_by_coord.
     static constexpr std::size_t max_chunks_by_coord = 2048;
+    // How much of a walked index is checked against HDF5 (see check_against_hdf5).
+    static constexpr std::size_t lookup_all = 4096;
+    static constexpr std::size_t lookup_sample = 256;
+    static constexpr std::size_t coord_budget = std::size_t{1} << 16;
+    static constexpr std::size_t coord_least = 3;
 
     const StoredChunk& at(const std::vector<Index>& chunk) const;
     const Shape& grid() const { return grid_; }  // chunks per axis
@@ -39,11 +46,13 @@ public:
 
 private:
     HDF5ChunkIndex(const Shape& shape, const Shape& chunk_shape);
-    // Records the chunk whose first element is at `offsets`; false if that is not a chunk origin.
+    // Records the chunk whose first element is at `offsets`; false if that is not a chunk origin
+    // or the chunk is recorded already.
     bool record(const std::uint64_t* offsets, const StoredChunk& chunk);
     bool list_with_chunk_iter(const Where& at, hid_t dataset, std::uint64_t base_address);
-    bool list_from_btree(const Where& at, hid_t dataset, const RawFile& file, std::uint64_t base_address);
-    bool agrees_with_hdf5(hid_t dataset, std::uint64_t base_address) const;
+    bool list_from_btree(const Where& at, hid_t dataset, const RawFile& file, const Shape& shape,
+                         std::uint64_t base_address);
+    void check_against_hdf5(const Where& at, hid_t dataset, std::uint64_t base_address) const;
     void list_by_coord(const Where& at, hid_t dataset, std::uint64_t base_address);
 
     Shape chunk_shape_;

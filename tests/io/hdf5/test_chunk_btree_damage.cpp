@@ -1,5 +1,6 @@
 // Damaged files against the B-tree walk, built into the ASan/UBSan target: whatever the bytes,
-// the walk returns (true or false) without reading out of bounds or looping forever.
+// the walk returns (listed, not parsed or damaged) without reading out of bounds or looping
+// forever.
 #include "io/hdf5/chunk_btree.hpp"
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
@@ -42,13 +43,18 @@ TEST_CASE("random damage to a dataset's header and chunk tree never crashes the 
         original.assign(std::istreambuf_iterator<char>(in), {});
     }
     const std::size_t total_chunks = 68 * 31;
+    int damaged = 0;
     const auto walk = [&] {
         RawFile file(path);
         std::size_t visited = 0;
-        const bool walked =
-            walk_chunk_btree(file, HDF5Addressing{0, 8, 8}, header, 2, total_chunks,
+        const ChunkTreeWalk result =
+            walk_chunk_btree(file, HDF5Addressing{0, 8, 8}, header, ChunkGeometry{{203, 61}, {3, 2}, 0}, total_chunks,
                              [&](const std::uint64_t*, std::uint32_t, std::uint64_t, std::uint32_t) { ++visited; });
+        const bool walked = result.listed();
+        if (result.outcome == ChunkTreeWalk::Outcome::damaged) ++damaged;
         CHECK(visited <= total_chunks);
+        if (!walked) CHECK(visited == 0);  // nothing is visited from a tree that is not listed
+        if (result.outcome == ChunkTreeWalk::Outcome::damaged) CHECK_FALSE(result.problem.empty());
         return walked;
     };
     REQUIRE(walk());
@@ -73,5 +79,6 @@ TEST_CASE("random damage to a dataset's header and chunk tree never crashes the 
         if (!walk()) ++declined;
     }
     CHECK(declined > 0);  // the damage was noticed at least sometimes
+    CHECK(damaged > 0);   // and damage to the tree was named as such
     std::filesystem::remove(path);
 }
