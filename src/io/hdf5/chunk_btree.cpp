@@ -455,11 +455,26 @@ private:
         };
         constexpr std::size_t node = static_cast<std::size_t>(-1);
         const auto by_start = [](const Range& a, const Range& b) { return a.start < b.start; };
-        // Chunks written in key order need no sorting.
+        // In key order, chunk addresses mostly rise in long runs (HDF5 allocates chunks as it
+        // writes them out): the runs are merged rather than everything sorted again.
         std::vector<Range> chunks(chunks_.size()), nodes(nodes_.size());
-        for (std::size_t i = 0; i < chunks_.size(); ++i)
+        std::vector<std::size_t> runs{0};  // where each run starts
+        for (std::size_t i = 0; i < chunks_.size(); ++i) {
             chunks[i] = {chunks_[i].address, chunks_[i].address + chunks_[i].size, i};
-        if (!std::is_sorted(chunks.begin(), chunks.end(), by_start)) std::sort(chunks.begin(), chunks.end(), by_start);
+            if (i > 0 && chunks[i].start < chunks[i - 1].start) runs.push_back(i);
+        }
+        runs.push_back(chunks.size());
+        while (runs.size() > 2) {  // merge neighbouring runs pairwise
+            std::vector<std::size_t> merged{0};
+            for (std::size_t r = 2; r < runs.size(); r += 2) {
+                std::inplace_merge(chunks.begin() + static_cast<std::ptrdiff_t>(runs[r - 2]),
+                                   chunks.begin() + static_cast<std::ptrdiff_t>(runs[r - 1]),
+                                   chunks.begin() + static_cast<std::ptrdiff_t>(runs[r]), by_start);
+                merged.push_back(runs[r]);
+            }
+            if (merged.back() != chunks.size()) merged.push_back(chunks.size());
+            runs = std::move(merged);
+        }
         for (std::size_t i = 0; i < nodes_.size(); ++i) nodes[i] = {nodes_[i], nodes_[i] + node_size_, node};
         std::sort(nodes.begin(), nodes.end(), by_start);
         const auto text = [&](const Range& range) {
