@@ -78,9 +78,32 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows) {
             line += row[c];
             if (c + 1 < row.size()) line += std::string(width[c] - row[c].size() + 2, ' ');
         }
+        while (!line.empty() && line.back() == ' ') line.pop_back();  // an empty last cell
         out << line << '\n';
     }
     return out.str();
+}
+
+int report_error(const std::string& message, int status) {
+    std::fprintf(stderr, "chunkarr: error: %s\n", message.c_str());
+    return status;
+}
+
+std::string row_reason(const Unreadable& unreadable, const std::string& file) {
+    const std::string place = file + ":" + unreadable.path + ": ";
+    const std::string& message = unreadable.message;
+    return message.compare(0, place.size(), place) == 0 ? message.substr(place.size()) : message;
+}
+
+std::string unreadable_message(const std::string& file, const std::vector<Unreadable>& unreadable) {
+    if (unreadable.size() == 1) return unreadable.front().message;
+    return file + ": " + std::to_string(unreadable.size()) +
+           " objects cannot be read; the first: " + unreadable.front().message;
+}
+
+int report_unreadable(const std::string& file, const std::vector<Unreadable>& unreadable) {
+    std::fflush(stdout);  // the output for the rest first
+    return report_error(unreadable_message(file, unreadable), 1);
 }
 
 }  // namespace chunkarr::cli

@@ -1,4 +1,5 @@
 // `chunkarr info FILE`: what is in the file and how it is stored.
+#include <chunkarr/core/error.hpp>
 #include <chunkarr/io/file_format.hpp>
 #include <chunkarr/io/hdf5/datasets.hpp>
 #include <chunkarr/io/netcdf/metadata.hpp>
@@ -39,6 +40,14 @@ void print_json(const std::vector<HDF5DatasetInfo>& datasets) {
     std::cout << "[";
     for (std::size_t i = 0; i < datasets.size(); ++i) {
         const auto& d = datasets[i];
+        if (!d.error.empty()) {
+            std::cout
+                << (i ? ",\n " : "\n ") << "{\"path\": " << json_string(d.path)
+                << ", \"shape\": null, \"dtype\": null, \"byte_order\": null, \"layout\": null, \"chunks\": null, "
+                   "\"filters\": null, \"nbytes\": null, \"storage_bytes\": null, \"error\": "
+                << json_string(d.error) << "}";
+            continue;
+        }
         std::vector<std::string> filters;
         for (const auto& f : d.filters) filters.push_back(json_string(f));
         std::cout << (i ? ",\n " : "\n ") << "{\"path\": " << json_string(d.path)
@@ -52,11 +61,25 @@ void print_json(const std::vector<HDF5DatasetInfo>& datasets) {
     std::cout << (datasets.empty() ? "]\n" : "\n]\n");
 }
 
+std::vector<Unreadable> unreadable_of(const std::vector<HDF5DatasetInfo>& datasets) {
+    std::vector<Unreadable> unreadable;
+    for (const auto& d : datasets)
+        if (!d.error.empty()) unreadable.push_back({d.path, d.error});
+    return unreadable;
+}
+
+// With objects that cannot be read, a last column "error".
 void print_table(const std::string& file, const std::vector<HDF5DatasetInfo>& datasets) {
+    const std::size_t errors = unreadable_of(datasets).size();
     std::vector<std::vector<std::string>> rows{
         {"dataset", "dtype", "shape", "chunks", "filters", "size", "on disk", "ratio"}};
+    if (errors) rows.front().push_back("error");
     std::uint64_t total = 0, stored = 0;
     for (const auto& d : datasets) {
+        if (!d.error.empty()) {
+            rows.push_back({d.path, "-", "-", "-", "-", "-", "-", "-", row_reason({d.path, d.error}, file)});
+            continue;
+        }
         const std::string dtype = d.byte_order ? std::string(1, *d.byte_order) + d.dtype : d.dtype;
         const std::string chunks = d.chunks ? shape_to_string(*d.chunks) : d.layout;
         std::string ratio = "-";  // logical / stored bytes, two decimals are enough to compare filters
@@ -69,12 +92,16 @@ void print_table(const std::string& file, const std::vector<HDF5DatasetInfo>& da
         rows.push_back({d.path, dtype, shape_to_string(d.shape), chunks, d.filters.empty() ? "-" : join(d.filters, ","),
                         human_bytes(static_cast<double>(d.nbytes)), human_bytes(static_cast<double>(d.storage_bytes)),
                         ratio});
+        if (errors) rows.back().push_back("");
         total += d.nbytes;
         stored += d.storage_bytes;
     }
-    std::cout << file << ": " << datasets.size() << " dataset" << (datasets.size() == 1 ? "" : "s") << ", "
+    const std::size_t readable = datasets.size() - errors;
+    std::cout << file << ": " << readable << " dataset" << (readable == 1 ? "" : "s") << ", "
               << human_bytes(static_cast<double>(total)) << " of data, " << human_bytes(static_cast<double>(stored))
-              << " on disk\n";
+              << " on disk";
+    if (errors) std::cout << "; " << errors << (errors == 1 ? " object cannot" : " objects cannot") << " be read";
+    std::cout << "\n";
     if (!datasets.empty()) std::cout << render_table(rows);
 }
 
@@ -132,11 +159,16 @@ struct Storage {
     std::vector<std::string> filters;  // in pipeline order
 };
 
-void print_netcdf(const std::string& file, const std::string& format, bool json) {
+// Returns what HDF5 cannot read of a NetCDF-4 file that libnetcdf could (not in the output).
+std::vector<Unreadable> print_netcdf(const std::string& file, bool json) {
     const NetCDFInfo info = describe_netcdf(file);
     std::map<std::string, Storage> storage;
-    if (info.format.rfind("NETCDF4", 0) == 0)
-        for (const auto& d : list_hdf5_datasets(file)) storage[d.path] = {d.nbytes, d.storage_bytes, d.filters};
+    std::vector<Unreadable> unreadable;
+    if (info.format.rfind("NETCDF4", 0) == 0) {
+        const auto datasets = list_hdf5_datasets(file);
+        for (const auto& d : datasets) storage[d.path] = {d.nbytes, d.storage_bytes, d.filters};
+        unreadable = unreadable_of(datasets);
+    }
     auto facts = [&](const NetCDFVariable& v) {
         // Logical size from netCDF's shape (a record variable may have fewer records stored).
         const std::uint64_t n = static_cast<std::uint64_t>(element_count(v.shape)) * (v.dtype ? itemsize(*v.dtype) : 1);
@@ -167,9 +199,8 @@ void print_netcdf(const std::string& file, const std::string& format, bool json)
                       << ", \"attributes\": " << attributes_json(v.attributes) << "}";
         }
         std::cout << "],\n \"attributes\": " << attributes_json(info.attributes) << "}\n";
-        return;
+        return unreadable;
     }
-    (void)format;
     std::cout << file << ": " << info.format << "\n\ndimensions:\n";
     for (const auto& d : info.dimensions) {
         const std::size_t slash = d.name.rfind('/');
@@ -205,6 +236,7 @@ void print_netcdf(const std::string& file, const std::string& format, bool json)
         any = true;
         std::cout << "  :" << name << " = " << attribute_text(value) << "\n";
     }
+    return unreadable;
 }
 
 }  // namespace
@@ -216,13 +248,20 @@ int run_info(const std::vector<std::string>& args) {
     if (format != "table" && format != "json") throw UsageError("--format must be table or json, got '" + format + "'");
     const std::string file = split_file_and_path(parsed.positional.front()).file;
     if (is_netcdf_file(file)) {
-        print_netcdf(file, format, format == "json");
-        return 0;
+        try {
+            const auto unreadable = print_netcdf(file, format == "json");
+            return unreadable.empty() ? 0 : report_unreadable(file, unreadable);
+        } catch (const FormatError&) {
+            // libnetcdf opens all of a NetCDF-4 file or nothing: when HDF5 finds objects of it
+            // it cannot read, list the file as HDF5, with them; otherwise libnetcdf's error.
+            if (detect_file_format(file) != FileFormat::HDF5 || unreadable_of(list_hdf5_datasets(file)).empty()) throw;
+        }
     }
     const auto datasets = list_hdf5_datasets(file);
     if (format == "json") print_json(datasets);
     else print_table(file, datasets);
-    return 0;
+    const auto unreadable = unreadable_of(datasets);
+    return unreadable.empty() ? 0 : report_unreadable(file, unreadable);
 }
 
 }  // namespace chunkarr::cli

@@ -5,6 +5,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "formatting.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -29,10 +30,7 @@ const char* const usage =
     "  -h, --help             show this help\n"
     "  --version              print the version\n";
 
-int report(const char* message, int status) {
-    std::fprintf(stderr, "chunkarr: error: %s\n", message);
-    return status;
-}
+using chunkarr::cli::report_error;
 
 }  // namespace
 
@@ -75,16 +73,16 @@ int main(int argc, char** argv) {
         }
         throw chunkarr::cli::UsageError("unknown command '" + command + "' (try 'chunkarr --help')");
     } catch (const chunkarr::cli::UsageError& e) {
-        return report(e.what(), 2);
+        return report_error(e.what(), 2);
     } catch (const chunkarr::ValueError& e) {
-        return report(e.what(), 2);
+        return report_error(e.what(), 2);
     } catch (const chunkarr::CancelledError& e) {
-        return report(e.what(), 130);
+        return report_error(e.what(), 130);
     } catch (const std::bad_alloc&) {
-        return report("out of memory (try a smaller --memory-limit or fewer --threads)", 1);
+        return report_error("out of memory (try a smaller --memory-limit or fewer --threads)", 1);
     } catch (const std::exception& e) {
-        return report(e.what(), 1);
+        return report_error(e.what(), 1);
     } catch (...) {
-        return report("unexpected internal error", 1);
+        return report_error("unexpected internal error", 1);
     }
 }

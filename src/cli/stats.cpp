@@ -79,6 +79,7 @@ struct Row {
     std::int64_t count = 0, missing = 0;
     std::optional<std::string> min, max, mean, std, sum;  // JSON number text
     std::optional<double> min_v, max_v, mean_v, std_v, sum_v;
+    std::optional<std::string> error;  // the dataset cannot be read: why (the rest is empty)
 };
 
 Row make_row(const std::string& file, const Target& t, const Statistics& s, Index i = 0) {
@@ -116,11 +117,17 @@ void print_json(const std::vector<Row>& rows) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const Row& r = rows[i];
         std::cout << (i ? ",\n " : "\n ") << "{\"file\": " << json_string(r.file)
-                  << ", \"variable\": " << json_string(r.variable) << ", \"shape\": " << json_shape(r.shape)
-                  << ", \"dtype\": " << json_string(r.dtype) << ", \"count\": " << r.count
-                  << ", \"missing\": " << r.missing << ", \"min\": " << field(r.min) << ", \"max\": " << field(r.max)
-                  << ", \"mean\": " << field(r.mean) << ", \"std\": " << field(r.std) << ", \"sum\": " << field(r.sum)
-                  << "}";
+                  << ", \"variable\": " << json_string(r.variable);
+        if (r.error) {
+            std::cout << ", \"shape\": null, \"dtype\": null, \"count\": null, \"missing\": null, \"min\": null, "
+                         "\"max\": null, \"mean\": null, \"std\": null, \"sum\": null, \"error\": "
+                      << json_string(*r.error) << "}";
+            continue;
+        }
+        std::cout << ", \"shape\": " << json_shape(r.shape) << ", \"dtype\": " << json_string(r.dtype)
+                  << ", \"count\": " << r.count << ", \"missing\": " << r.missing << ", \"min\": " << field(r.min)
+                  << ", \"max\": " << field(r.max) << ", \"mean\": " << field(r.mean) << ", \"std\": " << field(r.std)
+                  << ", \"sum\": " << field(r.sum) << "}";
     }
     std::cout << (rows.empty() ? "]\n" : "\n]\n");
 }
@@ -132,9 +139,20 @@ std::string csv_field(const std::string& text) {
     return out + "\"";
 }
 
+bool any_error(const std::vector<Row>& rows) {
+    return std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.error.has_value(); });
+}
+
+// With datasets that cannot be read, a last column "error" (empty for the others).
 void print_csv(const std::vector<Row>& rows) {
-    std::cout << "file,variable,shape,dtype,count,missing,min,max,mean,std,sum\n";
+    const bool errors = any_error(rows);
+    std::cout << "file,variable,shape,dtype,count,missing,min,max,mean,std,sum" << (errors ? ",error\n" : "\n");
     for (const Row& r : rows) {
+        if (r.error) {
+            std::cout << csv_field(r.file) << ',' << csv_field(r.variable) << ",,,,,,,,,," << csv_field(*r.error)
+                      << '\n';
+            continue;
+        }
         std::string shape;
         for (std::size_t i = 0; i < r.shape.size(); ++i) {
             if (i) shape += 'x';
@@ -143,22 +161,31 @@ void print_csv(const std::vector<Row>& rows) {
         auto field = [](const std::optional<std::string>& v) { return v ? *v : std::string(); };
         std::cout << csv_field(r.file) << ',' << csv_field(r.variable) << ',' << shape << ',' << r.dtype << ','
                   << r.count << ',' << r.missing << ',' << field(r.min) << ',' << field(r.max) << ',' << field(r.mean)
-                  << ',' << field(r.std) << ',' << field(r.sum) << '\n';
+                  << ',' << field(r.std) << ',' << field(r.sum) << (errors ? ",\n" : "\n");
     }
 }
 
+// With datasets that cannot be read, a last column "error".
 void print_table(const std::vector<Row>& rows) {
+    const bool errors = any_error(rows);
     std::vector<std::vector<std::string>> table{
         {"variable", "shape", "dtype", "count", "missing", "min", "max", "mean", "std", "sum"}};
+    if (errors) table.front().push_back("error");
     auto shown = [](const std::optional<std::string>& exact, const std::optional<double>& v, bool integers) {
         if (!v) return std::string("-");
         return integers ? *exact : format_short(*v);
     };
     for (const Row& r : rows) {
+        if (r.error) {
+            table.push_back(
+                {r.variable, "-", "-", "-", "-", "-", "-", "-", "-", "-", row_reason({r.variable, *r.error}, r.file)});
+            continue;
+        }
         const bool ints = r.min && r.min->find_first_of(".eEIN") == std::string::npos;
         table.push_back({r.variable, shape_to_string(r.shape), r.dtype, std::to_string(r.count),
                          std::to_string(r.missing), shown(r.min, r.min_v, ints), shown(r.max, r.max_v, ints),
                          shown(r.mean, r.mean_v, false), shown(r.std, r.std_v, false), shown(r.sum, r.sum_v, ints)});
+        if (errors) table.back().push_back("");
     }
     std::cout << render_table(table);
 }
@@ -349,14 +376,34 @@ int run_stats(const std::vector<std::string>& args) {
     const FileAndPath where = split_file_and_path(parsed.positional.front());
     OpenSourceOptions open_options;
     open_options.concat_dimension = parsed.value("--concat");
-    std::vector<std::string> paths;
-    if (where.path.empty())
-        paths = numeric_variables(is_glob_pattern(where.file) ? expand_glob(where.file).front() : where.file);
-    else paths.push_back(with_leading_slash(where.path));
+    // Every variable of the file, or the one asked for. Of a whole file, what cannot be read (the
+    // listing says so, or opening fails) is a row of the output and the exit status is 1.
+    const bool whole_file = where.path.empty();
+    std::vector<ListedVariable> listed;
+    if (whole_file) listed = list_variables(is_glob_pattern(where.file) ? expand_glob(where.file).front() : where.file);
+    else listed.push_back({with_leading_slash(where.path), {}});
 
     std::vector<Target> targets;
-    for (const auto& path : paths) {
-        SourcePtr source = open_source(where.file, path, open_options);
+    std::vector<Unreadable> unreadable;
+    std::vector<bool> readable;  // per listed variable: a target (else an entry of `unreadable`)
+    for (const auto& [path, error] : listed) {
+        std::string why = error;
+        SourcePtr source;
+        if (why.empty()) {
+            try {
+                source = open_source(where.file, path, open_options);
+            } catch (const ValueError&) {
+                throw;  // the files of a glob do not join: not one variable's fault
+            } catch (const Error& e) {
+                if (!whole_file) throw;
+                why = e.what();
+            }
+        }
+        readable.push_back(why.empty());
+        if (!why.empty()) {
+            unreadable.push_back({path, why});
+            continue;
+        }
         const auto decoding = cf_decoding_for(*source);
         const bool packed = decoding && (decoding->scale_factor != 1.0 || decoding->add_offset != 0.0);
         const DType stored = source->dtype();
@@ -370,6 +417,10 @@ int run_stats(const std::vector<std::string>& args) {
             }
         }
     }
+
+    // Modes that write a file or need one variable do not go on without every variable.
+    if (!unreadable.empty() && (axes || per || parsed.flags.count("--explain")))
+        throw IOError(unreadable_message(where.file, unreadable));
 
     // --per DIM: statistics over every axis but DIM, one row per index of it.
     std::optional<std::size_t> per_axis;
@@ -424,11 +475,22 @@ int run_stats(const std::vector<std::string>& args) {
         return 0;
     }
     std::vector<Row> rows;
-    for (std::size_t i = 0; i < targets.size(); ++i) rows.push_back(make_row(where.file, targets[i], stats[i]));
+    for (std::size_t i = 0, target = 0, error = 0; i < listed.size(); ++i) {
+        if (readable[i]) {
+            rows.push_back(make_row(where.file, targets[target], stats[target]));
+            ++target;
+        } else {
+            Row row;
+            row.file = where.file;
+            row.variable = unreadable[error].path;
+            row.error = unreadable[error++].message;
+            rows.push_back(std::move(row));
+        }
+    }
     if (format == "json") print_json(rows);
     else if (format == "csv") print_csv(rows);
     else print_table(rows);
-    return 0;
+    return unreadable.empty() ? 0 : report_unreadable(where.file, unreadable);
 }
 
 }  // namespace chunkarr::cli

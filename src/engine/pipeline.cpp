@@ -10,6 +10,36 @@
 
 namespace chunkarr {
 
+namespace {
+
+// Every file the graph reads is still the version whose metadata was read when it was opened
+// (Source::check_unchanged: a stat per source, never per chunk).
+void check_sources_unchanged(const OptimizedGraph& graph) {
+    for (const Node* node : topological_order(graph.outputs))
+        if (const auto* source = node->as<ops::Source>()) source->source->check_unchanged();
+}
+
+// Runs the graph's tasks, then checks that no file changed under them: a result never mixes two
+// versions of a file another process was writing. A read that failed (a chunk past the end of
+// the file, bytes that do not decode) while a file changed reports the change instead.
+template <class Run> auto run_unchanged(const OptimizedGraph& graph, Run run) {
+    auto results = [&] {
+        try {
+            return run();
+        } catch (const IOError&) {
+            check_sources_unchanged(graph);
+            throw;
+        } catch (const FormatError&) {
+            check_sources_unchanged(graph);
+            throw;
+        }
+    }();
+    check_sources_unchanged(graph);
+    return results;
+}
+
+}  // namespace
+
 void check_options(const ComputeOptions& options) {
     if (options.threads < 0)
         throw ValueError("threads must be positive (or 0 for one per core), got " + std::to_string(options.threads));
@@ -23,7 +53,7 @@ std::vector<NDArray> run_pipeline(const std::vector<NodePtr>& outputs, const Com
         staging == RechunkStaging::Run ? run_rechunk_stages(outputs, options) : RechunkStages(outputs);
     const OptimizedGraph graph = optimize(staged.outputs);
     const Plan plan = make_plan(graph.outputs);
-    std::vector<NDArray> results = execute(plan, graph, options);
+    std::vector<NDArray> results = run_unchanged(graph, [&] { return execute(plan, graph, options); });
     if (options.report) staged.add_to(*options.report);
     return results;
 }
@@ -37,7 +67,10 @@ void run_pipeline_blocks(const NodePtr& output, const ChunkGrid& grid, BlockCons
         staging == RechunkStaging::Run ? run_rechunk_stages({output}, options) : RechunkStages({output});
     const OptimizedGraph graph = optimize(staged.outputs);
     const Plan plan = make_plan(graph.outputs);
-    execute_blocks(plan, graph, grid, consumer, options);
+    run_unchanged(graph, [&] {
+        execute_blocks(plan, graph, grid, consumer, options);
+        return true;  // (nothing to return: the consumer has the blocks)
+    });
     if (options.report) staged.add_to(*options.report);
 }
 

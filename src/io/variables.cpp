@@ -1,6 +1,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/concat_source.hpp>
 #include <chunkarr/io/file_format.hpp>
+#include <chunkarr/io/file_snapshot.hpp>
 #include <chunkarr/io/hdf5/datasets.hpp>
 #include <chunkarr/io/hdf5/source.hpp>
 #include <chunkarr/io/netcdf/metadata.hpp>
@@ -42,24 +43,42 @@ void ensure_readable_format(const std::string& path, FileFormat format) {
 }
 
 SourcePtr open_one(const std::string& path, const std::string& variable) {
-    const FileFormat format = detect_file_format(path);
-    ensure_readable_format(path, format);
-    if (is_netcdf3(format)) return std::make_shared<NetCDFSource>(path, variable);
-    return std::make_shared<HDF5Source>(path, variable);
+    const FileSnapshot before(path);
+    try {
+        const FileFormat format = detect_file_format(path);
+        ensure_readable_format(path, format);
+        if (is_netcdf3(format)) return std::make_shared<NetCDFSource>(path, variable);
+        return std::make_shared<HDF5Source>(path, variable);
+    } catch (const Error&) {
+        before.check_unchanged();  // metadata read while another process wrote the file: that is the error
+        throw;
+    }
 }
 
 }  // namespace
 
-std::vector<std::string> numeric_variables(const std::string& path) {
+std::vector<ListedVariable> list_variables(const std::string& path) {
     const FileFormat format = detect_file_format(path);
     ensure_readable_format(path, format);
-    std::vector<std::string> paths;
+    std::vector<ListedVariable> listed;
     if (is_netcdf3(format)) {
         for (const auto& v : describe_netcdf(path).variables)
-            if (v.dtype) paths.push_back(v.path);
-        return paths;
+            if (v.dtype) listed.push_back({v.path, {}});
+        return listed;
     }
-    return numeric_hdf5_datasets(path);
+    for (const auto& info : list_hdf5_datasets(path))
+        if (!info.error.empty() || (parse_dtype(info.dtype) && !info.netcdf_dimension_only))
+            listed.push_back({info.path, info.error});
+    return listed;
+}
+
+std::vector<std::string> numeric_variables(const std::string& path) {
+    std::vector<std::string> paths;
+    for (const auto& v : list_variables(path)) {
+        if (!v.error.empty()) throw IOError(v.error);
+        paths.push_back(v.path);
+    }
+    return paths;
 }
 
 SourcePtr open_source(const std::string& path, const std::string& variable, const OpenSourceOptions& options) {

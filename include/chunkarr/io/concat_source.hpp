@@ -28,6 +28,9 @@ public:
     bool netcdf_conventions() const override { return parts_.front()->netcdf_conventions(); }
     std::vector<std::string> dimension_names() const override { return parts_.front()->dimension_names(); }
     std::vector<bool> unlimited_dimensions() const override { return parts_.front()->unlimited_dimensions(); }
+    void check_unchanged() const override {
+        for (const auto& part : parts_) part->check_unchanged();
+    }
 
 private:
     std::vector<SourcePtr> parts_;

@@ -39,6 +39,10 @@ public:
     // Dimension names per axis (empty when the format has none) and which are unlimited.
     virtual std::vector<std::string> dimension_names() const { return {}; }
     virtual std::vector<bool> unlimited_dimensions() const { return {}; }
+    // Throws IOError when a file it reads is no longer the version whose metadata it read
+    // (another process wrote it: see file_snapshot.hpp). Called once a computation has read
+    // everything, and on a read error; sources of memory or generators never change.
+    virtual void check_unchanged() const {}
 };
 
 using SourcePtr = std::shared_ptr<const Source>;

@@ -9,8 +9,19 @@
 
 namespace chunkarr {
 
-// The variables of a file chunkarr can compute with, sorted by path. NetCDF-4 dimension
-// scales that are not variables are left out.
+// One entry of a file's listing: a variable chunkarr can compute with, or an object of the file
+// that cannot be read (a damaged object header, group or heap; a link that leads nowhere).
+struct ListedVariable {
+    std::string path;
+    std::string error;  // why it cannot be read (naming file and path); empty when it can
+};
+
+// The variables of a file chunkarr can compute with and the objects that cannot be read, in the
+// file's order (HDF5: sorted by path). NetCDF-4 dimension scales that are not variables and
+// datasets of other types are left out; nothing that cannot be read is.
+std::vector<ListedVariable> list_variables(const std::string& path);
+// The variables of a file chunkarr can compute with, as list_variables lists them. IOError
+// naming the first object that cannot be read, when one cannot.
 std::vector<std::string> numeric_variables(const std::string& path);
 
 struct OpenSourceOptions {

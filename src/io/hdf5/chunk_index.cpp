@@ -3,6 +3,7 @@
 #include <chunkarr/core/error.hpp>
 
 #include "io/hdf5/chunk_btree.hpp"
+#include "io/hdf5/file.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -41,20 +42,7 @@ template <class T> std::string origin_text(const T* offsets, std::size_t rank) {
     return text + ")";
 }
 
-// The relative address of the dataset's object header.
-haddr_t object_header_address(const Where& at, hid_t dataset) {
-#if H5_VERSION_GE(1, 12, 0)
-    H5O_info2_t info;
-    CHUNKARR_H5(at, H5Oget_info3, dataset, &info, H5O_INFO_BASIC);
-    haddr_t address = HADDR_UNDEF;
-    CHUNKARR_H5(at, H5VLnative_token_to_addr, dataset, info.token, &address);
-    return address;
-#else
-    H5O_info_t info;
-    CHUNKARR_H5(at, H5Oget_info2, dataset, &info, H5O_INFO_BASIC);
-    return info.addr;
-#endif
-}
+using hdf5::object_header_address;
 
 #ifdef CHUNKARR_HAVE_H5DCHUNK_ITER
 struct IterState {

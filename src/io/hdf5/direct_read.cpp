@@ -75,6 +75,9 @@ const HDF5ChunkIndex* HDF5Source::Impl::chunk_index_or_null() const {
     // No index (HDF5 has no fast listing for this dataset): each task looks its chunks up
     // instead (H5Dread_chunk under the lock), and only the decoding runs unlocked.
     std::call_once(index_once_, [this] {
+        // The index is read long after the metadata, often: both must come from one version of
+        // the file (a throw here leaves the index to be built by a later call).
+        file_->snapshot().check_unchanged();
         index_ =
             HDF5ChunkIndex::build(where(), dataset_.get(), *raw_file_, stored_shape_, *storage_chunks_, base_address_);
     });

@@ -22,12 +22,16 @@ bool is_netcdf4(const HDF5File& file) {
     static std::map<std::string, bool> known;  // guarded by the library lock
     if (auto it = known.find(key); it != known.end()) return it->second;
     bool any_scale = false;
-    // A dataset HDF5 cannot answer about is not a scale: this only guesses the conventions.
-    visit_datasets(at, file.id(), "", 0, [&](const std::string&, hid_t dataset) {
-        if (any_scale) return;
-        const auto scale = CHUNKARR_H5_TRY(H5DSis_scale, dataset);
-        any_scale = scale.ok() && scale.value > 0;
-    });
+    // A dataset HDF5 cannot answer about is not a scale, and what cannot be read is not one
+    // either: this only guesses the conventions (listing and opening report what cannot be read).
+    visit_datasets(
+        at, file.id(), "",
+        [&](const std::string&, hid_t dataset) {
+            if (any_scale) return;
+            const auto scale = CHUNKARR_H5_TRY(H5DSis_scale, dataset);
+            any_scale = scale.ok() && scale.value > 0;
+        },
+        [](const std::string&, const std::string&) {});
     known[key] = any_scale;
     return any_scale;
 }

@@ -203,12 +203,13 @@ ChunkGrid HDF5Source::task_grid() const { return impl_->task_grid(); }
 const Attributes& HDF5Source::attributes() const { return impl_->attributes_; }
 void HDF5Source::read(const Region& region, void* out) const { impl_->read(region, out); }
 std::string HDF5Source::describe() const { return impl_->describe(); }
-std::string HDF5Source::identity() const { return "hdf5:" + describe(); }
+std::string HDF5Source::identity() const { return "hdf5:" + describe() + "@" + impl_->file_->snapshot().version(); }
 bool HDF5Source::netcdf_conventions() const { return impl_->netcdf_; }
 bool HDF5Source::cheap_rereads() const { return !impl_->storage_chunks_; }
 std::vector<std::string> HDF5Source::dimension_names() const { return impl_->dimension_names_; }
 std::vector<bool> HDF5Source::unlimited_dimensions() const { return impl_->unlimited_; }
 std::optional<Shape> HDF5Source::storage_chunks() const { return impl_->storage_chunks_; }
+void HDF5Source::check_unchanged() const { impl_->file_->snapshot().check_unchanged(); }
 const std::string& HDF5Source::file_path() const { return impl_->file_path_; }
 const std::string& HDF5Source::dataset_path() const { return impl_->dataset_path_; }
 

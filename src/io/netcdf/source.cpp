@@ -7,7 +7,7 @@
 
 namespace chunkarr {
 
-NetCDFSource::NetCDFSource(const std::string& path, const std::string& variable) : path_(path) {
+NetCDFSource::NetCDFSource(const std::string& path, const std::string& variable) : path_(path), snapshot_(path) {
     netcdf::Lock lock;
     netcdf::File file(path);
     const auto [group, varid] = netcdf::find_variable(file, variable);

@@ -9,9 +9,12 @@
 
 namespace chunkarr {
 
-// What `chunkarr info` shows of one dataset.
+// What `chunkarr info` shows of one dataset, or of an object that cannot be read.
 struct HDF5DatasetInfo {
     std::string path;
+    // Set when the object cannot be read (a damaged object header, group or heap, a link that
+    // leads nowhere): the message, naming file and path; the fields below are then empty.
+    std::string error;
     Shape shape;
     std::string dtype;               // numpy name, or "string", "compound", "other"
     std::optional<char> byte_order;  // '<' or '>' for numeric types
@@ -23,9 +26,8 @@ struct HDF5DatasetInfo {
     bool netcdf_dimension_only = false;  // a NetCDF-4 dimension without values: not a variable
 };
 
-// Every dataset in the file, recursively, sorted by path.
+// Every dataset in the file, recursively, and every object that cannot be read (with `error`),
+// sorted by path. IOError when the file changed while it was listed.
 std::vector<HDF5DatasetInfo> list_hdf5_datasets(const std::string& file_path);
-// Paths of the datasets in the file whose type chunkarr can compute with.
-std::vector<std::string> numeric_hdf5_datasets(const std::string& file_path);
 
 }  // namespace chunkarr

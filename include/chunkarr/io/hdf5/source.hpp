@@ -36,6 +36,8 @@ public:
     std::vector<bool> unlimited_dimensions() const override;
     // Storage chunk shape, or nullopt for contiguous/compact layouts.
     std::optional<Shape> storage_chunks() const override;
+    // IOError when the file is no longer the version whose metadata HDF5 read (one stat).
+    void check_unchanged() const override;
 
     const std::string& file_path() const;
     const std::string& dataset_path() const;

@@ -2,6 +2,7 @@
 // A variable of a classic-format NetCDF file (CDF-1/2/5) as a Source, read through libnetcdf
 // under the storage-library lock. NetCDF-4 variables are read through HDF5Source instead, so
 // that they get the parallel chunk decoding.
+#include <chunkarr/io/file_snapshot.hpp>
 #include <chunkarr/io/netcdf/metadata.hpp>
 #include <chunkarr/io/source.hpp>
 
@@ -22,14 +23,17 @@ public:
     const Attributes& attributes() const override { return variable_.attributes; }
     void read(const Region& region, void* out) const override;
     std::string describe() const override { return path_ + ":" + variable_.path; }
-    std::string identity() const override { return "netcdf:" + describe(); }
+    std::string identity() const override { return "netcdf:" + describe() + "@" + snapshot_.version(); }
     bool netcdf_conventions() const override { return true; }
     bool cheap_rereads() const override { return true; }  // classic files are not chunked
     std::vector<std::string> dimension_names() const override { return variable_.dimensions; }
     std::vector<bool> unlimited_dimensions() const override { return variable_.unlimited; }
+    // libnetcdf keeps the header (the record count too) as read when the file was opened.
+    void check_unchanged() const override { snapshot_.check_unchanged(); }
 
 private:
     std::string path_;
+    FileSnapshot snapshot_;  // taken before the header is read
     NetCDFVariable variable_;
     int ncid_ = -1;
     int varid_ = -1;
