@@ -226,6 +226,26 @@ def test_open_netcdf_masked_integers_become_float64(ca, tmp_path):
     assert_matches(x.compute(), netcdf4_decoded(path, "t2m"))
 
 
+@pytest.mark.parametrize("no_fill", [False, True])
+@pytest.mark.parametrize("dtype", ["int8", "uint8"])
+@pytest.mark.parametrize("fmt", ["NETCDF4", "NETCDF3_CLASSIC", "NETCDF3_64BIT_DATA"])
+def test_open_netcdf_bytes_default_fill(ca, tmp_path, fmt, dtype, no_fill):
+    # No _FillValue: the default fill of bytes (-127, 255) is missing unless the variable is in
+    # no-fill mode, which only NetCDF-4 keeps (netCDF4-python's rule).
+    if fmt == "NETCDF3_CLASSIC" and dtype == "uint8":
+        pytest.skip("CDF-1 has no ubyte")
+    fill = netCDF4.default_fillvals[np.dtype(dtype).str[1:]]
+    raw = np.arange(2 * 3 * 4).reshape(2, 3, 4).astype(dtype)
+    raw[1, 1, :2] = fill
+    path = write_nc(tmp_path / "b.nc", fmt, raw, fill_value=False if no_fill else None)
+    expected = netcdf4_decoded(path, "t2m")
+    masked = not (no_fill and fmt == "NETCDF4")
+    assert np.isnan(expected).sum() == (2 if masked else 0)
+    x = ca.open(str(path), "t2m")
+    assert x.dtype == (np.float64 if masked else np.dtype(dtype))
+    assert_matches(x.compute(), expected, dtype=False)  # netCDF4-python's masked array: float
+
+
 def test_open_glob_of_netcdf_files(ca, tmp_path):
     parts = [sample((n, 4, 5), "float32", seed=n) for n in (2, 3, 4)]
     for i, part in enumerate(parts):
