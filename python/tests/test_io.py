@@ -61,6 +61,27 @@ def test_open_hdf5(ca, tmp_path, dtype, layout):
     assert_matches(x.mean().compute(), a.mean(), reduction=True)
 
 
+@pytest.mark.parametrize("file_type, numpy_type", [("STD_B8LE", "u1"), ("STD_B16BE", ">u2"), ("STD_B32LE", "<u4"),
+                                                   ("STD_B64BE", ">u8")])
+def test_open_hdf5_bitfield(ca, tmp_path, file_type, numpy_type):
+    # Bitfields (PyTables' booleans are 8-bit ones) read as h5py reads them: unsigned integers.
+    a = (np.arange(6 * 7, dtype=np.uint64) * 2654435761 % 2**(8 * np.dtype(numpy_type).itemsize)).astype(numpy_type)
+    a = a.reshape(6, 7)
+    path = tmp_path / "bits.h5"
+    ftype = getattr(h5py.h5t, file_type)
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_chunk((4, 3))
+    with h5py.File(path, "w") as f:
+        ds = h5py.h5d.create(f.id, b"bits", ftype, h5py.h5s.create_simple(a.shape), dcpl=dcpl)
+        ds.write(h5py.h5s.ALL, h5py.h5s.ALL, np.ascontiguousarray(a), mtype=ftype)
+    with h5py.File(path, "r") as f:
+        expected = f["bits"][()]
+    assert expected.dtype == np.dtype(numpy_type)
+    x = ca.open(str(path), "bits")
+    assert x.dtype == np.dtype(numpy_type).newbyteorder("=")
+    assert_matches(x.compute(), expected.astype(expected.dtype.newbyteorder("=")))
+
+
 def test_open_hdf5_group_paths(ca, tmp_path):
     a = sample((5, 6), "float64")
     path = tmp_path / "g.h5"

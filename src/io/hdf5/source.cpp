@@ -62,8 +62,7 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
     // The machine's full-width type of the dtype (HDF5 converts byte order, and sign-extends
     // integers stored with fewer bits of precision); h5py's bool enum keeps its enum type.
     const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, type.get());
-    memory_type_ = hdf5::Handle(type_class == H5T_ENUM ? CHUNKARR_H5(at, H5Tget_native_type, type.get(), H5T_DIR_ASCEND)
-                                                       : CHUNKARR_H5(at, H5Tcopy, hdf5::native_memory_type(dtype_)));
+    memory_type_ = hdf5::memory_type_for(at, type.get(), dtype_);
     const std::size_t size = hdf5::type_size(at, type.get());
     if (type_class == H5T_INTEGER && CHUNKARR_H5(at, H5Tget_precision, type.get()) < 8 * size &&
         CHUNKARR_H5(at, H5Tget_order, type.get()) != CHUNKARR_H5(at, H5Tget_order, memory_type_.get())) {
