@@ -10,6 +10,8 @@ packages=(
   libdeflate-dev hdf5-tools
   python3 python3-numpy python3-pytest python3-h5py python3-netcdf4 python3-dask
   python3-nbclient python3-ipykernel python3-xarray python3-matplotlib
+  # sample files the corpus test (tests/cli/test_corpus.py) checks against netCDF4-python/h5py
+  libncarg-data ferret-datasets python-tables-data
 )
 
 installed() {

@@ -42,6 +42,22 @@ def test_not_an_hdf5_file_is_value_error(ca, tmp_path):
         ca.open(str(path), "t2m")
 
 
+REGRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "data", "regressions")
+
+
+@pytest.mark.parametrize("name, message", [
+    ("trunc-classic.nc", "variable /v needs bytes 80-4079 but the file ends at 1020"),
+    ("hang-numrecs.nc", "variable /v needs bytes 100-42949673219 but the file ends at 260"),
+])
+def test_classic_header_that_does_not_fit_the_file_is_value_error(ca, name, message):
+    # The header claims bytes the file does not have: an error when opening, before any read.
+    start = time.monotonic()
+    with pytest.raises(ValueError) as info:
+        ca.open(os.path.join(REGRESSIONS, name), "v")
+    assert message in str(info.value)
+    assert time.monotonic() - start < 5
+
+
 def test_a_group_is_not_a_variable(ca, tmp_path):
     path = tmp_path / "g.h5"
     with h5py.File(path, "w") as f:

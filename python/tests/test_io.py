@@ -61,6 +61,27 @@ def test_open_hdf5(ca, tmp_path, dtype, layout):
     assert_matches(x.mean().compute(), a.mean(), reduction=True)
 
 
+@pytest.mark.parametrize("file_type, numpy_type", [("STD_B8LE", "u1"), ("STD_B16BE", ">u2"), ("STD_B32LE", "<u4"),
+                                                   ("STD_B64BE", ">u8")])
+def test_open_hdf5_bitfield(ca, tmp_path, file_type, numpy_type):
+    # Bitfields (PyTables' booleans are 8-bit ones) read as h5py reads them: unsigned integers.
+    a = (np.arange(6 * 7, dtype=np.uint64) * 2654435761 % 2**(8 * np.dtype(numpy_type).itemsize)).astype(numpy_type)
+    a = a.reshape(6, 7)
+    path = tmp_path / "bits.h5"
+    ftype = getattr(h5py.h5t, file_type)
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_chunk((4, 3))
+    with h5py.File(path, "w") as f:
+        ds = h5py.h5d.create(f.id, b"bits", ftype, h5py.h5s.create_simple(a.shape), dcpl=dcpl)
+        ds.write(h5py.h5s.ALL, h5py.h5s.ALL, np.ascontiguousarray(a), mtype=ftype)
+    with h5py.File(path, "r") as f:
+        expected = f["bits"][()]
+    assert expected.dtype == np.dtype(numpy_type)
+    x = ca.open(str(path), "bits")
+    assert x.dtype == np.dtype(numpy_type).newbyteorder("=")
+    assert_matches(x.compute(), expected.astype(expected.dtype.newbyteorder("=")))
+
+
 def test_open_hdf5_group_paths(ca, tmp_path):
     a = sample((5, 6), "float64")
     path = tmp_path / "g.h5"
@@ -224,6 +245,26 @@ def test_open_netcdf_masked_integers_become_float64(ca, tmp_path):
     x = ca.open(str(path), "t2m")
     assert x.dtype == np.float64
     assert_matches(x.compute(), netcdf4_decoded(path, "t2m"))
+
+
+@pytest.mark.parametrize("no_fill", [False, True])
+@pytest.mark.parametrize("dtype", ["int8", "uint8"])
+@pytest.mark.parametrize("fmt", ["NETCDF4", "NETCDF3_CLASSIC", "NETCDF3_64BIT_DATA"])
+def test_open_netcdf_bytes_default_fill(ca, tmp_path, fmt, dtype, no_fill):
+    # No _FillValue: the default fill of bytes (-127, 255) is missing unless the variable is in
+    # no-fill mode, which only NetCDF-4 keeps (netCDF4-python's rule).
+    if fmt == "NETCDF3_CLASSIC" and dtype == "uint8":
+        pytest.skip("CDF-1 has no ubyte")
+    fill = netCDF4.default_fillvals[np.dtype(dtype).str[1:]]
+    raw = np.arange(2 * 3 * 4).reshape(2, 3, 4).astype(dtype)
+    raw[1, 1, :2] = fill
+    path = write_nc(tmp_path / "b.nc", fmt, raw, fill_value=False if no_fill else None)
+    expected = netcdf4_decoded(path, "t2m")
+    masked = not (no_fill and fmt == "NETCDF4")
+    assert np.isnan(expected).sum() == (2 if masked else 0)
+    x = ca.open(str(path), "t2m")
+    assert x.dtype == (np.float64 if masked else np.dtype(dtype))
+    assert_matches(x.compute(), expected, dtype=False)  # netCDF4-python's masked array: float
 
 
 def test_open_glob_of_netcdf_files(ca, tmp_path):

@@ -34,10 +34,12 @@ std::optional<CFDecoding> cf_decoding_for(const Source& source) {
         }
     }
     // netCDF4-python: without _FillValue, the type's default fill is missing too — even for a
-    // variable written in no-fill mode — but not for bytes (too small a range to give up a value).
+    // variable written in no-fill mode — except for bytes in no-fill mode (`if no_fill != 1 or
+    // dtype not in (u1, i1)`: mask the default fill).
     const DType stored_type = source.dtype();
-    if (!attrs.has("_FillValue") && source.netcdf_conventions() && stored_type != DType::Int8 &&
-        stored_type != DType::UInt8 && stored_type != DType::Bool) {
+    const bool bytes = stored_type == DType::Int8 || stored_type == DType::UInt8;
+    if (!attrs.has("_FillValue") && source.netcdf_conventions() && stored_type != DType::Bool &&
+        !(bytes && source.netcdf_no_fill())) {
         cf.missing_values.push_back(netcdf_default_fill(stored_type));
         any = true;
     }

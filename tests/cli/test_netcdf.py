@@ -7,9 +7,10 @@ is what netCDF4-python reads back with its default auto mask-and-scale, reduced 
 count = values that are neither masked nor NaN, missing = the rest; min/max/mean/std (ddof 0)/
 sum of the valid values accumulated in float64 (exact Python ints for unpacked integer data).
 
-One deliberate difference from netCDF4-python, as the contract says: byte/ubyte (int8/uint8)
-variables WITHOUT a `_FillValue` attribute get no default-fill masking (netCDF4-python masks
--127/255 there unless the variable was created with no_fill); see `nc_ref`.
+The reference is netCDF4-python's own mask, bytes included: without a `_FillValue` attribute
+the type's default fill is missing for every type, and for byte/ubyte (int8/uint8) too unless
+the variable is in no-fill mode (which only NetCDF-4 files keep: a classic file reads back with
+fill on whatever it was written with).
 """
 import csv
 import io
@@ -146,42 +147,15 @@ def typed(dtype, val):
 
 # --------------------------------------------------------------------------- reference
 
-def _cf_mask_no_fill(raw, attrs):
-    """missing_value / valid_* masks exactly as netCDF4-python computes them (valid_range,
-    when it has 2 values, wins over valid_min/valid_max)."""
-    m = np.zeros(raw.shape, dtype=bool)
-    if "missing_value" in attrs:
-        for mv in np.atleast_1d(np.array(attrs["missing_value"], raw.dtype)):
-            m |= raw == mv
-    vr = attrs.get("valid_range")
-    if vr is not None and np.size(vr) == 2:
-        lo, hi = np.array(vr, raw.dtype)
-        m |= (raw < lo) | (raw > hi)
-    else:
-        if "valid_min" in attrs:
-            m |= raw < np.array(attrs["valid_min"], raw.dtype)
-        if "valid_max" in attrs:
-            m |= raw > np.array(attrs["valid_max"], raw.dtype)
-    return m
-
-
 def nc_read(path, var):
-    """(data, mask, raw dtype, attrs) as netCDF4-python reads `var` with auto mask-and-scale,
-    adjusted for the contract's byte rule (see module docstring)."""
+    """(data, mask, raw dtype, attrs) as netCDF4-python reads `var` with auto mask-and-scale."""
     with netCDF4.Dataset(str(path)) as d:
         v = d[var]
         dt = np.dtype(v.dtype)
         attrs = {a: v.getncattr(a) for a in v.ncattrs()}
         m = np.ma.asarray(v[...])
-        v.set_auto_maskandscale(False)
-        raw = np.asarray(v[...])
     data = np.asarray(m.data)
     mask = np.ma.getmaskarray(m).copy()
-    if dt.str[1:] in ("i1", "u1") and "_FillValue" not in attrs:
-        assert "scale_factor" not in attrs and "add_offset" not in attrs
-        keep = (raw == dfv(dt)) & ~_cf_mask_no_fill(raw, attrs)
-        mask &= ~keep
-        data = np.where(keep, raw, data)
     return data, mask, dt, attrs
 
 
@@ -385,8 +359,8 @@ def test_explicit_fillvalue(tmp_path, stats_json, fmt, dtype):
 
 @pytest.mark.parametrize("fmt,dtype", fmt_type_params())
 def test_default_fill_without_fillvalue_attribute(tmp_path, stats_json, fmt, dtype):
-    """No _FillValue attribute: the netCDF default fill of the type is missing -- except for
-    int8/uint8 (no default fill masking for bytes: those count as values)."""
+    """No _FillValue attribute: the netCDF default fill of the type is missing, for int8/uint8
+    too (the variables are in fill mode)."""
     p = tmp_path / "dfill.nc"
     rec = values(dtype, (NT, NY, NX), seed=5)
     rec[0, 1, 1:4] = dfv(dtype)
@@ -399,10 +373,7 @@ def test_default_fill_without_fillvalue_attribute(tmp_path, stats_json, fmt, dty
         assert "_FillValue" not in d["rec"].ncattrs()
     r1 = check_var(stats_json, p, "rec")
     r2 = check_var(stats_json, p, "fix")
-    if dtype in ("i1", "u1"):
-        assert r1["missing"] == 0 and r2["missing"] == 0
-    else:
-        assert r1["missing"] == 3 and r2["missing"] == 5
+    assert r1["missing"] == 3 and r2["missing"] == 5
 
 
 @pytest.mark.parametrize("fill", ["explicit", "default"])
@@ -410,8 +381,8 @@ def test_default_fill_without_fillvalue_attribute(tmp_path, stats_json, fmt, dty
 def test_record_variable_shorter_than_record_dimension(tmp_path, stats_json, fmt, dtype, fill):
     """A record variable written for fewer records than the record dimension has (another
     variable is longer) still has the dimension's length; the records never written read as
-    the fill value (_FillValue, else the default fill) and are missing -- except for bytes
-    without _FillValue. (In NetCDF-4 the HDF5 dataset is shorter than the dimension.)"""
+    the fill value (_FillValue, else the default fill) and are missing, bytes included. (In
+    NetCDF-4 the HDF5 dataset is shorter than the dimension.)"""
     p = tmp_path / "short.nc"
     fv = FILLS[dtype] if fill == "explicit" else None
     a = avoid(values(dtype, (NT - 2, NY, NX), seed=25), FILLS[dtype])
@@ -420,17 +391,16 @@ def test_record_variable_shorter_than_record_dimension(tmp_path, stats_json, fmt
         add_var(d, "rec", dtype, ("time", "y", "x"), data=a, fill=fv)
     r = check_var(stats_json, p, "rec")
     assert r["shape"] == [NT, NY, NX]
-    if fill == "default" and dtype in ("i1", "u1"):
-        assert r["missing"] == 0
-    else:
-        assert r["missing"] == 2 * NY * NX
+    assert r["missing"] == 2 * NY * NX
 
 
 @pytest.mark.parametrize("fmt,dtype", fmt_type_params(only=["i1", "u1", "i2", "i4", "u4",
                                                             "f4", "f8"]))
 def test_no_fill_mode(tmp_path, stats_json, fmt, dtype):
     """fill_value=False (no fill mode, no _FillValue attribute): default fill values in the
-    data are still missing (netCDF4-python does the same), except for bytes."""
+    data are still missing (netCDF4-python does the same), except for bytes of a NetCDF-4 file:
+    there no-fill mode is kept (the dataset has no fill value of its own) and netCDF4-python
+    leaves the bytes' default fill unmasked. A classic file does not keep it."""
     p = tmp_path / "nofill.nc"
     a = values(dtype, (NT, NY, NX), seed=8)
     a[2, 3, :4] = dfv(dtype)
@@ -440,7 +410,7 @@ def test_no_fill_mode(tmp_path, stats_json, fmt, dtype):
         b[0, 0] = dfv(dtype)
         add_var(d, "w", dtype, ("y", "x"), data=b, fill=False)
     r = check_var(stats_json, p, "v")
-    assert r["missing"] == (0 if dtype in ("i1", "u1") else 4)
+    assert r["missing"] == (0 if dtype in ("i1", "u1") and fmt in NC4_FORMATS else 4)
     check_var(stats_json, p, "w")
 
 
@@ -1273,3 +1243,82 @@ def test_hdf5_file_treated_as_netcdf4(tmp_path, stats_json, marker):
     assert recs["/b"]["missing"] == 2 and recs["/b"]["count"] == 28
     check_record(recs["/a"], a, {"_FillValue": dfv("i4")}, variable="/a")
     check_record(recs["/b"], b, {"_FillValue": dfv("f4")}, variable="/b")
+
+
+# =========================================================================== bytes and no-fill mode
+
+BYTE_MODES = ["fill", "no_fill", "fillvalue", "missing_value", "short_records", "no_fill_short_records"]
+
+
+@pytest.mark.parametrize("mode", BYTE_MODES)
+@pytest.mark.parametrize("fmt,dtype", fmt_type_params(only=["i1", "u1"]))
+def test_bytes_default_fill_as_netcdf4_python(tmp_path, stats_json, fmt, dtype, mode):
+    """Issue 12: netCDF4-python masks the default fill of bytes (-127, 255) unless the
+    variable is in no-fill mode (`no_fill != 1 or dtype not in (u1, i1)`). Only a NetCDF-4
+    file keeps no-fill mode; a classic one reads back in fill mode. Checked against
+    netCDF4-python, and the counts pinned here so that a change on either side shows."""
+    p = tmp_path / "bytes.nc"
+    fv = FILLS[dtype]
+    default = dfv(dtype)
+    rec = avoid(values(dtype, (NT, NY, NX), seed=40), default, fv)
+    rec[0, 0, :3] = default
+    rec[2, 1, :2] = fv
+    fix = avoid(values(dtype, (NY, NX), seed=41), default, fv)
+    fix[1, :4] = default
+    written = NT - 2 if mode.endswith("short_records") else NT
+    fill = {"no_fill": False, "no_fill_short_records": False, "fillvalue": fv}.get(mode)
+    attrs = {"missing_value": typed(dtype, fv)} if mode == "missing_value" else None
+    with create(p, fmt, {"time": None, "y": NY, "x": NX}) as d:
+        add_var(d, "time", "f8", ("time",), data=np.arange(NT, dtype="f8"))
+        add_var(d, "rec", dtype, ("time", "y", "x"), data=rec[:written], fill=fill, attrs=attrs)
+        add_var(d, "fix", dtype, ("y", "x"), data=fix, fill=fill, attrs=attrs)
+    r = check_var(stats_json, p, "rec")
+    f = check_var(stats_json, p, "fix")
+    no_fill = fill is False and fmt in NC4_FORMATS
+    if mode == "fillvalue":
+        assert (r["missing"], f["missing"]) == (2, 0)
+    elif mode == "missing_value":
+        assert (r["missing"], f["missing"]) == (3 + 2, 4)
+    elif mode == "short_records":   # the unwritten records read as the default fill
+        assert (r["missing"], f["missing"]) == (3 + 2 * NY * NX, 4)
+    elif not no_fill:
+        assert (r["missing"], f["missing"]) == (3, 4)
+    else:
+        assert f["missing"] == 0 and r["missing"] == 0
+
+
+@pytest.mark.parametrize("fillvalue", [None, 5])
+def test_h5py_written_netcdf4_bytes(tmp_path, stats_json, fillvalue):
+    """An HDF5 file with dimension scales follows the NetCDF-4 conventions; a dataset without a
+    fill value of its own is in no-fill mode for libnetcdf, so netCDF4-python leaves the bytes'
+    default fill unmasked there (and masks it for the other types); with a fill value set in
+    HDF5 (and no _FillValue attribute) it masks it."""
+    p = tmp_path / "h5nc.h5"
+    data = {"i1": np.array([1, -127, 3, -127, 5, 6], "i1"), "u1": np.array([1, 255, 3, 4, 5, 6], "u1"),
+            "i2": np.array([1, -32767, 3, 4, 5, 6], "i2")}
+    with h5py.File(p, "w") as f:
+        f["x"] = np.arange(6, dtype="f8")
+        f["x"].make_scale("x")
+        for name, a in data.items():
+            f.create_dataset(name, data=a, fillvalue=fillvalue)
+            f[name].dims[0].attach_scale(f["x"])
+    recs = {r["variable"]: r for r in stats_json(str(p))}
+    for name, a in data.items():
+        ref = nc_ref(p, name)
+        check_rec(recs["/" + name], ref, variable="/" + name, file=p)
+        masked = fillvalue is not None or name == "i2"
+        assert ref["missing"] == (int((a == dfv(a.dtype)).sum()) if masked else 0)
+
+
+@pytest.mark.parametrize("fmt,dtype", fmt_type_params(formats=NC4_FORMATS))
+def test_no_fill_record_variable_shorter_than_record_dimension(tmp_path, stats_json, fmt, dtype):
+    """NetCDF-4, no-fill mode: records past the HDF5 dataset's extent read as the type's
+    default fill (libnetcdf's nc4_get_fill_value: the dataset has no fill value of its own) --
+    missing for every type but bytes, which netCDF4-python leaves unmasked in no-fill mode."""
+    p = tmp_path / "short_nofill.nc"
+    a = avoid(values(dtype, (NT - 2, NY, NX), seed=26), FILLS[dtype])
+    with create(p, fmt, {"time": None, "y": NY, "x": NX}) as d:
+        add_var(d, "time", "f8", ("time",), data=np.arange(NT, dtype="f8"))
+        add_var(d, "rec", dtype, ("time", "y", "x"), data=a, fill=False)
+    r = check_var(stats_json, p, "rec")
+    assert r["missing"] == (0 if dtype in ("i1", "u1") else 2 * NY * NX)

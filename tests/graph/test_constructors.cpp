@@ -23,6 +23,44 @@ TEST_CASE("open() decodes CF attributes; mask_and_scale=false keeps stored value
     CHECK(raw.compute().value_as_int64(1) == -1);
 }
 
+namespace {
+// A netCDF variable of `dtype` with no attributes, in fill or no-fill mode.
+class NetCDFLikeSource final : public Source {
+public:
+    NetCDFLikeSource(DType dtype, bool no_fill) : dtype_(dtype), no_fill_(no_fill) {}
+    const Shape& shape() const override { return shape_; }
+    DType dtype() const override { return dtype_; }
+    ChunkGrid task_grid() const override { return ChunkGrid::regular(shape_, shape_); }
+    const Attributes& attributes() const override { return attributes_; }
+    void read(const Region&, void*) const override {}
+    std::string describe() const override { return "netcdf-like"; }
+    bool netcdf_conventions() const override { return true; }
+    bool netcdf_no_fill() const override { return no_fill_; }
+
+private:
+    Shape shape_{3};
+    DType dtype_;
+    bool no_fill_;
+    Attributes attributes_;
+};
+}  // namespace
+
+TEST_CASE("without _FillValue the netCDF default fill is missing, bytes too unless in no-fill mode", "[graph][cf]") {
+    for (DType dtype : {DType::Int8, DType::UInt8, DType::Int16, DType::UInt32, DType::Int64, DType::Float32}) {
+        CAPTURE(dtype_name(dtype));
+        const bool byte = dtype == DType::Int8 || dtype == DType::UInt8;
+        const auto fill_mode = cf_decoding_for(NetCDFLikeSource(dtype, false));
+        REQUIRE(fill_mode);
+        CHECK(fill_mode->missing_values == std::vector<long double>{netcdf_default_fill(dtype)});
+        const auto no_fill = cf_decoding_for(NetCDFLikeSource(dtype, true));
+        CHECK(no_fill.has_value() == !byte);
+        if (no_fill) CHECK(no_fill->missing_values == std::vector<long double>{netcdf_default_fill(dtype)});
+    }
+    CHECK(netcdf_default_fill(DType::Int8) == -127);
+    CHECK(netcdf_default_fill(DType::UInt8) == 255);
+    CHECK_FALSE(cf_decoding_for(NetCDFLikeSource(DType::Bool, false)));
+}
+
 TEST_CASE("generators make arrays of the asked shape and chunks", "[graph]") {
     CHECK(arange(0, 10, 3).shape() == Shape{4});
     CHECK(arange(5, 0, -1).size() == 5);

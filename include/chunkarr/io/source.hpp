@@ -36,6 +36,9 @@ public:
     virtual bool cheap_rereads() const { return false; }
     // NetCDF semantics apply (a missing _FillValue means the type's default fill).
     virtual bool netcdf_conventions() const { return false; }
+    // netCDF's no-fill mode (what nc_inq_var_fill answers): values never written are not the
+    // fill value. netCDF4-python then leaves the default fill of bytes (int8, uint8) unmasked.
+    virtual bool netcdf_no_fill() const { return false; }
     // Dimension names per axis (empty when the format has none) and which are unlimited.
     virtual std::vector<std::string> dimension_names() const { return {}; }
     virtual std::vector<bool> unlimited_dimensions() const { return {}; }

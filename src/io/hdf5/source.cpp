@@ -1,6 +1,7 @@
 // HDF5Source: opening a dataset and reading its metadata, and the reads that go through H5Dread
 // under the lock. The direct reads are in direct_read.cpp.
 #include <chunkarr/core/error.hpp>
+#include <chunkarr/io/netcdf/metadata.hpp>
 
 #include "io/hdf5/attributes.hpp"
 #include "io/hdf5/layout.hpp"
@@ -61,8 +62,7 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
     // The machine's full-width type of the dtype (HDF5 converts byte order, and sign-extends
     // integers stored with fewer bits of precision); h5py's bool enum keeps its enum type.
     const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, type.get());
-    memory_type_ = hdf5::Handle(type_class == H5T_ENUM ? CHUNKARR_H5(at, H5Tget_native_type, type.get(), H5T_DIR_ASCEND)
-                                                       : CHUNKARR_H5(at, H5Tcopy, hdf5::native_memory_type(dtype_)));
+    memory_type_ = hdf5::memory_type_for(at, type.get(), dtype_);
     const std::size_t size = hdf5::type_size(at, type.get());
     if (type_class == H5T_INTEGER && CHUNKARR_H5(at, H5Tget_precision, type.get()) < 8 * size &&
         CHUNKARR_H5(at, H5Tget_order, type.get()) != CHUNKARR_H5(at, H5Tget_order, memory_type_.get())) {
@@ -121,9 +121,19 @@ void HDF5Source::Impl::read_fill_value() {
     hdf5::Handle dcpl(CHUNKARR_H5(at, H5Dget_create_plist, dataset_.get()));
     H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
     CHUNKARR_H5(at, H5Pfill_value_defined, dcpl.get(), &defined);
+    // libnetcdf reads a dataset without a fill value of its own as in no-fill mode.
+    no_fill_ = defined != H5D_FILL_VALUE_USER_DEFINED;
     // A fill value HDF5 cannot convert to the memory type is an answer: no fast path then.
     fill_value_known_ = defined == H5D_FILL_VALUE_UNDEFINED ||
                         CHUNKARR_H5_TRY(H5Pget_fill_value, dcpl.get(), memory_type_.get(), fill_value_.data()).ok();
+    // Records past the stored extent read as libnetcdf reads them: the dataset's own fill value,
+    // else (no-fill mode) the netCDF default fill of the type.
+    record_fill_ = fill_value_;
+    if (netcdf_ && no_fill_)
+        visit_dtype(dtype_, [this](auto zero) {
+            const auto fill = static_cast<decltype(zero)>(netcdf_default_fill(dtype_));
+            std::memcpy(record_fill_.data(), &fill, sizeof fill);
+        });
 }
 
 ChunkGrid HDF5Source::Impl::task_grid() const {
@@ -148,7 +158,7 @@ void HDF5Source::Impl::read_past_stored_records(const Region& region, std::byte*
     const std::size_t item = itemsize(dtype_);
     const Shape out_shape = region_shape(region);
     for (Index i = 0; i < element_count(out_shape); ++i)
-        std::memcpy(out + i * static_cast<Index>(item), fill_value_.data(), item);
+        std::memcpy(out + i * static_cast<Index>(item), record_fill_.data(), item);
     Region stored = region;
     std::vector<Index> offset(region.size());
     for (std::size_t axis = 0; axis < region.size(); ++axis) {
@@ -205,6 +215,7 @@ void HDF5Source::read(const Region& region, void* out) const { impl_->read(regio
 std::string HDF5Source::describe() const { return impl_->describe(); }
 std::string HDF5Source::identity() const { return "hdf5:" + describe() + "@" + impl_->file_->snapshot().version(); }
 bool HDF5Source::netcdf_conventions() const { return impl_->netcdf_; }
+bool HDF5Source::netcdf_no_fill() const { return impl_->no_fill_; }
 bool HDF5Source::cheap_rereads() const { return !impl_->storage_chunks_; }
 std::vector<std::string> HDF5Source::dimension_names() const { return impl_->dimension_names_; }
 std::vector<bool> HDF5Source::unlimited_dimensions() const { return impl_->unlimited_; }

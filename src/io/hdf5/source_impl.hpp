@@ -66,7 +66,8 @@ private:
     DType dtype_ = DType::Float64;
     std::optional<Shape> storage_chunks_;
     Attributes attributes_;
-    bool netcdf_ = false;  // a NetCDF-4 variable
+    bool netcdf_ = false;   // a NetCDF-4 variable
+    bool no_fill_ = false;  // no fill value of its own: netCDF calls that no-fill mode
     std::vector<std::string> dimension_names_;
     std::vector<bool> unlimited_;
 
@@ -74,10 +75,11 @@ private:
     std::string undecodable_filter_;       // an optional filter we lack: the error if a chunk needs it
     Direct direct_ = Direct::No;
     std::optional<FilterPipeline> pipeline_;
-    bool swap_bytes_ = false;            // file byte order is not the machine's
-    std::vector<std::byte> fill_value_;  // one element, native byte order
-    bool fill_value_known_ = false;      // false: HDF5 could not give it (no fast path then)
-    std::uint64_t base_address_ = 0;     // userblock size: HDF5 addresses start after it
+    bool swap_bytes_ = false;             // file byte order is not the machine's
+    std::vector<std::byte> fill_value_;   // one element, native byte order
+    bool fill_value_known_ = false;       // false: HDF5 could not give it (no fast path then)
+    std::vector<std::byte> record_fill_;  // records past the stored extent (netCDF's fill)
+    std::uint64_t base_address_ = 0;      // userblock size: HDF5 addresses start after it
     std::uint64_t contiguous_address_ = 0;
     std::unique_ptr<RawFile> raw_file_;
     mutable std::once_flag index_once_;

@@ -31,6 +31,16 @@ std::optional<DType> numeric_dtype(const Where& at, hid_t type) {
         Handle base(CHUNKARR_H5(at, H5Tget_super, type));
         return numeric_dtype(at, base.get());
     }
+    if (type_class == H5T_BITFIELD) {
+        // As h5py reads them (PyTables stores booleans as 8-bit bitfields): unsigned integers.
+        switch (size) {
+            case 1: return DType::UInt8;
+            case 2: return DType::UInt16;
+            case 4: return DType::UInt32;
+            case 8: return DType::UInt64;
+            default: return std::nullopt;
+        }
+    }
     if (type_class == H5T_INTEGER) {
         const bool is_signed = CHUNKARR_H5(at, H5Tget_sign, type) == H5T_SGN_2;
         switch (size) {
@@ -63,6 +73,21 @@ hid_t native_memory_type(DType dtype) {
         case DType::Float64: break;
     }
     return H5T_NATIVE_DOUBLE;
+}
+
+Handle memory_type_for(const Where& at, hid_t type, DType dtype) {
+    switch (CHUNKARR_H5(at, H5Tget_class, type)) {
+        case H5T_ENUM: return Handle(CHUNKARR_H5(at, H5Tget_native_type, type, H5T_DIR_ASCEND));
+        case H5T_BITFIELD: {
+            // HDF5 converts bitfields to bitfields only (byte order, padding bits).
+            const hid_t native = itemsize(dtype) == 1   ? H5T_NATIVE_B8
+                                 : itemsize(dtype) == 2 ? H5T_NATIVE_B16
+                                 : itemsize(dtype) == 4 ? H5T_NATIVE_B32
+                                                        : H5T_NATIVE_B64;
+            return Handle(CHUNKARR_H5(at, H5Tcopy, native));
+        }
+        default: return Handle(CHUNKARR_H5(at, H5Tcopy, native_memory_type(dtype)));
+    }
 }
 
 Handle file_type(const Where& at, DType dtype) {
@@ -98,7 +123,7 @@ bool plain_numeric_type(const Where& at, hid_t type) {
         base = super.get();
     }
     const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, base);
-    if (type_class == H5T_INTEGER)
+    if (type_class == H5T_INTEGER || type_class == H5T_BITFIELD)
         return CHUNKARR_H5(at, H5Tget_precision, base) == 8 * type_size(at, base) &&
                CHUNKARR_H5(at, H5Tget_offset, base) == 0;
     if (type_class == H5T_FLOAT) {

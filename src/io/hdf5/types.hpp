@@ -17,12 +17,15 @@ namespace chunkarr::hdf5 {
 std::optional<DType> numeric_dtype(const Where& at, hid_t type);
 // The machine's full-width type for a dtype (a library constant: not to be closed).
 hid_t native_memory_type(DType dtype);
+// What H5Dread converts a dataset of file type `type` and numeric_dtype `dtype` into: the
+// machine's full-width type of `dtype`; h5py's bool enum stays an enum, a bitfield a bitfield.
+Handle memory_type_for(const Where& at, hid_t type, DType dtype);
 // The HDF5 file type chunkarr writes for a dtype (bool: an int8 enum, the way h5py writes it).
 Handle file_type(const Where& at, DType dtype);
 // What `chunkarr info` calls a type numeric_dtype() refuses: "string", "compound", ...
 std::string type_description(const Where& at, hid_t type);
-// Types whose stored bytes are the machine's values, possibly byte-swapped: IEEE floats and
-// integers without padding bits (h5py's bool enum included).
+// Types whose stored bytes are the machine's values, possibly byte-swapped: IEEE floats,
+// integers and bitfields without padding bits (h5py's bool enum included).
 bool plain_numeric_type(const Where& at, hid_t type);
 // Bytes per element of `type`; IOError, never 0, when HDF5 cannot say.
 std::size_t type_size(const Where& at, hid_t type);

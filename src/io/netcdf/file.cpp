@@ -1,9 +1,13 @@
 #include "io/netcdf/file.hpp"
 
 #include <chunkarr/core/error.hpp>
+#include <chunkarr/io/file_format.hpp>
+
+#include "io/netcdf/classic_layout.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace chunkarr::netcdf {
 
@@ -45,12 +49,35 @@ std::vector<int> unlimited_dimension_ids(const Where& at, int ncid) {
 }
 
 File::File(std::string path) : path_(std::move(path)) {
+    // libnetcdf believes a classic header: a record count with a flipped bit streams gigabytes
+    // of zeros, a truncated file reads as zeros. Check the header against the file's size first.
+    std::optional<ClassicLayout> layout;
+    if (is_netcdf3(detect_file_format(path_))) {
+        layout = read_classic_layout(path_);
+        check_classic_layout(path_, *layout);
+    }
     Lock lock;
     const auto opened = CHUNKARR_NC_TRY(nc_open, path_.c_str(), NC_NOWRITE, &ncid_);
     if (!opened.ok()) {
         ncid_ = -1;
         throw FormatError("cannot open " + path_ + " as NetCDF: " + opened.what());
     }
+    if (!layout) return;
+    // The check above is only as good as chunkarr's reading of the header: it must agree with
+    // libnetcdf's.
+    int nvars = 0, unlimited = -1;
+    std::size_t numrecs = 0;
+    const bool asked = CHUNKARR_NC_TRY(nc_inq_nvars, ncid_, &nvars).ok() &&
+                       CHUNKARR_NC_TRY(nc_inq_unlimdim, ncid_, &unlimited).ok() &&
+                       (unlimited < 0 || CHUNKARR_NC_TRY(nc_inq_dimlen, ncid_, unlimited, &numrecs).ok());
+    if (asked && static_cast<std::size_t>(nvars) == layout->variables.size() &&
+        (unlimited < 0 || numrecs == layout->numrecs))
+        return;
+    CHUNKARR_NC_TRY(nc_close, ncid_);
+    ncid_ = -1;
+    throw FormatError(path_ + ": chunkarr reads its header differently from libnetcdf (" +
+                      std::to_string(layout->variables.size()) + " variables and " + std::to_string(layout->numrecs) +
+                      " records; libnetcdf: " + std::to_string(nvars) + " and " + std::to_string(numrecs) + ")");
 }
 
 File::~File() {

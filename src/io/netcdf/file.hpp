@@ -14,7 +14,8 @@ namespace chunkarr::netcdf {
 // A file open read-only, closed when destroyed.
 class File {
 public:
-    // FormatError when libnetcdf cannot open `path`.
+    // FormatError when libnetcdf cannot open `path`, and, for a classic file, when its header
+    // is cut short or some variable's bytes lie past the end of the file (classic_layout.hpp).
     explicit File(std::string path);
     ~File();
     File(const File&) = delete;

@@ -16,6 +16,9 @@ NetCDFSource::NetCDFSource(const std::string& path, const std::string& variable)
     if (!variable_.dtype)
         throw FormatError(describe() + " has " + variable_.type_name +
                           " type; chunkarr computes with numeric variables only");
+    int no_fill = 0;
+    CHUNKARR_NC((Where{path, variable_.path}), nc_inq_var_fill, group, varid, &no_fill, nullptr);
+    no_fill_ = no_fill == 1;
     ncid_ = file.release();
 }
 

@@ -136,3 +136,29 @@ TEST_CASE("the stored chunk shape is known through the Source interface", "[io][
     CHECK(*chunked->storage_chunks() == Shape{4, 5});
     CHECK_FALSE(contiguous->storage_chunks().has_value());
 }
+
+TEST_CASE("bitfields read as the unsigned integers h5py gives", "[io][hdf5][bitfield]") {
+    TempFile file("bitfields.h5");
+    std::vector<std::uint16_t> values(9 * 7);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<std::uint16_t>(i * 2654435761u >> 7);
+    DatasetSpec big_endian{{9, 7}, std::vector<hsize_t>{4, 3}, false, 4, true};
+    big_endian.file_type = H5T_STD_B16BE;
+    write_dataset(file.path(), "/b16be", H5T_NATIVE_B16, values.data(), big_endian, true);
+    const std::vector<std::uint8_t> flags{0, 1, 1, 0, 1};
+    DatasetSpec bools{{5}};
+    bools.file_type = H5T_STD_B8LE;  // PyTables' BoolAtom
+    write_dataset(file.path(), "/flags", H5T_NATIVE_B8, flags.data(), bools);
+
+    const HDF5Source b16(file.path(), "/b16be");
+    CHECK(b16.dtype() == DType::UInt16);
+    std::vector<std::uint16_t> out(values.size());
+    b16.read({{0, 9}, {0, 7}}, out.data());
+    CHECK(out == values);
+    const HDF5Source b8(file.path(), "/flags");
+    CHECK(b8.dtype() == DType::UInt8);
+    std::vector<std::uint8_t> out8(flags.size());
+    b8.read({{0, 5}}, out8.data());
+    CHECK(out8 == flags);
+    const auto listed = numeric_hdf5_datasets(file.path());
+    CHECK(listed == std::vector<std::string>{"/b16be", "/flags"});
+}

@@ -31,6 +31,7 @@ public:
     std::string describe() const override;
     std::string identity() const override;
     bool netcdf_conventions() const override;
+    bool netcdf_no_fill() const override;
     bool cheap_rereads() const override;
     std::vector<std::string> dimension_names() const override;
     std::vector<bool> unlimited_dimensions() const override;

@@ -25,6 +25,7 @@ public:
     std::string describe() const override { return path_ + ":" + variable_.path; }
     std::string identity() const override { return "netcdf:" + describe() + "@" + snapshot_.version(); }
     bool netcdf_conventions() const override { return true; }
+    bool netcdf_no_fill() const override { return no_fill_; }
     bool cheap_rereads() const override { return true; }  // classic files are not chunked
     std::vector<std::string> dimension_names() const override { return variable_.dimensions; }
     std::vector<bool> unlimited_dimensions() const override { return variable_.unlimited; }
@@ -37,6 +38,7 @@ private:
     NetCDFVariable variable_;
     int ncid_ = -1;
     int varid_ = -1;
+    bool no_fill_ = false;
 };
 
 }  // namespace chunkarr
