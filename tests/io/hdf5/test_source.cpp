@@ -1,6 +1,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/hdf5/datasets.hpp>
 #include <chunkarr/io/hdf5/source.hpp>
+#include <chunkarr/io/variables.hpp>
 
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
@@ -159,6 +160,6 @@ TEST_CASE("bitfields read as the unsigned integers h5py gives", "[io][hdf5][bitf
     std::vector<std::uint8_t> out8(flags.size());
     b8.read({{0, 5}}, out8.data());
     CHECK(out8 == flags);
-    const auto listed = numeric_hdf5_datasets(file.path());
+    const auto listed = numeric_variables(file.path());
     CHECK(listed == std::vector<std::string>{"/b16be", "/flags"});
 }
