@@ -22,7 +22,7 @@ std::string normalize_path(const std::string& path) {
 }
 
 // Contiguous data has no storage chunks: tasks are slabs of whole trailing rows of ~target bytes.
-ChunkGrid contiguous_task_chunks(const Shape& shape, std::size_t item, std::size_t target_bytes) {
+Shape contiguous_task_shape(const Shape& shape, std::size_t item, std::size_t target_bytes) {
     Shape chunk = shape;
     std::size_t bytes = item;
     for (std::size_t axis = shape.size(); axis-- > 0;) {
@@ -36,10 +36,15 @@ ChunkGrid contiguous_task_chunks(const Shape& shape, std::size_t item, std::size
         break;
     }
     for (auto& c : chunk) c = std::max<Index>(c, 1);
-    return ChunkGrid::regular(shape, chunk);
+    return chunk;
 }
 
 constexpr std::size_t task_target_bytes = 4 << 20;
+
+// More chunks than this is a damaged dataspace, not data chunkarr could work through: the chunk
+// index alone would take 128 GiB, and the task grid as much (a flipped bit in a dimension makes
+// 10^18 elements; building their grid would take minutes before running out of memory).
+constexpr std::uint64_t max_chunk_count = std::uint64_t{1} << 32;
 
 }  // namespace
 
@@ -85,10 +90,49 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
     if (!layout.unavailable.empty()) throw FormatError(undecodable(layout.unavailable.front()));
     if (!layout.optional_unavailable.empty()) undecodable_filter_ = undecodable(layout.optional_unavailable.front());
     storage_chunks_ = layout.chunks;
+    if (layout.name == "contiguous" || layout.name == "compact") check_stored_size(layout.name, size);
     attributes_ = hdf5::read_attributes(at, dataset_.get());
     read_netcdf_facts(space.get());
+    check_chunk_count();
     read_fill_value();
     decide_fast_path(type.get());
+}
+
+// Contiguous and compact data hold every element: a dataspace that needs other than the bytes the
+// layout stores is damaged metadata (a flipped dimension). HDF5 1.10 opens such a dataset; reading
+// it would run past its data into other objects or past the end of the file, and a shape of
+// petabytes would exhaust memory before the first read. Checked on open, before any of that.
+void HDF5Source::Impl::check_stored_size(const std::string& layout, std::size_t file_item) const {
+    const Where at = where();
+    hdf5::Handle dcpl(CHUNKARR_H5(at, H5Dget_create_plist, dataset_.get()));
+    if (CHUNKARR_H5(at, H5Pget_external_count, dcpl.get()) > 0) return;  // stored in other files
+    const hsize_t stored = CHUNKARR_H5(at, H5Dget_storage_size, dataset_.get());
+    if (stored == 0) return;  // never written: reads as the fill value
+    std::uint64_t needed = file_item;
+    bool overflow = false;
+    for (Index extent : shape_)
+        overflow = __builtin_mul_overflow(needed, static_cast<std::uint64_t>(extent), &needed) || overflow;
+    if (!overflow && needed == stored) return;
+    throw FormatError(describe() + " is stored " + layout + " in " + std::to_string(stored) + " bytes, but its shape " +
+                      shape_to_string(shape_) + " of " + std::to_string(file_item) + "-byte elements needs " +
+                      (overflow ? std::string("more than 2^64") : std::to_string(needed)) +
+                      " (damaged dataspace or layout message)");
+}
+
+// The chunks (or, for contiguous data, the tasks) of the dataset's shape, record variables
+// extended to their record dimension, must be few enough to list.
+void HDF5Source::Impl::check_chunk_count() const {
+    const Shape chunk =
+        storage_chunks_ ? *storage_chunks_ : contiguous_task_shape(shape_, itemsize(dtype_), task_target_bytes);
+    std::uint64_t count = 1;
+    for (std::size_t axis = 0; axis < shape_.size(); ++axis) {
+        if (chunk[axis] <= 0) throw FormatError(describe() + " has chunk shape " + shape_to_string(chunk));
+        const auto along = static_cast<std::uint64_t>(shape_[axis] / chunk[axis] + (shape_[axis] % chunk[axis] != 0));
+        if (along > max_chunk_count || __builtin_mul_overflow(count, along, &count) || count > max_chunk_count)
+            throw FormatError(describe() + " has shape " + shape_to_string(shape_) + " in " +
+                              (storage_chunks_ ? "chunks" : "contiguous slabs") + " of " + shape_to_string(chunk) +
+                              ": more than 2^32 of them, too many to index (damaged dataspace?)");
+    }
 }
 
 void HDF5Source::Impl::read_netcdf_facts(hid_t space) {
@@ -128,7 +172,7 @@ void HDF5Source::Impl::read_fill_value() {
 
 ChunkGrid HDF5Source::Impl::task_grid() const {
     if (storage_chunks_) return task_chunks(shape_, *storage_chunks_, itemsize(dtype_), task_target_bytes);
-    return contiguous_task_chunks(shape_, itemsize(dtype_), task_target_bytes);
+    return ChunkGrid::regular(shape_, contiguous_task_shape(shape_, itemsize(dtype_), task_target_bytes));
 }
 
 void HDF5Source::Impl::read(const Region& region, void* out) const {

@@ -6,7 +6,10 @@
 #include "support/hdf5_writer.hpp"
 
 #include <fstream>
+#include <iterator>
 #include <numeric>
+#include <string>
+#include <utility>
 
 using namespace chunkarr;
 using test_support::DatasetSpec;
@@ -102,6 +105,62 @@ TEST_CASE("HDF5 source errors name the problem", "[io][hdf5][errors]") {
     TempFile empty("empty.h5");
     std::ofstream(empty.path()).close();
     CHECK_THROWS_WITH(HDF5Source(empty.path(), "/x"), Catch::Matchers::Contains("empty"));
+}
+
+TEST_CASE("a contiguous dataset whose dataspace does not fit its stored bytes is an error on open",
+          "[io][hdf5][errors]") {
+    // Found by the fuzz test (tests/fuzz, h5v18-contig/flip-index/5): one flipped bit in a
+    // dimension made HDF5 report 4 GB and 100 PB datasets stored in 320 and 168 bytes; stats
+    // read past the data, or hung allocating the task grid of a 100 PB shape.
+    TempFile file("dataspace.h5");
+    std::vector<double> data(4099, 1.5);
+    write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{4099}}, true);
+    std::string bytes;
+    {
+        std::ifstream in(file.path(), std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // The 1.8 format's dataspace message holds the dimension, then the maximum dimension.
+    const std::string extent("\x03\x10\0\0\0\0\0\0", 8);
+    const std::size_t at = bytes.find(extent);
+    REQUIRE(at != std::string::npos);
+    REQUIRE(bytes.find(extent, at + 8) == at + 8);
+    // Byte 5 set to 1: 2^40 + 4099 elements; byte 1 cleared: 4099 - 4096 = 3 elements.
+    for (const auto& [offset, value] : {std::pair<std::size_t, char>{5, '\x01'}, {1, '\0'}}) {
+        std::string damaged = bytes;
+        damaged[at + offset] = value;
+        std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << damaged;
+        CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
+        CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"),
+                          Catch::Matchers::Contains("/x") && Catch::Matchers::Contains("32792 bytes"));
+    }
+}
+
+TEST_CASE("a dataspace of more chunks than can be listed is an error on open", "[io][hdf5][errors]") {
+    // Found by the fuzz test (tests/fuzz, h5v18-filters/flip-index/3): a flipped bit gave a
+    // chunked dataset 2^60 elements; building its task grid ran for minutes, then out of memory.
+    TempFile file("chunk_count.h5");
+    DatasetSpec chunked{{5003}, std::vector<hsize_t>{7}};
+    chunked.write = false;  // never written: nothing bounds the extent but the dataspace
+    write_dataset(file.path(), "/chunked", H5T_NATIVE_DOUBLE, nullptr, chunked, true);
+    DatasetSpec contiguous{{5003}};
+    contiguous.write = false;
+    write_dataset(file.path(), "/contiguous", H5T_NATIVE_DOUBLE, nullptr, contiguous);
+    for (const char* path : {"/chunked", "/contiguous"}) CHECK(HDF5Source(file.path(), path).shape() == Shape{5003});
+    std::string bytes;
+    {
+        std::ifstream in(file.path(), std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::string extent("\x8b\x13\0\0\0\0\0\0", 8);
+    for (auto at = bytes.find(extent); at != std::string::npos; at = bytes.find(extent, at + 8))
+        bytes[at + 7] = '\x10';  // 2^60 + 5003 elements (and as many at most)
+    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    for (const char* path : {"/chunked", "/contiguous"}) {
+        INFO(path);
+        CHECK_THROWS_AS(HDF5Source(file.path(), path), FormatError);
+        CHECK_THROWS_WITH(HDF5Source(file.path(), path), Catch::Matchers::Contains("too many to index"));
+    }
 }
 
 TEST_CASE("listing finds every dataset with its storage facts", "[io][hdf5]") {
