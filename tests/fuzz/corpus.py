@@ -24,8 +24,10 @@ HDF5 (chunk index nodes -- v1 B-tree, fixed and extensible array, v2 B-tree -- a
 dataset's layout, dataspace and filter pipeline messages: a random flip in metadata seldom
 lands there), zeroed
 ranges in data or metadata, truncation, and appended bytes. Every case has a name `<base>/<kind>/<n>` and a seed derived from that name
-alone (crc32), so one case can be rerun by itself and gives the same bytes every time.
+alone (crc32), so one case can be rerun by itself and gives the same bytes every time
+(CHUNKARR_FUZZ_SEED=S derives other seeds from the same names, to explore).
 """
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -535,7 +537,10 @@ def case_names():
 
 
 def case_seed(base, kind, n):
-    return zlib.crc32(f"{base}/{kind}/{n}".encode())
+    """The case's seed, from its name; CHUNKARR_FUZZ_SEED=S (a string) gives every case another
+    one, to explore beyond the fixed corpus (the suite runs without it)."""
+    salt = os.environ.get("CHUNKARR_FUZZ_SEED", "")
+    return zlib.crc32(f"{base}/{kind}/{n}{'#' + salt if salt else ''}".encode())
 
 
 def _pick_offset(rng, regions):

@@ -99,15 +99,17 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
 }
 
 // Contiguous and compact data hold every element: a dataspace that needs other than the bytes the
-// layout stores is damaged metadata (a flipped dimension). HDF5 1.10 opens such a dataset; reading
-// it would run past its data into other objects or past the end of the file, and a shape of
-// petabytes would exhaust memory before the first read. Checked on open, before any of that.
+// layout stores is damaged metadata (a flipped dimension, a zeroed size). HDF5 1.10 opens such a
+// dataset; reading it would run past its data into other objects or past the end of the file
+// (HDF5 itself crashes reading a compact dataset of 0 stored bytes), and a shape of petabytes
+// would exhaust memory before the first read. Checked on open, before any of that.
 void HDF5Source::Impl::check_stored_size(const std::string& layout, std::size_t file_item) const {
     const Where at = where();
     hdf5::Handle dcpl(CHUNKARR_H5(at, H5Dget_create_plist, dataset_.get()));
     if (CHUNKARR_H5(at, H5Pget_external_count, dcpl.get()) > 0) return;  // stored in other files
     const hsize_t stored = CHUNKARR_H5(at, H5Dget_storage_size, dataset_.get());
-    if (stored == 0) return;  // never written: reads as the fill value
+    // Contiguous data never written reads as the fill value; compact data is always stored.
+    if (stored == 0 && layout != "compact") return;
     std::uint64_t needed = file_item;
     bool overflow = false;
     for (Index extent : shape_)

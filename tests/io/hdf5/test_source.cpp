@@ -136,6 +136,31 @@ TEST_CASE("a contiguous dataset whose dataspace does not fit its stored bytes is
     }
 }
 
+TEST_CASE("a compact dataset that stores no bytes is an error on open, not a crash in HDF5", "[io][hdf5][errors]") {
+    // Found by the fuzz test (CHUNKARR_FUZZ_SEED=a, h5v18-contig/zero-meta/0): zeroed bytes
+    // left a layout message "compact, 0 bytes" for a 40-element dataset; H5Dread then read
+    // past the empty buffer and crashed (h5py crashes too).
+    TempFile file("compact.h5");
+    const std::vector<double> data{1.5, 2.5, 3.5, 4.5};
+    DatasetSpec compact{{4}};
+    compact.compact = true;
+    write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), compact, true);
+    std::string bytes;
+    {
+        std::ifstream in(file.path(), std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // The layout message (version 3, class compact, 2-byte size), then the 32 bytes of data.
+    std::string message("\x03\x00\x20\x00", 4);
+    message.append(reinterpret_cast<const char*>(data.data()), 32);
+    const std::size_t at = bytes.find(message);
+    REQUIRE(at != std::string::npos);
+    bytes[at + 2] = '\0';  // stores 0 bytes
+    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
+    CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"), Catch::Matchers::Contains("compact in 0 bytes"));
+}
+
 TEST_CASE("a dataspace of more chunks than can be listed is an error on open", "[io][hdf5][errors]") {
     // Found by the fuzz test (tests/fuzz, h5v18-filters/flip-index/3): a flipped bit gave a
     // chunked dataset 2^60 elements; building its task grid ran for minutes, then out of memory.
