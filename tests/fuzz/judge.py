@@ -174,10 +174,10 @@ def check_rows(rows, ref, original, what):
             continue
         path = row["variable"]
         cands = candidates(path, ref, original)
+        errs = reference_errors(path, ref)
+        if all(c[0].startswith("original") for c in cands) and any("too large to verify" in e for e in errs):
+            continue  # the references could not read that much (a flipped dimension): not judged
         if not cands:
-            errs = reference_errors(path, ref)
-            if any("too large to verify" in e for e in errs):
-                continue
             fails.append(failure("unverified-numbers", "?",
                                  f"{what}: {path}: count {row.get('count')}, sum {row.get('sum')} for data no "
                                  f"reference could read ({'; '.join(errs)})"))
@@ -192,7 +192,8 @@ def check_rows(rows, ref, original, what):
         else:
             unused = [e for e in reference_errors(path, ref) if not e.endswith(": None")]
             note = f" (not candidates: {'; '.join(unused)})" if unused else ""
-            fails.append(failure("wrong-number", "?", f"{what}: {path}: " + "; ".join(whys) + note))
+            fails.append(failure("wrong-number", "?",
+                                 f"{what}: {path} ({row.get('dtype')}): " + "; ".join(whys) + note))
     return fails
 
 
@@ -270,7 +271,8 @@ def area(fmt, f):
         return "classic NetCDF"
     if "chunk index:" in detail:
         return "B-tree"
-    if f["kind"] == "wrong-number" and re.search(r"/(b|fix_b): .*count/missing 5/0 vs 4/1", detail):
+    # Bytes without _FillValue: chunkarr counts the default fill (-127, 255) as a value.
+    if f["kind"] == "wrong-number" and re.search(r"\((u?int8)\): .*count/missing (\d+)/0 vs \d+/[1-9]", detail):
         return "conventions (byte default fill)"
     return "other"
 

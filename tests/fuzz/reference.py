@@ -140,7 +140,9 @@ def _v1_btree_problem(data, ds):
 
     import h5py
 
-    address = h5py.h5o.get_info(ds.id).addr
+    # H5Gget_objinfo: H5Oget_info also counts attributes and fails on damage unrelated to data.
+    objno = h5py.h5g.get_objinfo(ds.id).objno
+    address = objno[0] | (objno[1] << 32) if objno[1] else objno[0]
     layouts = corpus._object_header_messages(data, address, wanted=(8,))
     if not layouts:
         return None

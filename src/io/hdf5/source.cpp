@@ -146,6 +146,13 @@ void HDF5Source::Impl::read_netcdf_facts(hid_t space) {
     std::vector<hsize_t> maxdims(shape_.size());
     if (!shape_.empty()) CHUNKARR_H5(at, H5Sget_simple_extent_dims, space, nullptr, maxdims.data());
     for (hsize_t m : maxdims) unlimited_.push_back(m == H5S_UNLIMITED);
+    // HDF5 never lets a dimension grow past its maximum: one that has is a damaged dataspace
+    // (HDF5 1.10 opens it; a flipped bit in a dimension gives billions of fill values).
+    for (std::size_t axis = 0; axis < shape_.size(); ++axis)
+        if (maxdims[axis] != H5S_UNLIMITED && static_cast<hsize_t>(shape_[axis]) > maxdims[axis])
+            throw FormatError(describe() + " has shape " + shape_to_string(shape_) + ", but at most " +
+                              std::to_string(maxdims[axis]) + " along axis " + std::to_string(axis) +
+                              " (damaged dataspace)");
     stored_shape_ = shape_;
     if (!netcdf_) return;
     const bool coordinate = shape_.size() == 1 && hdf5::is_dimension_scale(at, dataset_.get());

@@ -125,15 +125,39 @@ TEST_CASE("a contiguous dataset whose dataspace does not fit its stored bytes is
     const std::size_t at = bytes.find(extent);
     REQUIRE(at != std::string::npos);
     REQUIRE(bytes.find(extent, at + 8) == at + 8);
-    // Byte 5 set to 1: 2^40 + 4099 elements; byte 1 cleared: 4099 - 4096 = 3 elements.
+    // Byte 5 set to 1: 2^40 + 4099 elements; byte 1 cleared: 4099 - 4096 = 3 elements (in the
+    // dimension and its maximum alike, which a flip would not keep below: see the next case).
     for (const auto& [offset, value] : {std::pair<std::size_t, char>{5, '\x01'}, {1, '\0'}}) {
         std::string damaged = bytes;
-        damaged[at + offset] = value;
+        damaged[at + offset] = damaged[at + 8 + offset] = value;
         std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << damaged;
         CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
         CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"),
                           Catch::Matchers::Contains("/x") && Catch::Matchers::Contains("32792 bytes"));
     }
+}
+
+TEST_CASE("a dimension past its maximum is an error on open", "[io][hdf5][errors]") {
+    // Found by the fuzz test (CHUNKARR_FUZZ_SEED=c and e, h5v18-filters/flip-index/1): a flipped
+    // bit made a chunked dataset of at most 21 elements claim 2^26 + 21 or 2^33 + 21 of them,
+    // one chunk stored and the rest fill values; stats ran for minutes.
+    TempFile file("maxdims.h5");
+    std::vector<double> data(5003, 2.0);
+    write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{5003}, std::vector<hsize_t>{7}},
+                  true);
+    std::string bytes;
+    {
+        std::ifstream in(file.path(), std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::string extent("\x8b\x13\0\0\0\0\0\0", 8);  // 5003, then its maximum
+    const std::size_t at = bytes.find(extent);
+    REQUIRE(at != std::string::npos);
+    REQUIRE(bytes.find(extent, at + 8) == at + 8);
+    bytes[at + 3] = '\x02';  // 2^25 + 5003 elements, at most 5003
+    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
+    CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"), Catch::Matchers::Contains("at most 5003"));
 }
 
 TEST_CASE("a compact dataset that stores no bytes is an error on open, not a crash in HDF5", "[io][hdf5][errors]") {
