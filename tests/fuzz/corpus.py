@@ -456,9 +456,10 @@ def _object_header_messages(data, address, wanted):
         size = int.from_bytes(data[at:at + width], "little")
         at += width
         end = min(at + size, len(data))
-        while at + 4 <= end:
-            mtype, msize, mflags = data[at], int.from_bytes(data[at + 1:at + 3], "little"), data[at + 3]
-            at += 4 + (2 if mflags & 0x04 else 0)
+        order = 2 if flags & 0x04 else 0  # attribute creation order tracked: 2 more bytes per message
+        while at + 4 + order <= end:
+            mtype, msize = data[at], int.from_bytes(data[at + 1:at + 3], "little")
+            at += 4 + order
             if mtype in wanted:
                 out.append((at, min(at + msize, end)))
             at += msize

@@ -249,6 +249,35 @@ def _chunk_index_problem(ds, file_size, data):
     return None
 
 
+def _crashes_hdf5(data, group, raw):
+    """Whether opening the dataset `raw` in `group` would crash HDF5 1.10 (and this worker): a
+    chunked layout message with a chunk dimension of 0, which it divides by. Mirrors
+    src/io/hdf5/header_check.cpp."""
+    import h5py
+
+    try:
+        objno = h5py.h5g.get_objinfo(group.id, raw).objno
+    except Exception:  # noqa: BLE001 - then opening fails cleanly too
+        return False
+    for start, stop in corpus._object_header_messages(data, objno[0] | (objno[1] << 32), wanted=(8,)):
+        m = data[start:stop]
+        if len(m) < 5:
+            return False
+        width = 4
+        if m[0] in (1, 2) and m[2] == 2:
+            rank, at = m[1], 16
+        elif m[0] == 3 and m[1] == 2:
+            rank, at = m[2], 11
+        elif m[0] == 4 and m[1] == 2 and 1 <= m[4] <= 8:
+            rank, width, at = m[3], m[4], 5
+        else:
+            return False
+        if at + rank * width > len(m):
+            return False
+        return any(int.from_bytes(m[at + k * width:at + (k + 1) * width], "little") == 0 for k in range(rank))
+    return False
+
+
 def h5py_reference(path, *, netcdf):
     import os
 
@@ -312,6 +341,8 @@ def h5py_reference(path, *, netcdf):
                     link = group.get(raw, getlink=True)
                     if not isinstance(link, h5py.HardLink):
                         continue
+                    if _crashes_hdf5(data, group, raw):
+                        raise OSError("a chunk dimension of 0: HDF5 would crash opening it")
                     obj = group[raw]
                 except Exception:  # noqa: BLE001
                     out["broken"].append(p)

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <vector>
 
 namespace chunkarr {
 
@@ -29,5 +30,11 @@ using ChunkVisitor = std::function<void(const std::uint64_t* offsets, std::uint3
 // more than `max_chunks` entries (then ask HDF5).
 bool walk_chunk_btree(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header, unsigned rank,
                       std::size_t max_chunks, const ChunkVisitor& visit);
+
+// The raw Data Layout message (any version) of the object whose header is at `object_header`
+// (relative address), found as the walk finds it (v1 or v2 header, continuation blocks
+// followed); nullopt when the header has none or does not parse.
+std::optional<std::vector<std::uint8_t>> read_layout_message(const RawFile& file, const HDF5Addressing& addressing,
+                                                             std::uint64_t object_header);
 
 }  // namespace chunkarr

@@ -2,6 +2,8 @@
 
 #include <chunkarr/core/error.hpp>
 
+#include "io/hdf5/header_check.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -41,7 +43,9 @@ Handle open_object(const HDF5File& file, const std::string& path) {
         }
         start = end + 1;
     }
-    return Handle(CHUNKARR_H5((Where{file.path(), path}), H5Oopen, file.id(), path.c_str(), H5P_DEFAULT));
+    const Where at{file.path(), path};
+    check_layout_before_open(at, file.id(), path);
+    return Handle(CHUNKARR_H5(at, H5Oopen, file.id(), path.c_str(), H5P_DEFAULT));
 }
 
 void visit_datasets(const Where& at, hid_t group, const std::string& prefix, int depth,
@@ -57,10 +61,15 @@ void visit_datasets(const Where& at, hid_t group, const std::string& prefix, int
         CHUNKARR_H5((Where{at.file, prefix.empty() ? "/" : prefix}), H5Lget_name_by_idx, group, ".", H5_INDEX_NAME,
                     H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
         name.resize(static_cast<std::size_t>(length.value));
+        const std::string path = prefix + "/" + name;
+        try {
+            check_layout_before_open(Where{at.file, path}, group, name);
+        } catch (const FormatError&) {
+            continue;  // HDF5 would crash opening it: as unreachable as what H5Oopen refuses
+        }
         const auto opened = CHUNKARR_H5_TRY(H5Oopen, group, name.c_str(), H5P_DEFAULT);
         if (!opened.ok()) continue;  // dangling soft or external link
         Handle object(opened.value);
-        const std::string path = prefix + "/" + name;
         const H5I_type_t type = CHUNKARR_H5((Where{at.file, path}), H5Iget_type, object.get());
         if (type == H5I_GROUP) visit_datasets(at, object.get(), path, depth + 1, visit);
         else if (type == H5I_DATASET) visit(path, object.get());

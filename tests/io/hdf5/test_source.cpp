@@ -160,6 +160,32 @@ TEST_CASE("a dimension past its maximum is an error on open", "[io][hdf5][errors
     CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"), Catch::Matchers::Contains("at most 5003"));
 }
 
+TEST_CASE("a layout message with a chunk dimension of 0 is an error before HDF5 divides by it", "[io][hdf5][errors]") {
+    // Found by the fuzz test (CHUNKARR_FUZZ_SEED=h, h5v18-filters/flip-index/1): one bit turned
+    // a version-3 layout message into version 1, whose chunk dimensions HDF5 then read from the
+    // padding: 0, and H5Oopen died of SIGFPE (h5py too), in stats and in info alike.
+    TempFile file("layout_version.h5");
+    std::vector<double> data(30, 1.0);
+    write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{30}, std::vector<hsize_t>{7}}, true);
+    write_dataset(file.path(), "/y", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{30}});
+    std::string bytes;
+    {
+        std::ifstream in(file.path(), std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // Version 3, chunked, 2 dimensions, the B-tree address, then chunk dimensions 7 and 8 (bytes).
+    const std::size_t dims = bytes.find(std::string("\x07\0\0\0\x08\0\0\0", 8));
+    REQUIRE(dims != std::string::npos);
+    REQUIRE(bytes.compare(dims - 11, 3, "\x03\x02\x02") == 0);
+    bytes[dims - 11] = '\x01';
+    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
+    CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"), Catch::Matchers::Contains("chunk dimension of 0"));
+    // Listing skips it as it skips what H5Oopen refuses (the listing's own rules), without a crash.
+    CHECK_NOTHROW(list_hdf5_datasets(file.path()));
+    CHECK(HDF5Source(file.path(), "/y").shape() == Shape{30});  // the others open as before
+}
+
 TEST_CASE("a compact dataset that stores no bytes is an error on open, not a crash in HDF5", "[io][hdf5][errors]") {
     // Found by the fuzz test (CHUNKARR_FUZZ_SEED=a, h5v18-contig/zero-meta/0): zeroed bytes
     // left a layout message "compact, 0 bytes" for a 40-element dataset; H5Dread then read
