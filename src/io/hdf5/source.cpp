@@ -63,6 +63,9 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
         throw FormatError(describe() + " has " + hdf5::type_description(at, type.get()) +
                           " type; chunkarr computes with numeric datasets only");
     dtype_ = *dtype;
+    if (!hdf5::valid_float_fields(at, type.get()))
+        throw FormatError(describe() + " has a floating-point type whose sign, exponent and mantissa do not fit its " +
+                          std::to_string(hdf5::type_size(at, type.get())) + " bytes (damaged datatype)");
     // The machine's full-width type of the dtype (HDF5 converts byte order, and sign-extends
     // integers stored with fewer bits of precision); h5py's bool enum keeps its enum type.
     const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, type.get());

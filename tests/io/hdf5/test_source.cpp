@@ -186,6 +186,38 @@ TEST_CASE("a layout message with a chunk dimension of 0 is an error before HDF5 
     CHECK(HDF5Source(file.path(), "/y").shape() == Shape{30});  // the others open as before
 }
 
+TEST_CASE("a floating-point type whose fields do not fit its bytes is an error on open", "[io][hdf5][errors]") {
+    // Found by the fuzz test (CHUNKARR_FUZZ_SEED=k, h5v18-filters/flip-meta/4): one bit made the
+    // mantissa of a _FillValue attribute's float64 type 116 bits long; HDF5 converted its value
+    // to another number, which no longer matched the fill values (h5py refused the type).
+    TempFile file("float_fields.h5");
+    std::vector<float> data{1.5f, -2.0f, 3.25f};
+    for (const bool attribute : {true, false}) {
+        DatasetSpec spec{{3}};
+        spec.file_type = attribute ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
+        write_dataset(file.path(), "/x", H5T_NATIVE_FLOAT, data.data(), spec, true);
+        if (attribute) test_support::write_attribute(file.path(), "/x", "_FillValue", {-2.0}, H5T_IEEE_F64LE);
+        std::string bytes;
+        {
+            std::ifstream in(file.path(), std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        // The float64 datatype message's properties: offset 0, precision 64, exponent at 52 of
+        // 11 bits, mantissa at 0 of 52 bits, bias 1023.
+        const std::string properties("\0\0\x40\0\x34\x0b\0\x34\xff\x03\0\0", 12);
+        const std::size_t at = bytes.find(properties);
+        REQUIRE(at != std::string::npos);
+        REQUIRE(bytes.find(properties, at + 1) == std::string::npos);
+        bytes[at + 7] = '\x74';  // a mantissa of 116 bits
+        std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+        INFO((attribute ? "the _FillValue attribute's type" : "the dataset's type"));
+        CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
+        CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"),
+                          Catch::Matchers::Contains("damaged datatype") &&
+                              Catch::Matchers::Contains(attribute ? "_FillValue" : "/x"));
+    }
+}
+
 TEST_CASE("a compact dataset that stores no bytes is an error on open, not a crash in HDF5", "[io][hdf5][errors]") {
     // Found by the fuzz test (CHUNKARR_FUZZ_SEED=a, h5v18-contig/zero-meta/0): zeroed bytes
     // left a layout message "compact, 0 bytes" for a 40-element dataset; H5Dread then read
