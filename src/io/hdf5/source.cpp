@@ -127,6 +127,9 @@ void HDF5Source::Impl::check_stored_size(const std::string& layout, std::size_t 
 // The chunks (or, for contiguous data, the tasks) of the dataset's shape, record variables
 // extended to their record dimension, must be few enough to list.
 void HDF5Source::Impl::check_chunk_count() const {
+    if (storage_chunks_ && storage_chunks_->size() != shape_.size())
+        throw FormatError(describe() + " has chunks of " + shape_to_string(*storage_chunks_) + " for its shape " +
+                          shape_to_string(shape_) + " (damaged dataspace or layout message)");
     const Shape chunk =
         storage_chunks_ ? *storage_chunks_ : contiguous_task_shape(shape_, itemsize(dtype_), task_target_bytes);
     std::uint64_t count = 1;

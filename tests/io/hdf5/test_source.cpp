@@ -137,6 +137,28 @@ TEST_CASE("a contiguous dataset whose dataspace does not fit its stored bytes is
     }
 }
 
+TEST_CASE("chunks of another rank than the dataspace are an error on open", "[io][hdf5][errors]") {
+    // Found by the fuzz test (CHUNKARR_FUZZ_SEED=p, h5v18-chunked/flip-index/3): a flipped bit
+    // made a chunked 2-d dataspace scalar; the chunk grid's ValueError made it a usage error.
+    TempFile file("chunk_rank.h5");
+    std::vector<double> data(7 * 6, 1.0);
+    write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{7, 6}, std::vector<hsize_t>{3, 4}},
+                  true);
+    std::string bytes;
+    {
+        std::ifstream in(file.path(), std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // The 1.8 format's dataspace message: version 1, rank 2, flags 1 (maximum dimensions), then
+    // 5 reserved bytes, dimensions 7 and 6 and their maxima.
+    const std::string dataspace("\x01\x02\x01\0\0\0\0\0\x07\0\0\0\0\0\0\0\x06", 17);
+    const std::size_t at = bytes.find(dataspace);
+    REQUIRE(at != std::string::npos);
+    bytes[at + 1] = '\0';  // rank 0: a scalar
+    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
+}
+
 TEST_CASE("a dimension past its maximum is an error on open", "[io][hdf5][errors]") {
     // Found by the fuzz test (CHUNKARR_FUZZ_SEED=c and e, h5v18-filters/flip-index/1): a flipped
     // bit made a chunked dataset of at most 21 elements claim 2^26 + 21 or 2^33 + 21 of them,
