@@ -419,10 +419,12 @@ def parse_classic(data):
             raise ClassicHeaderError(f"{v['name']}: data at {v['begin']}, inside the header (ends at {header_end})")
     record_vars = [v for v in variables if v["record"]]
     item = {v["name"]: NC_TYPES[v["nc_type"]][1] for v in variables}
-    if len(record_vars) == 1:  # a lone record variable is not padded
+    # The stored vsize is redundant (the format says so, and libnetcdf recomputes it): computed
+    # here too, each record's slab padded to 4 bytes, unless it is the only record variable.
+    if len(record_vars) == 1:
         recsize = record_vars[0]["per_record"] * item[record_vars[0]["name"]]
     else:
-        recsize = sum(v["vsize"] for v in record_vars)
+        recsize = sum(-(-v["per_record"] * item[v["name"]] // 4) * 4 for v in record_vars)
     for v in variables:
         size = item[v["name"]]
         if v["record"]:

@@ -251,8 +251,8 @@ def _chunk_index_problem(ds, file_size, data):
 
 def _crashes_hdf5(data, group, raw):
     """Whether opening the dataset `raw` in `group` would crash HDF5 1.10 (and this worker): a
-    chunked layout message with a chunk dimension of 0, which it divides by. Mirrors
-    src/io/hdf5/header_check.cpp."""
+    chunked layout message with a chunk dimension of 0 or no dimensions, which it divides by.
+    Mirrors src/io/hdf5/header_check.cpp."""
     import h5py
 
     try:
@@ -274,7 +274,8 @@ def _crashes_hdf5(data, group, raw):
             return False
         if at + rank * width > len(m):
             return False
-        return any(int.from_bytes(m[at + k * width:at + (k + 1) * width], "little") == 0 for k in range(rank))
+        return rank < 2 or any(int.from_bytes(m[at + k * width:at + (k + 1) * width], "little") == 0
+                               for k in range(rank))
     return False
 
 

@@ -76,10 +76,16 @@ void check_layout_before_open(const Where& at, hid_t location, const std::string
     if (!message) return;
     const auto dimensions = chunk_dimensions(*message, static_cast<unsigned>(sizeof_addr));
     if (!dimensions) return;
-    for (const std::uint64_t dimension : *dimensions)
-        if (dimension == 0)
-            throw FormatError(at.text() + " has a chunk dimension of 0 in its layout message (version " +
-                              std::to_string((*message)[0]) + "): damaged dataset header");
+    // At least one axis and the element size; none of them 0.
+    bool zero = dimensions->size() < 2;
+    std::string text;
+    for (const std::uint64_t dimension : *dimensions) {
+        zero = zero || dimension == 0;
+        text += (text.empty() ? "" : ", ") + std::to_string(dimension);
+    }
+    if (zero)
+        throw FormatError(at.text() + " has a chunked layout message (version " + std::to_string((*message)[0]) +
+                          ") with chunk dimensions (" + text + "): damaged dataset header");
 }
 
 }  // namespace chunkarr::hdf5

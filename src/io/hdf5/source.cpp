@@ -63,8 +63,8 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
         throw FormatError(describe() + " has " + hdf5::type_description(at, type.get()) +
                           " type; chunkarr computes with numeric datasets only");
     dtype_ = *dtype;
-    if (!hdf5::valid_float_fields(at, type.get()))
-        throw FormatError(describe() + " has a floating-point type whose sign, exponent and mantissa do not fit its " +
+    if (!hdf5::valid_number_layout(at, type.get()))
+        throw FormatError(describe() + " has a number type whose bits do not fit its " +
                           std::to_string(hdf5::type_size(at, type.get())) + " bytes (damaged datatype)");
     // The machine's full-width type of the dtype (HDF5 converts byte order, and sign-extends
     // integers stored with fewer bits of precision); h5py's bool enum keeps its enum type.

@@ -108,16 +108,21 @@ bool plain_numeric_type(const Where& at, hid_t type) {
     return false;
 }
 
-bool valid_float_fields(const Where& at, hid_t type) {
+bool valid_number_layout(const Where& at, hid_t type) {
     Handle base;
     if (CHUNKARR_H5(at, H5Tget_class, type) == H5T_ENUM) {
         base = Handle(CHUNKARR_H5(at, H5Tget_super, type));
         type = base.get();
     }
-    if (CHUNKARR_H5(at, H5Tget_class, type) != H5T_FLOAT) return true;
+    const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, type);
+    if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) return true;
+    const std::size_t bits = 8 * type_size(at, type);
+    const std::size_t precision = CHUNKARR_H5(at, H5Tget_precision, type);
+    const int offset = CHUNKARR_H5(at, H5Tget_offset, type);
+    if (precision == 0 || static_cast<std::size_t>(offset) + precision > bits) return false;
+    if (type_class == H5T_INTEGER) return true;
     std::size_t sign = 0, exponent = 0, exponent_bits = 0, mantissa = 0, mantissa_bits = 0;
     CHUNKARR_H5(at, H5Tget_fields, type, &sign, &exponent, &exponent_bits, &mantissa, &mantissa_bits);
-    const std::size_t bits = 8 * type_size(at, type);
     auto apart = [](std::size_t a, std::size_t a_bits, std::size_t b, std::size_t b_bits) {
         return a + a_bits <= b || b + b_bits <= a;
     };

@@ -199,16 +199,21 @@ TEST_CASE("a layout message with a chunk dimension of 0 is an error before HDF5 
     const std::size_t dims = bytes.find(std::string("\x07\0\0\0\x08\0\0\0", 8));
     REQUIRE(dims != std::string::npos);
     REQUIRE(bytes.compare(dims - 11, 3, "\x03\x02\x02") == 0);
-    bytes[dims - 11] = '\x01';
-    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
-    CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
-    CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"), Catch::Matchers::Contains("chunk dimension of 0"));
-    // Listing skips it as it skips what H5Oopen refuses (the listing's own rules), without a crash.
-    CHECK_NOTHROW(list_hdf5_datasets(file.path()));
-    CHECK(HDF5Source(file.path(), "/y").shape() == Shape{30});  // the others open as before
+    // Version 1 (its padding read as chunk dimensions), or no dimensions at all (CHUNKARR_FUZZ_SEED=r
+    // and u: h5v18-filters/flip-index/0 and zero-meta/1).
+    for (const auto& [offset, value] : {std::pair<std::size_t, char>{11, '\x01'}, {9, '\0'}}) {
+        std::string damaged = bytes;
+        damaged[dims - offset] = value;
+        std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << damaged;
+        CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
+        CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"), Catch::Matchers::Contains("chunked layout message"));
+        // Listing skips it as it skips what H5Oopen refuses (the listing's own rules), without a crash.
+        CHECK_NOTHROW(list_hdf5_datasets(file.path()));
+        CHECK(HDF5Source(file.path(), "/y").shape() == Shape{30});  // the others open as before
+    }
 }
 
-TEST_CASE("a floating-point type whose fields do not fit its bytes is an error on open", "[io][hdf5][errors]") {
+TEST_CASE("a number type whose bits do not fit its bytes is an error on open", "[io][hdf5][errors]") {
     // Found by the fuzz test (CHUNKARR_FUZZ_SEED=k, h5v18-filters/flip-meta/4): one bit made the
     // mantissa of a _FillValue attribute's float64 type 116 bits long; HDF5 converted its value
     // to another number, which no longer matched the fill values (h5py refused the type).
@@ -238,6 +243,24 @@ TEST_CASE("a floating-point type whose fields do not fit its bytes is an error o
                           Catch::Matchers::Contains("damaged datatype") &&
                               Catch::Matchers::Contains(attribute ? "_FillValue" : "/x"));
     }
+    // An integer type's bit offset moved past its bytes (CHUNKARR_FUZZ_SEED=r,
+    // h5v18-filters/flip-meta/8: HDF5 converted >u2 values to other numbers than h5py's).
+    std::vector<std::uint16_t> counts{7, 8, 9};
+    DatasetSpec u16{{3}};
+    u16.file_type = H5T_STD_U16BE;
+    write_dataset(file.path(), "/u", H5T_NATIVE_UINT16, counts.data(), u16, true);
+    std::string bytes;
+    {
+        std::ifstream in(file.path(), std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // Version 1, fixed-point; big-endian, unsigned; 2 bytes; bit offset 0, precision 16.
+    const std::string type("\x10\x01\0\0\x02\0\0\0\0\0\x10\0", 12);
+    const std::size_t at = bytes.find(type);
+    REQUIRE(at != std::string::npos);
+    bytes[at + 8] = '\x02';  // bit offset 2: bits 2..17 of a 16-bit type
+    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    CHECK_THROWS_WITH(HDF5Source(file.path(), "/u"), Catch::Matchers::Contains("damaged datatype"));
 }
 
 TEST_CASE("a compact dataset that stores no bytes is an error on open, not a crash in HDF5", "[io][hdf5][errors]") {
