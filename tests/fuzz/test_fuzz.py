@@ -7,7 +7,9 @@ gzip, fletcher32), NetCDF-4, CDF-1 and CDF-2 classic with a record dimension -- 
 copies: bit flips in data, in metadata, and aimed at chunk indexes and layout messages, zeroed
 ranges in data or metadata, truncation, appended bytes.
 Each case is named `<base>/<damage>/<n>` and seeded from its name: `-k 'nc3-cdf1 and truncate'`
-reruns a few, CHUNKARR_FUZZ_KEEP=DIR keeps the damaged file of every failing case there.
+reruns a few, CHUNKARR_FUZZ_KEEP=DIR keeps the damaged file of every failing case there, and
+CHUNKARR_FUZZ_SEED=S derives other seeds from the same names, to explore beyond this corpus
+(a failure is then reproduced with the same S).
 
 Each case runs `chunkarr stats FILE --format json`, `chunkarr info FILE --format json` and, when
 stats gives an error, `chunkarr stats FILE:VAR` for every dataset the references list (so one
@@ -42,8 +44,9 @@ Acceptance (judge.py):
      is not handed to netCDF4-python at all (libnetcdf spends a minute allocating for it): no
      reference opens such a file.
    Then chunkarr must give an error, or the original's numbers. A row for data that no reference
-   could read and that differs from the original is a failure. Data beyond 64 MiB is not read by
-   the references (a flipped dimension) and its numbers are not judged.
+   could read and that differs from the original is a failure (unless it is the original's data
+   of a dataset whose name was damaged: h5py cannot open some names). Data beyond 64 MiB, or
+   that the references ran out of memory for, is not judged (a flipped dimension).
 5. The shapes `info` prints are a reference's or the original's.
 
 The undamaged base files must give exit 0 and the references' numbers (test_base_file), and be
