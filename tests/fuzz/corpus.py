@@ -333,12 +333,14 @@ class _Reader:
         return struct.unpack(">Q", self.take(8))[0]
 
     def absurd(self, count, least, what):
-        if count * least > len(self.data) - self.at:
+        """A count that needs more than the rest of the file and more than 1 MiB."""
+        if count * least > max(len(self.data) - self.at, 1 << 20):
             raise ClassicHeaderAbsurd(f"{what} of {count} at byte {self.at - 4}, in a file of {len(self.data)} bytes")
 
     def name(self):
         n = self.u32()
-        self.absurd(n, 1, "name")
+        if n > 256:  # NC_MAX_NAME; libnetcdf smashes its stack on some longer ones
+            raise ClassicHeaderAbsurd(f"name of {n} bytes at byte {self.at - 4}")
         text = self.take(n)
         self.take((-n) % 4)
         return text.decode("utf-8", "replace")

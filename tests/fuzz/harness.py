@@ -12,8 +12,9 @@ import judge
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 PYTHON = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
-# The references get longer than chunkarr: h5py on a damaged file is the slow one.
-REFERENCE_TIMEOUT_S = 60
+# The references read a small file in well under a second; a damaged one can make libhdf5 or
+# libnetcdf loop: then they count as having failed.
+REFERENCE_TIMEOUT_S = 30
 
 
 def exe_path():
@@ -79,6 +80,9 @@ class ReferenceWorker:
         ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
         line = self.proc.stdout.readline() if ready else ""
         if not line:
+            died = self.proc.poll() is not None
+            status = self.proc.returncode
             self.stop()
-            return {"crash": f"reference tools gave no answer within {timeout} s"}
+            return {"crash": f"h5py/netCDF4-python crashed (exit {status})" if died else
+                    f"h5py/netCDF4-python gave no answer within {timeout} s"}
         return json.loads(line)

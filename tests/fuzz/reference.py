@@ -334,7 +334,8 @@ def h5py_reference(path, *, netcdf):
                     raw = group.id.get_objname_by_idx(i)
                     raw = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogateescape")
                 except Exception:  # noqa: BLE001
-                    out["broken"].append(prefix or "/")
+                    if (prefix or "/") not in out["broken"]:
+                        out["broken"].append(prefix or "/")
                     continue
                 # Paths as chunkarr prints them: the bytes of the name, undecodable ones escaped.
                 p = f"{prefix}/{raw.decode('utf-8', 'surrogateescape')}"
