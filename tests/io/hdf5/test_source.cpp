@@ -16,6 +16,20 @@ using test_support::DatasetSpec;
 using test_support::TempFile;
 using test_support::write_dataset;
 
+namespace {
+
+// A file's bytes, to damage them, and writing them back.
+std::string file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void rewrite(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+}  // namespace
+
 TEST_CASE("HDF5 source reads chunked, contiguous and compact layouts", "[io][hdf5]") {
     TempFile file("layouts.h5");
     std::vector<double> data(37 * 53);
@@ -115,11 +129,7 @@ TEST_CASE("a contiguous dataset whose dataspace does not fit its stored bytes is
     TempFile file("dataspace.h5");
     std::vector<double> data(4099, 1.5);
     write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{4099}}, true);
-    std::string bytes;
-    {
-        std::ifstream in(file.path(), std::ios::binary);
-        bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
+    std::string bytes = file_bytes(file.path());
     // The 1.8 format's dataspace message holds the dimension, then the maximum dimension.
     const std::string extent("\x03\x10\0\0\0\0\0\0", 8);
     const std::size_t at = bytes.find(extent);
@@ -130,7 +140,7 @@ TEST_CASE("a contiguous dataset whose dataspace does not fit its stored bytes is
     for (const auto& [offset, value] : {std::pair<std::size_t, char>{5, '\x01'}, {1, '\0'}}) {
         std::string damaged = bytes;
         damaged[at + offset] = damaged[at + 8 + offset] = value;
-        std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << damaged;
+        rewrite(file.path(), damaged);
         CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
         CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"),
                           Catch::Matchers::Contains("/x") && Catch::Matchers::Contains("32792 bytes"));
@@ -144,18 +154,14 @@ TEST_CASE("chunks of another rank than the dataspace are an error on open", "[io
     std::vector<double> data(7 * 6, 1.0);
     write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{7, 6}, std::vector<hsize_t>{3, 4}},
                   true);
-    std::string bytes;
-    {
-        std::ifstream in(file.path(), std::ios::binary);
-        bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
+    std::string bytes = file_bytes(file.path());
     // The 1.8 format's dataspace message: version 1, rank 2, flags 1 (maximum dimensions), then
     // 5 reserved bytes, dimensions 7 and 6 and their maxima.
     const std::string dataspace("\x01\x02\x01\0\0\0\0\0\x07\0\0\0\0\0\0\0\x06", 17);
     const std::size_t at = bytes.find(dataspace);
     REQUIRE(at != std::string::npos);
     bytes[at + 1] = '\0';  // rank 0: a scalar
-    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    rewrite(file.path(), bytes);
     CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
 }
 
@@ -167,17 +173,13 @@ TEST_CASE("a dimension past its maximum is an error on open", "[io][hdf5][errors
     std::vector<double> data(5003, 2.0);
     write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{5003}, std::vector<hsize_t>{7}},
                   true);
-    std::string bytes;
-    {
-        std::ifstream in(file.path(), std::ios::binary);
-        bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
+    std::string bytes = file_bytes(file.path());
     const std::string extent("\x8b\x13\0\0\0\0\0\0", 8);  // 5003, then its maximum
     const std::size_t at = bytes.find(extent);
     REQUIRE(at != std::string::npos);
     REQUIRE(bytes.find(extent, at + 8) == at + 8);
     bytes[at + 3] = '\x02';  // 2^25 + 5003 elements, at most 5003
-    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    rewrite(file.path(), bytes);
     CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
     CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"), Catch::Matchers::Contains("at most 5003"));
 }
@@ -190,11 +192,7 @@ TEST_CASE("a layout message with a chunk dimension of 0 is an error before HDF5 
     std::vector<double> data(30, 1.0);
     write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{30}, std::vector<hsize_t>{7}}, true);
     write_dataset(file.path(), "/y", H5T_NATIVE_DOUBLE, data.data(), DatasetSpec{{30}});
-    std::string bytes;
-    {
-        std::ifstream in(file.path(), std::ios::binary);
-        bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
+    std::string bytes = file_bytes(file.path());
     // Version 3, chunked, 2 dimensions, the B-tree address, then chunk dimensions 7 and 8 (bytes).
     const std::size_t dims = bytes.find(std::string("\x07\0\0\0\x08\0\0\0", 8));
     REQUIRE(dims != std::string::npos);
@@ -204,7 +202,7 @@ TEST_CASE("a layout message with a chunk dimension of 0 is an error before HDF5 
     for (const auto& [offset, value] : {std::pair<std::size_t, char>{11, '\x01'}, {9, '\0'}}) {
         std::string damaged = bytes;
         damaged[dims - offset] = value;
-        std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << damaged;
+        rewrite(file.path(), damaged);
         CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
         CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"), Catch::Matchers::Contains("chunked layout message"));
         // Listing skips it as it skips what H5Oopen refuses (the listing's own rules), without a crash.
@@ -224,11 +222,7 @@ TEST_CASE("a number type whose bits do not fit its bytes is an error on open", "
         spec.file_type = attribute ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
         write_dataset(file.path(), "/x", H5T_NATIVE_FLOAT, data.data(), spec, true);
         if (attribute) test_support::write_attribute(file.path(), "/x", "_FillValue", {-2.0}, H5T_IEEE_F64LE);
-        std::string bytes;
-        {
-            std::ifstream in(file.path(), std::ios::binary);
-            bytes.assign(std::istreambuf_iterator<char>(in), {});
-        }
+        std::string bytes = file_bytes(file.path());
         // The float64 datatype message's properties: offset 0, precision 64, exponent at 52 of
         // 11 bits, mantissa at 0 of 52 bits, bias 1023.
         const std::string properties("\0\0\x40\0\x34\x0b\0\x34\xff\x03\0\0", 12);
@@ -236,7 +230,7 @@ TEST_CASE("a number type whose bits do not fit its bytes is an error on open", "
         REQUIRE(at != std::string::npos);
         REQUIRE(bytes.find(properties, at + 1) == std::string::npos);
         bytes[at + 7] = '\x74';  // a mantissa of 116 bits
-        std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+        rewrite(file.path(), bytes);
         INFO((attribute ? "the _FillValue attribute's type" : "the dataset's type"));
         CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
         CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"),
@@ -249,17 +243,13 @@ TEST_CASE("a number type whose bits do not fit its bytes is an error on open", "
     DatasetSpec u16{{3}};
     u16.file_type = H5T_STD_U16BE;
     write_dataset(file.path(), "/u", H5T_NATIVE_UINT16, counts.data(), u16, true);
-    std::string bytes;
-    {
-        std::ifstream in(file.path(), std::ios::binary);
-        bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
+    std::string bytes = file_bytes(file.path());
     // Version 1, fixed-point; big-endian, unsigned; 2 bytes; bit offset 0, precision 16.
     const std::string type("\x10\x01\0\0\x02\0\0\0\0\0\x10\0", 12);
     const std::size_t at = bytes.find(type);
     REQUIRE(at != std::string::npos);
     bytes[at + 8] = '\x02';  // bit offset 2: bits 2..17 of a 16-bit type
-    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    rewrite(file.path(), bytes);
     CHECK_THROWS_WITH(HDF5Source(file.path(), "/u"), Catch::Matchers::Contains("damaged datatype"));
 }
 
@@ -272,18 +262,14 @@ TEST_CASE("a compact dataset that stores no bytes is an error on open, not a cra
     DatasetSpec compact{{4}};
     compact.compact = true;
     write_dataset(file.path(), "/x", H5T_NATIVE_DOUBLE, data.data(), compact, true);
-    std::string bytes;
-    {
-        std::ifstream in(file.path(), std::ios::binary);
-        bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
+    std::string bytes = file_bytes(file.path());
     // The layout message (version 3, class compact, 2-byte size), then the 32 bytes of data.
     std::string message("\x03\x00\x20\x00", 4);
     message.append(reinterpret_cast<const char*>(data.data()), 32);
     const std::size_t at = bytes.find(message);
     REQUIRE(at != std::string::npos);
     bytes[at + 2] = '\0';  // stores 0 bytes
-    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    rewrite(file.path(), bytes);
     CHECK_THROWS_AS(HDF5Source(file.path(), "/x"), FormatError);
     CHECK_THROWS_WITH(HDF5Source(file.path(), "/x"), Catch::Matchers::Contains("compact in 0 bytes"));
 }
@@ -299,15 +285,11 @@ TEST_CASE("a dataspace of more chunks than can be listed is an error on open", "
     contiguous.write = false;
     write_dataset(file.path(), "/contiguous", H5T_NATIVE_DOUBLE, nullptr, contiguous);
     for (const char* path : {"/chunked", "/contiguous"}) CHECK(HDF5Source(file.path(), path).shape() == Shape{5003});
-    std::string bytes;
-    {
-        std::ifstream in(file.path(), std::ios::binary);
-        bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
+    std::string bytes = file_bytes(file.path());
     const std::string extent("\x8b\x13\0\0\0\0\0\0", 8);
     for (auto at = bytes.find(extent); at != std::string::npos; at = bytes.find(extent, at + 8))
         bytes[at + 7] = '\x10';  // 2^60 + 5003 elements (and as many at most)
-    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    rewrite(file.path(), bytes);
     for (const char* path : {"/chunked", "/contiguous"}) {
         INFO(path);
         CHECK_THROWS_AS(HDF5Source(file.path(), path), FormatError);
