@@ -50,6 +50,13 @@ template <class S> constexpr S wrapping_add(S a, S b) {
         return static_cast<S>(static_cast<std::make_unsigned_t<S>>(a) + static_cast<std::make_unsigned_t<S>>(b));
     else return a + b;
 }
+// Adds to a sum of V values: wrapping for 64-bit integers, plainly for the rest (whose int64
+// sums cannot overflow, and whose vectorised loops GCC 12.2 -O3 miscompiles with the unsigned
+// casts: measured, int8 sums of 16 values came out wrong).
+template <class V, class S> constexpr S add_to_sum(S a, S b) {
+    if constexpr (wide_integer<V>) return wrapping_add(a, b);
+    else return a + b;
+}
 
 template <class T> constexpr bool nan_check(T x) {
     if constexpr (std::is_floating_point_v<T>) return x == x;
@@ -299,7 +306,7 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
                     auto step = [&](int k, V v) {
                         const bool ok = valid(v);
                         c[k] += ok;
-                        s[k] = wrapping_add(s[k], ok ? static_cast<S>(v) : S(0));
+                        s[k] = add_to_sum<V>(s[k], ok ? static_cast<S>(v) : S(0));
                         if constexpr (wide_integer<V>) w[k] += ok ? static_cast<double>(v) : 0.0;
                         if constexpr (decltype(with_extrema)::value) {
                             // NaN compares false, so without a mask the test alone skips it
@@ -319,8 +326,9 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
                 };
                 if (extrema) run(std::true_type{});
                 else run(std::false_type{});
-                Piece piece{c[0] + c[1] + c[2] + c[3], wrapping_add(wrapping_add(s[0], s[1]), wrapping_add(s[2], s[3])),
-                            lo[0], hi[0], (w[0] + w[1]) + (w[2] + w[3])};
+                Piece piece{c[0] + c[1] + c[2] + c[3],
+                            add_to_sum<V>(add_to_sum<V>(s[0], s[1]), add_to_sum<V>(s[2], s[3])), lo[0], hi[0],
+                            (w[0] + w[1]) + (w[2] + w[3])};
                 for (int k = 1; k < 4; ++k) {
                     piece.lo = lo[k] < piece.lo ? lo[k] : piece.lo;
                     piece.hi = hi[k] > piece.hi ? hi[k] : piece.hi;
@@ -359,7 +367,7 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
                 }
                 count_[slot] += piece.count;
                 nan_count_[slot] += n - piece.count;
-                sum[slot] = wrapping_add(sum[slot], piece.sum);
+                sum[slot] = add_to_sum<V>(sum[slot], piece.sum);
                 if constexpr (wide_integer<V>) fsum_[slot] += piece.wide_sum;
                 if (extrema) {
                     mn[slot] = piece.lo;
@@ -374,7 +382,7 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
                 const bool ok = valid(x[j]);
                 cnt[j] += ok;
                 nan[j] += !ok;
-                s[j] = wrapping_add(s[j], ok ? static_cast<S>(x[j]) : S(0));
+                s[j] = add_to_sum<V>(s[j], ok ? static_cast<S>(x[j]) : S(0));
                 if constexpr (wide_integer<V>) fsum_[slot + j] += ok ? static_cast<double>(x[j]) : 0.0;
             }
             if (extrema) {
