@@ -61,6 +61,9 @@ std::uint64_t RawFile::size() const {
 }
 
 void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) const {
+    // Nothing to read (a damaged header may say so): `out` may be null then, which memcpy must
+    // not be given even for no bytes. Reading nothing at any offset is no error.
+    if (size == 0) return;
     if (map_) {
         if (!mapped_and_present(offset, size)) {
             struct stat info {};

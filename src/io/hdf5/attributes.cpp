@@ -1,5 +1,9 @@
 #include "io/hdf5/attributes.hpp"
 
+#include <chunkarr/core/error.hpp>
+
+#include "io/hdf5/types.hpp"
+
 #include <cstring>
 #include <vector>
 
@@ -17,6 +21,11 @@ void read_attribute(const Where& object, hid_t location, const char* name, Attri
     Handle space(CHUNKARR_H5(at, H5Aget_space, attribute.get()));
     const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, type.get());
     const hssize_t count = CHUNKARR_H5(at, H5Sget_simple_extent_npoints, space.get());
+    // HDF5 would convert a damaged number type to other numbers: a _FillValue that no longer
+    // matches, a scale_factor off by powers of two.
+    if (!valid_number_layout(at, type.get()))
+        throw FormatError(at.text() + " has a number type whose bits do not fit its " +
+                          std::to_string(type_size(at, type.get())) + " bytes (damaged datatype)");
     // A value HDF5 cannot convert to ours is left out, like the kinds we do not keep.
     if (type_class == H5T_INTEGER || type_class == H5T_FLOAT) {
         std::vector<long double> values(static_cast<std::size_t>(count));

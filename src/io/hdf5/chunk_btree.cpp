@@ -94,11 +94,13 @@ struct Block {
     std::uint64_t length;
 };
 
+using Message = std::vector<std::uint8_t>;
+
 // One header message: the layout (found), a continuation (another block to scan), or neither.
-std::optional<Layout> read_message(std::uint16_t type, const std::uint8_t* data, std::size_t size,
-                                   const HDF5Addressing& addressing, std::vector<Block>& more) {
+std::optional<Message> read_message(std::uint16_t type, const std::uint8_t* data, std::size_t size,
+                                    const HDF5Addressing& addressing, std::vector<Block>& more) {
     const std::vector<std::uint8_t> bytes(data, data + size);
-    if (type == layout_message) return parse_layout(bytes, addressing);
+    if (type == layout_message) return bytes;
     if (type == continuation_message) {
         Reader message(bytes);
         const std::uint64_t address = message.uint(addressing.sizeof_addr);
@@ -108,8 +110,8 @@ std::optional<Layout> read_message(std::uint16_t type, const std::uint8_t* data,
 }
 
 // Scans one block of v1 messages (8-byte aligned, 8-byte message headers).
-std::optional<Layout> scan_v1_messages(const std::vector<std::uint8_t>& block, std::size_t start,
-                                       const HDF5Addressing& addressing, std::vector<Block>& more) {
+std::optional<Message> scan_v1_messages(const std::vector<std::uint8_t>& block, std::size_t start,
+                                        const HDF5Addressing& addressing, std::vector<Block>& more) {
     Reader reader(block, start);
     while (reader.remaining() >= 8) {
         const auto type = static_cast<std::uint16_t>(reader.uint(2));
@@ -125,9 +127,9 @@ std::optional<Layout> scan_v1_messages(const std::vector<std::uint8_t>& block, s
 
 // Scans one block of v2 messages, [start, end) of `block`; `creation_order`: each message header
 // carries a 2-byte creation index.
-std::optional<Layout> scan_v2_messages(const std::vector<std::uint8_t>& block, std::size_t start, std::size_t end,
-                                       bool creation_order, const HDF5Addressing& addressing,
-                                       std::vector<Block>& more) {
+std::optional<Message> scan_v2_messages(const std::vector<std::uint8_t>& block, std::size_t start, std::size_t end,
+                                        bool creation_order, const HDF5Addressing& addressing,
+                                        std::vector<Block>& more) {
     if (end > block.size() || start > end) throw Malformed{};
     const std::vector<std::uint8_t> region(block.begin() + static_cast<std::ptrdiff_t>(start),
                                            block.begin() + static_cast<std::ptrdiff_t>(end));
@@ -145,7 +147,7 @@ std::optional<Layout> scan_v2_messages(const std::vector<std::uint8_t>& block, s
     return std::nullopt;
 }
 
-std::optional<Layout> find_layout(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header) {
+std::optional<Message> find_layout(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header) {
     const std::uint64_t absolute = addressing.base + object_header;
     std::vector<Block> more;
     bool version2 = false;
@@ -177,7 +179,7 @@ std::optional<Layout> find_layout(const RawFile& file, const HDF5Addressing& add
     for (std::size_t next = 0; next < more.size(); ++next) {
         if (next >= static_cast<std::size_t>(max_header_blocks)) throw Malformed{};
         const std::vector<std::uint8_t> block = bytes_at(file, addressing.base + more[next].address, more[next].length);
-        std::optional<Layout> layout;
+        std::optional<Message> layout;
         if (version2) {
             Reader reader(block);
             if (!reader.signature("OCHK") || block.size() < 8) throw Malformed{};
@@ -523,7 +525,8 @@ ChunkTreeWalk walk_chunk_btree(const RawFile& file, const HDF5Addressing& addres
     const std::size_t rank = geometry.shape.size();
     std::optional<Layout> layout;
     try {
-        layout = find_layout(file, addressing, object_header);
+        const std::optional<Message> message = find_layout(file, addressing, object_header);
+        if (message) layout = parse_layout(*message, addressing);
     } catch (const Malformed&) {
         return {};
     }
@@ -541,6 +544,15 @@ ChunkTreeWalk walk_chunk_btree(const RawFile& file, const HDF5Addressing& addres
         return {damaged.past_end ? Outcome::past_end : Outcome::damaged, damaged.problem};
     }
     return {Outcome::listed, {}};
+}
+
+std::optional<std::vector<std::uint8_t>> read_layout_message(const RawFile& file, const HDF5Addressing& addressing,
+                                                             std::uint64_t object_header) {
+    try {
+        return find_layout(file, addressing, object_header);
+    } catch (const Malformed&) {
+        return std::nullopt;
+    }
 }
 
 }  // namespace chunkarr

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,5 +69,11 @@ struct ChunkTreeWalk {
 // `max_chunks` chunks. The key order makes every origin unique.
 ChunkTreeWalk walk_chunk_btree(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header,
                                const ChunkGeometry& geometry, std::size_t max_chunks, const ChunkVisitor& visit);
+
+// The raw Data Layout message (any version) of the object whose header is at `object_header`
+// (relative address), found as the walk finds it (v1 or v2 header, continuation blocks
+// followed); nullopt when the header has none or does not parse.
+std::optional<std::vector<std::uint8_t>> read_layout_message(const RawFile& file, const HDF5Addressing& addressing,
+                                                             std::uint64_t object_header);
 
 }  // namespace chunkarr

@@ -2,6 +2,8 @@
 
 #include <chunkarr/core/error.hpp>
 
+#include "io/hdf5/header_check.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -115,6 +117,7 @@ Handle open_object(const HDF5File& file, const std::string& path) {
         }
         start = end + 1;
     }
+    check_layout_before_open(Where(file.path(), path), file.id(), path);
     const auto opened = CHUNKARR_H5_TRY(H5Oopen, file.id(), path.c_str(), H5P_DEFAULT);
     if (!opened.ok()) throw IOError(Where(file.path(), path).text() + ": " + unopenable(file.id(), path, opened));
     return Handle(opened.value);
@@ -186,6 +189,11 @@ struct Walk {
     }
 
     void member(hid_t group, const std::string& path, const std::string& name) {
+        try {
+            check_layout_before_open(Where(at.file, path), group, name);  // HDF5 would crash opening it
+        } catch (const Error& e) {
+            return unreadable(path, e.what());
+        }
         const auto opened = CHUNKARR_H5_TRY(H5Oopen, group, name.c_str(), H5P_DEFAULT);
         if (!opened.ok()) return report(path, unopenable(group, name, opened));
         const Handle object(opened.value);

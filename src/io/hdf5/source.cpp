@@ -23,7 +23,7 @@ std::string normalize_path(const std::string& path) {
 }
 
 // Contiguous data has no storage chunks: tasks are slabs of whole trailing rows of ~target bytes.
-ChunkGrid contiguous_task_chunks(const Shape& shape, std::size_t item, std::size_t target_bytes) {
+Shape contiguous_task_shape(const Shape& shape, std::size_t item, std::size_t target_bytes) {
     Shape chunk = shape;
     std::size_t bytes = item;
     for (std::size_t axis = shape.size(); axis-- > 0;) {
@@ -37,10 +37,15 @@ ChunkGrid contiguous_task_chunks(const Shape& shape, std::size_t item, std::size
         break;
     }
     for (auto& c : chunk) c = std::max<Index>(c, 1);
-    return ChunkGrid::regular(shape, chunk);
+    return chunk;
 }
 
 constexpr std::size_t task_target_bytes = 4 << 20;
+
+// More chunks than this is a damaged dataspace, not data chunkarr could work through: the chunk
+// index alone would take 128 GiB, and the task grid as much (a flipped bit in a dimension makes
+// 10^18 elements; building their grid would take minutes before running out of memory).
+constexpr std::uint64_t max_chunk_count = std::uint64_t{1} << 32;
 
 }  // namespace
 
@@ -59,6 +64,9 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
         throw FormatError(describe() + " has " + hdf5::type_description(at, type.get()) +
                           " type; chunkarr computes with numeric datasets only");
     dtype_ = *dtype;
+    if (!hdf5::valid_number_layout(at, type.get()))
+        throw FormatError(describe() + " has a number type whose bits do not fit its " +
+                          std::to_string(hdf5::type_size(at, type.get())) + " bytes (damaged datatype)");
     // The machine's full-width type of the dtype (HDF5 converts byte order, and sign-extends
     // integers stored with fewer bits of precision); h5py's bool enum keeps its enum type.
     const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, type.get());
@@ -85,10 +93,54 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
     if (!layout.unavailable.empty()) throw FormatError(undecodable(layout.unavailable.front()));
     if (!layout.optional_unavailable.empty()) undecodable_filter_ = undecodable(layout.optional_unavailable.front());
     storage_chunks_ = layout.chunks;
+    if (layout.name == "contiguous" || layout.name == "compact") check_stored_size(layout.name, size);
     attributes_ = hdf5::read_attributes(at, dataset_.get());
     read_netcdf_facts(space.get());
+    check_chunk_count();
     read_fill_value();
     decide_fast_path(type.get());
+}
+
+// Contiguous and compact data hold every element: a dataspace that needs other than the bytes the
+// layout stores is damaged metadata (a flipped dimension, a zeroed size). HDF5 1.10 opens such a
+// dataset; reading it would run past its data into other objects or past the end of the file
+// (HDF5 itself crashes reading a compact dataset of 0 stored bytes), and a shape of petabytes
+// would exhaust memory before the first read. Checked on open, before any of that.
+void HDF5Source::Impl::check_stored_size(const std::string& layout, std::size_t file_item) const {
+    const Where at = where();
+    hdf5::Handle dcpl(CHUNKARR_H5(at, H5Dget_create_plist, dataset_.get()));
+    if (CHUNKARR_H5(at, H5Pget_external_count, dcpl.get()) > 0) return;  // stored in other files
+    const hsize_t stored = CHUNKARR_H5(at, H5Dget_storage_size, dataset_.get());
+    // Contiguous data never written reads as the fill value; compact data is always stored.
+    if (stored == 0 && layout != "compact") return;
+    std::uint64_t needed = file_item;
+    bool overflow = false;
+    for (Index extent : shape_)
+        overflow = __builtin_mul_overflow(needed, static_cast<std::uint64_t>(extent), &needed) || overflow;
+    if (!overflow && needed == stored) return;
+    throw FormatError(describe() + " is stored " + layout + " in " + std::to_string(stored) + " bytes, but its shape " +
+                      shape_to_string(shape_) + " of " + std::to_string(file_item) + "-byte elements needs " +
+                      (overflow ? std::string("more than 2^64") : std::to_string(needed)) +
+                      " (damaged dataspace or layout message)");
+}
+
+// The chunks (or, for contiguous data, the tasks) of the dataset's shape, record variables
+// extended to their record dimension, must be few enough to list.
+void HDF5Source::Impl::check_chunk_count() const {
+    if (storage_chunks_ && storage_chunks_->size() != shape_.size())
+        throw FormatError(describe() + " has chunks of " + shape_to_string(*storage_chunks_) + " for its shape " +
+                          shape_to_string(shape_) + " (damaged dataspace or layout message)");
+    const Shape chunk =
+        storage_chunks_ ? *storage_chunks_ : contiguous_task_shape(shape_, itemsize(dtype_), task_target_bytes);
+    std::uint64_t count = 1;
+    for (std::size_t axis = 0; axis < shape_.size(); ++axis) {
+        if (chunk[axis] <= 0) throw FormatError(describe() + " has chunk shape " + shape_to_string(chunk));
+        const auto along = static_cast<std::uint64_t>(shape_[axis] / chunk[axis] + (shape_[axis] % chunk[axis] != 0));
+        if (along > max_chunk_count || __builtin_mul_overflow(count, along, &count) || count > max_chunk_count)
+            throw FormatError(describe() + " has shape " + shape_to_string(shape_) + " in " +
+                              (storage_chunks_ ? "chunks" : "contiguous slabs") + " of " + shape_to_string(chunk) +
+                              ": more than 2^32 of them, too many to index (damaged dataspace?)");
+    }
 }
 
 void HDF5Source::Impl::read_netcdf_facts(hid_t space) {
@@ -100,6 +152,13 @@ void HDF5Source::Impl::read_netcdf_facts(hid_t space) {
     std::vector<hsize_t> maxdims(shape_.size());
     if (!shape_.empty()) CHUNKARR_H5(at, H5Sget_simple_extent_dims, space, nullptr, maxdims.data());
     for (hsize_t m : maxdims) unlimited_.push_back(m == H5S_UNLIMITED);
+    // HDF5 never lets a dimension grow past its maximum: one that has is a damaged dataspace
+    // (HDF5 1.10 opens it; a flipped bit in a dimension gives billions of fill values).
+    for (std::size_t axis = 0; axis < shape_.size(); ++axis)
+        if (maxdims[axis] != H5S_UNLIMITED && static_cast<hsize_t>(shape_[axis]) > maxdims[axis])
+            throw FormatError(describe() + " has shape " + shape_to_string(shape_) + ", but at most " +
+                              std::to_string(maxdims[axis]) + " along axis " + std::to_string(axis) +
+                              " (damaged dataspace)");
     stored_shape_ = shape_;
     if (!netcdf_) return;
     const bool coordinate = shape_.size() == 1 && hdf5::is_dimension_scale(at, dataset_.get());
@@ -138,7 +197,7 @@ void HDF5Source::Impl::read_fill_value() {
 
 ChunkGrid HDF5Source::Impl::task_grid() const {
     if (storage_chunks_) return task_chunks(shape_, *storage_chunks_, itemsize(dtype_), task_target_bytes);
-    return contiguous_task_chunks(shape_, itemsize(dtype_), task_target_bytes);
+    return ChunkGrid::regular(shape_, contiguous_task_shape(shape_, itemsize(dtype_), task_target_bytes));
 }
 
 void HDF5Source::Impl::read(const Region& region, void* out) const {

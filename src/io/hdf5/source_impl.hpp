@@ -43,6 +43,8 @@ private:
 
     // Metadata, read when the source is made (source.cpp).
     void read_netcdf_facts(hid_t space);
+    void check_stored_size(const std::string& layout, std::size_t file_item) const;
+    void check_chunk_count() const;
     void read_fill_value();
     // Locked reads (source.cpp).
     void read_locked(const Region& region, void* out) const;

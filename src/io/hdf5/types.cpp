@@ -133,6 +133,29 @@ bool plain_numeric_type(const Where& at, hid_t type) {
     return false;
 }
 
+bool valid_number_layout(const Where& at, hid_t type) {
+    Handle base;
+    if (CHUNKARR_H5(at, H5Tget_class, type) == H5T_ENUM) {
+        base = Handle(CHUNKARR_H5(at, H5Tget_super, type));
+        type = base.get();
+    }
+    const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, type);
+    if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) return true;
+    const std::size_t bits = 8 * type_size(at, type);
+    const std::size_t precision = CHUNKARR_H5(at, H5Tget_precision, type);
+    const int offset = CHUNKARR_H5(at, H5Tget_offset, type);
+    if (precision == 0 || static_cast<std::size_t>(offset) + precision > bits) return false;
+    if (type_class == H5T_INTEGER) return true;
+    std::size_t sign = 0, exponent = 0, exponent_bits = 0, mantissa = 0, mantissa_bits = 0;
+    CHUNKARR_H5(at, H5Tget_fields, type, &sign, &exponent, &exponent_bits, &mantissa, &mantissa_bits);
+    auto apart = [](std::size_t a, std::size_t a_bits, std::size_t b, std::size_t b_bits) {
+        return a + a_bits <= b || b + b_bits <= a;
+    };
+    return sign < bits && exponent_bits > 0 && mantissa_bits > 0 && exponent + exponent_bits <= bits &&
+           mantissa + mantissa_bits <= bits && apart(exponent, exponent_bits, mantissa, mantissa_bits) &&
+           apart(sign, 1, exponent, exponent_bits) && apart(sign, 1, mantissa, mantissa_bits);
+}
+
 Shape dataspace_shape(const Where& at, hid_t space) {
     const int rank = CHUNKARR_H5(at, H5Sget_simple_extent_ndims, space);
     std::vector<hsize_t> dims(static_cast<std::size_t>(rank));

@@ -27,6 +27,11 @@ std::string type_description(const Where& at, hid_t type);
 // Types whose stored bytes are the machine's values, possibly byte-swapped: IEEE floats,
 // integers and bitfields without padding bits (h5py's bool enum included).
 bool plain_numeric_type(const Where& at, hid_t type);
+// Whether a number type's bits lie inside its bytes: an integer's offset and precision, a
+// floating-point type's sign, exponent and mantissa (apart, too); true for other types, and an
+// enum's base type is looked at. A type that breaks this is a damaged datatype message: HDF5
+// converts its values to garbage (differently for each memory type), h5py refuses some.
+bool valid_number_layout(const Where& at, hid_t type);
 // Bytes per element of `type`; IOError, never 0, when HDF5 cannot say.
 std::size_t type_size(const Where& at, hid_t type);
 
