@@ -58,6 +58,17 @@ def test_classic_header_that_does_not_fit_the_file_is_value_error(ca, name, mess
     assert time.monotonic() - start < 5
 
 
+def test_a_damaged_global_heap_is_value_error_not_a_hang(ca):
+    # libhdf5 1.10 loops forever reading DIMENSION_LIST from this heap (its free space claims 0
+    # bytes); chunkarr checks the heap first (`chunkarr info`, which reads through libnetcdf, is
+    # in tests/fuzz/test_regression_files.py).
+    start = time.monotonic()
+    with pytest.raises(ValueError) as info:
+        ca.open(os.path.join(REGRESSIONS, "fuzz-nc4-zero-meta-1762045144.nc"), "v")
+    assert "global heap collection at 2048" in str(info.value)
+    assert time.monotonic() - start < 5
+
+
 def test_a_group_is_not_a_variable(ca, tmp_path):
     path = tmp_path / "g.h5"
     with h5py.File(path, "w") as f:

@@ -267,6 +267,35 @@ def test_open_netcdf_bytes_default_fill(ca, tmp_path, fmt, dtype, no_fill):
     assert_matches(x.compute(), expected, dtype=False)  # netCDF4-python's masked array: float
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32"])
+@pytest.mark.parametrize("attrs", [
+    {"_FillValue": -2},                         # a fill value of the signed type: 254, 65534, ...
+    {},                                         # no fill: the signed default fill masks nothing
+    {"valid_max": -3, "missing_value": 7},      # valid_max -3 is the unsigned maximum minus 2
+    {"scale_factor": 0.5, "add_offset": 10.0},  # unpacked from the unsigned values
+])
+@pytest.mark.parametrize("fmt", ["NETCDF4", "NETCDF3_CLASSIC"])
+def test_open_netcdf_unsigned_attribute_reads_the_bits_as_unsigned(ca, tmp_path, fmt, dtype, attrs):
+    # _Unsigned = "true" on a signed integer variable (how CDF-1 stores unsigned data): its
+    # bits are the unsigned type of that width, its attributes too (netCDF4-python, xarray).
+    raw = np.array([[-1, 0, 5, -128], [-2, 7, -3, 100]], dtype=dtype)[None]
+    raw[0, 1, 3] = netCDF4.default_fillvals[np.dtype(dtype).str[1:]]
+    fill = attrs.get("_FillValue")
+    extra = {k: (np.array(v, dtype) if k in ("valid_max", "missing_value") else v)
+             for k, v in attrs.items() if k != "_FillValue"}
+    extra["_Unsigned"] = "true"
+    path = write_nc(tmp_path / "u.nc", fmt, raw, fill_value=None if fill is None else np.array(fill, dtype),
+                    attrs=extra)
+    expected = netcdf4_decoded(path, "t2m")
+    assert np.nanmax(expected) > 100  # read as unsigned
+    x = ca.open(str(path), "t2m")
+    assert_matches(x.compute(), expected, dtype=False)
+    if not attrs:
+        assert x.dtype == np.dtype(dtype.replace("int", "uint"))
+    got = ca.nansum(x).compute() if hasattr(ca, "nansum") else np.nansum(x.compute())
+    assert float(got) == pytest.approx(float(np.nansum(expected)), rel=1e-12)
+
+
 def test_open_glob_of_netcdf_files(ca, tmp_path):
     parts = [sample((n, 4, 5), "float32", seed=n) for n in (2, 3, 4)]
     for i, part in enumerate(parts):

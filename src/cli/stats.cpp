@@ -406,7 +406,7 @@ int run_stats(const std::vector<std::string>& args) {
         }
         const auto decoding = cf_decoding_for(*source);
         const bool packed = decoding && (decoding->scale_factor != 1.0 || decoding->add_offset != 0.0);
-        const DType stored = source->dtype();
+        const DType stored = storage_dtype(*source);
         targets.push_back({path, stored, (is_integer(stored) || is_bool(stored)) && !packed, open(source), source});
         if (axes) {
             try {

@@ -9,6 +9,7 @@
 #include "graph/node.hpp"
 
 #include <cmath>
+#include <variant>
 
 namespace chunkarr {
 
@@ -23,33 +24,74 @@ ChunkGrid grid_for(const Shape& shape, const Shape& chunk_shape) {
 }
 }  // namespace
 
+namespace {
+
+// _Unsigned = "true" (or "True") on a signed integer variable.
+bool reads_unsigned(const Source& source) {
+    if (!is_signed_int(source.dtype())) return false;
+    const auto& all = source.attributes().all();
+    const auto it = all.find("_Unsigned");
+    if (it == all.end()) return false;
+    const auto* text = std::get_if<std::string>(&it->second);
+    return text && (*text == "true" || *text == "True");
+}
+
+DType unsigned_of_width(DType signed_type) {
+    switch (itemsize(signed_type)) {
+        case 1: return DType::UInt8;
+        case 2: return DType::UInt16;
+        case 4: return DType::UInt32;
+        default: return DType::UInt64;
+    }
+}
+
+}  // namespace
+
+DType storage_dtype(const Source& source) {
+    return reads_unsigned(source) ? unsigned_of_width(source.dtype()) : source.dtype();
+}
+
 std::optional<CFDecoding> cf_decoding_for(const Source& source) {
     const Attributes& attrs = source.attributes();
+    const DType stored_type = storage_dtype(source);
+    const bool as_unsigned = stored_type != source.dtype();
+    // Under _Unsigned, netCDF4-python views the attribute values (of the signed type) as the
+    // unsigned type too: -1 of a byte is 255.
+    const auto viewed = [&](long double value) {
+        if (!as_unsigned || value >= 0) return value;
+        return value + std::ldexp(1.0L, static_cast<int>(8 * itemsize(stored_type)));
+    };
+    const auto numbers = [&](const char* name) {
+        auto values = attrs.exact_numbers(name);
+        if (values)
+            for (auto& value : *values) value = viewed(value);
+        return values;
+    };
     CFDecoding cf;
     bool any = false;
     for (const char* name : {"_FillValue", "missing_value"}) {
-        if (auto values = attrs.exact_numbers(name)) {
+        if (auto values = numbers(name)) {
             cf.missing_values.insert(cf.missing_values.end(), values->begin(), values->end());
             any = true;
         }
     }
     // netCDF4-python: without _FillValue, the type's default fill is missing too — even for a
     // variable written in no-fill mode — except for bytes in no-fill mode (`if no_fill != 1 or
-    // dtype not in (u1, i1)`: mask the default fill).
-    const DType stored_type = source.dtype();
+    // dtype not in (u1, i1)`: mask the default fill). Under _Unsigned it compares the unsigned
+    // view with the signed type's (negative) default fill, which no value equals.
     const bool bytes = stored_type == DType::Int8 || stored_type == DType::UInt8;
     if (!attrs.has("_FillValue") && source.netcdf_conventions() && stored_type != DType::Bool &&
-        !(bytes && source.netcdf_no_fill())) {
+        !(bytes && source.netcdf_no_fill()) && !as_unsigned) {
         cf.missing_values.push_back(netcdf_default_fill(stored_type));
         any = true;
     }
-    if (auto range = attrs.exact_numbers("valid_range"); range && range->size() >= 2) {
+    if (auto range = numbers("valid_range"); range && range->size() >= 2) {
         cf.valid_min = (*range)[0];
         cf.valid_max = (*range)[1];
         any = true;
     }
-    if (auto v = attrs.exact_numbers("valid_min"); v && !v->empty()) cf.valid_min = v->front(), any = true;
-    if (auto v = attrs.exact_numbers("valid_max"); v && !v->empty()) cf.valid_max = v->front(), any = true;
+    if (auto v = numbers("valid_min"); v && !v->empty()) cf.valid_min = v->front(), any = true;
+    if (auto v = numbers("valid_max"); v && !v->empty()) cf.valid_max = v->front(), any = true;
     const auto scale = attrs.number("scale_factor");
     const auto offset = attrs.number("add_offset");
     if (scale) cf.scale_factor = *scale;
@@ -69,6 +111,8 @@ Array open(const std::string& path, const std::string& variable, const OpenOptio
 Array open(const SourcePtr& source, const OpenOptions& options) {
     Array raw(make_source_node(source));
     if (!options.mask_and_scale) return raw;
+    // The same bits, read as the unsigned type (a cast between integers of one width keeps them).
+    if (const DType stored = storage_dtype(*source); stored != source->dtype()) raw = raw.astype(stored);
     if (auto decoding = cf_decoding_for(*source)) return Array(make_decode_cf_node(raw.node(), std::move(*decoding)));
     return raw;
 }

@@ -25,6 +25,10 @@ Array open(const std::string& path, const std::string& variable, const OpenOptio
 Array open(const SourcePtr& source, const OpenOptions& options = {});
 // The array as stored, without CF decoding, plus the decoding its attributes ask for (if any).
 std::optional<CFDecoding> cf_decoding_for(const Source& source);
+// The type the stored values are read as before that decoding: the stored type, or under
+// `_Unsigned = "true"` on a signed integer variable the unsigned type of its width
+// (netCDF4-python and xarray read those bits so).
+DType storage_dtype(const Source& source);
 
 // An in-memory array; `chunk_shape` empty means one chunk.
 Array from_ndarray(NDArray array, const Shape& chunk_shape = {});

@@ -2,6 +2,7 @@
 
 #include <chunkarr/core/error.hpp>
 
+#include "io/hdf5/header_check.hpp"
 #include "io/hdf5/types.hpp"
 
 #include <cstring>
@@ -67,6 +68,7 @@ herr_t collect_name(hid_t, const char* name, const H5A_info_t*, void* data) {
 }  // namespace
 
 Attributes read_attributes(const Where& at, hid_t object) {
+    check_attribute_heaps(at, object);
     std::vector<std::string> names;
     CHUNKARR_H5(at, H5Aiterate2, object, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_name, &names);
     Attributes attributes;
@@ -76,6 +78,7 @@ Attributes read_attributes(const Where& at, hid_t object) {
 
 std::string read_string_attribute(const Where& at, hid_t object, const char* name) {
     if (CHUNKARR_H5((Where{at.file, at.object, name}), H5Aexists, object, name) <= 0) return {};
+    check_attribute_heaps(at, object);
     Attributes attributes;
     read_attribute(at, object, name, attributes);
     const auto it = attributes.all().find(name);

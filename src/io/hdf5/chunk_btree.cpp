@@ -1,6 +1,6 @@
-// Formats from the HDF5 File Format Specification (version 3): object headers (IV.A.1.a, v1 and
-// IV.A.1.b, v2), the Data Layout message (IV.A.2.i, version 3) and v1 B-tree nodes of type 1
-// (III.A.1). Everything read is bounds-checked. An object header this walk cannot read makes it
+// Formats from the HDF5 File Format Specification (version 3): the Data Layout message (IV.A.2.i,
+// version 3, found by io/hdf5/object_header) and v1 B-tree nodes of type 1 (III.A.1).
+// Everything read is bounds-checked. An object header this walk cannot read makes it
 // give up (the caller asks HDF5, which opened the dataset); a tree that does not fit the format
 // or the dataset is damaged, and the walk says where.
 #include "io/hdf5/chunk_btree.hpp"
@@ -18,59 +18,14 @@ namespace chunkarr {
 
 namespace {
 
-constexpr std::uint16_t layout_message = 0x0008;
-constexpr std::uint16_t continuation_message = 0x0010;
-constexpr int max_header_blocks = 4096;  // continuation blocks followed before giving up
 constexpr unsigned max_tree_depth = 64;
 
-struct Malformed {};  // thrown while reading the object header: the walk gives up
-struct Damaged {      // thrown while reading the tree: the file is damaged
+struct Damaged {  // thrown while reading the tree: the file is damaged
     std::string problem;
     bool past_end = false;  // a node or chunk lies past the end of the file
 };
 
-// The file's bytes [offset, offset + size), copied (the file may be mapped or not).
-std::vector<std::uint8_t> bytes_at(const RawFile& file, std::uint64_t offset, std::size_t size) {
-    std::vector<std::uint8_t> bytes(size);
-    try {
-        file.read_at(offset, size, reinterpret_cast<std::byte*>(bytes.data()));
-    } catch (const Error&) {
-        throw Malformed{};
-    }
-    return bytes;
-}
-
-// A little-endian cursor over a byte buffer.
-class Reader {
-public:
-    Reader(const std::vector<std::uint8_t>& bytes, std::size_t position = 0) : bytes_(bytes), position_(position) {}
-    std::uint64_t uint(unsigned width) {
-        need(width);
-        std::uint64_t value = 0;
-        for (unsigned i = 0; i < width; ++i) value |= std::uint64_t{bytes_[position_ + i]} << (8 * i);
-        position_ += width;
-        return value;
-    }
-    void skip(std::size_t count) {
-        need(count);
-        position_ += count;
-    }
-    bool signature(const char* text) {
-        need(4);
-        const bool same = std::memcmp(bytes_.data() + position_, text, 4) == 0;
-        position_ += 4;
-        return same;
-    }
-    std::size_t position() const { return position_; }
-    std::size_t remaining() const { return bytes_.size() - position_; }
-
-private:
-    void need(std::size_t count) const {
-        if (count > bytes_.size() - position_) throw Malformed{};
-    }
-    const std::vector<std::uint8_t>& bytes_;
-    std::size_t position_;
-};
+std::uint64_t load(const std::uint8_t* bytes, unsigned width) { return load_le(bytes, width); }
 
 struct Layout {
     std::uint64_t btree = 0;  // relative address of the root node
@@ -78,130 +33,17 @@ struct Layout {
     std::vector<std::uint64_t> dims;  // chunk size per axis, then the element size in bytes
 };
 
-std::optional<Layout> parse_layout(const std::vector<std::uint8_t>& data, const HDF5Addressing& addressing) {
-    Reader reader(data);
-    if (reader.uint(1) != 3 || reader.uint(1) != 2) return std::nullopt;  // version 3, chunked
+// A version-3 chunked Data Layout message: version, class, dimensionality, B-tree address,
+// dimensions (4 bytes each); nullopt for anything else.
+std::optional<Layout> parse_layout(const HeaderMessage& data, const HDF5Addressing& addressing) {
+    if (data.size() < 3 || data[0] != 3 || data[1] != 2) return std::nullopt;
     Layout layout;
-    layout.dimensionality = static_cast<unsigned>(reader.uint(1));
-    layout.btree = reader.uint(addressing.sizeof_addr);
-    for (unsigned axis = 0; axis < layout.dimensionality; ++axis) layout.dims.push_back(reader.uint(4));
+    layout.dimensionality = data[2];
+    if (data.size() < 3 + addressing.sizeof_addr + 4 * std::size_t{layout.dimensionality}) return std::nullopt;
+    layout.btree = load(data.data() + 3, addressing.sizeof_addr);
+    for (unsigned axis = 0; axis < layout.dimensionality; ++axis)
+        layout.dims.push_back(load(data.data() + 3 + addressing.sizeof_addr + 4 * axis, 4));
     return layout;
-}
-
-// A block of header messages still to scan: where (relative address) and how long.
-struct Block {
-    std::uint64_t address;
-    std::uint64_t length;
-};
-
-using Message = std::vector<std::uint8_t>;
-
-// One header message: the layout (found), a continuation (another block to scan), or neither.
-std::optional<Message> read_message(std::uint16_t type, const std::uint8_t* data, std::size_t size,
-                                    const HDF5Addressing& addressing, std::vector<Block>& more) {
-    const std::vector<std::uint8_t> bytes(data, data + size);
-    if (type == layout_message) return bytes;
-    if (type == continuation_message) {
-        Reader message(bytes);
-        const std::uint64_t address = message.uint(addressing.sizeof_addr);
-        more.push_back({address, message.uint(addressing.sizeof_size)});
-    }
-    return std::nullopt;
-}
-
-// Scans one block of v1 messages (8-byte aligned, 8-byte message headers).
-std::optional<Message> scan_v1_messages(const std::vector<std::uint8_t>& block, std::size_t start,
-                                        const HDF5Addressing& addressing, std::vector<Block>& more) {
-    Reader reader(block, start);
-    while (reader.remaining() >= 8) {
-        const auto type = static_cast<std::uint16_t>(reader.uint(2));
-        const auto size = static_cast<std::size_t>(reader.uint(2));
-        reader.skip(4);  // flags, reserved
-        if (size > reader.remaining()) throw Malformed{};
-        const std::uint8_t* data = block.data() + reader.position();
-        reader.skip(size);
-        if (auto layout = read_message(type, data, size, addressing, more)) return layout;
-    }
-    return std::nullopt;
-}
-
-// Scans one block of v2 messages, [start, end) of `block`; `creation_order`: each message header
-// carries a 2-byte creation index.
-std::optional<Message> scan_v2_messages(const std::vector<std::uint8_t>& block, std::size_t start, std::size_t end,
-                                        bool creation_order, const HDF5Addressing& addressing,
-                                        std::vector<Block>& more) {
-    if (end > block.size() || start > end) throw Malformed{};
-    const std::vector<std::uint8_t> region(block.begin() + static_cast<std::ptrdiff_t>(start),
-                                           block.begin() + static_cast<std::ptrdiff_t>(end));
-    Reader reader(region);
-    const std::size_t header = creation_order ? 6 : 4;
-    while (reader.remaining() >= header) {  // what is left after the last message is a gap
-        const auto type = static_cast<std::uint16_t>(reader.uint(1));
-        const auto size = static_cast<std::size_t>(reader.uint(2));
-        reader.skip(header - 3);
-        if (size > reader.remaining()) throw Malformed{};
-        const std::uint8_t* data = region.data() + reader.position();
-        reader.skip(size);
-        if (auto layout = read_message(type, data, size, addressing, more)) return layout;
-    }
-    return std::nullopt;
-}
-
-std::optional<Message> find_layout(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header) {
-    const std::uint64_t absolute = addressing.base + object_header;
-    std::vector<Block> more;
-    bool version2 = false;
-    bool creation_order = false;
-    {
-        const std::vector<std::uint8_t> prefix = bytes_at(file, absolute, 16);
-        Reader reader(prefix);
-        if (prefix[0] == 1) {  // version 1: 16-byte prefix, then the first block
-            reader.skip(8);
-            const std::uint64_t size = reader.uint(4);
-            const std::vector<std::uint8_t> block = bytes_at(file, absolute + 16, size);
-            if (auto layout = scan_v1_messages(block, 0, addressing, more)) return layout;
-        } else if (reader.signature("OHDR") && reader.uint(1) == 2) {
-            version2 = true;
-            const auto flags = static_cast<unsigned>(reader.uint(1));
-            creation_order = (flags & 0x04) != 0;
-            std::size_t prefix_size = 6 + ((flags & 0x20) ? 16 : 0) + ((flags & 0x10) ? 4 : 0);
-            const unsigned size_width = 1u << (flags & 0x03);
-            const std::vector<std::uint8_t> header = bytes_at(file, absolute, prefix_size + size_width);
-            Reader size_reader(header, prefix_size);
-            const std::uint64_t chunk0 = size_reader.uint(size_width);
-            prefix_size += size_width;
-            const std::vector<std::uint8_t> block = bytes_at(file, absolute + prefix_size, chunk0);
-            if (auto layout = scan_v2_messages(block, 0, block.size(), creation_order, addressing, more)) return layout;
-        } else {
-            return std::nullopt;
-        }
-    }
-    for (std::size_t next = 0; next < more.size(); ++next) {
-        if (next >= static_cast<std::size_t>(max_header_blocks)) throw Malformed{};
-        const std::vector<std::uint8_t> block = bytes_at(file, addressing.base + more[next].address, more[next].length);
-        std::optional<Message> layout;
-        if (version2) {
-            Reader reader(block);
-            if (!reader.signature("OCHK") || block.size() < 8) throw Malformed{};
-            layout = scan_v2_messages(block, 4, block.size() - 4, creation_order, addressing, more);
-        } else {
-            layout = scan_v1_messages(block, 0, addressing, more);
-        }
-        if (layout) return layout;
-    }
-    return std::nullopt;
-}
-
-// A little-endian unsigned integer of `width` bytes.
-std::uint64_t load(const std::uint8_t* bytes, unsigned width) {
-    if (width == 8 && std::endian::native == std::endian::little) {
-        std::uint64_t value;
-        std::memcpy(&value, bytes, 8);
-        return value;
-    }
-    std::uint64_t value = 0;
-    for (unsigned i = 0; i < width; ++i) value |= std::uint64_t{bytes[i]} << (8 * i);
-    return value;
 }
 
 // "(0, 8)"
@@ -238,8 +80,7 @@ public:
           capacity_(2 * std::size_t{addressing.chunk_node_k}),
           node_size_(8 + 2 * std::size_t{addressing.sizeof_addr} + capacity_ * addressing.sizeof_addr +
                      (capacity_ + 1) * key_size_),
-          undefined_(addressing.sizeof_addr == 8 ? ~std::uint64_t{0}
-                                                 : (std::uint64_t{1} << (8 * addressing.sizeof_addr)) - 1) {
+          undefined_(addressing.undefined_address()) {
         chunk_bytes_ = 1;
         for (const std::uint64_t dim : layout.dims) chunk_bytes_ *= dim;
         const std::uint64_t size = file.size();
@@ -523,36 +364,21 @@ ChunkTreeWalk walk_chunk_btree(const RawFile& file, const HDF5Addressing& addres
         geometry.chunk_shape.size() != geometry.shape.size())
         return {};
     const std::size_t rank = geometry.shape.size();
-    std::optional<Layout> layout;
-    try {
-        const std::optional<Message> message = find_layout(file, addressing, object_header);
-        if (message) layout = parse_layout(*message, addressing);
-    } catch (const Malformed&) {
-        return {};
-    }
+    const auto messages = read_header_messages(file, addressing, object_header, header_message_type::layout, 1);
+    const std::optional<Layout> layout =
+        messages && !messages->empty() ? parse_layout(messages->front(), addressing) : std::nullopt;
     // What HDF5 read from the same message must be what this walk read.
     if (!layout || layout->dimensionality != rank + 1 || layout->dims.back() == 0) return {};
     for (std::size_t axis = 0; axis < rank; ++axis)
         if (layout->dims[axis] != geometry.chunk_shape[axis] || layout->dims[axis] == 0) return {};
-    const std::uint64_t undefined =
-        addressing.sizeof_addr == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * addressing.sizeof_addr)) - 1;
     try {
         TreeWalker walker(file, addressing, *layout, geometry, max_chunks);
-        if (layout->btree != undefined) walker.walk(layout->btree);
+        if (layout->btree != addressing.undefined_address()) walker.walk(layout->btree);
         walker.visit(visit);
     } catch (const Damaged& damaged) {
         return {damaged.past_end ? Outcome::past_end : Outcome::damaged, damaged.problem};
     }
     return {Outcome::listed, {}};
-}
-
-std::optional<std::vector<std::uint8_t>> read_layout_message(const RawFile& file, const HDF5Addressing& addressing,
-                                                             std::uint64_t object_header) {
-    try {
-        return find_layout(file, addressing, object_header);
-    } catch (const Malformed&) {
-        return std::nullopt;
-    }
 }
 
 }  // namespace chunkarr

@@ -8,6 +8,7 @@
 // The walk trusts nothing it reads: every field the format fixes for the tree's nodes is
 // checked (see walk_chunk_btree), so that a damaged index is an error, never chunks read from
 // the wrong place.
+#include "io/hdf5/object_header.hpp"
 #include "io/raw_file.hpp"
 
 #include <cstdint>
@@ -17,15 +18,6 @@
 #include <vector>
 
 namespace chunkarr {
-
-// How addresses are stored in this file and how big its chunk B-tree nodes are (from its
-// superblock: H5Pget_sizes, H5Pget_userblock, H5Pget_istore_k).
-struct HDF5Addressing {
-    std::uint64_t base = 0;  // absolute offset of address 0 (the userblock size)
-    unsigned sizeof_addr = 8;
-    unsigned sizeof_size = 8;
-    unsigned chunk_node_k = 32;  // a chunk B-tree node holds up to 2K children
-};
 
 // What HDF5 says about the dataset; the tree must agree with it.
 struct ChunkGeometry {
@@ -69,11 +61,5 @@ struct ChunkTreeWalk {
 // `max_chunks` chunks. The key order makes every origin unique.
 ChunkTreeWalk walk_chunk_btree(const RawFile& file, const HDF5Addressing& addressing, std::uint64_t object_header,
                                const ChunkGeometry& geometry, std::size_t max_chunks, const ChunkVisitor& visit);
-
-// The raw Data Layout message (any version) of the object whose header is at `object_header`
-// (relative address), found as the walk finds it (v1 or v2 header, continuation blocks
-// followed); nullopt when the header has none or does not parse.
-std::optional<std::vector<std::uint8_t>> read_layout_message(const RawFile& file, const HDF5Addressing& addressing,
-                                                             std::uint64_t object_header);
 
 }  // namespace chunkarr

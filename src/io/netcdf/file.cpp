@@ -3,6 +3,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/file_format.hpp>
 
+#include "io/hdf5/header_check.hpp"
 #include "io/netcdf/classic_layout.hpp"
 
 #include <algorithm>
@@ -51,10 +52,15 @@ std::vector<int> unlimited_dimension_ids(const Where& at, int ncid) {
 File::File(std::string path) : path_(std::move(path)) {
     // libnetcdf believes a classic header: a record count with a flipped bit streams gigabytes
     // of zeros, a truncated file reads as zeros. Check the header against the file's size first.
+    // NetCDF-4: libnetcdf reads variable-length attributes through libhdf5, which loops forever
+    // on some damaged global heaps.
     std::optional<ClassicLayout> layout;
-    if (is_netcdf3(detect_file_format(path_))) {
+    const FileFormat format = detect_file_format(path_);
+    if (is_netcdf3(format)) {
         layout = read_classic_layout(path_);
         check_classic_layout(path_, *layout);
+    } else if (format == FileFormat::HDF5) {
+        hdf5::check_attribute_heaps_of_file(path_);
     }
     Lock lock;
     const auto opened = CHUNKARR_NC_TRY(nc_open, path_.c_str(), NC_NOWRITE, &ncid_);

@@ -268,12 +268,12 @@ TEST_CASE("seeded damage to chunk B-trees walks or declines, and the chunks foun
         {
             RawFile file(path);
             for (std::size_t k = 0; k < datasets.size(); ++k)
-                REQUIRE(walk_chunk_btree(file, addressing, headers[k], geometry(datasets[k]), 100000,
-                                         [&](const std::uint64_t*, std::uint32_t, std::uint64_t address,
-                                             std::uint32_t size) {
-                                             for (std::uint32_t i = 0; i < size; i += 3)
-                                                 targets.push_back(static_cast<std::size_t>(address) + i);
-                                         })
+                REQUIRE(walk_chunk_btree(
+                            file, addressing, headers[k], geometry(datasets[k]), 100000,
+                            [&](const std::uint64_t*, std::uint32_t, std::uint64_t address, std::uint32_t size) {
+                                for (std::uint32_t i = 0; i < size; i += 3)
+                                    targets.push_back(static_cast<std::size_t>(address) + i);
+                            })
                             .listed());
         }
         targets.erase(
@@ -334,14 +334,13 @@ TEST_CASE("seeded damage to chunk B-trees walks or declines, and the chunks foun
                 const FilterPipeline pipeline(d.filters);
                 std::vector<std::pair<std::uint64_t, std::uint32_t>> found;
                 std::vector<std::uint32_t> masks;
-                const bool walked =
-                    walk_chunk_btree(file, addressing, headers[k], geometry(d), grid,
-                                     [&](const std::uint64_t*, std::uint32_t mask, std::uint64_t address,
-                                         std::uint32_t size) {
-                                         found.emplace_back(address, size);
-                                         masks.push_back(mask);
-                                     })
-                        .listed();
+                const bool walked = walk_chunk_btree(file, addressing, headers[k], geometry(d), grid,
+                                                     [&](const std::uint64_t*, std::uint32_t mask,
+                                                         std::uint64_t address, std::uint32_t size) {
+                                                         found.emplace_back(address, size);
+                                                         masks.push_back(mask);
+                                                     })
+                                        .listed();
                 CHECK(found.size() <= grid);
                 if (!walked) {
                     CHECK(found.empty());
