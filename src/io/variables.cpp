@@ -9,6 +9,8 @@
 #include <chunkarr/io/variables.hpp>
 
 #include "io/hdf5/netcdf4.hpp"
+#include "io/hdf5/types.hpp"
+#include "io/where.hpp"
 
 #include <algorithm>
 #include <glob.h>
@@ -66,9 +68,13 @@ std::vector<ListedVariable> list_variables(const std::string& path) {
             if (v.dtype) listed.push_back({v.path, {}});
         return listed;
     }
-    for (const auto& info : list_hdf5_datasets(path))
-        if (!info.error.empty() || (parse_dtype(info.dtype) && !info.netcdf_dimension_only))
+    for (const auto& info : list_hdf5_datasets(path)) {
+        if (!info.error.empty() || (info.computed_dtype && !info.netcdf_dimension_only))
             listed.push_back({info.path, info.error});
+        else if (info.numbers && !info.netcdf_dimension_only)  // numbers all the same: not left out silently
+            listed.push_back(
+                {info.path, Where(path, info.path).text() + " " + hdf5::not_computable_reason(info.dtype, true)});
+    }
     return listed;
 }
 

@@ -19,7 +19,11 @@ HDF5DatasetInfo describe_dataset(const Where& at, hid_t dataset) {
     hdf5::Handle space(CHUNKARR_H5(at, H5Dget_space, dataset));
     info.shape = hdf5::dataspace_shape(at, space.get());
     const auto dtype = hdf5::numeric_dtype(at, type.get());
-    info.dtype = dtype ? std::string(dtype_name(*dtype)) : hdf5::type_description(at, type.get());
+    const bool widened = dtype && itemsize(*dtype) != hdf5::type_size(at, type.get());  // float16
+    info.dtype = dtype && !widened ? std::string(dtype_name(*dtype)) : hdf5::type_description(at, type.get());
+    if (dtype) info.computed_dtype = std::string(dtype_name(*dtype));
+    const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, type.get());
+    info.numbers = dtype || type_class == H5T_INTEGER || type_class == H5T_FLOAT;
     if (dtype) info.byte_order = CHUNKARR_H5(at, H5Tget_order, type.get()) == H5T_ORDER_BE ? '>' : '<';
     const hdf5::Layout layout = hdf5::read_layout(at, dataset);
     info.layout = layout.name;

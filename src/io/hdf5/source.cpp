@@ -60,9 +60,12 @@ HDF5Source::Impl::Impl(const std::string& file_path, const std::string& dataset_
     dataset_ = std::move(object);
     hdf5::Handle type(CHUNKARR_H5(at, H5Dget_type, dataset_.get()));
     const auto dtype = hdf5::numeric_dtype(at, type.get());
-    if (!dtype)
-        throw FormatError(describe() + " has " + hdf5::type_description(at, type.get()) +
-                          " type; chunkarr computes with numeric datasets only");
+    if (!dtype) {
+        const H5T_class_t type_class = CHUNKARR_H5(at, H5Tget_class, type.get());
+        throw FormatError(describe() + " " +
+                          hdf5::not_computable_reason(hdf5::type_description(at, type.get()),
+                                                      type_class == H5T_INTEGER || type_class == H5T_FLOAT));
+    }
     dtype_ = *dtype;
     if (!hdf5::valid_number_layout(at, type.get()))
         throw FormatError(describe() + " has a number type whose bits do not fit its " +

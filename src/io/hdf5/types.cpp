@@ -52,6 +52,9 @@ std::optional<DType> numeric_dtype(const Where& at, hid_t type) {
         }
     }
     if (type_class == H5T_FLOAT) {
+        // Half precision as h5py's float16, widened (exactly) to float32 by HDF5 while it reads:
+        // chunkarr computes in float32 and float64 only.
+        if (size == 2) return DType::Float32;
         if (size == 4) return DType::Float32;
         if (size == 8) return DType::Float64;
     }
@@ -101,11 +104,21 @@ Handle file_type(const Where& at, DType dtype) {
     return Handle(CHUNKARR_H5(at, H5Tcopy, native_memory_type(dtype)));
 }
 
+std::string not_computable_reason(const std::string& description, bool numbers) {
+    if (numbers)
+        return "holds " + description +
+               " numbers; chunkarr computes with 8- to 64-bit integers and 16- to 64-bit floats";
+    return "has " + description + " type; chunkarr computes with numeric datasets only";
+}
+
 std::string type_description(const Where& at, hid_t type) {
     switch (CHUNKARR_H5(at, H5Tget_class, type)) {
         case H5T_STRING: return "string";
         case H5T_COMPOUND: return "compound";
         case H5T_FLOAT: return "float" + std::to_string(8 * type_size(at, type));
+        case H5T_INTEGER:
+            return (CHUNKARR_H5(at, H5Tget_sign, type) == H5T_SGN_2 ? "int" : "uint") +
+                   std::to_string(8 * type_size(at, type));
         case H5T_VLEN: return "variable-length";
         case H5T_ARRAY: return "array";
         case H5T_OPAQUE: return "opaque";

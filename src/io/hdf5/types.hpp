@@ -24,6 +24,9 @@ Handle memory_type_for(const Where& at, hid_t type, DType dtype);
 Handle file_type(const Where& at, DType dtype);
 // What `chunkarr info` calls a type numeric_dtype() refuses: "string", "compound", ...
 std::string type_description(const Where& at, hid_t type);
+// Why a dataset of the type described so (type_description) is not read: "holds float128
+// numbers; ..." for numbers no DType holds, "has string type; ..." for the rest.
+std::string not_computable_reason(const std::string& description, bool numbers);
 // Types whose stored bytes are the machine's values, possibly byte-swapped: IEEE floats,
 // integers and bitfields without padding bits (h5py's bool enum included).
 bool plain_numeric_type(const Where& at, hid_t type);

@@ -16,7 +16,11 @@ struct HDF5DatasetInfo {
     // leads nowhere): the message, naming file and path; the fields below are then empty.
     std::string error;
     Shape shape;
-    std::string dtype;               // numpy name, or "string", "compound", "other"
+    std::string dtype;  // numpy name, or "string", "compound", "other"
+    // The dtype chunkarr computes with (float16 widens to float32); nullopt for a dataset that
+    // is not numbers, or numbers of a type no DType holds (float128, int128).
+    std::optional<std::string> computed_dtype;
+    bool numbers = false;            // integers or floats (of any size), an enum of them, a bitfield
     std::optional<char> byte_order;  // '<' or '>' for numeric types
     std::string layout;              // "chunked", "contiguous", "compact", "virtual"
     std::optional<Shape> chunks;
