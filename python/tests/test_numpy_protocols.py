@@ -9,6 +9,8 @@ from conftest import DTYPES, assert_matches, assert_scalar_result, np_expected, 
 UNARY_UFUNCS = [
     np.sqrt, np.exp, np.log, np.log10, np.sin, np.cos, np.tan, np.floor, np.ceil,
     np.abs, np.absolute, np.negative, np.isnan, np.isfinite, np.logical_not,
+    np.log1p, np.expm1, np.log2, np.exp2, np.arcsin, np.arccos, np.arctan, np.sinh,
+    np.cosh, np.tanh, np.arcsinh, np.arccosh, np.arctanh, np.trunc, np.rint,
 ]
 BINARY_UFUNCS = [
     np.add, np.subtract, np.multiply, np.divide, np.true_divide, np.power, np.maximum, np.minimum,
@@ -115,7 +117,7 @@ def test_numpy_array_operands_give_lazy_arrays(ca):
         assert_matches(z.compute(), expected)
 
 
-@pytest.mark.parametrize("ufunc", [np.sinh, np.arctan2, np.hypot, np.bitwise_and, np.fmod, np.square])
+@pytest.mark.parametrize("ufunc", [np.arctan2, np.hypot, np.bitwise_and, np.fmod, np.square, np.frexp])
 def test_unsupported_ufuncs_raise_type_error(ca, ufunc):
     x = ca.from_array(sample((4, 5), "int32", positive=True), chunks=2)
     args = (x,) * ufunc.nin

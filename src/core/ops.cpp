@@ -21,6 +21,21 @@ std::string_view op_name(UnaryOp op) {
         case UnaryOp::IsNan: return "isnan";
         case UnaryOp::IsFinite: return "isfinite";
         case UnaryOp::LogicalNot: return "logical_not";
+        case UnaryOp::Log1p: return "log1p";
+        case UnaryOp::Expm1: return "expm1";
+        case UnaryOp::Log2: return "log2";
+        case UnaryOp::Exp2: return "exp2";
+        case UnaryOp::Arcsin: return "arcsin";
+        case UnaryOp::Arccos: return "arccos";
+        case UnaryOp::Arctan: return "arctan";
+        case UnaryOp::Sinh: return "sinh";
+        case UnaryOp::Cosh: return "cosh";
+        case UnaryOp::Tanh: return "tanh";
+        case UnaryOp::Arcsinh: return "arcsinh";
+        case UnaryOp::Arccosh: return "arccosh";
+        case UnaryOp::Arctanh: return "arctanh";
+        case UnaryOp::Trunc: return "trunc";
+        case UnaryOp::Rint: return "rint";
     }
     return "?";
 }
@@ -76,7 +91,22 @@ OpTypes unary_types(UnaryOp op, DType input) {
         case UnaryOp::Cos:
         case UnaryOp::Tan:
         case UnaryOp::Floor:
-        case UnaryOp::Ceil: break;
+        case UnaryOp::Ceil:
+        case UnaryOp::Log1p:
+        case UnaryOp::Expm1:
+        case UnaryOp::Log2:
+        case UnaryOp::Exp2:
+        case UnaryOp::Arcsin:
+        case UnaryOp::Arccos:
+        case UnaryOp::Arctan:
+        case UnaryOp::Sinh:
+        case UnaryOp::Cosh:
+        case UnaryOp::Tanh:
+        case UnaryOp::Arcsinh:
+        case UnaryOp::Arccosh:
+        case UnaryOp::Arctanh:
+        case UnaryOp::Trunc:
+        case UnaryOp::Rint: break;
     }
     const DType f = float_result(input);  // math functions: NumPy's float result
     return {f, f};

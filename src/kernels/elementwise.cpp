@@ -146,6 +146,21 @@ template <class T> void unary_typed(UnaryOp op, const Operand& in, std::byte* ou
         case UnaryOp::Tan: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::tan(x); }); break;
         case UnaryOp::Floor: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::floor(x); }); break;
         case UnaryOp::Ceil: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::ceil(x); }); break;
+        case UnaryOp::Log1p: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::log1p(x); }); break;
+        case UnaryOp::Expm1: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::expm1(x); }); break;
+        case UnaryOp::Log2: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::log2(x); }); break;
+        case UnaryOp::Exp2: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::exp2(x); }); break;
+        case UnaryOp::Arcsin: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::asin(x); }); break;
+        case UnaryOp::Arccos: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::acos(x); }); break;
+        case UnaryOp::Arctan: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::atan(x); }); break;
+        case UnaryOp::Sinh: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::sinh(x); }); break;
+        case UnaryOp::Cosh: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::cosh(x); }); break;
+        case UnaryOp::Tanh: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::tanh(x); }); break;
+        case UnaryOp::Arcsinh: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::asinh(x); }); break;
+        case UnaryOp::Arccosh: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::acosh(x); }); break;
+        case UnaryOp::Arctanh: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::atanh(x); }); break;
+        case UnaryOp::Trunc: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::trunc(x); }); break;
+        case UnaryOp::Rint: done = run_float_unary<T>(in, out, shape, [](auto x) { return std::nearbyint(x); }); break;
     }
     if (!done)
         throw ValueError("unary " + std::string(op_name(op)) + " is not defined for " +

@@ -7,7 +7,38 @@
 
 namespace chunkarr {
 
-enum class UnaryOp { Negative, Abs, Sqrt, Exp, Log, Log10, Sin, Cos, Tan, Floor, Ceil, IsNan, IsFinite, LogicalNot };
+enum class UnaryOp {
+    Negative,
+    Abs,
+    Sqrt,
+    Exp,
+    Log,
+    Log10,
+    Sin,
+    Cos,
+    Tan,
+    Floor,
+    Ceil,
+    IsNan,
+    IsFinite,
+    LogicalNot,
+    // Float math functions (NumPy's float result, like Sqrt).
+    Log1p,
+    Expm1,
+    Log2,
+    Exp2,
+    Arcsin,
+    Arccos,
+    Arctan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Arcsinh,
+    Arccosh,
+    Arctanh,
+    Trunc,
+    Rint
+};
 
 enum class BinaryOp {
     Add,
