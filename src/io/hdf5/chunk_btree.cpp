@@ -8,7 +8,6 @@
 #include <chunkarr/core/error.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -25,8 +24,6 @@ struct Damaged {  // thrown while reading the tree: the file is damaged
     bool past_end = false;  // a node or chunk lies past the end of the file
 };
 
-std::uint64_t load(const std::uint8_t* bytes, unsigned width) { return load_le(bytes, width); }
-
 struct Layout {
     std::uint64_t btree = 0;  // relative address of the root node
     unsigned dimensionality = 0;
@@ -40,9 +37,9 @@ std::optional<Layout> parse_layout(const HeaderMessage& data, const HDF5Addressi
     Layout layout;
     layout.dimensionality = data[2];
     if (data.size() < 3 + addressing.sizeof_addr + 4 * std::size_t{layout.dimensionality}) return std::nullopt;
-    layout.btree = load(data.data() + 3, addressing.sizeof_addr);
+    layout.btree = load_le(data.data() + 3, addressing.sizeof_addr);
     for (unsigned axis = 0; axis < layout.dimensionality; ++axis)
-        layout.dims.push_back(load(data.data() + 3 + addressing.sizeof_addr + 4 * axis, 4));
+        layout.dims.push_back(load_le(data.data() + 3 + addressing.sizeof_addr + 4 * axis, 4));
     return layout;
 }
 
@@ -171,7 +168,7 @@ private:
         if (!parent.root && level + 1 != parent.level)
             throw Damaged{node_text(address) + " is at level " + std::to_string(level) + ", but its parent (" + from() +
                           ") is at level " + std::to_string(parent.level)};
-        const std::size_t entries = load(bytes.data() + 6, 2);
+        const std::size_t entries = load_le(bytes.data() + 6, 2);
         if (entries > capacity_)
             throw Damaged{node_text(address) + " uses " + std::to_string(entries) + " entries, more than the " +
                           std::to_string(capacity_) + " a node holds"};
@@ -185,19 +182,20 @@ private:
         std::vector<std::uint32_t> sizes(entries + 1), masks(entries + 1);
         std::vector<std::uint64_t> children(entries);
         for (std::size_t i = 0; i <= entries; ++i) {
-            sizes[i] = static_cast<std::uint32_t>(load(cursor, 4));
-            masks[i] = static_cast<std::uint32_t>(load(cursor + 4, 4));
-            for (std::size_t axis = 0; axis < width_; ++axis) keys[i * width_ + axis] = load(cursor + 8 + 8 * axis, 8);
+            sizes[i] = static_cast<std::uint32_t>(load_le(cursor, 4));
+            masks[i] = static_cast<std::uint32_t>(load_le(cursor + 4, 4));
+            for (std::size_t axis = 0; axis < width_; ++axis)
+                keys[i * width_ + axis] = load_le(cursor + 8 + 8 * axis, 8);
             cursor += key_size_;
             if (i < entries) {
-                children[i] = load(cursor, addressing_.sizeof_addr);
+                children[i] = load_le(cursor, addressing_.sizeof_addr);
                 cursor += addressing_.sizeof_addr;
             }
         }
         const auto key = [&](std::size_t i) { return keys.data() + i * width_; };
         check_keys(address, level, entries, key, parent);
-        check_siblings(address, level, load(bytes.data() + 8, addressing_.sizeof_addr),
-                       load(bytes.data() + 8 + addressing_.sizeof_addr, addressing_.sizeof_addr));
+        check_siblings(address, level, load_le(bytes.data() + 8, addressing_.sizeof_addr),
+                       load_le(bytes.data() + 8 + addressing_.sizeof_addr, addressing_.sizeof_addr));
 
         if (level > 0) {
             for (std::size_t i = 0; i < entries; ++i) {

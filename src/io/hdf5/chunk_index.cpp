@@ -82,7 +82,7 @@ std::unique_ptr<HDF5ChunkIndex> HDF5ChunkIndex::build(const Where& at, hid_t dat
     if (index->list_with_chunk_iter(at, dataset, base_address)) return index;
 #endif
     // A damaged tree or a disagreement with HDF5 throws: never a listing of something else.
-    if (index->list_from_btree(at, dataset, file, shape, base_address)) {
+    if (index->list_from_btree(at, dataset, file, shape)) {
         index->check_against_hdf5(at, dataset, base_address);
         return index;
     }
@@ -116,16 +116,8 @@ bool HDF5ChunkIndex::list_with_chunk_iter([[maybe_unused]] const Where& at, [[ma
 #endif
 }
 
-bool HDF5ChunkIndex::list_from_btree(const Where& at, hid_t dataset, const RawFile& file, const Shape& shape,
-                                     std::uint64_t base_address) {
-    hdf5::Handle file_id(CHUNKARR_H5(at, H5Iget_file_id, dataset));
-    hdf5::Handle creation(CHUNKARR_H5(at, H5Fget_create_plist, file_id.get()));
-    std::size_t sizeof_addr = 0, sizeof_size = 0;
-    CHUNKARR_H5(at, H5Pget_sizes, creation.get(), &sizeof_addr, &sizeof_size);
-    unsigned chunk_node_k = 0;
-    CHUNKARR_H5(at, H5Pget_istore_k, creation.get(), &chunk_node_k);
-    const HDF5Addressing addressing{base_address, static_cast<unsigned>(sizeof_addr),
-                                    static_cast<unsigned>(sizeof_size), chunk_node_k};
+bool HDF5ChunkIndex::list_from_btree(const Where& at, hid_t dataset, const RawFile& file, const Shape& shape) {
+    const HDF5Addressing addressing = hdf5::file_addressing(at, dataset);  // base: the userblock, as base_address
     hdf5::Handle dcpl(CHUNKARR_H5(at, H5Dget_create_plist, dataset));
     ChunkGeometry geometry;
     geometry.filters = static_cast<unsigned>(CHUNKARR_H5(at, H5Pget_nfilters, dcpl.get()));

@@ -50,8 +50,7 @@ private:
     // or the chunk is recorded already.
     bool record(const std::uint64_t* offsets, const StoredChunk& chunk);
     bool list_with_chunk_iter(const Where& at, hid_t dataset, std::uint64_t base_address);
-    bool list_from_btree(const Where& at, hid_t dataset, const RawFile& file, const Shape& shape,
-                         std::uint64_t base_address);
+    bool list_from_btree(const Where& at, hid_t dataset, const RawFile& file, const Shape& shape);
     void check_against_hdf5(const Where& at, hid_t dataset, std::uint64_t base_address) const;
     void list_by_coord(const Where& at, hid_t dataset, std::uint64_t base_address);
 

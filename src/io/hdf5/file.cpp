@@ -137,6 +137,19 @@ haddr_t object_header_address(const Where& at, hid_t object) {
 #endif
 }
 
+HDF5Addressing file_addressing(const Where& at, hid_t location) {
+    Handle file_id(CHUNKARR_H5(at, H5Iget_file_id, location));
+    Handle creation(CHUNKARR_H5(at, H5Fget_create_plist, file_id.get()));
+    std::size_t sizeof_addr = 0, sizeof_size = 0;
+    CHUNKARR_H5(at, H5Pget_sizes, creation.get(), &sizeof_addr, &sizeof_size);
+    hsize_t userblock = 0;
+    CHUNKARR_H5(at, H5Pget_userblock, creation.get(), &userblock);
+    unsigned chunk_node_k = 0;
+    CHUNKARR_H5(at, H5Pget_istore_k, creation.get(), &chunk_node_k);
+    return HDF5Addressing{userblock, static_cast<unsigned>(sizeof_addr), static_cast<unsigned>(sizeof_size),
+                          chunk_node_k};
+}
+
 namespace {
 
 // Groups nested deeper than this are reported, not listed (a guard for the stack).

@@ -3,6 +3,7 @@
 #include <chunkarr/io/file_snapshot.hpp>
 
 #include "io/hdf5/library.hpp"
+#include "io/hdf5/object_header.hpp"
 
 #include <functional>
 #include <memory>
@@ -36,6 +37,10 @@ Handle open_object(const HDF5File& file, const std::string& path);
 
 // The relative address of an object's header (which object it is, whatever its path).
 haddr_t object_header_address(const Where& at, hid_t object);
+
+// How the file that `location` belongs to stores addresses (its superblock: H5Pget_sizes,
+// H5Pget_userblock, H5Pget_istore_k), for the readers of its raw bytes.
+HDF5Addressing file_addressing(const Where& at, hid_t location);
 
 // Calls `visit(path, dataset)` for every dataset under `group`, recursively, and
 // `unreadable(path, reason)` for every object on the way that cannot be read: a group that

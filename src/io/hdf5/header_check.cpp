@@ -2,6 +2,7 @@
 
 #include <chunkarr/core/error.hpp>
 
+#include "io/hdf5/file.hpp"
 #include "io/hdf5/global_heap.hpp"
 #include "io/hdf5/object_header.hpp"
 #include "io/raw_file.hpp"
@@ -49,17 +50,6 @@ std::optional<std::vector<std::uint64_t>> chunk_dimensions(const std::vector<std
     return dimensions;
 }
 
-// How the file that `location` belongs to stores addresses.
-HDF5Addressing addressing_of(const Where& at, hid_t location) {
-    Handle file_id(CHUNKARR_H5(at, H5Iget_file_id, location));
-    Handle creation(CHUNKARR_H5(at, H5Fget_create_plist, file_id.get()));
-    std::size_t sizeof_addr = 0, sizeof_size = 0;
-    CHUNKARR_H5(at, H5Pget_sizes, creation.get(), &sizeof_addr, &sizeof_size);
-    hsize_t userblock = 0;
-    CHUNKARR_H5(at, H5Pget_userblock, creation.get(), &userblock);
-    return HDF5Addressing{userblock, static_cast<unsigned>(sizeof_addr), static_cast<unsigned>(sizeof_size)};
-}
-
 // Where an object's header lies in the file, and how the file stores addresses.
 struct HeaderOnDisk {
     H5O_type_t type;
@@ -83,7 +73,7 @@ std::optional<HeaderOnDisk> header_on_disk(const Where& at, hid_t location, cons
         return std::nullopt;
     const haddr_t address = info.addr;
 #endif
-    return HeaderOnDisk{info.type, address, addressing_of(at, location)};
+    return HeaderOnDisk{info.type, address, file_addressing(at, location)};
 }
 
 // What is wrong with a global heap collection that an attribute of the object whose header is
@@ -177,7 +167,7 @@ void check_attribute_heaps_of_file(const std::string& path) {
     CHUNKARR_H5_TRY(H5Ovisit2, file_id.get(), H5_INDEX_NAME, H5_ITER_NATIVE, collect_object, &objects, H5O_INFO_BASIC);
 #endif
     // What H5Ovisit could not reach is libnetcdf's to report.
-    const HDF5Addressing addressing = addressing_of(at, file_id.get());
+    const HDF5Addressing addressing = file_addressing(at, file_id.get());
     const RawFile file{path};
     for (const VisitedObject& object : objects)
         if (const auto problem = attribute_heap_problem(file, addressing, object.address))

@@ -54,8 +54,7 @@ std::optional<DType> numeric_dtype(const Where& at, hid_t type) {
     if (type_class == H5T_FLOAT) {
         // Half precision as h5py's float16, widened (exactly) to float32 by HDF5 while it reads:
         // chunkarr computes in float32 and float64 only.
-        if (size == 2) return DType::Float32;
-        if (size == 4) return DType::Float32;
+        if (size == 2 || size == 4) return DType::Float32;
         if (size == 8) return DType::Float64;
     }
     return std::nullopt;
