@@ -65,9 +65,7 @@ def _diagonals(x: Array, letters: str):
         order = [i for i in range(x.ndim) if i not in (first, second)] + [first, second]
         x = x.transpose(*order)
         letters = "".join(letters[i] for i in order)
-        n = x.shape[-1]
-        if x.shape[-2] != n:
-            raise ValueError(f"einsum: repeated subscript {letter!r} on axes of different lengths")
+        n = x.shape[-1]   # as the other axis's: einsum checked the lengths of each subscript
         x = where(eye(n, dtype=bool, chunks=None), x, x.dtype.type(0).item()).sum(axis=-1).astype(x.dtype)
         letters = letters[:-1]
     return x, letters

@@ -90,29 +90,26 @@ def test_swapaxes(ca, chunks):
         ca.swapaxes(x, 0, 3)
 
 
+ROLLS = [(2, None), (-3, None), (30, None), (1, 0), (-2, 1), (9, -1), ((1, 3), (0, 1)), ((2, 2), (1, 1)),
+         (3, (0, 1)), (0, 0)]
+TILES = [2, (2, 1), (1, 3), (2, 2, 2), (0, 2), 1, (3,)]
+
+
 @pytest.mark.parametrize("chunks", CHUNKINGS)
-@pytest.mark.parametrize("dtype", ["int8", "float32", "bool"])
-def test_roll(ca, chunks, dtype):
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "float32", "bool"])
+def test_roll_and_tile(ca, chunks, dtype):
     a = sample((4, 7), dtype)
     x = lazy(ca, a, chunks)
-    for shift, axis in ((2, None), (-3, None), (30, None), (1, 0), (-2, 1), (9, -1), ((1, 3), (0, 1)),
-                        ((2, 2), (1, 1)), (3, (0, 1)), (0, 0)):
+    for shift, axis in ROLLS:
         check_both(ca, "roll", x, a, shift, axis)
+    for reps in TILES:
+        check_both(ca, "tile", x, a, reps)
+    check(ca.tile(lazy(ca, a[0], chunks), (2, 2)), np.tile(a[0], (2, 2)))
     e = np.zeros((0, 3))
     check(ca.roll(lazy(ca, e, 2), 2, 0), np.roll(e, 2, 0))
     check(ca.roll(lazy(ca, e, 2), 2), np.roll(e, 2))
     with pytest.raises(np.AxisError):
         ca.roll(x, 1, 2)
-
-
-@pytest.mark.parametrize("chunks", CHUNKINGS)
-@pytest.mark.parametrize("dtype", ["uint16", "float64", "bool"])
-def test_tile(ca, chunks, dtype):
-    a = sample((3, 4), dtype)
-    x = lazy(ca, a, chunks)
-    for reps in (2, (2, 1), (1, 3), (2, 2, 2), (0, 2), 1, (3,)):
-        check_both(ca, "tile", x, a, reps)
-    check(ca.tile(lazy(ca, a[0], chunks), (2, 2)), np.tile(a[0], (2, 2)))
     with pytest.raises(ValueError, match="negative"):
         ca.tile(x, -1)
 
