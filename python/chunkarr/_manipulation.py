@@ -58,18 +58,18 @@ def _as_list(tup, name):
     return arrays
 
 
-def vstack(tup) -> Array:
+def vstack(tup, allow_unknown_chunksizes=False) -> Array:
     arrays = atleast_2d(*_as_list(tup, "vstack"))
     return concatenate(arrays if isinstance(arrays, list) else [arrays], axis=0)
 
 
-def hstack(tup) -> Array:
+def hstack(tup, allow_unknown_chunksizes=False) -> Array:
     arrays = atleast_1d(*_as_list(tup, "hstack"))
     arrays = arrays if isinstance(arrays, list) else [arrays]
     return concatenate(arrays, axis=0 if arrays[0].ndim == 1 else 1)
 
 
-def dstack(tup) -> Array:
+def dstack(tup, allow_unknown_chunksizes=False) -> Array:
     arrays = atleast_3d(*_as_list(tup, "dstack"))
     return concatenate(arrays if isinstance(arrays, list) else [arrays], axis=2)
 
@@ -89,7 +89,7 @@ def _block_depth(arrays, path=()):
     return depths[0][0] + 1, max(n for _, n in depths)
 
 
-def block(arrays) -> Array:
+def block(arrays, allow_unknown_chunksizes=False) -> Array:
     """numpy.block: nested lists of arrays; the innermost lists are joined along the last axis,
     the next ones along the second-to-last, and so on (arrays get leading axes to match)."""
     depth, max_ndim = _block_depth(arrays)

@@ -123,8 +123,8 @@ def _gradient_axis(f: Array, axis: int, dx, edge_order: int) -> Array:
 
 def gradient(f, *varargs, axis=None, edge_order=1):
     """numpy.gradient, lazily: central differences inside, one-sided (edge_order 1 or 2) at the
-    edges; spacings are numbers or 1-d coordinate arrays. One array per axis (a list when several),
-    float (integer input becomes float64, as NumPy)."""
+    edges; spacings are numbers or 1-d coordinate arrays (a chunkarr one is computed here). One
+    array per axis (a list when several), float (integer input becomes float64, as NumPy)."""
     f = _as_array(f)
     if edge_order not in (1, 2):
         raise ValueError("'edge_order' greater than 2 not supported")
@@ -152,21 +152,26 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 
 
 # ---- comparisons and rounding: NumPy's own function on each block ------------------------------------
-def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False) -> Array:
-    """numpy.isclose, lazily (broadcasting a and b)."""
-    a, b = broadcast_arrays(a, b)
+def isclose(arr1, arr2, rtol=1e-05, atol=1e-08, equal_nan=False) -> Array:
+    """numpy.isclose, lazily (broadcasting the two arrays)."""
+    a, b = broadcast_arrays(arr1, arr2)
     return map_blocks(np.isclose, a, b, rtol=rtol, atol=atol, equal_nan=equal_nan, dtype=bool, name="isclose")
 
 
-def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False) -> Array:
-    """Whether all of isclose(a, b): a lazy 0-d bool array, as Dask's (compute() or bool(...
-    .compute()) for the answer)."""
-    return isclose(a, b, rtol, atol, equal_nan).all()
+def allclose(arr1, arr2, rtol=1e-05, atol=1e-08, equal_nan=False, **kwargs) -> Array:
+    """Whether all of isclose(arr1, arr2): a lazy 0-d bool array, as Dask's (compute() or
+    bool(....compute()) for the answer)."""
+    return isclose(arr1, arr2, rtol, atol, equal_nan).all()
 
 
 def round(a, decimals=0) -> Array:  # noqa: A001 (NumPy's name)
-    """numpy.round, lazily, NumPy's semantics (half to even; integers with negative decimals)."""
+    """numpy.round, lazily, NumPy's semantics (half to even; integers with negative decimals;
+    bools become float32, chunkarr's float16)."""
     a = _as_array(a)
+    if a.dtype == np.bool_:
+        if int(decimals) != 0:
+            raise TypeError("round of a bool array needs decimals=0 (NumPy cannot cast the result back)")
+        a = a.astype(np.float32)   # NumPy rounds bools as float16, which chunkarr holds as float32
     return map_blocks(np.round, a, decimals=int(decimals), dtype=a.dtype, name="round")
 
 
@@ -333,7 +338,7 @@ def isin(element, test_elements, assume_unique=False, invert=False) -> Array:
                       invert=invert, dtype=bool, name="isin")
 
 
-def bincount(x, weights=None, minlength=0) -> Array:
+def bincount(x, weights=None, minlength=0, split_every=None) -> Array:
     """numpy.bincount, lazily: each block counts into `minlength` bins, the counts are summed.
     Without minlength (as Dask wants it) the length is NumPy's, max(x) + 1: that maximum is
     computed here (one pass over x). A value >= minlength then fails at compute()."""
@@ -375,12 +380,12 @@ def _nan_as(a: Array, value) -> Array:
     return a if a.dtype.kind != "f" else where(a != a, value, a)
 
 
-def nancumsum(x, axis=None, dtype=None, out=None) -> Array:
+def nancumsum(x, axis=None, dtype=None, out=None, *, method="sequential") -> Array:
     _no_out(out)
     return _scan(_core.cumsum, _nan_as(_as_array(x), 0.0), axis, dtype)
 
 
-def nancumprod(x, axis=None, dtype=None, out=None) -> Array:
+def nancumprod(x, axis=None, dtype=None, out=None, *, method="sequential") -> Array:
     _no_out(out)
     return _scan(_core.cumprod, _nan_as(_as_array(x), 1.0), axis, dtype)
 
@@ -457,7 +462,7 @@ ARRAY_FUNCTIONS = {
     np.diff: diff, np.gradient: gradient, np.isclose: isclose, np.allclose: allclose,
     np.around: lambda a, decimals=0, out=None: _no_out(out) or round(a, decimals),
     np.round: lambda a, decimals=0, out=None: _no_out(out) or round(a, decimals),
-    np.nan_to_num: nan_to_num, np.count_nonzero: count_nonzero,
+    np.nan_to_num: nan_to_num, np.result_type: result_type, np.count_nonzero: count_nonzero,
     np.ptp: lambda a, axis=None, out=None, keepdims=False: _no_out(out) or ptp(a, axis, keepdims),
     np.average: average, np.cov: lambda m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
     aweights=None, **kw: cov(m, y, rowvar, bias, ddof, fweights, aweights),

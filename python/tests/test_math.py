@@ -120,6 +120,11 @@ def test_round(ca, chunks, dtype):
         check(np.round(x, decimals), np.round(a, decimals))
         check(np.around(x, decimals=decimals), np.around(a, decimals=decimals))
         check(x.round(decimals), a.round(decimals))
+    b = sample((4, 5), "bool")
+    check(ca.round(lazy(ca, b, chunks)), np.round(b))   # NumPy's float16, chunkarr's float32
+    check(np.around(lazy(ca, b, chunks)), np.around(b))
+    with pytest.raises(TypeError, match="decimals=0"):
+        ca.round(lazy(ca, b, chunks), 1)
     halves = np.array([0.5, 1.5, 2.5, -0.5, -2.5, np.nan, np.inf])
     check(ca.round(lazy(ca, halves, 3)), np.round(halves))   # half to even, as NumPy
 
@@ -242,6 +247,8 @@ def test_result_type(ca):
     assert ca.result_type(x32, 1.0) == np.result_type(np.ones(3, np.float32), 1.0)
     assert ca.result_type(x8, np.int16, "f4") == np.result_type(np.int8, np.int16, "f4")
     assert ca.result_type(lazy(ca, np.int64(3)), np.int8) == np.result_type(np.int64(3), np.int8)
+    assert np.result_type(x8, x32) == np.float32
+    assert np.result_type(x8, np.uint8) == np.int16
 
 
 @pytest.mark.parametrize("chunks", CHUNKINGS)
