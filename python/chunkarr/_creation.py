@@ -119,25 +119,27 @@ def _grid_chunks(x: Array, chunks) -> Array:
     return x if chunks is None or chunks == "auto" else x.rechunk(chunks)
 
 
-def tri(N, M=None, k=0, dtype=float, chunks="auto") -> Array:
-    """Ones at and below diagonal k, zeros above (NumPy's tri), lazily: a comparison of two
-    ranges broadcast against each other."""
+def _diagonal_grid(N, M, k, dtype, chunks, below: bool) -> Array:
+    """Where column - k <= row (below=True, tri) or == row (eye): two ranges broadcast against
+    each other and compared, lazily."""
     from ._routines import expand_dims
     M = N if M is None else M
+    if int(N) < 0 or int(M) < 0:
+        raise ValueError("negative dimensions are not allowed")
     rows = expand_dims(arange(0, int(N), 1, np.int64), 1)
-    cols = expand_dims(arange(0, int(M), 1, np.int64), 0)
-    mask = (cols - int(k)) <= rows
+    shifted = expand_dims(arange(0, int(M), 1, np.int64), 0) - int(k)
+    mask = shifted <= rows if below else shifted == rows
     return _grid_chunks(mask if np.dtype(dtype) == np.bool_ else mask.astype(dtype), chunks)
+
+
+def tri(N, M=None, k=0, dtype=float, chunks="auto") -> Array:
+    """Ones at and below diagonal k, zeros above (NumPy's tri), lazily."""
+    return _diagonal_grid(N, M, k, dtype, chunks, below=True)
 
 
 def eye(N, chunks="auto", M=None, k=0, dtype=float) -> Array:
     """Ones on diagonal k, lazily (Dask's argument order)."""
-    from ._routines import expand_dims
-    M = N if M is None else M
-    rows = expand_dims(arange(0, int(N), 1, np.int64), 1)
-    cols = expand_dims(arange(0, int(M), 1, np.int64), 0)
-    mask = (cols - int(k)) == rows
-    return _grid_chunks(mask if np.dtype(dtype) == np.bool_ else mask.astype(dtype), chunks)
+    return _diagonal_grid(N, M, k, dtype, chunks, below=False)
 
 
 def meshgrid(*xi, sparse=False, indexing="xy") -> list:

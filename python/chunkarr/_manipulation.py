@@ -124,6 +124,8 @@ def roll(array, shift, axis=None) -> Array:
         raise ValueError("'shift' and 'axis' should be scalars or 1D sequences")
     total = {}
     for s, ax in pairs:
+        if not isinstance(s, (numbers.Integral, np.integer)):
+            raise TypeError(f"roll: shift must be integers, got {s!r}")
         ax = _normalize_axis(ax, a.ndim)
         total[ax] = total.get(ax, 0) + int(s)
     for ax, s in total.items():

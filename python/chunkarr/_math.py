@@ -181,6 +181,7 @@ around = round
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None) -> Array:
     """numpy.nan_to_num, lazily (always a new lazy array: copy= has no effect)."""
     x = _as_array(x)
+    np.nan_to_num(np.zeros(0, x.dtype), nan=nan, posinf=posinf, neginf=neginf)   # bad values fail here, not at compute
     return map_blocks(np.nan_to_num, x, nan=nan, posinf=posinf, neginf=neginf, dtype=x.dtype, name="nan_to_num")
 
 
@@ -252,6 +253,8 @@ def _observations(m, y, rowvar):
 
 
 def _centered_cov(X, bias, ddof):
+    if ddof is not None and ddof != int(ddof):
+        raise ValueError("ddof must be integer")
     if ddof is None:
         ddof = 0 if bias else 1
     fact = X.shape[1] - ddof
@@ -308,6 +311,7 @@ def result_type(*arrays_and_dtypes) -> np.dtype:
 def digitize(a, bins, right=False) -> Array:
     """numpy.digitize of a lazy array against NumPy bins, lazily (int64)."""
     bins = np.asarray(bins)
+    np.digitize(np.zeros(0, bins.dtype if bins.dtype.kind in "iuf" else float), bins)   # 1-d, monotonic: checked here
     return map_blocks(np.digitize, _as_array(a), bins=bins, right=right, dtype=np.intp, name="digitize")
 
 

@@ -41,6 +41,10 @@ def test_eye_tri(ca, chunks, dtype):
         if chunks == 2 and N:
             assert got.chunks[0][0] == 2
         check(ca.tri(N, M, k, dtype=dtype, chunks=chunks), np.tri(N, M, k, dtype=dtype))
+    with pytest.raises(ValueError, match="negative dimensions"):
+        ca.eye(-1)
+    with pytest.raises(ValueError, match="negative dimensions"):
+        ca.tri(2, -3)
 
 
 @pytest.mark.parametrize("chunks", ["auto", 1, 3])

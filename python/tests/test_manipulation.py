@@ -110,6 +110,8 @@ def test_roll_and_tile(ca, chunks, dtype):
     check(ca.roll(lazy(ca, e, 2), 2), np.roll(e, 2))
     with pytest.raises(np.AxisError):
         ca.roll(x, 1, 2)
+    with pytest.raises(TypeError, match="integers"):
+        ca.roll(x, 1.5, 0)
     with pytest.raises(ValueError, match="negative"):
         ca.tile(x, -1)
 

@@ -140,6 +140,8 @@ def test_nan_to_num(ca, chunks):
         check(np.nan_to_num(x, nan=3.0), np.nan_to_num(a.astype(dtype), nan=3.0))
     i = sample((3, 3), "int8")
     check(ca.nan_to_num(lazy(ca, i, chunks)), np.nan_to_num(i))
+    with pytest.raises(TypeError, match="cast"):
+        ca.nan_to_num(lazy(ca, a, chunks), nan="a")   # at the call, not at compute()
 
 
 @pytest.mark.parametrize("chunks", CHUNKINGS)
@@ -214,6 +216,8 @@ def test_cov_corrcoef(ca, chunks, dtype):
     check(ca.cov(lazy(ca, n, chunks)), np.cov(n))
     with pytest.raises(NotImplementedError, match="aweights"):
         ca.cov(x, aweights=np.ones(8))
+    with pytest.raises(ValueError, match="ddof must be integer"):
+        ca.cov(x, ddof=1.5)
     with pytest.raises(ValueError, match="2 dimensions"):
         ca.cov(lazy(ca, np.ones((2, 2, 2))))
 
@@ -271,6 +275,10 @@ def test_digitize_searchsorted(ca, chunks, dtype):
     check(ca.searchsorted(unsorted, x, sorter=sorter), np.searchsorted(unsorted, a, sorter=sorter))
     with pytest.raises(ValueError, match="side"):
         ca.searchsorted(s, x, "middle")
+    with pytest.raises(ValueError, match="monotonically"):
+        ca.digitize(x, [1, 3, 2])
+    with pytest.raises(ValueError, match="too deep"):
+        ca.digitize(x, [[1, 2]])
 
 
 @pytest.mark.parametrize("chunks", CHUNKINGS)
