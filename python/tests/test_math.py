@@ -376,3 +376,20 @@ def test_apply_along_axis(ca, chunks):
     check(ca.apply_along_axis(lambda v, p: v ** p, 0, x, 2), np.apply_along_axis(lambda v, p: v ** p, 0, a, 2))
     i = sample((3, 4), "int32")
     check(ca.apply_along_axis(np.sort, 1, lazy(ca, i, chunks)), np.apply_along_axis(np.sort, 1, i))
+
+
+@pytest.mark.parametrize("value", [-2.567, np.nan, 3.5])
+def test_zero_dimensional(ca, value):
+    a = np.float64(value)
+    x = ca.from_array(a)
+    for ours, theirs in ((lambda v: ca.round(v, 1), lambda v: np.round(v, 1)),
+                         (lambda v: ca.isclose(v, 3.5), lambda v: np.isclose(v, 3.5)),
+                         (ca.nan_to_num, np.nan_to_num), (lambda v: ca.isin(v, [3.5]), lambda v: np.isin(v, [3.5])),
+                         (lambda v: ca.digitize(v, [0.0]), lambda v: np.digitize(v, [0.0])),
+                         (lambda v: ca.searchsorted([1.0, 4.0], v), lambda v: np.searchsorted([1.0, 4.0], v)),
+                         (ca.count_nonzero, np.count_nonzero), (ca.average, np.average), (ca.ptp, np.ptp),
+                         (ca.nancumsum, np.nancumsum)):
+        got, want = ours(x), theirs(a)
+        assert got.shape == np.shape(want)
+        assert_matches(np.asarray(got.compute()), np.asarray(want), dtype=False)
+        assert np.asarray(got.compute()).dtype == np.asarray(want).dtype
