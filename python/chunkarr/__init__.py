@@ -45,8 +45,8 @@ from ._linalg import dot, matmul, tensordot
 from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, dstack, hstack, pad, roll,
                             swapaxes, tile, tril, triu, vstack)
 from ._math import (allclose, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov, diff,
-                    digitize, gradient, isclose, isin, nan_to_num, nancumprod, nancumsum, outer, ptp, result_type, round,
-                    searchsorted, trace)
+                    digitize, gradient, isclose, isin, nan_to_num, nancumprod, nancumsum, outer, ptp, result_type,
+                    round, searchsorted, trace)
 from ._progress import ProgressBar
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape, squeeze,
