@@ -152,19 +152,10 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 
 
 # ---- comparisons and rounding: NumPy's own function on each block ------------------------------------
-def _elementwise(func, arrays, dtype, name, **kwargs) -> Array:
-    """func(*blocks, **kwargs) on each block of same-shaped arrays. 0-d arrays go through as
-    shape (1,): the engine's map_blocks takes a 0-d block's result as shape (1,) today."""
-    if arrays[0].ndim == 0:
-        out = map_blocks(func, *[expand_dims(a, 0) for a in arrays], dtype=dtype, name=name, **kwargs)
-        return out.squeeze(0)
-    return map_blocks(func, *arrays, dtype=dtype, name=name, **kwargs)
-
-
 def isclose(arr1, arr2, rtol=1e-05, atol=1e-08, equal_nan=False) -> Array:
     """numpy.isclose, lazily (broadcasting the two arrays)."""
     a, b = broadcast_arrays(arr1, arr2)
-    return _elementwise(np.isclose, [a, b], bool, "isclose", rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return map_blocks(np.isclose, a, b, rtol=rtol, atol=atol, equal_nan=equal_nan, dtype=bool, name="isclose")
 
 
 def allclose(arr1, arr2, rtol=1e-05, atol=1e-08, equal_nan=False, **kwargs) -> Array:
@@ -181,7 +172,7 @@ def round(a, decimals=0) -> Array:  # noqa: A001 (NumPy's name)
         if int(decimals) != 0:
             raise TypeError("round of a bool array needs decimals=0 (NumPy cannot cast the result back)")
         a = a.astype(np.float32)   # NumPy rounds bools as float16, which chunkarr holds as float32
-    return _elementwise(np.round, [a], a.dtype, "round", decimals=int(decimals))
+    return map_blocks(np.round, a, decimals=int(decimals), dtype=a.dtype, name="round")
 
 
 around = round
@@ -191,7 +182,7 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None) -> Array:
     """numpy.nan_to_num, lazily (always a new lazy array: copy= has no effect)."""
     x = _as_array(x)
     np.nan_to_num(np.zeros(0, x.dtype), nan=nan, posinf=posinf, neginf=neginf)   # bad values fail here, not at compute
-    return _elementwise(np.nan_to_num, [x], x.dtype, "nan_to_num", nan=nan, posinf=posinf, neginf=neginf)
+    return map_blocks(np.nan_to_num, x, nan=nan, posinf=posinf, neginf=neginf, dtype=x.dtype, name="nan_to_num")
 
 
 # ---- statistics ------------------------------------------------------------------------------------
@@ -321,7 +312,7 @@ def digitize(a, bins, right=False) -> Array:
     """numpy.digitize of a lazy array against NumPy bins, lazily (int64)."""
     bins = np.asarray(bins)
     np.digitize(np.zeros(0, bins.dtype if bins.dtype.kind in "iuf" else float), bins)   # 1-d, monotonic: checked here
-    return _elementwise(np.digitize, [_as_array(a)], np.intp, "digitize", bins=bins, right=right)
+    return map_blocks(np.digitize, _as_array(a), bins=bins, right=right, dtype=np.intp, name="digitize")
 
 
 def searchsorted(a, v, side="left", sorter=None) -> Array:
@@ -338,7 +329,7 @@ def searchsorted(a, v, side="left", sorter=None) -> Array:
     def positions(block):
         return np.searchsorted(a, block, side=side, sorter=sorter)
 
-    return _elementwise(positions, [_as_array(v)], np.intp, "searchsorted")
+    return map_blocks(positions, _as_array(v), dtype=np.intp, name="searchsorted")
 
 
 def isin(element, test_elements, assume_unique=False, invert=False) -> Array:
@@ -347,8 +338,8 @@ def isin(element, test_elements, assume_unique=False, invert=False) -> Array:
     if isinstance(test_elements, Array):
         test_elements = test_elements.compute()
     test_elements = np.asarray(test_elements)
-    return _elementwise(np.isin, [_as_array(element)], bool, "isin", test_elements=test_elements,
-                        assume_unique=assume_unique, invert=invert)
+    return map_blocks(np.isin, _as_array(element), test_elements=test_elements, assume_unique=assume_unique,
+                      invert=invert, dtype=bool, name="isin")
 
 
 def bincount(x, weights=None, minlength=0, split_every=None) -> Array:

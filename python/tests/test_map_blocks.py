@@ -73,6 +73,21 @@ def test_map_blocks_result_is_checked_per_block(ca):
         x.map_blocks(lambda b: b.astype(np.complex128), dtype=np.float64).compute()
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.int32, np.uint8, np.bool_])
+def test_map_blocks_on_0d_arrays_keeps_0d(ca, dtype):
+    a = np.array(3, dtype=dtype)
+    x = ca.from_array(a)
+    got = ca.map_blocks(lambda b: np.asarray(b * 1, dtype=dtype), x, dtype=dtype).compute()
+    assert got.shape == () and got.dtype == dtype
+    np.testing.assert_array_equal(got, a)
+    # a NumPy scalar (not an ndarray) back from the function is 0-d too
+    assert ca.map_blocks(lambda b: b[()], x).compute().shape == ()
+    # several 0-d inputs, and a 0-d result with the wrong shape is still reported
+    assert ca.map_blocks(np.add, x, x, dtype=np.result_type(a, a)).compute() == a + a
+    with pytest.raises(ValueError, match="shape"):
+        ca.map_blocks(lambda b: np.stack([b, b]), x, dtype=dtype).compute()
+
+
 def test_map_blocks_exception_is_the_functions_own(ca):
     x = ca.from_array(np.arange(10.0), chunks=3)
 
