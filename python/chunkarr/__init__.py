@@ -12,7 +12,7 @@ The package is split by concern; this file only gathers the public names:
     _creation        from_array, full, zeros, ones, arange, linspace, random, *_like, eye, tri,
                      indices, meshgrid
     _manipulation    vstack/hstack/dstack/block, swapaxes, roll, tile, pad, atleast_nd, tril/triu,
-                     broadcast_arrays
+                     broadcast_arrays, sliding_window_view
     _math            diff, gradient, isclose, round, nan_to_num, average, ptp, cov, corrcoef,
                      digitize, searchsorted, isin, bincount, nancumsum, coarsen, apply_along_axis
     _einsum          einsum
@@ -43,7 +43,7 @@ from ._einsum import einsum
 from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
 from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, dstack, hstack, pad, roll,
-                            swapaxes, tile, tril, triu, vstack)
+                            sliding_window_view, swapaxes, tile, tril, triu, vstack)
 from ._math import (allclose, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov, diff,
                     digitize, gradient, isclose, isin, nan_to_num, nancumprod, nancumsum, outer, ptp, result_type,
                     round, searchsorted, trace)
@@ -60,7 +60,7 @@ __all__ = [
     "median", "nanquantile", "nanpercentile", "nanmedian", "matmul", "dot", "tensordot", "to_hdf5", "to_netcdf",
     # _manipulation
     "atleast_1d", "atleast_2d", "atleast_3d", "block", "broadcast_arrays", "dstack", "hstack", "pad", "roll",
-    "swapaxes", "tile", "tril", "triu", "vstack",
+    "sliding_window_view", "swapaxes", "tile", "tril", "triu", "vstack",
     # _math
     "allclose", "apply_along_axis", "around", "average", "bincount", "coarsen", "corrcoef", "count_nonzero", "cov",
     "diff", "digitize", "gradient", "isclose", "isin", "nan_to_num", "nancumprod", "nancumsum", "outer", "ptp",

@@ -101,6 +101,9 @@ class Array:
         """The array itself: lazy arrays are immutable, so a copy is the same expression (Dask's)."""
         return self
 
+    def __deepcopy__(self, memo) -> "Array":
+        return self   # immutable, as copy(): copy.deepcopy (xarray's copy(deep=True)) shares the expression
+
     def round(self, decimals=0) -> "Array":
         from ._math import round
         return round(self, decimals)
@@ -227,8 +230,14 @@ class Array:
                   progress=progress, threads=threads, memory_limit=memory_limit)
 
     # ---- transformations ---------------------------------------------------------------------
-    def astype(self, dtype) -> "Array":
-        return _wrap(self._core.astype(_dtype(dtype)))
+    def astype(self, dtype, casting="unsafe", copy=True) -> "Array":
+        """Values as dtype, lazily. casting as NumPy's (a TypeError when the rule forbids it);
+        copy has no effect: the result is a new lazy expression either way (Dask's)."""
+        engine_dtype = _dtype(dtype)
+        if not np.can_cast(self.dtype, dtype, casting=casting):
+            raise TypeError(f"Cannot cast array data from {self.dtype!r} to {np.dtype(dtype)!r} "
+                            f"according to the rule {casting!r}")
+        return _wrap(self._core.astype(engine_dtype))
 
     def rechunk(self, chunks="auto") -> "Array":
         """The same values in other chunks, in Dask's forms: an int (every axis), a tuple of ints or

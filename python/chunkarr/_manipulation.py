@@ -1,6 +1,6 @@
 """Rearranging arrays, NumPy's names: stacking (vstack, hstack, dstack, block), swapaxes, roll,
-tile, pad, atleast_1d/2d/3d, tril/triu, broadcast_arrays. All lazy, built from slices,
-concatenate, expand_dims, broadcast_to and where: no element is copied until computed."""
+tile, pad, atleast_1d/2d/3d, tril/triu, broadcast_arrays, sliding_window_view. All lazy, built from
+slices, concatenate, stack, expand_dims, broadcast_to and where: no element is copied until computed."""
 from __future__ import annotations
 
 import numbers
@@ -9,7 +9,7 @@ import numpy as np
 
 from ._array import Array
 from ._creation import _as_array, full, tri
-from ._routines import broadcast_to, concatenate, expand_dims, ravel, reshape, where
+from ._routines import broadcast_to, concatenate, expand_dims, ravel, reshape, stack, where
 
 
 def _along(axis: int, ndim: int, index) -> tuple:
@@ -245,6 +245,45 @@ def triu(m, k=0) -> Array:
     return _triangle(m, k, False)
 
 
+# ---- sliding windows --------------------------------------------------------------------------
+def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False) -> Array:
+    """numpy.lib.stride_tricks.sliding_window_view, lazily (xarray's rolling uses it). Each
+    window axis is a stack of the window's shifted slices: out[..., i, ..., k] = x[..., i + k, ...],
+    so the graph grows with the window size. The result is read-only: writeable=True is refused."""
+    x = _as_array(x)
+    if writeable:
+        raise ValueError("sliding_window_view of a chunkarr array cannot be writeable (lazy arrays are read-only)")
+    window_shape = (window_shape,) if np.iterable(window_shape) == 0 else tuple(window_shape)
+    if any(int(w) < 0 for w in window_shape):
+        raise ValueError("`window_shape` cannot contain negative values")
+    if axis is None:
+        if len(window_shape) != x.ndim:
+            raise ValueError(f"Since axis is `None`, must provide window_shape for all dimensions of `x`; got "
+                             f"{len(window_shape)} window_shape elements and `x.ndim` is {x.ndim}.")
+        axis = tuple(range(x.ndim))
+    else:
+        axis = (axis,) if np.iterable(axis) == 0 else tuple(axis)
+        if len(window_shape) != len(axis):
+            raise ValueError(f"Must provide matching length window_shape and axis; got {len(window_shape)} "
+                             f"window_shape elements and {len(axis)} axes elements.")
+    axis = tuple(_normalize_axis(ax, x.ndim) for ax in axis)
+    out = x
+    for ax, window in zip(axis, (int(w) for w in window_shape)):
+        if out.shape[ax] < window:   # as NumPy: an axis windowed twice is trimmed by both windows
+            raise ValueError("window shape cannot be larger than input array shape")
+        length = out.shape[ax] - window + 1
+        if window == 0:   # an empty window: nothing to read, only the shape
+            out = full(out.shape[:ax] + (length,) + out.shape[ax + 1:] + (0,), 0, dtype=out.dtype)
+        else:
+            shifted = [out[_along(ax, out.ndim, slice(k, k + length))] for k in range(window)]
+            # The shifted slices' chunk edges differ; stack would cut at all of them. Keep the
+            # input's chunks on the axis instead, and one chunk per window.
+            edges = [e for e in np.cumsum(out.chunks[ax]) if e < length] + [length]
+            chunks = out.chunks[:ax] + (tuple(np.diff([0] + edges).tolist()),) + out.chunks[ax + 1:] + ((window,),)
+            out = stack(shifted, axis=-1).rechunk(chunks)
+    return out
+
+
 def _np_pad(array, pad_width, mode="constant", **kwargs):
     return pad(array, pad_width, mode, **kwargs)
 
@@ -254,4 +293,5 @@ ARRAY_FUNCTIONS = {
     np.vstack: lambda tup, **kw: vstack(tup), np.hstack: lambda tup, **kw: hstack(tup),
     np.dstack: dstack, np.block: block, np.swapaxes: swapaxes, np.roll: roll, np.tile: tile,
     np.broadcast_arrays: broadcast_arrays, np.pad: _np_pad, np.tril: tril, np.triu: triu,
+    np.lib.stride_tricks.sliding_window_view: sliding_window_view,
 }

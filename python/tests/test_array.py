@@ -540,6 +540,31 @@ def test_astype_float_truncates_toward_zero(ca):
     assert_matches(x.astype(bool).compute(), a.astype(bool))
 
 
+def test_astype_casting_and_copy_as_numpy(ca):
+    a = np.array([1.5, -2.0, np.nan])
+    x = ca.from_array(a, chunks=2)
+    assert_matches(x.astype(np.float32, copy=False).compute(), a.astype(np.float32, copy=False))
+    assert_matches(x.astype(np.float32, casting="same_kind").compute(), a.astype(np.float32, casting="same_kind"))
+    assert_matches(x.astype(np.float64, casting="no").compute(), a)
+    for dtype, casting in ((np.int32, "same_kind"), (np.float32, "safe"), (np.float32, "equiv")):
+        with pytest.raises(TypeError, match=f"Cannot cast array data from .*according to the rule '{casting}'"):
+            a.astype(dtype, casting=casting)   # NumPy refuses the same
+        with pytest.raises(TypeError, match=f"Cannot cast array data from .*according to the rule '{casting}'"):
+            x.astype(dtype, casting=casting)
+    with pytest.raises(TypeError, match="does not support dtype complex128"):
+        x.astype(np.complex128)
+
+
+def test_copy_and_deepcopy_share_the_lazy_expression(ca):
+    import copy
+
+    a = sample((5, 3), "int16", seed=3)
+    x = ca.from_array(a, chunks=2) * 2
+    for y in (x.copy(), copy.copy(x), copy.deepcopy(x), copy.deepcopy({"k": [x]})["k"][0]):
+        assert isinstance(y, ca.Array) and y.chunks == x.chunks
+        assert_matches(y.compute(), a * 2)
+
+
 RECHUNK_CASES = [
     ((17,), 5, 3),
     ((17,), 5, ((10, 7),)),

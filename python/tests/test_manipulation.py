@@ -1,4 +1,5 @@
-"""Stacking, swapaxes, roll, tile, pad, atleast_nd, tril/triu and broadcast_arrays against NumPy,
+"""Stacking, swapaxes, roll, tile, pad, atleast_nd, tril/triu, broadcast_arrays and
+sliding_window_view against NumPy,
 on odd chunkings (edge chunks, chunk size 1, one chunk), several dtypes and empty arrays; each
 also through NumPy's own function (__array_function__)."""
 import numpy as np
@@ -187,3 +188,44 @@ def test_broadcast_arrays(ca):
         check(g, w)
     with pytest.raises(ValueError):
         ca.broadcast_arrays(lazy(ca, a, 2), np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("chunks", CHUNKINGS)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sliding_window_view(ca, chunks, dtype):
+    from numpy.lib.stride_tricks import sliding_window_view as np_sliding
+
+    a = sample((7, 6), dtype, 3)
+    x = lazy(ca, a, chunks)
+    for window, axis in ((3, 0), ((2, 3), None), ((2, 2), (1, 1)), ((3,), (-1,)), (7, 0), (1, 1), (0, 1),
+                         ((6, 2), (1, 0))):
+        want = np_sliding(a, window, axis=axis)
+        got = ca.sliding_window_view(x, window, axis=axis)
+        check(got, want)
+        check(np_sliding(x, window, axis=axis), want)   # NumPy's own function dispatches
+        if got.size:   # the input's chunks kept on the windowed axes, one chunk per window
+            assert all(len(c) == 1 for c in got.chunks[a.ndim:])
+            assert got.chunks[0][:-1] == x.chunks[0][:len(got.chunks[0]) - 1]
+    check(ca.sliding_window_view(lazy(ca, a[0], chunks), 4), np_sliding(a[0], 4))
+    empty = np.zeros((0, 3), dtype)
+    check(ca.sliding_window_view(lazy(ca, empty, chunks), 2, axis=1), np_sliding(empty, 2, axis=1))
+
+
+def test_sliding_window_view_errors(ca):
+    from numpy.lib.stride_tricks import sliding_window_view as np_sliding
+
+    a = np.arange(12.0).reshape(3, 4)
+    x = ca.from_array(a, chunks=2)
+    for window, axis, message in ((5, 0, "window shape cannot be larger than input array shape"),
+                                  ((3, 3), (1, 1), "window shape cannot be larger than input array shape"),
+                                  (-1, 0, "cannot contain negative values"),
+                                  (2, None, "must provide window_shape for all dimensions"),
+                                  ((2, 2), 0, "matching length window_shape and axis")):
+        with pytest.raises(ValueError, match=message):
+            np_sliding(a, window, axis=axis)   # NumPy's message, checked against ours
+        with pytest.raises(ValueError, match=message):
+            ca.sliding_window_view(x, window, axis=axis)
+    with pytest.raises(np.AxisError):
+        ca.sliding_window_view(x, 2, axis=2)
+    with pytest.raises(ValueError, match="read-only"):
+        np_sliding(x, 2, axis=0, writeable=True)
