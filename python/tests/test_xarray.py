@@ -61,12 +61,14 @@ def _assert_same(ca, got, want, lazy=True):
 
 def _needs(ca, feature):
     """Skip while chunkarr lacks an indexing feature another branch adds (checked at run time)."""
-    x = ca.from_array(np.arange(5.0), chunks=2)
+    x = ca.from_array(np.arange(20.0).reshape(4, 5), chunks=2)
     probes = {"None (np.newaxis) in indexing": lambda: x[None],
-              "integer-array indexing": lambda: x[[0, 3]]}
+              "integer-array indexing": lambda: x[[0, 3]],
+              # xarray turns lists on several dims into np.ix_-style broadcast integer arrays
+              "outer (np.ix_) integer-array indexing": lambda: x[np.ix_([0, 3], [4, 1, 1])]}
     try:
         probes[feature]()
-    except TypeError:
+    except (TypeError, NotImplementedError):
         pytest.skip(f"needs {feature}")
 
 
@@ -112,7 +114,9 @@ LAZY_CASES = {
     "arithmetic with a 0-d DataArray": (lambda d: d - d.mean(), "None (np.newaxis) in indexing"),
     "where with a lower-dim condition": (lambda d: d.where(d.lat > 5), "None (np.newaxis) in indexing"),
     "concat along a new dim": (lambda d: xr.concat([d, d * 2], dim="run"), "None (np.newaxis) in indexing"),
-    "isel with lists": (lambda d: d.isel(time=[0, 3], lon=[4, 1, 1]), "integer-array indexing"),
+    "isel with a list": (lambda d: d.isel(time=[0, 3, 12, 3]), "integer-array indexing"),
+    "isel with lists on two dims": (lambda d: d.isel(time=[0, 3], lon=[4, 1, 1]),
+                                    "outer (np.ix_) integer-array indexing"),
     "sel with lists": (lambda d: d.sel(lat=[0.0, 20.0]), "integer-array indexing"),
 }
 
