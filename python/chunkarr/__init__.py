@@ -11,10 +11,11 @@ The package is split by concern; this file only gathers the public names:
     _array           Array: attributes, operators, methods, repr
     _creation        from_array, full, zeros, ones, arange, linspace, random, *_like, eye, tri,
                      indices, meshgrid
-    _manipulation    vstack/hstack/dstack/block, swapaxes, roll, tile, pad, atleast_nd, tril/triu,
-                     broadcast_arrays, sliding_window_view
+    _manipulation    vstack/hstack/dstack/column_stack/block, swapaxes, roll, tile, pad, atleast_nd,
+                     tril/triu, broadcast_arrays, sliding_window_view
     _math            diff, gradient, isclose, round, nan_to_num, average, ptp, cov, corrcoef,
-                     digitize, searchsorted, isin, bincount, nancumsum, coarsen, apply_along_axis
+                     digitize, searchsorted, isin, bincount, histogramdd/histogram2d, nancumsum, coarsen,
+                     apply_along_axis
     _einsum          einsum
     _sorting         sort, topk/argtopk, unique, argwhere/nonzero (eager where sizes depend on data)
     linalg           chunkarr.linalg.norm (numpy.linalg's names)
@@ -42,11 +43,11 @@ from ._creation import (arange, empty_like, eye, from_array, full, full_like, in
 from ._einsum import einsum
 from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
-from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, dstack, hstack, pad, roll,
-                            sliding_window_view, swapaxes, tile, tril, triu, vstack)
+from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, column_stack, dstack, hstack,
+                            pad, roll, sliding_window_view, swapaxes, tile, tril, triu, vstack)
 from ._math import (allclose, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov, diff,
-                    digitize, gradient, isclose, isin, nan_to_num, nancumprod, nancumsum, outer, ptp, result_type,
-                    round, searchsorted, trace)
+                    digitize, gradient, histogram2d, histogramdd, isclose, isin, nan_to_num, nancumprod, nancumsum,
+                    outer, ptp, result_type, round, searchsorted, trace)
 from ._progress import ProgressBar
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape, squeeze,
@@ -59,12 +60,12 @@ __all__ = [
     "linspace", "ones", "open", "random", "where", "zeros", "explain", "histogram", "quantile", "percentile",
     "median", "nanquantile", "nanpercentile", "nanmedian", "matmul", "dot", "tensordot", "to_hdf5", "to_netcdf",
     # _manipulation
-    "atleast_1d", "atleast_2d", "atleast_3d", "block", "broadcast_arrays", "dstack", "hstack", "pad", "roll",
-    "sliding_window_view", "swapaxes", "tile", "tril", "triu", "vstack",
+    "atleast_1d", "atleast_2d", "atleast_3d", "block", "broadcast_arrays", "column_stack", "dstack", "hstack", "pad",
+    "roll", "sliding_window_view", "swapaxes", "tile", "tril", "triu", "vstack",
     # _math
     "allclose", "apply_along_axis", "around", "average", "bincount", "coarsen", "corrcoef", "count_nonzero", "cov",
-    "diff", "digitize", "gradient", "isclose", "isin", "nan_to_num", "nancumprod", "nancumsum", "outer", "ptp",
-    "result_type", "round", "searchsorted", "trace",
+    "diff", "digitize", "gradient", "histogram2d", "histogramdd", "isclose", "isin", "nan_to_num", "nancumprod",
+    "nancumsum", "outer", "ptp", "result_type", "round", "searchsorted", "trace",
     # _einsum, _sorting, linalg
     "einsum", "argtopk", "argwhere", "flatnonzero", "nonzero", "sort", "topk", "unique", "linalg",
     # _creation

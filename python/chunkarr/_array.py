@@ -186,8 +186,10 @@ class Array:
         return self.shape[0]
 
     def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
+        # Not a generator: iter() of a 0-d array fails at once, as NumPy's (np.iterable is False).
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
 
     def __repr__(self):
         return (f"chunkarr.Array<shape={self.shape}, dtype={self.dtype}, chunksize="

@@ -1,6 +1,7 @@
-"""Rearranging arrays, NumPy's names: stacking (vstack, hstack, dstack, block), swapaxes, roll,
-tile, pad, atleast_1d/2d/3d, tril/triu, broadcast_arrays, sliding_window_view. All lazy, built from
-slices, concatenate, stack, expand_dims, broadcast_to and where: no element is copied until computed."""
+"""Rearranging arrays, NumPy's names: stacking (vstack, hstack, dstack, column_stack, block),
+swapaxes, roll, tile, pad, atleast_1d/2d/3d, tril/triu, broadcast_arrays, sliding_window_view. All
+lazy, built from slices, concatenate, stack, expand_dims, broadcast_to and where: no element is
+copied until computed."""
 from __future__ import annotations
 
 import numbers
@@ -67,6 +68,12 @@ def hstack(tup, allow_unknown_chunksizes=False) -> Array:
     arrays = atleast_1d(*_as_list(tup, "hstack"))
     arrays = arrays if isinstance(arrays, list) else [arrays]
     return concatenate(arrays, axis=0 if arrays[0].ndim == 1 else 1)
+
+
+def column_stack(tup) -> Array:
+    """numpy.column_stack: 1-d arrays (and 0-d ones) as columns, 2-d arrays as they are, side by side."""
+    arrays = [_as_array(a) for a in _as_list(tup, "column_stack")]
+    return concatenate([expand_dims(atleast_1d(a), 1) if a.ndim < 2 else a for a in arrays], axis=1)
 
 
 def dstack(tup, allow_unknown_chunksizes=False) -> Array:
@@ -154,9 +161,14 @@ def tile(A, reps) -> Array:
 
 
 def broadcast_arrays(*args, subok=False) -> list:
-    arrays = [_as_array(a) for a in args]
+    """The arguments broadcast to one shape, lazily. NumPy arguments of a dtype chunkarr does not
+    hold (objects, strings: matplotlib's bar passes hatch=None) come back as NumPy's read-only
+    broadcast views."""
+    arrays = [a if isinstance(a, Array) else np.asarray(a) for a in args]
+    arrays = [np.asarray(a) if isinstance(a, np.ndarray) and a.dtype.kind in "OSUV" else _as_array(a) for a in arrays]
     shape = np.broadcast_shapes(*[a.shape for a in arrays])
-    return [a if a.shape == shape else broadcast_to(a, shape) for a in arrays]
+    return [a if a.shape == shape else
+            np.broadcast_to(a, shape) if isinstance(a, np.ndarray) else broadcast_to(a, shape) for a in arrays]
 
 
 # ---- pad -------------------------------------------------------------------------------------------
@@ -293,5 +305,5 @@ ARRAY_FUNCTIONS = {
     np.vstack: lambda tup, **kw: vstack(tup), np.hstack: lambda tup, **kw: hstack(tup),
     np.dstack: dstack, np.block: block, np.swapaxes: swapaxes, np.roll: roll, np.tile: tile,
     np.broadcast_arrays: broadcast_arrays, np.pad: _np_pad, np.tril: tril, np.triu: triu,
-    np.lib.stride_tricks.sliding_window_view: sliding_window_view,
+    np.lib.stride_tricks.sliding_window_view: sliding_window_view, np.column_stack: column_stack,
 }

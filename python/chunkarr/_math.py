@@ -1,11 +1,12 @@
 """NumPy's numerical routines that are not ufuncs or plain reductions: differences (diff,
 gradient), comparisons (isclose, allclose), rounding (round/around, nan_to_num), statistics
 (average, ptp, count_nonzero, cov, corrcoef, trace, outer), binning and membership (digitize,
-searchsorted, isin, bincount), NaN-skipping running sums (nancumsum, nancumprod), coarsen,
-apply_along_axis and result_type. Lazy: built on slices, arithmetic, reductions and map_blocks
+searchsorted, isin, bincount, histogramdd, histogram2d), NaN-skipping running sums (nancumsum,
+nancumprod), coarsen, apply_along_axis and result_type. Lazy: built on slices, arithmetic, reductions and map_blocks
 (elementwise NumPy functions run on each block, so NumPy's exact semantics are kept)."""
 from __future__ import annotations
 
+import builtins
 import numbers
 
 import numpy as np
@@ -379,6 +380,82 @@ def bincount(x, weights=None, minlength=0, split_every=None) -> Array:
     return per_block.sum(axis=0).astype(dtype)
 
 
+def _sample_columns(sample) -> list:
+    """histogramdd's sample as its D columns: an (N, D) array (1-d: D = 1) or a sequence of D
+    1-d arrays of one length; all rechunked like the first, for map_blocks."""
+    if isinstance(sample, (list, tuple)):
+        columns = [_as_array(c) for c in sample]
+    else:
+        sample = _as_array(sample)
+        if sample.ndim > 2:
+            raise ValueError(f"histogramdd needs an (N, D) sample or a sequence of D 1-d arrays, got shape "
+                             f"{sample.shape}")
+        columns = [sample] if sample.ndim == 1 else [sample[:, d] for d in range(sample.shape[1])]
+    if not columns or any(c.ndim != 1 for c in columns) or len({c.shape for c in columns}) != 1:
+        raise ValueError("histogramdd needs D 1-d arrays of one length (or an (N, D) array) as its sample")
+    return [c if c.chunks == columns[0].chunks else c.rechunk(columns[0].chunks) for c in columns]
+
+
+def histogramdd(sample, bins=10, range=None, normed=None, weights=None, density=None):  # noqa: A002
+    """numpy.histogramdd: (counts, edges), the counts lazy (float64, as NumPy's): each block counts
+    into the bins with NumPy's histogramdd, the counts are summed. Equal bins need the data's
+    min and max where `range` leaves them open: those are computed here (one pass), as NumPy's
+    edges from them. The edges come back as chunkarr arrays."""
+    if normed is not None:
+        raise TypeError("histogramdd: normed= was removed from NumPy; use density=")
+    columns = _sample_columns(sample)
+    dims = len(columns)
+    dtype = np.result_type(*[c.dtype for c in columns])
+    # NumPy's own edges (and its errors for bad bins/range) from a stand-in sample holding each
+    # column's extremes: its edges depend on nothing else.
+    open_range = range is None or any(r is None for r in range)
+    if open_range and columns[0].size:
+        extremes = _wrap(_core.stack([m._core for c in columns for m in (c.min(), c.max())], 0)).compute()
+        stand_in = np.asarray(extremes, dtype=dtype).reshape(dims, 2).T
+    else:
+        stand_in = np.zeros((0, dims), dtype=dtype)
+    _, edges = np.histogramdd(stand_in, bins=bins, range=range)
+    shape = tuple(len(e) - 1 for e in edges)
+    arrays = columns if weights is None else columns + [_as_array(weights).astype(np.float64)]
+    if len(arrays) > dims and arrays[-1].shape != columns[0].shape:
+        raise ValueError(f"histogramdd weights of shape {arrays[-1].shape} do not match the sample's "
+                         f"{columns[0].shape}")
+    arrays = [a if a.chunks == columns[0].chunks else a.rechunk(columns[0].chunks) for a in arrays]
+
+    def counts(*blocks):   # blocks of shape (n, 1, ..., 1): a column with an axis per bin axis
+        flat = [b.reshape(-1) for b in blocks]
+        w = flat[dims] if len(flat) > dims else None
+        return np.histogramdd(np.stack(flat[:dims], axis=1), bins=edges, weights=w)[0][None]
+
+    if columns[0].size == 0:
+        from ._creation import zeros
+        hist = zeros(shape, dtype=np.float64)
+    else:
+        per_block = map_blocks(counts, *[expand_dims(a, list(builtins.range(1, dims + 1))) for a in arrays],
+                               dtype=np.float64, chunks=((1,) * columns[0].numblocks[0],) + tuple((n,) for n in shape),
+                               name="histogramdd")
+        hist = per_block.sum(axis=0)
+    if density:   # as NumPy: counts / each bin's volume / the total count
+        total = hist.sum()
+        for d, e in enumerate(edges):
+            hist = hist / np.diff(e).reshape((1,) * d + (-1,) + (1,) * (dims - d - 1))
+        hist = hist / total
+    from ._creation import from_array
+    return hist, [from_array(np.asarray(e)) for e in edges]
+
+
+def histogram2d(x, y, bins=10, range=None, normed=None, weights=None, density=None):  # noqa: A002
+    """numpy.histogram2d: (counts, xedges, yedges) as histogramdd's."""
+    try:
+        n = len(bins)
+    except TypeError:
+        n = 1
+    if n not in (1, 2):   # NumPy's rule: one sequence of edges for both axes
+        bins = [np.asarray(bins)] * 2
+    hist, edges = histogramdd([x, y], bins, range, normed, weights, density)
+    return hist, edges[0], edges[1]
+
+
 # ---- running sums that skip NaN --------------------------------------------------------------------
 def _nan_as(a: Array, value) -> Array:
     return a if a.dtype.kind != "f" else where(a != a, value, a)
@@ -476,6 +553,7 @@ ARRAY_FUNCTIONS = {
     np.outer: lambda a, b, out=None: _no_out(out) or outer(a, b),
     np.digitize: digitize, np.searchsorted: searchsorted, np.isin: isin, np.bincount: bincount,
     np.nancumsum: nancumsum, np.nancumprod: nancumprod, np.apply_along_axis: apply_along_axis,
+    np.histogramdd: histogramdd, np.histogram2d: histogram2d,
 }
 if hasattr(np, "round_"):
     ARRAY_FUNCTIONS[np.round_] = ARRAY_FUNCTIONS[np.around]

@@ -555,6 +555,17 @@ def test_astype_casting_and_copy_as_numpy(ca):
         x.astype(np.complex128)
 
 
+def test_iter_of_0d_array_fails_at_once_as_numpy(ca):
+    x = ca.from_array(np.float64(2.5))
+    for zero_d in (np.array(2.5), x):
+        with pytest.raises(TypeError, match="iteration over a 0-d array"):
+            iter(zero_d)
+        assert not np.iterable(zero_d)   # matplotlib asks this of a 0-d value
+    y = ca.from_array(np.arange(5), chunks=2)
+    assert np.iterable(y)
+    assert [int(v.compute()) for v in y] == list(range(5))
+
+
 def test_copy_and_deepcopy_share_the_lazy_expression(ca):
     import copy
 

@@ -1,7 +1,6 @@
-"""Stacking, swapaxes, roll, tile, pad, atleast_nd, tril/triu, broadcast_arrays and
-sliding_window_view against NumPy,
-on odd chunkings (edge chunks, chunk size 1, one chunk), several dtypes and empty arrays; each
-also through NumPy's own function (__array_function__)."""
+"""Stacking (column_stack too), swapaxes, roll, tile, pad, atleast_nd, tril/triu, broadcast_arrays
+and sliding_window_view against NumPy, on odd chunkings (edge chunks, chunk size 1, one chunk),
+several dtypes and empty arrays; each also through NumPy's own function (__array_function__)."""
 import numpy as np
 import pytest
 from conftest import assert_matches, sample
@@ -176,6 +175,22 @@ def test_tril_triu(ca, chunks, dtype):
     check(ca.tril(lazy(ca, f, 2)), np.tril(f))   # NaN above the diagonal becomes 0, as NumPy
 
 
+@pytest.mark.parametrize("chunks", CHUNKINGS)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_column_stack(ca, chunks, dtype):
+    a, b, m = sample((5,), dtype, 1), sample((5,), dtype, 2), sample((5, 3), dtype, 3)
+    x, y, z = lazy(ca, a, chunks), lazy(ca, b, chunks), lazy(ca, m, chunks)
+    check_both(ca, "column_stack", [x, y], [a, b])
+    check(np.column_stack((x, z, b)), np.column_stack((a, m, b)))
+    check(ca.column_stack([lazy(ca, a[0], None), lazy(ca, b[:1], chunks)]), np.column_stack([a[0], b[:1]]))
+    e = np.zeros(0, dtype)
+    check(ca.column_stack([lazy(ca, e, chunks), lazy(ca, e, chunks)]), np.column_stack([e, e]))
+    with pytest.raises(ValueError):
+        ca.column_stack([x, lazy(ca, a[:3], chunks)])
+    with pytest.raises(TypeError, match="sequence"):
+        ca.column_stack(x)
+
+
 def test_broadcast_arrays(ca):
     a, b = sample((3, 1), "float32"), sample((4,), "int8")
     got = ca.broadcast_arrays(lazy(ca, a, 2), lazy(ca, b, 3), 5)
@@ -188,6 +203,14 @@ def test_broadcast_arrays(ca):
         check(g, w)
     with pytest.raises(ValueError):
         ca.broadcast_arrays(lazy(ca, a, 2), np.zeros((2, 2)))
+    # NumPy arguments chunkarr cannot hold (None, strings: matplotlib's bar) stay NumPy views
+    got = np.broadcast_arrays(lazy(ca, a, 2), None, "x", [1, 2, 3, 4])
+    want = np.broadcast_arrays(a, None, "x", [1, 2, 3, 4])
+    check(got[0], want[0])
+    check(got[3], want[3])
+    for g, w in zip(got[1:3], want[1:3]):
+        assert type(g) is np.ndarray and g.dtype == w.dtype and g.shape == w.shape
+        np.testing.assert_array_equal(g, w)
 
 
 @pytest.mark.parametrize("chunks", CHUNKINGS)

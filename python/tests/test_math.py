@@ -1,7 +1,7 @@
 """diff, gradient, isclose/allclose, round, nan_to_num, count_nonzero, ptp, average, cov/corrcoef,
-trace, outer, result_type, digitize, searchsorted, isin, bincount, nancumsum/nancumprod,
-coarsen and apply_along_axis against NumPy, on odd chunkings, several dtypes, NaN and empty
-arrays; each also through NumPy's own function (__array_function__)."""
+trace, outer, result_type, digitize, searchsorted, isin, bincount, histogram2d/histogramdd,
+nancumsum/nancumprod, coarsen and apply_along_axis against NumPy, on odd chunkings, several
+dtypes, NaN and empty arrays; each also through NumPy's own function (__array_function__)."""
 import numpy as np
 import pytest
 from conftest import assert_matches, np_expected, sample
@@ -319,6 +319,72 @@ def test_bincount_errors(ca):
         ca.bincount(lazy(ca, np.array([1.0, 2.0])))
     with pytest.raises(ValueError, match="1-d"):
         ca.bincount(lazy(ca, np.ones((2, 2), int)))
+
+
+def check_histogram(got, want):
+    """(counts, edges...) of chunkarr against NumPy's: counts lazy float64, edges equal."""
+    assert len(got) == len(want)
+    check(got[0], want[0])
+    got_edges, want_edges = (got[1:], want[1:]) if len(want) == 3 else (got[1], want[1])
+    assert len(got_edges) == len(want_edges)
+    for g, w in zip(got_edges, want_edges):
+        check(g, w)
+
+
+@pytest.mark.parametrize("chunks", [1, 4, 7, None])
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "float32", "float64"])
+def test_histogram2d_and_histogramdd(ca, chunks, dtype):
+    a, b = sample((23,), dtype, 1), sample((23,), dtype, 2)
+    x, y = lazy(ca, a, chunks), lazy(ca, b, chunks)
+    w = sample((23,), "float32", 5)
+    for kwargs in ({}, {"bins": 4}, {"bins": (3, 5)}, {"bins": (2, [-1.0, 0.0, 0.5, 2.0])},
+                   {"bins": [-2.0, -1.0, 0.0, 1.5]}, {"bins": 3, "range": [(-1, 1), None]},
+                   {"bins": 3, "range": [(-1, 1), (0, 2)]}, {"bins": 4, "density": True}):
+        want = np.histogram2d(a, b, **kwargs)
+        check_histogram(ca.histogram2d(x, y, **kwargs), want)
+        check_histogram(np.histogram2d(x, y, **kwargs), want)   # NumPy's own function dispatches
+    check_histogram(np.histogram2d(x, b, bins=3, weights=w), np.histogram2d(a, b, bins=3, weights=w))
+    check_histogram(ca.histogram2d(x, y, bins=3, weights=lazy(ca, w, 5), density=True),
+                    np.histogram2d(a, b, bins=3, weights=w, density=True))
+    s = np.stack([a, b, a], axis=1)
+    for sample_chunks in ((chunks or 23, 1), (chunks or 23, 3)):
+        check_histogram(np.histogramdd(lazy(ca, s, sample_chunks), bins=(2, 3, 4)), np.histogramdd(s, bins=(2, 3, 4)))
+    check_histogram(ca.histogramdd([x, y], bins=3), np.histogramdd([a, b], bins=3))
+    check_histogram(ca.histogramdd(x, bins=5), np.histogramdd(a, bins=5))   # 1-d: D = 1
+    e = np.zeros(0, dtype)
+    check_histogram(ca.histogram2d(lazy(ca, e, 2), lazy(ca, e, 2), bins=3), np.histogram2d(e, e, bins=3))
+
+
+def test_histogram2d_nan_and_errors(ca):
+    a = with_nan((17,))
+    b = sample((17,), "float64", 3)
+    x, y = lazy(ca, a, 4), lazy(ca, b, 5)
+    with pytest.raises(ValueError, match="autodetected range of .nan, nan. is not finite"):
+        np.histogram2d(a, b)
+    with pytest.raises(ValueError, match="autodetected range of .nan, nan. is not finite"):
+        ca.histogram2d(x, y)
+    kwargs = {"bins": 3, "range": [(-2, 2), (-3, 3)]}   # NaN outside every bin: not counted
+    check_histogram(ca.histogram2d(x, y, **kwargs), np.histogram2d(a, b, **kwargs))
+    for bad, message in (({"bins": [[2.0, 1.0, 3.0], 3]}, "monotonically increasing"),
+                         ({"bins": 0}, "must be positive"),
+                         ({"bins": 3, "range": [(2, 1), None]}, "max must be larger than min")):
+        with pytest.raises(ValueError, match=message):
+            np.histogram2d(b, b, **bad)
+        with pytest.raises(ValueError, match=message):
+            ca.histogram2d(y, y, **bad)
+    s = np.stack([b, b, b], axis=1)
+    with pytest.raises(ValueError, match="dimension of bins must be equal"):
+        np.histogramdd(s, bins=(2, 2))
+    with pytest.raises(ValueError, match="dimension of bins must be equal"):
+        ca.histogramdd(lazy(ca, s, 4), bins=(2, 2))
+    with pytest.raises(TypeError, match="density="):
+        ca.histogramdd(lazy(ca, s, 4), normed=True)
+    with pytest.raises(ValueError, match="one length"):
+        ca.histogram2d(y, lazy(ca, b[:4], 2))
+    with pytest.raises(ValueError, match="weights of shape"):
+        ca.histogram2d(y, y, weights=np.ones(3))
+    with pytest.raises(ValueError, match=r"\(N, D\) sample"):
+        ca.histogramdd(lazy(ca, np.zeros((2, 2, 2)), 1))
 
 
 @pytest.mark.parametrize("chunks", CHUNKINGS)
