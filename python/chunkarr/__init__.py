@@ -13,7 +13,7 @@ The package is split by concern; this file only gathers the public names:
                      indices, meshgrid
     _manipulation    vstack/hstack/dstack/column_stack/block, swapaxes, roll, tile, pad, atleast_nd,
                      tril/triu, broadcast_arrays, sliding_window_view
-    _math            diff, gradient, isclose, round, nan_to_num, average, ptp, cov, corrcoef,
+    _math            diff, gradient, isclose, round, nan_to_num, average, ptp, nanargmin/max, cov, corrcoef,
                      digitize, searchsorted, isin, bincount, histogramdd/histogram2d, nancumsum, coarsen,
                      apply_along_axis
     _einsum          einsum
@@ -46,8 +46,8 @@ from ._linalg import dot, matmul, tensordot
 from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, column_stack, dstack, hstack,
                             pad, roll, sliding_window_view, swapaxes, tile, tril, triu, vstack)
 from ._math import (allclose, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov, diff,
-                    digitize, gradient, histogram2d, histogramdd, isclose, isin, nan_to_num, nancumprod, nancumsum,
-                    outer, ptp, result_type, round, searchsorted, trace)
+                    digitize, gradient, histogram2d, histogramdd, isclose, isin, nan_to_num, nanargmax, nanargmin,
+                    nancumprod, nancumsum, outer, ptp, result_type, round, searchsorted, trace)
 from ._progress import ProgressBar
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape, squeeze,
@@ -64,8 +64,8 @@ __all__ = [
     "roll", "sliding_window_view", "swapaxes", "tile", "tril", "triu", "vstack",
     # _math
     "allclose", "apply_along_axis", "around", "average", "bincount", "coarsen", "corrcoef", "count_nonzero", "cov",
-    "diff", "digitize", "gradient", "histogram2d", "histogramdd", "isclose", "isin", "nan_to_num", "nancumprod",
-    "nancumsum", "outer", "ptp", "result_type", "round", "searchsorted", "trace",
+    "diff", "digitize", "gradient", "histogram2d", "histogramdd", "isclose", "isin", "nan_to_num", "nanargmax",
+    "nanargmin", "nancumprod", "nancumsum", "outer", "ptp", "result_type", "round", "searchsorted", "trace",
     # _einsum, _sorting, linalg
     "einsum", "argtopk", "argwhere", "flatnonzero", "nonzero", "sort", "topk", "unique", "linalg",
     # _creation

@@ -1,6 +1,6 @@
 """NumPy's numerical routines that are not ufuncs or plain reductions: differences (diff,
 gradient), comparisons (isclose, allclose), rounding (round/around, nan_to_num), statistics
-(average, ptp, count_nonzero, cov, corrcoef, trace, outer), binning and membership (digitize,
+(average, ptp, count_nonzero, nanargmin/nanargmax, cov, corrcoef, trace, outer), binning and membership (digitize,
 searchsorted, isin, bincount, histogramdd, histogram2d), NaN-skipping running sums (nancumsum,
 nancumprod), coarsen, apply_along_axis and result_type. Lazy: built on slices, arithmetic, reductions and map_blocks
 (elementwise NumPy functions run on each block, so NumPy's exact semantics are kept)."""
@@ -191,6 +191,35 @@ def count_nonzero(a, axis=None, keepdims=False) -> Array:
     """Number of values that are not zero (NaN counts), lazily, int64."""
     a = _as_array(a)
     return a.astype(bool).astype(np.int64).sum(axis=axis, keepdims=keepdims)
+
+
+def _nan_arg(a, axis, fill: float, name: str) -> Array:
+    """NumPy's nanargmin/nanargmax: NaN replaced by `fill` (so ±inf ties as NumPy's do), then
+    argmin/argmax; a slice of NaN only is NumPy's ValueError, raised at compute()."""
+    a = _as_array(a)
+    if a.dtype.kind != "f":
+        return getattr(a, name[3:])(axis)
+    missing = a != a
+    index = getattr(where(missing, fill, a), name[3:])(axis)
+    all_missing = missing.all(axis=axis)
+    all_missing = all_missing if all_missing.chunks == index.chunks else all_missing.rechunk(index.chunks)
+
+    def check(positions, empty):
+        if empty.any():
+            raise ValueError("All-NaN slice encountered")
+        return positions
+
+    return map_blocks(check, index, all_missing, dtype=index.dtype, name=name)
+
+
+def nanargmin(a, axis=None) -> Array:
+    """numpy.nanargmin, lazily (int64); a slice of NaN only fails at compute() as NumPy's does."""
+    return _nan_arg(a, axis, np.inf, "nanargmin")
+
+
+def nanargmax(a, axis=None) -> Array:
+    """numpy.nanargmax, lazily (int64); a slice of NaN only fails at compute() as NumPy's does."""
+    return _nan_arg(a, axis, -np.inf, "nanargmax")
 
 
 def ptp(a, axis=None, keepdims=False) -> Array:
@@ -554,6 +583,8 @@ ARRAY_FUNCTIONS = {
     np.digitize: digitize, np.searchsorted: searchsorted, np.isin: isin, np.bincount: bincount,
     np.nancumsum: nancumsum, np.nancumprod: nancumprod, np.apply_along_axis: apply_along_axis,
     np.histogramdd: histogramdd, np.histogram2d: histogram2d,
+    np.nanargmin: lambda a, axis=None, out=None, **kw: _no_out(out) or nanargmin(a, axis),
+    np.nanargmax: lambda a, axis=None, out=None, **kw: _no_out(out) or nanargmax(a, axis),
 }
 if hasattr(np, "round_"):
     ARRAY_FUNCTIONS[np.round_] = ARRAY_FUNCTIONS[np.around]

@@ -34,7 +34,14 @@ def broadcast_to(a, shape) -> Array:
 
 
 def clip(a, a_min, a_max) -> Array:
-    return _wrap(_core.clip(_as_array(a)._core, float(a_min), float(a_max)))
+    """Values limited to [a_min, a_max] (None: no limit), lazily. Array bounds (xarray's
+    clip(da.min('time'))) broadcast elementwise, as NumPy's minimum(maximum(a, a_min), a_max)."""
+    if not any(isinstance(b, Array) or np.ndim(b) > 0 for b in (a_min, a_max)):
+        low, high = (-np.inf if a_min is None else a_min), (np.inf if a_max is None else a_max)
+        return _wrap(_core.clip(_as_array(a)._core, float(low), float(high)))
+    a = _as_array(a)
+    a = a if a_min is None else np.maximum(a, a_min)
+    return a if a_max is None else np.minimum(a, a_max)
 
 
 def reshape(a, shape, order="C") -> Array:

@@ -1,7 +1,8 @@
-"""diff, gradient, isclose/allclose, round, nan_to_num, count_nonzero, ptp, average, cov/corrcoef,
-trace, outer, result_type, digitize, searchsorted, isin, bincount, histogram2d/histogramdd,
-nancumsum/nancumprod, coarsen and apply_along_axis against NumPy, on odd chunkings, several
-dtypes, NaN and empty arrays; each also through NumPy's own function (__array_function__)."""
+"""diff, gradient, isclose/allclose, round, nan_to_num, count_nonzero, ptp, nanargmin/nanargmax,
+average, cov/corrcoef, trace, outer, result_type, digitize, searchsorted, isin, bincount,
+histogram2d/histogramdd, nancumsum/nancumprod, coarsen and apply_along_axis against NumPy, on odd
+chunkings, several dtypes, NaN and empty arrays; each also through NumPy's own function
+(__array_function__)."""
 import numpy as np
 import pytest
 from conftest import assert_matches, np_expected, sample
@@ -319,6 +320,30 @@ def test_bincount_errors(ca):
         ca.bincount(lazy(ca, np.array([1.0, 2.0])))
     with pytest.raises(ValueError, match="1-d"):
         ca.bincount(lazy(ca, np.ones((2, 2), int)))
+
+
+@pytest.mark.parametrize("chunks", CHUNKINGS)
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "float32", "float64"])
+def test_nanargmin_nanargmax(ca, chunks, dtype):
+    a = sample((4, 5), dtype, 4)
+    if dtype.startswith("float"):
+        a = with_nan((4, 5), dtype)
+        a[1, 2], a[3, 0] = np.inf, -np.inf   # ties with the NaN stand-ins, as NumPy's
+    x = lazy(ca, a, chunks)
+    for name in ("nanargmin", "nanargmax"):
+        for axis in (None, 0, 1, -1):
+            check(getattr(ca, name)(x, axis=axis), getattr(np, name)(a, axis=axis))
+            check(getattr(np, name)(x, axis), getattr(np, name)(a, axis))
+    if dtype.startswith("float"):
+        a[:, 4] = np.nan   # a column of NaN only: NumPy's error, at compute()
+        x = lazy(ca, a, chunks)
+        check(ca.nanargmax(x, axis=1), np.nanargmax(a, axis=1))
+        with pytest.raises(ValueError, match="All-NaN slice encountered"):
+            np.nanargmax(a, axis=0)
+        with pytest.raises(ValueError, match="All-NaN slice encountered"):
+            ca.nanargmax(x, axis=0).compute()
+        with pytest.raises(ValueError, match="All-NaN slice encountered"):
+            np.nanargmin(lazy(ca, np.full(3, np.nan, dtype), chunks)).compute()
 
 
 def check_histogram(got, want):

@@ -41,6 +41,21 @@ def test_clip(ca, pair):
     assert np.clip(x, 3, 17).dtype == np.float32
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int16"])
+def test_clip_with_array_bounds_as_numpy(ca, dtype):
+    a = (np.arange(30, dtype=np.float64).reshape(5, 6) - 12).astype(dtype)
+    if dtype != "int16":
+        a[1, 1] = np.nan
+    low, high = np.arange(6, dtype=dtype) - 5, (np.arange(5, dtype=dtype) * 3)[:, None]
+    x = ca.from_array(a, chunks=(2, 4))
+    for lo, hi in ((low, high), (ca.from_array(low, chunks=5), None), (None, high), (low, 4), (-3, high)):
+        got, want = np.clip(x, lo, hi), np.clip(a, np.asarray(lo) if lo is not None else None, hi)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got.compute(), want)
+    np.testing.assert_array_equal(x.clip(min=low).compute(), a.clip(min=low))
+    np.testing.assert_array_equal(np.clip(x, None, 2).compute(), np.clip(a, None, 2))
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int16", "uint8"])
 def test_argmin_argmax_match_numpy(ca, dtype):
     rng = np.random.default_rng(7)

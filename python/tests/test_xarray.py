@@ -65,7 +65,8 @@ def _needs(ca, feature):
     probes = {"None (np.newaxis) in indexing": lambda: x[None],
               "integer-array indexing": lambda: x[[0, 3]],
               # xarray turns lists on several dims into np.ix_-style broadcast integer arrays
-              "outer (np.ix_) integer-array indexing": lambda: x[np.ix_([0, 3], [4, 1, 1])]}
+              "outer (np.ix_) integer-array indexing": lambda: x[np.ix_([0, 3], [4, 1, 1])],
+              "np.nanprod": lambda: np.nanprod(x, axis=0)}
     try:
         probes[feature]()
     except (TypeError, NotImplementedError):
@@ -107,6 +108,31 @@ LAZY_CASES = {
     "copy deep": (lambda d: d.copy(), None),
     "copy shallow": (lambda d: d.copy(deep=False), None),
     "transpose": (lambda d: d.transpose("lon", "time", "lat"), None),
+    "cumsum": (lambda d: d.cumsum("time"), None),
+    "diff": (lambda d: d.diff("lon"), None),
+    "shift": (lambda d: d.shift(time=2), None),
+    "roll": (lambda d: d.roll(lat=1), None),
+    "pad": (lambda d: d.pad(time=(1, 2)), None),
+    "clip with scalars": (lambda d: d.clip(-1, 1), None),
+    "clip with a DataArray": (lambda d: d.clip(d.min("time")), None),
+    "round": (lambda d: d.round(1), None),
+    "astype": (lambda d: d.astype(np.float32), None),
+    "quantile": (lambda d: d.quantile([0.1, 0.5], dim="time"), None),
+    "median": (lambda d: d.median("lon"), None),
+    "count": (lambda d: d.count("time"), None),
+    "argmax": (lambda d: d.fillna(0).argmax("time"), None),
+    "dot": (lambda d: d.dot(d, dims="lon"), None),
+    "xr.where": (lambda d: xr.where(d > 0, d, 0.0), None),
+    "stack and unstack": (lambda d: d.stack(z=("lat", "lon")).unstack("z"), None),
+    "apply_ufunc": (lambda d: xr.apply_ufunc(np.tanh, d), None),
+    "reduce with a NumPy function": (lambda d: d.reduce(np.nanmean, "time"), None),
+    "integrate": (lambda d: d.integrate("lon"), None),
+    "differentiate": (lambda d: d.differentiate("lat"), None),
+    "resample max": (lambda d: d.resample(time="2D").max(), None),
+    "rolling construct": (lambda d: d.rolling(time=3).construct("window"), None),
+    "coarsen construct": (lambda d: d.isel(time=slice(0, 12)).coarsen(time=3).construct(time=("day", "step")), None),
+    "head and thin": (lambda d: d.head(time=5).thin(lon=2), None),
+    "prod": (lambda d: d.prod("lat"), "np.nanprod"),
     # Each of these adds a dimension to an operand (xarray's set_dims: data[None, ...]).
     "arithmetic broadcasting dims": (lambda d: d.isel(lon=0, drop=True) * d.isel(lat=0, drop=True),
                                      "None (np.newaxis) in indexing"),
@@ -114,6 +140,10 @@ LAZY_CASES = {
     "arithmetic with a 0-d DataArray": (lambda d: d - d.mean(), "None (np.newaxis) in indexing"),
     "where with a lower-dim condition": (lambda d: d.where(d.lat > 5), "None (np.newaxis) in indexing"),
     "concat along a new dim": (lambda d: xr.concat([d, d * 2], dim="run"), "None (np.newaxis) in indexing"),
+    "corr": (lambda d: xr.corr(d, d * 2 + 1, dim="time"), "None (np.newaxis) in indexing"),
+    # Each of these picks positions with an integer array (isel of argsort / group members).
+    "sortby": (lambda d: d.sortby("lat", ascending=False), "integer-array indexing"),
+    "groupby_bins": (lambda d: d.groupby_bins("lat", [-1, 15, 40]).mean(), "integer-array indexing"),
     "isel with a list": (lambda d: d.isel(time=[0, 3, 12, 3]), "integer-array indexing"),
     "isel with lists on two dims": (lambda d: d.isel(time=[0, 3], lon=[4, 1, 1]),
                                     "outer (np.ix_) integer-array indexing"),
@@ -128,6 +158,23 @@ def test_xarray_keeps_chunkarr_lazy(ca, case):
         _needs(ca, needs)
     want_da, got_da = _pair(ca)
     _assert_same(ca, run(got_da), run(want_da))
+
+
+# xarray itself turns the data into NumPy here (interp and interpolate_na call SciPy/NumPy on
+# np.asarray of the data): only the values are compared.
+EAGER_CASES = {
+    "interp": (lambda d: d.interp(lon=[-3.5, 0.5, 13.0]), "integer-array indexing"),
+    "interpolate_na": (lambda d: d.interpolate_na("time"), None),
+}
+
+
+@pytest.mark.parametrize("case", list(EAGER_CASES))
+def test_xarray_cases_that_xarray_computes(ca, case):
+    run, needs = EAGER_CASES[case]
+    if needs:
+        _needs(ca, needs)
+    want_da, got_da = _pair(ca)
+    _assert_same(ca, run(got_da), run(want_da), lazy=False)
 
 
 @pytest.mark.parametrize("chunks", [1, (13, 4, 5), (5, 1, 3)])
