@@ -151,15 +151,6 @@ LAZY_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(LAZY_CASES))
-def test_xarray_keeps_chunkarr_lazy(ca, case):
-    run, needs = LAZY_CASES[case]
-    if needs:
-        _needs(ca, needs)
-    want_da, got_da = _pair(ca)
-    _assert_same(ca, run(got_da), run(want_da))
-
-
 # xarray itself turns the data into NumPy here (interp and interpolate_na call SciPy/NumPy on
 # np.asarray of the data): only the values are compared.
 EAGER_CASES = {
@@ -168,13 +159,13 @@ EAGER_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(EAGER_CASES))
-def test_xarray_cases_that_xarray_computes(ca, case):
-    run, needs = EAGER_CASES[case]
+@pytest.mark.parametrize("case, lazy", [(c, True) for c in LAZY_CASES] + [(c, False) for c in EAGER_CASES])
+def test_xarray_on_chunkarr_as_on_numpy(ca, case, lazy):
+    run, needs = (LAZY_CASES if lazy else EAGER_CASES)[case]
     if needs:
         _needs(ca, needs)
     want_da, got_da = _pair(ca)
-    _assert_same(ca, run(got_da), run(want_da), lazy=False)
+    _assert_same(ca, run(got_da), run(want_da), lazy=lazy)
 
 
 @pytest.mark.parametrize("chunks", [1, (13, 4, 5), (5, 1, 3)])
