@@ -212,6 +212,18 @@ def test_xarray_groupby_mean(ca):
         _assert_same(ca, run(got_da), run(want_da))
 
 
+def test_xarray_dataset_of_chunkarr_variables(ca):
+    want_da, got_da = _pair(ca)
+    want_ds = xr.Dataset({"t": want_da, "u": want_da.isel(lat=0) * 2})
+    got_ds = xr.Dataset({"t": got_da, "u": got_da.isel(lat=0) * 2})
+    for run in (lambda ds: ds.mean("time"), lambda ds: ds.max(), lambda ds: ds.resample(time="1D").mean(),
+                lambda ds: ds.clip(-1, 1), lambda ds: ds.fillna(0.0).sum(["lon"])):
+        got, want = run(got_ds), run(want_ds)
+        assert set(got.data_vars) == set(want.data_vars)
+        for name in want.data_vars:
+            _assert_same(ca, got[name], want[name])
+
+
 def test_xarray_load_compute_values(ca):
     want_da, got_da = _pair(ca)
     values = got_da.values
