@@ -17,7 +17,8 @@ The package is split by concern; this file only gathers the public names:
     _blocks          map_blocks, map_overlap
     _io              open, to_hdf5, to_netcdf
     _compute         compute, explain
-    _numpy_dispatch  __array_ufunc__ / __array_function__ tables
+    _ufuncs          NumPy's ufuncs (__array_ufunc__): every one as an engine operation
+    _numpy_dispatch  the __array_function__ table
     _chunks, _dtypes, _sizes   user arguments (chunks, dtypes, byte sizes) as the engine takes them
     _progress, _repr           ProgressBar, the Jupyter view
     _chunkarr                  the compiled engine bindings (typed in _chunkarr.pyi)
