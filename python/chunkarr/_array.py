@@ -75,6 +75,46 @@ class Array:
         return int(np.prod(self.numblocks, dtype=np.int64))
 
     @property
+    def chunksize(self) -> tuple:
+        """The largest chunk's length along each axis (Dask's)."""
+        return tuple(max(c, default=0) for c in self.chunks)
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def real(self) -> "Array":
+        """The real part: the array itself (chunkarr's dtypes are all real)."""
+        return self
+
+    @property
+    def imag(self) -> "Array":
+        """The imaginary part: zeros (chunkarr's dtypes are all real)."""
+        from ._creation import zeros_like
+        return zeros_like(self)
+
+    def conj(self) -> "Array":
+        return self
+
+    def copy(self) -> "Array":
+        """The array itself: lazy arrays are immutable, so a copy is the same expression (Dask's)."""
+        return self
+
+    def round(self, decimals=0) -> "Array":
+        from ._math import round
+        return round(self, decimals)
+
+    def swapaxes(self, axis1, axis2) -> "Array":
+        from ._manipulation import swapaxes
+        return swapaxes(self, axis1, axis2)
+
+    def nonzero(self) -> tuple:
+        """Indices of the non-zero values, one array per axis; computes eagerly (exact shapes)."""
+        from ._sorting import nonzero
+        return nonzero(self)
+
+    @property
     def T(self) -> "Array":
         return self.transpose()
 

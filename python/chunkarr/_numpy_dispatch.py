@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import _chunkarr as _core
+from . import _creation, _einsum, _manipulation, _math, _sorting, linalg
 from ._array import Array
 from ._creation import _as_array, from_array
 from ._linalg import dot, tensordot
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._routines import (_scan, broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape,
                         squeeze, stack, where)
+
 
 def _array_function(func, types, args, kwargs):
     """Array.__array_function__."""
@@ -93,3 +95,9 @@ _ARRAY_FUNCTIONS = {
     np.percentile: _numpy_style(percentile), np.nanpercentile: _numpy_style(nanpercentile),
     np.median: _median_style(median), np.nanmedian: _median_style(nanmedian),
 }
+_ARRAY_FUNCTIONS.update(_manipulation.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(_math.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(_einsum.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(_sorting.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(_creation.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(linalg.ARRAY_FUNCTIONS)
