@@ -13,7 +13,7 @@ import numpy as np
 from . import _chunkarr as _core
 from ._array import Array, _wrap
 from ._blocks import map_blocks
-from ._creation import _as_array, eye
+from ._creation import _as_array, eye, zeros_like
 from ._linalg import dot
 from ._manipulation import _along, _normalize_axis, broadcast_arrays
 from ._routines import _scan, broadcast_to, clip, concatenate, expand_dims, moveaxis, ravel, where
@@ -388,6 +388,47 @@ def bincount(x, weights=None, minlength=0, split_every=None) -> Array:
     return per_block.sum(axis=0).astype(dtype)
 
 
+# ---- small elementwise functions Dask has beside the ufuncs ------------------------------------------
+def isposinf(x) -> Array:
+    return np.isinf(_as_array(x)) & ~np.signbit(_as_array(x))
+
+
+def isneginf(x) -> Array:
+    return np.isinf(_as_array(x)) & np.signbit(_as_array(x))
+
+
+def isnull(values) -> Array:
+    """Missing values (NaN), as Dask's isnull for numbers."""
+    return np.isnan(_as_array(values)) if _as_array(values).dtype.kind == "f" else zeros_like(values, dtype=bool)
+
+
+def notnull(values) -> Array:
+    return ~isnull(values)
+
+
+def fix(x) -> Array:
+    """Round toward zero (NumPy's fix), keeping the float type."""
+    return np.trunc(_as_array(x))
+
+
+def real(val) -> Array:
+    return _as_array(val)   # chunkarr holds real numbers only
+
+
+def imag(val) -> Array:
+    return zeros_like(val)
+
+
+def ediff1d(ary, to_end=None, to_begin=None) -> Array:
+    """Differences of the flattened array, with values put before and after (NumPy's ediff1d)."""
+    flat = ravel(_as_array(ary))
+    parts = [] if to_begin is None else [ravel(_as_array(to_begin)).astype(flat.dtype)]
+    parts.append(flat[1:] - flat[:-1])
+    if to_end is not None:
+        parts.append(ravel(_as_array(to_end)).astype(flat.dtype))
+    return concatenate(parts, 0) if len(parts) > 1 else parts[0]
+
+
 # ---- running sums that skip NaN --------------------------------------------------------------------
 def _nan_as(a: Array, value) -> Array:
     return a if a.dtype.kind != "f" else where(a != a, value, a)
@@ -485,6 +526,9 @@ ARRAY_FUNCTIONS = {
     np.outer: lambda a, b, out=None: _no_out(out) or outer(a, b),
     np.digitize: digitize, np.searchsorted: searchsorted, np.isin: isin, np.bincount: bincount,
     np.nancumsum: nancumsum, np.nancumprod: nancumprod, np.apply_along_axis: apply_along_axis,
+    np.isposinf: lambda x, out=None: _no_out(out) or isposinf(x),
+    np.isneginf: lambda x, out=None: _no_out(out) or isneginf(x),
+    np.fix: lambda x, out=None: _no_out(out) or fix(x), np.real: real, np.imag: imag, np.ediff1d: ediff1d,
 }
 if hasattr(np, "round_"):
     ARRAY_FUNCTIONS[np.round_] = ARRAY_FUNCTIONS[np.around]

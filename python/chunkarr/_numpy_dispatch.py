@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _chunkarr as _core
-from . import _creation, _einsum, _manipulation, _math, _sorting, linalg
-from ._array import Array
-from ._creation import _as_array, from_array
+from . import _creation, _einsum, _manipulation, _math, _reduction_functions, _sorting, linalg
 from ._linalg import dot, tensordot
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
-from ._routines import (_scan, broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape,
+from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape,
                         squeeze, stack, where)
 
 
@@ -20,27 +17,6 @@ def _array_function(func, types, args, kwargs):
     if handler is None:
         return NotImplemented
     return handler(*args, **kwargs)
-
-
-def _method(name):
-    def call(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
-        if out is not None:
-            raise TypeError("out= is not supported by chunkarr")
-        a = a if isinstance(a, Array) else from_array(np.asarray(a))
-        method = getattr(a, name)
-        if dtype is not None:
-            return method(axis=axis, dtype=dtype, keepdims=keepdims, **kwargs)
-        return method(axis=axis, keepdims=keepdims, **kwargs)
-    return call
-
-
-def _extremum(name):
-    def call(a, axis=None, out=None, keepdims=False, **kwargs):
-        if out is not None:
-            raise TypeError("out= is not supported by chunkarr")
-        a = a if isinstance(a, Array) else from_array(np.asarray(a))
-        return getattr(a, name)(axis=axis, keepdims=keepdims)
-    return call
 
 
 def _numpy_style(function):
@@ -68,20 +44,11 @@ def _no_out(out):
 
 
 _ARRAY_FUNCTIONS = {
-    np.sum: _method("sum"), np.mean: _method("mean"), np.std: _method("std"), np.var: _method("var"),
-    np.nansum: _method("nansum"), np.nanmean: _method("nanmean"), np.nanstd: _method("nanstd"),
-    np.nanvar: _method("nanvar"), np.prod: _method("prod"), np.nanprod: _method("nanprod"), np.min: _extremum("min"), np.amin: _extremum("min"),
-    np.max: _extremum("max"), np.amax: _extremum("max"), np.nanmin: _extremum("nanmin"),
-    np.nanmax: _extremum("nanmax"), np.any: _extremum("any"), np.all: _extremum("all"),
     np.where: lambda c, a, b: where(c, a, b),
     np.concatenate: lambda arrays, axis=0, **kw: concatenate(arrays, axis),
     np.transpose: lambda a, axes=None: a.transpose(*(axes or ())),
     np.expand_dims: lambda a, axis: expand_dims(a, axis),
-    np.argmin: lambda a, axis=None, **kw: _as_array(a).argmin(axis),
     np.histogram: lambda a, bins=10, range=None, **kw: histogram(a, bins, range, **kw),
-    np.cumsum: lambda a, axis=None, dtype=None, out=None: _scan(_core.cumsum, a, axis, dtype),
-    np.cumprod: lambda a, axis=None, dtype=None, out=None: _scan(_core.cumprod, a, axis, dtype),
-    np.argmax: lambda a, axis=None, **kw: _as_array(a).argmax(axis),
     np.squeeze: lambda a, axis=None: squeeze(a, axis),
     np.reshape: lambda a, newshape, order="C": reshape(a, newshape, order=order),
     np.ravel: lambda a, order="C": ravel(a, order=order),
@@ -95,6 +62,7 @@ _ARRAY_FUNCTIONS = {
     np.percentile: _numpy_style(percentile), np.nanpercentile: _numpy_style(nanpercentile),
     np.median: _median_style(median), np.nanmedian: _median_style(nanmedian),
 }
+_ARRAY_FUNCTIONS.update(_reduction_functions.ARRAY_FUNCTIONS)
 _ARRAY_FUNCTIONS.update(_manipulation.ARRAY_FUNCTIONS)
 _ARRAY_FUNCTIONS.update(_math.ARRAY_FUNCTIONS)
 _ARRAY_FUNCTIONS.update(_einsum.ARRAY_FUNCTIONS)

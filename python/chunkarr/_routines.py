@@ -57,6 +57,41 @@ def concatenate(arrays, axis: int = 0) -> Array:
     return _wrap(_core.concatenate(cores, int(axis)))
 
 
+def transpose(a, axes=None) -> Array:
+    return _as_array(a).transpose(*(axes or ()))
+
+
+def rollaxis(a, axis: int, start: int = 0) -> Array:
+    """NumPy's rollaxis: `axis` moved to before `start` (prefer moveaxis)."""
+    x = _as_array(a)
+    axis, start = int(axis) % max(x.ndim, 1), int(start)
+    start = start + x.ndim if start < 0 else start
+    if not 0 <= start <= x.ndim:
+        raise np.AxisError(f"start={start} out of range for an array of {x.ndim} dimensions")
+    return moveaxis(x, axis, start - 1 if start > axis else start)
+
+
+def rechunk(x, chunks="auto", threshold=None, block_size_limit=None, balance=False, method=None) -> Array:
+    """Dask's da.rechunk(x, chunks): see Array.rechunk."""
+    return _as_array(x).rechunk(chunks)
+
+
+def append(arr, values, axis=None) -> Array:
+    """NumPy's append: flattened unless `axis` is given."""
+    a, v = _as_array(arr), _as_array(values)
+    if axis is None:
+        return concatenate([ravel(a), ravel(v)], 0)
+    return concatenate([a, v], axis)
+
+
+def ndim(a) -> int:
+    return len(shape(a))
+
+
+def shape(a) -> tuple:
+    return a.shape if isinstance(a, Array) else np.shape(a)
+
+
 def where(condition, a, b) -> Array:
     return _wrap(_core.where(_unwrap(condition), _unwrap(a), _unwrap(b)))
 

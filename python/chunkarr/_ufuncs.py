@@ -56,6 +56,10 @@ REDUCTIONS = {
 ACCUMULATIONS = {np.add: _core.cumsum, np.multiply: _core.cumprod}
 
 UFUNCS = [*UNARY, *BINARY, *TWO_OUTPUTS, np.matmul]  # what chunkarr computes (the coverage table)
+# ca.sqrt, ca.arctan2, ... as Dask's da.sqrt: NumPy's ufunc objects themselves, lazy on chunkarr
+# arrays through __array_ufunc__ (and eager NumPy on NumPy data, as Dask's).
+PUBLIC = {name: getattr(np, name) for name in dir(np)
+          if isinstance(getattr(np, name), np.ufunc) and getattr(np, name) in UFUNCS and name != "matmul"}
 
 
 def _apply(op, operands):
