@@ -46,9 +46,10 @@ from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarra
 from ._linalg import dot, matmul, tensordot
 from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, dstack, hstack, pad, roll,
                             swapaxes, tile, tril, triu, vstack)
-from ._math import (allclose, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov, diff,
-                    digitize, ediff1d, fix, gradient, imag, isclose, isin, isneginf, isnull, isposinf, nan_to_num,
-                    nancumprod, nancumsum, notnull, outer, ptp, real, result_type, round, searchsorted, trace)
+from ._math import (allclose, angle, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov,
+                    diff, digitize, ediff1d, fix, gradient, i0, imag, iscomplex, isclose, isin, isneginf, isnull,
+                    isposinf, isreal, nan_to_num, nancumprod, nancumsum, notnull, outer, ptp, real, result_type, round,
+                    searchsorted, select, sinc, trace, vdot)
 from ._progress import ProgressBar
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._reduction_functions import (all, amax, amin, any, argmax, argmin, cumprod, cumsum, max, mean, min,  # noqa: A004
@@ -79,7 +80,7 @@ __all__ = [
     # Dask's module-level names: reductions, small elementwise functions, shape functions
     "all", "amax", "amin", "any", "argmax", "argmin", "cumprod", "cumsum", "max", "mean", "min", "moment",
     "nanargmax", "nanargmin", "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "prod", "std",
-    "sum", "var", "ediff1d", "fix", "imag", "isneginf", "isnull", "isposinf", "notnull", "real", "append", "ndim",
+    "sum", "var", "angle", "i0", "iscomplex", "isreal", "select", "sinc", "vdot", "ediff1d", "fix", "imag", "isneginf", "isnull", "isposinf", "notnull", "real", "append", "ndim",
     "rechunk", "rollaxis", "shape", "transpose",
     # every NumPy ufunc (ca.sqrt, ca.arctan2, ...), below
 ]

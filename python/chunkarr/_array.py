@@ -115,6 +115,32 @@ class Array:
         return nonzero(self)
 
     @property
+    def A(self) -> "Array":
+        """The array itself (Dask's A)."""
+        return self
+
+    def compute_chunk_sizes(self) -> "Array":
+        """Dask's: chunkarr's chunk sizes are always known (even after a boolean mask), so the
+        array itself."""
+        return self
+
+    def moment(self, order, axis=None, dtype=None, keepdims=False, ddof=0) -> "Array":
+        from ._reduction_functions import moment
+        return moment(self, order, axis=axis, dtype=dtype, keepdims=keepdims, ddof=ddof)
+
+    def trace(self, offset=0, axis1=0, axis2=1, dtype=None) -> "Array":
+        from ._math import trace
+        return trace(self, offset, axis1, axis2, dtype)
+
+    def topk(self, k, axis=-1, split_every=None) -> "Array":
+        from ._sorting import topk
+        return topk(self, k, axis)
+
+    def argtopk(self, k, axis=-1, split_every=None) -> "Array":
+        from ._sorting import argtopk
+        return argtopk(self, k, axis)
+
+    @property
     def T(self) -> "Array":
         return self.transpose()
 
@@ -170,7 +196,7 @@ class Array:
 
     def clip(self, min=None, max=None) -> "Array":  # noqa: A002 (NumPy's names)
         from ._routines import clip
-        return clip(self, -np.inf if min is None else min, np.inf if max is None else max)
+        return clip(self, min, max)
 
     def transpose(self, *axes) -> "Array":
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):

@@ -419,6 +419,49 @@ def imag(val) -> Array:
     return zeros_like(val)
 
 
+def angle(z, deg=False) -> Array:
+    """The argument of real numbers: pi (180) for negative ones, else 0 (NumPy's angle)."""
+    x = _as_array(z)
+    return np.arctan2(zeros_like(x, dtype=np.float32 if x.dtype == np.float32 else np.float64), x) * (
+        180 / np.pi if deg else 1)
+
+
+def iscomplex(x) -> Array:
+    return zeros_like(x, dtype=bool)   # chunkarr holds real numbers only
+
+
+def isreal(x) -> Array:
+    return ~iscomplex(x)
+
+
+def sinc(x) -> Array:
+    """NumPy's sinc, sin(pi x) / (pi x) with sinc(0) = 1."""
+    return _elementwise(np.sinc, [_as_array(x)], None, "sinc")
+
+
+def i0(x) -> Array:
+    """The modified Bessel function of order 0 (NumPy's i0), per block."""
+    return _elementwise(np.i0, [_as_array(x)], None, "i0")
+
+
+def vdot(a, b) -> Array:
+    """The dot product of the flattened arrays (real numbers: no conjugate), lazily."""
+    return dot(ravel(_as_array(a)), ravel(_as_array(b)))
+
+
+def select(condlist, choicelist, default=0) -> Array:
+    """NumPy's select: the first choice whose condition holds, else `default`; lazily, as nested
+    where (the last condition innermost, so the first one wins)."""
+    if len(condlist) != len(choicelist):
+        raise ValueError("list of cases must be same length as list of conditions")
+    if not condlist:
+        raise ValueError("select with an empty condition list is not possible")
+    result = _as_array(default) if not np.isscalar(default) else default
+    for condition, choice in reversed(list(zip(condlist, choicelist))):
+        result = where(condition, choice, result)
+    return _as_array(result)
+
+
 def ediff1d(ary, to_end=None, to_begin=None) -> Array:
     """Differences of the flattened array, with values put before and after (NumPy's ediff1d)."""
     flat = ravel(_as_array(ary))
@@ -529,6 +572,8 @@ ARRAY_FUNCTIONS = {
     np.isposinf: lambda x, out=None: _no_out(out) or isposinf(x),
     np.isneginf: lambda x, out=None: _no_out(out) or isneginf(x),
     np.fix: lambda x, out=None: _no_out(out) or fix(x), np.real: real, np.imag: imag, np.ediff1d: ediff1d,
+    np.angle: angle, np.iscomplex: iscomplex, np.isreal: isreal, np.sinc: sinc, np.i0: i0, np.vdot: vdot,
+    np.select: select,
 }
 if hasattr(np, "round_"):
     ARRAY_FUNCTIONS[np.round_] = ARRAY_FUNCTIONS[np.around]

@@ -55,7 +55,7 @@ _ARRAY_FUNCTIONS = {
     np.moveaxis: lambda a, source, destination: moveaxis(a, source, destination),
     np.stack: lambda arrays, axis=0, **kw: stack(arrays, axis),
     np.broadcast_to: lambda a, shape, subok=False: broadcast_to(a, shape),
-    np.clip: lambda a, a_min, a_max, **kw: clip(a, a_min, a_max),
+    np.clip: lambda a, a_min, a_max, out=None, **kw: _no_out(out) or clip(a, a_min, a_max),
     np.dot: lambda a, b, out=None: _no_out(out) or dot(a, b),
     np.tensordot: lambda a, b, axes=2: tensordot(a, b, axes),
     np.quantile: _numpy_style(quantile), np.nanquantile: _numpy_style(nanquantile),

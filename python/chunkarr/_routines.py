@@ -33,8 +33,15 @@ def broadcast_to(a, shape) -> Array:
     return _wrap(_core.broadcast_to(_as_array(a)._core, list(shape)))
 
 
-def clip(a, a_min, a_max) -> Array:
-    return _wrap(_core.clip(_as_array(a)._core, float(a_min), float(a_max)))
+def clip(a, a_min=None, a_max=None) -> Array:
+    """NumPy's clip: maximum with a_min, then minimum with a_max (either may be None, or an
+    array), with NumPy's dtypes (an int array clipped by Python ints stays int); NaN stays NaN."""
+    if a_min is None and a_max is None:
+        raise ValueError("One of max or min must be given")
+    x = _as_array(a)
+    if a_min is not None:
+        x = np.maximum(x, a_min)
+    return x if a_max is None else np.minimum(x, a_max)
 
 
 def reshape(a, shape, order="C") -> Array:

@@ -137,9 +137,6 @@ void bind_elementwise(py::module_& m) {
             return Array(make_where_node(make_cast_node(operand(condition), DType::Bool), operand(a), operand(b)));
         },
         py::arg("condition"), py::arg("a"), py::arg("b"));
-    m.def(
-        "clip", [](const Array& x, double low, double high) { return clip(x, low, high); }, py::arg("x"),
-        py::arg("low"), py::arg("high"));
 }
 
 }  // namespace chunkarr::python
