@@ -17,6 +17,7 @@ The package is split by concern; this file only gathers the public names:
     _blocks          map_blocks, map_overlap
     _io              open, to_hdf5, to_netcdf
     _compute         compute, explain
+    _dask            from_dask, Array.to_dask (Dask interop)
     _numpy_dispatch  __array_ufunc__ / __array_function__ tables
     _chunks, _dtypes, _sizes   user arguments (chunks, dtypes, byte sizes) as the engine takes them
     _progress, _repr           ProgressBar, the Jupyter view
@@ -28,6 +29,7 @@ from . import _numpy_dispatch  # noqa: F401 (Array's NumPy protocols: loaded wit
 from ._array import Array
 from ._blocks import map_blocks, map_overlap
 from ._compute import compute, explain
+from ._dask import from_dask
 from ._creation import arange, from_array, full, linspace, ones, random, zeros
 from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
@@ -41,4 +43,5 @@ __all__ = [
     "from_array", "map_blocks", "map_overlap", "moveaxis", "ravel", "reshape", "squeeze", "stack", "full",
     "linspace", "ones", "open", "random", "where", "zeros", "explain", "histogram", "quantile", "percentile",
     "median", "nanquantile", "nanpercentile", "nanmedian", "matmul", "dot", "tensordot", "to_hdf5", "to_netcdf",
+    "from_dask",
 ]

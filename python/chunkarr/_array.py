@@ -187,6 +187,12 @@ class Array:
                   compression=compression, compression_opts=compression_opts, shuffle=shuffle, complevel=complevel,
                   progress=progress, threads=threads, memory_limit=memory_limit)
 
+    def to_dask(self, block_size=None):
+        """A Dask array of these values whose blocks chunkarr computes, each a group of whole
+        chunks of about block_size bytes (default: Dask's array.chunk-size); see chunkarr._dask."""
+        from ._dask import to_dask
+        return to_dask(self, block_size)
+
     # ---- transformations ---------------------------------------------------------------------
     def astype(self, dtype) -> "Array":
         return _wrap(self._core.astype(_dtype(dtype)))

@@ -107,7 +107,8 @@ BlockCallable python_block_function(py::function function, bool pass_block_id, b
             }
             py::object result = callable->function(*args, **kwargs);
             args = py::tuple();
-            py::array values = py::module_::import("numpy").attr("ascontiguousarray")(result);
+            // asarray, not ascontiguousarray: that makes a 0-d block 1-d.
+            py::array values = py::module_::import("numpy").attr("asarray")(result, py::arg("order") = "C");
             result = py::object();
             const std::string name = py::str(values.dtype().attr("name"));
             const auto dtype = parse_dtype(name);
