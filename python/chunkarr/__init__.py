@@ -18,6 +18,7 @@ The package is split by concern; this file only gathers the public names:
     _io              open, to_hdf5, to_netcdf
     _compute         compute, explain
     _dask            from_dask, Array.to_dask (Dask interop)
+    _pickle          Array.__reduce__: pickling arrays
     _numpy_dispatch  __array_ufunc__ / __array_function__ tables
     _chunks, _dtypes, _sizes   user arguments (chunks, dtypes, byte sizes) as the engine takes them
     _progress, _repr           ProgressBar, the Jupyter view

@@ -331,6 +331,12 @@ class Array:
 
     __hash__ = None
 
+    def __reduce__(self):
+        """Pickles the graph: files by path and variable (opened again where unpickled), NumPy
+        data with the array, map_blocks functions by Python's pickle; see chunkarr._pickle."""
+        from ._pickle import reduce_array
+        return reduce_array(self)
+
     # ---- Python scalars: computed, as Dask does; NumPy's rules for which arrays convert --------
     def _one_value(self, conversion: str) -> np.ndarray:
         """The computed array, for Python's float()/int()/complex()/bool(): only arrays of at

@@ -53,7 +53,7 @@ def test_to_dask_zero_d_and_lazy_expressions(ca):
     assert_matches(d.max(axis=1).compute(), ((a - a.mean(axis=0)) ** 2).max(axis=1))
 
 
-@pytest.mark.parametrize("scheduler", ["threads", "sync"])
+@pytest.mark.parametrize("scheduler", ["threads", "processes", "sync"])
 def test_to_dask_schedulers(ca, scheduler):
     a = sample((8, 6), "float64", seed=3)
     x = ca.from_array(a, chunks=(3, 4)) * 2 + 1
@@ -127,3 +127,12 @@ def test_dask_from_array_over_chunkarr(ca):
     assert float(total) == pytest.approx(a.sum())
     np.testing.assert_array_equal(np.asarray(d.compute()), a)
     np.testing.assert_array_equal(np.asarray(x.to_dask().compute()), a)
+
+
+def test_distributed_cluster(ca):
+    distributed = pytest.importorskip("distributed", reason="python3-distributed is not installed")
+    a = sample((6, 4), "float64", seed=5)
+    x = ca.from_array(a, chunks=(2, 2)) + 1
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1) as cluster, \
+            distributed.Client(cluster):
+        np.testing.assert_array_equal(x.to_dask(block_size=2 * 4 * 8).compute(), a + 1)
