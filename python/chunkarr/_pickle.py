@@ -49,4 +49,7 @@ def rebuild_array(data: bytes, objects):
     """The array pickled by reduce_array; a file it reads is opened again here."""
     from ._array import Array
     loaded = [(item[0], item[1].load(), *item[2:]) if item[0] == "function" else tuple(item) for item in objects]
-    return Array(_core.unpickle_graph(data, loaded))
+    try:
+        return Array(_core.unpickle_graph(data, loaded))
+    except OSError as error:
+        raise OSError(f"unpickling a chunkarr array opens its files again, here: {error}") from None
