@@ -28,6 +28,8 @@ The package is split by concern; this file only gathers the public names:
     _compute         compute, explain
     _ufuncs          NumPy's ufuncs (__array_ufunc__): every one as an engine operation
     _numpy_dispatch  the __array_function__ table
+    _dask            from_dask, Array.to_dask (Dask interop)
+    _pickle          Array.__reduce__: pickling arrays
     _chunks, _dtypes, _sizes   user arguments (chunks, dtypes, byte sizes) as the engine takes them
     _progress, _repr           ProgressBar, the Jupyter view
     _chunkarr                  the compiled engine bindings (typed in _chunkarr.pyi)
@@ -41,6 +43,7 @@ from ._compute import compute, explain
 from . import linalg
 from ._creation import (arange, array, asanyarray, asarray, empty, empty_like, eye, from_array, full, full_like,
                         indices, linspace, meshgrid, ones, ones_like, random, tri, zeros, zeros_like)
+from ._dask import from_dask
 from ._einsum import einsum
 from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
@@ -83,6 +86,7 @@ __all__ = [
     "sum", "var", "angle", "i0", "iscomplex", "isreal", "select", "sinc", "vdot", "ediff1d", "fix", "imag", "isneginf", "isnull", "isposinf", "notnull", "real", "append", "ndim",
     "rechunk", "rollaxis", "shape", "transpose",
     # every NumPy ufunc (ca.sqrt, ca.arctan2, ...), below
+    "from_dask",
 ]
 # ca.sqrt, ca.floor_divide, ...: NumPy's ufuncs, lazy on chunkarr arrays (as dask.array's).
 globals().update(_PUBLIC_UFUNCS)

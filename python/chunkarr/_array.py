@@ -4,6 +4,7 @@ this module, so the methods that call them import them when called."""
 from __future__ import annotations
 
 import numbers
+import operator
 
 import numpy as np
 
@@ -252,6 +253,12 @@ class Array:
                   compression=compression, compression_opts=compression_opts, shuffle=shuffle, complevel=complevel,
                   progress=progress, threads=threads, memory_limit=memory_limit)
 
+    def to_dask(self, block_size=None):
+        """A Dask array of these values whose blocks chunkarr computes, each a group of whole
+        chunks of about block_size bytes (default: Dask's array.chunk-size); see chunkarr._dask."""
+        from ._dask import to_dask
+        return to_dask(self, block_size)
+
     # ---- transformations ---------------------------------------------------------------------
     def astype(self, dtype) -> "Array":
         return _wrap(self._core.astype(_dtype(dtype)))
@@ -416,8 +423,52 @@ class Array:
 
     __hash__ = None
 
-    def __bool__(self):
-        raise TypeError("the truth value of a lazy chunkarr.Array is ambiguous: call .compute() first")
+    def __reduce__(self):
+        """Pickles the graph: files by path and variable (opened again where unpickled), NumPy
+        data with the array, map_blocks functions by Python's pickle; see chunkarr._pickle."""
+        from ._pickle import reduce_array
+        return reduce_array(self)
+
+    # ---- Python scalars: computed, as Dask does; NumPy's rules for which arrays convert --------
+    def _one_value(self, conversion: str) -> np.ndarray:
+        """The computed array, for Python's float()/int()/complex()/bool(): only arrays of at
+        most one element are computed, larger ones refused as NumPy refuses them."""
+        if self.size > 1:
+            if conversion == "bool":
+                raise ValueError("The truth value of an array with more than one element is ambiguous. "
+                                 "Use a.any() or a.all()")
+            raise TypeError(f"only size-1 arrays can be converted to Python scalars ({conversion}() of an "
+                            f"array of shape {self.shape})")
+        return np.asarray(self.compute())
+
+    def __bool__(self): return bool(self._one_value("bool"))
+    def __float__(self): return float(self._one_value("float"))
+    def __int__(self): return int(self._one_value("int"))
+    def __complex__(self): return complex(self._one_value("complex"))
+
+    def __index__(self):
+        if self.dtype.kind not in "iu" or self.ndim != 0:
+            raise TypeError(f"only integer scalar arrays can be converted to a scalar index (this one: "
+                            f"dtype {self.dtype}, shape {self.shape})")
+        return int(self.compute())
+
+    def item(self, *args):
+        """The element as a Python scalar, computed (only that element is read): no argument for
+        an array of one element, a flat index, or one index per axis (NumPy's ndarray.item)."""
+        if not args:
+            if self.size != 1:
+                raise ValueError(f"can only convert an array of size 1 to a Python scalar (shape {self.shape})")
+            return np.asarray(self.compute()).item()
+        if len(args) == 1 and isinstance(args[0], tuple):
+            args = args[0]
+        if len(args) == 1:
+            flat = operator.index(args[0])
+            if not -self.size <= flat < self.size:
+                raise IndexError(f"index {flat} is out of bounds for size {self.size}")
+            args = np.unravel_index(flat % self.size, self.shape)
+        if len(args) != self.ndim:
+            raise ValueError(f"incorrect number of indices for array: {len(args)} for {self.ndim} dimensions")
+        return np.asarray(self[tuple(operator.index(a) for a in args)].compute()).item()
 
     # ---- NumPy protocols (the tables are in _ufuncs and _numpy_dispatch) -----------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):

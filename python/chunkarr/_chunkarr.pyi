@@ -2,7 +2,7 @@
 chunkarr; the package passes operations and dtypes as the enums below. test_typing.py checks that
 this file names exactly what the module exports, with the same parameters and enum members."""
 import builtins
-from typing import Callable, ClassVar, Sequence
+from typing import Any, Callable, ClassVar, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -306,3 +306,8 @@ def store(targets: Sequence[tuple[_Array, str, Sequence[str]]], path: str, chunk
           progress: Callable[[int, int, int, int], object] | None = None) -> None: ...
 def default_store_chunks(array: _Array) -> list[int]: ...
 def physical_cores() -> int: ...
+
+# bind_pickle.cpp: the graph as bytes plus the Python objects it refers to:
+# ("numpy", array, chunks) and ("function", callable, name, block_id, block_info) entries.
+def pickle_graph(array: _Array) -> tuple[bytes, list[tuple[Any, ...]]]: ...
+def unpickle_graph(bytes: bytes, objects: list[tuple[Any, ...]]) -> _Array: ...

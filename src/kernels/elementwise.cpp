@@ -34,10 +34,13 @@ void decode_cf(const CFDecoding& cf, DType from, const std::byte* in, std::byte*
                 R* y = reinterpret_cast<R*>(out);
                 const MissingMask<T> mask(cf);
                 const bool unpack = cf.scale_factor != 1.0 || cf.add_offset != 0.0;
+                // In the result's type, as NumPy computes `data * scale_factor + add_offset` for
+                // netCDF4-python: float32 results round after each step, like it.
+                const R scale = static_cast<R>(cf.scale_factor), offset = static_cast<R>(cf.add_offset);
                 for (Index i = 0; i < count; ++i) {
-                    const double v = static_cast<double>(x[i]);
+                    const R v = static_cast<R>(x[i]);
                     if (mask.is_missing(x[i])) y[i] = std::numeric_limits<R>::quiet_NaN();
-                    else y[i] = static_cast<R>(unpack ? v * cf.scale_factor + cf.add_offset : v);
+                    else y[i] = unpack ? v * scale + offset : v;
                 }
             }
         });
