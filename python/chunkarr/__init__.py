@@ -13,7 +13,7 @@ The package is split by concern; this file only gathers the public names:
                      indices, meshgrid
     _manipulation    vstack/hstack/dstack/column_stack/block, swapaxes, roll, tile, pad, atleast_nd,
                      tril/triu, broadcast_arrays, sliding_window_view
-    _math            diff, gradient, isclose, round, nan_to_num, average, ptp, nanargmin/max, cov, corrcoef,
+    _math            diff, gradient, isclose, round, nan_to_num, average, ptp, cov, corrcoef,
                      digitize, searchsorted, isin, bincount, histogramdd/histogram2d, nancumsum, coarsen,
                      apply_along_axis
     _einsum          einsum
@@ -21,12 +21,16 @@ The package is split by concern; this file only gathers the public names:
     linalg           chunkarr.linalg.norm (numpy.linalg's names)
     _routines        shape functions, where, clip, concatenate, stack, cumsum/cumprod, histogram
     _reductions      reduction names as the engine's operations (Array.sum, ...)
+    _reduction_functions  the reductions as functions (ca.sum(x, axis), np.sum(x)), Dask's signatures
     _quantile        quantile, percentile, median and their nan-variants
     _linalg          matmul, dot, tensordot
     _blocks          map_blocks, map_overlap
     _io              open, to_hdf5, to_netcdf
     _compute         compute, explain
-    _numpy_dispatch  __array_ufunc__ / __array_function__ tables
+    _ufuncs          NumPy's ufuncs (__array_ufunc__): every one as an engine operation
+    _numpy_dispatch  the __array_function__ table
+    _dask            from_dask, Array.to_dask (Dask interop)
+    _pickle          Array.__reduce__: pickling arrays
     _chunks, _dtypes, _sizes   user arguments (chunks, dtypes, byte sizes) as the engine takes them
     _progress, _repr           ProgressBar, the Jupyter view
     _chunkarr                  the compiled engine bindings (typed in _chunkarr.pyi)
@@ -38,20 +42,26 @@ from ._array import Array
 from ._blocks import map_blocks, map_overlap
 from ._compute import compute, explain
 from . import linalg
-from ._creation import (arange, empty_like, eye, from_array, full, full_like, indices, linspace, meshgrid, ones,
-                        ones_like, random, tri, zeros, zeros_like)
+from ._creation import (arange, array, asanyarray, asarray, empty, empty_like, eye, from_array, full, full_like,
+                        indices, linspace, meshgrid, ones, ones_like, random, tri, zeros, zeros_like)
+from ._dask import from_dask
 from ._einsum import einsum
 from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
 from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, column_stack, dstack, hstack,
                             pad, roll, sliding_window_view, swapaxes, tile, tril, triu, vstack)
-from ._math import (allclose, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov, diff,
-                    digitize, gradient, histogram2d, histogramdd, isclose, isin, nan_to_num, nanargmax, nanargmin,
-                    nancumprod, nancumsum, outer, ptp, result_type, round, searchsorted, trace)
+from ._math import (allclose, angle, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov,
+                    diff, digitize, ediff1d, fix, gradient, histogram2d, histogramdd, i0, imag, iscomplex, isclose,
+                    isin, isneginf, isnull, isposinf, isreal, nan_to_num, nancumprod, nancumsum, notnull, outer, ptp,
+                    real, result_type, round, searchsorted, select, sinc, trace, vdot)
 from ._progress import ProgressBar
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
-from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape, squeeze,
-                        stack, where)
+from ._reduction_functions import (all, amax, amin, any, argmax, argmin, cumprod, cumsum, max, mean, min,  # noqa: A004
+                                   moment, nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum,
+                                   nanvar, prod, std, sum, var)
+from ._routines import (append, broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ndim, ravel,
+                        rechunk, reshape, rollaxis, shape, squeeze, stack, transpose, where)
+from ._ufuncs import PUBLIC as _PUBLIC_UFUNCS
 from ._sorting import argtopk, argwhere, flatnonzero, nonzero, sort, topk, unique
 
 __all__ = [
@@ -64,10 +74,21 @@ __all__ = [
     "roll", "sliding_window_view", "swapaxes", "tile", "tril", "triu", "vstack",
     # _math
     "allclose", "apply_along_axis", "around", "average", "bincount", "coarsen", "corrcoef", "count_nonzero", "cov",
-    "diff", "digitize", "gradient", "histogram2d", "histogramdd", "isclose", "isin", "nan_to_num", "nanargmax",
-    "nanargmin", "nancumprod", "nancumsum", "outer", "ptp", "result_type", "round", "searchsorted", "trace",
+    "diff", "digitize", "gradient", "histogram2d", "histogramdd", "isclose", "isin", "nan_to_num", "nancumprod",
+    "nancumsum", "outer", "ptp", "result_type", "round", "searchsorted", "trace",
     # _einsum, _sorting, linalg
     "einsum", "argtopk", "argwhere", "flatnonzero", "nonzero", "sort", "topk", "unique", "linalg",
     # _creation
-    "empty_like", "eye", "full_like", "indices", "meshgrid", "ones_like", "tri", "zeros_like",
+    "empty_like", "eye", "full_like", "indices", "meshgrid", "ones_like", "tri", "zeros_like", "array", "asarray",
+    "asanyarray", "empty",
+    # Dask's module-level names: reductions, small elementwise functions, shape functions
+    "all", "amax", "amin", "any", "argmax", "argmin", "cumprod", "cumsum", "max", "mean", "min", "moment",
+    "nanargmax", "nanargmin", "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "prod", "std",
+    "sum", "var", "angle", "i0", "iscomplex", "isreal", "select", "sinc", "vdot", "ediff1d", "fix", "imag", "isneginf", "isnull", "isposinf", "notnull", "real", "append", "ndim",
+    "rechunk", "rollaxis", "shape", "transpose",
+    # every NumPy ufunc (ca.sqrt, ca.arctan2, ...), below
+    "from_dask",
 ]
+# ca.sqrt, ca.floor_divide, ...: NumPy's ufuncs, lazy on chunkarr arrays (as dask.array's).
+globals().update(_PUBLIC_UFUNCS)
+__all__ += sorted(_PUBLIC_UFUNCS)

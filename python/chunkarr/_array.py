@@ -4,6 +4,7 @@ this module, so the methods that call them import them when called."""
 from __future__ import annotations
 
 import numbers
+import operator
 
 import numpy as np
 
@@ -101,9 +102,6 @@ class Array:
         """The array itself: lazy arrays are immutable, so a copy is the same expression (Dask's)."""
         return self
 
-    def __deepcopy__(self, memo) -> "Array":
-        return self   # immutable, as copy(): copy.deepcopy (xarray's copy(deep=True)) shares the expression
-
     def round(self, decimals=0) -> "Array":
         from ._math import round
         return round(self, decimals)
@@ -116,6 +114,32 @@ class Array:
         """Indices of the non-zero values, one array per axis; computes eagerly (exact shapes)."""
         from ._sorting import nonzero
         return nonzero(self)
+
+    @property
+    def A(self) -> "Array":
+        """The array itself (Dask's A)."""
+        return self
+
+    def compute_chunk_sizes(self) -> "Array":
+        """Dask's: chunkarr's chunk sizes are always known (even after a boolean mask), so the
+        array itself."""
+        return self
+
+    def moment(self, order, axis=None, dtype=None, keepdims=False, ddof=0) -> "Array":
+        from ._reduction_functions import moment
+        return moment(self, order, axis=axis, dtype=dtype, keepdims=keepdims, ddof=ddof)
+
+    def trace(self, offset=0, axis1=0, axis2=1, dtype=None) -> "Array":
+        from ._math import trace
+        return trace(self, offset, axis1, axis2, dtype)
+
+    def topk(self, k, axis=-1, split_every=None) -> "Array":
+        from ._sorting import topk
+        return topk(self, k, axis)
+
+    def argtopk(self, k, axis=-1, split_every=None) -> "Array":
+        from ._sorting import argtopk
+        return argtopk(self, k, axis)
 
     @property
     def T(self) -> "Array":
@@ -173,7 +197,7 @@ class Array:
 
     def clip(self, min=None, max=None) -> "Array":  # noqa: A002 (NumPy's names)
         from ._routines import clip
-        return clip(self, -np.inf if min is None else min, np.inf if max is None else max)
+        return clip(self, min, max)
 
     def transpose(self, *axes) -> "Array":
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
@@ -230,6 +254,12 @@ class Array:
         to_netcdf(path, {variable: self}, dims=None if dims is None else {variable: dims}, chunks=chunks,
                   compression=compression, compression_opts=compression_opts, shuffle=shuffle, complevel=complevel,
                   progress=progress, threads=threads, memory_limit=memory_limit)
+
+    def to_dask(self, block_size=None):
+        """A Dask array of these values whose blocks chunkarr computes, each a group of whole
+        chunks of about block_size bytes (default: Dask's array.chunk-size); see chunkarr._dask."""
+        from ._dask import to_dask
+        return to_dask(self, block_size)
 
     # ---- transformations ---------------------------------------------------------------------
     def astype(self, dtype, casting="unsafe", copy=True) -> "Array":
@@ -305,6 +335,13 @@ class Array:
     def all(self, axis=None, keepdims=False):
         return self._reduce("all", axis, keepdims)
 
+    def prod(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("prod", axis, keepdims, dtype)
+
+    def nanprod(self, axis=None, dtype=None, keepdims=False):
+        """Product treating NaN as 1 (NumPy's nanprod)."""
+        return self._reduce("nanprod", axis, keepdims, dtype)
+
     def count(self, axis=None, keepdims=False):
         """Number of values that are not NaN (xarray's count)."""
         return self._reduce("count", axis, keepdims)
@@ -351,8 +388,29 @@ class Array:
     def __le__(self, o): return self._binary(BinaryOp.less_equal, o)
     def __gt__(self, o): return self._binary(BinaryOp.greater, o)
     def __ge__(self, o): return self._binary(BinaryOp.greater_equal, o)
-    def __and__(self, o): return self._binary(BinaryOp.logical_and, o)
-    def __or__(self, o): return self._binary(BinaryOp.logical_or, o)
+    def __floordiv__(self, o): return self._binary(BinaryOp.floor_divide, o)
+    def __rfloordiv__(self, o): return self._binary(BinaryOp.floor_divide, o, True)
+    def __mod__(self, o): return self._binary(BinaryOp.remainder, o)
+    def __rmod__(self, o): return self._binary(BinaryOp.remainder, o, True)
+    def __and__(self, o): return self._binary(BinaryOp.bitwise_and, o)
+    def __rand__(self, o): return self._binary(BinaryOp.bitwise_and, o, True)
+    def __or__(self, o): return self._binary(BinaryOp.bitwise_or, o)
+    def __ror__(self, o): return self._binary(BinaryOp.bitwise_or, o, True)
+    def __xor__(self, o): return self._binary(BinaryOp.bitwise_xor, o)
+    def __rxor__(self, o): return self._binary(BinaryOp.bitwise_xor, o, True)
+    def __lshift__(self, o): return self._binary(BinaryOp.left_shift, o)
+    def __rlshift__(self, o): return self._binary(BinaryOp.left_shift, o, True)
+    def __rshift__(self, o): return self._binary(BinaryOp.right_shift, o)
+    def __rrshift__(self, o): return self._binary(BinaryOp.right_shift, o, True)
+
+    def __divmod__(self, o):
+        quotient = self._binary(BinaryOp.floor_divide, o)
+        return quotient if quotient is NotImplemented else (quotient, self._binary(BinaryOp.remainder, o))
+
+    def __rdivmod__(self, o):
+        quotient = self._binary(BinaryOp.floor_divide, o, True)
+        return quotient if quotient is NotImplemented else (quotient, self._binary(BinaryOp.remainder, o, True))
+
     def __matmul__(self, o):
         from ._linalg import _is_operand, matmul
         return matmul(self, o) if _is_operand(o) else NotImplemented
@@ -366,22 +424,64 @@ class Array:
         return dot(self, other)
 
     def __neg__(self): return _wrap(_core.unary(UnaryOp.negative, self._core))
-    def __pos__(self): return self
+    def __pos__(self):  # NumPy's +bool_array is a copy (np.positive refuses bool)
+        return self if self.dtype == np.bool_ else _wrap(_core.unary(UnaryOp.positive, self._core))
     def __abs__(self): return _wrap(_core.unary(UnaryOp.abs, self._core))
-    def __invert__(self):
-        if self.dtype != np.bool_:
-            raise TypeError("~ is only defined for bool arrays here")
-        return _wrap(_core.unary(UnaryOp.logical_not, self._core))
+    def __invert__(self): return _wrap(_core.unary(UnaryOp.invert, self._core))
 
     __hash__ = None
 
-    def __bool__(self):
-        raise TypeError("the truth value of a lazy chunkarr.Array is ambiguous: call .compute() first")
+    def __reduce__(self):
+        """Pickles the graph: files by path and variable (opened again where unpickled), NumPy
+        data with the array, map_blocks functions by Python's pickle; see chunkarr._pickle."""
+        from ._pickle import reduce_array
+        return reduce_array(self)
 
-    # ---- NumPy protocols (the tables are in _numpy_dispatch) -----------------------------------
+    # ---- Python scalars: computed, as Dask does; NumPy's rules for which arrays convert --------
+    def _one_value(self, conversion: str) -> np.ndarray:
+        """The computed array, for Python's float()/int()/complex()/bool(): only arrays of at
+        most one element are computed, larger ones refused as NumPy refuses them."""
+        if self.size > 1:
+            if conversion == "bool":
+                raise ValueError("The truth value of an array with more than one element is ambiguous. "
+                                 "Use a.any() or a.all()")
+            raise TypeError(f"only size-1 arrays can be converted to Python scalars ({conversion}() of an "
+                            f"array of shape {self.shape})")
+        return np.asarray(self.compute())
+
+    def __bool__(self): return bool(self._one_value("bool"))
+    def __float__(self): return float(self._one_value("float"))
+    def __int__(self): return int(self._one_value("int"))
+    def __complex__(self): return complex(self._one_value("complex"))
+
+    def __index__(self):
+        if self.dtype.kind not in "iu" or self.ndim != 0:
+            raise TypeError(f"only integer scalar arrays can be converted to a scalar index (this one: "
+                            f"dtype {self.dtype}, shape {self.shape})")
+        return int(self.compute())
+
+    def item(self, *args):
+        """The element as a Python scalar, computed (only that element is read): no argument for
+        an array of one element, a flat index, or one index per axis (NumPy's ndarray.item)."""
+        if not args:
+            if self.size != 1:
+                raise ValueError(f"can only convert an array of size 1 to a Python scalar (shape {self.shape})")
+            return np.asarray(self.compute()).item()
+        if len(args) == 1 and isinstance(args[0], tuple):
+            args = args[0]
+        if len(args) == 1:
+            flat = operator.index(args[0])
+            if not -self.size <= flat < self.size:
+                raise IndexError(f"index {flat} is out of bounds for size {self.size}")
+            args = np.unravel_index(flat % self.size, self.shape)
+        if len(args) != self.ndim:
+            raise ValueError(f"incorrect number of indices for array: {len(args)} for {self.ndim} dimensions")
+        return np.asarray(self[tuple(operator.index(a) for a in args)].compute()).item()
+
+    # ---- NumPy protocols (the tables are in _ufuncs and _numpy_dispatch) -----------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        from ._numpy_dispatch import _array_ufunc
-        return _array_ufunc(ufunc, method, inputs, kwargs)
+        from ._ufuncs import array_ufunc
+        return array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         from ._numpy_dispatch import _array_function

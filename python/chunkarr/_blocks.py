@@ -2,6 +2,7 @@
 neighbours' edges for map_overlap), run on the engine's worker threads."""
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -46,14 +47,28 @@ def _infer_dtype(func, arrays, kwargs):
         return arrays[0].dtype
 
 
+class _WithConstants:
+    """func with its non-array arguments in their places: called with the blocks only. A class,
+    not a closure, so that the array pickles (with func)."""
+
+    def __init__(self, func, constants, positions, name):
+        self.func, self.constants, self.positions = func, constants, positions
+        self.__name__ = name
+        self.__signature__ = _signature_keywords(func)
+
+    def __call__(self, *blocks, **more):
+        args = list(self.constants)
+        for i, block in zip(self.positions, blocks):
+            args[i] = block
+        return self.func(*args, **more)
+
+
 def _block_function(func, arrays, kwargs, dtype):
     """The function with extra keyword arguments bound, whether it wants block_id/block_info, and
     the engine's DType of its blocks."""
     wants_id, wants_info = _accepts(func, "block_id"), _accepts(func, "block_info")
-    call = func
-    if kwargs:
-        def call(*blocks, **more):
-            return func(*blocks, **kwargs, **more)
+    # functools.partial, not a closure: it pickles with the array.
+    call = functools.partial(func, **kwargs) if kwargs else func
     if dtype is None:
         dtype = _infer_dtype(func, arrays, kwargs)
     return call, wants_id, wants_info, _dtype(dtype)
@@ -74,16 +89,7 @@ def map_blocks(func, *arrays, dtype=None, chunks=None, name=None, **kwargs) -> A
         raise ValueError("map_blocks needs at least one array")
     if not all(is_array):
         constants, positions = list(arrays), [i for i, a in enumerate(is_array) if a]
-        original = func
-
-        def func(*blocks, **more):
-            args = list(constants)
-            for i, block in zip(positions, blocks):
-                args[i] = block
-            return original(*args, **more)
-
-        func.__name__ = _function_name(original, name)
-        func.__signature__ = _signature_keywords(original)
+        func = _WithConstants(func, constants, positions, _function_name(func, name))
         arrays = [a for a, keep in zip(arrays, is_array) if keep]
     arrays = [_as_array(a) for a in arrays]
     call, wants_id, wants_info, block_dtype = _block_function(func, arrays, kwargs, dtype)

@@ -2,7 +2,7 @@
 chunkarr; the package passes operations and dtypes as the enums below. test_typing.py checks that
 this file names exactly what the module exports, with the same parameters and enum members."""
 import builtins
-from typing import Callable, ClassVar, Sequence
+from typing import Any, Callable, ClassVar, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -65,6 +65,23 @@ class UnaryOp:
     arctanh: ClassVar[UnaryOp]
     trunc: ClassVar[UnaryOp]
     rint: ClassVar[UnaryOp]
+    cbrt: ClassVar[UnaryOp]
+    fabs: ClassVar[UnaryOp]
+    deg2rad: ClassVar[UnaryOp]
+    rad2deg: ClassVar[UnaryOp]
+    spacing: ClassVar[UnaryOp]
+    frexp_mantissa: ClassVar[UnaryOp]
+    frexp_exponent: ClassVar[UnaryOp]
+    modf_fraction: ClassVar[UnaryOp]
+    modf_integral: ClassVar[UnaryOp]
+    sign: ClassVar[UnaryOp]
+    square: ClassVar[UnaryOp]
+    reciprocal: ClassVar[UnaryOp]
+    positive: ClassVar[UnaryOp]
+    conjugate: ClassVar[UnaryOp]
+    invert: ClassVar[UnaryOp]
+    isinf: ClassVar[UnaryOp]
+    signbit: ClassVar[UnaryOp]
     __members__: ClassVar[dict[str, UnaryOp]]
     def __init__(self, value: int) -> None: ...
     def __eq__(self, other: object) -> bool: ...
@@ -94,6 +111,28 @@ class BinaryOp:
     greater_equal: ClassVar[BinaryOp]
     logical_and: ClassVar[BinaryOp]
     logical_or: ClassVar[BinaryOp]
+    logical_xor: ClassVar[BinaryOp]
+    arctan2: ClassVar[BinaryOp]
+    hypot: ClassVar[BinaryOp]
+    copysign: ClassVar[BinaryOp]
+    nextafter: ClassVar[BinaryOp]
+    logaddexp: ClassVar[BinaryOp]
+    logaddexp2: ClassVar[BinaryOp]
+    heaviside: ClassVar[BinaryOp]
+    float_power: ClassVar[BinaryOp]
+    ldexp: ClassVar[BinaryOp]
+    floor_divide: ClassVar[BinaryOp]
+    remainder: ClassVar[BinaryOp]
+    fmod: ClassVar[BinaryOp]
+    fmax: ClassVar[BinaryOp]
+    fmin: ClassVar[BinaryOp]
+    gcd: ClassVar[BinaryOp]
+    lcm: ClassVar[BinaryOp]
+    bitwise_and: ClassVar[BinaryOp]
+    bitwise_or: ClassVar[BinaryOp]
+    bitwise_xor: ClassVar[BinaryOp]
+    left_shift: ClassVar[BinaryOp]
+    right_shift: ClassVar[BinaryOp]
     __members__: ClassVar[dict[str, BinaryOp]]
     def __init__(self, value: int) -> None: ...
     def __eq__(self, other: object) -> bool: ...
@@ -115,6 +154,7 @@ class ReduceOp:
     var: ClassVar[ReduceOp]
     std: ClassVar[ReduceOp]
     count: ClassVar[ReduceOp]
+    prod: ClassVar[ReduceOp]
     __members__: ClassVar[dict[str, ReduceOp]]
     def __init__(self, value: int) -> None: ...
     def __eq__(self, other: object) -> bool: ...
@@ -225,7 +265,6 @@ def binary(op: BinaryOp, a: _Array | bool | int | float | np.generic,
            b: _Array | bool | int | float | np.generic) -> _Array: ...
 def where(condition: _Array | bool | int | float | np.generic, a: _Array | bool | int | float | np.generic,
           b: _Array | bool | int | float | np.generic) -> _Array: ...
-def clip(x: _Array, low: float, high: float) -> _Array: ...
 
 # ---- along axes (bind_reductions.cpp) -----------------------------------------------------------
 
@@ -267,3 +306,8 @@ def store(targets: Sequence[tuple[_Array, str, Sequence[str]]], path: str, chunk
           progress: Callable[[int, int, int, int], object] | None = None) -> None: ...
 def default_store_chunks(array: _Array) -> list[int]: ...
 def physical_cores() -> int: ...
+
+# bind_pickle.cpp: the graph as bytes plus the Python objects it refers to:
+# ("numpy", array, chunks) and ("function", callable, name, block_id, block_info) entries.
+def pickle_graph(array: _Array) -> tuple[bytes, list[tuple[Any, ...]]]: ...
+def unpickle_graph(bytes: bytes, objects: list[tuple[Any, ...]]) -> _Array: ...

@@ -81,6 +81,26 @@ def _as_array(a) -> Array:
     return a if isinstance(a, Array) else from_array(np.asarray(a))
 
 
+def asarray(a, dtype=None, order=None, *, like=None) -> Array:
+    """`a` as a chunkarr Array (itself if it is one; NumPy data wrapped, one chunk), as da.asarray."""
+    x = _as_array(a)
+    return x if dtype is None or np.dtype(dtype) == x.dtype else x.astype(dtype)
+
+
+asanyarray = asarray
+
+
+def array(object, dtype=None, copy=True, order="K", ndmin=0, *, like=None) -> Array:  # noqa: A002 (NumPy's name)
+    """As asarray (chunkarr arrays are immutable: a copy is the array itself), with NumPy's ndmin."""
+    x = asarray(object, dtype)
+    return x.reshape((1,) * (ndmin - x.ndim) + x.shape) if x.ndim < ndmin else x
+
+
+def empty(shape, dtype=float, chunks=None) -> Array:
+    """As zeros (chunkarr has no uninitialized arrays)."""
+    return full(shape, 0, dtype, chunks)
+
+
 # ---- like other arrays, and index grids (lazy: arange, comparisons and broadcasts) -------------------
 def _like_shape_chunks(a, shape, chunks):
     """Dask's *_like rules: a's shape and chunks unless shape= or chunks= are given."""

@@ -1,9 +1,10 @@
 """NumPy's numerical routines that are not ufuncs or plain reductions: differences (diff,
 gradient), comparisons (isclose, allclose), rounding (round/around, nan_to_num), statistics
-(average, ptp, count_nonzero, nanargmin/nanargmax, cov, corrcoef, trace, outer), binning and membership (digitize,
+(average, ptp, count_nonzero, cov, corrcoef, trace, outer), binning and membership (digitize,
 searchsorted, isin, bincount, histogramdd, histogram2d), NaN-skipping running sums (nancumsum,
-nancumprod), coarsen, apply_along_axis and result_type. Lazy: built on slices, arithmetic, reductions and map_blocks
-(elementwise NumPy functions run on each block, so NumPy's exact semantics are kept)."""
+nancumprod), coarsen, apply_along_axis and result_type. Lazy: built on slices, arithmetic,
+reductions and map_blocks (elementwise NumPy functions run on each block, so NumPy's exact
+semantics are kept)."""
 from __future__ import annotations
 
 import builtins
@@ -14,7 +15,7 @@ import numpy as np
 from . import _chunkarr as _core
 from ._array import Array, _wrap
 from ._blocks import map_blocks
-from ._creation import _as_array, eye
+from ._creation import _as_array, eye, zeros_like
 from ._linalg import dot
 from ._manipulation import _along, _normalize_axis, broadcast_arrays
 from ._routines import _scan, broadcast_to, clip, concatenate, expand_dims, moveaxis, ravel, where
@@ -191,35 +192,6 @@ def count_nonzero(a, axis=None, keepdims=False) -> Array:
     """Number of values that are not zero (NaN counts), lazily, int64."""
     a = _as_array(a)
     return a.astype(bool).astype(np.int64).sum(axis=axis, keepdims=keepdims)
-
-
-def _nan_arg(a, axis, fill: float, name: str) -> Array:
-    """NumPy's nanargmin/nanargmax: NaN replaced by `fill` (so ±inf ties as NumPy's do), then
-    argmin/argmax; a slice of NaN only is NumPy's ValueError, raised at compute()."""
-    a = _as_array(a)
-    if a.dtype.kind != "f":
-        return getattr(a, name[3:])(axis)
-    missing = a != a
-    index = getattr(where(missing, fill, a), name[3:])(axis)
-    all_missing = missing.all(axis=axis)
-    all_missing = all_missing if all_missing.chunks == index.chunks else all_missing.rechunk(index.chunks)
-
-    def check(positions, empty):
-        if empty.any():
-            raise ValueError("All-NaN slice encountered")
-        return positions
-
-    return map_blocks(check, index, all_missing, dtype=index.dtype, name=name)
-
-
-def nanargmin(a, axis=None) -> Array:
-    """numpy.nanargmin, lazily (int64); a slice of NaN only fails at compute() as NumPy's does."""
-    return _nan_arg(a, axis, np.inf, "nanargmin")
-
-
-def nanargmax(a, axis=None) -> Array:
-    """numpy.nanargmax, lazily (int64); a slice of NaN only fails at compute() as NumPy's does."""
-    return _nan_arg(a, axis, -np.inf, "nanargmax")
 
 
 def ptp(a, axis=None, keepdims=False) -> Array:
@@ -485,6 +457,90 @@ def histogram2d(x, y, bins=10, range=None, normed=None, weights=None, density=No
     return hist, edges[0], edges[1]
 
 
+# ---- small elementwise functions Dask has beside the ufuncs ------------------------------------------
+def isposinf(x) -> Array:
+    return np.isinf(_as_array(x)) & ~np.signbit(_as_array(x))
+
+
+def isneginf(x) -> Array:
+    return np.isinf(_as_array(x)) & np.signbit(_as_array(x))
+
+
+def isnull(values) -> Array:
+    """Missing values (NaN), as Dask's isnull for numbers."""
+    return np.isnan(_as_array(values)) if _as_array(values).dtype.kind == "f" else zeros_like(values, dtype=bool)
+
+
+def notnull(values) -> Array:
+    return ~isnull(values)
+
+
+def fix(x) -> Array:
+    """Round toward zero (NumPy's fix), keeping the float type."""
+    return np.trunc(_as_array(x))
+
+
+def real(val) -> Array:
+    return _as_array(val)   # chunkarr holds real numbers only
+
+
+def imag(val) -> Array:
+    return zeros_like(val)
+
+
+def angle(z, deg=False) -> Array:
+    """The argument of real numbers: pi (180) for negative ones, else 0 (NumPy's angle)."""
+    x = _as_array(z)
+    return np.arctan2(zeros_like(x, dtype=np.float32 if x.dtype == np.float32 else np.float64), x) * (
+        180 / np.pi if deg else 1)
+
+
+def iscomplex(x) -> Array:
+    return zeros_like(x, dtype=bool)   # chunkarr holds real numbers only
+
+
+def isreal(x) -> Array:
+    return ~iscomplex(x)
+
+
+def sinc(x) -> Array:
+    """NumPy's sinc, sin(pi x) / (pi x) with sinc(0) = 1."""
+    return map_blocks(np.sinc, _as_array(x), name="sinc")
+
+
+def i0(x) -> Array:
+    """The modified Bessel function of order 0 (NumPy's i0), per block."""
+    return map_blocks(np.i0, _as_array(x), name="i0")
+
+
+def vdot(a, b) -> Array:
+    """The dot product of the flattened arrays (real numbers: no conjugate), lazily."""
+    return dot(ravel(_as_array(a)), ravel(_as_array(b)))
+
+
+def select(condlist, choicelist, default=0) -> Array:
+    """NumPy's select: the first choice whose condition holds, else `default`; lazily, as nested
+    where (the last condition innermost, so the first one wins)."""
+    if len(condlist) != len(choicelist):
+        raise ValueError("list of cases must be same length as list of conditions")
+    if not condlist:
+        raise ValueError("select with an empty condition list is not possible")
+    result = _as_array(default) if not np.isscalar(default) else default
+    for condition, choice in reversed(list(zip(condlist, choicelist))):
+        result = where(condition, choice, result)
+    return _as_array(result)
+
+
+def ediff1d(ary, to_end=None, to_begin=None) -> Array:
+    """Differences of the flattened array, with values put before and after (NumPy's ediff1d)."""
+    flat = ravel(_as_array(ary))
+    parts = [] if to_begin is None else [ravel(_as_array(to_begin)).astype(flat.dtype)]
+    parts.append(flat[1:] - flat[:-1])
+    if to_end is not None:
+        parts.append(ravel(_as_array(to_end)).astype(flat.dtype))
+    return concatenate(parts, 0) if len(parts) > 1 else parts[0]
+
+
 # ---- running sums that skip NaN --------------------------------------------------------------------
 def _nan_as(a: Array, value) -> Array:
     return a if a.dtype.kind != "f" else where(a != a, value, a)
@@ -583,8 +639,11 @@ ARRAY_FUNCTIONS = {
     np.digitize: digitize, np.searchsorted: searchsorted, np.isin: isin, np.bincount: bincount,
     np.nancumsum: nancumsum, np.nancumprod: nancumprod, np.apply_along_axis: apply_along_axis,
     np.histogramdd: histogramdd, np.histogram2d: histogram2d,
-    np.nanargmin: lambda a, axis=None, out=None, **kw: _no_out(out) or nanargmin(a, axis),
-    np.nanargmax: lambda a, axis=None, out=None, **kw: _no_out(out) or nanargmax(a, axis),
+    np.isposinf: lambda x, out=None: _no_out(out) or isposinf(x),
+    np.isneginf: lambda x, out=None: _no_out(out) or isneginf(x),
+    np.fix: lambda x, out=None: _no_out(out) or fix(x), np.real: real, np.imag: imag, np.ediff1d: ediff1d,
+    np.angle: angle, np.iscomplex: iscomplex, np.isreal: isreal, np.sinc: sinc, np.i0: i0, np.vdot: vdot,
+    np.select: select,
 }
 if hasattr(np, "round_"):
     ARRAY_FUNCTIONS[np.round_] = ARRAY_FUNCTIONS[np.around]

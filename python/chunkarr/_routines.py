@@ -33,15 +33,15 @@ def broadcast_to(a, shape) -> Array:
     return _wrap(_core.broadcast_to(_as_array(a)._core, list(shape)))
 
 
-def clip(a, a_min, a_max) -> Array:
-    """Values limited to [a_min, a_max] (None: no limit), lazily. Array bounds (xarray's
-    clip(da.min('time'))) broadcast elementwise, as NumPy's minimum(maximum(a, a_min), a_max)."""
-    if not any(isinstance(b, Array) or np.ndim(b) > 0 for b in (a_min, a_max)):
-        low, high = (-np.inf if a_min is None else a_min), (np.inf if a_max is None else a_max)
-        return _wrap(_core.clip(_as_array(a)._core, float(low), float(high)))
-    a = _as_array(a)
-    a = a if a_min is None else np.maximum(a, a_min)
-    return a if a_max is None else np.minimum(a, a_max)
+def clip(a, a_min=None, a_max=None) -> Array:
+    """NumPy's clip: maximum with a_min, then minimum with a_max (either may be None, or an
+    array), with NumPy's dtypes (an int array clipped by Python ints stays int); NaN stays NaN."""
+    if a_min is None and a_max is None:
+        raise ValueError("One of max or min must be given")
+    x = _as_array(a)
+    if a_min is not None:
+        x = np.maximum(x, a_min)
+    return x if a_max is None else np.minimum(x, a_max)
 
 
 def reshape(a, shape, order="C") -> Array:
@@ -62,6 +62,41 @@ def concatenate(arrays, axis: int = 0) -> Array:
     """Joins arrays along an existing axis, lazily (NumPy's dtype promotion)."""
     cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
     return _wrap(_core.concatenate(cores, int(axis)))
+
+
+def transpose(a, axes=None) -> Array:
+    return _as_array(a).transpose(*(axes or ()))
+
+
+def rollaxis(a, axis: int, start: int = 0) -> Array:
+    """NumPy's rollaxis: `axis` moved to before `start` (prefer moveaxis)."""
+    x = _as_array(a)
+    axis, start = int(axis) % max(x.ndim, 1), int(start)
+    start = start + x.ndim if start < 0 else start
+    if not 0 <= start <= x.ndim:
+        raise np.AxisError(f"start={start} out of range for an array of {x.ndim} dimensions")
+    return moveaxis(x, axis, start - 1 if start > axis else start)
+
+
+def rechunk(x, chunks="auto", threshold=None, block_size_limit=None, balance=False, method=None) -> Array:
+    """Dask's da.rechunk(x, chunks): see Array.rechunk."""
+    return _as_array(x).rechunk(chunks)
+
+
+def append(arr, values, axis=None) -> Array:
+    """NumPy's append: flattened unless `axis` is given."""
+    a, v = _as_array(arr), _as_array(values)
+    if axis is None:
+        return concatenate([ravel(a), ravel(v)], 0)
+    return concatenate([a, v], axis)
+
+
+def ndim(a) -> int:
+    return len(shape(a))
+
+
+def shape(a) -> tuple:
+    return a.shape if isinstance(a, Array) else np.shape(a)
 
 
 def where(condition, a, b) -> Array:

@@ -65,7 +65,24 @@ void bind_elementwise(py::module_& m) {
         .value("arccosh", UnaryOp::Arccosh)
         .value("arctanh", UnaryOp::Arctanh)
         .value("trunc", UnaryOp::Trunc)
-        .value("rint", UnaryOp::Rint);
+        .value("rint", UnaryOp::Rint)
+        .value("cbrt", UnaryOp::Cbrt)
+        .value("fabs", UnaryOp::Fabs)
+        .value("deg2rad", UnaryOp::Deg2rad)
+        .value("rad2deg", UnaryOp::Rad2deg)
+        .value("spacing", UnaryOp::Spacing)
+        .value("frexp_mantissa", UnaryOp::FrexpMantissa)
+        .value("frexp_exponent", UnaryOp::FrexpExponent)
+        .value("modf_fraction", UnaryOp::ModfFraction)
+        .value("modf_integral", UnaryOp::ModfIntegral)
+        .value("sign", UnaryOp::Sign)
+        .value("square", UnaryOp::Square)
+        .value("reciprocal", UnaryOp::Reciprocal)
+        .value("positive", UnaryOp::Positive)
+        .value("conjugate", UnaryOp::Conjugate)
+        .value("invert", UnaryOp::Invert)
+        .value("isinf", UnaryOp::IsInf)
+        .value("signbit", UnaryOp::Signbit);
     py::enum_<BinaryOp>(m, "BinaryOp", "Elementwise functions of two arrays, by NumPy's ufunc names")
         .value("add", BinaryOp::Add)
         .value("subtract", BinaryOp::Subtract)
@@ -81,7 +98,29 @@ void bind_elementwise(py::module_& m) {
         .value("greater", BinaryOp::Greater)
         .value("greater_equal", BinaryOp::GreaterEqual)
         .value("logical_and", BinaryOp::LogicalAnd)
-        .value("logical_or", BinaryOp::LogicalOr);
+        .value("logical_or", BinaryOp::LogicalOr)
+        .value("logical_xor", BinaryOp::LogicalXor)
+        .value("arctan2", BinaryOp::Arctan2)
+        .value("hypot", BinaryOp::Hypot)
+        .value("copysign", BinaryOp::Copysign)
+        .value("nextafter", BinaryOp::Nextafter)
+        .value("logaddexp", BinaryOp::Logaddexp)
+        .value("logaddexp2", BinaryOp::Logaddexp2)
+        .value("heaviside", BinaryOp::Heaviside)
+        .value("float_power", BinaryOp::FloatPower)
+        .value("ldexp", BinaryOp::Ldexp)
+        .value("floor_divide", BinaryOp::FloorDivide)
+        .value("remainder", BinaryOp::Remainder)
+        .value("fmod", BinaryOp::Fmod)
+        .value("fmax", BinaryOp::Fmax)
+        .value("fmin", BinaryOp::Fmin)
+        .value("gcd", BinaryOp::Gcd)
+        .value("lcm", BinaryOp::Lcm)
+        .value("bitwise_and", BinaryOp::BitwiseAnd)
+        .value("bitwise_or", BinaryOp::BitwiseOr)
+        .value("bitwise_xor", BinaryOp::BitwiseXor)
+        .value("left_shift", BinaryOp::LeftShift)
+        .value("right_shift", BinaryOp::RightShift);
 
     m.def(
         "unary", [](UnaryOp op, const Array& x) { return Array(make_unary_node(op, x.node())); }, py::arg("op"),
@@ -98,9 +137,6 @@ void bind_elementwise(py::module_& m) {
             return Array(make_where_node(make_cast_node(operand(condition), DType::Bool), operand(a), operand(b)));
         },
         py::arg("condition"), py::arg("a"), py::arg("b"));
-    m.def(
-        "clip", [](const Array& x, double low, double high) { return clip(x, low, high); }, py::arg("x"),
-        py::arg("low"), py::arg("high"));
 }
 
 }  // namespace chunkarr::python

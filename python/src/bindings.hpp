@@ -23,5 +23,7 @@ void bind_linalg(pybind11::module_& m);
 void bind_blocks(pybind11::module_& m);
 // StoreFormat: compute, store, explain, physical_cores.
 void bind_compute(pybind11::module_& m);
+// pickle_graph / unpickle_graph: an array as bytes plus the Python objects they refer to.
+void bind_pickle(pybind11::module_& m);
 
 }  // namespace chunkarr::python

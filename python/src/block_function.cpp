@@ -11,8 +11,6 @@ namespace py = pybind11;
 
 namespace chunkarr::python {
 
-namespace {
-
 // Owns the Python callable; the last copy may be dropped on a thread without the GIL.
 struct Callable {
     py::object function;
@@ -25,6 +23,8 @@ struct Callable {
         function = py::object();
     }
 };
+
+namespace {
 
 // Keeps an engine buffer alive for the NumPy view of it. A view the function kept past the
 // call ("escaped") keeps its buffer forever: the buffer's release reports to the executor's
@@ -71,64 +71,67 @@ std::string block_text(const std::vector<Index>& block) {
 BlockCallable python_block_function(py::function function, bool pass_block_id, bool pass_block_info) {
     auto callable = std::make_shared<Callable>();
     callable->function = std::move(function);
-    return [callable, pass_block_id, pass_block_info](const std::vector<NDArray>& blocks,
-                                                      const BlockInfo& info) -> NDArray {
-        py::gil_scoped_acquire gil;
-        std::vector<py::array> views;
-        std::vector<ViewOwner*> owners;
-        NDArray out;
-        try {
-            py::tuple args(blocks.size());
-            for (std::size_t k = 0; k < blocks.size(); ++k) {
-                ViewOwner* owner = nullptr;
-                views.push_back(view_of(blocks[k], owner));
-                owners.push_back(owner);
-                args[k] = views.back();
-            }
-            py::dict kwargs;
-            py::tuple block_id(info.block.size());
-            for (std::size_t i = 0; i < info.block.size(); ++i) block_id[i] = info.block[i];
-            if (pass_block_id) kwargs["block_id"] = block_id;
-            if (pass_block_info) {
-                py::dict block_info;
-                for (std::size_t k = 0; k < info.input_regions.size(); ++k) {
-                    py::dict entry;
-                    entry["array-location"] = location(info.input_regions[k]);
-                    entry["chunk-location"] = block_id;
-                    block_info[py::int_(k)] = entry;
-                }
-                py::dict output;
-                output["array-location"] = location(info.region);
-                output["chunk-location"] = block_id;
-                output["chunk-shape"] = py::tuple(py::cast(info.shape));
-                output["dtype"] = py::dtype(std::string(dtype_name(info.dtype)));
-                block_info[py::none()] = output;
-                kwargs["block_info"] = block_info;
-            }
-            py::object result = callable->function(*args, **kwargs);
-            args = py::tuple();
-            // asarray(order="C"), not ascontiguousarray: the latter makes a 0-d result shape (1,).
-            py::array values = py::module_::import("numpy").attr("asarray")(result, py::arg("order") = "C");
-            result = py::object();
-            const std::string name = py::str(values.dtype().attr("name"));
-            const auto dtype = parse_dtype(name);
-            if (!dtype || !values.dtype().attr("isnative").cast<bool>())
-                throw ValueError("map_blocks function returned dtype " + name + " for block " + block_text(info.block) +
-                                 ", expected " + std::string(dtype_name(info.dtype)));
-            Shape shape(values.shape(), values.shape() + values.ndim());
-            out = NDArray(*dtype, shape);
-            if (out.nbytes() > 0) std::memcpy(out.data(), values.data(), out.nbytes());
-        } catch (py::error_already_set& e) {
-            for (std::size_t k = 0; k < views.size(); ++k) owners[k]->escaped = views[k].ref_count() > 1;
-            const std::string message = std::string("map_blocks function raised ") + e.what();
-            throw UserCodeError(message, std::current_exception());
-        } catch (...) {
-            for (std::size_t k = 0; k < views.size(); ++k) owners[k]->escaped = views[k].ref_count() > 1;
-            throw;
+    return PythonBlockCall{std::move(callable), pass_block_id, pass_block_info};
+}
+
+py::object PythonBlockCall::function() const { return callable->function; }
+
+NDArray PythonBlockCall::operator()(const std::vector<NDArray>& blocks, const BlockInfo& info) const {
+    py::gil_scoped_acquire gil;
+    std::vector<py::array> views;
+    std::vector<ViewOwner*> owners;
+    NDArray out;
+    try {
+        py::tuple args(blocks.size());
+        for (std::size_t k = 0; k < blocks.size(); ++k) {
+            ViewOwner* owner = nullptr;
+            views.push_back(view_of(blocks[k], owner));
+            owners.push_back(owner);
+            args[k] = views.back();
         }
+        py::dict kwargs;
+        py::tuple block_id(info.block.size());
+        for (std::size_t i = 0; i < info.block.size(); ++i) block_id[i] = info.block[i];
+        if (pass_block_id) kwargs["block_id"] = block_id;
+        if (pass_block_info) {
+            py::dict block_info;
+            for (std::size_t k = 0; k < info.input_regions.size(); ++k) {
+                py::dict entry;
+                entry["array-location"] = location(info.input_regions[k]);
+                entry["chunk-location"] = block_id;
+                block_info[py::int_(k)] = entry;
+            }
+            py::dict output;
+            output["array-location"] = location(info.region);
+            output["chunk-location"] = block_id;
+            output["chunk-shape"] = py::tuple(py::cast(info.shape));
+            output["dtype"] = py::dtype(std::string(dtype_name(info.dtype)));
+            block_info[py::none()] = output;
+            kwargs["block_info"] = block_info;
+        }
+        py::object result = callable->function(*args, **kwargs);
+        args = py::tuple();
+        // asarray, not ascontiguousarray: that makes a 0-d block 1-d.
+        py::array values = py::module_::import("numpy").attr("asarray")(result, py::arg("order") = "C");
+        result = py::object();
+        const std::string name = py::str(values.dtype().attr("name"));
+        const auto dtype = parse_dtype(name);
+        if (!dtype || !values.dtype().attr("isnative").cast<bool>())
+            throw ValueError("map_blocks function returned dtype " + name + " for block " + block_text(info.block) +
+                             ", expected " + std::string(dtype_name(info.dtype)));
+        Shape shape(values.shape(), values.shape() + values.ndim());
+        out = NDArray(*dtype, shape);
+        if (out.nbytes() > 0) std::memcpy(out.data(), values.data(), out.nbytes());
+    } catch (py::error_already_set& e) {
         for (std::size_t k = 0; k < views.size(); ++k) owners[k]->escaped = views[k].ref_count() > 1;
-        return out;
-    };
+        const std::string message = std::string("map_blocks function raised ") + e.what();
+        throw UserCodeError(message, std::current_exception());
+    } catch (...) {
+        for (std::size_t k = 0; k < views.size(); ++k) owners[k]->escaped = views[k].ref_count() > 1;
+        throw;
+    }
+    for (std::size_t k = 0; k < views.size(); ++k) owners[k]->escaped = views[k].ref_count() > 1;
+    return out;
 }
 
 }  // namespace chunkarr::python

@@ -50,4 +50,5 @@ PYBIND11_MODULE(_chunkarr, m) {
     python::bind_linalg(m);
     python::bind_blocks(m);
     python::bind_compute(m);
+    python::bind_pickle(m);
 }

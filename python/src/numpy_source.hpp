@@ -19,6 +19,7 @@ public:
     void read(const Region& region, void* out) const override;  // no Python, no GIL
     std::string describe() const override;
     bool cheap_rereads() const override { return true; }
+    const pybind11::array& array() const { return array_; }
 
 private:
     pybind11::array array_;

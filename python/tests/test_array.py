@@ -566,16 +566,6 @@ def test_iter_of_0d_array_fails_at_once_as_numpy(ca):
     assert [int(v.compute()) for v in y] == list(range(5))
 
 
-def test_copy_and_deepcopy_share_the_lazy_expression(ca):
-    import copy
-
-    a = sample((5, 3), "int16", seed=3)
-    x = ca.from_array(a, chunks=2) * 2
-    for y in (x.copy(), copy.copy(x), copy.deepcopy(x), copy.deepcopy({"k": [x]})["k"][0]):
-        assert isinstance(y, ca.Array) and y.chunks == x.chunks
-        assert_matches(y.compute(), a * 2)
-
-
 RECHUNK_CASES = [
     ((17,), 5, 3),
     ((17,), 5, ((10, 7),)),

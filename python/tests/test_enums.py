@@ -82,12 +82,14 @@ def test_every_boundary_member_by_its_name(ca, boundary, pad):
 def test_every_operation_is_reachable(ca):
     """Each UnaryOp/BinaryOp is some NumPy ufunc's (and so x's operators'), each ReduceOp some
     reduction's: an operation bound but not mapped fails here."""
-    from chunkarr import _numpy_dispatch, _reductions
+    from chunkarr import _reductions, _ufuncs
     core = ca._chunkarr
-    assert set(_numpy_dispatch._UNARY_UFUNCS.values()) == set(core.UnaryOp.__members__.values())
-    assert set(_numpy_dispatch._BINARY_UFUNCS.values()) == set(core.BinaryOp.__members__.values())
+    two_outputs = {op for ops in _ufuncs.TWO_OUTPUTS.values() for op in ops}
+    unary = set(_ufuncs.UNARY.values()) | {op for op in two_outputs if isinstance(op, core.UnaryOp)}
+    binary = set(_ufuncs.BINARY.values()) | {op for op in two_outputs if isinstance(op, core.BinaryOp)}
+    assert unary == set(core.UnaryOp.__members__.values())
+    assert binary == set(core.BinaryOp.__members__.values())
     assert {op for op, _ in _reductions._REDUCTIONS.values()} == set(core.ReduceOp.__members__.values())
-    for ufunc, op in _numpy_dispatch._UNARY_UFUNCS.items():
-        assert ufunc.__name__ == op.name or (ufunc, op.name) == (np.absolute, "abs")
-    for ufunc, op in _numpy_dispatch._BINARY_UFUNCS.items():
-        assert ufunc.__name__ == op.name or (ufunc, op.name) == (np.true_divide, "divide")
+    aliases = {(np.absolute, "abs"), (np.true_divide, "divide"), (np.radians, "deg2rad"), (np.degrees, "rad2deg")}
+    for ufunc, op in [*_ufuncs.UNARY.items(), *_ufuncs.BINARY.items()]:
+        assert ufunc.__name__ == op.name or (ufunc, op.name) in aliases

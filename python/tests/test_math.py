@@ -335,15 +335,8 @@ def test_nanargmin_nanargmax(ca, chunks, dtype):
             check(getattr(ca, name)(x, axis=axis), getattr(np, name)(a, axis=axis))
             check(getattr(np, name)(x, axis), getattr(np, name)(a, axis))
     if dtype.startswith("float"):
-        a[:, 4] = np.nan   # a column of NaN only: NumPy's error, at compute()
-        x = lazy(ca, a, chunks)
-        check(ca.nanargmax(x, axis=1), np.nanargmax(a, axis=1))
-        with pytest.raises(ValueError, match="All-NaN slice encountered"):
-            np.nanargmax(a, axis=0)
-        with pytest.raises(ValueError, match="All-NaN slice encountered"):
-            ca.nanargmax(x, axis=0).compute()
-        with pytest.raises(ValueError, match="All-NaN slice encountered"):
-            np.nanargmin(lazy(ca, np.full(3, np.nan, dtype), chunks)).compute()
+        a[:, 4] = np.nan   # a column of NaN only, along an axis that is not reduced
+        check(ca.nanargmax(lazy(ca, a, chunks), axis=1), np.nanargmax(a, axis=1))
 
 
 def check_histogram(got, want):
@@ -484,3 +477,22 @@ def test_zero_dimensional(ca, value):
         assert got.shape == np.shape(want)
         assert_matches(np.asarray(got.compute()), np.asarray(want), dtype=False)
         assert np.asarray(got.compute()).dtype == np.asarray(want).dtype
+
+
+def test_select_vdot_ediff1d_moment_nanarg(ca):
+    rng = np.random.default_rng(21)
+    a = rng.integers(-3, 6, (5, 7)).astype(np.int32)
+    b = rng.uniform(-2, 2, (5, 7))
+    b[1, 2] = np.nan
+    x, y = ca.from_array(a, chunks=(2, 3)), ca.from_array(b, chunks=(3, 4))
+    assert_matches(ca.select([x > 2, y < 0], [x, y * 10], -1).compute(), np.select([a > 2, b < 0], [a, b * 10], -1))
+    assert_matches(np.select([x > 2], [x]).compute(), np.select([a > 2], [a]))
+    assert_matches(ca.vdot(x, x).compute(), np.vdot(a, a))
+    assert_matches(ca.ediff1d(x, to_begin=[9], to_end=[8, 7]).compute(), np.ediff1d(a, to_begin=[9], to_end=[8, 7]))
+    for axis in (None, 0, 1):
+        m = ((a - a.mean(axis=axis, keepdims=True)) ** 3).sum(axis=axis) / (a.size if axis is None else a.shape[axis])
+        assert_matches(ca.moment(x, 3, axis=axis).compute(), m, reduction=True)
+        assert_matches(ca.nanargmax(y, axis=axis).compute(), np.nanargmax(b, axis=axis))
+        assert_matches(np.nanargmin(y, axis=axis).compute(), np.nanargmin(b, axis=axis))
+    with pytest.raises(ValueError, match="same length"):
+        ca.select([x > 2], [x, x])

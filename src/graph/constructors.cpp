@@ -47,6 +47,38 @@ DType unsigned_of_width(DType signed_type) {
 
 }  // namespace
 
+namespace {
+
+// NumPy's kinds in the order its value-based casting ranks them (bool < integers < floats).
+int kind_rank(DType dtype) { return dtype == DType::Bool ? 0 : is_float(dtype) ? 2 : 1; }
+
+// The dtype of `array * scalar` under NumPy 1.x (the NumPy netCDF4-python runs on here): a
+// scalar of a higher kind promotes the array; one of the same or a lower kind does not.
+DType times_scalar(DType array, DType scalar) {
+    return kind_rank(scalar) > kind_rank(array) ? promote(array, scalar) : array;
+}
+
+}  // namespace
+
+DType unpacked_dtype(DType stored, std::optional<DType> scale_type, std::optional<DType> offset_type,
+                     double scale_factor, double add_offset) {
+    // netCDF4-python's _toma: `data * scale_factor + add_offset` with the attributes as NumPy
+    // scalars of their stored type; both present but neutral: `data.astype(scale_factor.dtype)`;
+    // one alone unpacks only when it is not neutral. An attribute of unknown type is float64.
+    const DType scale = scale_type.value_or(DType::Float64), offset = offset_type.value_or(DType::Float64);
+    DType result = stored;
+    if (scale_type && offset_type) {
+        result = (scale_factor != 1.0 || add_offset != 0.0) ? times_scalar(times_scalar(stored, scale), offset) : scale;
+    } else if (scale_type && scale_factor != 1.0) {
+        result = times_scalar(stored, scale);
+    } else if (offset_type && add_offset != 0.0) {
+        result = times_scalar(stored, offset);
+    }
+    // Masked values are NaN, so a result netCDF4-python keeps integer (integer scale_factor,
+    // no unpacking) is float64 here.
+    return is_float(result) ? result : DType::Float64;
+}
+
 DType storage_dtype(const Source& source) {
     return reads_unsigned(source) ? unsigned_of_width(source.dtype()) : source.dtype();
 }
@@ -97,10 +129,8 @@ std::optional<CFDecoding> cf_decoding_for(const Source& source) {
     if (scale) cf.scale_factor = *scale;
     if (offset) cf.add_offset = *offset;
     if (!any && !scale && !offset) return std::nullopt;
-    // Masked integers need NaN, so they become floats; float32 stays float32 unless unpacked.
-    const DType stored = stored_type;
-    const bool packed = scale || offset;
-    cf.result = (stored == DType::Float32 && !packed) ? DType::Float32 : DType::Float64;
+    cf.result = unpacked_dtype(stored_type, scale ? attrs.number_type("scale_factor") : std::nullopt,
+                               offset ? attrs.number_type("add_offset") : std::nullopt, cf.scale_factor, cf.add_offset);
     return cf;
 }
 

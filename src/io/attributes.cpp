@@ -21,4 +21,10 @@ std::optional<double> Attributes::number(const std::string& name) const {
     return values->front();
 }
 
+std::optional<DType> Attributes::number_type(const std::string& name) const {
+    const auto it = number_types_.find(name);
+    if (it == number_types_.end()) return std::nullopt;
+    return it->second;
+}
+
 }  // namespace chunkarr

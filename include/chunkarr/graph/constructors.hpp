@@ -25,6 +25,10 @@ Array open(const std::string& path, const std::string& variable, const OpenOptio
 Array open(const SourcePtr& source, const OpenOptions& options = {});
 // The array as stored, without CF decoding, plus the decoding its attributes ask for (if any).
 std::optional<CFDecoding> cf_decoding_for(const Source& source);
+// The dtype CF decoding gives stored values of dtype `stored`, as netCDF4-python unpacks them
+// (float32 scale_factor on int16 data: float32); integers that stay integers become float64.
+DType unpacked_dtype(DType stored, std::optional<DType> scale_type, std::optional<DType> offset_type,
+                     double scale_factor, double add_offset);
 // The type the stored values are read as before that decoding: the stored type, or under
 // `_Unsigned = "true"` on a signed integer variable the unsigned type of its width
 // (netCDF4-python and xarray read those bits so).

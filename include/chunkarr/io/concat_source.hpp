@@ -32,6 +32,9 @@ public:
     void check_unchanged() const override {
         for (const auto& part : parts_) part->check_unchanged();
     }
+    const std::vector<SourcePtr>& parts() const { return parts_; }
+    const std::vector<std::string>& names() const { return names_; }
+    std::size_t axis() const { return axis_; }
 
 private:
     std::vector<SourcePtr> parts_;

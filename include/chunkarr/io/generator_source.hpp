@@ -31,6 +31,7 @@ public:
     FullSource(Shape shape, DType dtype, double value, ChunkGrid grid);
     void read(const Region& region, void* out) const override;
     std::string describe() const override;
+    double value() const { return value_; }
 
 private:
     double value_;
@@ -43,6 +44,7 @@ public:
     RandomSource(Shape shape, std::uint64_t seed, ChunkGrid grid);
     void read(const Region& region, void* out) const override;
     std::string describe() const override;
+    std::uint64_t seed() const { return seed_; }
 
 private:
     std::uint64_t seed_;
@@ -54,6 +56,8 @@ public:
     ArangeSource(double start, double step, Index length, DType dtype, ChunkGrid grid);
     void read(const Region& region, void* out) const override;
     std::string describe() const override;
+    double start() const { return start_; }
+    double step() const { return step_; }
 
 private:
     double start_, step_;

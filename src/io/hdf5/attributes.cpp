@@ -31,7 +31,8 @@ void read_attribute(const Where& object, hid_t location, const char* name, Attri
     if (type_class == H5T_INTEGER || type_class == H5T_FLOAT) {
         std::vector<long double> values(static_cast<std::size_t>(count));
         if (count > 0 && !CHUNKARR_H5_TRY(H5Aread, attribute.get(), H5T_NATIVE_LDOUBLE, values.data()).ok()) return;
-        attributes.set(name, std::move(values));
+        // Numbers no DType holds (float128) count as float64 where their type matters.
+        attributes.set(name, std::move(values), numeric_dtype(at, type.get()).value_or(DType::Float64));
     } else if (type_class == H5T_STRING && count == 1) {
         if (CHUNKARR_H5(at, H5Tis_variable_str, type.get()) > 0) {
             Handle memtype(CHUNKARR_H5(at, H5Tcopy, H5T_C_S1));

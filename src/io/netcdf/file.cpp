@@ -149,7 +149,7 @@ Attributes read_attributes(const Where& at, int ncid, int varid) {
                 if (length) CHUNKARR_NC(attribute, nc_get_att_longlong, ncid, varid, name, v.data());
                 std::copy(v.begin(), v.end(), values.begin());
             }
-            attributes.set(name, std::move(values));
+            attributes.set(name, std::move(values), *dtype);
         }
     }
     return attributes;

@@ -31,6 +31,8 @@ public:
     std::vector<bool> unlimited_dimensions() const override { return variable_.unlimited; }
     // libnetcdf keeps the header (the record count too) as read when the file was opened.
     void check_unchanged() const override { snapshot_.check_unchanged(); }
+    const std::string& path() const { return path_; }
+    const std::string& variable() const { return variable_.path; }
 
 private:
     std::string path_;

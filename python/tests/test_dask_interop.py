@@ -1,0 +1,138 @@
+"""Dask interop with Debian's python3-dask: Array.to_dask() (Dask blocks that chunkarr computes,
+each a group of whole chunkarr chunks), ca.from_dask() (a chunkarr array whose blocks Dask
+computes) and dask.array.from_array over a chunkarr array, on the threaded and the processes
+schedulers, against NumPy."""
+import numpy as np
+import pytest
+
+from conftest import assert_matches, sample
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+
+DTYPES = ["int8", "uint16", "int64", "bool", "float32", "float64"]
+
+
+def boundaries(chunks):
+    return [set(np.cumsum((0,) + tuple(axis)).tolist()) for axis in chunks]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape, chunks", [((7, 5), (3, 2)), ((7, 5), 1), ((7, 5), -1), ((9,), 4), ((0, 3), 2)])
+def test_to_dask_values_and_blocks(ca, dtype, shape, chunks):
+    a = sample(shape, dtype, seed=4)
+    x = ca.from_array(a, chunks=chunks)
+    d = x.to_dask(block_size=3 * 2 * a.itemsize)
+    assert d.shape == a.shape and d.dtype == a.dtype
+    # Dask's blocks are runs of whole chunkarr chunks: every Dask boundary is a chunkarr one.
+    for dask_bounds, chunkarr_bounds in zip(boundaries(d.chunks), boundaries(x.chunks)):
+        assert dask_bounds <= chunkarr_bounds
+    got = d.compute(scheduler="threads")
+    assert type(got) is np.ndarray
+    np.testing.assert_array_equal(got, a)
+
+
+def test_to_dask_groups_small_chunks(ca):
+    a = np.arange(40 * 30, dtype=np.float64).reshape(40, 30)
+    x = ca.from_array(a, chunks=(1, 3))   # 400 tiny chunks
+    d = x.to_dask()                       # default: Dask's array.chunk-size (128 MiB)
+    assert d.npartitions == 1
+    assert len(dict(d.__dask_graph__())) == 1
+    d = x.to_dask(block_size=8 * 30 * 4)  # four whole rows per block
+    assert d.chunks == ((4,) * 10, (30,))
+    np.testing.assert_array_equal(d.compute(), a)
+
+
+def test_to_dask_zero_d_and_lazy_expressions(ca):
+    a = sample((6, 4), "float32", seed=7)
+    x = ca.from_array(a, chunks=(4, 3))
+    assert float(x.sum().to_dask().compute()) == pytest.approx(float(a.sum()), rel=1e-5)
+    d = ((x - x.mean(axis=0)) ** 2).to_dask(block_size=4 * 3 * 4)
+    assert_matches(d.compute(), (a - a.mean(axis=0)) ** 2)
+    # Dask operations on top of it run on NumPy blocks.
+    assert_matches(d.max(axis=1).compute(), ((a - a.mean(axis=0)) ** 2).max(axis=1))
+
+
+@pytest.mark.parametrize("scheduler", ["threads", "processes", "sync"])
+def test_to_dask_schedulers(ca, scheduler):
+    a = sample((8, 6), "float64", seed=3)
+    x = ca.from_array(a, chunks=(3, 4)) * 2 + 1
+    d = x.to_dask(block_size=3 * 4 * 8)
+    assert d.npartitions == 6
+    (total, values) = dask.compute(d.sum(), d, scheduler=scheduler)
+    assert total == pytest.approx((a * 2 + 1).sum())
+    np.testing.assert_array_equal(values, a * 2 + 1)
+
+
+def test_to_dask_bad_block_size(ca):
+    with pytest.raises(ValueError, match="block_size"):
+        ca.zeros((4,), chunks=2).to_dask(block_size=0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("chunks", [(3, 2), 1, -1])
+def test_from_dask(ca, dtype, chunks):
+    a = sample((7, 5), dtype, seed=9)
+    d = da.from_array(a, chunks=chunks)
+    x = ca.from_dask(d)
+    assert x.shape == a.shape and x.dtype == a.dtype
+    assert x.chunks == d.chunks
+    np.testing.assert_array_equal(x.compute(), a)
+    np.testing.assert_array_equal(x[2:5, 1].compute(), a[2:5, 1])
+    if dtype != "bool":
+        assert_matches(x.sum(axis=0).compute(), a.sum(axis=0))
+
+
+def test_from_dask_is_lazy_and_reads_each_block_once(ca):
+    calls = []
+
+    def record(block, block_info=None):
+        calls.append(block_info[None]["chunk-location"])
+        return block
+
+    d = da.map_blocks(record, da.arange(12, chunks=4), dtype=np.int64)
+    x = ca.from_dask(d) * 2
+    assert calls == [] or all(c == (0,) for c in calls)  # only Dask's meta probing, no blocks
+    calls.clear()
+    np.testing.assert_array_equal(x.compute(), np.arange(12) * 2)
+    assert sorted(calls) == [(0,), (1,), (2,)]
+
+
+def test_from_dask_zero_d_and_empty(ca):
+    assert ca.from_dask(da.from_array(np.float32(2.5))).compute() == np.float32(2.5)
+    assert ca.from_dask(da.zeros((0, 3), chunks=2)).compute().shape == (0, 3)
+
+
+def test_from_dask_round_trip_through_to_dask(ca):
+    a = sample((10, 4), "float64", seed=2)
+    x = ca.from_dask(ca.from_array(a, chunks=(3, 4)).to_dask(block_size=3 * 4 * 8))
+    np.testing.assert_array_equal(x.compute(), a)
+
+
+def test_from_dask_errors(ca):
+    with pytest.raises(TypeError, match="dask.array.Array"):
+        ca.from_dask(np.zeros(3))
+    d = da.from_array(np.arange(10), chunks=3)
+    with pytest.raises(ValueError, match="unknown size"):
+        ca.from_dask(d[d > 3])
+
+
+def test_dask_from_array_over_chunkarr(ca):
+    # Dask keeps duck arrays (__array_function__) as its blocks: Dask's operations then run on
+    # chunkarr pieces, lazily, and compute() gives a chunkarr result that converts like NumPy.
+    a = sample((7, 5), "float64", seed=1)
+    x = ca.from_array(a, chunks=(3, 2))
+    d = da.from_array(x, chunks=(4, 5))
+    total = d.sum().compute()
+    assert float(total) == pytest.approx(a.sum())
+    np.testing.assert_array_equal(np.asarray(d.compute()), a)
+    np.testing.assert_array_equal(np.asarray(x.to_dask().compute()), a)
+
+
+def test_distributed_cluster(ca):
+    distributed = pytest.importorskip("distributed", reason="python3-distributed is not installed")
+    a = sample((6, 4), "float64", seed=5)
+    x = ca.from_array(a, chunks=(2, 2)) + 1
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1) as cluster, \
+            distributed.Client(cluster):
+        np.testing.assert_array_equal(x.to_dask(block_size=2 * 4 * 8).compute(), a + 1)
