@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _chunkarr as _core
+from . import _indexing
 from ._array import Array, _unwrap, _wrap
 from ._chunkarr import BinaryOp, UnaryOp
 from ._creation import _as_array, from_array
@@ -140,3 +141,4 @@ _ARRAY_FUNCTIONS = {
     np.percentile: _numpy_style(percentile), np.nanpercentile: _numpy_style(nanpercentile),
     np.median: _median_style(median), np.nanmedian: _median_style(nanmedian),
 }
+_ARRAY_FUNCTIONS.update(_indexing.ARRAY_FUNCTIONS)
