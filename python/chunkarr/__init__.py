@@ -14,7 +14,7 @@ The package is split by concern; this file only gathers the public names:
     _reductions      reduction names as the engine's operations (Array.sum, ...)
     _quantile        quantile, percentile, median and their nan-variants
     _linalg          matmul, dot, tensordot
-    _indexing        x[...], x.vindex, x.blocks, take, flip, flipud, fliplr, rot90, repeat
+    _indexing        x[...], x.vindex, x.blocks, take, flip(ud/lr), rot90, repeat, diagonal, diag
     _blocks          map_blocks, map_overlap
     _io              open, to_hdf5, to_netcdf
     _compute         compute, explain
@@ -30,7 +30,7 @@ from ._array import Array
 from ._blocks import map_blocks, map_overlap
 from ._compute import compute, explain
 from ._creation import arange, from_array, full, linspace, ones, random, zeros
-from ._indexing import flip, fliplr, flipud, repeat, rot90, take
+from ._indexing import diag, diagonal, flip, fliplr, flipud, repeat, rot90, take
 from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
 from ._progress import ProgressBar
@@ -43,5 +43,5 @@ __all__ = [
     "from_array", "map_blocks", "map_overlap", "moveaxis", "ravel", "reshape", "squeeze", "stack", "full",
     "linspace", "ones", "open", "random", "where", "zeros", "explain", "histogram", "quantile", "percentile",
     "median", "nanquantile", "nanpercentile", "nanmedian", "matmul", "dot", "tensordot", "to_hdf5", "to_netcdf",
-    "flip", "fliplr", "flipud", "repeat", "rot90", "take",
+    "diag", "diagonal", "flip", "fliplr", "flipud", "repeat", "rot90", "take",
 ]

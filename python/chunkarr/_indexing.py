@@ -1,6 +1,6 @@
 """Indexing as NumPy's, lazily: x[...] (basic slices with any step, None, Ellipsis, an integer
 array on one axis, boolean masks), x.vindex[...] (point-wise), x.blocks[...], and the functions
-of the family: take, flip, flipud, fliplr, rot90, repeat.
+of the family: take, flip, flipud, fliplr, rot90, repeat, diagonal, diag.
 
 Every selection is a slice (the engine's Slice) followed by gathers along one axis (the engine's
 Take: python/src/bind_array.cpp, src/graph/ops/take.*), so nothing is read until compute().
@@ -378,6 +378,48 @@ def repeat(a, repeats, axis=None) -> Array:
     return _wrap(_core.take(a._core, positions, axis))
 
 
+def diagonal(a, offset=0, axis1=0, axis2=1) -> Array:
+    """The diagonal of the (axis1, axis2) planes as the last axis (NumPy's diagonal): those two
+    axes moved last and merged into one (lazy reshape), then a gather at i * n2 + i + offset."""
+    a = _as_array(a)
+    if a.ndim < 2:
+        raise ValueError("diag requires an array of at least two dimensions")
+    first, second = _axis(axis1, a.ndim), _axis(axis2, a.ndim)
+    if first == second:
+        raise ValueError("axis1 and axis2 cannot be the same")
+    offset = int(offset)
+    n1, n2 = a.shape[first], a.shape[second]
+    rows = np.arange(max(0, -offset), min(n1, n2 - offset), dtype=np.int64)
+    rest = [d for d in range(a.ndim) if d not in (first, second)]
+    planes = a.transpose([*rest, first, second])
+    merged = planes.reshape(planes.shape[:-2] + (n1 * n2,))
+    return _wrap(_core.take(merged._core, rows * n2 + rows + offset, merged.ndim - 1))
+
+
+def diag(v, k=0) -> Array:
+    """NumPy's diag: the k-th diagonal of a 2-d array, or a 2-d array with a 1-d v on its k-th
+    diagonal (zeros elsewhere; built lazily from a comparison of positions, no dense mask)."""
+    from ._creation import arange, zeros
+    from ._routines import where
+    v = _as_array(v)
+    k = int(k)
+    if v.ndim == 2:
+        return diagonal(v, k)
+    if v.ndim != 1:
+        raise ValueError("Input must be 1- or 2-d.")
+    n = v.shape[0]
+    m = n + abs(k)
+    if n == 0:
+        return zeros((m, m), dtype=v.dtype)
+    # Row i holds v[i] when k >= 0 (at column i + k); column j holds v[j] when k < 0.
+    along = _wrap(_core.take(v._core, np.minimum(np.arange(m, dtype=np.int64), n - 1), 0))
+    values = along[:, None] if k >= 0 else along[None, :]
+    position = arange(m, dtype=np.int64)
+    on_diagonal = (position[:, None] + k) == position[None, :]
+    return where(on_diagonal, values, zeros((1, 1), dtype=v.dtype))
+
+
 ARRAY_FUNCTIONS = {
+    np.diagonal: diagonal, np.diag: diag,
     np.take: _numpy_take, np.flip: flip, np.flipud: flipud, np.fliplr: fliplr, np.rot90: rot90, np.repeat: repeat,
 }

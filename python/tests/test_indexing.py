@@ -252,6 +252,24 @@ def test_indexing_then_optimizer_passes(ca):
     _check(z, a[a[:, 0] > 0][:, ::-2])
 
 
+@pytest.mark.parametrize("dtype", ["int16", "bool", "float64"])
+def test_diagonal_and_diag(ca, dtype):
+    a = sample((5, 7, 3), dtype, seed=12)
+    x = ca.from_array(a, chunks=(2, 3, 2))
+    for offset in [0, 2, -3, 6, -5, 9]:
+        _check(ca.diagonal(x, offset), np.diagonal(a, offset))
+        _check(np.diagonal(x, offset, axis1=2, axis2=0), np.diagonal(a, offset, axis1=2, axis2=0))
+        _check(np.diag(x[:, :, 1], offset), np.diag(a[:, :, 1], offset))
+    v = a[:, 0, 0]
+    for k in [0, 1, -2]:
+        _check(ca.diag(ca.from_array(v, chunks=2), k), np.diag(v, k))
+    _check(ca.diag(ca.from_array(v[:0]), 2), np.diag(v[:0], 2))
+    with pytest.raises(ValueError):
+        ca.diagonal(x, axis1=1, axis2=-2)
+    with pytest.raises(ValueError):
+        ca.diag(x)
+
+
 def _random_item(rng, n):
     kind = rng.integers(0, 5)
     if kind == 0 and n:
