@@ -129,8 +129,10 @@ def getitem(x: Array, index) -> Array:
     (a list, a NumPy or a chunkarr array, of any number of dimensions; negative and repeated
     entries as NumPy) and boolean masks of the shape of the axes they cover (x[mask],
     x[:, m], x[mask2d, :]). A chunkarr index is computed first (its own pass) so that the
-    result's shape is exact; then the selection itself is lazy. Integer arrays on more than one
-    axis are NumPy's vectorised indexing: use x.vindex[...] (as Dask)."""
+    result's shape is exact (Dask leaves it unknown); then the selection itself is lazy. That
+    pass holds the mask in memory (one byte per element it covers) and the graph holds the
+    positions it selects (8 bytes each). Integer arrays on more than one axis are NumPy's
+    vectorised indexing: use x.vindex[...] (as Dask)."""
     items, origin = _expand(index, x.ndim)
     x, items = _merge_masks(x, items)
     arrays = [k for k, i in enumerate(items) if isinstance(i, np.ndarray)]
@@ -262,6 +264,21 @@ class Blocks:
 
     def __init__(self, array: Array):
         self._array = array
+
+    @property
+    def shape(self) -> tuple:
+        return self._array.numblocks
+
+    @property
+    def size(self) -> int:
+        return self._array.npartitions
+
+    def __len__(self) -> int:
+        return self.shape[0] if self.shape else 1
+
+    def ravel(self) -> list:
+        """Every block as an Array, in C order of the block grid."""
+        return [self[block] for block in np.ndindex(*self.shape)]
 
     def __getitem__(self, index) -> Array:
         x = self._array

@@ -175,6 +175,10 @@ def test_blocks(ca):
     _check(y, a[np.r_[8:9, 0:4]][:, np.r_[9:10, 6:9, 3:6, 0:3]])   # blocks reordered, not their elements
     with pytest.raises(IndexError):
         x.blocks[3]
+    assert x.blocks.shape == (3, 4) and x.blocks.size == 12 and len(x.blocks) == 3
+    pieces = x.blocks.ravel()
+    assert len(pieces) == 12
+    _check(pieces[5], a[4:8, 3:6])
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -2,7 +2,9 @@
 
 #include "exec/evaluator.hpp"
 #include "graph/node.hpp"
+#include "optimize/passes.hpp"
 #include "support/catch.hpp"
+#include "support/recording_source.hpp"
 
 using namespace chunkarr;
 
@@ -80,4 +82,27 @@ TEST_CASE("take composes with slices the optimizer moves", "[take]") {
         CHECK(values.value_as_double(i * 2) == 2.0 * static_cast<double>(8 * (2 + i) + 6));
         CHECK(values.value_as_double(i * 2 + 1) == 2.0 * static_cast<double>(8 * (2 + i)));
     }
+}
+
+TEST_CASE("take: scattered indices read only around each index", "[take]") {
+    auto source = std::make_shared<test_support::RecordingSource>(test_support::iota({1000, 4}), Shape{10, 4});
+    const Array x(make_source_node(source));
+    const NDArray values = take(x, {995, 3, 500, 4}, 0).compute();
+    CHECK(values.value_as_double(0) == 995 * 4);
+    CHECK(values.value_as_double(3 * 4 + 1) == 4 * 4 + 1);
+    for (const Region& region : source->reads()) CHECK(region[0].size() <= 10);
+}
+
+TEST_CASE("push_down_slices: a slice under a take moves on, one above it stays", "[take]") {
+    const Array x = ones({20, 12}, DType::Float64, {5, 4});
+    const Array y = take((x * 2.0)[{Slice{2, 18, 2}}], {3, 1}, 0)[{Slice{}, Slice{0, 6}}];
+    const OptimizedGraph graph = push_down_slices({{y.node()}, {}});
+    const NodePtr& out = graph.outputs.front();
+    REQUIRE(out->is<ops::Slice>());
+    const NodePtr& gathered = out->inputs[0];
+    REQUIRE(gathered->is<ops::Take>());
+    CHECK(gathered->inputs[0]->is<ops::Binary>());  // the slice went below the multiply
+    CHECK(out->shape == y.shape());
+    CHECK(out->chunks == y.chunks());
+    CHECK(Array(out).compute().value_as_double(0) == 2.0);
 }
