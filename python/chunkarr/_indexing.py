@@ -160,7 +160,8 @@ def getitem(x: Array, index) -> Array:
             gathers.append(_bounds(item, axis, size))
             layout.append("array")
         axis += 1
-    y = _wrap(x._core.getitem(tuple(basic)))
+    whole = all(isinstance(b, slice) and b.indices(n) == (0, n, 1) for b, n in zip(basic, x.shape))
+    y = x if whole else _wrap(x._core.getitem(tuple(basic)))
     for out_axis, gather in enumerate(gathers):
         if gather is None:
             continue

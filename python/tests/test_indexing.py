@@ -229,11 +229,12 @@ def test_repeat(ca, dtype):
 
 
 def test_scattered_indices_keep_tasks_small(ca):
-    # Output chunks are cut where the input a task would read passes one input chunk.
+    # Output chunks are cut where the indices move to another input chunk: a task reads one.
     x = ca.from_array(np.arange(1000.0), chunks=10)
     y = x[[0, 999, 1, 998, 500]]
     assert y.chunks == ((1, 1, 1, 1, 1),)
     assert x[::-1].chunks == ((10,) * 100,)
+    assert x[995:3:-1].chunks == ((6,) + (10,) * 98 + (6,),)   # a reversal follows the input's chunks
     _check(y, np.arange(1000.0)[[0, 999, 1, 998, 500]])
 
 

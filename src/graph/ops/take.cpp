@@ -10,25 +10,30 @@
 namespace chunkarr {
 
 // A task computes one output chunk and reads the box of input positions its indices span
-// (exec/eval/take.cpp). Cutting the output wherever that span would pass `limit` (the input's
-// largest chunk on the axis) keeps every task's input within about two input chunks, however
-// far apart the indices lie: x[[0, 10**9]] is two small tasks, not one that reads the axis. A
-// reversal (x[::-1]) or a sorted pick gets chunks as large as the input's.
-std::vector<Index> take_chunks(const std::vector<Index>& indices, Index limit) {
-    limit = std::max<Index>(limit, 1);
+// (exec/eval/take.cpp). Cutting the output wherever the indices move to another input chunk
+// keeps every task's input within one input chunk, however far apart the indices lie:
+// x[[0, 10**9]] is two small tasks, not one that reads the axis, and each stored chunk of a
+// reversal (x[::-1]) or a sorted pick is read by one task only. Repeats (x.repeat(n)) are cut
+// at the input's largest chunk length as well, so output chunks stay no larger than input ones.
+std::vector<Index> take_chunks(const std::vector<Index>& indices, const std::vector<Index>& input_chunks) {
+    std::vector<Index> ends;  // exclusive end of each input chunk
+    Index end = 0;
+    for (const Index c : input_chunks) ends.push_back(end += c);
+    const Index largest =
+        std::max<Index>(1, input_chunks.empty() ? 1 : *std::max_element(input_chunks.begin(), input_chunks.end()));
+    auto chunk_of = [&](Index i) { return std::upper_bound(ends.begin(), ends.end(), i) - ends.begin(); };
     std::vector<Index> chunks;
-    Index count = 0, low = 0, high = 0;
+    Index count = 0;
+    std::ptrdiff_t current = -1;
     for (const Index i : indices) {
-        const Index new_low = std::min(low, i), new_high = std::max(high, i);
-        if (count > 0 && count < limit && new_high - new_low < limit) {
+        const std::ptrdiff_t chunk = chunk_of(i);
+        if (count > 0 && chunk == current && count < largest) {
             ++count;
-            low = new_low;
-            high = new_high;
             continue;
         }
         if (count > 0) chunks.push_back(count);
         count = 1;
-        low = high = i;
+        current = chunk;
     }
     if (count > 0 || chunks.empty()) chunks.push_back(count);
     return chunks;
@@ -49,9 +54,7 @@ NodePtr make_take_node(NodePtr input, int axis, std::vector<Index> indices) {
     n.shape = input->shape;
     n.shape[at] = static_cast<Index>(indices.size());
     std::vector<std::vector<Index>> chunks = input->chunks.chunks();
-    const std::vector<Index>& along = chunks[at];
-    const Index largest = along.empty() ? 1 : *std::max_element(along.begin(), along.end());
-    chunks[at] = take_chunks(indices, largest);
+    chunks[at] = take_chunks(indices, chunks[at]);
     n.chunks = ChunkGrid(std::move(chunks));
     n.op = ops::Take{static_cast<int>(at), std::move(indices)};
     n.inputs = {std::move(input)};

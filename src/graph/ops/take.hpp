@@ -26,9 +26,10 @@ struct Take {
 // Negative indices count from the end; any other index outside the axis is a ValueError
 // naming axis and size.
 NodePtr make_take_node(NodePtr input, int axis, std::vector<Index> indices);
-// The output chunks along the taken axis: consecutive runs of `indices` that each span at most
-// `limit` input positions and hold at most `limit` of them.
-std::vector<Index> take_chunks(const std::vector<Index>& indices, Index limit);
+// The output chunks along the taken axis: consecutive runs of `indices` that each lie in one of
+// the input's chunks (`input_chunks`: their lengths on the axis) and are no longer than the
+// largest of them.
+std::vector<Index> take_chunks(const std::vector<Index>& indices, const std::vector<Index>& input_chunks);
 NodePtr rebuild(const ops::Take& op, const Node& node, std::vector<NodePtr> inputs);
 std::string describe(const ops::Take& op, const Node& node, const std::vector<std::string>& inputs);
 

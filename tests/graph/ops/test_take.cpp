@@ -19,14 +19,15 @@ Array counting(const Shape& shape, const Shape& chunk) {
 
 }  // namespace
 
-TEST_CASE("take_chunks cuts where a run's span or count would pass the limit", "[take]") {
-    CHECK(take_chunks({}, 4) == std::vector<Index>{0});
-    CHECK(take_chunks({9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, 4) == std::vector<Index>{4, 4, 2});
-    CHECK(take_chunks({0, 1000000, 1}, 4) == std::vector<Index>{1, 1, 1});
-    CHECK(take_chunks({3, 3, 3, 3, 3}, 2) == std::vector<Index>{2, 2, 1});  // repeats: count bound
-    CHECK(take_chunks({5, 2, 4, 3}, 4) == std::vector<Index>{4});
-    CHECK(take_chunks({0, 4}, 4) == std::vector<Index>{1, 1});  // span 5 > 4
-    CHECK(take_chunks({7}, 0) == std::vector<Index>{1});
+TEST_CASE("take_chunks cuts where the indices change input chunk or a run grows too long", "[take]") {
+    const std::vector<Index> input{4, 4, 2};
+    CHECK(take_chunks({}, input) == std::vector<Index>{0});
+    CHECK(take_chunks({9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, input) == std::vector<Index>{2, 4, 4});
+    CHECK(take_chunks({0, 9, 1}, input) == std::vector<Index>{1, 1, 1});
+    CHECK(take_chunks({2, 0, 3, 1, 1}, input) == std::vector<Index>{4, 1});  // at most 4 (largest chunk)
+    CHECK(take_chunks({3, 4}, input) == std::vector<Index>{1, 1});
+    CHECK(take_chunks({8, 8, 8}, {1, 1, 1, 1, 1, 1, 1, 1, 1}) == std::vector<Index>{1, 1, 1});
+    CHECK(take_chunks({0, 1, 2}, {}) == std::vector<Index>{1, 1, 1});  // no chunks: each index alone
 }
 
 TEST_CASE("take gathers along one axis: values, negatives, repeats, empty", "[take]") {
