@@ -9,7 +9,15 @@ Names follow dask.array where it has them.
 
 The package is split by concern; this file only gathers the public names:
     _array           Array: attributes, operators, methods, repr
-    _creation        from_array, full, zeros, ones, arange, linspace, random
+    _creation        from_array, full, zeros, ones, arange, linspace, random, *_like, eye, tri,
+                     indices, meshgrid
+    _manipulation    vstack/hstack/dstack/block, swapaxes, roll, tile, pad, atleast_nd, tril/triu,
+                     broadcast_arrays
+    _math            diff, gradient, isclose, round, nan_to_num, average, ptp, cov, corrcoef,
+                     digitize, searchsorted, isin, bincount, nancumsum, coarsen, apply_along_axis
+    _einsum          einsum
+    _sorting         sort, topk/argtopk, unique, argwhere/nonzero (eager where sizes depend on data)
+    linalg           chunkarr.linalg.norm (numpy.linalg's names)
     _routines        shape functions, where, clip, concatenate, stack, cumsum/cumprod, histogram
     _reductions      reduction names as the engine's operations (Array.sum, ...)
     _quantile        quantile, percentile, median and their nan-variants
@@ -18,7 +26,8 @@ The package is split by concern; this file only gathers the public names:
     _blocks          map_blocks, map_overlap
     _io              open, to_hdf5, to_netcdf
     _compute         compute, explain
-    _numpy_dispatch  __array_ufunc__ / __array_function__ tables
+    _ufuncs          NumPy's ufuncs (__array_ufunc__): every one as an engine operation
+    _numpy_dispatch  the __array_function__ table
     _chunks, _dtypes, _sizes   user arguments (chunks, dtypes, byte sizes) as the engine takes them
     _progress, _repr           ProgressBar, the Jupyter view
     _chunkarr                  the compiled engine bindings (typed in _chunkarr.pyi)
@@ -29,19 +38,40 @@ from . import _numpy_dispatch  # noqa: F401 (Array's NumPy protocols: loaded wit
 from ._array import Array
 from ._blocks import map_blocks, map_overlap
 from ._compute import compute, explain
-from ._creation import arange, from_array, full, linspace, ones, random, zeros
+from . import linalg
+from ._creation import (arange, empty_like, eye, from_array, full, full_like, indices, linspace, meshgrid, ones,
+                        ones_like, random, tri, zeros, zeros_like)
+from ._einsum import einsum
 from ._indexing import diag, diagonal, flip, fliplr, flipud, repeat, rot90, take
 from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
+from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, dstack, hstack, pad, roll,
+                            swapaxes, tile, tril, triu, vstack)
+from ._math import (allclose, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov, diff,
+                    digitize, gradient, isclose, isin, nan_to_num, nancumprod, nancumsum, outer, ptp, result_type,
+                    round, searchsorted, trace)
 from ._progress import ProgressBar
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape, squeeze,
                         stack, where)
+from ._sorting import argtopk, argwhere, flatnonzero, nonzero, sort, topk, unique
 
 __all__ = [
     "Array", "ProgressBar", "arange", "broadcast_to", "clip", "compute", "concatenate", "expand_dims",
     "from_array", "map_blocks", "map_overlap", "moveaxis", "ravel", "reshape", "squeeze", "stack", "full",
     "linspace", "ones", "open", "random", "where", "zeros", "explain", "histogram", "quantile", "percentile",
     "median", "nanquantile", "nanpercentile", "nanmedian", "matmul", "dot", "tensordot", "to_hdf5", "to_netcdf",
+    # _manipulation
+    "atleast_1d", "atleast_2d", "atleast_3d", "block", "broadcast_arrays", "dstack", "hstack", "pad", "roll",
+    "swapaxes", "tile", "tril", "triu", "vstack",
+    # _math
+    "allclose", "apply_along_axis", "around", "average", "bincount", "coarsen", "corrcoef", "count_nonzero", "cov",
+    "diff", "digitize", "gradient", "isclose", "isin", "nan_to_num", "nancumprod", "nancumsum", "outer", "ptp",
+    "result_type", "round", "searchsorted", "trace",
+    # _einsum, _sorting, linalg
+    "einsum", "argtopk", "argwhere", "flatnonzero", "nonzero", "sort", "topk", "unique", "linalg",
+    # _creation
+    "empty_like", "eye", "full_like", "indices", "meshgrid", "ones_like", "tri", "zeros_like",
+    # _indexing
     "diag", "diagonal", "flip", "fliplr", "flipud", "repeat", "rot90", "take",
 ]

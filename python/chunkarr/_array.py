@@ -75,6 +75,46 @@ class Array:
         return int(np.prod(self.numblocks, dtype=np.int64))
 
     @property
+    def chunksize(self) -> tuple:
+        """The largest chunk's length along each axis (Dask's)."""
+        return tuple(max(c, default=0) for c in self.chunks)
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def real(self) -> "Array":
+        """The real part: the array itself (chunkarr's dtypes are all real)."""
+        return self
+
+    @property
+    def imag(self) -> "Array":
+        """The imaginary part: zeros (chunkarr's dtypes are all real)."""
+        from ._creation import zeros_like
+        return zeros_like(self)
+
+    def conj(self) -> "Array":
+        return self
+
+    def copy(self) -> "Array":
+        """The array itself: lazy arrays are immutable, so a copy is the same expression (Dask's)."""
+        return self
+
+    def round(self, decimals=0) -> "Array":
+        from ._math import round
+        return round(self, decimals)
+
+    def swapaxes(self, axis1, axis2) -> "Array":
+        from ._manipulation import swapaxes
+        return swapaxes(self, axis1, axis2)
+
+    def nonzero(self) -> tuple:
+        """Indices of the non-zero values, one array per axis; computes eagerly (exact shapes)."""
+        from ._sorting import nonzero
+        return nonzero(self)
+
+    @property
     def T(self) -> "Array":
         return self.transpose()
 
@@ -258,6 +298,13 @@ class Array:
     def all(self, axis=None, keepdims=False):
         return self._reduce("all", axis, keepdims)
 
+    def prod(self, axis=None, dtype=None, keepdims=False):
+        return self._reduce("prod", axis, keepdims, dtype)
+
+    def nanprod(self, axis=None, dtype=None, keepdims=False):
+        """Product treating NaN as 1 (NumPy's nanprod)."""
+        return self._reduce("nanprod", axis, keepdims, dtype)
+
     def count(self, axis=None, keepdims=False):
         """Number of values that are not NaN (xarray's count)."""
         return self._reduce("count", axis, keepdims)
@@ -304,8 +351,29 @@ class Array:
     def __le__(self, o): return self._binary(BinaryOp.less_equal, o)
     def __gt__(self, o): return self._binary(BinaryOp.greater, o)
     def __ge__(self, o): return self._binary(BinaryOp.greater_equal, o)
-    def __and__(self, o): return self._binary(BinaryOp.logical_and, o)
-    def __or__(self, o): return self._binary(BinaryOp.logical_or, o)
+    def __floordiv__(self, o): return self._binary(BinaryOp.floor_divide, o)
+    def __rfloordiv__(self, o): return self._binary(BinaryOp.floor_divide, o, True)
+    def __mod__(self, o): return self._binary(BinaryOp.remainder, o)
+    def __rmod__(self, o): return self._binary(BinaryOp.remainder, o, True)
+    def __and__(self, o): return self._binary(BinaryOp.bitwise_and, o)
+    def __rand__(self, o): return self._binary(BinaryOp.bitwise_and, o, True)
+    def __or__(self, o): return self._binary(BinaryOp.bitwise_or, o)
+    def __ror__(self, o): return self._binary(BinaryOp.bitwise_or, o, True)
+    def __xor__(self, o): return self._binary(BinaryOp.bitwise_xor, o)
+    def __rxor__(self, o): return self._binary(BinaryOp.bitwise_xor, o, True)
+    def __lshift__(self, o): return self._binary(BinaryOp.left_shift, o)
+    def __rlshift__(self, o): return self._binary(BinaryOp.left_shift, o, True)
+    def __rshift__(self, o): return self._binary(BinaryOp.right_shift, o)
+    def __rrshift__(self, o): return self._binary(BinaryOp.right_shift, o, True)
+
+    def __divmod__(self, o):
+        quotient = self._binary(BinaryOp.floor_divide, o)
+        return quotient if quotient is NotImplemented else (quotient, self._binary(BinaryOp.remainder, o))
+
+    def __rdivmod__(self, o):
+        quotient = self._binary(BinaryOp.floor_divide, o, True)
+        return quotient if quotient is NotImplemented else (quotient, self._binary(BinaryOp.remainder, o, True))
+
     def __matmul__(self, o):
         from ._linalg import _is_operand, matmul
         return matmul(self, o) if _is_operand(o) else NotImplemented
@@ -319,22 +387,20 @@ class Array:
         return dot(self, other)
 
     def __neg__(self): return _wrap(_core.unary(UnaryOp.negative, self._core))
-    def __pos__(self): return self
+    def __pos__(self):  # NumPy's +bool_array is a copy (np.positive refuses bool)
+        return self if self.dtype == np.bool_ else _wrap(_core.unary(UnaryOp.positive, self._core))
     def __abs__(self): return _wrap(_core.unary(UnaryOp.abs, self._core))
-    def __invert__(self):
-        if self.dtype != np.bool_:
-            raise TypeError("~ is only defined for bool arrays here")
-        return _wrap(_core.unary(UnaryOp.logical_not, self._core))
+    def __invert__(self): return _wrap(_core.unary(UnaryOp.invert, self._core))
 
     __hash__ = None
 
     def __bool__(self):
         raise TypeError("the truth value of a lazy chunkarr.Array is ambiguous: call .compute() first")
 
-    # ---- NumPy protocols (the tables are in _numpy_dispatch) -----------------------------------
+    # ---- NumPy protocols (the tables are in _ufuncs and _numpy_dispatch) -----------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        from ._numpy_dispatch import _array_ufunc
-        return _array_ufunc(ufunc, method, inputs, kwargs)
+        from ._ufuncs import array_ufunc
+        return array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         from ._numpy_dispatch import _array_function

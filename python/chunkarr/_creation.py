@@ -79,3 +79,109 @@ random = _Random()
 
 def _as_array(a) -> Array:
     return a if isinstance(a, Array) else from_array(np.asarray(a))
+
+
+# ---- like other arrays, and index grids (lazy: arange, comparisons and broadcasts) -------------------
+def _like_shape_chunks(a, shape, chunks):
+    """Dask's *_like rules: a's shape and chunks unless shape= or chunks= are given."""
+    if shape is None:
+        shape = np.shape(a) if not isinstance(a, Array) else a.shape
+        if chunks is None and isinstance(a, Array):
+            chunks = a.chunks
+    shape = (int(shape),) if isinstance(shape, numbers.Integral) else tuple(int(s) for s in shape)
+    return shape, chunks
+
+
+def full_like(a, fill_value, order="C", dtype=None, chunks=None, name=None, shape=None) -> Array:
+    """An array of a's shape (or `shape`), dtype (or `dtype`) and chunks (or `chunks`) filled
+    with fill_value (cast to the dtype, as NumPy)."""
+    if dtype is None:
+        dtype = a.dtype if isinstance(a, Array) else np.asarray(a).dtype
+    shape, chunks = _like_shape_chunks(a, shape, chunks)
+    value = np.array(fill_value).astype(dtype)[()]   # NumPy's cast (3.7 into int: 3)
+    return full(shape, value, dtype=dtype, chunks=chunks)
+
+
+def zeros_like(a, dtype=None, order="C", chunks=None, name=None, shape=None) -> Array:
+    return full_like(a, 0, dtype=dtype, chunks=chunks, shape=shape)
+
+
+def ones_like(a, dtype=None, order="C", chunks=None, name=None, shape=None) -> Array:
+    return full_like(a, 1, dtype=dtype, chunks=chunks, shape=shape)
+
+
+def empty_like(a, dtype=None, order="C", chunks=None, name=None, shape=None) -> Array:
+    """As zeros_like (chunkarr has no uninitialized arrays: the values are zeros)."""
+    return full_like(a, 0, dtype=dtype, chunks=chunks, shape=shape)
+
+
+def _grid_chunks(x: Array, chunks) -> Array:
+    return x if chunks is None or chunks == "auto" else x.rechunk(chunks)
+
+
+def _diagonal_grid(N, M, k, dtype, chunks, below: bool) -> Array:
+    """Where column - k <= row (below=True, tri) or == row (eye): two ranges broadcast against
+    each other and compared, lazily."""
+    from ._routines import expand_dims
+    M = N if M is None else M
+    if int(N) < 0 or int(M) < 0:
+        raise ValueError("negative dimensions are not allowed")
+    rows = expand_dims(arange(0, int(N), 1, np.int64), 1)
+    shifted = expand_dims(arange(0, int(M), 1, np.int64), 0) - int(k)
+    mask = shifted <= rows if below else shifted == rows
+    return _grid_chunks(mask if np.dtype(dtype) == np.bool_ else mask.astype(dtype), chunks)
+
+
+def tri(N, M=None, k=0, dtype=float, chunks="auto") -> Array:
+    """Ones at and below diagonal k, zeros above (NumPy's tri), lazily."""
+    return _diagonal_grid(N, M, k, dtype, chunks, below=True)
+
+
+def eye(N, chunks="auto", M=None, k=0, dtype=float) -> Array:
+    """Ones on diagonal k, lazily (Dask's argument order)."""
+    return _diagonal_grid(N, M, k, dtype, chunks, below=False)
+
+
+def meshgrid(*xi, sparse=False, indexing="xy") -> list:
+    """Coordinate grids from 1-d coordinates (NumPy's meshgrid; indexing 'xy' or 'ij'), lazily:
+    each grid is its coordinates broadcast."""
+    from ._routines import broadcast_to, ravel, reshape
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    coords = [ravel(_as_array(x)) for x in xi]
+    ndim = len(coords)
+    grids = []
+    for i, x in enumerate(coords):
+        shape = [1] * ndim
+        shape[i] = x.shape[0]
+        if indexing == "xy" and ndim > 1 and i < 2:
+            shape[0], shape[1] = shape[1], shape[0]
+        grids.append(reshape(x, shape))
+    if sparse:
+        return grids
+    full_shape = np.broadcast_shapes(*[g.shape for g in grids])
+    return [broadcast_to(g, full_shape) for g in grids]
+
+
+def indices(dimensions, dtype=int, chunks="auto") -> Array:
+    """The index grids of an array of shape `dimensions`, stacked (NumPy's indices), lazily."""
+    from ._routines import broadcast_to, reshape, stack
+    dimensions = tuple(int(d) for d in dimensions)
+    grids = []
+    for i, n in enumerate(dimensions):
+        shape = [1] * len(dimensions)
+        shape[i] = n
+        grids.append(broadcast_to(reshape(arange(0, n, 1, dtype), shape), dimensions))
+    if not grids:
+        return _grid_chunks(full((0,), 0, dtype=dtype), chunks)
+    return _grid_chunks(stack(grids, 0), chunks)
+
+
+ARRAY_FUNCTIONS = {
+    np.zeros_like: lambda a, dtype=None, order="K", subok=True, shape=None: zeros_like(a, dtype, shape=shape),
+    np.ones_like: lambda a, dtype=None, order="K", subok=True, shape=None: ones_like(a, dtype, shape=shape),
+    np.empty_like: lambda a, dtype=None, order="K", subok=True, shape=None: empty_like(a, dtype, shape=shape),
+    np.full_like: lambda a, fill_value, dtype=None, order="K", subok=True, shape=None:
+        full_like(a, fill_value, dtype=dtype, shape=shape),
+    np.meshgrid: lambda *xi, copy=True, sparse=False, indexing="xy": meshgrid(*xi, sparse=sparse, indexing=indexing),
+}

@@ -1,63 +1,17 @@
-"""NumPy's protocols on Array: which ufuncs (np.sqrt(x), np.add(x, y)) and which functions
-(np.sum(x), np.concatenate([x, y]), ...) run lazily in chunkarr, and as what."""
+"""NumPy's protocols on Array: which functions (np.sum(x), np.concatenate([x, y]), ...) run
+lazily in chunkarr, and as what; ufuncs (np.sqrt(x), np.add(x, y)) are in _ufuncs."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import _chunkarr as _core
-from . import _indexing
-from ._array import Array, _unwrap, _wrap
-from ._chunkarr import BinaryOp, UnaryOp
+from . import _creation, _einsum, _indexing, _manipulation, _math, _sorting, linalg
+from ._array import Array
 from ._creation import _as_array, from_array
-from ._linalg import dot, matmul, tensordot
+from ._linalg import dot, tensordot
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._routines import (_scan, broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape,
                         squeeze, stack, where)
-
-_UNARY_UFUNCS = {
-    np.sqrt: UnaryOp.sqrt, np.exp: UnaryOp.exp, np.log: UnaryOp.log, np.log10: UnaryOp.log10, np.sin: UnaryOp.sin,
-    np.cos: UnaryOp.cos, np.tan: UnaryOp.tan, np.floor: UnaryOp.floor, np.ceil: UnaryOp.ceil,
-    np.absolute: UnaryOp.abs, np.negative: UnaryOp.negative, np.isnan: UnaryOp.isnan,
-    np.isfinite: UnaryOp.isfinite, np.logical_not: UnaryOp.logical_not,
-    np.log1p: UnaryOp.log1p,
-    np.expm1: UnaryOp.expm1,
-    np.log2: UnaryOp.log2,
-    np.exp2: UnaryOp.exp2,
-    np.arcsin: UnaryOp.arcsin,
-    np.arccos: UnaryOp.arccos,
-    np.arctan: UnaryOp.arctan,
-    np.sinh: UnaryOp.sinh,
-    np.cosh: UnaryOp.cosh,
-    np.tanh: UnaryOp.tanh,
-    np.arcsinh: UnaryOp.arcsinh,
-    np.arccosh: UnaryOp.arccosh,
-    np.arctanh: UnaryOp.arctanh,
-    np.trunc: UnaryOp.trunc,
-    np.rint: UnaryOp.rint,
-}
-_BINARY_UFUNCS = {
-    np.add: BinaryOp.add, np.subtract: BinaryOp.subtract, np.multiply: BinaryOp.multiply,
-    np.true_divide: BinaryOp.divide, np.power: BinaryOp.power, np.maximum: BinaryOp.maximum,
-    np.minimum: BinaryOp.minimum, np.equal: BinaryOp.equal, np.not_equal: BinaryOp.not_equal,
-    np.less: BinaryOp.less, np.less_equal: BinaryOp.less_equal, np.greater: BinaryOp.greater,
-    np.greater_equal: BinaryOp.greater_equal, np.logical_and: BinaryOp.logical_and,
-    np.logical_or: BinaryOp.logical_or,
-}
-
-
-def _array_ufunc(ufunc, method, inputs, kwargs):
-    """Array.__array_ufunc__."""
-    if method != "__call__" or kwargs.get("out") is not None or kwargs.get("where", True) is not True:
-        return NotImplemented
-    if ufunc in _UNARY_UFUNCS and len(inputs) == 1:
-        return _wrap(_core.unary(_UNARY_UFUNCS[ufunc], _unwrap(inputs[0])))
-    if ufunc is np.matmul and len(inputs) == 2:
-        if any(k != "out" for k in kwargs):
-            return NotImplemented   # axes=, dtype=, ...: not supported lazily
-        return matmul(*inputs)
-    if ufunc in _BINARY_UFUNCS and len(inputs) == 2:
-        return _wrap(_core.binary(_BINARY_UFUNCS[ufunc], _unwrap(inputs[0]), _unwrap(inputs[1])))
-    return NotImplemented
 
 
 def _array_function(func, types, args, kwargs):
@@ -116,7 +70,7 @@ def _no_out(out):
 _ARRAY_FUNCTIONS = {
     np.sum: _method("sum"), np.mean: _method("mean"), np.std: _method("std"), np.var: _method("var"),
     np.nansum: _method("nansum"), np.nanmean: _method("nanmean"), np.nanstd: _method("nanstd"),
-    np.nanvar: _method("nanvar"), np.min: _extremum("min"), np.amin: _extremum("min"),
+    np.nanvar: _method("nanvar"), np.prod: _method("prod"), np.nanprod: _method("nanprod"), np.min: _extremum("min"), np.amin: _extremum("min"),
     np.max: _extremum("max"), np.amax: _extremum("max"), np.nanmin: _extremum("nanmin"),
     np.nanmax: _extremum("nanmax"), np.any: _extremum("any"), np.all: _extremum("all"),
     np.where: lambda c, a, b: where(c, a, b),
@@ -141,4 +95,10 @@ _ARRAY_FUNCTIONS = {
     np.percentile: _numpy_style(percentile), np.nanpercentile: _numpy_style(nanpercentile),
     np.median: _median_style(median), np.nanmedian: _median_style(nanmedian),
 }
+_ARRAY_FUNCTIONS.update(_manipulation.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(_math.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(_einsum.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(_sorting.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(_creation.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(linalg.ARRAY_FUNCTIONS)
 _ARRAY_FUNCTIONS.update(_indexing.ARRAY_FUNCTIONS)

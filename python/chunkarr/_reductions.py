@@ -11,7 +11,7 @@ from ._chunkarr import ReduceOp
 _REDUCTIONS = {
     "sum": (ReduceOp.sum, False), "mean": (ReduceOp.mean, False), "min": (ReduceOp.min, False),
     "max": (ReduceOp.max, False), "var": (ReduceOp.var, False), "std": (ReduceOp.std, False),
-    "count": (ReduceOp.count, True),
+    "count": (ReduceOp.count, True), "prod": (ReduceOp.prod, False), "nanprod": (ReduceOp.prod, True),
     "nansum": (ReduceOp.sum, True), "nanmean": (ReduceOp.mean, True), "nanmin": (ReduceOp.min, True),
     "nanmax": (ReduceOp.max, True), "nanvar": (ReduceOp.var, True), "nanstd": (ReduceOp.std, True),
 }

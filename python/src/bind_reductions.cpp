@@ -34,6 +34,7 @@ Array reduce(const Array& x, ReduceOp op, std::optional<std::vector<int>> axes, 
         case ReduceOp::Var: return skipna ? x.nanvar(a, keepdims, ddof) : x.var(a, keepdims, ddof);
         case ReduceOp::Std: return skipna ? x.nanstd(a, keepdims, ddof) : x.std(a, keepdims, ddof);
         case ReduceOp::Count: return x.count(a, keepdims);
+        case ReduceOp::Prod: return skipna ? x.nanprod(a, keepdims) : x.prod(a, keepdims);
     }
     throw py::value_error("unknown reduction " + std::to_string(static_cast<int>(op)));  // ReduceOp(99) from Python
 }
@@ -48,7 +49,8 @@ void bind_reductions(py::module_& m, ArrayClass& array) {
         .value("max", ReduceOp::Max)
         .value("var", ReduceOp::Var)
         .value("std", ReduceOp::Std)
-        .value("count", ReduceOp::Count);
+        .value("count", ReduceOp::Count)
+        .value("prod", ReduceOp::Prod);
     py::enum_<QuantileMode>(m, "QuantileMode", "How quantile turns order statistics into its result (NumPy's rules)")
         .value("linear", QuantileMode::Linear)
         .value("exact", QuantileMode::Exact)

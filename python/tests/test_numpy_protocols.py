@@ -1,93 +1,12 @@
 """NumPy protocols: __array_ufunc__ and __array_function__ keep results lazy (ca.Array) and
-equal to NumPy's; __array__ computes (np.asarray); unsupported ufuncs raise TypeError."""
+equal to NumPy's; __array__ computes (np.asarray)."""
 import dask.array as da
 import numpy as np
 import pytest
 
 from conftest import DTYPES, assert_matches, assert_scalar_result, np_expected, sample
 
-UNARY_UFUNCS = [
-    np.sqrt, np.exp, np.log, np.log10, np.sin, np.cos, np.tan, np.floor, np.ceil,
-    np.abs, np.absolute, np.negative, np.isnan, np.isfinite, np.logical_not,
-    np.log1p, np.expm1, np.log2, np.exp2, np.arcsin, np.arccos, np.arctan, np.sinh,
-    np.cosh, np.tanh, np.arcsinh, np.arccosh, np.arctanh, np.trunc, np.rint,
-]
-BINARY_UFUNCS = [
-    np.add, np.subtract, np.multiply, np.divide, np.true_divide, np.power, np.maximum, np.minimum,
-    np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
-    np.logical_and, np.logical_or,
-]
-
-CASES = [((), None), ((17,), 5), ((7, 11), (3, 4)), ((0, 5), 2), ((4, 9, 5), ((1, 3), (4, 5), (5,)))]
-
-
-def _positive(a):
-    """Data a math function is defined on (log of positive numbers, sqrt of non-negative)."""
-    if a.dtype == np.bool_:
-        return a
-    return np.asarray(np.abs(a) + 1, dtype=a.dtype) if a.dtype.kind != "u" else a + np.asarray(1, a.dtype)
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("ufunc", UNARY_UFUNCS, ids=lambda u: u.__name__)
-def test_unary_ufuncs(ca, ufunc, dtype):
-    if ufunc is np.negative and dtype == "bool":
-        pytest.skip("NumPy has no negative for bool")
-    for shape, chunks in CASES:
-        a = _positive(sample(shape, dtype, seed=1))
-        if ufunc is np.exp and np.dtype(dtype).kind in "iu":
-            a = np.asarray(a % 20, dtype=dtype)
-        x = ca.from_array(a, chunks=chunks)
-        z = ufunc(x)
-        assert isinstance(z, ca.Array), f"{ufunc.__name__} is not lazy"
-        expected = np_expected(ufunc, a)
-        if expected.dtype == np.float16:  # chunkarr computes 8-bit/bool math in float32
-            expected = np_expected(ufunc, a.astype(np.float32))
-        got = z.compute()
-        if a.ndim == 0:
-            assert_scalar_result(got, expected.dtype)
-        try:
-            assert_matches(got, expected, rtol=1e-6 if expected.dtype == np.float32 else 1e-12)
-        except AssertionError as e:
-            raise AssertionError(f"np.{ufunc.__name__} on {dtype} {shape}: {e}") from None
-
-
-def test_unary_ufuncs_on_special_values(ca):
-    a = np.array([0.0, -0.0, 1.5, -2.5, np.inf, -np.inf, np.nan, 1e-300, -1.0], dtype=np.float64)
-    x = ca.from_array(a, chunks=4)
-    for ufunc in UNARY_UFUNCS:
-        if ufunc is np.logical_not:
-            continue
-        expected = np_expected(ufunc, a)
-        assert_matches(ufunc(x).compute(), expected, rtol=1e-12)
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("ufunc", BINARY_UFUNCS, ids=lambda u: u.__name__)
-def test_binary_ufuncs(ca, ufunc, dtype):
-    if ufunc is np.subtract and dtype == "bool":
-        pytest.skip("NumPy has no subtract for bool")
-    for shape, chunks in CASES:
-        a = sample(shape, dtype, seed=2)
-        b = sample(shape, dtype, seed=3, nonzero=True)
-        if ufunc is np.power:
-            if np.dtype(dtype).kind in "iu":
-                b = np.asarray(np.abs(b) % 3, dtype=dtype)
-            elif np.dtype(dtype).kind == "f":
-                a = np.abs(a)
-        x = ca.from_array(a, chunks=chunks)
-        y = ca.from_array(b, chunks=chunks)
-        z = ufunc(x, y)
-        assert isinstance(z, ca.Array), f"{ufunc.__name__} is not lazy"
-        expected = np_expected(ufunc, a, b)
-        try:
-            assert_matches(z.compute(), expected)
-            # with a scalar and with a NumPy array on either side
-            s = b.flat[0] if b.size else b.dtype.type(1)
-            assert_matches(ufunc(x, s).compute(), np_expected(ufunc, a, s))
-            assert_matches(ufunc(a, y).compute(), np_expected(ufunc, a, b))
-        except AssertionError as e:
-            raise AssertionError(f"np.{ufunc.__name__} on {dtype} {shape}: {e}") from None
+# Every ufunc against NumPy (dtypes, chunkings, special values, keywords): test_ufuncs.py.
 
 
 def test_maximum_minimum_propagate_nan(ca):
@@ -115,28 +34,6 @@ def test_numpy_array_operands_give_lazy_arrays(ca):
     for z, expected in [(b + x, b + a), (x + b, a + b), (b * x, b * a), (b < x, b < a), (b[0] - x, b[0] - a)]:
         assert isinstance(z, ca.Array)
         assert_matches(z.compute(), expected)
-
-
-@pytest.mark.parametrize("ufunc", [np.arctan2, np.hypot, np.bitwise_and, np.fmod, np.square, np.frexp])
-def test_unsupported_ufuncs_raise_type_error(ca, ufunc):
-    x = ca.from_array(sample((4, 5), "int32", positive=True), chunks=2)
-    args = (x,) * ufunc.nin
-    with pytest.raises(TypeError):
-        ufunc(*args)
-
-
-def test_ufunc_methods_other_than_call(ca):
-    # np.add.reduce / np.add.outer are not in the notes: NumPy's TypeError (NotImplemented from
-    # __array_ufunc__) or a correct answer are both fine — a wrong answer is not.
-    a = sample((4, 5), "int32")
-    x = ca.from_array(a, chunks=2)
-    for method, expected in (("reduce", np.add.reduce(a)), ("outer", np.add.outer(a, a))):
-        try:
-            r = getattr(np.add, method)(x) if method == "reduce" else np.add.outer(x, x)
-        except TypeError:
-            continue
-        got = r.compute() if isinstance(r, ca.Array) else np.asarray(r)
-        np.testing.assert_array_equal(got, expected)
 
 
 # ---------------------------------------------------------------------------------------------

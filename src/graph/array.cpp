@@ -76,6 +76,7 @@ Array Array::min(const Axes& a, bool k) const { return extremum(ReduceOp::Min, a
 Array Array::max(const Axes& a, bool k) const { return extremum(ReduceOp::Max, a, k, false); }
 Array Array::var(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Var, a, k, false, ddof); }
 Array Array::std(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Std, a, k, false, ddof); }
+Array Array::prod(const Axes& a, bool k) const { return reduce(ReduceOp::Prod, a, k, false, 0); }
 Array Array::count(const Axes& a, bool k) const { return reduce(ReduceOp::Count, a, k, true, 0); }
 Array Array::any(const Axes& a, bool k) const { return astype(DType::Bool).reduce(ReduceOp::Max, a, k, false, 0); }
 Array Array::all(const Axes& a, bool k) const {
@@ -88,6 +89,7 @@ Array Array::nanmin(const Axes& a, bool k) const { return extremum(ReduceOp::Min
 Array Array::nanmax(const Axes& a, bool k) const { return extremum(ReduceOp::Max, a, k, true); }
 Array Array::nanvar(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Var, a, k, true, ddof); }
 Array Array::nanstd(const Axes& a, bool k, int ddof) const { return reduce(ReduceOp::Std, a, k, true, ddof); }
+Array Array::nanprod(const Axes& a, bool k) const { return reduce(ReduceOp::Prod, a, k, true, 0); }
 
 Array operator-(const Array& a) { return unary(UnaryOp::Negative, a); }
 Array operator!(const Array& a) { return unary(UnaryOp::LogicalNot, a); }

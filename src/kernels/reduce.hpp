@@ -1,7 +1,8 @@
 #pragma once
 // Reductions as mergeable partial states. A partial holds, for every output element ("slot") of
 // one task's region, the count of non-NaN values, the count of NaNs, a sum (float64, int64 or
-// uint64 by input kind), min/max in the input dtype, and mean/M2 for variance. Variance is
+// uint64 by input kind), min/max in the input dtype, mean/M2 for variance, and a product (in the
+// sum's type) when prod is asked. Variance is
 // two-pass (sum first, then squared deviations from that mean: exact and vectorisable), done on
 // cache-sized pieces; pieces and partials merge with Chan's formula, always in the same order,
 // so results do not depend on the thread count.
@@ -20,6 +21,7 @@ struct ReduceNeeds {
     bool sum = false;
     bool extrema = false;
     bool moments = false;
+    bool product = false;
     ReduceNeeds& operator|=(const ReduceNeeds& other);
 };
 ReduceNeeds needs_of(ReduceOp op);
@@ -68,6 +70,9 @@ private:
     std::vector<std::uint64_t> usum_;   // unsigned input
     std::vector<std::byte> min_, max_;  // slots of the input dtype
     std::vector<double> mean_, m2_;
+    std::vector<double> fprod_;  // products, in the sum's type (1 where nothing was multiplied)
+    std::vector<std::int64_t> iprod_;
+    std::vector<std::uint64_t> uprod_;
 };
 
 }  // namespace chunkarr::kernels

@@ -44,3 +44,37 @@ TEST_CASE("CF decoding masks fill, missing and out-of-range values, then unpacks
     CHECK(out[4] == Approx(283.15));
     CHECK(std::isnan(out[5]));
 }
+
+namespace {
+template <class T> std::vector<T> apply(BinaryOp op, DType dtype, std::vector<T> a, std::vector<T> b) {
+    std::vector<T> out(a.size());
+    const Shape shape{static_cast<Index>(a.size())};
+    kernels::binary(op, {dtype, dtype}, {reinterpret_cast<std::byte*>(a.data()), shape},
+                    {reinterpret_cast<std::byte*>(b.data()), shape}, reinterpret_cast<std::byte*>(out.data()), shape);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("floor division and remainder follow Python's signs; integer division by zero gives 0", "[kernels]") {
+    using V = std::vector<std::int8_t>;
+    const V a{7, -7, 7, -7, 5, -128, -128}, b{2, 2, -2, -2, 0, -1, 3};
+    CHECK(apply(BinaryOp::FloorDivide, DType::Int8, a, b) == V{3, -4, -4, 3, 0, -128, -43});
+    CHECK(apply(BinaryOp::Remainder, DType::Int8, a, b) == V{1, 1, -1, -1, 0, 0, 1});
+    CHECK(apply(BinaryOp::Fmod, DType::Int8, a, b) == V{1, -1, 1, -1, 0, 0, -2});
+    const std::vector<double> x{7.5, -7.5, 1.0, -0.0}, y{2.0, 2.0, 0.0, 3.0};
+    const auto r = apply(BinaryOp::Remainder, DType::Float64, x, y);
+    CHECK(r[0] == 1.5);
+    CHECK(r[1] == 0.5);
+    CHECK(std::isnan(r[2]));
+    CHECK(!std::signbit(r[3]));  // the divisor's sign
+    const auto q = apply(BinaryOp::FloorDivide, DType::Float64, x, y);
+    CHECK(q[0] == 3.0);
+    CHECK(q[1] == -4.0);
+    CHECK(std::isinf(q[2]));
+}
+
+TEST_CASE("shifts past the width give 0 (or -1 for negative numbers shifted right)", "[kernels]") {
+    using V = std::vector<std::int16_t>;
+    CHECK(apply(BinaryOp::LeftShift, DType::Int16, V{1, 1, -1, 3}, V{3, 16, 15, -1}) == V{8, 0, -32768, 0});
+    CHECK(apply(BinaryOp::RightShift, DType::Int16, V{-8, -8, 8, 8}, V{1, 40, 40, 2}) == V{-4, -1, 0, 2});
+}

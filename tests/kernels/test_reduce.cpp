@@ -135,3 +135,23 @@ TEST_CASE("small signed integers sum right in every lane", "[kernels][reduce]") 
         CHECK(sum == expected);
     }
 }
+
+TEST_CASE("products merge in a fixed order, skip NaN when asked, and wrap as NumPy's", "[kernels][reduce]") {
+    const kernels::ReduceNeeds needs{false, false, false, true};
+    std::vector<double> values{1.5, -2.0, NAN, 4.0, 0.5};
+    ReducePartial whole(DType::Float64, bytes(values), {5}, {true}, needs);
+    CHECK(std::isnan(finalize(whole, ReduceOp::Prod)));
+    CHECK(finalize(whole, ReduceOp::Prod, true) == -6.0);
+    std::vector<double> first(values.begin(), values.begin() + 2), second(values.begin() + 2, values.end());
+    ReducePartial a(DType::Float64, bytes(first), {2}, {true}, needs);
+    a.merge(ReducePartial(DType::Float64, bytes(second), {3}, {true}, needs));
+    CHECK(finalize(a, ReduceOp::Prod, true) == -6.0);
+    // 3^41 does not fit int64: the product is taken modulo 2^64, as NumPy's int64 prod.
+    std::vector<std::int64_t> threes(41, 3);
+    ReducePartial p(DType::Int64, reinterpret_cast<const std::byte*>(threes.data()), {41}, {true}, needs);
+    std::int64_t got = 0;
+    p.finalize(ReduceOp::Prod, false, 0, DType::Int64, reinterpret_cast<std::byte*>(&got));
+    std::uint64_t expected = 1;
+    for (int i = 0; i < 41; ++i) expected *= 3;
+    CHECK(got == static_cast<std::int64_t>(expected));
+}

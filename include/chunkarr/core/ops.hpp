@@ -37,7 +37,27 @@ enum class UnaryOp {
     Arccosh,
     Arctanh,
     Trunc,
-    Rint
+    Rint,
+    Cbrt,
+    Fabs,
+    Deg2rad,  // also numpy.radians
+    Rad2deg,  // also numpy.degrees
+    Spacing,
+    // The two outputs of numpy.frexp and numpy.modf, one operation each.
+    FrexpMantissa,
+    FrexpExponent,  // int32, as NumPy's
+    ModfFraction,
+    ModfIntegral,
+    // Functions that keep the input's type (bool excepted where NumPy refuses or widens it).
+    Sign,
+    Square,
+    Reciprocal,
+    Positive,
+    Conjugate,  // real numbers only: the identity
+    Invert,     // bitwise not; logical not for bool
+    // Tests with a bool result.
+    IsInf,
+    Signbit
 };
 
 enum class BinaryOp {
@@ -55,10 +75,36 @@ enum class BinaryOp {
     Greater,
     GreaterEqual,
     LogicalAnd,
-    LogicalOr
+    LogicalOr,
+    LogicalXor,
+    // Float math functions (NumPy's float result).
+    Arctan2,
+    Hypot,
+    Copysign,
+    Nextafter,
+    Logaddexp,
+    Logaddexp2,
+    Heaviside,
+    FloatPower,  // always float64
+    Ldexp,       // a * 2**b: b an integer array, the result a's float type
+    // Python's division family, NumPy's conventions (integer division by zero gives 0).
+    FloorDivide,
+    Remainder,  // sign of the divisor, as Python's %
+    Fmod,       // sign of the dividend, as C's fmod
+    // Maximum/minimum that ignore NaN.
+    Fmax,
+    Fmin,
+    // Integers (and bool where NumPy allows it).
+    Gcd,
+    Lcm,
+    BitwiseAnd,
+    BitwiseOr,
+    BitwiseXor,
+    LeftShift,
+    RightShift
 };
 
-enum class ReduceOp { Sum, Mean, Min, Max, Var, Std, Count };
+enum class ReduceOp { Sum, Mean, Min, Max, Var, Std, Count, Prod };
 
 std::string_view op_name(UnaryOp op);
 std::string_view op_name(BinaryOp op);

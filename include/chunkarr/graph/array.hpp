@@ -56,6 +56,7 @@ public:
     Array max(const Axes& axes = {}, bool keepdims = false) const;
     Array var(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
     Array std(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
+    Array prod(const Axes& axes = {}, bool keepdims = false) const;
     // Number of elements that are not NaN (xarray's count).
     Array count(const Axes& axes = {}, bool keepdims = false) const;
     Array any(const Axes& axes = {}, bool keepdims = false) const;
@@ -66,6 +67,7 @@ public:
     Array nanmax(const Axes& axes = {}, bool keepdims = false) const;
     Array nanvar(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
     Array nanstd(const Axes& axes = {}, bool keepdims = false, int ddof = 0) const;
+    Array nanprod(const Axes& axes = {}, bool keepdims = false) const;
 
     // Runs the expression (engine/compute.hpp; defined there, the layer that can run it).
     NDArray compute(const ComputeOptions& options) const;

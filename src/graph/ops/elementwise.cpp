@@ -44,7 +44,9 @@ NodePtr make_unary_node(UnaryOp op, NodePtr input) {
 
 NodePtr make_binary_node(BinaryOp op, NodePtr a, NodePtr b) {
     Node n;
-    const auto [da, db] = effective_dtypes(*a, *b);
+    auto [da, db] = effective_dtypes(*a, *b);
+    // ldexp(x_float32, 3): the exponent stays an integer, and the mantissa's type is its own.
+    if (op == BinaryOp::Ldexp) da = a->dtype, db = b->dtype;
     const OpTypes types = binary_types(op, da, db);
     n.dtype = types.result;
     n.shape = broadcast_shapes(a->shape, b->shape);
