@@ -24,6 +24,7 @@ The package is split by concern; this file only gathers the public names:
     _reduction_functions  the reductions as functions (ca.sum(x, axis), np.sum(x)), Dask's signatures
     _quantile        quantile, percentile, median and their nan-variants
     _linalg          matmul, dot, tensordot
+    _indexing        x[...], x.vindex, x.blocks, take, flip(ud/lr), rot90, repeat, diagonal, diag
     _blocks          map_blocks, map_overlap
     _io              open, to_hdf5, to_netcdf
     _compute         compute, explain
@@ -46,6 +47,7 @@ from ._creation import (arange, array, asanyarray, asarray, empty, empty_like, e
                         indices, linspace, meshgrid, ones, ones_like, random, tri, zeros, zeros_like)
 from ._dask import from_dask
 from ._einsum import einsum
+from ._indexing import diag, diagonal, flip, fliplr, flipud, repeat, rot90, take
 from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
 from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, column_stack, dstack, hstack,
@@ -84,10 +86,13 @@ __all__ = [
     # Dask's module-level names: reductions, small elementwise functions, shape functions
     "all", "amax", "amin", "any", "argmax", "argmin", "cumprod", "cumsum", "max", "mean", "min", "moment",
     "nanargmax", "nanargmin", "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "prod", "std",
-    "sum", "var", "angle", "i0", "iscomplex", "isreal", "select", "sinc", "vdot", "ediff1d", "fix", "imag", "isneginf", "isnull", "isposinf", "notnull", "real", "append", "ndim",
+    "sum", "var", "angle", "i0", "iscomplex", "isreal", "select", "sinc", "vdot", "ediff1d", "fix", "imag",
+    "isneginf", "isnull", "isposinf", "notnull", "real", "append", "ndim",
     "rechunk", "rollaxis", "shape", "transpose",
     # every NumPy ufunc (ca.sqrt, ca.arctan2, ...), below
     "from_dask",
+    # _indexing
+    "diag", "diagonal", "flip", "fliplr", "flipud", "repeat", "rot90", "take",
 ]
 # ca.sqrt, ca.floor_divide, ...: NumPy's ufuncs, lazy on chunkarr arrays (as dask.array's).
 globals().update(_PUBLIC_UFUNCS)

@@ -281,30 +281,34 @@ class Array:
         return _wrap(self._core.rechunk([list(c) for c in _rechunk_chunks(chunks, self)]))
 
     def __getitem__(self, index) -> "Array":
-        if not isinstance(index, tuple):
-            index = (index,)
-        if any(i is None for i in index) or any(isinstance(i, (list, np.ndarray, Array)) for i in index):
-            raise TypeError("chunkarr supports basic indexing only (integers, slices, ...)")
-        if sum(i is Ellipsis for i in index) > 1:
-            raise IndexError("an index can only have a single ellipsis")
-        if Ellipsis in index:
-            at = index.index(Ellipsis)
-            fill = self.ndim - (len(index) - 1)
-            index = index[:at] + (slice(None),) * fill + index[at + 1:]
-        cleaned = []
-        for i in index:
-            if isinstance(i, slice):
-                cleaned.append(i)
-            elif isinstance(i, (numbers.Integral, np.integer)):
-                axis = len(cleaned)
-                if axis < self.ndim and not -self.shape[axis] <= int(i) < self.shape[axis]:
-                    raise IndexError(f"index {int(i)} is out of bounds for axis {axis} with size {self.shape[axis]}")
-                cleaned.append(int(i))
-            else:
-                raise TypeError(f"unsupported index {i!r}")
-        if len(cleaned) > self.ndim:
-            raise IndexError(f"too many indices for array of dimension {self.ndim}")
-        return _wrap(self._core.getitem(tuple(cleaned)))
+        """NumPy's indexing, lazily (chunkarr._indexing.getitem): slices with any step, None,
+        Ellipsis, one integer array, boolean masks (computed first so the shape is exact)."""
+        from ._indexing import getitem
+        return getitem(self, index)
+
+    def __setitem__(self, index, value):
+        from ._indexing import setitem
+        setitem(self, index, value)
+
+    @property
+    def vindex(self):
+        """Point-wise (vectorised) indexing with several integer arrays, as Dask's vindex."""
+        from ._indexing import VIndex
+        return VIndex(self)
+
+    @property
+    def blocks(self):
+        """x.blocks[i, j]: the array of the selected blocks, as Dask's blocks."""
+        from ._indexing import Blocks
+        return Blocks(self)
+
+    def take(self, indices, axis=None) -> "Array":
+        from ._indexing import _numpy_take
+        return _numpy_take(self, indices, axis)
+
+    def repeat(self, repeats, axis=None) -> "Array":
+        from ._indexing import repeat
+        return repeat(self, repeats, axis)
 
     # ---- reductions ----------------------------------------------------------------------------
     def _reduce(self, name, axis=None, keepdims=False, dtype=None, ddof=0):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _creation, _einsum, _manipulation, _math, _reduction_functions, _sorting, linalg
+from . import _creation, _einsum, _indexing, _manipulation, _math, _reduction_functions, _sorting, linalg
 from ._linalg import dot, tensordot
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape,
@@ -69,3 +69,4 @@ _ARRAY_FUNCTIONS.update(_einsum.ARRAY_FUNCTIONS)
 _ARRAY_FUNCTIONS.update(_sorting.ARRAY_FUNCTIONS)
 _ARRAY_FUNCTIONS.update(_creation.ARRAY_FUNCTIONS)
 _ARRAY_FUNCTIONS.update(linalg.ARRAY_FUNCTIONS)
+_ARRAY_FUNCTIONS.update(_indexing.ARRAY_FUNCTIONS)

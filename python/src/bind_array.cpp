@@ -127,6 +127,15 @@ ArrayClass bind_array(py::module_& m) {
     m.def(
         "concatenate", [](const std::vector<Array>& arrays, int axis) { return concatenate(arrays, axis); },
         py::arg("arrays"), py::arg("axis"));
+    // Indices as a NumPy int64 array: a long gather list is copied once, not item by item.
+    m.def(
+        "take",
+        [](const Array& x, const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& indices,
+           int axis) {
+            const std::int64_t* first = indices.data();
+            return take(x, std::vector<Index>(first, first + indices.size()), axis);
+        },
+        py::arg("x"), py::arg("indices"), py::arg("axis"));
     m.def(
         "transpose", [](const Array& x, std::vector<int> order) { return transpose(x, std::move(order)); },
         py::arg("x"), py::arg("order"));

@@ -82,6 +82,7 @@ def test_every_operation(ca, a):
         "cast": (x.astype("float32"), a.astype("float32")),
         "slice": (x[1:6:2, 1:], a[1:6:2, 1:]),
         "integer index": (x[3], a[3]),
+        "take (fancy index, negative step)": (x[::-1, [4, 0, -2]], a[::-1, [4, 0, -2]]),
         "reduce": (x.sum(axis=0), a.sum(axis=0)),
         "nan reduce": (ca.where(x > 0.5, np.nan, x).mean(axis=1), np.where(a > 0.5, np.nan, a).mean(axis=1)),
         "quantile": (ca.quantile(x, 0.3, axis=0), np.quantile(a, 0.3, axis=0)),

@@ -139,6 +139,10 @@ Array scalar(double value, DType dtype) { return Array(make_scalar_node(value, d
 
 Array expand_dims(const Array& x, const std::vector<int>& axes) { return Array(make_expand_dims_node(x.node(), axes)); }
 
+Array take(const Array& x, const std::vector<Index>& indices, int axis) {
+    return Array(make_take_node(x.node(), axis, indices));
+}
+
 Array squeeze(const Array& x, const std::vector<int>& axes) {
     std::vector<int> chosen = axes;
     if (chosen.empty()) {

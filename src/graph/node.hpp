@@ -28,6 +28,7 @@
 #include "graph/ops/scan.hpp"
 #include "graph/ops/slice.hpp"
 #include "graph/ops/source.hpp"
+#include "graph/ops/take.hpp"
 #include "graph/ops/transpose.hpp"
 
 #include <string>
@@ -39,7 +40,7 @@ namespace chunkarr {
 // The registry of operations: one alternative per operation.
 using Operation = std::variant<ops::Source, ops::Scalar, ops::Unary, ops::Binary, ops::Where, ops::Cast, ops::DecodeCF,
                                ops::Slice, ops::Reduce, ops::Quantile, ops::Rechunk, ops::Concatenate, ops::Transpose,
-                               ops::ExpandDims, ops::Scan, ops::Reshape, ops::MapBlocks, ops::Contract>;
+                               ops::ExpandDims, ops::Scan, ops::Reshape, ops::MapBlocks, ops::Contract, ops::Take>;
 
 struct Node {
     std::vector<NodePtr> inputs;

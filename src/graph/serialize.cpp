@@ -187,6 +187,15 @@ void read_operation(Reader& r, ops::Scan& op) {
     op.product = r.in.number<bool>();
 }
 
+void write_operation(Writer& w, const ops::Take& op) {
+    w.out.number(op.axis);
+    w.out.numbers(op.indices);
+}
+void read_operation(Reader& r, ops::Take& op) {
+    op.axis = r.in.number<int>();
+    op.indices = r.in.numbers<Index>();
+}
+
 void write_operation(Writer&, const ops::Reshape&) {}  // the shape and chunks are the node's
 void read_operation(Reader&, ops::Reshape&) {}
 

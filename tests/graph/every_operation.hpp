@@ -35,7 +35,7 @@ inline std::vector<NodePtr> every_operation() {
     const Array z = where(y > 1.5, y, x).astype(DType::Float64);  // Where, Cast
     const Array decoded(
         make_decode_cf_node(x.node(), CFDecoding{{1.0L}, std::nullopt, 9.0L, 0.5, 1.0, DType::Float64}));
-    const Array picked = z[{Slice{1, 5, 2}}];                                  // Slice
+    const Array picked = take(z[{Slice{1, 5, 2}}], {1, 0, -1}, 1);             // Slice, Take
     const Array stacked = concatenate({transpose(z), transpose(decoded)}, 0);  // Transpose, Concatenate
     const Array scanned = cumsum(expand_dims(z, {0}), 1);                      // ExpandDims, Scan
     const Array flat = reshape(z, {24}).rechunk(ChunkGrid({{10, 14}}));        // Reshape, Rechunk

@@ -135,6 +135,8 @@ Array moveaxis(const Array& x, int source, int destination);
 Array stack(const std::vector<Array>& arrays, int axis = 0);
 Array broadcast_to(const Array& x, const Shape& shape);
 Array clip(const Array& x, double low, double high);
+// Elements at `indices` along `axis` (NumPy's take; negatives count from the end). Lazy.
+Array take(const Array& x, const std::vector<Index>& indices, int axis = 0);
 // Running sum / product along `axis` (NumPy's cumsum/cumprod; int results are int64/uint64).
 // Two stages: each chunk's total along the axis, then every chunk scans locally from the totals
 // of the chunks before it.

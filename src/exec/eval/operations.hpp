@@ -65,6 +65,7 @@ CHUNKARR_EVALUATION(Scan)         // eval/scan.cpp
 CHUNKARR_EVALUATION(Reshape)      // eval/reshape.cpp
 CHUNKARR_EVALUATION(MapBlocks)    // eval/map_blocks.cpp
 CHUNKARR_EVALUATION(Contract)     // eval/contract.cpp
+CHUNKARR_EVALUATION(Take)         // eval/take.cpp
 
 #undef CHUNKARR_EVALUATION
 
