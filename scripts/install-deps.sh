@@ -9,7 +9,7 @@ packages=(
   libhdf5-dev libnetcdf-dev libxtensor-dev libxtensor-blas-dev libblas-dev liblapack-dev libtbb-dev catch2 pybind11-dev
   libdeflate-dev hdf5-tools
   python3 python3-numpy python3-pytest python3-h5py python3-netcdf4 python3-dask
-  python3-nbclient python3-ipykernel python3-xarray python3-matplotlib
+  python3-nbclient python3-ipykernel python3-xarray python3-matplotlib python3-distributed
   # sample files the corpus test (tests/cli/test_corpus.py) checks against netCDF4-python/h5py
   libncarg-data ferret-datasets python-tables-data
 )
