@@ -10,7 +10,8 @@ reference(path, kind) returns, per tool that applies to the format:
 
 "stats" holds count, missing, min, max, sum, mean, std (missing values as chunkarr's contract
 says: NaN, _FillValue, missing_value, valid_min/valid_max/valid_range, the NetCDF default fill
-as netCDF4-python applies it; packed data unpacked in float64), plus exact_int, n, abssum and
+as netCDF4-python applies it; packed data unpacked as netCDF4-python does, in NumPy's type of
+data * scale_factor + add_offset), plus exact_int, n, abssum and
 absmax for the comparison's tolerances.
 
 Libraries can hang or exhaust memory on damaged metadata, so this runs in a worker process
@@ -52,7 +53,15 @@ def stats_of(raw, mask, scale=None, offset=None):
         out.update(min=None, max=None, sum=None, mean=None, std=None, abssum=0.0, absmax=0.0)
         return out
     if packed:
-        values = good.astype(np.float64) * (1.0 if scale is None else scale) + (0.0 if offset is None else offset)
+        with np.errstate(all="ignore"):
+            values = good
+            if scale is not None:
+                values = values * scale   # NumPy scalars of the attributes' types: they choose the result's
+            if offset is not None:
+                values = values + offset
+            if values.dtype.kind != "f":  # integer attributes: chunkarr unpacks those in float64
+                values = (good.astype(np.float64) * (1.0 if scale is None else float(scale))
+                          + (0.0 if offset is None else float(offset)))
     else:
         values = good
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -121,7 +130,7 @@ def cf_mask(raw, attrs, *, netcdf, no_fill=False):
 def _scale_offset(attrs):
     def number(name):
         v = _attr_numbers(attrs[name]) if name in attrs else None
-        return float(v[0]) if v is not None else None
+        return v[0] if v is not None else None   # a NumPy scalar: its type sets the unpacked type
 
     return number("scale_factor"), number("add_offset")
 
