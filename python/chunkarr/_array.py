@@ -282,7 +282,7 @@ class Array:
 
     def __getitem__(self, index) -> "Array":
         """NumPy's indexing, lazily (chunkarr._indexing.getitem): slices with any step, None,
-        Ellipsis, one integer array, boolean masks (computed first so the shape is exact)."""
+        Ellipsis, integer arrays, boolean masks (computed first so the shape is exact)."""
         from ._indexing import getitem
         return getitem(self, index)
 

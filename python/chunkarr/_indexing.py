@@ -131,14 +131,18 @@ def getitem(x: Array, index) -> Array:
     x[:, m], x[mask2d, :]). A chunkarr index is computed first (its own pass) so that the
     result's shape is exact (Dask leaves it unknown); then the selection itself is lazy. That
     pass holds the mask in memory (one byte per element it covers) and the graph holds the
-    positions it selects (8 bytes each). Integer arrays on more than one axis are NumPy's
-    vectorised indexing: use x.vindex[...] (as Dask)."""
+    positions it selects (8 bytes each). Integer arrays on several axes are NumPy's vectorised
+    indexing (x[[0, 1], [2, 3]] is [x[0, 2], x[1, 3]]; np.ix_ gives the outer product), as
+    x.vindex[...] (Dask refuses these in x[...])."""
     items, origin = _expand(index, x.ndim)
+    arrays = [i for i in items if isinstance(i, np.ndarray)]
+    if len(arrays) > 1 and not any(a.dtype.kind == "b" for a in arrays):
+        return vindex(x, index)
     x, items = _merge_masks(x, items)
     arrays = [k for k, i in enumerate(items) if isinstance(i, np.ndarray)]
     if len(arrays) > 1:
-        raise NotImplementedError("chunkarr indexes with an integer array on one axis only (as Dask); for "
-                                  "point-wise selection with several arrays use x.vindex[...]")
+        raise NotImplementedError("chunkarr does not mix a boolean mask with other index arrays in one x[...]; "
+                                  "index in two steps, or pass np.nonzero(mask) to x.vindex[...]")
     basic, gathers, layout = [], [], []   # layout: the output axes, in NumPy's order (before a move)
     axis = 0
     for k, item in enumerate(items):

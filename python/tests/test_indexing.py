@@ -102,10 +102,14 @@ def test_out_of_bounds_names_axis_and_size(ca):
         x[::0]
 
 
-def test_several_index_arrays_point_to_vindex(ca):
-    x = ca.from_array(np.zeros((4, 6)), chunks=3)
-    with pytest.raises(NotImplementedError, match="vindex"):
-        x[[0, 1], [2, 3]]
+def test_several_index_arrays_are_numpys_vectorised_indexing(ca):
+    a = np.arange(60).reshape(4, 3, 5)
+    x = ca.from_array(a, chunks=(3, 2, 2))
+    for index in (([0, 1], [2, 0]), np.ix_([3, 0], [2, 2, 1]), ([0, 3], slice(None), [4, 1]),
+                  (slice(1, None), [[0], [2]], [1, 4, 0]), (Ellipsis, [0, 2], [1, 3])):
+        _check(x[index], a[index])
+    with pytest.raises(NotImplementedError, match="boolean mask"):
+        x[np.array([True, False, True, False]), [0, 1]]
 
 
 @pytest.mark.parametrize("chunks", [(3, 4, 2), (1, 1, 1), (5, 7, 3)], ids=str)
@@ -292,7 +296,7 @@ def _random_item(rng, n):
 @pytest.mark.parametrize("seed", range(4))
 def test_random_indexes_like_numpy(ca, seed):
     """Random mixes of integers, slices, None, Ellipsis and index arrays, x[...] and x.vindex[...],
-    against NumPy (several arrays in x[...]: the NotImplementedError pointing to vindex)."""
+    against NumPy."""
     rng = np.random.default_rng(seed)
     for _ in range(150):
         shape = tuple(int(v) for v in rng.integers(1, 6, size=rng.integers(0, 4)))
@@ -305,7 +309,6 @@ def test_random_indexes_like_numpy(ca, seed):
         if rng.random() < 0.3:
             items.insert(int(rng.integers(0, len(items) + 1)), Ellipsis)
         index = tuple(items)
-        arrays = sum(isinstance(i, np.ndarray) for i in index)
         try:
             expected = a[index]
         except IndexError:
@@ -313,8 +316,4 @@ def test_random_indexes_like_numpy(ca, seed):
                 x.vindex[index]
             continue
         _check(x.vindex[index], expected)
-        if arrays > 1:
-            with pytest.raises(NotImplementedError, match="vindex"):
-                x[index]
-        else:
-            _check(x[index], expected)
+        _check(x[index], expected)
