@@ -43,19 +43,21 @@ from ._array import Array
 from ._blocks import map_blocks, map_overlap
 from ._compute import compute, explain
 from . import linalg
-from ._creation import (arange, array, asanyarray, asarray, empty, empty_like, eye, from_array, full, full_like,
-                        indices, linspace, meshgrid, ones, ones_like, random, tri, zeros, zeros_like)
+from ._creation import (arange, array, asanyarray, asarray, empty, empty_like, eye, from_array, fromfunction, full,
+                        full_like, indices, linspace, meshgrid, ones, ones_like, random, tri, tril_indices,
+                        tril_indices_from, triu_indices, triu_indices_from, zeros, zeros_like)
 from ._dask import from_dask
 from ._einsum import einsum
-from ._indexing import diag, diagonal, flip, fliplr, flipud, repeat, rot90, take
+from ._indexing import choose, compress, delete, diag, diagonal, extract, flip, fliplr, flipud, insert, repeat, rot90, take
 from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
 from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, column_stack, dstack, hstack,
                             pad, roll, sliding_window_view, swapaxes, tile, tril, triu, vstack)
-from ._math import (allclose, angle, apply_along_axis, around, average, bincount, coarsen, corrcoef, count_nonzero, cov,
-                    diff, digitize, ediff1d, fix, gradient, histogram2d, histogramdd, i0, imag, iscomplex, isclose,
-                    isin, isneginf, isnull, isposinf, isreal, nan_to_num, nancumprod, nancumsum, notnull, outer, ptp,
-                    real, result_type, round, searchsorted, select, sinc, trace, vdot)
+from ._math import (allclose, angle, apply_along_axis, apply_over_axes, around, average, bincount, coarsen, corrcoef,
+                    count_nonzero, cov, diff, digitize, ediff1d, fix, gradient, histogram2d, histogramdd, i0, imag,
+                    iscomplex, isclose, isin, isneginf, isnull, isposinf, isreal, nan_to_num, nancumprod, nancumsum,
+                    notnull, outer, piecewise, ptp, ravel_multi_index, real, result_type, round, searchsorted, select,
+                    sinc, trace, unravel_index, vdot)
 from ._progress import ProgressBar
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._reduction_functions import (all, amax, amin, any, argmax, argmin, cumprod, cumsum, max, mean, min,  # noqa: A004
@@ -64,7 +66,7 @@ from ._reduction_functions import (all, amax, amin, any, argmax, argmin, cumprod
 from ._routines import (append, broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ndim, ravel,
                         rechunk, reshape, rollaxis, shape, squeeze, stack, transpose, where)
 from ._ufuncs import PUBLIC as _PUBLIC_UFUNCS
-from ._sorting import argtopk, argwhere, flatnonzero, nonzero, sort, topk, unique
+from ._sorting import argtopk, argwhere, flatnonzero, nonzero, sort, topk, union1d, unique
 
 __all__ = [
     "Array", "ProgressBar", "arange", "broadcast_to", "clip", "compute", "concatenate", "expand_dims",
@@ -92,7 +94,11 @@ __all__ = [
     # every NumPy ufunc (ca.sqrt, ca.arctan2, ...), below
     "from_dask",
     # _indexing
-    "diag", "diagonal", "flip", "fliplr", "flipud", "repeat", "rot90", "take",
+    "diag", "diagonal", "flip", "fliplr", "flipud", "repeat", "rot90", "take", "choose", "compress", "delete",
+    "extract", "insert",
+    # more of Dask's names
+    "fromfunction", "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "piecewise",
+    "ravel_multi_index", "unravel_index", "apply_over_axes", "union1d",
 ]
 # ca.sqrt, ca.floor_divide, ...: NumPy's ufuncs, lazy on chunkarr arrays (as dask.array's).
 globals().update(_PUBLIC_UFUNCS)

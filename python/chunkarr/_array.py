@@ -115,6 +115,27 @@ class Array:
         from ._sorting import nonzero
         return nonzero(self)
 
+    def choose(self, choices, out=None, mode="raise") -> "Array":
+        from ._indexing import choose
+        return choose(self, choices, out, mode)
+
+    @property
+    def partitions(self):
+        """Dask's partitions: the same as blocks."""
+        return self.blocks
+
+    def to_svg(self, size: int = 500) -> str:
+        """The chunk grid as SVG (as in the Jupyter view)."""
+        from ._repr import _grid_svg
+        return _grid_svg(self.chunks, size)
+
+    def view(self, dtype=None, order="C") -> "Array":
+        """The same bytes read as `dtype` (of the same item size), block by block."""
+        dtype = self.dtype if dtype is None else np.dtype(dtype)
+        if dtype.itemsize != self.dtype.itemsize:
+            raise NotImplementedError("view to a dtype of another item size is not supported by chunkarr")
+        return self.map_blocks(lambda block: block.view(dtype), dtype=dtype, name="view")
+
     @property
     def A(self) -> "Array":
         """The array itself (Dask's A)."""

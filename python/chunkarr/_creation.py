@@ -197,7 +197,44 @@ def indices(dimensions, dtype=int, chunks="auto") -> Array:
     return _grid_chunks(stack(grids, 0), chunks)
 
 
+def fromfunction(function, shape, *, dtype=float, chunks="auto", **kwargs) -> Array:
+    """Dask's fromfunction: function(*index_grids, **kwargs) block by block (each block gets the
+    grids of its own positions), lazily."""
+    from ._blocks import map_blocks
+    shape = tuple(int(s) for s in shape)
+    grids = [_grid_chunks(g, chunks) for g in meshgrid(*(arange(0, n, 1, dtype) for n in shape), indexing="ij")]
+    return map_blocks(lambda *blocks: np.asarray(function(*blocks, **kwargs)), *grids, dtype=dtype,
+                      name="fromfunction")
+
+
+def _triangle_indices(lower, n, k, m):
+    rows, cols = (np.tril_indices if lower else np.triu_indices)(n, k, m)
+    return from_array(rows), from_array(cols)
+
+
+def tril_indices(n, k=0, m=None, chunks="auto") -> tuple:
+    """NumPy's tril_indices as chunkarr arrays (their length is known from n, k, m)."""
+    return _triangle_indices(True, n, k, m)
+
+
+def triu_indices(n, k=0, m=None, chunks="auto") -> tuple:
+    return _triangle_indices(False, n, k, m)
+
+
+def tril_indices_from(arr, k=0) -> tuple:
+    if np.ndim(arr) != 2:
+        raise ValueError("input array must be 2-d")
+    return tril_indices(np.shape(arr)[-2], k, np.shape(arr)[-1])
+
+
+def triu_indices_from(arr, k=0) -> tuple:
+    if np.ndim(arr) != 2:
+        raise ValueError("input array must be 2-d")
+    return triu_indices(np.shape(arr)[-2], k, np.shape(arr)[-1])
+
+
 ARRAY_FUNCTIONS = {
+    np.tril_indices_from: tril_indices_from, np.triu_indices_from: triu_indices_from,
     np.zeros_like: lambda a, dtype=None, order="K", subok=True, shape=None: zeros_like(a, dtype, shape=shape),
     np.ones_like: lambda a, dtype=None, order="K", subok=True, shape=None: ones_like(a, dtype, shape=shape),
     np.empty_like: lambda a, dtype=None, order="K", subok=True, shape=None: empty_like(a, dtype, shape=shape),

@@ -441,7 +441,81 @@ def diag(v, k=0) -> Array:
     return where(on_diagonal, values, zeros((1, 1), dtype=v.dtype))
 
 
+def _index_on_axis(a, axis):
+    """`a` (flattened when axis is None) and the axis to select on."""
+    a = _as_array(a)
+    return (a.ravel(), 0) if axis is None else (a, _axis(axis, a.ndim))
+
+
+def _computed(values) -> np.ndarray:
+    return np.asarray(values.compute() if isinstance(values, Array) else values)
+
+
+def compress(condition, a, axis=None) -> Array:
+    """NumPy's compress: the slices along `axis` where the 1-d `condition` holds (a chunkarr
+    condition is computed first, so the length is exact)."""
+    a, axis = _index_on_axis(a, axis)
+    condition = _computed(condition).astype(bool)
+    if condition.ndim != 1:
+        raise ValueError("condition must be a 1-d array")
+    if condition.size > a.shape[axis]:
+        raise IndexError(f"index {condition.size - 1} is out of bounds for axis {axis} with size {a.shape[axis]}")
+    return take(a, np.flatnonzero(condition), axis)
+
+
+def extract(condition, arr) -> Array:
+    """NumPy's extract: the elements of arr where condition holds, flattened (condition computed first)."""
+    return take(_as_array(arr).ravel(), np.flatnonzero(_computed(condition)), 0)
+
+
+def delete(arr, obj, axis=None) -> Array:
+    """NumPy's delete (obj: an int, a slice or integers), lazily as a gather of what is kept."""
+    a, axis = _index_on_axis(arr, axis)
+    return take(a, np.delete(np.arange(a.shape[axis]), _computed(obj) if not isinstance(obj, slice) else obj), axis)
+
+
+def insert(arr, obj, values, axis=None) -> Array:
+    """NumPy's insert, lazily: the values are concatenated after the array along `axis`, then
+    gathered into NumPy's order."""
+    from ._routines import broadcast_to, concatenate, moveaxis
+    a, axis = _index_on_axis(arr, axis)
+    n = a.shape[axis]
+    v = _as_array(values).astype(a.dtype)
+    positions = _computed(obj) if not isinstance(obj, slice) else np.arange(n)[obj]
+    if np.ndim(positions) == 0:   # one position: the values are a block along axis (NumPy's rule)
+        v = v.reshape((1,) * (a.ndim - v.ndim) + v.shape) if v.ndim < a.ndim else v
+        v = moveaxis(v, 0, axis) if v.ndim == a.ndim and a.ndim > 0 else v
+        count = v.shape[axis] if v.ndim == a.ndim else 1
+        positions = np.full(count, int(positions))
+    shape = list(a.shape)
+    shape[axis] = len(positions)
+    block = broadcast_to(v, tuple(shape))
+    order = np.insert(np.arange(n), positions, np.arange(n, n + len(positions)))
+    return take(concatenate([a, block], axis), order, axis)
+
+
+def choose(a, choices, out=None, mode="raise") -> Array:
+    """NumPy's choose: choices[a[i]][i], lazily (one where per choice). mode='raise' cannot be
+    checked lazily: an index outside the choices gives the last choice; 'clip' and 'wrap' as NumPy."""
+    from ._routines import where
+    if out is not None:
+        raise TypeError("out= is not supported by chunkarr")
+    index = _as_array(a)
+    n = len(choices)
+    if mode == "clip":
+        index = np.clip(index, 0, n - 1)
+    elif mode == "wrap":
+        index = index % n
+    elif mode != "raise":
+        raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap', got {mode!r}")
+    result = _as_array(choices[-1])
+    for k in range(n - 2, -1, -1):
+        result = where(index == k, choices[k], result)
+    return result
+
+
 ARRAY_FUNCTIONS = {
-    np.diagonal: diagonal, np.diag: diag,
+    np.diagonal: diagonal, np.diag: diag, np.compress: lambda condition, a, axis=None, out=None: compress(
+        condition, a, axis), np.extract: extract, np.delete: delete, np.insert: insert, np.choose: choose,
     np.take: _numpy_take, np.flip: flip, np.flipud: flipud, np.fliplr: fliplr, np.rot90: rot90, np.repeat: repeat,
 }

@@ -531,6 +531,57 @@ def select(condlist, choicelist, default=0) -> Array:
     return _as_array(result)
 
 
+def piecewise(x, condlist, funclist, *args, **kw) -> Array:
+    """NumPy's piecewise, lazily: each function runs block by block on x (so it must be
+    elementwise, as NumPy's use of it on x[cond] assumes); a later condition wins where several
+    hold; one extra function is the default."""
+    x = _as_array(x)
+    conds = [condlist] if not isinstance(condlist, (list, tuple)) else list(condlist)
+    if len(funclist) not in (len(conds), len(conds) + 1):
+        raise ValueError(f"with {len(conds)} condition(s), either {len(conds)} or {len(conds) + 1} functions are "
+                         f"expected")
+
+    def value(f):
+        return map_blocks(lambda b: np.asarray(f(b, *args, **kw), dtype=x.dtype), x, dtype=x.dtype,
+                          name="piecewise") if callable(f) else f
+    result = value(funclist[-1]) if len(funclist) > len(conds) else zeros_like(x)
+    for condition, f in zip(conds, funclist):
+        result = where(condition, value(f), result)
+    return _as_array(result).astype(x.dtype)
+
+
+def apply_over_axes(func, a, axes) -> Array:
+    """NumPy's apply_over_axes: func(a, axis) for each axis in turn, the axis kept (length 1)."""
+    a = _as_array(a)
+    for axis in np.atleast_1d(axes):
+        axis = int(axis) % a.ndim
+        result = func(a, axis)
+        a = result if result.ndim == a.ndim else expand_dims(result, axis)
+    return a
+
+
+def ravel_multi_index(multi_index, dims, mode="raise", order="C") -> Array:
+    """NumPy's ravel_multi_index, lazily (elementwise arithmetic). mode='raise' cannot be checked
+    lazily: check the bounds first if they may be wrong; 'clip' and 'wrap' as NumPy."""
+    dims = tuple(int(d) for d in dims)
+    strides = np.cumprod((1,) + dims[::-1][:-1])[::-1] if order == "C" else np.cumprod((1,) + dims[:-1])
+    modes = mode if isinstance(mode, (list, tuple)) else [mode] * len(dims)
+    flat = None
+    for index, n, stride, m in zip(multi_index, dims, strides, modes):
+        i = _as_array(index).astype(np.int64)
+        i = np.clip(i, 0, n - 1) if m == "clip" else i % n if m == "wrap" else i
+        flat = i * int(stride) if flat is None else flat + i * int(stride)
+    return flat
+
+
+def unravel_index(indices, shape, order="C") -> tuple:
+    """NumPy's unravel_index, lazily: one int64 array per dimension."""
+    shape = tuple(int(d) for d in shape)
+    i = _as_array(indices).astype(np.int64)
+    strides = np.cumprod((1,) + shape[::-1][:-1])[::-1] if order == "C" else np.cumprod((1,) + shape[:-1])
+    return tuple((i // int(s)) % n for s, n in zip(strides, shape))
+
+
 def ediff1d(ary, to_end=None, to_begin=None) -> Array:
     """Differences of the flattened array, with values put before and after (NumPy's ediff1d)."""
     flat = ravel(_as_array(ary))
@@ -643,7 +694,8 @@ ARRAY_FUNCTIONS = {
     np.isneginf: lambda x, out=None: _no_out(out) or isneginf(x),
     np.fix: lambda x, out=None: _no_out(out) or fix(x), np.real: real, np.imag: imag, np.ediff1d: ediff1d,
     np.angle: angle, np.iscomplex: iscomplex, np.isreal: isreal, np.sinc: sinc, np.i0: i0, np.vdot: vdot,
-    np.select: select,
+    np.select: select, np.piecewise: piecewise, np.apply_over_axes: apply_over_axes,
+    np.ravel_multi_index: ravel_multi_index, np.unravel_index: unravel_index,
 }
 if hasattr(np, "round_"):
     ARRAY_FUNCTIONS[np.round_] = ARRAY_FUNCTIONS[np.around]

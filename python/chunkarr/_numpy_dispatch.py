@@ -7,8 +7,8 @@ import numpy as np
 from . import _creation, _einsum, _indexing, _manipulation, _math, _reduction_functions, _sorting, linalg
 from ._linalg import dot, tensordot
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
-from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ravel, reshape,
-                        squeeze, stack, where)
+from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ndim, ravel, reshape,
+                        shape, squeeze, stack, where)
 
 
 def _array_function(func, types, args, kwargs):
@@ -53,6 +53,7 @@ _ARRAY_FUNCTIONS = {
     np.reshape: lambda a, newshape, order="C": reshape(a, newshape, order=order),
     np.ravel: lambda a, order="C": ravel(a, order=order),
     np.moveaxis: lambda a, source, destination: moveaxis(a, source, destination),
+    np.ndim: ndim, np.shape: shape, np.size: lambda a, axis=None: a.size if axis is None else a.shape[axis],
     np.stack: lambda arrays, axis=0, **kw: stack(arrays, axis),
     np.broadcast_to: lambda a, shape, subok=False: broadcast_to(a, shape),
     np.clip: lambda a, a_min, a_max, out=None, **kw: _no_out(out) or clip(a, a_min, a_max),

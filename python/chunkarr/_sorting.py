@@ -88,6 +88,11 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False):
                      return_counts=return_counts)
 
 
+def union1d(ar1, ar2) -> np.ndarray:
+    """numpy.union1d. Computes (eagerly, as unique): a NumPy array of the sorted distinct values."""
+    return np.union1d(np.asarray(_as_array(ar1).compute()), np.asarray(_as_array(ar2).compute()))
+
+
 def _nonzero_mask(a: Array) -> np.ndarray:
     return np.asarray(a.astype(bool).compute())
 
@@ -112,5 +117,5 @@ ARRAY_FUNCTIONS = {
     np.sort: sort, np.unique: lambda ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
     **kw: unique(ar, return_index, return_inverse, return_counts) if axis is None else
     np.unique(np.asarray(_as_array(ar).compute()), return_index, return_inverse, return_counts, axis, **kw),
-    np.argwhere: argwhere, np.nonzero: nonzero, np.flatnonzero: flatnonzero,
+    np.argwhere: argwhere, np.nonzero: nonzero, np.flatnonzero: flatnonzero, np.union1d: union1d,
 }

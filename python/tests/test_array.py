@@ -693,3 +693,13 @@ def test_iteration_and_index_errors_like_numpy(ca):
         x[3]
     with pytest.raises(IndexError):
         x[0, -5]
+
+
+def test_dask_array_members_view_partitions_to_svg(ca):
+    a = np.arange(12, dtype=np.int32).reshape(3, 4)
+    x = ca.from_array(a, chunks=2)
+    np.testing.assert_array_equal(x.view(np.float32).compute(), a.view(np.float32))
+    np.testing.assert_array_equal(x.partitions[1, 0].compute(), x.blocks[1, 0].compute())
+    assert x.to_svg().startswith("<svg")
+    with pytest.raises(NotImplementedError, match="item size"):
+        x.view(np.int64)

@@ -85,3 +85,16 @@ def test_array_attributes(ca):
     check(x.imag, a.imag)
     check(x.conj(), a.conj())
     check(x.copy(), a.copy())
+
+
+def test_fromfunction_and_triangle_indices(ca):
+    got = ca.fromfunction(lambda i, j: i * 10 + j, (5, 7), dtype=np.int64, chunks=(2, 3))
+    np.testing.assert_array_equal(got.compute(), np.fromfunction(lambda i, j: i * 10 + j, (5, 7), dtype=np.int64))
+    assert got.chunks == ((2, 2, 1), (3, 3, 1))
+    for ours, theirs, args in ((ca.tril_indices, np.tril_indices, (4, 1, 6)), (ca.triu_indices, np.triu_indices, (5,))):
+        for g, e in zip(ours(*args), theirs(*args)):
+            np.testing.assert_array_equal(g.compute(), e)
+    a = np.zeros((3, 5))
+    x = ca.from_array(a, chunks=2)
+    for g, e in zip(np.triu_indices_from(x, 1), np.triu_indices_from(a, 1)):
+        np.testing.assert_array_equal(g.compute(), e)

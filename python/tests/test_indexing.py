@@ -317,3 +317,23 @@ def test_random_indexes_like_numpy(ca, seed):
             continue
         _check(x.vindex[index], expected)
         _check(x[index], expected)
+
+
+def test_compress_extract_delete_insert_choose(ca):
+    a = np.arange(42, dtype=np.int32).reshape(6, 7)
+    x = ca.from_array(a, chunks=(4, 3))
+    cond = np.array([True, False, True, True, False])
+    _check(ca.compress(cond, x, axis=1), np.compress(cond, a, axis=1))
+    _check(np.compress(cond, x), np.compress(cond, a))
+    _check(ca.extract(x % 3 == 0, x), np.extract(a % 3 == 0, a))
+    for obj, axis in ((2, 0), ([0, 5, -1], 1), (slice(1, None, 2), 1), ([3, 3], None)):
+        _check(ca.delete(x, obj, axis=axis), np.delete(a, obj, axis=axis))
+    for obj, values, axis in ((2, 99, 0), ([0, 7, 3], [-1, -2, -3], 1), (1, [[5], [6]], 1), ([2, 2], 0, None),
+                              (3, np.arange(7), 0)):
+        _check(ca.insert(x, obj, values, axis=axis), np.insert(a, obj, values, axis=axis))
+    choices = [a, -a, a * 10]
+    index = a % 3
+    _check(ca.choose(ca.from_array(index, chunks=2), [ca.from_array(c, chunks=3) for c in choices]),
+           np.choose(index, choices))
+    _check(np.choose(ca.from_array(index + 2, chunks=2), choices, mode="wrap"), np.choose(index + 2, choices, mode="wrap"))
+    _check((x % 2).choose([a, -a], mode="clip"), (a % 2).choose([a, -a], mode="clip"))

@@ -496,3 +496,21 @@ def test_select_vdot_ediff1d_moment_nanarg(ca):
         assert_matches(np.nanargmin(y, axis=axis).compute(), np.nanargmin(b, axis=axis))
     with pytest.raises(ValueError, match="same length"):
         ca.select([x > 2], [x, x])
+
+
+def test_piecewise_apply_over_axes_ravel_unravel(ca):
+    a = np.linspace(-3, 3, 35).reshape(5, 7)
+    x = ca.from_array(a, chunks=(2, 3))
+    got = ca.piecewise(x, [x < 0, x > 1], [lambda v: -v, lambda v: v ** 2, 7.0])
+    assert_matches(got.compute(), np.piecewise(a, [a < 0, a > 1], [lambda v: -v, lambda v: v ** 2, 7.0]))
+    assert_matches(np.piecewise(x, [x < 0], [0, np.sin]).compute(), np.piecewise(a, [a < 0], [0, np.sin]))
+    assert_matches(ca.apply_over_axes(np.sum, x, [0, 1]).compute(), np.apply_over_axes(np.sum, a, [0, 1]))
+    rows, cols = np.array([0, 4, 2, 3]), np.array([6, 0, 3, 3])
+    for order in ("C", "F"):
+        flat = ca.ravel_multi_index((ca.from_array(rows, chunks=3), cols), (5, 7), order=order)
+        assert_matches(flat.compute(), np.ravel_multi_index((rows, cols), (5, 7), order=order))
+        back = ca.unravel_index(ca.from_array(np.array([0, 13, 34, 20]), chunks=3), (5, 7), order=order)
+        for g, e in zip(back, np.unravel_index([0, 13, 34, 20], (5, 7), order=order)):
+            assert_matches(g.compute(), e)
+    assert_matches(ca.ravel_multi_index((rows + 3, cols), (5, 7), mode="clip").compute(),
+                   np.ravel_multi_index((rows + 3, cols), (5, 7), mode="clip"))

@@ -103,3 +103,11 @@ def test_argwhere_nonzero(ca, chunks, dtype):
     zeros = np.zeros((3, 0))
     check(ca.argwhere(ca.from_array(zeros, chunks=2)), np.argwhere(zeros))
     check(ca.argwhere(ca.from_array(np.float64(2.0))), np.argwhere(np.float64(2.0)))
+
+
+def test_union1d_is_eager_and_numpys(ca):
+    a, b = np.array([3, 1, 3, 9]), np.array([[2, 1], [9, 0]])
+    got = ca.union1d(ca.from_array(a, chunks=3), ca.from_array(b, chunks=1))
+    assert isinstance(got, np.ndarray)
+    np.testing.assert_array_equal(got, np.union1d(a, b))
+    np.testing.assert_array_equal(np.union1d(ca.from_array(a, chunks=3), b), np.union1d(a, b))
