@@ -91,21 +91,33 @@ def _keep(result: Array, a, axis) -> Array:
     return expand_dims(result, tuple(range(ndim)) if axis is None else axis)
 
 
-def nanargmin(a, axis=None, keepdims=False, split_every=None, out=None) -> Array:
-    """argmin ignoring NaN. NumPy raises for a slice that is all NaN; lazily that cannot be
-    known before computing, so such a slice gives index 0 here."""
+def _no_all_nan_slice(counts):
+    """A block of zeros, or NumPy's error when some slice had no value that is not NaN."""
+    if np.any(counts == 0):
+        raise ValueError("All-NaN slice encountered")
+    return np.zeros(np.shape(counts), dtype=np.int64)
+
+
+def _nan_arg(which, fill, a, axis, keepdims, out):
+    """argmin/argmax with NaN as +-inf, plus a check computed with it (NumPy's error for a slice
+    that is all NaN, raised when computed: a lazy array cannot know it before)."""
+    from ._blocks import map_blocks
     x = _as_array(a)
-    if x.dtype.kind == "f":
-        x = _nan_as(x, np.inf)
-    return argmin(x, axis, keepdims, out=out)
+    if x.dtype.kind != "f":
+        return which(x, axis, keepdims, out=out)
+    result = which(_nan_as(x, fill), axis, keepdims, out=out)
+    counts = x.count(axis=axis, keepdims=keepdims)
+    return result + map_blocks(_no_all_nan_slice, counts, dtype=np.int64, name="nanarg-check")
+
+
+def nanargmin(a, axis=None, keepdims=False, split_every=None, out=None) -> Array:
+    """argmin ignoring NaN; a slice that is all NaN is NumPy's ValueError when computed."""
+    return _nan_arg(argmin, np.inf, a, axis, keepdims, out)
 
 
 def nanargmax(a, axis=None, keepdims=False, split_every=None, out=None) -> Array:
-    """argmax ignoring NaN (an all-NaN slice gives index 0; NumPy raises)."""
-    x = _as_array(a)
-    if x.dtype.kind == "f":
-        x = _nan_as(x, -np.inf)
-    return argmax(x, axis, keepdims, out=out)
+    """argmax ignoring NaN; a slice that is all NaN is NumPy's ValueError when computed."""
+    return _nan_arg(argmax, -np.inf, a, axis, keepdims, out)
 
 
 def cumsum(a, axis=None, dtype=None, out=None, *, method="sequential") -> Array:

@@ -496,6 +496,12 @@ def test_select_vdot_ediff1d_moment_nanarg(ca):
         assert_matches(np.nanargmin(y, axis=axis).compute(), np.nanargmin(b, axis=axis))
     with pytest.raises(ValueError, match="same length"):
         ca.select([x > 2], [x, x])
+    b[:, 4] = np.nan
+    for name in ("nanargmin", "nanargmax"):
+        with pytest.raises(ValueError, match="All-NaN slice encountered"):
+            getattr(ca, name)(ca.from_array(b, chunks=(3, 4)), axis=0).compute()
+        assert_matches(getattr(ca, name)(ca.from_array(b, chunks=(3, 4)), axis=1).compute(),
+                       getattr(np, name)(b, axis=1))
 
 
 def test_piecewise_apply_over_axes_ravel_unravel(ca):
