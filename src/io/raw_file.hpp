@@ -1,7 +1,7 @@
 #pragma once
-// A file for reading from many threads at once with no lock: mapped into memory when the
-// system allows (stored chunks are then decoded straight from the page cache, without a copy),
-// and read with pread otherwise.
+// A file for reading from many threads at once with no lock: read with pread (into the caller's
+// buffer: one copy, no page faults), and also mapped into memory when the system allows, so
+// that compressed chunks are decoded straight from the page cache (view()).
 #include <cstddef>
 #include <cstdint>
 #include <string>

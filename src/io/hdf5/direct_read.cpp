@@ -123,7 +123,6 @@ std::vector<std::byte> HDF5Source::Impl::read_stored_chunk(const std::vector<Ind
 }
 
 const std::byte* HDF5Source::Impl::stored_bytes(const StoredChunk& entry, std::vector<std::byte>& buffer) const {
-    if (const std::byte* mapped = raw_file_->view(entry.address, entry.size)) return mapped;
     buffer.resize(entry.size);
     raw_file_->read_at(entry.address, entry.size, buffer.data());
     return buffer.data();
@@ -190,6 +189,9 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
                         // Shuffled: unshuffle just that part, straight into place.
                         unshuffle_box(planes, chunk_shape, static_cast<unsigned>(item), src_start, out, out_shape,
                                       dst_start, count);
+                    } else if (!filtered && !swap_bytes_ && entry.size == chunk_bytes) {
+                        // Stored as is: the part is copied straight out of the read buffer.
+                        kernels::copy_box(bytes, chunk_shape, src_start, out, out_shape, dst_start, count, item);
                     } else {
                         // Otherwise the whole chunk is decoded aside.
                         if (!filtered && entry.size != chunk_bytes)
