@@ -70,10 +70,6 @@ bool RawFile::mapped_and_present(std::uint64_t offset, std::size_t size) const {
     return ::stat(path_.c_str(), &info) == 0 && static_cast<std::uint64_t>(info.st_size) >= offset + size;
 }
 
-const std::byte* RawFile::view(std::uint64_t offset, std::size_t size) const {
-    return mapped_and_present(offset, size) ? map_ + offset : nullptr;
-}
-
 void RawFile::release_view(std::uint64_t offset, std::size_t size) const {
     if (!map_) return;
     // Whole pages inside the range only: a neighbouring chunk may share the edge pages.

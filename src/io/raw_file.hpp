@@ -1,7 +1,7 @@
 #pragma once
 // A file for reading from many threads at once with no lock: read with pread (into the caller's
-// buffer: one copy, no page faults), and also mapped into memory when the system allows, so
-// that compressed chunks are decoded straight from the page cache (view()).
+// buffer: one copy, no page faults). When a process holds so many files that descriptors run
+// short, a file is only mapped and read from the mapping instead.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -17,17 +17,14 @@ public:
 
     // Reads exactly `size` bytes at `offset`; IOError if the file ends first or the read fails.
     void read_at(std::uint64_t offset, std::size_t size, std::byte* out) const;
-    // The bytes [offset, offset + size) in place, when the file is mapped and they lie inside
-    // it; nullptr otherwise (then use read_at, which reports a short file).
-    const std::byte* view(std::uint64_t offset, std::size_t size) const;
-    // Unmaps the pages of a view that is no longer needed, so that the process's resident size
-    // reflects its working memory rather than the file (the pages stay in the page cache).
-    void release_view(std::uint64_t offset, std::size_t size) const;
     const std::string& path() const { return path_; }
     // The file's size now, in bytes (it may differ from when it was opened).
     std::uint64_t size() const;
 
 private:
+    // Unmaps pages copied out of the mapping, so that the process's resident size reflects its
+    // working memory rather than the file (the pages stay in the page cache).
+    void release_view(std::uint64_t offset, std::size_t size) const;
     bool mapped_and_present(std::uint64_t offset, std::size_t size) const;
 
     std::string path_;

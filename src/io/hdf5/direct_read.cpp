@@ -176,7 +176,6 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
                     // Decoded straight into the caller's buffer.
                     const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
                     pipeline_->decode(bytes, entry.size, entry.filter_mask, out, chunk_bytes);
-                    if (indexed) raw_file_->release_view(entry.address, entry.size);
                     if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
                 } else {
                     // Part of a chunk (an edge, or a slice).
@@ -205,7 +204,6 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
                         kernels::copy_box(decoded.data(), chunk_shape, src_start, out, out_shape, dst_start, count,
                                           item);
                     }
-                    if (indexed) raw_file_->release_view(entry.address, entry.size);
                 }
             }
         } catch (const IOError& e) {

@@ -53,7 +53,7 @@ private:
     void decide_fast_path(hid_t file_type);
     void read_chunked(const Region& region, std::byte* out) const;
     void read_contiguous(const Region& region, std::byte* out) const;
-    // The stored bytes of an indexed chunk: in the file mapping, or read into `buffer`.
+    // The stored bytes of an indexed chunk, read into `buffer` (the thread's, reused).
     const std::byte* stored_bytes(const StoredChunk& entry, std::vector<std::byte>& buffer) const;
     // Looks one chunk up and reads its stored bytes under the HDF5 lock.
     StoredChunk fetch_stored_chunk_locked(const std::vector<Index>& chunk, std::vector<std::byte>& bytes) const;
