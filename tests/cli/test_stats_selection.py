@@ -299,3 +299,25 @@ def test_per_the_only_dimension_gives_each_value_as_its_quantiles(tmp_path, stat
     assert [r["median"] for r in rows] == [1.5, None, 3.0, -4.0]
     assert [r["p10"] for r in rows] == [1.5, None, 3.0, -4.0]
     assert [r["count"] for r in rows] == [1, 0, 1, 1]
+
+
+def test_axis_names_from_hdf5_dimension_scales(tmp_path, run_cli):
+    path = tmp_path / "scales.h5"
+    values = np.arange(30.0).reshape(5, 6)
+    values[2, 3] = np.nan
+    with h5py.File(path, "w") as f:
+        for name, n in (("time", 5), ("x", 6)):
+            f[name] = np.arange(float(n))
+            f[name].make_scale(name)
+        d = f.create_dataset("v", data=values, chunks=(2, 4))
+        d.dims[0].attach_scale(f["time"])
+        d.dims[1].attach_scale(f["x"])
+    out = tmp_path / "out.h5"
+    rc, _, err = run_cli("stats", f"{path}:v", "--axis", "x", "--stats", "p75,mean", "-o", out)
+    assert rc == 0, err
+    with h5py.File(out, "r") as f:
+        assert sorted(f["v"]) == ["mean", "p75"]
+        np.testing.assert_allclose(f["v/p75"][()], np.nanpercentile(values, 75, axis=1), rtol=1e-12)
+        np.testing.assert_allclose(f["v/mean"][()], np.nanmean(values, axis=1), rtol=1e-12)
+    rc, _, err = run_cli("stats", f"{path}:v", "--axis", "y", "-o", out)
+    assert rc == 2 and "/v" in err and "time, x" in err
