@@ -1,6 +1,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/engine/compute.hpp>
 #include <chunkarr/engine/stats.hpp>
+#include <chunkarr/graph/quantile.hpp>
 
 #include "graph/inference.hpp"
 #include "graph/node.hpp"
@@ -24,12 +25,14 @@ NDArray defined_where_counted(const NDArray& values, const NDArray& count) {
 
 }  // namespace
 
-std::vector<Array> statistics_reductions(const std::vector<Array>& arrays, const Axes& axes, int ddof) {
-    // Six reductions per array over the same axes: the planner puts them in one group, so each
-    // chunk is read once and feeds one shared partial state.
+std::vector<Array> statistics_reductions(const std::vector<Array>& arrays, const std::vector<Axes>& axes, int ddof,
+                                         const StatisticsSelection& selection) {
+    // The reductions of an array over the same axes: the planner puts them in one group, so each
+    // chunk is read once and feeds one shared partial state. Only those asked for are built.
     std::vector<Array> outputs;
-    for (const Array& x : arrays) {
-        const std::vector<int> normalized = normalize_axes(axes, x.ndim());
+    for (std::size_t i = 0; i < arrays.size(); ++i) {
+        const Array& x = arrays[i];
+        const std::vector<int> normalized = normalize_axes(axes[i], x.ndim());
         // Masked but unpacked integers are reduced as stored, skipping the masked values inside
         // the reduction: min, max and sum stay exact instead of passing through float64.
         NodePtr n = x.node();
@@ -46,46 +49,72 @@ std::vector<Array> statistics_reductions(const std::vector<Array>& arrays, const
         // Reported in float64 whatever the input: float32 data keeps its float64 accumulation.
         const DType sum_type = is_float(n->dtype) ? DType::Float64 : sum_result(n->dtype);
         outputs.push_back(reduction(ReduceOp::Count, 0));
-        outputs.push_back(reduction(ReduceOp::Min, 0));
-        outputs.push_back(reduction(ReduceOp::Max, 0));
-        outputs.push_back(reduction(ReduceOp::Mean, 0, DType::Float64));
-        outputs.push_back(reduction(ReduceOp::Std, ddof, DType::Float64));
-        outputs.push_back(reduction(ReduceOp::Sum, 0, sum_type));
+        if (selection.min) outputs.push_back(reduction(ReduceOp::Min, 0));
+        if (selection.max) outputs.push_back(reduction(ReduceOp::Max, 0));
+        if (selection.mean) outputs.push_back(reduction(ReduceOp::Mean, 0, DType::Float64));
+        if (selection.std) outputs.push_back(reduction(ReduceOp::Std, ddof, DType::Float64));
+        if (selection.sum) outputs.push_back(reduction(ReduceOp::Sum, 0, sum_type));
+        // Quantiles of the decoded values (masked ones are NaN there), NaN skipped.
+        if (!selection.quantiles.empty())
+            outputs.push_back(
+                quantile(x, selection.quantiles, Axes(normalized.begin(), normalized.end()), false, true));
     }
     return outputs;
 }
 
-std::vector<Statistics> statistics(const std::vector<Array>& arrays, const Axes& axes, int ddof,
-                                   const ComputeOptions& options) {
+std::vector<Statistics> statistics(const std::vector<Array>& arrays, const std::vector<Axes>& axes, int ddof,
+                                   const ComputeOptions& options, const StatisticsSelection& selection) {
     std::vector<Index> reduced_sizes;
-    for (const Array& x : arrays) {
+    for (std::size_t i = 0; i < arrays.size(); ++i) {
         Index reduced = 1;
-        for (int axis : normalize_axes(axes, x.ndim())) reduced *= x.shape()[static_cast<std::size_t>(axis)];
+        for (int axis : normalize_axes(axes[i], arrays[i].ndim()))
+            reduced *= arrays[i].shape()[static_cast<std::size_t>(axis)];
         reduced_sizes.push_back(reduced);
     }
-    const std::vector<NDArray> values = compute(statistics_reductions(arrays, axes, ddof), options);
+    std::vector<NDArray> values;
+    if (selection.quantiles.empty() || arrays.size() == 1) {
+        values = compute(statistics_reductions(arrays, axes, ddof, selection), options);
+    } else {
+        // Quantiles of several file variables in one run trip the planner (std::get on the wrong
+        // variant, issue 14 report): one run per array; quantiles re-read the data anyway.
+        for (std::size_t i = 0; i < arrays.size(); ++i) {
+            const auto one = compute(statistics_reductions({arrays[i]}, {axes[i]}, ddof, selection), options);
+            values.insert(values.end(), one.begin(), one.end());
+        }
+    }
     std::vector<Statistics> result;
+    std::size_t next = 0;  // the outputs come in statistics_reductions' order
     for (std::size_t i = 0; i < arrays.size(); ++i) {
-        const NDArray* v = &values[6 * i];
         Statistics s;
-        s.count = v[0];
+        s.count = values[next++];
         s.missing = NDArray(DType::Int64, s.count.shape());
         for (Index j = 0; j < s.count.size(); ++j)
             s.missing.data_as<std::int64_t>()[j] = reduced_sizes[i] - s.count.data_as<std::int64_t>()[j];
-        s.min = defined_where_counted(v[1], s.count);
-        s.max = defined_where_counted(v[2], s.count);
-        s.mean = v[3];
-        s.std = v[4];
-        s.sum = v[5];
-        s.min_exact = v[1];
-        s.max_exact = v[2];
+        if (selection.min) {
+            s.min_exact = values[next++];
+            s.min = defined_where_counted(s.min_exact, s.count);
+        }
+        if (selection.max) {
+            s.max_exact = values[next++];
+            s.max = defined_where_counted(s.max_exact, s.count);
+        }
+        if (selection.mean) s.mean = values[next++];
+        if (selection.std) s.std = values[next++];
+        if (selection.sum) s.sum = values[next++];
+        if (!selection.quantiles.empty()) s.quantiles = values[next++].astype(DType::Float64);
         result.push_back(std::move(s));
     }
     return result;
 }
 
-Statistics statistics(const Array& x, const Axes& axes, int ddof, const ComputeOptions& options) {
-    return statistics(std::vector<Array>{x}, axes, ddof, options).front();
+std::vector<Statistics> statistics(const std::vector<Array>& arrays, const Axes& axes, int ddof,
+                                   const ComputeOptions& options, const StatisticsSelection& selection) {
+    return statistics(arrays, std::vector<Axes>(arrays.size(), axes), ddof, options, selection);
+}
+
+Statistics statistics(const Array& x, const Axes& axes, int ddof, const ComputeOptions& options,
+                      const StatisticsSelection& selection) {
+    return statistics(std::vector<Array>{x}, axes, ddof, options, selection).front();
 }
 
 }  // namespace chunkarr
