@@ -253,3 +253,10 @@ def test_zero_d_and_explain(ca):
     z = ca.from_array(a, chunks=(7, 4))
     np.testing.assert_allclose((z - ca.median(z, axis=0)).sum(axis=0).compute(), (a - np.median(a, axis=0)).sum(axis=0),
                                rtol=1e-12)
+
+
+def test_quantiles_and_reductions_of_arrays_of_other_shapes_in_one_compute(ca):
+    a_np, b_np = np.arange(12.).reshape(4, 3), np.arange(8.).reshape(2, 4)
+    a, b = ca.from_array(a_np, chunks=(4, 3)), ca.from_array(b_np, chunks=(1, 3))
+    got = ca.compute(ca.nansum(a), ca.nanpercentile(a, 25), ca.nansum(b), ca.nanpercentile(b, 25))
+    np.testing.assert_allclose(got, [a_np.sum(), np.percentile(a_np, 25), b_np.sum(), np.percentile(b_np, 25)])

@@ -71,17 +71,7 @@ std::vector<Statistics> statistics(const std::vector<Array>& arrays, const std::
             reduced *= arrays[i].shape()[static_cast<std::size_t>(axis)];
         reduced_sizes.push_back(reduced);
     }
-    std::vector<NDArray> values;
-    if (selection.quantiles.empty() || arrays.size() == 1) {
-        values = compute(statistics_reductions(arrays, axes, ddof, selection), options);
-    } else {
-        // Quantiles of several file variables in one run trip the planner (std::get on the wrong
-        // variant, issue 14 report): one run per array; quantiles re-read the data anyway.
-        for (std::size_t i = 0; i < arrays.size(); ++i) {
-            const auto one = compute(statistics_reductions({arrays[i]}, {axes[i]}, ddof, selection), options);
-            values.insert(values.end(), one.begin(), one.end());
-        }
-    }
+    const std::vector<NDArray> values = compute(statistics_reductions(arrays, axes, ddof, selection), options);
     std::vector<Statistics> result;
     std::size_t next = 0;  // the outputs come in statistics_reductions' order
     for (std::size_t i = 0; i < arrays.size(); ++i) {

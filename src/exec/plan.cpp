@@ -60,6 +60,7 @@ Plan make_plan(const std::vector<NodePtr>& outputs) {
             }
             const auto& reduce = std::get<ops::Reduce>(reduction->op);
             auto same_walk = [&](const ReductionGroup& g) {
+                if (g.selection) return false;  // a quantile's group is its own
                 const Node& other = *g.reductions.front();
                 return std::get<ops::Reduce>(other.op).axes == reduce.axes && other.inputs[0]->shape == input.shape &&
                        other.inputs[0]->chunks == input.chunks;

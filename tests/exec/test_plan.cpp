@@ -31,3 +31,14 @@ TEST_CASE("a reshape's tasks read each element once", "[exec][reshape]") {
         CHECK(reads.front().second == 9 * 10 * 11 * 4);
     }
 }
+
+TEST_CASE("a quantile's group is never joined by a reduction of another array", "[exec][plan]") {
+    // Regression: the planner compared reductions with the first node of every group, a quantile
+    // too (std::get on the wrong alternative).
+    const Array a = ones({4, 3}, DType::Float64, {4, 3});
+    const Array b = ones({2, 4}, DType::Float64, {1, 3});
+    const Plan plan = make_plan({quantile(a, 0.25).node(), b.nansum().node(), a.nansum().node()});
+    std::size_t groups = 0;
+    for (const auto& stage : plan.stages) groups += stage.size();
+    CHECK(groups == 3);
+}
