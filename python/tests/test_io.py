@@ -415,3 +415,19 @@ def test_to_hdf5_failing_midway_leaves_no_file(chunkarr_pythonpath, tmp_path):
     assert proc.returncode == 0, f"child crashed (rc={proc.returncode}): {proc.stderr[-2000:]}"
     assert "raised" in proc.stdout and "True" in proc.stdout, proc.stdout + proc.stderr
     assert "files []" in proc.stdout, proc.stdout
+
+
+@pytest.mark.parametrize("dtype", ["<f8", ">i4", "<u2"])
+def test_parts_of_raw_chunks_read_in_place(ca, tmp_path, dtype):
+    """Parts of uncompressed chunks: cut along leading axes (read in runs straight into place),
+    along trailing axes (read whole, then copied) and big-endian (swapped), against h5py."""
+    a = np.arange(7 * 10 * 9).reshape(7, 10, 9).astype(dtype)
+    path = tmp_path / "raw.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("v", data=a, chunks=(3, 4, 9))
+    x = ca.open(str(path), "v")
+    for index in ((slice(None),), (slice(1, 6), slice(2, 9)), (slice(2, 7), slice(None), slice(3, 8)),
+                  (4, slice(1, 3)), (slice(0, 7, 2), slice(5, 10))):
+        assert_matches(x[index].compute(), a[index].astype(a.dtype.newbyteorder("=")))
+    for chunks in ((2, 3, 9), (5, 10, 4), (7, 1, 9)):
+        assert_matches(x.rechunk(chunks).sum(axis=(1, 2)).compute(), a.sum(axis=(1, 2)))

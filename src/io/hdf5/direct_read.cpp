@@ -32,6 +32,46 @@ std::string chunk_label(const std::vector<Index>& chunk) {
     return label + ")";
 }
 
+// Part of a chunk stored as is, read straight into place with one pread per run of consecutive
+// bytes, when the part is a few long runs: the axes after the first cut one are whole in the
+// chunk and in `out` (a chunk cut along its leading axes, as at the bottom edge of a grid).
+// False, reading nothing, when there would be more than `max_runs` runs.
+bool read_runs(const RawFile& file, std::uint64_t address, const Shape& chunk_shape,
+               const std::vector<Index>& src_start, std::byte* out, const Shape& out_shape,
+               const std::vector<Index>& dst_start, const Shape& count, std::size_t item) {
+    constexpr Index max_runs = 64;
+    const std::size_t ndim = chunk_shape.size();
+    std::size_t split = ndim;  // the last axis taken in part
+    for (std::size_t axis = ndim; axis-- > 0;)
+        if (count[axis] != chunk_shape[axis] || count[axis] != out_shape[axis]) {
+            split = axis;
+            break;
+        }
+    if (split == ndim) return false;  // the whole chunk: the caller reads it in one go
+    Index runs = 1;
+    for (std::size_t axis = 0; axis < split; ++axis) runs *= count[axis];
+    if (runs > max_runs) return false;
+    Index inner = 1;  // elements per step of the split axis (the whole trailing axes)
+    for (std::size_t axis = split + 1; axis < ndim; ++axis) inner *= count[axis];
+    const auto run_bytes = static_cast<std::size_t>(count[split] * inner) * item;
+    std::vector<Index> index(split, 0);
+    for (Index r = 0; r < runs; ++r) {
+        Index source = 0, target = 0;
+        for (std::size_t axis = 0; axis <= split; ++axis) {
+            const Index at = axis < split ? index[axis] : 0;
+            source = source * chunk_shape[axis] + src_start[axis] + at;
+            target = target * out_shape[axis] + dst_start[axis] + at;
+        }
+        file.read_at(address + static_cast<std::uint64_t>(source * inner) * item, run_bytes,
+                     out + static_cast<std::size_t>(target * inner) * item);
+        for (std::size_t axis = split; axis-- > 0;) {
+            if (++index[axis] < count[axis]) break;
+            index[axis] = 0;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 void HDF5Source::Impl::decide_fast_path(hid_t file_type) {
@@ -172,6 +212,10 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
                     // Straight into the caller's buffer: the only copy.
                     raw_file_->read_at(entry.address, chunk_bytes, out);
                     if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
+                } else if (indexed && !filtered && !swap_bytes_ && entry.size == chunk_bytes &&
+                           read_runs(*raw_file_, entry.address, chunk_shape, src_start, out, out_shape, dst_start,
+                                     count, item)) {
+                    // Part of a chunk in a few long runs: read straight into place.
                 } else if (filtered && whole) {
                     // Decoded straight into the caller's buffer.
                     const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
