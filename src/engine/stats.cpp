@@ -33,13 +33,15 @@ std::vector<Array> statistics_reductions(const std::vector<Array>& arrays, const
     for (std::size_t i = 0; i < arrays.size(); ++i) {
         const Array& x = arrays[i];
         const std::vector<int> normalized = normalize_axes(axes[i], x.ndim());
-        // Masked but unpacked integers are reduced as stored, skipping the masked values inside
-        // the reduction: min, max and sum stay exact instead of passing through float64.
+        // Masked but unpacked values are reduced as stored, skipping the masked values inside
+        // the reduction: integers' min, max and sum stay exact instead of passing through
+        // float64, and floats are not decoded in a pass of their own (when decoding keeps their
+        // type, the decoded values are the stored ones or NaN).
         NodePtr n = x.node();
         std::optional<CFDecoding> mask;
         const auto* decode = n->as<ops::DecodeCF>();
-        if (decode && !is_float(n->inputs[0]->dtype) && decode->decoding.scale_factor == 1.0 &&
-            decode->decoding.add_offset == 0.0) {
+        if (decode && (!is_float(n->inputs[0]->dtype) || n->inputs[0]->dtype == n->dtype) &&
+            decode->decoding.scale_factor == 1.0 && decode->decoding.add_offset == 0.0) {
             mask = decode->decoding;
             n = n->inputs[0];
         }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 
 namespace chunkarr::kernels {
@@ -64,7 +65,7 @@ struct NotNaN {
     template <class V> constexpr bool operator()(V v) const { return nan_check(v); }
 };
 
-// The hot loops for unmasked float data in the AVX2 copy (below), written with GCC vector types
+// The hot loops for float data (NaN and at most one fill value missing) in the AVX2 copy (below), written with GCC vector types
 // (the baseline build lowers them worse than its own scalar loops, so it keeps those). Lane k
 // takes elements k, k+4, ... exactly as the scalar loops do, so the results are the same bit
 // for bit. Each returns how many leading elements it consumed (a multiple of 4).
@@ -82,8 +83,12 @@ inline void widen(const float* p, Double4& v) {
 template <class V> using Lanes = std::conditional_t<std::is_same_v<V, double>, Double4, Float4>;
 
 template <class V, bool Extrema>
-inline Index float_lanes(const V* p, Index n, double* sum, std::int64_t* count, V* lo, V* hi) {
+inline Index float_lanes(const V* p, Index n, V fill, double* sum, std::int64_t* count, V* lo, V* hi) {
     Double4 s, zero = {0, 0, 0, 0};
+    const auto wide_fill = static_cast<double>(fill);
+    const Double4 fills = {wide_fill, wide_fill, wide_fill, wide_fill};
+    Lanes<V> narrow_fills;
+    for (int k = 0; k < 4; ++k) narrow_fills[k] = fill;
     Int64x4 c;
     Lanes<V> l, h;
     std::memcpy(&s, sum, sizeof s);
@@ -94,14 +99,15 @@ inline Index float_lanes(const V* p, Index n, double* sum, std::int64_t* count, 
     for (; i + 4 <= n; i += 4) {
         Double4 v;
         widen(p + i, v);
-        const Int64x4 ok = v == v;  // all ones where not NaN
+        const Int64x4 ok = (v == v) & (v != fills);  // all ones where neither NaN nor the fill
         c -= ok;
         s += ok ? v : zero;
         if constexpr (Extrema) {
             Lanes<V> raw;
             std::memcpy(&raw, p + i, sizeof raw);
-            l = raw < l ? raw : l;  // NaN compares false: skipped
-            h = raw > h ? raw : h;
+            const auto kept = raw != narrow_fills;
+            l = (raw < l) & kept ? raw : l;  // NaN compares false: skipped
+            h = (raw > h) & kept ? raw : h;
         }
     }
     std::memcpy(sum, &s, sizeof s);
@@ -111,25 +117,46 @@ inline Index float_lanes(const V* p, Index n, double* sum, std::int64_t* count, 
     return i;
 }
 
-template <class V> inline Index float_squares(const V* p, Index n, double mean, double* acc) {
+template <class V> inline Index float_squares(const V* p, Index n, V fill, double mean, double* acc) {
     Double4 a, zero = {0, 0, 0, 0};
+    const auto wide_fill = static_cast<double>(fill);
+    const Double4 fills = {wide_fill, wide_fill, wide_fill, wide_fill};
     std::memcpy(&a, acc, sizeof a);
     Index i = 0;
     for (; i + 4 <= n; i += 4) {
         Double4 v;
         widen(p + i, v);
         const Double4 d = v - mean;
-        a += v == v ? d * d : zero;
+        a += (v == v) & (v != fills) ? d * d : zero;
     }
     std::memcpy(acc, &a, sizeof a);
     return i;
 }
 
-// NotNaN for the AVX2 copy: a distinct type, so that its instantiations are its own.
-struct NotNaNWide : NotNaN {};
+// Float values that are neither NaN nor `fill`: one more value that counts as missing (a float
+// variable's _FillValue, the common CF case), tested in the loops themselves instead of through
+// a per-value MissingMask; NaN when there is none (then it excludes nothing more).
+template <class V> struct NotNaNNorFill {
+    V fill;
+    bool operator()(V v) const { return v == v && v != fill; }
+};
+// The same for the AVX2 copy: a distinct type, so that its instantiations are its own.
+template <class V> struct NotNaNNorFillWide : NotNaNNorFill<V> {};
+template <class Valid> struct has_fill : std::false_type {};
+template <class V> struct has_fill<NotNaNNorFill<V>> : std::true_type {};
+template <class V> struct has_fill<NotNaNNorFillWide<V>> : std::true_type {};
 
 template <class V, bool Masked, class Valid>
-constexpr bool vector_lanes = std::is_floating_point_v<V> && !Masked && std::is_same_v<Valid, NotNaNWide>;
+constexpr bool vector_lanes = std::is_floating_point_v<V> && !Masked && std::is_same_v<Valid, NotNaNNorFillWide<V>>;
+
+// The one fill value a float mask comes down to, or nothing when it is more (several missing
+// values, a valid range). No mask: NaN (nothing besides NaN is missing).
+template <class V> std::optional<V> single_fill(const CFDecoding* mask) {
+    if (!mask) return std::numeric_limits<V>::quiet_NaN();
+    if (mask->missing_values.size() > 1 || mask->valid_min || mask->valid_max) return std::nullopt;
+    return mask->missing_values.empty() ? std::numeric_limits<V>::quiet_NaN()
+                                        : static_cast<V>(mask->missing_values.front());
+}
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define CHUNKARR_AVX2_DISPATCH 1
@@ -272,15 +299,20 @@ ReducePartial::ReducePartial(DType dtype, const std::byte* block, const Shape& b
         }
         if (element_count(block_shape) == 0) return;
         const V* values = reinterpret_cast<const V*>(block);
+        if constexpr (std::is_floating_point_v<V>) {
+            if (const std::optional<V> fill = single_fill<V>(mask)) {
+#ifdef CHUNKARR_AVX2_DISPATCH
+                if (use_avx2()) return accumulate_avx2(values, block_shape, reduced, *fill);
+#endif
+                if (!mask) return accumulate<V, Sum<T>, false>(values, block_shape, reduced, NotNaN{});
+                return accumulate<V, Sum<T>, false>(values, block_shape, reduced, NotNaNNorFill<V>{*fill});
+            }
+        }
         if (mask) {
             const MissingMask<V> missing(*mask);
             accumulate<V, Sum<T>, true>(values, block_shape, reduced,
                                         [&missing](V v) { return !missing.is_missing(v); });
         } else {
-#ifdef CHUNKARR_AVX2_DISPATCH
-            if constexpr (std::is_floating_point_v<V>)
-                if (use_avx2()) return accumulate_avx2(values, block_shape, reduced);
-#endif
             accumulate<V, Sum<T>, false>(values, block_shape, reduced, NotNaN{});
         }
     });
@@ -289,8 +321,8 @@ ReducePartial::ReducePartial(DType dtype, const std::byte* block, const Shape& b
 #ifdef CHUNKARR_AVX2_DISPATCH
 // flatten: everything accumulate calls is inlined here, so all of it is compiled for AVX2.
 template <class V>
-void ReducePartial::accumulate_avx2(const V* block, const Shape& shape, const std::vector<bool>& reduced) {
-    accumulate<V, Sum<V>, false>(block, shape, reduced, NotNaNWide{});
+void ReducePartial::accumulate_avx2(const V* block, const Shape& shape, const std::vector<bool>& reduced, V fill) {
+    accumulate<V, Sum<V>, false>(block, shape, reduced, NotNaNNorFillWide<V>{{fill}});
 }
 #endif
 
@@ -329,7 +361,7 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
                 auto run = [&](auto with_extrema) {
                     Index i = 0;
                     if constexpr (vector_lanes<V, Masked, Valid>)
-                        i = float_lanes<V, decltype(with_extrema)::value>(p, n, s, c, lo, hi);
+                        i = float_lanes<V, decltype(with_extrema)::value>(p, n, valid.fill, s, c, lo, hi);
                     auto step = [&](int k, V v) {
                         const bool ok = valid(v);
                         c[k] += ok;
@@ -338,7 +370,7 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
                         if constexpr (decltype(with_extrema)::value) {
                             // NaN compares false, so without a mask the test alone skips it
                             // (and compiles to minpd/maxpd).
-                            if constexpr (Masked) {
+                            if constexpr (Masked || has_fill<Valid>::value) {
                                 lo[k] = ok && v < lo[k] ? v : lo[k];
                                 hi[k] = ok && v > hi[k] ? v : hi[k];
                             } else {
@@ -375,7 +407,7 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
                     double acc[4] = {0, 0, 0, 0};
                     const V* p = x + start;
                     Index i = 0;
-                    if constexpr (vector_lanes<V, Masked, Valid>) i = float_squares(p, n, piece_mean, acc);
+                    if constexpr (vector_lanes<V, Masked, Valid>) i = float_squares(p, n, valid.fill, piece_mean, acc);
                     for (; i + 4 <= n; i += 4)
                         for (int k = 0; k < 4; ++k) {
                             const double d = static_cast<double>(p[i + k]) - piece_mean;

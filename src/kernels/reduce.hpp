@@ -55,7 +55,7 @@ private:
     // accumulate() for unmasked float blocks, compiled for AVX2 (chosen at run time).
     template <class V>
     __attribute__((target("avx2"), flatten)) void accumulate_avx2(const V* block, const Shape& shape,
-                                                                  const std::vector<bool>& reduced);
+                                                                  const std::vector<bool>& reduced, V fill);
 #endif
     template <class T> void merge_typed(const ReducePartial& other);
     template <class T> void finalize_typed(ReduceOp op, bool skipna, int ddof, DType out_dtype, std::byte* out) const;

@@ -155,3 +155,40 @@ TEST_CASE("products merge in a fixed order, skip NaN when asked, and wrap as Num
     for (int i = 0; i < 41; ++i) expected *= 3;
     CHECK(got == static_cast<std::int64_t>(expected));
 }
+
+TEST_CASE("a float fill value is skipped inside the lane loops like NaN, on every axis", "[kernels][reduce]") {
+    CFDecoding fill;
+    fill.missing_values = {-999.0L};
+    std::vector<float> values(7 * 11);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i % 13) - 4.5f;
+    values[3] = -999.0f;
+    values[20] = NAN;
+    values[40] = -999.0f;
+    values[76] = -999.0f;
+    const auto* bytes_of = reinterpret_cast<const std::byte*>(values.data());
+    const kernels::ReduceNeeds needs{true, true, true};
+    for (const std::vector<bool>& reduced : {std::vector<bool>{true, true}, {false, true}, {true, false}}) {
+        ReducePartial partial(DType::Float32, bytes_of, {7, 11}, reduced, needs, &fill);
+        std::vector<double> sum(static_cast<std::size_t>(partial.slots()));
+        std::vector<std::int64_t> count(sum.size());
+        std::vector<float> lo(sum.size(), INFINITY), hi(sum.size(), -INFINITY);
+        for (std::size_t r = 0; r < 7; ++r)
+            for (std::size_t c = 0; c < 11; ++c) {
+                const float v = values[r * 11 + c];
+                if (v != v || v == -999.0f) continue;
+                const std::size_t slot = reduced[0] && reduced[1] ? 0 : reduced[1] ? r : c;
+                sum[slot] += v, ++count[slot], lo[slot] = std::min(lo[slot], v), hi[slot] = std::max(hi[slot], v);
+            }
+        std::vector<double> got_sum(sum.size());
+        std::vector<float> got_lo(sum.size()), got_hi(sum.size());
+        partial.finalize(ReduceOp::Sum, true, 0, DType::Float64, reinterpret_cast<std::byte*>(got_sum.data()));
+        partial.finalize(ReduceOp::Min, true, 0, DType::Float32, reinterpret_cast<std::byte*>(got_lo.data()));
+        partial.finalize(ReduceOp::Max, true, 0, DType::Float32, reinterpret_cast<std::byte*>(got_hi.data()));
+        for (std::size_t k = 0; k < sum.size(); ++k) {
+            CHECK(partial.counts()[k] == count[k]);
+            CHECK(got_sum[k] == Approx(sum[k]));
+            CHECK(got_lo[k] == lo[k]);
+            CHECK(got_hi[k] == hi[k]);
+        }
+    }
+}
