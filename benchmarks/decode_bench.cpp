@@ -1,10 +1,11 @@
-// chunkarr_decode_bench FILE:DATASET [--codec zlib|libdeflate] [--max-chunks N]
+// chunkarr_decode_bench FILE:DATASET [--codec zlib|libdeflate|isal] [--max-chunks N]
 //
 // Single-core decode throughput on a dataset's real stored chunks: all chosen chunks are read
 // into memory first, then undone one after another (inflate, unshuffle, fletcher32) on one
-// thread. With --codec libdeflate this is exactly chunkarr's decoder; with zlib the inflate step
-// is zlib's instead. Prints one JSON object. The machine's decode limit is this x cores. It also
-// reports how long building the dataset's chunk index took (index_seconds).
+// thread. With --codec libdeflate this is exactly chunkarr's decoder; with zlib or isal (ISA-L's
+// igzip, when the build found it) the inflate step is that library's instead: the comparison
+// that chose libdeflate. Prints one JSON object. The machine's decode limit is this x cores. It
+// also reports how long building the dataset's chunk index took (index_seconds).
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/hdf5/source.hpp>
 
@@ -17,14 +18,43 @@
 #include <string>
 #include <vector>
 #include <zlib.h>
+#ifdef CHUNKARR_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 using namespace chunkarr;
 
 namespace {
 
-// The same pipeline with zlib's inflate (for the comparison only).
-void decode_with_zlib(const FilterPipeline& pipeline, const std::vector<std::byte>& stored, unsigned mask,
-                      std::vector<std::byte>& a, std::vector<std::byte>& b, std::size_t chunk_bytes) {
+// Inflates `size` bytes of a zlib stream at `data` into `out` (capacity `capacity`): the number
+// of bytes produced, or an IOError.
+using Inflate = std::size_t (*)(const std::byte* data, std::size_t size, std::byte* out, std::size_t capacity);
+
+std::size_t zlib_inflate(const std::byte* data, std::size_t size, std::byte* out, std::size_t capacity) {
+    uLongf produced = capacity;
+    if (uncompress(reinterpret_cast<Bytef*>(out), &produced, reinterpret_cast<const Bytef*>(data), size) != Z_OK)
+        throw IOError("zlib: damaged chunk");
+    return produced;
+}
+
+#ifdef CHUNKARR_HAVE_ISAL
+std::size_t isal_inflate_zlib(const std::byte* data, std::size_t size, std::byte* out, std::size_t capacity) {
+    inflate_state state;
+    isal_inflate_init(&state);
+    state.crc_flag = ISAL_ZLIB;  // HDF5's deflate filter writes zlib streams
+    state.next_in = reinterpret_cast<std::uint8_t*>(const_cast<std::byte*>(data));
+    state.avail_in = static_cast<std::uint32_t>(size);
+    state.next_out = reinterpret_cast<std::uint8_t*>(out);
+    state.avail_out = static_cast<std::uint32_t>(capacity);
+    if (isal_inflate(&state) != ISAL_DECOMP_OK || state.block_state != ISAL_BLOCK_FINISH)
+        throw IOError("isa-l: damaged chunk");
+    return state.total_out;
+}
+#endif
+
+// The same pipeline with another library's inflate (for the comparison only).
+void decode_with(Inflate inflate, const FilterPipeline& pipeline, const std::vector<std::byte>& stored, unsigned mask,
+                 std::vector<std::byte>& a, std::vector<std::byte>& b, std::size_t chunk_bytes) {
     const std::byte* data = stored.data();
     std::size_t size = stored.size();
     const auto& steps = pipeline.steps();
@@ -35,16 +65,11 @@ void decode_with_zlib(const FilterPipeline& pipeline, const std::vector<std::byt
                 size -= 4;
                 if (fletcher32(data, size) == 0xffffffffu) std::puts("");  // keep the work
                 break;
-            case FilterKind::Deflate: {
+            case FilterKind::Deflate:
                 a.resize(chunk_bytes + 16);
-                uLongf produced = a.size();
-                if (uncompress(reinterpret_cast<Bytef*>(a.data()), &produced, reinterpret_cast<const Bytef*>(data),
-                               size) != Z_OK)
-                    throw IOError("zlib: damaged chunk");
+                size = inflate(data, size, a.data(), a.size());
                 data = a.data();
-                size = produced;
                 break;
-            }
             case FilterKind::Shuffle:
                 b.resize(size);
                 unshuffle(data, size, steps[i].element_size, b.data());
@@ -59,7 +84,7 @@ void decode_with_zlib(const FilterPipeline& pipeline, const std::vector<std::byt
 int main(int argc, char** argv) {
     try {
         if (argc < 2) {
-            std::fputs("usage: chunkarr_decode_bench FILE:DATASET [--codec zlib|libdeflate] [--max-chunks N]\n",
+            std::fputs("usage: chunkarr_decode_bench FILE:DATASET [--codec zlib|libdeflate|isal] [--max-chunks N]\n",
                        stderr);
             return 2;
         }
@@ -69,7 +94,14 @@ int main(int argc, char** argv) {
             if (std::string(argv[i]) == "--codec") codec = argv[i + 1];
             else if (std::string(argv[i]) == "--max-chunks") max_chunks = std::stoul(argv[i + 1]);
         }
-        if (codec != "zlib" && codec != "libdeflate") throw ValueError("--codec must be zlib or libdeflate");
+        Inflate other = nullptr;
+        if (codec == "zlib") other = zlib_inflate;
+#ifdef CHUNKARR_HAVE_ISAL
+        else if (codec == "isal") other = isal_inflate_zlib;
+#else
+        else if (codec == "isal") throw ValueError("this build has no ISA-L (install libisal-dev and reconfigure)");
+#endif
+        else if (codec != "libdeflate") throw ValueError("--codec must be zlib, libdeflate or isal");
         const auto colon = spec.rfind(':');
         if (colon == std::string::npos) throw ValueError("give FILE:DATASET");
         HDF5Source source(spec.substr(0, colon), spec.substr(colon + 1));
@@ -101,8 +133,8 @@ int main(int argc, char** argv) {
         for (int repeat = 0; repeat < 3; ++repeat) {
             const auto start = std::chrono::steady_clock::now();
             for (const auto& chunk : stored) {
-                if (codec == "libdeflate") pipeline.decode(chunk.data(), chunk.size(), 0, out.data(), chunk_bytes);
-                else decode_with_zlib(pipeline, chunk, 0, a, b, chunk_bytes);
+                if (!other) pipeline.decode(chunk.data(), chunk.size(), 0, out.data(), chunk_bytes);
+                else decode_with(other, pipeline, chunk, 0, a, b, chunk_bytes);
             }
             best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         }
