@@ -24,8 +24,9 @@ public:
     }
     // A buffer of at least `bytes`; `capacity` is set to its size.
     std::byte* take(std::size_t bytes, std::size_t& capacity) {
+        // The smallest that fits; among equals the one freed last (still in cache).
         std::size_t best = free_.size();
-        for (std::size_t i = 0; i < free_.size(); ++i)
+        for (std::size_t i = free_.size(); i-- > 0;)
             if (free_[i].first >= bytes && free_[i].first / 2 <= bytes &&
                 (best == free_.size() || free_[i].first < free_[best].first))
                 best = i;
