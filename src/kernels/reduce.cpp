@@ -3,6 +3,7 @@
 #include <chunkarr/core/error.hpp>
 
 #include "kernels/missing_mask.hpp"
+#include "kernels/simd.hpp"
 #include "kernels/wrapping.hpp"
 
 #include <cmath>
@@ -161,17 +162,8 @@ template <class V> std::optional<V> single_fill(const CFDecoding* mask) {
 #if defined(__x86_64__) && defined(__GNUC__)
 #define CHUNKARR_AVX2_DISPATCH 1
 // The reduction loops again, compiled for AVX2 when the CPU has it (four doubles per
-// instruction instead of two). No FMA: every sum is formed exactly as in the baseline build, so
-// results are bit-identical whichever copy runs. CHUNKARR_SIMD=baseline forces the baseline.
-bool use_avx2() {
-    static const bool yes = [] {
-        const char* choice = std::getenv("CHUNKARR_SIMD");
-        if (choice && std::string(choice) == "baseline") return false;
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") != 0;
-    }();
-    return yes;
-}
+// instruction instead of two; kernels/simd.hpp chooses). No FMA: every sum is formed exactly as
+// in the baseline build, so results are bit-identical whichever copy runs.
 #endif
 
 template <class T> constexpr T lowest() {
