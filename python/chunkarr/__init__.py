@@ -30,6 +30,7 @@ The package is split by concern; this file only gathers the public names:
     _compute         compute, explain
     _ufuncs          NumPy's ufuncs (__array_ufunc__): every one as an engine operation
     _numpy_dispatch  the __array_function__ table
+    _out             out= refused (results are new lazy arrays)
     _dask            from_dask, Array.to_dask (Dask interop)
     _pickle          Array.__reduce__: pickling arrays
     _chunks, _dtypes, _sizes   user arguments (chunks, dtypes, byte sizes) as the engine takes them

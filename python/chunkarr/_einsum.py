@@ -11,6 +11,7 @@ import numpy as np
 from ._array import Array
 from ._creation import _as_array, eye
 from ._linalg import tensordot
+from ._out import no_out
 from ._routines import expand_dims, where
 
 
@@ -82,8 +83,7 @@ def _align(x: Array, letters: str, union: str) -> Array:
 def einsum(subscripts, *operands, dtype=None, optimize=False, split_every=None, **kwargs) -> Array:
     """numpy.einsum, lazily: general subscripts with '...' and the implicit output. Computed in
     `dtype` if given, else in the operands' result type (bool as int, then any)."""
-    if kwargs.get("out") is not None:
-        raise TypeError("out= is not supported by chunkarr")
+    no_out(kwargs.get("out"), "einsum")
     arrays = [_as_array(a) for a in operands]
     terms, output = _parse(subscripts, [a.shape for a in arrays])
     result_dtype = np.dtype(dtype) if dtype is not None else np.result_type(*[a.dtype for a in arrays])

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _chunkarr as _core
 from ._array import Array, _wrap
+from ._out import no_out
 
 _VALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean arrays "
           "are valid indices")
@@ -332,8 +333,7 @@ def take(a, indices, axis=0) -> Array:
 
 def _numpy_take(a, indices, axis=None, out=None, mode="raise"):
     """np.take(x, ...): NumPy's signature (axis=None takes from the flattened array)."""
-    if out is not None:
-        raise TypeError("out= is not supported by chunkarr")
+    no_out(out, "take")
     if mode != "raise":
         raise NotImplementedError(f"np.take mode={mode!r} is not supported by chunkarr (only 'raise')")
     a = _as_array(a)
@@ -498,8 +498,7 @@ def choose(a, choices, out=None, mode="raise") -> Array:
     """NumPy's choose: choices[a[i]][i], lazily (one where per choice). mode='raise' cannot be
     checked lazily: an index outside the choices gives the last choice; 'clip' and 'wrap' as NumPy."""
     from ._routines import where
-    if out is not None:
-        raise TypeError("out= is not supported by chunkarr")
+    no_out(out, "choose")
     index = _as_array(a)
     n = len(choices)
     if mode == "clip":

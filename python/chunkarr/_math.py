@@ -17,13 +17,9 @@ from ._array import Array, _wrap
 from ._blocks import map_blocks
 from ._creation import _as_array, eye, zeros_like
 from ._linalg import dot
+from ._out import no_out
 from ._manipulation import _along, _normalize_axis, broadcast_arrays
 from ._routines import _scan, broadcast_to, clip, concatenate, expand_dims, moveaxis, ravel, where
-
-
-def _no_out(out):
-    if out is not None:
-        raise TypeError("out= is not supported by chunkarr (results are lazy arrays)")
 
 
 # ---- differences -----------------------------------------------------------------------------------
@@ -598,12 +594,12 @@ def _nan_as(a: Array, value) -> Array:
 
 
 def nancumsum(x, axis=None, dtype=None, out=None, *, method="sequential") -> Array:
-    _no_out(out)
+    no_out(out)
     return _scan(_core.cumsum, _nan_as(_as_array(x), 0.0), axis, dtype)
 
 
 def nancumprod(x, axis=None, dtype=None, out=None, *, method="sequential") -> Array:
-    _no_out(out)
+    no_out(out)
     return _scan(_core.cumprod, _nan_as(_as_array(x), 1.0), axis, dtype)
 
 
@@ -677,22 +673,22 @@ def apply_along_axis(func1d, axis, arr, *args, dtype=None, shape=None, **kwargs)
 
 ARRAY_FUNCTIONS = {
     np.diff: diff, np.gradient: gradient, np.isclose: isclose, np.allclose: allclose,
-    np.around: lambda a, decimals=0, out=None: _no_out(out) or round(a, decimals),
-    np.round: lambda a, decimals=0, out=None: _no_out(out) or round(a, decimals),
+    np.around: lambda a, decimals=0, out=None: no_out(out) or round(a, decimals),
+    np.round: lambda a, decimals=0, out=None: no_out(out) or round(a, decimals),
     np.nan_to_num: nan_to_num, np.result_type: result_type, np.count_nonzero: count_nonzero,
-    np.ptp: lambda a, axis=None, out=None, keepdims=False: _no_out(out) or ptp(a, axis, keepdims),
+    np.ptp: lambda a, axis=None, out=None, keepdims=False: no_out(out) or ptp(a, axis, keepdims),
     np.average: average, np.cov: lambda m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
     aweights=None, **kw: cov(m, y, rowvar, bias, ddof, fweights, aweights),
     np.corrcoef: lambda x, y=None, rowvar=True, **kw: corrcoef(x, y, rowvar),
-    np.trace: lambda a, offset=0, axis1=0, axis2=1, dtype=None, out=None: _no_out(out) or trace(
+    np.trace: lambda a, offset=0, axis1=0, axis2=1, dtype=None, out=None: no_out(out) or trace(
         a, offset, axis1, axis2, dtype),
-    np.outer: lambda a, b, out=None: _no_out(out) or outer(a, b),
+    np.outer: lambda a, b, out=None: no_out(out) or outer(a, b),
     np.digitize: digitize, np.searchsorted: searchsorted, np.isin: isin, np.bincount: bincount,
     np.nancumsum: nancumsum, np.nancumprod: nancumprod, np.apply_along_axis: apply_along_axis,
     np.histogramdd: histogramdd, np.histogram2d: histogram2d,
-    np.isposinf: lambda x, out=None: _no_out(out) or isposinf(x),
-    np.isneginf: lambda x, out=None: _no_out(out) or isneginf(x),
-    np.fix: lambda x, out=None: _no_out(out) or fix(x), np.real: real, np.imag: imag, np.ediff1d: ediff1d,
+    np.isposinf: lambda x, out=None: no_out(out) or isposinf(x),
+    np.isneginf: lambda x, out=None: no_out(out) or isneginf(x),
+    np.fix: lambda x, out=None: no_out(out) or fix(x), np.real: real, np.imag: imag, np.ediff1d: ediff1d,
     np.angle: angle, np.iscomplex: iscomplex, np.isreal: isreal, np.sinc: sinc, np.i0: i0, np.vdot: vdot,
     np.select: select, np.piecewise: piecewise, np.apply_over_axes: apply_over_axes,
     np.ravel_multi_index: ravel_multi_index, np.unravel_index: unravel_index,

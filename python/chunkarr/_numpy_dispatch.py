@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _creation, _einsum, _indexing, _manipulation, _math, _reduction_functions, _sorting, linalg
 from ._linalg import dot, tensordot
+from ._out import no_out
 from ._quantile import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._routines import (broadcast_to, clip, concatenate, expand_dims, histogram, moveaxis, ndim, ravel, reshape,
                         shape, squeeze, stack, where)
@@ -21,8 +22,7 @@ def _array_function(func, types, args, kwargs):
 
 def _numpy_style(function):
     def call(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, **kw):
-        if out is not None:
-            raise TypeError("out= is not supported by chunkarr")
+        no_out(out)
         if kw.get("interpolation") is not None:
             method = kw["interpolation"]
         return function(a, q, axis=axis, keepdims=keepdims, method=method)
@@ -31,16 +31,9 @@ def _numpy_style(function):
 
 def _median_style(function):
     def call(a, axis=None, out=None, overwrite_input=False, keepdims=False):
-        if out is not None:
-            raise TypeError("out= is not supported by chunkarr")
+        no_out(out)
         return function(a, axis=axis, keepdims=keepdims)
     return call
-
-
-def _no_out(out):
-    if out is not None:
-        raise TypeError("out= is not supported by chunkarr")
-    return None
 
 
 _ARRAY_FUNCTIONS = {
@@ -56,8 +49,8 @@ _ARRAY_FUNCTIONS = {
     np.ndim: ndim, np.shape: shape, np.size: lambda a, axis=None: a.size if axis is None else a.shape[axis],
     np.stack: lambda arrays, axis=0, **kw: stack(arrays, axis),
     np.broadcast_to: lambda a, shape, subok=False: broadcast_to(a, shape),
-    np.clip: lambda a, a_min, a_max, out=None, **kw: _no_out(out) or clip(a, a_min, a_max),
-    np.dot: lambda a, b, out=None: _no_out(out) or dot(a, b),
+    np.clip: lambda a, a_min, a_max, out=None, **kw: no_out(out) or clip(a, a_min, a_max),
+    np.dot: lambda a, b, out=None: no_out(out) or dot(a, b),
     np.tensordot: lambda a, b, axes=2: tensordot(a, b, axes),
     np.quantile: _numpy_style(quantile), np.nanquantile: _numpy_style(nanquantile),
     np.percentile: _numpy_style(percentile), np.nanpercentile: _numpy_style(nanpercentile),

@@ -9,16 +9,12 @@ import numpy as np
 from ._array import Array
 from ._creation import _as_array
 from ._math import _nan_as
-
-
-def _no_out(out, name):
-    if out is not None:
-        raise TypeError(f"{name}: out= is not supported by chunkarr (arrays are lazy and immutable)")
+from ._out import no_out
 
 
 def _with_dtype(name):
     def reduction(a, axis=None, dtype=None, keepdims=False, split_every=None, out=None, **kwargs) -> Array:
-        _no_out(out, name)
+        no_out(out, name)
         _no_initial_or_where(kwargs, name)
         return getattr(_as_array(a), name)(axis=axis, dtype=dtype, keepdims=keepdims)
     reduction.__name__ = reduction.__qualname__ = name
@@ -28,7 +24,7 @@ def _with_dtype(name):
 
 def _without_dtype(name, method=None):
     def reduction(a, axis=None, keepdims=False, split_every=None, out=None, **kwargs) -> Array:
-        _no_out(out, name)
+        no_out(out, name)
         _no_initial_or_where(kwargs, name)
         return getattr(_as_array(a), method or name)(axis=axis, keepdims=keepdims)
     reduction.__name__ = reduction.__qualname__ = name
@@ -38,7 +34,7 @@ def _without_dtype(name, method=None):
 
 def _moments(name):
     def reduction(a, axis=None, dtype=None, keepdims=False, ddof=0, split_every=None, out=None, **kwargs) -> Array:
-        _no_out(out, name)
+        no_out(out, name)
         _no_initial_or_where(kwargs, name)
         return getattr(_as_array(a), name)(axis=axis, dtype=dtype, keepdims=keepdims, ddof=ddof)
     reduction.__name__ = reduction.__qualname__ = name
@@ -74,13 +70,13 @@ any = _without_dtype("any")  # noqa: A001
 
 
 def argmin(a, axis=None, keepdims=False, split_every=None, out=None) -> Array:
-    _no_out(out, "argmin")
+    no_out(out, "argmin")
     result = _as_array(a).argmin(axis)
     return _keep(result, a, axis) if keepdims else result
 
 
 def argmax(a, axis=None, keepdims=False, split_every=None, out=None) -> Array:
-    _no_out(out, "argmax")
+    no_out(out, "argmax")
     result = _as_array(a).argmax(axis)
     return _keep(result, a, axis) if keepdims else result
 
@@ -121,18 +117,18 @@ def nanargmax(a, axis=None, keepdims=False, split_every=None, out=None) -> Array
 
 
 def cumsum(a, axis=None, dtype=None, out=None, *, method="sequential") -> Array:
-    _no_out(out, "cumsum")
+    no_out(out, "cumsum")
     return _as_array(a).cumsum(axis=axis, dtype=dtype)
 
 
 def cumprod(a, axis=None, dtype=None, out=None, *, method="sequential") -> Array:
-    _no_out(out, "cumprod")
+    no_out(out, "cumprod")
     return _as_array(a).cumprod(axis=axis, dtype=dtype)
 
 
 def moment(a, order, axis=None, dtype=None, keepdims=False, ddof=0, split_every=None, out=None) -> Array:
     """The `order`-th central moment, sum((a - mean)**order) / (n - ddof), as Dask's."""
-    _no_out(out, "moment")
+    no_out(out, "moment")
     x = _as_array(a)
     if dtype is not None:
         x = x.astype(dtype)

@@ -11,6 +11,7 @@ import numpy as np
 from . import _chunkarr as _core
 from ._array import Array, _unwrap, _wrap
 from ._chunkarr import BinaryOp, UnaryOp
+from ._out import no_out
 
 UNARY = {
     np.sqrt: UnaryOp.sqrt, np.exp: UnaryOp.exp, np.log: UnaryOp.log, np.log10: UnaryOp.log10,
@@ -131,8 +132,7 @@ def _reduce_method(ufunc, inputs, kwargs):
     name = REDUCTIONS.get(ufunc)
     if name is None:
         raise TypeError(f"np.{ufunc.__name__}.reduce: chunkarr has no lazy reduction for {ufunc.__name__}")
-    if _outputs(kwargs.get("out")) is not None:
-        raise TypeError(f"np.{ufunc.__name__}.reduce: out= is not supported by chunkarr")
+    no_out(_outputs(kwargs.get("out")), f"np.{ufunc.__name__}.reduce")
     if kwargs.get("initial", np._NoValue) is not np._NoValue or kwargs.get("where", True) is not True:
         raise TypeError(f"np.{ufunc.__name__}.reduce: initial= and where= are not supported by chunkarr")
     from ._creation import _as_array
