@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 namespace chunkarr {
 
@@ -32,22 +33,30 @@ std::string chunk_label(const std::vector<Index>& chunk) {
     return label + ")";
 }
 
-// Part of a chunk stored as is, read straight into place with one pread per run of consecutive
-// bytes, when the part is a few long runs: the axes after the first cut one are whole in the
-// chunk and in `out` (a chunk cut along its leading axes, as at the bottom edge of a grid).
-// False, reading nothing, when there would be more than `max_runs` runs.
-bool read_runs(const RawFile& file, std::uint64_t address, const Shape& chunk_shape,
-               const std::vector<Index>& src_start, std::byte* out, const Shape& out_shape,
-               const std::vector<Index>& dst_start, const Shape& count, std::size_t item) {
-    constexpr Index max_runs = 64;
-    const std::size_t ndim = chunk_shape.size();
-    std::size_t split = ndim;  // the last axis taken in part
+// A box of a dense array stored as is at `address` (its shape `stored_shape`, the box from
+// `src_start`, `count` elements per axis) read straight into place in `out` (shape `out_shape`,
+// at `dst_start`), one pread per run of consecutive bytes: the axes after the last one taken in
+// part are whole in the stored array and in `out`, so each step of the axes up to it is a run.
+// False, reading nothing, when that would be more than `max_runs` reads.
+// Part of a raw chunk is read in runs straight into place only when they are few (a chunk cut
+// along its leading axes, as at the bottom edge of a grid); otherwise it is read whole, then
+// copied.
+constexpr Index max_runs_per_chunk = 64;
+
+bool read_box_in_runs(const RawFile& file, std::uint64_t address, const Shape& stored_shape,
+                      const std::vector<Index>& src_start, std::byte* out, const Shape& out_shape,
+                      const std::vector<Index>& dst_start, const Shape& count, std::size_t item, Index max_runs) {
+    const std::size_t ndim = stored_shape.size();
+    if (ndim == 0) {
+        file.read_at(address, item, out);
+        return true;
+    }
+    std::size_t split = 0;  // the last axis taken in part (0 when the box is everything)
     for (std::size_t axis = ndim; axis-- > 0;)
-        if (count[axis] != chunk_shape[axis] || count[axis] != out_shape[axis]) {
+        if (count[axis] != stored_shape[axis] || count[axis] != out_shape[axis]) {
             split = axis;
             break;
         }
-    if (split == ndim) return false;  // the whole chunk: the caller reads it in one go
     Index runs = 1;
     for (std::size_t axis = 0; axis < split; ++axis) runs *= count[axis];
     if (runs > max_runs) return false;
@@ -59,7 +68,7 @@ bool read_runs(const RawFile& file, std::uint64_t address, const Shape& chunk_sh
         Index source = 0, target = 0;
         for (std::size_t axis = 0; axis <= split; ++axis) {
             const Index at = axis < split ? index[axis] : 0;
-            source = source * chunk_shape[axis] + src_start[axis] + at;
+            source = source * stored_shape[axis] + src_start[axis] + at;
             target = target * out_shape[axis] + dst_start[axis] + at;
         }
         file.read_at(address + static_cast<std::uint64_t>(source * inner) * item, run_bytes,
@@ -213,8 +222,8 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
                     raw_file_->read_at(entry.address, chunk_bytes, out);
                     if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
                 } else if (indexed && !filtered && !swap_bytes_ && entry.size == chunk_bytes &&
-                           read_runs(*raw_file_, entry.address, chunk_shape, src_start, out, out_shape, dst_start,
-                                     count, item)) {
+                           read_box_in_runs(*raw_file_, entry.address, chunk_shape, src_start, out, out_shape,
+                                            dst_start, count, item, max_runs_per_chunk)) {
                     // Part of a chunk in a few long runs: read straight into place.
                 } else if (filtered && whole) {
                     // Decoded straight into the caller's buffer.
@@ -265,37 +274,13 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
 }
 
 void HDF5Source::Impl::read_contiguous(const Region& region, std::byte* out) const {
-    const std::size_t ndim = shape_.size();
     const std::size_t item = itemsize(dtype_);
-    if (ndim == 0) {
-        raw_file_->read_at(contiguous_address_, item, out);
-        if (swap_bytes_) kernels::swap_bytes(out, 1, item);
-        return;
-    }
-    // Axes after `split` are taken whole, so each step of the axes before it is one run of
-    // consecutive bytes in the file.
-    std::size_t split = ndim - 1;
-    while (split > 0 && region[split].start == 0 && region[split].stop == stored_shape_[split]) --split;
-    Index run = region[split].size();
-    std::vector<Index> stride(ndim, 1);
-    for (std::size_t axis = ndim - 1; axis-- > 0;) stride[axis] = stride[axis + 1] * stored_shape_[axis + 1];
-    run *= stride[split];
-    std::vector<Index> index(split, 0);
-    std::byte* target = out;
-    while (true) {
-        Index offset = region[split].start * stride[split];
-        for (std::size_t axis = 0; axis < split; ++axis) offset += (region[axis].start + index[axis]) * stride[axis];
-        raw_file_->read_at(contiguous_address_ + static_cast<std::uint64_t>(offset) * item,
-                           static_cast<std::size_t>(run) * item, target);
-        target += static_cast<std::size_t>(run) * item;
-        std::size_t axis = split;
-        while (axis-- > 0) {
-            if (++index[axis] < region[axis].size()) break;
-            index[axis] = 0;
-        }
-        if (axis == static_cast<std::size_t>(-1)) break;
-    }
-    if (swap_bytes_) kernels::swap_bytes(out, element_count(region_shape(region)), item);
+    const Shape count = region_shape(region);
+    std::vector<Index> start(region.size());
+    for (std::size_t axis = 0; axis < region.size(); ++axis) start[axis] = region[axis].start;
+    read_box_in_runs(*raw_file_, contiguous_address_, stored_shape_, start, out, count,
+                     std::vector<Index>(region.size(), 0), count, item, std::numeric_limits<Index>::max());
+    if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
 }
 
 }  // namespace chunkarr
