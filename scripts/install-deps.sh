@@ -10,6 +10,9 @@ packages=(
   libdeflate-dev hdf5-tools
   python3 python3-numpy python3-pytest python3-h5py python3-netcdf4 python3-dask
   python3-nbclient python3-ipykernel python3-xarray python3-matplotlib python3-distributed
+  # MPI across nodes (issue 15), Zarr stores (17), the Snakemake example (16), the Array API suite (18)
+  openmpi-bin libopenmpi-dev python3-mpi4py libblosc-dev nlohmann-json3-dev
+  python3-zarr python3-numcodecs snakemake python3-hypothesis
   # sample files the corpus test (tests/cli/test_corpus.py) checks against netCDF4-python/h5py
   libncarg-data ferret-datasets python-tables-data
 )
