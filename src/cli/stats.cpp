@@ -9,6 +9,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "formatting.hpp"
+#include "mpi_ranks.hpp"
 #include "progress_bar.hpp"
 
 #include <algorithm>
@@ -510,6 +511,7 @@ int run_stats(const std::vector<std::string>& args) {
     if (format != "table" && format != "json" && format != "csv")
         throw UsageError("--format must be table, json or csv, got '" + format + "'");
     ComputeOptions options;
+    options.world = command_world();  // under mpirun: the ranks share the work
     cancel_on_interrupt(options);
     if (auto v = parsed.value("--threads")) options.threads = parse_positive_int(*v, "--threads");
     if (auto v = parsed.value("--memory-limit")) options.memory_limit = parse_byte_size(*v, "--memory-limit");

@@ -2,6 +2,7 @@
 // as the consumer, into a temporary file that HDF5Sink renames over the target at the end.
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/engine/store.hpp>
+#include <chunkarr/exec/mpi_world.hpp>
 
 #include "engine/chunk_writer.hpp"
 #include "engine/pipeline.hpp"
@@ -153,7 +154,21 @@ void store_targets(const std::vector<StoreTarget>& targets, const std::string& p
 
 void store(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
            const ComputeOptions& options) {
-    store_targets(targets, path, store_options, options, RechunkStaging::Run);
+    if (!options.world || options.world->size() < 2)
+        return store_targets(targets, path, store_options, options, RechunkStaging::Run);
+    // Across MPI ranks one writer makes the file: rank 0 computes and writes it, the others
+    // learn its outcome (an error is raised on every rank; the file is then left as it was).
+    const mpi::World& world = *options.world;
+    if (world.rank() == 0) {
+        ComputeOptions alone = options;
+        alone.world = nullptr;
+        try {
+            store_targets(targets, path, store_options, alone, RechunkStaging::Run);
+        } catch (...) {
+            world.fail(std::current_exception());
+        }
+    }
+    world.exchange({});
 }
 
 void store(const Array& array, const std::string& path, const std::string& name, const StoreOptions& store_options,

@@ -1,14 +1,18 @@
 // The executor: runs a Plan on a oneTBB arena. Reductions walk their input's chunk grid as a
 // fixed binary tree per output block (leaves are chunks, in index order), so the combine order
 // and hence every bit of the result is the same for any thread count. Each task reserves its
-// bytes from the MemoryBudget before reading.
+// bytes from the MemoryBudget before reading. Across MPI ranks (ComputeOptions::world) each
+// rank runs a contiguous share of the tasks and the ranks exchange their results; reductions
+// keep the same tree (exec/rank_share.hpp), so the result is the same bits for any rank count.
 #include "exec/executor.hpp"
 
 #include <chunkarr/core/error.hpp>
+#include <chunkarr/exec/mpi_world.hpp>
 
 #include "core/cast.hpp"
 #include "exec/evaluator.hpp"
 #include "exec/memory_budget.hpp"
+#include "exec/rank_share.hpp"
 #include "kernels/linalg.hpp"
 #include "kernels/quantile.hpp"
 #include "kernels/reduce.hpp"
@@ -16,6 +20,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <map>
 #include <mutex>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/global_control.h>
@@ -75,6 +81,7 @@ public:
           budget_(options.memory_limit > 0 ? options.memory_limit : default_memory_limit()),
           parallelism_(make_parallelism_limit(threads_)),
           arena_(threads_) {
+        if (options.world && options.world->size() > 1) world_ = options.world.get();
         context_.tracker = &tracker_;
         context_.transient = graph.transient;
         // Scalars are made once for all tasks.
@@ -246,15 +253,14 @@ private:
 
         std::function<Partials(Index, Index, Index)> tree = [&](Index kept, Index lo, Index hi) -> Partials {
             if (hi - lo == 1) return leaf(group, block_of(kept, lo));
-            const Index mid = lo + (hi - lo) / 2;
+            const Index mid = tree_split(lo, hi);
             Partials left, right;
             tbb::parallel_invoke([&] { left = tree(kept, lo, mid); }, [&] { right = tree(kept, mid, hi); });
-            budget_.begin_active();
-            for (std::size_t k = 0; k < left.per_input.size(); ++k) left.per_input[k].merge(right.per_input[k]);
-            release_partials(right);
-            budget_.end_active();
+            merge_partials(left, right);
             return left;
         };
+        // Across ranks: this rank's subtrees, then the rest of every tree from all ranks' subtrees.
+        if (world_) tree = tree_across_ranks(outputs, std::max<Index>(leaves, 1), tree);
 
         tbb::parallel_for(tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
             for (Index kept = range.begin(); kept != range.end(); ++kept) {
@@ -495,6 +501,68 @@ private:
         return partials;
     }
 
+    // Merges `right` into `left` (the next leaves after left's) and gives right's bytes back.
+    void merge_partials(Partials& left, Partials& right) {
+        budget_.begin_active();
+        for (std::size_t k = 0; k < left.per_input.size(); ++k) left.per_input[k].merge(right.per_input[k]);
+        release_partials(right);
+        budget_.end_active();
+    }
+
+    // Computes this rank's subtrees of every output block's tree (`local` makes one), exchanges
+    // them with the other ranks, and returns the tree function over all ranks' subtrees: a
+    // subtree some rank made is read from its bytes, any other node merges its two halves.
+    std::function<Partials(Index, Index, Index)> tree_across_ranks(
+        Index outputs, Index leaves, const std::function<Partials(Index, Index, Index)>& local) {
+        const std::vector<Subtree> mine =
+            subtrees_within(outputs, leaves, rank_share(outputs * leaves, world_->rank(), world_->size()));
+        std::vector<std::string> made(mine.size());
+        tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t i) {
+            Partials partials = local(mine[i].output, mine[i].lo, mine[i].hi);
+            for (const auto& p : partials.per_input) p.append_bytes(made[i]);
+            release_partials(partials);
+        });
+        std::string payload;
+        for (std::size_t i = 0; i < mine.size(); ++i) {
+            const std::uint64_t head[4] = {static_cast<std::uint64_t>(mine[i].output),
+                                           static_cast<std::uint64_t>(mine[i].lo),
+                                           static_cast<std::uint64_t>(mine[i].hi), made[i].size()};
+            payload.append(reinterpret_cast<const char*>(head), sizeof head).append(made[i]);
+        }
+        made.clear();
+        // Every rank's subtrees, by (output, lo, hi): the bytes of their partials.
+        auto received = std::make_shared<std::map<std::tuple<Index, Index, Index>, std::string>>();
+        for (const std::string& bytes : world_->exchange(payload)) {
+            for (std::size_t at = 0; at + 4 * sizeof(std::uint64_t) <= bytes.size();) {
+                std::uint64_t head[4];
+                std::memcpy(head, bytes.data() + at, sizeof head);
+                at += sizeof head;
+                (*received)[{static_cast<Index>(head[0]), static_cast<Index>(head[1]), static_cast<Index>(head[2])}] =
+                    bytes.substr(at, head[3]);
+                at += head[3];
+            }
+        }
+        auto whole = std::make_shared<std::function<Partials(Index, Index, Index)>>();
+        *whole = [this, received, whole_weak = std::weak_ptr(whole)](Index output, Index lo, Index hi) -> Partials {
+            auto it = received->find({output, lo, hi});
+            if (it != received->end()) {
+                Partials partials;
+                for (std::size_t at = 0; at < it->second.size();) {
+                    partials.per_input.push_back(kernels::ReducePartial::from_bytes(it->second, at));
+                    tracker_.add(partials.per_input.back().bytes());
+                }
+                return partials;
+            }
+            if (hi - lo <= 1) throw Error("internal: no MPI rank computed leaf " + std::to_string(lo));
+            const auto self = whole_weak.lock();
+            Partials left = (*self)(output, lo, tree_split(lo, hi));
+            Partials right = (*self)(output, tree_split(lo, hi), hi);
+            merge_partials(left, right);
+            return left;
+        };
+        return [whole](Index output, Index lo, Index hi) { return (*whole)(output, lo, hi); };
+    }
+
     void release_partials(Partials& partials) {
         for (const auto& p : partials.per_input) tracker_.remove(p.bytes());
         budget_.release(partials.reserved);
@@ -504,7 +572,10 @@ private:
 
     void evaluate_blocks(const NodePtr& output, NDArray& result) {
         const ChunkGrid& grid = output->chunks;
-        tbb::parallel_for(tbb::blocked_range<Index>(0, grid.block_count(), 1),
+        // Across ranks each evaluates its share of the blocks; the ranks then swap them.
+        const TaskRange share =
+            world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
+        tbb::parallel_for(tbb::blocked_range<Index>(share.begin, share.end, 1),
                           [&](const tbb::blocked_range<Index>& range) {
                               for (Index flat = range.begin(); flat != range.end(); ++flat) {
                                   check_cancelled();
@@ -532,6 +603,36 @@ private:
                                   }
                               }
                           });
+        if (world_) exchange_blocks(grid, share, result);
+    }
+
+    // Sends this rank's blocks `share` of `result` to every rank and pastes theirs in.
+    void exchange_blocks(const ChunkGrid& grid, TaskRange share, NDArray& result) {
+        const std::size_t item = itemsize(result.dtype());
+        std::string mine;
+        for (Index flat = share.begin; flat < share.end; ++flat) {
+            const Region region = grid.block_region(grid.unravel(flat));
+            std::string block(static_cast<std::size_t>(element_count(region_shape(region))) * item, '\0');
+            kernels::copy_region(result.data(), result.shape(), item, region,
+                                 reinterpret_cast<std::byte*>(block.data()));
+            mine += block;
+        }
+        const std::vector<std::string> all = world_->exchange(mine);
+        for (int rank = 0; rank < world_->size(); ++rank) {
+            if (rank == world_->rank()) continue;
+            const TaskRange theirs = rank_share(grid.block_count(), rank, world_->size());
+            std::size_t at = 0;
+            for (Index flat = theirs.begin; flat < theirs.end; ++flat) {
+                const Region region = grid.block_region(grid.unravel(flat));
+                const std::size_t bytes = static_cast<std::size_t>(element_count(region_shape(region))) * item;
+                if (at + bytes > all[static_cast<std::size_t>(rank)].size())
+                    throw Error("internal: MPI rank " + std::to_string(rank) + " sent too few blocks");
+                kernels::paste_region(
+                    reinterpret_cast<const std::byte*>(all[static_cast<std::size_t>(rank)].data()) + at, result.data(),
+                    result.shape(), item, region);
+                at += bytes;
+            }
+        }
     }
 
     void task_done(std::uint64_t bytes) {
@@ -562,6 +663,7 @@ private:
     }
 
     const ComputeOptions& options_;
+    const mpi::World* world_ = nullptr;  // set when the run is split across two or more ranks
     int threads_;
     MemoryBudget budget_;
     std::unique_ptr<tbb::global_control> parallelism_;
