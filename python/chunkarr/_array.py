@@ -245,9 +245,10 @@ class Array:
 
     # ---- compute ---------------------------------------------------------------------------
     def compute(self, progress: bool = False, threads: int | None = None, memory_limit: int | str | None = None,
-                temp_dir=None):
+                temp_dir=None, comm=None):
         from ._compute import compute
-        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)[0]
+        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit, temp_dir=temp_dir,
+                       comm=comm)[0]
 
     def __array__(self, dtype=None):
         result = np.asarray(self.compute())

@@ -6,6 +6,7 @@
 #include <chunkarr/engine/compute.hpp>
 #include <chunkarr/engine/explain.hpp>
 #include <chunkarr/engine/store.hpp>
+#include <chunkarr/exec/mpi_world.hpp>
 
 #include "bindings.hpp"
 
@@ -13,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -46,8 +48,14 @@ py::array to_numpy(const NDArray& result) {
 
 // Runs `work` on a worker thread while this thread, holding the GIL now and then, reports
 // progress and watches for Ctrl-C: KeyboardInterrupt cancels the computation within ~0.1 s.
+// The ranks of mpi4py's communicator at `comm_address` (MPI._addressof(comm)); null for 0.
+mpi::WorldPtr world_at(std::uintptr_t comm_address) {
+    if (comm_address == 0) return nullptr;
+    return mpi::World::from_handle(reinterpret_cast<const void*>(comm_address));
+}
+
 void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, int threads, std::size_t memory_limit,
-                       const py::object& progress, const std::string& temp_dir = {}) {
+                       const py::object& progress, const std::string& temp_dir = {}, mpi::WorldPtr world = nullptr) {
     std::atomic<bool> cancel{false};
     std::mutex mutex;
     std::condition_variable done_signal;
@@ -58,6 +66,7 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
     options.threads = threads;
     options.memory_limit = memory_limit;
     options.temp_directory = temp_dir;
+    options.world = std::move(world);
     options.cancel = &cancel;
     options.progress = [&](const Progress& p) {
         std::lock_guard lock(mutex);
@@ -129,10 +138,10 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
 }
 
 py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress,
-                        const std::string& temp_dir) {
+                        const std::string& temp_dir, std::uintptr_t comm_address) {
     std::vector<NDArray> results;
     run_interruptibly([&](const ComputeOptions& options) { results = chunkarr::compute(arrays, options); }, threads,
-                      memory_limit, progress, temp_dir);
+                      memory_limit, progress, temp_dir, world_at(comm_address));
     py::list out;
     for (const auto& r : results) out.append(to_numpy(r));
     return out;
@@ -159,7 +168,8 @@ void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<s
 
 void bind_compute(py::module_& m) {
     m.def("compute", &compute_arrays, py::arg("arrays"), py::arg("threads") = 0, py::arg("memory_limit") = 0,
-          py::arg("progress") = py::none(), py::arg("temp_dir") = "");
+          py::arg("progress") = py::none(), py::arg("temp_dir") = "", py::arg("comm_address") = 0);
+    m.def("mpi_available", &mpi::World::available);
     m.def(
         "explain",
         [](const std::vector<Array>& arrays, std::size_t memory_limit) { return explain(arrays, memory_limit); },

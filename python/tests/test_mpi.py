@@ -1,0 +1,116 @@
+"""ca.compute(..., comm=MPI.COMM_WORLD) with mpi4py (issue 15, point 3).
+
+One script runs under `mpirun -n N` (N = 1, 2, 3, oversubscribed, one thread per rank): every
+rank must get the same answer, bit for bit what one process computes, and NumPy's answer; a
+map_blocks function that counts its calls shows that the ranks split the chunks (each block
+is computed once, not once per rank). Open MPI's consent to run as root is given to mpirun's
+environment only.
+"""
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import CHUNKARR_PYTHONPATH
+
+MPIRUN = shutil.which("mpirun")
+HAVE_MPI4PY = importlib.util.find_spec("mpi4py") is not None
+pytestmark = pytest.mark.skipif(MPIRUN is None or not HAVE_MPI4PY, reason="needs mpirun and mpi4py")
+
+SCRIPT = textwrap.dedent("""
+    import sys
+    import h5py
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    path = sys.argv[1]
+    x = ca.open(path, "/x").rechunk((4, 5))  # 11 x 3 tasks
+    doubled = x.map_blocks(lambda block: block * 2, dtype=x.dtype)
+    reductions = (ca.nansum(doubled), ca.nanmean(x), ca.nanstd(x), ca.nanmax(x, axis=0), x + 1)
+    total, mean, std, per_row, values = ca.compute(*reductions, threads=1, comm=comm)
+    with h5py.File(path, "r") as f:
+        data = f["x"][...]
+    alone = ca.compute(*reductions, threads=1)
+    same_as_alone = all(np.array_equal(a, b, equal_nan=True) and np.asarray(a).tobytes() == np.asarray(b).tobytes()
+                        for a, b in zip((total, mean, std, per_row, values), alone))
+    wide = data.astype(np.float64)
+    right = (np.isclose(total, 2 * np.nansum(wide), rtol=1e-5) and np.isclose(mean, np.nanmean(wide), rtol=1e-5)
+             and np.array_equal(per_row, np.nanmax(data, axis=0)) and np.array_equal(values, data + 1, equal_nan=True))
+    gathered = comm.gather((np.asarray(total).tobytes(), np.asarray(std).tobytes(), per_row.tobytes(),
+                            values.tobytes()), root=0)
+    if comm.rank == 0:
+        print("ranks-agree" if all(g == gathered[0] for g in gathered) else "ranks-differ",
+              "same-as-alone" if same_as_alone else "differs-from-alone", "right" if right else "wrong", flush=True)
+""")
+
+COUNT_SCRIPT = textwrap.dedent("""
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    x = ca.open(sys.argv[1], "/x").rechunk((4, 5))  # 11 x 3 tasks
+    calls = []
+
+    def counted(block):
+        calls.append(1)
+        return block
+
+    ca.compute(ca.nansum(x.map_blocks(counted, dtype=x.dtype)), threads=1, comm=comm)
+    counts = comm.gather(len(calls), root=0)
+    if comm.rank == 0:
+        print("calls", *counts, flush=True)
+""")
+
+
+def run_under_mpi(n, script, *args, timeout=60):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               PYTHONPATH=os.pathsep.join([CHUNKARR_PYTHONPATH, os.environ.get("PYTHONPATH", "")]))
+    cmd = [MPIRUN, "--oversubscribe", "-n", str(n), sys.executable, "-c", script, *map(str, args)]
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"mpirun did not finish within {timeout} s", pytrace=False)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    import h5py
+    import numpy as np
+    path = tmp_path_factory.mktemp("mpi") / "x.h5"
+    rng = np.random.default_rng(11)
+    data = (rng.normal(size=(41, 13)) * 1e3).astype(np.float32)
+    data[rng.random(data.shape) < 0.05] = np.nan
+    with h5py.File(path, "w") as f:
+        f.create_dataset("x", data=data, chunks=(4, 5), compression="gzip")  # 11 x 3 chunks
+    return path
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_every_rank_gets_the_single_process_answer(data_file, n):
+    code, out, err = run_under_mpi(n, SCRIPT, data_file)
+    assert code == 0, err
+    assert out.split() == ["ranks-agree", "same-as-alone", "right"], out + err
+
+
+def test_the_ranks_split_the_chunks(data_file):
+    code, out, err = run_under_mpi(3, COUNT_SCRIPT, data_file)
+    assert code == 0, err
+    words = out.split()
+    assert words[0] == "calls", out + err
+    counts = [int(w) for w in words[1:]]
+    assert len(counts) == 3
+    assert sum(counts) == 11 * 3  # every chunk once over all ranks
+    assert all(0 < c < 33 for c in counts)  # no rank did them all
+
+
+def test_comm_must_be_an_mpi4py_communicator(ca):
+    with pytest.raises(TypeError, match="mpi4py communicator"):
+        ca.compute(ca.ones(3), comm="COMM_WORLD")
