@@ -151,7 +151,7 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
 void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>>>& targets,
                   const std::string& path, std::optional<Shape> chunks, const std::string& compression, int level,
                   std::optional<bool> shuffle, StoreFormat format, int threads, std::size_t memory_limit,
-                  py::object progress) {
+                  py::object progress, std::uintptr_t comm_address) {
     StoreOptions store_options;
     if (chunks) store_options.chunks = *chunks;
     store_options.compression = compression;
@@ -161,7 +161,7 @@ void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<s
     std::vector<StoreTarget> list;
     for (const auto& [array, name, dims] : targets) list.push_back({array, name, dims});
     run_interruptibly([&](const ComputeOptions& options) { store(list, path, store_options, options); }, threads,
-                      memory_limit, progress);
+                      memory_limit, progress, {}, world_at(comm_address));
 }
 
 }  // namespace
@@ -181,7 +181,7 @@ void bind_compute(py::module_& m) {
     m.def("store", &store_arrays, py::arg("targets"), py::arg("path"), py::arg("chunks") = py::none(),
           py::arg("compression") = "", py::arg("level") = 4, py::arg("shuffle") = py::none(),
           py::arg_v("format", StoreFormat::Auto, "StoreFormat.auto"), py::arg("threads") = 0,
-          py::arg("memory_limit") = 0, py::arg("progress") = py::none());
+          py::arg("memory_limit") = 0, py::arg("progress") = py::none(), py::arg("comm_address") = 0);
     m.def(
         "default_store_chunks", [](const Array& a) { return default_store_chunks(a); }, py::arg("array"));
     m.def("physical_cores", &physical_core_count);

@@ -69,6 +69,32 @@ COUNT_SCRIPT = textwrap.dedent("""
 """)
 
 
+STORE_SCRIPT = textwrap.dedent("""
+    import sys
+    import h5py
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    source, out_h5, out_nc, alone_h5 = sys.argv[1:5]
+    x = ca.open(source, "/x").rechunk((4, 5))
+    calls = []
+
+    def counted(block):
+        calls.append(1)
+        return block * 2 - 1
+
+    y = x.map_blocks(counted, dtype=x.dtype)
+    y.to_hdf5(out_h5, "y", chunks=(4, 5), compression="gzip", threads=1, comm=comm)
+    (x - ca.nanmean(x)).to_netcdf(out_nc, "anomaly", dims=("row", "col"), chunks=(3, 13), threads=1, comm=comm)
+    counts = comm.gather(len(calls), root=0)
+    if comm.rank == 0:
+        y.to_hdf5(alone_h5, "y", chunks=(4, 5), compression="gzip", threads=1)
+        print("calls", *counts, flush=True)
+""")
+
+
 def run_under_mpi(n, script, *args, timeout=60):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                PYTHONPATH=os.pathsep.join([CHUNKARR_PYTHONPATH, os.environ.get("PYTHONPATH", "")]))
@@ -114,3 +140,29 @@ def test_the_ranks_split_the_chunks(data_file):
 def test_comm_must_be_an_mpi4py_communicator(ca):
     with pytest.raises(TypeError, match="mpi4py communicator"):
         ca.compute(ca.ones(3), comm="COMM_WORLD")
+
+
+def test_stores_across_ranks_write_the_single_process_file(data_file, tmp_path):
+    import h5py
+    import netCDF4
+    import numpy as np
+    out_h5, out_nc, alone = tmp_path / "y.h5", tmp_path / "anomaly.nc", tmp_path / "alone.h5"
+    code, out, err = run_under_mpi(3, STORE_SCRIPT, data_file, out_h5, out_nc, alone)
+    assert code == 0, err
+    counts = [int(w) for w in out.split()[1:]]
+    assert sum(counts) == 33 and all(0 < c < 33 for c in counts), out  # each rank its share of chunks
+    with h5py.File(data_file, "r") as f:
+        data = f["x"][...]
+    with h5py.File(out_h5, "r") as split, h5py.File(alone, "r") as single:
+        y = split["y"]
+        assert y.chunks == (4, 5) and y.compression == "gzip"
+        np.testing.assert_array_equal(y[...], data * 2 - 1)
+        assert y[...].tobytes() == single["y"][...].tobytes()
+        # Every stored chunk is there (none lost on its way to rank 0): 11 x 3 of them.
+        assert y.id.get_num_chunks() == 33
+    with netCDF4.Dataset(out_nc) as nc:
+        v = nc["anomaly"]
+        assert v.dimensions == ("row", "col")
+        np.testing.assert_allclose(v[:].filled(np.nan), data - np.nanmean(data.astype(np.float64)), rtol=1e-5,
+                                   atol=1e-3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.h5", "anomaly.nc", "y.h5"]  # no temporary files

@@ -42,9 +42,9 @@ template <class Run> auto run_unchanged(const OptimizedGraph& graph, Run run) {
 
 // What a rank sees of the files the graph reads: each source's name, shape, dtype, chunks,
 // attributes and file sizes.
-std::string sources_seen(const OptimizedGraph& graph) {
+std::string sources_seen(const std::vector<NodePtr>& outputs) {
     std::ostringstream seen;
-    for (const Node* node : topological_order(graph.outputs)) {
+    for (const Node* node : topological_order(outputs)) {
         const auto* op = node->as<ops::Source>();
         if (!op) continue;
         const Source& source = *op->source;
@@ -62,10 +62,13 @@ std::string sources_seen(const OptimizedGraph& graph) {
     return seen.str();
 }
 
-// Every rank reads the same version of every file: the same metadata and size. Each rank finds
-// the same answer, so all raise the same error when one differs.
-void check_ranks_see_the_same_files(const OptimizedGraph& graph, const mpi::World& world) {
-    const std::vector<std::string> seen = world.exchange(sources_seen(graph));
+// Every rank reads the same version of every file: the same metadata and size (checked before
+// anything is read, staged rechunks included). Each rank finds the same answer, so all raise
+// the same error when one differs.
+void check_ranks_see_the_same_files(const std::vector<NodePtr>& outputs, const ComputeOptions& options) {
+    if (!options.world || options.world->size() < 2) return;
+    const mpi::World& world = *options.world;
+    const std::vector<std::string> seen = world.exchange(sources_seen(outputs));
     for (std::size_t rank = 1; rank < seen.size(); ++rank) {
         if (seen[rank] == seen.front()) continue;
         const std::string first_line = seen[rank].substr(0, seen[rank].find('\n'));
@@ -98,11 +101,11 @@ std::vector<NDArray> run_pipeline(const std::vector<NodePtr>& outputs, const Com
                                   RechunkStaging staging) {
     return on_every_rank(options, [&] {
         check_options(options);
+        check_ranks_see_the_same_files(outputs, options);
         // Rechunks that need stages run them first (temporary files live as long as `staged`).
         const RechunkStages staged =
             staging == RechunkStaging::Run ? run_rechunk_stages(outputs, options) : RechunkStages(outputs);
         const OptimizedGraph graph = optimize(staged.outputs);
-        if (options.world && options.world->size() > 1) check_ranks_see_the_same_files(graph, *options.world);
         const Plan plan = make_plan(graph.outputs);
         std::vector<NDArray> results = run_unchanged(graph, [&] { return execute(plan, graph, options); });
         if (options.report) staged.add_to(*options.report);
@@ -116,10 +119,10 @@ void run_pipeline_blocks(const NodePtr& output, const ChunkGrid& grid, BlockCons
         check_options(options);
         if (grid.shape() != output->shape)
             throw ValueError("compute_blocks: grid " + grid.to_string() + " does not cover the array");
+        check_ranks_see_the_same_files({output}, options);
         const RechunkStages staged =
             staging == RechunkStaging::Run ? run_rechunk_stages({output}, options) : RechunkStages({output});
         const OptimizedGraph graph = optimize(staged.outputs);
-        if (options.world && options.world->size() > 1) check_ranks_see_the_same_files(graph, *options.world);
         const Plan plan = make_plan(graph.outputs);
         run_unchanged(graph, [&] {
             execute_blocks(plan, graph, grid, consumer, options);

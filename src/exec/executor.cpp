@@ -154,8 +154,11 @@ private:
     }
 
     void consume_blocks(const NodePtr& output, const ChunkGrid& grid, BlockConsumer& consumer) {
+        // Across ranks each rank's consumer takes that rank's share of the blocks.
+        const TaskRange share =
+            world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
         tbb::parallel_for(
-            tbb::blocked_range<Index>(0, grid.block_count(), 1), [&](const tbb::blocked_range<Index>& range) {
+            tbb::blocked_range<Index>(share.begin, share.end, 1), [&](const tbb::blocked_range<Index>& range) {
                 for (Index flat = range.begin(); flat != range.end(); ++flat) {
                     check_cancelled();
                     const std::vector<Index> block = grid.unravel(flat);

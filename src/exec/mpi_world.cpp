@@ -123,11 +123,16 @@ std::shared_ptr<const World> World::from_handle(const void* mpi_comm) {
     return std::shared_ptr<const World>(new World(std::move(comm)));
 }
 
-std::vector<std::string> World::exchange_flagged(bool failed, const std::string& payload) const {
+std::vector<std::string> World::exchange_flagged(bool failed, const std::string& payload, int root) const {
     // First each rank's flag and size, then the bytes (the ranks' payloads one after another).
     const std::int64_t mine[2] = {failed ? 1 : 0, static_cast<std::int64_t>(payload.size())};
     std::vector<std::int64_t> heads(2 * static_cast<std::size_t>(size_));
     MPI_Allgather(mine, 2, MPI_INT64_T, heads.data(), 2, MPI_INT64_T, comm_->comm);
+    // Every rank now knows whether one failed: then the errors go to every rank, whatever the
+    // others meant to do (a failing rank does not know what the others' collective was).
+    bool any_failed = false;
+    for (int r = 0; r < size_; ++r) any_failed = any_failed || heads[2 * static_cast<std::size_t>(r)] != 0;
+    if (any_failed) root = -1;
     std::vector<int> counts(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_));
     std::int64_t total = 0;
     for (int r = 0; r < size_; ++r) {
@@ -137,10 +142,16 @@ std::vector<std::string> World::exchange_flagged(bool failed, const std::string&
         offsets[static_cast<std::size_t>(r)] = static_cast<int>(total);
         total += count;
     }
-    std::string all(static_cast<std::size_t>(total), '\0');
-    MPI_Allgatherv(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, all.data(), counts.data(),
-                   offsets.data(), MPI_BYTE, comm_->comm);
+    const bool receives = root < 0 || root == rank_;
+    std::string all(receives ? static_cast<std::size_t>(total) : 0, '\0');
+    if (root < 0)
+        MPI_Allgatherv(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, all.data(), counts.data(),
+                       offsets.data(), MPI_BYTE, comm_->comm);
+    else
+        MPI_Gatherv(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, all.data(), counts.data(),
+                    offsets.data(), MPI_BYTE, root, comm_->comm);
     std::vector<std::string> payloads;
+    if (!receives) return payloads;
     for (int r = 0; r < size_; ++r) {
         const auto at = static_cast<std::size_t>(r);
         std::string part = all.substr(static_cast<std::size_t>(offsets[at]), static_cast<std::size_t>(counts[at]));
@@ -180,7 +191,7 @@ World::World(std::unique_ptr<Comm> comm) : comm_(std::move(comm)) {}
 World::~World() = default;
 std::shared_ptr<const World> World::world() { no_mpi(); }
 std::shared_ptr<const World> World::from_handle(const void*) { no_mpi(); }
-std::vector<std::string> World::exchange_flagged(bool, const std::string&) const { no_mpi(); }
+std::vector<std::string> World::exchange_flagged(bool, const std::string&, int) const { no_mpi(); }
 void World::abort(int exit_status) const noexcept { std::_Exit(exit_status); }
 
 #endif
@@ -188,6 +199,11 @@ void World::abort(int exit_status) const noexcept { std::_Exit(exit_status); }
 std::vector<std::string> World::exchange(const std::string& payload) const {
     if (failed()) throw Error("internal: an MPI exchange after the ranks agreed on an error");
     return exchange_flagged(false, payload);
+}
+
+std::vector<std::string> World::gather(const std::string& payload, int root) const {
+    if (failed()) throw Error("internal: an MPI exchange after the ranks agreed on an error");
+    return exchange_flagged(false, payload, root);
 }
 
 void World::fail(std::exception_ptr error) const {
