@@ -48,7 +48,7 @@ std::string encode_error(const std::exception_ptr& error) {
     }
 }
 
-[[noreturn]] void throw_decoded(const std::string& encoded) {
+[[noreturn, maybe_unused]] void throw_decoded(const std::string& encoded) {
     const std::string message = encoded.empty() ? "unexpected internal error" : encoded.substr(1);
     switch (encoded.empty() ? ErrorKind::Error : ErrorKind(encoded[0])) {
         case ErrorKind::IO: throw IOError(message);

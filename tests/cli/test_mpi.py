@@ -205,3 +205,35 @@ def test_usage_errors_keep_their_status_under_mpi(exe, files):
     code, out, err, _ = mpirun(exe, 2, "stats", f"{files['h5']}:/t", "--format", "yaml")
     assert code == 2
     assert err.count("chunkarr: error:") == 1 and "--format" in err
+
+
+def test_a_damaged_chunk_on_one_rank_fails_every_rank_once(exe, tmp_path):
+    """Each rank runs in its own directory with its own copy of data.h5 (as on nodes with local
+    copies): same size and metadata, but rank 1's copy has a damaged chunk, in rank 1's share."""
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    data = np.arange(4000 * 512, dtype=np.float64).reshape(4000, 512)  # several tasks of 1000 rows
+    with h5py.File(good / "data.h5", "w") as f:
+        f.create_dataset("x", data=data, chunks=(100, 512), compression="gzip")
+    shutil.copy(good / "data.h5", bad / "data.h5")
+    with h5py.File(bad / "data.h5", "r") as f:
+        last = f["x"].id.get_chunk_info(f["x"].id.get_num_chunks() - 1)  # the last chunk: rank 1's
+    with open(bad / "data.h5", "r+b") as f:
+        f.seek(last.byte_offset)
+        f.write(b"\xff" * last.size)
+    assert (good / "data.h5").stat().st_size == (bad / "data.h5").stat().st_size
+    args = ["stats", "data.h5:/x", "--threads", "1", "--format", "json"]
+    cmd = [MPIRUN, "--oversubscribe", "-n", "1", "--wdir", str(good), exe, *args, ":",
+           "-n", "1", "--wdir", str(bad), exe, *args]
+    code, out, err, seconds = run(cmd)
+    assert code != 0 and out == ""
+    errors = [line for line in err.splitlines() if line.startswith("chunkarr: error:")]
+    assert len(errors) == 1, err
+    assert "data.h5" in errors[0] and "chunk" in errors[0]
+    assert seconds < TIMEOUT_S
+    # The same two directories with good copies: the run succeeds (the failure was the chunk).
+    shutil.copy(good / "data.h5", bad / "data.h5")
+    code, out, err, _ = run(cmd)
+    assert code == 0, err
+    assert json.loads(out)[0]["sum"] == float(data.sum())
