@@ -95,7 +95,7 @@ public:
         }
         total_tasks_ = plan.total_tasks;
         progress_.tasks_total = plan.total_tasks;
-        progress_.bytes_total = plan.total_input_bytes;
+        bytes_total_ = plan.total_input_bytes;
     }
 
     std::vector<NDArray> run(const Plan& plan) {
@@ -123,8 +123,7 @@ public:
         const NodePtr& output = plan.outputs.front();
         // The plan counted the output's own blocks (none for a reduction); these tasks replace them.
         if (!is_reduction(*output)) progress_total_adjust_ -= output->chunks.block_count();
-        else
-            progress_.bytes_total += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
+        else bytes_total_ += bytes_of(*output);
         progress_total_adjust_ += grid.block_count();
         consumer.start(budget_);
         try {
@@ -157,6 +156,7 @@ private:
         // Across ranks each rank's consumer takes that rank's share of the blocks.
         const TaskRange share =
             world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
+        count_only_share(grid.block_count(), share, bytes_of(*output));
         tbb::parallel_for(
             tbb::blocked_range<Index>(share.begin, share.end, 1), [&](const tbb::blocked_range<Index>& range) {
                 for (Index flat = range.begin(); flat != range.end(); ++flat) {
@@ -263,7 +263,13 @@ private:
             return left;
         };
         // Across ranks: this rank's subtrees, then the rest of every tree from all ranks' subtrees.
-        if (world_) tree = tree_across_ranks(outputs, std::max<Index>(leaves, 1), tree);
+        if (world_) {
+            std::uint64_t bytes = 0;
+            for (const auto& input : group.inputs) bytes += bytes_of(*input);
+            count_only_share(outputs * std::max<Index>(leaves, 1),
+                             rank_share(outputs * std::max<Index>(leaves, 1), world_->rank(), world_->size()), bytes);
+            tree = tree_across_ranks(outputs, std::max<Index>(leaves, 1), tree);
+        }
 
         tbb::parallel_for(tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
             for (Index kept = range.begin(); kept != range.end(); ++kept) {
@@ -578,6 +584,7 @@ private:
         // Across ranks each evaluates its share of the blocks; the ranks then swap them.
         const TaskRange share =
             world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
+        count_only_share(grid.block_count(), share, bytes_of(*output));
         tbb::parallel_for(tbb::blocked_range<Index>(share.begin, share.end, 1),
                           [&](const tbb::blocked_range<Index>& range) {
                               for (Index flat = range.begin(); flat != range.end(); ++flat) {
@@ -638,6 +645,19 @@ private:
         }
     }
 
+    // Progress across ranks: this rank's totals count only its `share` of a run of `tasks` that
+    // processes `bytes` in all.
+    void count_only_share(Index tasks, TaskRange share, std::uint64_t bytes) {
+        const Index others = tasks - (share.end - share.begin);
+        progress_total_adjust_ -= others;
+        if (tasks > 0)
+            progress_bytes_adjust_ += static_cast<std::uint64_t>(static_cast<double>(bytes) * others / tasks);
+    }
+
+    static std::uint64_t bytes_of(const Node& node) {
+        return static_cast<std::uint64_t>(element_count(node.shape)) * itemsize(node.dtype);
+    }
+
     void task_done(std::uint64_t bytes) {
         tasks_done_.fetch_add(1, std::memory_order_relaxed);
         bytes_done_.fetch_add(bytes, std::memory_order_relaxed);
@@ -652,6 +672,7 @@ private:
         else if (!lock.try_lock() || now - last_progress_ < std::chrono::milliseconds(100)) return;
         last_progress_ = now;
         progress_.tasks_total = total_tasks_ + progress_total_adjust_.load();
+        progress_.bytes_total = bytes_total_ - std::min(bytes_total_, progress_bytes_adjust_.load());
         progress_.tasks_done = tasks_done_.load();
         progress_.bytes_done = bytes_done_.load();
         options_.progress(progress_);
@@ -676,6 +697,8 @@ private:
     std::atomic<std::int64_t> tasks_done_{0};
     std::int64_t total_tasks_ = 0;
     std::atomic<std::int64_t> progress_total_adjust_{0};  // tasks added by fit_to_budget
+    std::uint64_t bytes_total_ = 0;
+    std::atomic<std::uint64_t> progress_bytes_adjust_{0};  // bytes other MPI ranks process
     std::atomic<std::uint64_t> bytes_done_{0};
     std::atomic<std::uint64_t> bytes_read_{0};
     std::mutex progress_mutex_;
