@@ -95,6 +95,30 @@ STORE_SCRIPT = textwrap.dedent("""
 """)
 
 
+ERROR_SCRIPT = textwrap.dedent("""
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    x = ca.open(sys.argv[1], "/x").rechunk((4, 5))
+
+    def fails_on_rank_1(block):
+        if comm.rank == 1:
+            raise ValueError("boom on rank 1")
+        return block
+
+    try:
+        ca.compute(ca.nansum(x.map_blocks(fails_on_rank_1, dtype=x.dtype)), threads=1, comm=comm)
+        outcome = "no error"
+    except Exception as error:
+        outcome = type(error).__name__ + ": " + str(error).splitlines()[0]
+    outcomes = comm.gather(outcome, root=0)
+    if comm.rank == 0:
+        print("\\n".join(outcomes), flush=True)
+""")
+
+
 def run_under_mpi(n, script, *args, timeout=60):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                PYTHONPATH=os.pathsep.join([CHUNKARR_PYTHONPATH, os.environ.get("PYTHONPATH", "")]))
@@ -166,3 +190,12 @@ def test_stores_across_ranks_write_the_single_process_file(data_file, tmp_path):
         np.testing.assert_allclose(v[:].filled(np.nan), data - np.nanmean(data.astype(np.float64)), rtol=1e-5,
                                    atol=1e-3)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.h5", "anomaly.nc", "y.h5"]  # no temporary files
+
+
+def test_an_error_on_one_rank_is_raised_on_every_rank(data_file):
+    code, out, err = run_under_mpi(3, ERROR_SCRIPT, data_file, timeout=30)
+    assert code == 0, err
+    outcomes = out.splitlines()
+    assert len(outcomes) == 3, out + err
+    assert all("boom on rank 1" in o for o in outcomes), out
+    assert outcomes[1].startswith("ValueError")  # the failing rank: the function's own exception

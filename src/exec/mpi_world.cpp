@@ -156,6 +156,7 @@ std::vector<std::string> World::exchange_flagged(bool failed, const std::string&
         const auto at = static_cast<std::size_t>(r);
         std::string part = all.substr(static_cast<std::size_t>(offsets[at]), static_cast<std::size_t>(counts[at]));
         if (heads[2 * at]) {
+            failed_rank_ = r;
             failed_.store(true);
             throw_decoded(part);  // the lowest failing rank's error, on every rank
         }
@@ -208,7 +209,12 @@ std::vector<std::string> World::gather(const std::string& payload, int root) con
 
 void World::fail(std::exception_ptr error) const {
     if (failed()) std::rethrow_exception(error);
-    exchange_flagged(true, encode_error(error));
+    try {
+        exchange_flagged(true, encode_error(error));
+    } catch (...) {
+        if (failed_rank_ == rank_) std::rethrow_exception(error);  // ours: its own type (a Python one)
+        throw;
+    }
     abort(1);  // (not reached: exchange_flagged throws on every rank when one has failed)
 }
 

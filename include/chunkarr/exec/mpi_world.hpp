@@ -41,7 +41,8 @@ public:
     // As exchange(), but only rank `root` receives the payloads (the others get an empty list).
     std::vector<std::string> gather(const std::string& payload, int root) const;
     // In place of this rank's next exchange() when it cannot go on: tells every rank, then throws
-    // the error of the lowest failing rank (this one's unless a lower rank failed too).
+    // the error of the lowest failing rank (this one's own `error`, as it was, unless a lower
+    // rank failed too).
     [[noreturn]] void fail(std::exception_ptr error) const;
     // Throws `error` on this rank as an error every rank raises at the same point (they all
     // found the same thing): no collective follows, as after a failed exchange().
@@ -63,6 +64,7 @@ private:
     int rank_ = 0;
     int size_ = 1;
     mutable std::atomic<bool> failed_{false};
+    mutable int failed_rank_ = -1;  // the lowest rank that failed, once one has
 };
 
 using WorldPtr = std::shared_ptr<const World>;
