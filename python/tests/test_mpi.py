@@ -119,6 +119,34 @@ ERROR_SCRIPT = textwrap.dedent("""
 """)
 
 
+QUANTILE_SCRIPT = textwrap.dedent("""
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    rng = np.random.default_rng(5)
+    data = rng.normal(size=(60, 7, 9))
+    data[rng.random(data.shape) < 0.1] = np.nan
+    x = ca.from_array(data, chunks=(7, 3, 4))
+    calls = []
+
+    def counted(block):
+        calls.append(1)
+        return block
+
+    y = x.map_blocks(counted, dtype=x.dtype)
+    median, deciles = ca.compute(ca.nanmedian(y), ca.nanquantile(y, [0.1, 0.9], axis=0), threads=1, comm=comm)
+    alone = ca.compute(ca.nanmedian(x), ca.nanquantile(x, [0.1, 0.9], axis=0), threads=1)
+    same = np.asarray(median).tobytes() == np.asarray(alone[0]).tobytes() and deciles.tobytes() == alone[1].tobytes()
+    right = (np.isclose(median, np.nanmedian(data))
+             and np.allclose(deciles, np.nanquantile(data, [0.1, 0.9], axis=0), rtol=0, atol=1e-12))
+    results = comm.gather((len(calls), same, right), root=0)
+    if comm.rank == 0:
+        print(" ".join(f"{n}:{s}:{r}" for n, s, r in results), flush=True)
+""")
+
+
 def run_under_mpi(n, script, *args, timeout=60):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                PYTHONPATH=os.pathsep.join([CHUNKARR_PYTHONPATH, os.environ.get("PYTHONPATH", "")]))
@@ -199,3 +227,15 @@ def test_an_error_on_one_rank_is_raised_on_every_rank(data_file):
     assert len(outcomes) == 3, out + err
     assert all("boom on rank 1" in o for o in outcomes), out
     assert outcomes[1].startswith("ValueError")  # the failing rank: the function's own exception
+
+
+def test_exact_quantiles_split_their_passes_across_ranks(tmp_path):
+    _, alone, err = run_under_mpi(1, QUANTILE_SCRIPT)
+    calls_alone = int(alone.split(":")[0])  # every block, in every selection pass
+    code, out, err = run_under_mpi(3, QUANTILE_SCRIPT)
+    assert code == 0, err
+    results = [r.split(":") for r in out.split()]
+    assert len(results) == 3, out + err
+    assert all(same == "True" and right == "True" for _, same, right in results), out
+    calls = [int(n) for n, _, _ in results]
+    assert sum(calls) == calls_alone and max(calls) < calls_alone  # each pass's blocks shared out

@@ -332,6 +332,50 @@ private:
         }
     }
 
+    using BoxPlanPtr = std::shared_ptr<const kernels::QuantileSelection::BoxPlan>;
+    using SelectionTree = std::function<SelectionPartial(Index, Index, Index, const BoxPlanPtr&)>;
+
+    // One selection pass across ranks, as tree_across_ranks for reductions: this rank's
+    // subtrees, exchanged; every rank finishes every box's tree and absorbs it, so that all
+    // ranks hold the same selection state for the next pass.
+    void absorb_pass_across_ranks(Index outputs, Index leaves, kernels::QuantileSelection& selection,
+                                  const std::function<BoxPlanPtr(Index)>& plan_of, const SelectionTree& local,
+                                  std::uint64_t bytes) {
+        const TaskRange share = rank_share(outputs * leaves, world_->rank(), world_->size());
+        count_only_share(outputs * leaves, share, bytes);
+        std::vector<BoxPlanPtr> plans(static_cast<std::size_t>(outputs));
+        tbb::parallel_for(Index{0}, outputs,
+                          [&](Index kept) { plans[static_cast<std::size_t>(kept)] = plan_of(kept); });
+        const std::vector<Subtree> mine = subtrees_within(outputs, leaves, share);
+        std::vector<std::string> made(mine.size());
+        tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t i) {
+            SelectionPartial p =
+                local(mine[i].output, mine[i].lo, mine[i].hi, plans[static_cast<std::size_t>(mine[i].output)]);
+            kernels::append_bytes(p.partial, made[i]);
+            budget_.release(p.reserved);
+        });
+        const auto received = unpack_subtrees(world_->exchange(pack_subtrees(mine, made)));
+        made.clear();
+        std::function<kernels::QuantileSelection::Partial(Index, Index, Index)> whole = [&](Index output, Index lo,
+                                                                                            Index hi) {
+            const BoxPlanPtr& plan = plans[static_cast<std::size_t>(output)];
+            auto it = received.find({output, lo, hi});
+            if (it != received.end()) {
+                std::size_t at = 0;
+                return kernels::partial_from_bytes(plan, it->second, at);
+            }
+            if (hi - lo <= 1) throw Error("internal: no MPI rank computed leaf " + std::to_string(lo));
+            auto left = whole(output, lo, tree_split(lo, hi));
+            auto right = whole(output, tree_split(lo, hi), hi);
+            kernels::QuantileSelection::merge(left, right);
+            return left;
+        };
+        tbb::parallel_for(Index{0}, outputs, [&](Index kept) {
+            auto partial = whole(kept, 0, leaves);
+            selection.absorb(partial);
+        });
+    }
+
     // Short lanes (say a median over 100 time steps): when a task can hold its lanes whole
     // (a sixteenth of the budget), one task per box of lanes reads them all, so a pass needs no
     // merging of partials and the values of a lane are collected in one place.
@@ -395,9 +439,7 @@ private:
         std::size_t bins = 2;
         while (bins < wanted && box_targets * (bins * 2) * 8 * 5 <= budget_.limit() / 16) bins *= 2;
 
-        std::function<SelectionPartial(Index, Index, Index,
-                                       const std::shared_ptr<const kernels::QuantileSelection::BoxPlan>&)>
-            tree = [&](Index kept, Index lo, Index hi, const auto& plan) -> SelectionPartial {
+        SelectionTree tree = [&](Index kept, Index lo, Index hi, const auto& plan) -> SelectionPartial {
             if (hi - lo == 1) return selection_leaf(group, block_of(kept, lo), selection, plan);
             const Index mid = lo + (hi - lo) / 2;
             SelectionPartial left, right;
@@ -412,20 +454,28 @@ private:
         // The per-lane state (counts, then windows per rank) is held for the whole selection.
         std::size_t state = selection.state_bytes();
         tracker_.add(state);
+        auto plan_of = [&](Index kept) {
+            const Region first = group.grid.block_region(block_of(kept, 0));
+            Region box;
+            for (std::size_t axis = 0; axis < first.size(); ++axis)
+                if (!group.reduced[axis]) box.push_back(first[axis]);
+            return selection.plan_box(box);
+        };
         for (bool more = true; more;) {
             if (selection.pass() > 0) progress_total_adjust_ += group.grid.block_count();
-            tbb::parallel_for(tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
-                for (Index kept = range.begin(); kept != range.end(); ++kept) {
-                    const Region first = group.grid.block_region(block_of(kept, 0));
-                    Region box;
-                    for (std::size_t axis = 0; axis < first.size(); ++axis)
-                        if (!group.reduced[axis]) box.push_back(first[axis]);
-                    const auto plan = selection.plan_box(box);
-                    SelectionPartial result = tree(kept, 0, std::max<Index>(leaves, 1), plan);
-                    selection.absorb(result.partial);
-                    budget_.release(result.reserved);
-                }
-            });
+            if (world_) {
+                absorb_pass_across_ranks(outputs, std::max<Index>(leaves, 1), selection, plan_of, tree,
+                                         bytes_of(*input));
+            } else {
+                tbb::parallel_for(
+                    tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
+                        for (Index kept = range.begin(); kept != range.end(); ++kept) {
+                            SelectionPartial result = tree(kept, 0, std::max<Index>(leaves, 1), plan_of(kept));
+                            selection.absorb(result.partial);
+                            budget_.release(result.reserved);
+                        }
+                    });
+            }
             more = selection.next_pass(bins);
             const std::size_t now = selection.state_bytes();
             if (now > state) tracker_.add(now - state);
@@ -531,26 +581,11 @@ private:
             for (const auto& p : partials.per_input) p.append_bytes(made[i]);
             release_partials(partials);
         });
-        std::string payload;
-        for (std::size_t i = 0; i < mine.size(); ++i) {
-            const std::uint64_t head[4] = {static_cast<std::uint64_t>(mine[i].output),
-                                           static_cast<std::uint64_t>(mine[i].lo),
-                                           static_cast<std::uint64_t>(mine[i].hi), made[i].size()};
-            payload.append(reinterpret_cast<const char*>(head), sizeof head).append(made[i]);
-        }
+        const std::string payload = pack_subtrees(mine, made);
         made.clear();
         // Every rank's subtrees, by (output, lo, hi): the bytes of their partials.
-        auto received = std::make_shared<std::map<std::tuple<Index, Index, Index>, std::string>>();
-        for (const std::string& bytes : world_->exchange(payload)) {
-            for (std::size_t at = 0; at + 4 * sizeof(std::uint64_t) <= bytes.size();) {
-                std::uint64_t head[4];
-                std::memcpy(head, bytes.data() + at, sizeof head);
-                at += sizeof head;
-                (*received)[{static_cast<Index>(head[0]), static_cast<Index>(head[1]), static_cast<Index>(head[2])}] =
-                    bytes.substr(at, head[3]);
-                at += head[3];
-            }
-        }
+        auto received = std::make_shared<std::map<std::tuple<Index, Index, Index>, std::string>>(
+            unpack_subtrees(world_->exchange(payload)));
         auto whole = std::make_shared<std::function<Partials(Index, Index, Index)>>();
         *whole = [this, received, whole_weak = std::weak_ptr(whole)](Index output, Index lo, Index hi) -> Partials {
             auto it = received->find({output, lo, hi});

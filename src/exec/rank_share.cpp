@@ -1,6 +1,10 @@
 #include "exec/rank_share.hpp"
 
+#include <chunkarr/core/error.hpp>
+
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 
 namespace chunkarr {
@@ -28,6 +32,34 @@ std::vector<Subtree> subtrees_within(Index outputs, Index leaves, TaskRange rang
         walk(output, 0, leaves, first, last);
     }
     return found;
+}
+
+std::string pack_subtrees(const std::vector<Subtree>& subtrees, const std::vector<std::string>& states) {
+    std::string payload;
+    for (std::size_t i = 0; i < subtrees.size(); ++i) {
+        const std::uint64_t head[4] = {static_cast<std::uint64_t>(subtrees[i].output),
+                                       static_cast<std::uint64_t>(subtrees[i].lo),
+                                       static_cast<std::uint64_t>(subtrees[i].hi), states[i].size()};
+        payload.append(reinterpret_cast<const char*>(head), sizeof head).append(states[i]);
+    }
+    return payload;
+}
+
+std::map<std::tuple<Index, Index, Index>, std::string> unpack_subtrees(const std::vector<std::string>& payloads) {
+    std::map<std::tuple<Index, Index, Index>, std::string> states;
+    for (const std::string& bytes : payloads) {
+        for (std::size_t at = 0; at < bytes.size();) {
+            std::uint64_t head[4];
+            if (at + sizeof head > bytes.size()) throw Error("internal: subtrees from another rank are cut short");
+            std::memcpy(head, bytes.data() + at, sizeof head);
+            at += sizeof head;
+            if (head[3] > bytes.size() - at) throw Error("internal: subtrees from another rank are cut short");
+            states[{static_cast<Index>(head[0]), static_cast<Index>(head[1]), static_cast<Index>(head[2])}] =
+                bytes.substr(at, head[3]);
+            at += head[3];
+        }
+    }
+    return states;
 }
 
 }  // namespace chunkarr

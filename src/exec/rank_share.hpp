@@ -7,6 +7,9 @@
 // subtrees, merging in exactly the order one process would.
 #include <chunkarr/core/shape.hpp>
 
+#include <map>
+#include <string>
+#include <tuple>
 #include <vector>
 
 namespace chunkarr {
@@ -35,5 +38,10 @@ inline Index tree_split(Index lo, Index hi) { return lo + (hi - lo) / 2; }
 // The largest subtrees whose leaves all lie in `range` (task t is output t / leaves, leaf
 // t % leaves), in task order. Over all ranks' ranges they cover every leaf exactly once.
 std::vector<Subtree> subtrees_within(Index outputs, Index leaves, TaskRange range);
+
+// Subtrees and the bytes of their partial states, as one rank's payload of an exchange...
+std::string pack_subtrees(const std::vector<Subtree>& subtrees, const std::vector<std::string>& states);
+// ...and every rank's payloads read back, by subtree.
+std::map<std::tuple<Index, Index, Index>, std::string> unpack_subtrees(const std::vector<std::string>& payloads);
 
 }  // namespace chunkarr
