@@ -1,3 +1,5 @@
+#include <chunkarr/core/error.hpp>
+
 #include "exec/rank_share.hpp"
 #include "support/catch.hpp"
 
@@ -97,4 +99,19 @@ TEST_CASE("finishing the tree from the ranks' subtrees gives the one-process sum
         const double split = finish(0, leaves);
         CHECK(std::memcmp(&split, &alone, sizeof split) == 0);
     }
+}
+
+TEST_CASE("subtrees and their states travel as one payload and come back by subtree", "[exec][mpi]") {
+    const std::vector<Subtree> first{{0, 0, 4}, {1, 2, 3}};
+    const std::vector<Subtree> second{{1, 3, 5}};
+    const std::string binary("\0\1\2", 3);
+    const auto states = unpack_subtrees(
+        {pack_subtrees(first, {"state a", binary}), pack_subtrees({}, {}), pack_subtrees(second, {""})});
+    REQUIRE(states.size() == 3);
+    CHECK(states.at({0, 0, 4}) == "state a");
+    CHECK(states.at({1, 2, 3}) == binary);
+    CHECK(states.at({1, 3, 5}).empty());
+    const std::string payload = pack_subtrees(first, {"state a", binary});
+    CHECK_THROWS_AS(unpack_subtrees({payload.substr(0, payload.size() - 1)}), Error);
+    CHECK_THROWS_AS(unpack_subtrees({payload.substr(0, 5)}), Error);
 }
