@@ -276,6 +276,11 @@ class Array:
                   compression=compression, compression_opts=compression_opts, shuffle=shuffle, complevel=complevel,
                   progress=progress, threads=threads, memory_limit=memory_limit)
 
+    def __dask_tokenize__(self):
+        """Dask's name for this array when Dask wraps it (da.from_array(x)); see chunkarr._dask."""
+        from ._dask import dask_token
+        return dask_token(self)
+
     def to_dask(self, block_size=None):
         """A Dask array of these values whose blocks chunkarr computes, each a group of whole
         chunks of about block_size bytes (default: Dask's array.chunk-size); see chunkarr._dask."""
