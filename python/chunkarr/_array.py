@@ -287,6 +287,13 @@ class Array:
         from ._dask import to_dask
         return to_dask(self, block_size)
 
+    def to_dask_dataframe(self, columns=None, index=None, meta=None):
+        """A dask.dataframe of a 1-d or 2-d array (Dask's Array.to_dask_dataframe): through
+        to_dask(), so each partition is a group of whole chunks that chunkarr computes."""
+        if self.ndim not in (1, 2):
+            raise ValueError(f"to_dask_dataframe needs a 1-d or 2-d array, got {self.ndim}-d")
+        return self.to_dask().to_dask_dataframe(columns=columns, index=index, meta=meta)
+
     # ---- transformations ---------------------------------------------------------------------
     def astype(self, dtype, casting="unsafe", copy=True) -> "Array":
         """Values as dtype, lazily. casting as NumPy's (a TypeError when the rule forbids it);

@@ -148,6 +148,22 @@ def test_dask_operations_on_chunkarr_blocks_give_numpy(ca, scheduler):
     assert dask.base.tokenize(x) == dask.base.tokenize(x) != dask.base.tokenize(x + 1)
 
 
+@pytest.mark.parametrize("shape,chunks,columns", [((11,), (4,), None), ((9, 3), (2, 3), ["a", "b", "c"]),
+                                                  ((7, 2), (7, 1), None)])
+def test_to_dask_dataframe(ca, shape, chunks, columns):
+    pd = pytest.importorskip("pandas")
+    a = sample(shape, "float64", seed=3)
+    frame = ca.from_array(a, chunks=chunks).to_dask_dataframe(columns=columns)
+    want = da.from_array(a, chunks=chunks).to_dask_dataframe(columns=columns).compute()
+    got = frame.compute()
+    assert type(got) is type(want)   # a 1-d array gives a Series, as in Dask
+    (pd.testing.assert_series_equal if a.ndim == 1 else pd.testing.assert_frame_equal)(got, want)
+    if columns:
+        assert list(frame.columns) == columns
+    with pytest.raises(ValueError, match="1-d or 2-d"):
+        ca.zeros((2, 2, 2)).to_dask_dataframe()
+
+
 def test_distributed_cluster(ca, tmp_path):
     # dask.distributed with worker processes: to_dask() tasks are chunkarr computations of groups
     # of chunks, and a file-backed array is reopened by path on the workers (pickled by path).
