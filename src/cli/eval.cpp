@@ -187,7 +187,10 @@ int run_eval(const std::vector<std::string>& args) {
     if (!output) {
         const NDArray value = result.array.compute(options);
         bar.reset();
-        std::cout << format_double(value.value_as_double(0)) << "\n";
+        const DType type = value.dtype();
+        if (is_unsigned(type)) std::cout << value.value_as_uint64(0) << "\n";
+        else if (is_integer(type) || is_bool(type)) std::cout << value.value_as_int64(0) << "\n";
+        else std::cout << format_double(value.value_as_double(0)) << "\n";
         return 0;
     }
     const FileAndPath where = split_file_and_path(*output);
