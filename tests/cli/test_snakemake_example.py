@@ -6,25 +6,25 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import REPO, _exe_path
-
 xr = pytest.importorskip("xarray")
 
+REPO = Path(__file__).resolve().parents[2]
 YEARS = [2001, 2002, 2003]
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
+def workdir(tmp_path_factory, exe):
     snakemake = shutil.which("snakemake")
     if not snakemake:
         pytest.skip("snakemake is not installed")
     work = tmp_path_factory.mktemp("snakemake")
     command = [snakemake, "-c2", "-s", str(REPO / "examples" / "snakemake" / "Snakefile"), "-d", str(work),
-               "--config", f"chunkarr={_exe_path()}"]
+               "--config", f"chunkarr={exe}"]
     # Snakemake runs the example's scripts with its own interpreter (Debian's, with netCDF4).
     p = subprocess.run(command, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        timeout=600, env={**os.environ, "MPLBACKEND": "Agg"})
