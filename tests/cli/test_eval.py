@@ -220,3 +220,50 @@ def test_usage_errors(run_cli, one_file, data_dir):
     assert code == 2 and err.count("\n") == 1 and "give -o OUT.nc" in err
     code, _, err = run_cli("eval", "mean(t2m)", data_dir / "missing_*.nc")
     assert code == 1 and err.count("\n") == 1 and "no files match" in err
+
+
+@pytest.fixture(scope="module")
+def odd_h5(tmp_path_factory):
+    """Plain HDF5 (no dimension names: dim_0, dim_1), big-endian, chunk size 1, one chunk,
+    unsigned, a 0-d and an empty dataset."""
+    path = tmp_path_factory.mktemp("eval_odd") / "odd.h5"
+    rng = np.random.default_rng(7)
+    with h5py.File(path, "w") as f:
+        be = rng.normal(0, 1, (4, 6)).astype(">f8")
+        be[1, 2] = np.nan
+        f.create_dataset("be", data=be, chunks=(1, 1))
+        f.create_dataset("u1", data=rng.integers(0, 255, (4, 6)).astype("u1"), chunks=(4, 6))
+        f.create_dataset("i2", data=rng.integers(-300, 300, (4, 6)).astype("i2"), chunks=(3, 4))
+        f.create_dataset("zero_d", data=np.float32(3.5))
+        f.create_dataset("empty", shape=(0, 6), dtype="f4", chunks=(1, 6), maxshape=(None, 6))
+    return path
+
+
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ('mean(be, "dim_0")', lambda f: np.nanmean(f["be"][...], axis=0)),
+        ("be * u1 - i2", lambda f: f["be"][...] * f["u1"][...] - f["i2"][...]),
+        ('sum(u1, "dim_1")', lambda f: f["u1"][...].sum(axis=1)),
+        ('median(i2, "dim_1")', lambda f: np.median(f["i2"][...], axis=1)),
+        ("be[dim_0=1:3, dim_1=-1] + zero_d", lambda f: f["be"][1:3, -1] + 3.5),
+        ('mean(empty, "dim_0")', lambda f: np.full(6, np.nan)),
+    ],
+)
+def test_odd_layouts_and_types_match_numpy(run_cli, odd_h5, tmp_path, expression, expected):
+    out = tmp_path / "out.h5"
+    run_eval(run_cli, expression, odd_h5, "-o", out)
+    with h5py.File(odd_h5, "r") as f:
+        want = expected(f)
+    with h5py.File(out, "r") as f:
+        np.testing.assert_allclose(f["result"][...], want, rtol=1e-12, equal_nan=True)
+
+
+def test_odd_numbers_printed(run_cli, odd_h5):
+    with h5py.File(odd_h5, "r") as f:
+        be, u1 = f["be"][...], f["u1"][...]
+    assert float(run_eval(run_cli, "sum(be)", odd_h5)) == pytest.approx(np.nansum(be), rel=1e-12)
+    assert int(run_eval(run_cli, "sum(u1)", odd_h5)) == int(u1.sum(dtype="u8"))
+    assert float(run_eval(run_cli, "zero_d * 2", odd_h5)) == 7.0
+    assert float(run_eval(run_cli, "sum(empty)", odd_h5)) == 0.0
+    assert int(run_eval(run_cli, "count(be)", odd_h5)) == 23
