@@ -267,3 +267,8 @@ def test_odd_numbers_printed(run_cli, odd_h5):
     assert float(run_eval(run_cli, "zero_d * 2", odd_h5)) == 7.0
     assert float(run_eval(run_cli, "sum(empty)", odd_h5)) == 0.0
     assert int(run_eval(run_cli, "count(be)", odd_h5)) == 23
+
+
+def test_ctrl_c_leaves_existing_output_and_no_temporary(interrupted_write, tmp_path):
+    interrupted_write(tmp_path, "eval", "sqrt(t) * 2 - t", "{input}", "-o", "{output}", "--threads", "1",
+                      "--compression", "gzip", "--no-progress")
