@@ -34,16 +34,18 @@ const std::string eval_help_text =
     "usage: chunkarr eval EXPR FILE... [-o OUT.nc[:NAME]] [options]\n"
     "\n"
     "Computes the expression EXPR over the variables of the HDF5 or NetCDF FILE, named as in the\n"
-    "file, in one parallel pass that reads each chunk once, inside a memory budget. Several FILEs\n"
-    "or a quoted glob ('data/*.nc') are joined along their record (unlimited) dimension, as\n"
-    "'stats' joins them. Variables are CF-decoded first, as in 'stats': missing values\n"
-    "(_FillValue, missing_value, valid range) become NaN, packed data is unpacked.\n"
+    "file (root group), out of core: chunks are read and computed in parallel on every core,\n"
+    "inside a memory budget, in as few passes over the data as the expression needs (--explain\n"
+    "shows them). Several FILEs (in the order given) or a quoted glob ('data/*.nc') are joined\n"
+    "along their record (unlimited) dimension, as 'stats' joins them. Variables are CF-decoded\n"
+    "first, as in 'stats': missing values (_FillValue, missing_value, valid range) become NaN,\n"
+    "packed data is unpacked.\n"
     "The result goes to -o OUT.nc (NetCDF-4; OUT.h5: HDF5) as variable NAME (default: result)\n"
     "with the dimensions it keeps and their coordinate variables; a result that is one number\n"
     "is printed when there is no -o.\n"
     "\n"
     "the language:\n"
-    "  numbers        2, 0.5, 1e-3\n"
+    "  numbers        2, 0.5, 1e-3 (float64: an integer variable + 1 is float64)\n"
     "  variables      t2m, precip: the file's variables by name\n"
     "  arithmetic     + - * / ** (power) % (remainder, sign of the divisor), unary -\n"
     "  comparisons    == != < <= > >=  (1 where true, 0 where false)\n"
@@ -84,7 +86,7 @@ const std::string eval_help_text =
     "  chunkarr eval 'quantile(precip, 0.99, \"time\")' 'precip_*.nc' -o p99.nc --compression gzip\n"
     "  chunkarr eval 'mean(t2m[time=0:12], \"lat\", \"lon\") - 273.15' era5.nc -o monthly.nc\n"
     "  chunkarr eval 'count(where(t2m > 300, t2m, 0 / 0))' era5.nc      # prints one number\n"
-    "  chunkarr eval 'max(abs(a - b))' a.h5 b.h5 --threads 8 --memory-limit 4GB\n";
+    "  chunkarr eval 'max(t2m, \"time\")' 2001.nc 2002.nc 2003.nc -o tmax.nc --threads 8 --memory-limit 4GB\n";
 
 // The variables the expression may name: those at the root of the first file, by name.
 std::vector<std::string> root_variables(const std::vector<std::string>& paths) {
