@@ -9,7 +9,7 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-NOTEBOOKS = ["quickstart.ipynb", "from_dask_to_chunkarr.ipynb", "parallelize_your_code.ipynb"]
+NOTEBOOKS = ["quickstart.ipynb", "from_dask_to_chunkarr.ipynb"]
 
 
 def cells_tagged(nb, tag):
