@@ -137,13 +137,16 @@ std::string describe_dimensions(const expression::LabeledArray& value) {
     return "(" + text + ")";
 }
 
-// The result and the coordinate variables of its dimensions, as store() writes them.
+// The coordinate variables of the result's dimensions, then the result, as store() writes them
+// (the result last: the progress bar, which restarts for each, ends on the real work).
 std::vector<StoreTarget> output_targets(const expression::LabeledArray& result, const std::string& name) {
     std::vector<std::string> dimensions;
-    for (const auto& d : result.dimensions) dimensions.push_back(d.name);
-    std::vector<StoreTarget> targets{{result.array, name, dimensions}};
-    for (const auto& d : result.dimensions)
+    std::vector<StoreTarget> targets;
+    for (const auto& d : result.dimensions) {
+        dimensions.push_back(d.name);
         if (d.coordinate && d.name != name) targets.push_back({*d.coordinate, d.name, {d.name}});
+    }
+    targets.push_back({result.array, name, dimensions});
     return targets;
 }
 
