@@ -14,6 +14,7 @@
 #include "formatting.hpp"
 #include "run_options.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -64,6 +65,8 @@ const std::string eval_help_text =
     function_lines() +
     "\n"
     "options:\n"
+    "  --                       the end of the options: an EXPR that starts with '-' goes\n"
+    "                           first or after it (chunkarr eval -o out.nc -- '-t2m' in.nc)\n"
     "  -o, --output OUT.nc[:NAME]  write the result there, atomically (on an error or Ctrl-C an\n"
     "                           existing OUT is left as it was); .nc/.nc4: NetCDF-4, else HDF5\n"
     "  --compression none|gzip  compress the output (shuffle + deflate, on every core)\n"
@@ -155,7 +158,19 @@ std::vector<StoreTarget> output_targets(const expression::LabeledArray& result, 
 const std::string& eval_help() { return eval_help_text; }
 
 int run_eval(const std::vector<std::string>& args) {
-    const ParsedArguments parsed = parse_arguments(args, run_option_specs());
+    // An expression that starts with '-' ("-t2m") would be taken for an unknown option: as the
+    // first argument it is the expression (elsewhere it goes after "--").
+    const auto specs = run_option_specs();
+    const bool first_is_option = !args.empty() && std::any_of(specs.begin(), specs.end(), [&](const OptionSpec& s) {
+        return std::any_of(s.names.begin(), s.names.end(), [&](const std::string& name) {
+            return args.front() == name || args.front().rfind(name + "=", 0) == 0;
+        });
+    });
+    const bool leading_expression =
+        !args.empty() && args.front().size() > 1 && args.front()[0] == '-' && args.front() != "--" && !first_is_option;
+    ParsedArguments parsed =
+        parse_arguments(leading_expression ? std::vector<std::string>(args.begin() + 1, args.end()) : args, specs);
+    if (leading_expression) parsed.positional.insert(parsed.positional.begin(), args.front());
     if (parsed.positional.size() < 2)
         throw UsageError(parsed.positional.empty() ? "eval needs an expression and a FILE (see 'chunkarr eval --help')"
                                                    : "eval needs a FILE after the expression");

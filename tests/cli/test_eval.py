@@ -272,3 +272,14 @@ def test_odd_numbers_printed(run_cli, odd_h5):
 def test_ctrl_c_leaves_existing_output_and_no_temporary(interrupted_write, tmp_path):
     interrupted_write(tmp_path, "eval", "sqrt(t) * 2 - t", "{input}", "-o", "{output}", "--threads", "1",
                       "--compression", "gzip", "--no-progress")
+
+
+def test_an_expression_may_start_with_minus(run_cli, one_file, tmp_path):
+    with xr.open_dataset(one_file) as ds:
+        want = -float(ds.t2m.mean(skipna=True).astype("f8"))
+    assert float(run_eval(run_cli, "-mean(t2m)", one_file)) == pytest.approx(want, rel=1e-6)
+    # After other options it goes after "--" (the usual end of the options).
+    out = run_eval(run_cli, "--threads", "1", "--", "-mean(t2m) + 1", one_file)
+    assert float(out) == pytest.approx(want + 1, rel=1e-6)
+    code, _, err = run_cli("eval", "--threads", "1", "-mean(t2m)", one_file)
+    assert code == 2 and "unknown option -mean(t2m)" in err
