@@ -3,6 +3,7 @@
 A seasonal cycle that is warmer towards the equator, plus weather noise; a few values are
 missing (_FillValue), as in real station-gridded data. Seeded by the year: the same file every run.
 """
+import datetime
 import sys
 
 import netCDF4
@@ -27,8 +28,9 @@ def main(year, path):
         ds.createDimension("lat", N_LAT)
         ds.createDimension("lon", N_LON)
         time = ds.createVariable("time", "f8", ("time",))
-        time.units = f"days since {year}-01-01"
-        time[:] = day
+        # One time axis for all the years, so the files join into one (as CF readers decode it).
+        time.units = "days since 2000-01-01"
+        time[:] = day + (datetime.date(year, 1, 1) - datetime.date(2000, 1, 1)).days
         ds.createVariable("lat", "f4", ("lat",))[:] = lat
         ds.createVariable("lon", "f4", ("lon",))[:] = lon
         var = ds.createVariable("t2m", "f4", ("time", "lat", "lon"), chunksizes=(30, N_LAT, N_LON),
