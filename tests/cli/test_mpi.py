@@ -237,3 +237,28 @@ def test_a_damaged_chunk_on_one_rank_fails_every_rank_once(exe, tmp_path):
     code, out, err, _ = run(cmd)
     assert code == 0, err
     assert json.loads(out)[0]["sum"] == float(data.sum())
+
+
+@pytest.mark.parametrize("expression", ['mean(tas - mean(tas, "time"), "lat")', "where(isnan(tas), -1, tas * 2)",
+                                        'quantile(tas, 0.9, "time")'])
+def test_eval_output_equals_the_single_process_file(exe, files, tmp_path, expression):
+    alone, split = tmp_path / "alone.nc", tmp_path / "split.nc"
+    code, _, err, _ = run([exe, "eval", expression, str(files["nc"]), "-o", str(alone), "--threads", "1"])
+    assert code == 0, err
+    code, out, err, _ = mpirun(exe, 3, "eval", expression, files["nc"], "-o", split, "--threads", "1")
+    assert code == 0, err
+    with netCDF4.Dataset(alone) as a, netCDF4.Dataset(split) as b:
+        assert sorted(a.variables) == sorted(b.variables)
+        for name in a.variables:
+            assert a[name][:].tobytes() == b[name][:].tobytes(), name
+
+
+def test_eval_prints_a_number_once(exe, files):
+    args = ["eval", 'mean(tas) - 2 * std(tas)', str(files["nc"]), "--threads", "1"]
+    code, alone, err, _ = run([exe, *args])
+    assert code == 0, err
+    tas = netCDF4.Dataset(files["nc"])["tas"][:].compressed().astype(np.float64)
+    assert float(alone) == pytest.approx(tas.mean() - 2 * tas.std(), rel=1e-6)
+    for n in (2, 3):
+        code, out, err, _ = mpirun(exe, n, *args)
+        assert (code, out) == (0, alone), err
