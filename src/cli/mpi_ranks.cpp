@@ -40,6 +40,11 @@ const mpi::WorldPtr& command_world() { return world_slot(); }
 
 int run_on_every_rank(const std::function<int()>& command, const std::function<int(std::exception_ptr)>& report) {
     if (!mpi::World::launched_by_mpi() || !mpi::World::available()) {
+        if (mpi::World::launched_by_mpi())
+            std::fputs(
+                "chunkarr: warning: built without MPI (CHUNKARR_WITH_MPI=OFF): every rank runs the whole "
+                "command alone\n",
+                stderr);
         try {
             return command();
         } catch (...) {
