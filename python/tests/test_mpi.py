@@ -149,6 +149,7 @@ QUANTILE_SCRIPT = textwrap.dedent("""
 
 def run_under_mpi(n, script, *args, timeout=60):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_btl_vader_single_copy_mechanism="none",
                PYTHONPATH=os.pathsep.join([CHUNKARR_PYTHONPATH, os.environ.get("PYTHONPATH", "")]))
     cmd = [MPIRUN, "--oversubscribe", "-n", str(n), sys.executable, "-c", script, *map(str, args)]
     try:
