@@ -276,6 +276,13 @@ class Array:
                   compression=compression, compression_opts=compression_opts, shuffle=shuffle, complevel=complevel,
                   progress=progress, threads=threads, memory_limit=memory_limit)
 
+    def to_zarr(self, url, component: str | None = None, overwrite: bool = False, chunks=None, compressor="default",
+                dims=None, *, progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
+        """Computes and writes the array into a new Zarr v2 store; see chunkarr.to_zarr."""
+        from ._io import to_zarr
+        to_zarr(self, url, component, overwrite=overwrite, chunks=chunks, compressor=compressor, dims=dims,
+                progress=progress, threads=threads, memory_limit=memory_limit)
+
     def to_dask(self, block_size=None):
         """A Dask array of these values whose blocks chunkarr computes, each a group of whole
         chunks of about block_size bytes (default: Dask's array.chunk-size); see chunkarr._dask."""

@@ -180,31 +180,16 @@ const std::byte* HDF5Source::Impl::stored_bytes(const StoredChunk& entry, std::v
 void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const {
     const HDF5ChunkIndex* index = chunk_index_or_null();
     const Shape& chunk_shape = *storage_chunks_;
-    const std::size_t ndim = shape_.size();
     const std::size_t item = itemsize(dtype_);
     const std::size_t chunk_bytes = static_cast<std::size_t>(element_count(chunk_shape)) * item;
     const Shape out_shape = region_shape(region);
     thread_local std::vector<std::byte> stored, decoded;
 
-    std::vector<Index> first(ndim), last(ndim), chunk(ndim);
-    for (std::size_t axis = 0; axis < ndim; ++axis) {
-        first[axis] = region[axis].start / chunk_shape[axis];
-        last[axis] = (region[axis].stop - 1) / chunk_shape[axis];
-    }
-    chunk = first;
-    while (true) {
-        std::vector<Index> src_start(ndim), dst_start(ndim);
-        Shape count(ndim);
-        bool whole = true;  // the region is exactly this chunk's full stored box
-        for (std::size_t axis = 0; axis < ndim; ++axis) {
-            const Index origin = chunk[axis] * chunk_shape[axis];
-            const Index lo = std::max(region[axis].start, origin);
-            const Index hi = std::min(region[axis].stop, origin + chunk_shape[axis]);
-            src_start[axis] = lo - origin;
-            dst_start[axis] = lo - region[axis].start;
-            count[axis] = hi - lo;
-            whole = whole && count[axis] == chunk_shape[axis] && count[axis] == out_shape[axis];
-        }
+    kernels::for_each_chunk_part(region, chunk_shape, [&](const kernels::ChunkPart& part) {
+        const std::vector<Index>& chunk = part.chunk;
+        const std::vector<Index>&src_start = part.src_start, &dst_start = part.dst_start;
+        const Shape& count = part.count;
+        const bool whole = part.whole;  // the region is exactly this chunk's full stored box
         StoredChunk looked_up;
         const bool indexed = index != nullptr;
         if (!indexed) looked_up = fetch_stored_chunk_locked(chunk, stored);
@@ -264,13 +249,7 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
                           std::to_string(entry.size) + " bytes at offset " + std::to_string(entry.address) +
                           "): " + e.what());
         }
-        std::size_t axis = ndim;
-        while (axis-- > 0) {
-            if (++chunk[axis] <= last[axis]) break;
-            chunk[axis] = first[axis];
-        }
-        if (axis == static_cast<std::size_t>(-1)) break;
-    }
+    });
 }
 
 void HDF5Source::Impl::read_contiguous(const Region& region, std::byte* out) const {
