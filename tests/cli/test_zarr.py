@@ -318,3 +318,19 @@ def test_failed_axis_run_leaves_the_old_zarr_output(tmp_path, run_cli):
     after = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.zarr", "s.zarr"]
+
+
+def test_glob_of_stores_joined_along_a_dimension(tmp_path, stats_json):
+    parts = []
+    for i in range(3):
+        a = np.random.default_rng(i).normal(size=(4, 5))
+        root = zarr.open_group(str(tmp_path / f"part{i}.zarr"), mode="w")
+        z = root.create_dataset("v", data=a, chunks=(3, 5), fill_value=None)
+        z.attrs["_ARRAY_DIMENSIONS"] = ["time", "x"]
+        parts.append(a)
+    joined = np.concatenate(parts, axis=0)
+    rec = stats_of(stats_json, f"{tmp_path}/part*.zarr:v")
+    assert rec["shape"] == [12, 5]
+    check_record(rec, joined, {}, variable="/v")
+    rows = stats_json(f"{tmp_path}/part*.zarr:v", "--concat", "x")
+    assert rows[0]["shape"] == [4, 15]
