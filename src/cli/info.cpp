@@ -246,9 +246,15 @@ std::vector<Unreadable> print_netcdf(const std::string& file, bool json) {
 // chunk files' sizes as the bytes on disk.
 std::vector<HDF5DatasetInfo> zarr_datasets(const std::string& store) {
     std::vector<HDF5DatasetInfo> datasets;
-    for (const auto& array : list_zarr_arrays(store)) {
+    for (const auto& listed : list_zarr_arrays(store)) {
         HDF5DatasetInfo d;
-        d.path = array.path;
+        d.path = listed.path;
+        if (!listed.metadata) {
+            d.error = listed.error;
+            datasets.push_back(std::move(d));
+            continue;
+        }
+        const ZarrArrayMetadata& array = *listed.metadata;
         d.shape = array.shape;
         d.dtype = std::string(dtype_name(array.dtype));
         d.computed_dtype = d.dtype;

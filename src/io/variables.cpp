@@ -67,7 +67,7 @@ std::vector<ListedVariable> list_variables(const std::string& path) {
     ensure_readable_format(path, format);
     std::vector<ListedVariable> listed;
     if (format == FileFormat::ZarrStore) {
-        for (const auto& array : list_zarr_arrays(path)) listed.push_back({array.path, {}});
+        for (const auto& array : list_zarr_arrays(path)) listed.push_back({array.path, array.error});
         return listed;
     }
     if (is_netcdf3(format)) {

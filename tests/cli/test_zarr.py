@@ -275,8 +275,15 @@ def test_bad_zarray(tmp_path, run_cli, change, message):
     array = damaged_store(tmp_path / "s.zarr")
     meta = json.loads((array / ".zarray").read_text())
     (array / ".zarray").write_text(change(meta))
-    for args in (("stats", f"{tmp_path / 's.zarr'}:v"), ("stats", tmp_path / "s.zarr"), ("info", tmp_path / "s.zarr")):
-        assert_error(run_cli(*args), 1, "s.zarr", "/v", message)
+    assert_error(run_cli("stats", f"{tmp_path / 's.zarr'}:v"), 1, "s.zarr", "/v", message)
+    # Of the whole store, the array is a row of its own and the others are still listed.
+    zarr.open_group(str(tmp_path / "s.zarr")).create_dataset("w", data=np.arange(4.0), fill_value=None)
+    for command in ("stats", "info"):
+        rc, out, err = run_cli(command, tmp_path / "s.zarr")
+        assert rc == 1, err
+        assert "/w" in out and message in out
+        [line] = err.splitlines()
+        assert line.startswith("chunkarr: error: ") and "s.zarr:/v" in line and message in line
 
 
 def test_missing_array_and_plain_directory(tmp_path, run_cli):
@@ -334,3 +341,16 @@ def test_glob_of_stores_joined_along_a_dimension(tmp_path, stats_json):
     check_record(rec, joined, {}, variable="/v")
     rows = stats_json(f"{tmp_path}/part*.zarr:v", "--concat", "x")
     assert rows[0]["shape"] == [4, 15]
+
+
+def test_bad_zmetadata_and_zattrs(tmp_path, run_cli):
+    store = tmp_path / "g.zarr"
+    nested_store(store, True)
+    (store / ".zmetadata").write_text("{truncated")
+    assert_error(run_cli("stats", store), 1, "g.zarr", ".zmetadata is not JSON")
+    assert_error(run_cli("info", store), 1, "g.zarr", ".zmetadata is not JSON")
+    (store / ".zmetadata").unlink()
+    (store / "a" / ".zattrs").write_text('{"_ARRAY_DIMENSIONS": ["only_one"]}')
+    assert_error(run_cli("stats", f"{store}:a"), 1, "g.zarr:/a", "_ARRAY_DIMENSIONS")
+    (store / "a" / ".zattrs").write_text("[1, 2]")
+    assert_error(run_cli("stats", f"{store}:a"), 1, "g.zarr:/a", ".zattrs is not a JSON object")

@@ -15,7 +15,7 @@ Json parse_json(const std::string& text, const std::string& where, const char* w
     try {
         return Json::parse(text);
     } catch (const Json::parse_error& e) {
-        throw FormatError(where + ": " + what + " is not JSON (" + e.what() + ")");
+        throw FormatError(where + ": " + what + " is not JSON (syntax error at byte " + std::to_string(e.byte) + ")");
     }
 }
 

@@ -4,6 +4,7 @@
 // when there is one (as xarray does) or else from the .zarray files.
 #include <chunkarr/io/zarr/metadata.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,16 @@ namespace chunkarr {
 
 // A directory with .zarray, .zgroup or .zmetadata in it.
 bool is_zarr_store(const std::string& path);
-// Every array of the store, sorted by path. FormatError naming the store and array when a
-// .zarray cannot be read.
-std::vector<ZarrArrayMetadata> list_zarr_arrays(const std::string& store);
+
+// One array of a store's listing: its metadata, or why it cannot be read.
+struct ZarrListedArray {
+    std::string path;  // "/t2m", "/group/sub/var"
+    std::optional<ZarrArrayMetadata> metadata;
+    std::string error;  // naming store and array; empty when `metadata` is set
+};
+// Every array of the store, sorted by path, those whose metadata cannot be read included (with
+// the error). FormatError when the store itself (its .zmetadata) cannot be read.
+std::vector<ZarrListedArray> list_zarr_arrays(const std::string& store);
 // The array at `variable` ("t2m", "/group/t2m"; "" or "/" for a store that is one array).
 // KeyError when there is none.
 ZarrArrayMetadata read_zarr_array(const std::string& store, const std::string& variable);
