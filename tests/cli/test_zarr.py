@@ -269,8 +269,11 @@ def test_chunk_of_the_wrong_size(tmp_path, run_cli, compressor, values):
     (lambda m: json.dumps({**m, "filters": [{"id": "delta", "dtype": "<f8"}]}), 'filter "delta"'),
     (lambda m: json.dumps({**m, "compressor": {"id": "blosc", "cname": "snappy"}}), "snappy"),
     (lambda m: json.dumps({**m, "chunks": [0, 5]}), "chunks"),
+    (lambda m: json.dumps({**m, "shape": [10**15, 5], "chunks": [1, 5]}), "more than 2^32"),
+    (lambda m: json.dumps({**m, "chunks": [10**6, 10**6]}), "larger than 16 GiB"),
+    (lambda m: json.dumps({**m, "shape": [8]}), "chunks"),
 ], ids=["not-json", "no-chunks", "no-dtype", "complex", "datetime", "codec", "filter", "blosc-cname",
-        "zero-chunk"])
+        "zero-chunk", "too-many-chunks", "huge-chunk", "rank-mismatch"])
 def test_bad_zarray(tmp_path, run_cli, change, message):
     array = damaged_store(tmp_path / "s.zarr")
     meta = json.loads((array / ".zarray").read_text())
@@ -354,3 +357,9 @@ def test_bad_zmetadata_and_zattrs(tmp_path, run_cli):
     assert_error(run_cli("stats", f"{store}:a"), 1, "g.zarr:/a", "_ARRAY_DIMENSIONS")
     (store / "a" / ".zattrs").write_text("[1, 2]")
     assert_error(run_cli("stats", f"{store}:a"), 1, "g.zarr:/a", ".zattrs is not a JSON object")
+
+
+def test_oversized_chunk_file_is_not_read(tmp_path, run_cli):
+    array = damaged_store(tmp_path / "s.zarr")
+    (array / "0.0").write_bytes(b"\0" * 10**6)
+    assert_error(run_cli("stats", f"{tmp_path / 's.zarr'}:v"), 1, "s.zarr:/v", "chunk 0.0", "1000000 bytes")

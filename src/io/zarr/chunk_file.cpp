@@ -34,6 +34,10 @@ bool read_chunk_file(const std::string& path, std::byte* direct, std::size_t exp
     if (direct && size != expected)
         throw IOError("uncompressed chunk has " + std::to_string(size) + " bytes, expected " +
                       std::to_string(expected) + " bytes");
+    // No codec makes much more of a chunk than its bytes: a larger file is not read into memory.
+    if (size > expected + expected / 64 + 4096)
+        throw IOError("chunk file has " + std::to_string(size) + " bytes, more than any encoding of a chunk of " +
+                      std::to_string(expected) + " bytes");
     std::byte* target = direct;
     if (!target) {
         buffer.resize(size);

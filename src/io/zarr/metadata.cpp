@@ -108,6 +108,25 @@ void add_attribute(Attributes& attributes, const std::string& name, const Json& 
     attributes.set(name, std::move(numbers), floats ? DType::Float64 : DType::Int64);
 }
 
+constexpr std::uint64_t max_chunk_bytes = std::uint64_t{16} << 30;
+constexpr std::uint64_t max_chunk_count = std::uint64_t{1} << 32;  // as for HDF5 datasets
+
+// Damaged or hostile metadata must be an error before anything is allocated for it.
+void check_sizes(const ZarrArrayMetadata& meta, const std::string& where) {
+    std::uint64_t chunk_bytes = itemsize(meta.dtype), count = 1;
+    for (std::size_t axis = 0; axis < meta.shape.size(); ++axis) {
+        const auto along = static_cast<std::uint64_t>(meta.shape[axis] / meta.chunks[axis] +
+                                                      (meta.shape[axis] % meta.chunks[axis] != 0));
+        if (__builtin_mul_overflow(chunk_bytes, static_cast<std::uint64_t>(meta.chunks[axis]), &chunk_bytes) ||
+            chunk_bytes > max_chunk_bytes)
+            throw FormatError(where + ": chunks " + shape_to_string(meta.chunks) + " of " +
+                              std::string(dtype_name(meta.dtype)) + " are larger than 16 GiB");
+        if (__builtin_mul_overflow(count, along, &count) || count > max_chunk_count)
+            throw FormatError(where + " has shape " + shape_to_string(meta.shape) + " in chunks of " +
+                              shape_to_string(meta.chunks) + ": more than 2^32 of them, too many to index");
+    }
+}
+
 }  // namespace
 
 std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian) {
@@ -155,6 +174,7 @@ ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string&
         throw FormatError(where + ": dtype " + meta.dtype_text +
                           " is not supported (chunkarr computes with bool, integers, float32 and float64)");
     meta.dtype = *parsed;
+    check_sizes(meta, where);
     const Json& order = required(json, "order", where);
     if (order != "C" && order != "F")
         throw FormatError(where + ": .zarray \"order\" " + order.dump() + " is not C or F");

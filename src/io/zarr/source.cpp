@@ -55,10 +55,6 @@ ZarrSource::ZarrSource(const std::string& store, const std::string& variable)
         const T value = static_cast<T>(fill);
         for (std::size_t i = 0; i < fill_chunk_.size(); i += item) std::memcpy(fill_chunk_.data() + i, &value, item);
     });
-    // Rejects chunk grids too large to index (damaged metadata) before any read.
-    for (std::size_t axis = 0; axis < meta_.shape.size(); ++axis)
-        if (meta_.chunks[axis] > (Index{1} << 40))
-            throw FormatError(describe() + ": chunks " + shape_to_string(meta_.chunks) + " are too large");
 }
 
 ChunkGrid ZarrSource::task_grid() const {
