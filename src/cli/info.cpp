@@ -24,6 +24,7 @@ const char* const info_help =
     "\n"
     "Lists every dataset in FILE (through all groups): shape, dtype and byte order, storage\n"
     "layout and chunk shape, filters (compression), logical size and bytes on disk.\n"
+    "For a Zarr v2 store (a directory): its arrays, through nested groups, with compressor.\n"
     "For a NetCDF file (classic or NetCDF-4): the format, the dimensions (UNLIMITED marked),\n"
     "every variable with its dimensions, dtype, chunking, compression, bytes and attributes,\n"
     "and the global attributes: the useful part of `ncdump -h` plus storage facts.\n"
