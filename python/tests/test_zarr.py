@@ -181,3 +181,14 @@ def test_failing_to_zarr_keeps_the_existing_store(chunkarr_pythonpath, tmp_path)
     after = sorted((p.relative_to(target), p.read_bytes()) for p in target.rglob("*") if p.is_file())
     assert after == before
     assert os.listdir(target.parent) == ["o.zarr"]
+
+
+def test_a_store_rewritten_after_open_is_an_error_not_a_mix(ca, tmp_path):
+    z = zarr.open_array(str(tmp_path / "s.zarr"), mode="w", shape=(20,), chunks=(5,), dtype="<f8")
+    z[...] = np.arange(20.0)
+    x = ca.from_zarr(tmp_path / "s.zarr")
+    z.resize(30)  # rewrites .zarray
+    z[20:] = 1.0
+    with pytest.raises(OSError, match="changed while it was being read"):
+        x.sum().compute()
+    np.testing.assert_array_equal(ca.from_zarr(tmp_path / "s.zarr").compute(), zarr.open_array(str(tmp_path / "s.zarr"))[...])

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 namespace chunkarr {
 
@@ -40,10 +41,17 @@ void fortran_to_c(const std::byte* in, const Shape& shape, std::size_t item, std
     }
 }
 
+// The file the metadata of `variable` comes from: the consolidated .zmetadata when there is one.
+std::string metadata_file(const std::string& store, std::string variable) {
+    if (std::filesystem::exists(store + "/.zmetadata")) return store + "/.zmetadata";
+    while (!variable.empty() && variable.front() == '/') variable.erase(0, 1);
+    return store + "/" + (variable.empty() ? "" : variable + "/") + ".zarray";
+}
+
 }  // namespace
 
 ZarrSource::ZarrSource(const std::string& store, const std::string& variable)
-    : store_(store), meta_(read_zarr_array(store, variable)) {
+    : store_(store), snapshot_(metadata_file(store, variable)), meta_(read_zarr_array(store, variable)) {
     directory_ = meta_.path == "/" ? store_ : store_ + meta_.path;
     const std::size_t item = itemsize(meta_.dtype);
     swap_bytes_ = item > 1 && meta_.big_endian != native_is_big_endian();
