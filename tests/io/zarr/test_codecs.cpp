@@ -4,6 +4,7 @@
 #include "support/catch.hpp"
 
 #include <cstring>
+#include <random>
 
 using namespace chunkarr;
 
@@ -55,5 +56,26 @@ TEST_CASE("damaged zarr chunks are IOErrors, never a crash", "[io][zarr]") {
         // A chunk of another size than the array's.
         std::vector<std::byte> larger(back.size() * 2);
         CHECK_THROWS_AS(decode_zarr_chunk(c, stored.data(), stored.size(), larger.data(), larger.size()), IOError);
+    }
+}
+
+TEST_CASE("seeded damage to zarr chunks decodes or is an IOError, never more", "[io][zarr]") {
+    const auto chunk = sample(4096);
+    std::mt19937 random(17);
+    for (const ZarrCompressor& c : {ZarrCompressor{"blosc", "lz4", 5, 1, 0}, ZarrCompressor{"blosc", "zstd", 5, 2, 0},
+                                    ZarrCompressor{"blosc", "blosclz", 5, 1, 0}, ZarrCompressor{"zlib", "", 1, 0, 0},
+                                    ZarrCompressor{"gzip", "", 1, 0, 0}}) {
+        CAPTURE(c.id, c.cname);
+        std::vector<std::byte> stored, back(chunk.size());
+        encode_zarr_chunk(c, sizeof(double), chunk.data(), chunk.size(), stored);
+        for (int round = 0; round < 300; ++round) {
+            auto damaged = stored;
+            for (int flips = 1 + static_cast<int>(random() % 8); flips-- > 0;)
+                damaged[random() % damaged.size()] = static_cast<std::byte>(random() % 256);
+            if (random() % 3 == 0) damaged.resize(random() % damaged.size());
+            try {
+                decode_zarr_chunk(c, damaged.data(), damaged.size(), back.data(), back.size());
+            } catch (const IOError&) {}
+        }
     }
 }
