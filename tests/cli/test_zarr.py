@@ -363,3 +363,17 @@ def test_oversized_chunk_file_is_not_read(tmp_path, run_cli):
     array = damaged_store(tmp_path / "s.zarr")
     (array / "0.0").write_bytes(b"\0" * 10**6)
     assert_error(run_cli("stats", f"{tmp_path / 's.zarr'}:v"), 1, "s.zarr:/v", "chunk 0.0", "1000000 bytes")
+
+
+def test_nested_store_without_a_dimension_separator_key(tmp_path, stats_json):
+    # As NestedDirectoryStore wrote them before zarr 2.8: chunks in "i/j", nothing in .zarray.
+    store = tmp_path / "n.zarr"
+    data = np.arange(60.0).reshape(6, 10)
+    z = zarr.open_array(zarr.NestedDirectoryStore(str(store)), mode="w", shape=data.shape, chunks=(4, 4),
+                        dtype="<f8", fill_value=None)
+    z[...] = data
+    meta = json.loads((store / ".zarray").read_text())
+    meta.pop("dimension_separator", None)
+    (store / ".zarray").write_text(json.dumps(meta))
+    assert (store / "1" / "2").is_file()
+    check_record(stats_of(stats_json, store), data, {}, variable="/")

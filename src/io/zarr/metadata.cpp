@@ -193,6 +193,7 @@ ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string&
         if (*it != "." && *it != "/")
             throw FormatError(where + ": .zarray \"dimension_separator\" " + it->dump() + " is not \".\" or \"/\"");
         meta.dimension_separator = it->get<std::string>()[0];
+        meta.dimension_separator_given = true;
     }
     if (!zattrs.empty()) {
         const Json attrs = parse_json(zattrs, where, ".zattrs");

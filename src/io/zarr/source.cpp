@@ -53,6 +53,10 @@ std::string metadata_file(const std::string& store, std::string variable) {
 ZarrSource::ZarrSource(const std::string& store, const std::string& variable)
     : store_(store), snapshot_(metadata_file(store, variable)), meta_(read_zarr_array(store, variable)) {
     directory_ = meta_.path == "/" ? store_ : store_ + meta_.path;
+    // Stores of zarr-python's NestedDirectoryStore before 2.8 keep chunks in "0/1" without
+    // saying so in .zarray: a directory "0" is the sign.
+    if (!meta_.dimension_separator_given && meta_.shape.size() > 1 && std::filesystem::is_directory(directory_ + "/0"))
+        meta_.dimension_separator = '/';
     const std::size_t item = itemsize(meta_.dtype);
     swap_bytes_ = item > 1 && meta_.big_endian != native_is_big_endian();
     // Missing chunks: the fill value (zarr-python gives 0 for a null one).

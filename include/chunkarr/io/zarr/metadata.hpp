@@ -30,7 +30,8 @@ struct ZarrArrayMetadata {
     bool big_endian = false;     // stored byte order
     bool fortran_order = false;  // "order": "F"
     char dimension_separator = '.';
-    std::optional<long double> fill_value;  // null in the store: nullopt (missing chunks read as 0)
+    bool dimension_separator_given = false;  // false: older stores, nested ones say nothing
+    std::optional<long double> fill_value;   // null in the store: nullopt (missing chunks read as 0)
     ZarrCompressor compressor;
     Attributes attributes;                     // .zattrs, with _FillValue from fill_value as xarray adds it
     std::vector<std::string> dimension_names;  // _ARRAY_DIMENSIONS, empty when absent
