@@ -180,6 +180,19 @@ ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string&
         throw FormatError(where + ": .zarray \"order\" " + order.dump() + " is not C or F");
     meta.fortran_order = order == "F";
     meta.fill_value = parse_fill_value(required(json, "fill_value", where), where);
+    if (meta.fill_value && is_integer(meta.dtype)) {
+        // Read into the dtype later: it must be one of its values.
+        const long double v = *meta.fill_value;
+        const bool fits = visit_dtype(meta.dtype, [&](auto zero) {
+            using T = decltype(zero);
+            return std::isfinite(v) && v == std::floor(v) &&
+                   v >= static_cast<long double>(std::numeric_limits<T>::min()) &&
+                   v <= static_cast<long double>(std::numeric_limits<T>::max());
+        });
+        if (!fits)
+            throw FormatError(where + ": fill_value " + required(json, "fill_value", where).dump() + " is not a " +
+                              std::string(dtype_name(meta.dtype)) + " value");
+    }
     meta.compressor = parse_compressor(required(json, "compressor", where), where);
     if (const auto it = json.find("filters"); it != json.end() && !it->is_null()) {
         if (!it->is_array()) throw FormatError(where + ": .zarray \"filters\" is not a list");

@@ -75,3 +75,12 @@ TEST_CASE("bad .zarray text is one FormatError naming the array", "[io][zarr]") 
     CHECK(message(zarray("<f8").replace(zarray("<f8").find("\"filters\": null") + 11, 4, R"([{"id": "delta"}])"))
               .find("filter \"delta\" is not supported") != std::string::npos);
 }
+
+TEST_CASE("an integer zarr fill value must be a value of the type", "[io][zarr]") {
+    CHECK(*parse_zarr_array(zarray("|u1", "255"), "", "s").fill_value == 255);
+    CHECK(*parse_zarr_array(zarray("<i8", "-9223372036854775808"), "", "s").fill_value == -9223372036854775808.0L);
+    CHECK(*parse_zarr_array(zarray("<u8", "18446744073709551615"), "", "s").fill_value == 18446744073709551615.0L);
+    CHECK_THROWS_AS(parse_zarr_array(zarray("|u1", "256"), "", "s"), FormatError);
+    CHECK_THROWS_AS(parse_zarr_array(zarray("<i2", "\"NaN\""), "", "s"), FormatError);
+    CHECK_THROWS_AS(parse_zarr_array(zarray("<i4", "1.5"), "", "s"), FormatError);
+}
