@@ -283,11 +283,23 @@ class Array:
         to_zarr(self, url, component, overwrite=overwrite, chunks=chunks, compressor=compressor, dims=dims,
                 progress=progress, threads=threads, memory_limit=memory_limit)
 
+    def __dask_tokenize__(self):
+        """Dask's name for this array when Dask wraps it (da.from_array(x)); see chunkarr._dask."""
+        from ._dask import dask_token
+        return dask_token(self)
+
     def to_dask(self, block_size=None):
         """A Dask array of these values whose blocks chunkarr computes, each a group of whole
         chunks of about block_size bytes (default: Dask's array.chunk-size); see chunkarr._dask."""
         from ._dask import to_dask
         return to_dask(self, block_size)
+
+    def to_dask_dataframe(self, columns=None, index=None, meta=None):
+        """A dask.dataframe of a 1-d or 2-d array (Dask's Array.to_dask_dataframe): through
+        to_dask(), so each partition is a group of whole chunks that chunkarr computes."""
+        if self.ndim not in (1, 2):
+            raise ValueError(f"to_dask_dataframe needs a 1-d or 2-d array, got {self.ndim}-d")
+        return self.to_dask().to_dask_dataframe(columns=columns, index=index, meta=meta)
 
     # ---- transformations ---------------------------------------------------------------------
     def astype(self, dtype, casting="unsafe", copy=True) -> "Array":

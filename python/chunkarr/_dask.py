@@ -1,8 +1,9 @@
-"""Dask interop: Array.to_dask() (a Dask array whose blocks chunkarr computes) and from_dask()
-(a Dask array as a chunkarr array whose blocks Dask computes). Dask is imported only when these
-are called."""
+"""Dask interop: Array.to_dask() (a Dask array whose blocks chunkarr computes), from_dask()
+(a Dask array as a chunkarr array whose blocks Dask computes), and chunkarr arrays as the blocks
+of Dask's own arrays (da.from_array(x)). Dask is imported only when these are used."""
 from __future__ import annotations
 
+import sys
 import uuid
 
 import numpy as np
@@ -94,3 +95,45 @@ def from_dask(d, scheduler="threads") -> Array:
     # The blocks chunkarr reads come from Dask; the bool zeros only lay out the blocks.
     layout = zeros(d.shape, dtype=bool, chunks=d.chunks)
     return map_blocks(_DaskBlock(d, scheduler), layout, dtype=d.dtype, name="from_dask")
+
+
+# ---- chunkarr arrays as Dask blocks (da.from_array(x)) ------------------------------------------
+# Dask keeps any array with __array_function__ as its block type, so Dask's operations on the
+# blocks give lazy chunkarr expressions. Dask gathers blocks with its `concatenate` dispatch (every
+# reduction's combine step, and compute() of an array of several blocks); registered for chunkarr,
+# that step computes them, so Dask's results are NumPy, as they are for h5py-backed arrays.
+
+def _concatenate_computed(arrays, axis=0, out=None):
+    """Dask's concatenate for a list of blocks of which some are chunkarr arrays: those are
+    computed together (shared inputs read once), then joined as NumPy joins them."""
+    from ._compute import compute
+
+    lazy = [i for i, a in enumerate(arrays) if isinstance(a, Array)]
+    values = list(arrays)
+    for i, value in zip(lazy, compute(*(arrays[i] for i in lazy))):
+        values[i] = np.asarray(value)
+    return np.concatenate(values, axis=axis, out=out)
+
+
+def register_dask_block_type() -> None:
+    """Tells Dask (already imported) to compute chunkarr blocks when it gathers them."""
+    from dask.array.dispatch import concatenate_lookup
+
+    concatenate_lookup.register(Array, _concatenate_computed)
+
+
+def register_if_dask_loaded() -> None:
+    """In a process that runs Dask (a Dask worker unpickling a task; Dask is imported, perhaps not
+    yet dask.array), so that the gather in a later task computes chunkarr blocks there too."""
+    if "dask" in sys.modules:
+        register_dask_block_type()
+
+
+def dask_token(x: Array) -> str:
+    """Array.__dask_tokenize__: Dask's name for x (one per array object: Dask asks for it when
+    it wraps x, so this is also where Dask learns how to gather chunkarr blocks)."""
+    register_dask_block_type()
+    token = getattr(x, "_dask_token", None)
+    if token is None:
+        token = x._dask_token = "chunkarr-" + uuid.uuid4().hex
+    return token

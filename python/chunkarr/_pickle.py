@@ -48,6 +48,8 @@ def reduce_array(array):
 def rebuild_array(data: bytes, objects):
     """The array pickled by reduce_array; a file it reads is opened again here."""
     from ._array import Array
+    from ._dask import register_if_dask_loaded
+    register_if_dask_loaded()  # a Dask worker computing chunkarr blocks gathers them as NumPy
     loaded = [(item[0], item[1].load(), *item[2:]) if item[0] == "function" else tuple(item) for item in objects]
     try:
         return Array(_core.unpickle_graph(data, loaded))

@@ -118,21 +118,75 @@ def test_from_dask_errors(ca):
 
 
 def test_dask_from_array_over_chunkarr(ca):
-    # Dask keeps duck arrays (__array_function__) as its blocks: Dask's operations then run on
-    # chunkarr pieces, lazily, and compute() gives a chunkarr result that converts like NumPy.
+    # Dask keeps duck arrays (__array_function__) as its blocks, so its operations run lazily on
+    # chunkarr pieces; when Dask gathers blocks (a reduction's combine step, compute() of several
+    # blocks) chunkarr computes them, so Dask's results are NumPy, as for h5py-backed arrays.
     a = sample((7, 5), "float64", seed=1)
     x = ca.from_array(a, chunks=(3, 2))
     d = da.from_array(x, chunks=(4, 5))
     total = d.sum().compute()
-    assert float(total) == pytest.approx(a.sum())
-    np.testing.assert_array_equal(np.asarray(d.compute()), a)
+    assert isinstance(total, (np.ndarray, np.generic)), type(total)
+    assert total == pytest.approx(a.sum())
+    values = d.compute()
+    assert type(values) is np.ndarray
+    np.testing.assert_array_equal(values, a)
     np.testing.assert_array_equal(np.asarray(x.to_dask().compute()), a)
 
 
-def test_distributed_cluster(ca):
+@pytest.mark.parametrize("scheduler", ["threads", "processes"])
+def test_dask_operations_on_chunkarr_blocks_give_numpy(ca, scheduler):
+    a = sample((9, 6), "float32", seed=2)
+    x = ca.from_array(a, chunks=(2, 4))
+    d = da.from_array(x, chunks=(4, 3))
+    results = dask.compute(d.mean(), (d * 2 + 1).max(axis=0), d.std(axis=1), d[::2, 1:] - 1,
+                           scheduler=scheduler)
+    expected = [a.mean(), (a * 2 + 1).max(axis=0), a.std(axis=1), a[::2, 1:] - 1]
+    for got, want in zip(results, expected):
+        assert isinstance(got, (np.ndarray, np.generic)), type(got)
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    # The token Dask names a chunkarr array by is stable for one array and differs between arrays.
+    assert dask.base.tokenize(x) == dask.base.tokenize(x) != dask.base.tokenize(x + 1)
+
+
+@pytest.mark.parametrize("shape,chunks,columns", [((11,), (4,), None), ((9, 3), (2, 3), ["a", "b", "c"]),
+                                                  ((7, 2), (7, 1), None)])
+def test_to_dask_dataframe(ca, shape, chunks, columns):
+    pd = pytest.importorskip("pandas")
+    a = sample(shape, "float64", seed=3)
+    frame = ca.from_array(a, chunks=chunks).to_dask_dataframe(columns=columns)
+    want = da.from_array(a, chunks=chunks).to_dask_dataframe(columns=columns).compute()
+    got = frame.compute()
+    assert type(got) is type(want)   # a 1-d array gives a Series, as in Dask
+    (pd.testing.assert_series_equal if a.ndim == 1 else pd.testing.assert_frame_equal)(got, want)
+    if columns:
+        assert list(frame.columns) == columns
+    with pytest.raises(ValueError, match="1-d or 2-d"):
+        ca.zeros((2, 2, 2)).to_dask_dataframe()
+
+
+def test_distributed_cluster(ca, tmp_path):
+    # dask.distributed with worker processes: to_dask() tasks are chunkarr computations of groups
+    # of chunks, and a file-backed array is reopened by path on the workers (pickled by path).
     distributed = pytest.importorskip("distributed", reason="python3-distributed is not installed")
+    h5py = pytest.importorskip("h5py")
     a = sample((6, 4), "float64", seed=5)
+    stored = sample((40, 12), "float32", seed=6)
+    stored[3, 5] = np.nan
+    path = tmp_path / "t.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("v", data=stored, chunks=(7, 5), compression="gzip")
     x = ca.from_array(a, chunks=(2, 2)) + 1
+    v = ca.open(str(path), "v").rechunk((8, 12))
+    anomaly = v - ca.nanmean(v, axis=0)
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1) as cluster, \
-            distributed.Client(cluster):
+            distributed.Client(cluster) as client:
         np.testing.assert_array_equal(x.to_dask(block_size=2 * 4 * 8).compute(), a + 1)
+        blocks = anomaly.to_dask(block_size=16 * 12 * 4)
+        assert blocks.chunks == ((16, 16, 8), (12,))   # groups of whole chunkarr chunks, not one task per chunk
+        np.testing.assert_array_equal(blocks.compute(), anomaly.compute())
+        # Dask's own reduction over chunkarr blocks, on the workers: NumPy back, as computed here.
+        total = da.from_array(v, chunks=(10, 12)).sum().compute()
+        assert isinstance(total, (np.ndarray, np.generic))
+        assert np.isnan(total) and np.isnan(stored.sum())
+        assert da.nansum(da.from_array(v, chunks=(10, 12))).compute() == pytest.approx(np.nansum(stored, dtype=np.float64))
+        assert len(client.scheduler_info()["workers"]) == 2

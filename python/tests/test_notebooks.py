@@ -9,7 +9,7 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-NOTEBOOKS = ["quickstart.ipynb", "from_dask_to_chunkarr.ipynb"]
+NOTEBOOKS = ["quickstart.ipynb", "from_dask_to_chunkarr.ipynb", "parallelize_your_code.ipynb"]
 
 
 def cells_tagged(nb, tag):
@@ -69,3 +69,13 @@ def test_notebook_runs(ca, chunkarr_pythonpath, monkeypatch, tmp_path, name):
         rest = "\n".join(line for line in text.splitlines() if line.strip() and line.strip() != "(73, 144) (73,)")
         displays = [o for o in progress_cell.outputs if o.output_type in ("display_data", "update_display_data")]
         assert displays or rest, f"no progress bar output in the notebook: {progress_cell.outputs}"
+
+    if name == "parallelize_your_code.ipynb":
+        (agree_cell,) = cells_tagged(nb, "agree")
+        assert "all agree" in outputs_text(agree_cell)
+        (timings_cell,) = cells_tagged(nb, "timings")
+        timed = outputs_text(timings_cell)
+        for way in ("loop", "multiprocessing.Pool", "xarray + Dask", "chunkarr (Python)"):
+            assert way in timed, f"{way} was not timed: {timed}"
+        if os.environ.get("CHUNKARR_EXE"):   # ctest sets it: the command-line way runs too
+            assert "chunkarr eval (command line)" in timed, timed

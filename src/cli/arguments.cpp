@@ -22,6 +22,11 @@ ParsedArguments parse_arguments(const std::vector<std::string>& args, const std:
     };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
+        if (arg == "--") {  // the end of the options: what follows is positional ("-t2m" too)
+            parsed.positional.insert(parsed.positional.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                     args.end());
+            break;
+        }
         if (arg.size() < 2 || arg[0] != '-' || (std::isdigit(static_cast<unsigned char>(arg[1])) && arg[1] != '-')) {
             parsed.positional.push_back(arg);
             continue;

@@ -8,8 +8,10 @@ namespace chunkarr::cli {
 
 int run_info(const std::vector<std::string>& args);
 int run_stats(const std::vector<std::string>& args);
+int run_eval(const std::vector<std::string>& args);
 
 extern const char* const info_help;
 extern const char* const stats_help;
+const std::string& eval_help();
 
 }  // namespace chunkarr::cli

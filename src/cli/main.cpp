@@ -19,12 +19,17 @@ namespace {
 const char* const usage =
     "usage: chunkarr <command> [options]\n"
     "\n"
-    "Statistics of chunked arrays in HDF5 files far larger than memory, on every core.\n"
+    "Statistics and expressions over chunked arrays in HDF5 and NetCDF files far larger than\n"
+    "memory, on every core.\n"
     "\n"
     "commands:\n"
     "  info FILE              list the datasets: shape, dtype, chunks, filters, bytes\n"
     "  stats FILE[:PATH]      count, missing, min, max, mean, std, sum of one dataset,\n"
     "                         or of every numeric dataset when PATH is omitted\n"
+    "  eval EXPR FILE...      an expression over the files' variables, e.g.\n"
+    "                         'std(t2m - mean(t2m, \"time\"), \"time\")', written with -o OUT.nc\n"
+    "                         (functions: mean std var min max sum median quantile count\n"
+    "                         sqrt exp log log10 abs where isnan clip minimum maximum)\n"
     "\n"
     "Run 'chunkarr <command> --help' for a command's options.\n"
     "  -h, --help             show this help\n"
@@ -70,6 +75,10 @@ int main(int argc, char** argv) {
         if (command == "stats") {
             if (wants_help) return std::fputs(chunkarr::cli::stats_help, stdout), 0;
             return chunkarr::cli::run_stats(rest);
+        }
+        if (command == "eval") {
+            if (wants_help) return std::fputs(chunkarr::cli::eval_help().c_str(), stdout), 0;
+            return chunkarr::cli::run_eval(rest);
         }
         throw chunkarr::cli::UsageError("unknown command '" + command + "' (try 'chunkarr --help')");
     } catch (const chunkarr::cli::UsageError& e) {

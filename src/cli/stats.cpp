@@ -8,19 +8,18 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "coordinates.hpp"
 #include "formatting.hpp"
 #include "progress_bar.hpp"
+#include "run_options.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <cmath>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <unistd.h>
 
 namespace chunkarr::cli {
 
@@ -83,12 +82,6 @@ struct Target {
 };
 
 std::string with_leading_slash(const std::string& path) { return path.empty() || path[0] != '/' ? "/" + path : path; }
-
-// A dimension's name without the group path an HDF5 dimension scale may carry.
-std::string dimension_basename(const std::string& name) {
-    const auto slash = name.rfind('/');
-    return slash == std::string::npos ? name : name.substr(slash + 1);
-}
 
 // The axis of `target` whose dimension is called `name` (for --per and --axis); a usage error
 // naming `option`, the variable and its dimensions when it has none of that name.
@@ -404,19 +397,13 @@ Statistics single_value_statistics(const NDArray& values, std::size_t quantiles)
     return s;
 }
 
-// The coordinate variable of `dimension` (a variable of that name beside the target), or none.
+// The values of the coordinate variable of `dimension` (a variable of that name beside the
+// target), or none.
 std::optional<NDArray> coordinate_values(const std::string& file, const Target& target, const std::string& dimension,
                                          const OpenSourceOptions& options) {
-    // Look in the variable's group, then in its parents (netCDF scoping of dimensions).
-    std::string group = target.path.substr(0, target.path.rfind('/'));
-    while (true) {
-        try {
-            const SourcePtr source = open_source(file, group + "/" + dimension, options);
-            if (source->shape().size() == 1) return open(source).compute().astype(DType::Float64);
-        } catch (const Error&) {}
-        if (group.empty()) return std::nullopt;
-        group = group.substr(0, group.rfind('/'));
-    }
+    if (const auto coordinate = open_coordinate({file}, target.path, dimension, options))
+        return coordinate->compute().astype(DType::Float64);
+    return std::nullopt;
 }
 
 void print_per_index(const std::string& format, const std::string& file, const Target& target,
@@ -469,39 +456,14 @@ void print_per_index(const std::string& format, const std::string& file, const T
     }
 }
 
-// Ctrl-C (SIGINT) and SIGTERM cancel the computation: it stops within a task, the -o output's
-// temporary file is removed, and main() exits with 130. A second Ctrl-C kills at once.
-std::atomic<bool> interrupted{false};
-
-void on_interrupt(int) { interrupted.store(true); }
-
-void cancel_on_interrupt(ComputeOptions& options) {
-    struct sigaction action {};
-    action.sa_handler = on_interrupt;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
-    ::sigaction(SIGINT, &action, nullptr);
-    ::sigaction(SIGTERM, &action, nullptr);
-    options.cancel = &interrupted;
-}
-
 }  // namespace
 
 int run_stats(const std::vector<std::string>& args) {
-    const ParsedArguments parsed = parse_arguments(args, {{{"--format"}, true},
-                                                          {{"--axis"}, true},
-                                                          {{"-o", "--output"}, true},
-                                                          {{"--threads"}, true},
-                                                          {{"--memory-limit"}, true},
-                                                          {{"--ddof"}, true},
-                                                          {{"--progress"}, false},
-                                                          {{"--no-progress"}, false},
-                                                          {{"--per"}, true},
-                                                          {{"--concat"}, true},
-                                                          {{"--explain"}, false},
-                                                          {{"--compression"}, true},
-                                                          {{"--compression-level"}, true},
-                                                          {{"--stats"}, true}});
+    std::vector<OptionSpec> specs = run_option_specs();
+    specs.insert(
+        specs.end(),
+        {{{"--format"}, true}, {{"--axis"}, true}, {{"--ddof"}, true}, {{"--per"}, true}, {{"--stats"}, true}});
+    const ParsedArguments parsed = parse_arguments(args, specs);
     if (parsed.positional.size() != 1)
         throw UsageError(parsed.positional.empty()
                              ? "stats needs a FILE[:PATH] (see 'chunkarr stats --help')"
@@ -509,10 +471,7 @@ int run_stats(const std::vector<std::string>& args) {
     const std::string format = parsed.value("--format").value_or("table");
     if (format != "table" && format != "json" && format != "csv")
         throw UsageError("--format must be table, json or csv, got '" + format + "'");
-    ComputeOptions options;
-    cancel_on_interrupt(options);
-    if (auto v = parsed.value("--threads")) options.threads = parse_positive_int(*v, "--threads");
-    if (auto v = parsed.value("--memory-limit")) options.memory_limit = parse_byte_size(*v, "--memory-limit");
+    ComputeOptions options = compute_options_from(parsed);
     const int ddof = parsed.value("--ddof") ? parse_non_negative_int(*parsed.value("--ddof"), "--ddof") : 0;
     const std::vector<Requested> requested =
         parsed.value("--stats") ? parse_stats(*parsed.value("--stats")) : default_stats();
@@ -523,18 +482,7 @@ int run_stats(const std::vector<std::string>& args) {
     const auto output = parsed.value("--output");
     if (axis_items && !output) throw UsageError("--axis writes arrays: give the output file with -o OUT.h5");
     if (output && !axis_items) throw UsageError("-o is for --axis results; without --axis the statistics go to stdout");
-    StoreOptions store_options;
-    if (auto v = parsed.value("--compression")) {
-        if (*v != "none" && *v != "gzip") throw UsageError("--compression must be none or gzip, got '" + *v + "'");
-        store_options.compression = *v;
-    }
-    if (auto v = parsed.value("--compression-level")) {
-        store_options.compression_level = parse_positive_int(*v, "--compression-level");
-        if (store_options.compression_level > 9) throw UsageError("--compression-level must be 1 to 9, got " + *v);
-        if (store_options.compression.empty()) store_options.compression = "gzip";
-    }
-    if ((parsed.value("--compression") || parsed.value("--compression-level")) && !output)
-        throw UsageError("--compression is for the -o output of --axis");
+    const StoreOptions store_options = store_options_from(parsed, "--compression is for the -o output of --axis");
     const auto per = parsed.value("--per");
     if (per && axis_items) throw UsageError("--per and --axis cannot be combined");
 
@@ -610,13 +558,7 @@ int run_stats(const std::vector<std::string>& args) {
         return 0;
     }
 
-    const bool show_progress =
-        parsed.flags.count("--progress") || (!parsed.flags.count("--no-progress") && ::isatty(STDERR_FILENO));
-    std::unique_ptr<ProgressBar> bar;
-    if (show_progress) {
-        bar = std::make_unique<ProgressBar>("stats");
-        options.progress = [&bar](const Progress& p) { bar->update(p); };
-    }
+    std::unique_ptr<ProgressBar> bar = progress_bar_for(parsed, "stats", options);
     std::vector<Array> arrays;
     for (const auto& t : targets) arrays.push_back(t.array);
     // A 1-d variable --per its only dimension: each row is one value.

@@ -5,6 +5,7 @@
 
 #include "graph/inference.hpp"
 #include "graph/node.hpp"
+#include "graph/ops/decode_cf.hpp"
 
 #include <cmath>
 #include <limits>
@@ -33,29 +34,58 @@ std::vector<Array> statistics_reductions(const std::vector<Array>& arrays, const
     for (std::size_t i = 0; i < arrays.size(); ++i) {
         const Array& x = arrays[i];
         const std::vector<int> normalized = normalize_axes(axes[i], x.ndim());
-        // Masked but unpacked values are reduced as stored, skipping the masked values inside
-        // the reduction: integers' min, max and sum stay exact instead of passing through
-        // float64, and floats are not decoded in a pass of their own (when decoding keeps their
-        // type, the decoded values are the stored ones or NaN).
+        // Masked values are skipped inside the reduction, which then runs on the values as
+        // stored, with no decoding pass: integers' min, max and sum stay exact instead of passing
+        // through float64, and floats whose decoding keeps their type are the stored ones or NaN.
+        // Packed integers (scale_factor/add_offset) are reduced as stored too, and the results
+        // unpacked: unpacking is affine, so min and max are the unpacked stored extremes (the
+        // same rounding as unpacking each value), mean = mean * scale + offset, std = std * |scale|,
+        // sum = sum * scale + count * offset. Only when they unpack to float64 (ERA5's int16 with
+        // double scale_factor): unpacking each value then rounds by an ulp at most, so both ways
+        // agree to rounding; unpacked to float32, each value is rounded to float32 first, and
+        // the sum of those values is what the user's data sums to (then the decoding pass stays).
         NodePtr n = x.node();
         std::optional<CFDecoding> mask;
         const auto* decode = n->as<ops::DecodeCF>();
-        if (decode && (!is_float(n->inputs[0]->dtype) || n->inputs[0]->dtype == n->dtype) &&
-            decode->decoding.scale_factor == 1.0 && decode->decoding.add_offset == 0.0) {
-            mask = decode->decoding;
-            n = n->inputs[0];
+        bool unpack = false;
+        if (decode) {
+            const CFDecoding& d = decode->decoding;
+            const DType stored = n->inputs[0]->dtype;
+            const bool identity = d.scale_factor == 1.0 && d.add_offset == 0.0;
+            unpack = !identity && !is_float(stored) && d.result == DType::Float64 && std::isfinite(d.scale_factor) &&
+                     d.scale_factor != 0.0 && std::isfinite(d.add_offset);
+            if ((identity && (!is_float(stored) || stored == n->dtype)) || unpack) {
+                mask = d;
+                n = n->inputs[0];
+            }
         }
         auto reduction = [&](ReduceOp op, int op_ddof, std::optional<DType> result = std::nullopt) {
             return Array(make_reduce_node(op, n, normalized, false, true, op_ddof, result, mask));
         };
+        // The unpacked value of a stored extreme (NaN where nothing was counted: see statistics()).
+        auto unpacked_extreme = [&](ReduceOp op) {
+            const bool flips = mask->scale_factor < 0;  // a negative scale turns min into max
+            const ReduceOp stored_op = flips ? (op == ReduceOp::Min ? ReduceOp::Max : ReduceOp::Min) : op;
+            return Array(make_decode_cf_node(reduction(stored_op, 0).node(), *mask));
+        };
         // Reported in float64 whatever the input: float32 data keeps its float64 accumulation.
-        const DType sum_type = is_float(n->dtype) ? DType::Float64 : sum_result(n->dtype);
-        outputs.push_back(reduction(ReduceOp::Count, 0));
-        if (selection.min) outputs.push_back(reduction(ReduceOp::Min, 0));
-        if (selection.max) outputs.push_back(reduction(ReduceOp::Max, 0));
-        if (selection.mean) outputs.push_back(reduction(ReduceOp::Mean, 0, DType::Float64));
-        if (selection.std) outputs.push_back(reduction(ReduceOp::Std, ddof, DType::Float64));
-        if (selection.sum) outputs.push_back(reduction(ReduceOp::Sum, 0, sum_type));
+        const DType sum_type = is_float(n->dtype) || unpack ? DType::Float64 : sum_result(n->dtype);
+        const Array count = reduction(ReduceOp::Count, 0);
+        outputs.push_back(count);
+        if (selection.min) outputs.push_back(unpack ? unpacked_extreme(ReduceOp::Min) : reduction(ReduceOp::Min, 0));
+        if (selection.max) outputs.push_back(unpack ? unpacked_extreme(ReduceOp::Max) : reduction(ReduceOp::Max, 0));
+        if (selection.mean) {
+            const Array mean = reduction(ReduceOp::Mean, 0, DType::Float64);
+            outputs.push_back(unpack ? mean * mask->scale_factor + mask->add_offset : mean);
+        }
+        if (selection.std) {
+            const Array std = reduction(ReduceOp::Std, ddof, DType::Float64);
+            outputs.push_back(unpack ? std * std::abs(mask->scale_factor) : std);
+        }
+        if (selection.sum) {
+            const Array sum = reduction(ReduceOp::Sum, 0, sum_type);
+            outputs.push_back(unpack ? sum * mask->scale_factor + count * mask->add_offset : sum);
+        }
         // Quantiles of the decoded values (masked ones are NaN there), NaN skipped.
         if (!selection.quantiles.empty())
             outputs.push_back(

@@ -36,12 +36,17 @@ long raise_open_file_limit() {
 
 }  // namespace
 
-RawFile::RawFile(const std::string& path) : path_(path) {
+RawFile::RawFile(const std::string& path, std::uint64_t stream_above) : path_(path) {
     const long open_file_limit = raise_open_file_limit();
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) throw IOError("cannot open " + path + ": " + std::strerror(errno));
     struct stat info {};
     if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+        // stream_above is 0 when RAM is unknown: then nothing is streamed.
+        if (stream_above > 0 && static_cast<std::uint64_t>(info.st_size) > stream_above) {
+            streamed_ = true;
+            ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);  // a hint: its failure changes nothing
+        }
         void* map = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_SHARED, fd_, 0);
         if (map != MAP_FAILED) {
             map_ = static_cast<const std::byte*>(map);
@@ -118,6 +123,7 @@ void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) co
                           std::to_string(size) + " bytes at " + std::to_string(offset) + " (truncated file?)");
         done += static_cast<std::size_t>(got);
     }
+    if (streamed_) ::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(size), POSIX_FADV_DONTNEED);
 }
 
 }  // namespace chunkarr

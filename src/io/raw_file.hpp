@@ -1,7 +1,11 @@
 #pragma once
 // A file for reading from many threads at once with no lock: read with pread (into the caller's
 // buffer: one copy, no page faults). When a process holds so many files that descriptors run
-// short, a file is only mapped and read from the mapping instead.
+// short, a file is only mapped and read from the mapping instead. A file larger than RAM is
+// streamed: the kernel is told it is read in order (longer read-ahead) and to drop what was read
+// (it cannot stay cached anyway, and would push out pages that can).
+#include <chunkarr/core/options.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,7 +14,8 @@ namespace chunkarr {
 
 class RawFile {
 public:
-    explicit RawFile(const std::string& path);
+    // `stream_above`: files of more bytes are streamed (default: the machine's RAM).
+    explicit RawFile(const std::string& path, std::uint64_t stream_above = physical_memory_bytes());
     ~RawFile();
     RawFile(const RawFile&) = delete;
     RawFile& operator=(const RawFile&) = delete;
@@ -20,6 +25,7 @@ public:
     const std::string& path() const { return path_; }
     // The file's size now, in bytes (it may differ from when it was opened).
     std::uint64_t size() const;
+    bool streamed() const { return streamed_; }
 
 private:
     // Unmaps pages copied out of the mapping, so that the process's resident size reflects its
@@ -31,6 +37,7 @@ private:
     int fd_ = -1;
     const std::byte* map_ = nullptr;
     std::uint64_t map_size_ = 0;
+    bool streamed_ = false;
 };
 
 }  // namespace chunkarr

@@ -96,17 +96,34 @@ std::vector<std::string> numeric_variables(const std::string& path) {
 
 SourcePtr open_source(const std::string& path, const std::string& variable, const OpenSourceOptions& options) {
     if (!is_glob_pattern(path)) return open_one(path, variable);
-    const std::vector<std::string> files = expand_glob(path);
+    return open_source(std::vector<std::string>{path}, variable, options);
+}
+
+SourcePtr open_source(const std::vector<std::string>& paths, const std::string& variable,
+                      const OpenSourceOptions& options) {
+    std::vector<std::string> files;
+    std::string label;  // the paths as given, for errors
+    for (const auto& path : paths) {
+        label += (label.empty() ? "" : " ") + path;
+        if (!is_glob_pattern(path)) {
+            files.push_back(path);
+            continue;
+        }
+        const auto matches = expand_glob(path);
+        files.insert(files.end(), matches.begin(), matches.end());
+    }
+    if (files.empty()) throw ValueError("no files given");
+    if (files.size() == 1 && !is_glob_pattern(paths.front())) return open_one(files.front(), variable);
     std::vector<SourcePtr> parts;
     for (const auto& file : files) {
         try {
             parts.push_back(open_one(file, variable));
         } catch (const KeyError& e) {
-            throw KeyError(std::string(e.what()) + " (while joining " + path + ")");
+            throw KeyError(std::string(e.what()) + " (while joining " + label + ")");
         }
     }
     const SourcePtr& first = parts.front();
-    if (first->shape().empty()) throw ValueError("cannot join 0-d variables of " + path);
+    if (first->shape().empty()) throw ValueError("cannot join 0-d variables of " + label);
     std::size_t axis = 0;
     const auto names = first->dimension_names();
     if (options.concat_dimension) {

@@ -77,3 +77,41 @@ def stats_json(run_cli):
         return data
 
     return _stats
+
+
+@pytest.fixture(scope="session")
+def interrupted_write(exe):
+    """interrupted_write(tmp_path, *args): writes tmp_path/in.h5 (dataset t, 128 MiB of float32
+    in gzip chunks: seconds of work on one thread), runs `chunkarr *args` (the text {input}
+    stands for that file, {output} for tmp_path/out.nc, which already holds other bytes),
+    sends Ctrl-C after 0.3 s and checks exit 130, "cancelled", the old output byte for byte and
+    no temporary file left. Skips when the command finished first."""
+    import signal
+    import time
+
+    import h5py
+    import numpy as np
+
+    def _run(tmp_path, *args):
+        p = tmp_path / "in.h5"
+        rng = np.random.default_rng(0)
+        with h5py.File(p, "w") as f:
+            d = f.create_dataset("t", shape=(32, 1024, 1024), dtype="f4", chunks=(2, 1024, 1024),
+                                 compression="gzip", compression_opts=1)
+            for i in range(0, 32, 2):
+                d[i:i + 2] = rng.random((2, 1024, 1024), dtype=np.float32)
+        out = tmp_path / "out.nc"
+        out.write_bytes(b"the previous result")
+        command = [exe, *(a.replace("{input}", str(p)).replace("{output}", str(out)) for a in args)]
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        so, se = proc.communicate(timeout=60)
+        if proc.returncode == 0:
+            pytest.skip("finished before the interrupt arrived")
+        assert proc.returncode == 130, se
+        assert "cancelled" in se.decode()
+        assert out.read_bytes() == b"the previous result"
+        assert sorted(x.name for x in tmp_path.iterdir()) == ["in.h5", "out.nc"]
+
+    return _run

@@ -433,6 +433,28 @@ def test_packed_scale_only_and_offset_only(h5, stats_json):
     assert not isinstance(recs[1]["sum"], bool)
 
 
+def test_packed_negative_scale_swaps_extremes_and_axis_stats(h5, stats_json, run_cli, tmp_path):
+    # Packed integers unpacked to float64 are reduced as stored and the results unpacked: a
+    # negative scale makes the stored maximum the unpacked minimum.
+    attrs = {"scale_factor": np.float64(-0.02), "add_offset": np.float64(5.5), "_FillValue": np.int16(-32767)}
+    raw, attrs = write_ds(h5, "t", _packed_raw(5), chunks=(7, 9), compression="gzip", attrs=attrs)
+    [rec] = stats_json(f"{h5}:/t")
+    check_record(rec, raw, attrs, variable="/t", dtype="int16")
+    values = np.where(raw == -32767, np.nan, raw * -0.02 + 5.5)
+    assert rec["min"] == np.nanmin(values) and rec["max"] == np.nanmax(values)
+    out = tmp_path / "per_column.nc"
+    rc, _, err = run_cli("stats", f"{h5}:/t", "--axis", "0", "--stats", "min,max,mean,std,sum", "-o", out)
+    assert rc == 0, err
+    import netCDF4
+    with netCDF4.Dataset(out) as f:
+        t = f["t"]
+        np.testing.assert_array_equal(t["min"][:], np.nanmin(values, axis=0))
+        np.testing.assert_array_equal(t["max"][:], np.nanmax(values, axis=0))
+        np.testing.assert_allclose(t["mean"][:], np.nanmean(values, axis=0), rtol=1e-12)
+        np.testing.assert_allclose(t["std"][:], np.nanstd(values, axis=0), rtol=1e-10)
+        np.testing.assert_allclose(t["sum"][:], np.nansum(values, axis=0), rtol=1e-12)
+
+
 def test_packed_valid_range_applies_to_raw_values(h5, stats_json):
     # valid_range is in packed (raw) units: masking happens before unpacking.
     attrs = {"scale_factor": np.float64(0.01), "add_offset": np.float64(273.15),

@@ -377,3 +377,16 @@ def test_nested_store_without_a_dimension_separator_key(tmp_path, stats_json):
     (store / ".zarray").write_text(json.dumps(meta))
     assert (store / "1" / "2").is_file()
     check_record(stats_of(stats_json, store), data, {}, variable="/")
+
+
+def test_eval_reads_and_writes_zarr_stores(tmp_path, run_cli):
+    xr = pytest.importorskip("xarray")
+    store = tmp_path / "x.zarr"
+    decoded = xarray_store(store)
+    t = decoded["t2m"].values.astype(np.float64)
+    out = tmp_path / "m.zarr"
+    rc, _, err = run_cli("eval", 'mean(t2m, "time") - 273.15', store, "-o", f"{out}:clim")
+    assert rc == 0, err
+    ds = xr.open_zarr(str(out))
+    assert ds["clim"].dims == ("lat", "lon")
+    np.testing.assert_allclose(ds["clim"].values, np.nanmean(t, axis=0) - 273.15, rtol=0, atol=1e-4)

@@ -27,5 +27,14 @@ TEST_CASE("a glob opens many files as one array, in sorted order", "[io]") {
     CHECK(is_glob_pattern("data/*.nc"));
     CHECK_FALSE(is_glob_pattern("data/file.nc"));
     CHECK(numeric_variables((dir / "a.h5").string()) == std::vector<std::string>{"/x"});
+
+    // A list of paths: joined in the order given, patterns expanded in place; one file alone.
+    const SourcePtr listed = open_source({(dir / "c.h5").string(), (dir / "[ab].h5").string()}, "x");
+    CHECK(listed->shape() == Shape{6, 2});
+    listed->read({{0, 6}, {0, 2}}, out.data());
+    CHECK(out == std::vector<double>{20, 21, 22, 23, 24, 25, 0, 1, 10, 11, 12, 13});
+    CHECK(open_source(std::vector<std::string>{(dir / "b.h5").string()}, "x")->shape() == Shape{2, 2});
+    CHECK_THROWS_AS(open_source(std::vector<std::string>{}, "x"), ValueError);
+    CHECK_THROWS_AS(open_source({(dir / "a.h5").string(), (dir / "b.h5").string()}, "nothing"), KeyError);
     std::filesystem::remove_all(dir);
 }

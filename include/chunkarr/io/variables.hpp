@@ -33,6 +33,10 @@ struct OpenSourceOptions {
 
 // `path` may be a glob pattern ("data/*.nc"): the matching files, in sorted order, are joined.
 SourcePtr open_source(const std::string& path, const std::string& variable, const OpenSourceOptions& options = {});
+// Several paths, each a file or a glob pattern: their files, in the order given (each pattern's
+// matches sorted), joined as the files of one pattern are. One plain file is opened alone.
+SourcePtr open_source(const std::vector<std::string>& paths, const std::string& variable,
+                      const OpenSourceOptions& options = {});
 bool is_glob_pattern(const std::string& path);
 // A NetCDF file: classic by its signature, NetCDF-4 by the attribute netCDF writes at its root.
 bool is_netcdf_file(const std::string& path);

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 namespace chunkarr {
 
@@ -80,6 +81,44 @@ bool read_box_in_runs(const RawFile& file, std::uint64_t address, const Shape& s
     }
     return true;
 }
+
+// The stored chunks of one read, fetched in runs: chunks that lie back to back in the file are
+// read with one pread (up to max_run_bytes), then decoded one by one out of the thread's buffer.
+// Small compressed chunks (NetCDF's one-record chunks) then cost one system call per run, not
+// one each, and a disk sees long sequential reads.
+constexpr std::uint64_t max_run_bytes = 16u << 20;
+
+class StoredRuns {
+public:
+    StoredRuns(const RawFile& file, std::vector<const StoredChunk*> chunks) : file_(file), chunks_(std::move(chunks)) {}
+
+    // The stored bytes of the k-th chunk of the read (allocated), reading its run if needed.
+    const std::byte* bytes(std::size_t k) {
+        if (k < first_ || k >= end_) read_run_from(k);
+        return buffer_.data() + (chunks_[k]->address - chunks_[first_]->address);
+    }
+
+private:
+    void read_run_from(std::size_t k) {
+        std::size_t end = k + 1;
+        std::uint64_t total = chunks_[k]->size;
+        while (end < chunks_.size() && chunks_[end]->allocated &&
+               chunks_[end]->address == chunks_[end - 1]->address + chunks_[end - 1]->size &&
+               total + chunks_[end]->size <= max_run_bytes)
+            total += chunks_[end++]->size;
+        buffer_.resize(total);
+        file_.read_at(chunks_[k]->address, total, buffer_.data());
+        first_ = k;
+        end_ = end;
+    }
+
+    const RawFile& file_;
+    std::vector<const StoredChunk*> chunks_;  // in the order the read visits them
+    std::size_t first_ = 0, end_ = 0;         // the run in buffer_
+    static thread_local std::vector<std::byte> buffer_;
+};
+
+thread_local std::vector<std::byte> StoredRuns::buffer_;
 
 }  // namespace
 
@@ -185,7 +224,21 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
     const Shape out_shape = region_shape(region);
     thread_local std::vector<std::byte> stored, decoded;
 
+    // Filtered chunks go through a buffer anyway: read neighbours together (raw chunks are read
+    // straight into place instead).
+    std::optional<StoredRuns> runs;
+    if (index && !pipeline_->empty()) {
+        std::vector<const StoredChunk*> entries;
+        kernels::for_each_chunk_part(
+            region, chunk_shape, [&](const kernels::ChunkPart& part) { entries.push_back(&index->at(part.chunk)); });
+        runs.emplace(*raw_file_, std::move(entries));
+    }
+    const auto stored_bytes_of = [&](std::size_t k, const StoredChunk& entry) {
+        return runs ? runs->bytes(k) : stored_bytes(entry, stored);
+    };
+    std::size_t visited = 0;
     kernels::for_each_chunk_part(region, chunk_shape, [&](const kernels::ChunkPart& part) {
+        const std::size_t k = visited++;  // the chunk's place in `runs`
         const std::vector<Index>& chunk = part.chunk;
         const std::vector<Index>&src_start = part.src_start, &dst_start = part.dst_start;
         const Shape& count = part.count;
@@ -212,12 +265,12 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
                     // Part of a chunk in a few long runs: read straight into place.
                 } else if (filtered && whole) {
                     // Decoded straight into the caller's buffer.
-                    const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
+                    const std::byte* bytes = indexed ? stored_bytes_of(k, entry) : stored.data();
                     pipeline_->decode(bytes, entry.size, entry.filter_mask, out, chunk_bytes);
                     if (swap_bytes_) kernels::swap_bytes(out, element_count(count), item);
                 } else {
                     // Part of a chunk (an edge, or a slice).
-                    const std::byte* bytes = indexed ? stored_bytes(entry, stored) : stored.data();
+                    const std::byte* bytes = indexed ? stored_bytes_of(k, entry) : stored.data();
                     const std::byte* planes =
                         filtered && !swap_bytes_
                             ? pipeline_->decode_to_planes(bytes, entry.size, entry.filter_mask, chunk_bytes)

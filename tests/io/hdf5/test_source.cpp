@@ -356,3 +356,36 @@ TEST_CASE("bitfields read as the unsigned integers h5py gives", "[io][hdf5][bitf
     const auto listed = numeric_variables(file.path());
     CHECK(listed == std::vector<std::string>{"/b16be", "/flags"});
 }
+
+namespace {
+
+// Read system calls this process has made (the kernel's count in /proc/self/io).
+long read_syscalls() {
+    std::ifstream io("/proc/self/io");
+    std::string key;
+    long value = 0;
+    while (io >> key >> value)
+        if (key == "syscr:") return value;
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("compressed chunks back to back in the file are read with one system call per run", "[io][hdf5]") {
+    TempFile file("runs.h5");
+    std::vector<float> data(64 * 30);
+    std::iota(data.begin(), data.end(), 0.5f);
+    DatasetSpec spec{{64, 30}, std::vector<hsize_t>{2, 30}};  // 32 small chunks, written in order
+    spec.gzip = 1;
+    spec.shuffle = true;
+    write_dataset(file.path(), "v", H5T_NATIVE_FLOAT, data.data(), spec, true);
+    HDF5Source source(file.path(), "v");
+    std::vector<float> out(40 * 30);
+    source.read({{0, 2}, {0, 30}}, out.data());  // builds the chunk index first
+    const long before = read_syscalls();
+    source.read({{1, 41}, {0, 30}}, out.data());  // 21 chunks, two of them in part
+    const long calls = read_syscalls() - before;
+    CHECK(calls >= 1);
+    CHECK(calls <= 2);  // one run (HDF5 wrote the chunks in order); 21 without coalescing
+    for (std::size_t i = 0; i < out.size(); ++i) REQUIRE(out[i] == data[30 + i]);
+}
