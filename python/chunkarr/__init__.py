@@ -26,7 +26,7 @@ The package is split by concern; this file only gathers the public names:
     _linalg          matmul, dot, tensordot
     _indexing        x[...], x.vindex, x.blocks, take, flip(ud/lr), rot90, repeat, diagonal, diag
     _blocks          map_blocks, map_overlap
-    _io              open, to_hdf5, to_netcdf
+    _io              open, to_hdf5, to_netcdf, from_zarr, to_zarr
     _compute         compute, explain
     _ufuncs          NumPy's ufuncs (__array_ufunc__): every one as an engine operation
     _numpy_dispatch  the __array_function__ table
@@ -50,7 +50,7 @@ from ._creation import (arange, array, asanyarray, asarray, empty, empty_like, e
 from ._dask import from_dask
 from ._einsum import einsum
 from ._indexing import choose, compress, delete, diag, diagonal, extract, flip, fliplr, flipud, insert, repeat, rot90, take
-from ._io import open, to_hdf5, to_netcdf  # noqa: A004 (chunkarr.open, as xarray's)
+from ._io import from_zarr, open, to_hdf5, to_netcdf, to_zarr  # noqa: A004 (chunkarr.open, as xarray's)
 from ._linalg import dot, matmul, tensordot
 from ._manipulation import (atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, column_stack, dstack, hstack,
                             pad, roll, sliding_window_view, swapaxes, tile, tril, triu, vstack)
@@ -73,7 +73,7 @@ __all__ = [
     "Array", "ProgressBar", "arange", "broadcast_to", "clip", "compute", "concatenate", "expand_dims",
     "from_array", "map_blocks", "map_overlap", "moveaxis", "ravel", "reshape", "squeeze", "stack", "full",
     "linspace", "ones", "open", "random", "where", "zeros", "explain", "histogram", "quantile", "percentile",
-    "median", "nanquantile", "nanpercentile", "nanmedian", "matmul", "dot", "tensordot", "to_hdf5", "to_netcdf",
+    "median", "nanquantile", "nanpercentile", "nanmedian", "matmul", "dot", "tensordot", "to_hdf5", "to_netcdf", "from_zarr", "to_zarr",
     # _manipulation
     "atleast_1d", "atleast_2d", "atleast_3d", "block", "broadcast_arrays", "column_stack", "dstack", "hstack", "pad",
     "roll", "sliding_window_view", "swapaxes", "tile", "tril", "triu", "vstack",

@@ -1,5 +1,5 @@
-"""Files: open (HDF5, NetCDF, many files as one array) and the streamed, compressed, atomic
-writers to_hdf5 and to_netcdf."""
+"""Files: open (HDF5, NetCDF, Zarr, many files as one array), from_zarr, and the streamed,
+compressed, atomic writers to_hdf5, to_netcdf and to_zarr."""
 from __future__ import annotations
 
 import numbers
@@ -16,8 +16,9 @@ from ._sizes import _memory_bytes
 
 
 def open(path, variable: str, mask_and_scale: bool = True, concat: str | None = None) -> Array:  # noqa: A001
-    """A variable of an HDF5 or NetCDF file, or of many files (a glob), joined along their
-    record dimension (or `concat`). CF missing values become NaN unless mask_and_scale=False."""
+    """A variable of an HDF5 or NetCDF file or a Zarr store (an array path in it), or of many
+    files (a glob), joined along their record dimension (or `concat`). CF missing values become
+    NaN unless mask_and_scale=False (for Zarr, as xr.open_zarr: fill_value is the _FillValue)."""
     return _wrap(_core.open(str(path), variable, mask_and_scale, concat))
 
 
@@ -57,7 +58,7 @@ def _store_chunks(chunks, shape):
 
 
 def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuffle, progress, threads, memory_limit,
-           comm=None):
+           comm=None, bit_shuffle=False):
     from ._compute import _comm_address
     address = _comm_address(comm)
     if isinstance(arrays, Array):
@@ -80,12 +81,13 @@ def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuff
         raise ValueError("chunks apply to arrays of one shape; write arrays of other shapes separately")
     first = items[0][1]
     store_chunks = _store_chunks(chunks, tuple(np.shape(first)) if not isinstance(first, Array) else first.shape)
-    name, level = _compression(compression, compression_opts)
+    name, level = (compression, compression_opts) if fmt == StoreFormat.zarr else _compression(compression,
+                                                                                              compression_opts)
     bar = _active_progress(progress)
     callback = bar.update if bar is not None else None
     try:
         _core.store(targets, os.fspath(path), store_chunks, name, level, shuffle, fmt, threads or 0,
-                    _memory_bytes(memory_limit), callback, address)
+                    _memory_bytes(memory_limit), callback, address, bit_shuffle)
     finally:
         if bar is not None:
             bar.finish()
@@ -120,3 +122,54 @@ def to_netcdf(path, arrays, dims=None, chunks=None, compression=None, compressio
         compression = compression or "zlib"
     _store(path, arrays, dims, StoreFormat.netcdf4, chunks, compression, compression_opts, shuffle, progress, threads,
            memory_limit, comm)
+
+
+def from_zarr(url, component: str | None = None, chunks=None) -> Array:
+    """The array `component` (a path in the store; None for a store that is one array) of the
+    Zarr v2 directory store `url`, as dask.array.from_zarr: the values as stored, fill values
+    included (ca.open applies xarray's decoding instead). `chunks`: rechunk to these."""
+    array = open(url, component or "", mask_and_scale=False)
+    return array if chunks is None else array.rechunk(chunks)
+
+
+_BLOSC_SHUFFLES = {0: (False, False), 1: (True, False), 2: (True, True), -1: (None, False)}
+
+
+def _zarr_compressor(compressor):
+    """A numcodecs codec (or its config dict), None, or 'default' (Blosc lz4 with byte shuffle,
+    zarr-python's default) as (compression, level, shuffle, bit_shuffle) for the engine."""
+    if isinstance(compressor, str) and compressor == "default":
+        return "blosc:lz4", 5, True, False
+    if compressor is None:
+        return "none", 4, None, False
+    config = compressor if isinstance(compressor, dict) else getattr(compressor, "get_config", lambda: None)()
+    if not isinstance(config, dict) or "id" not in config:
+        raise ValueError(f"compressor must be a numcodecs codec, its config dict or None, got {compressor!r}")
+    codec = config["id"]
+    if codec == "blosc":
+        shuffle = config.get("shuffle", 1)
+        if shuffle not in _BLOSC_SHUFFLES:
+            raise ValueError(f"unknown Blosc shuffle {shuffle!r}")
+        byte, bit = _BLOSC_SHUFFLES[shuffle]
+        return f"blosc:{config.get('cname', 'lz4')}", int(config.get("clevel", 5)), byte, bit
+    if codec in ("zlib", "gzip"):
+        return codec, int(config.get("level", 1)), None, False
+    raise ValueError(f"unknown compressor {codec!r} (chunkarr writes blosc, zlib, gzip or none)")
+
+
+def to_zarr(arr, url, component: str | None = None, overwrite: bool = False, chunks=None, compressor="default",
+            dims=None, *, progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
+    """Writes `arr` as array `component` (default: the store's root array) of a new Zarr v2
+    directory store `url`, as dask.array.to_zarr: computed one block of chunks at a time, chunks
+    compressed on all cores (`compressor`: a numcodecs Blosc, Zlib or GZip, or None; default
+    Blosc lz4 with shuffle), `_ARRAY_DIMENSIONS` from `dims` (default dim_0, ...), so that
+    xr.open_zarr names them. Atomic: each chunk file is written under a temporary name, the
+    metadata last, the store in a temporary directory that replaces `url` at the end; on an error
+    nothing is left and an existing store is untouched. An existing `url` is replaced only with
+    overwrite=True (FileExistsError otherwise)."""
+    if not overwrite and os.path.exists(url):
+        raise FileExistsError(f"{os.fspath(url)} exists (pass overwrite=True to replace it)")
+    name, level, shuffle, bit = _zarr_compressor(compressor)
+    key = component or ""
+    _store(url, {key: arr}, None if dims is None else {key: dims}, StoreFormat.zarr, chunks, name, level, shuffle,
+           progress, threads, memory_limit, bit_shuffle=bit)

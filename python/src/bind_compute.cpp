@@ -151,12 +151,13 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
 void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>>>& targets,
                   const std::string& path, std::optional<Shape> chunks, const std::string& compression, int level,
                   std::optional<bool> shuffle, StoreFormat format, int threads, std::size_t memory_limit,
-                  py::object progress, std::uintptr_t comm_address) {
+                  py::object progress, std::uintptr_t comm_address, bool bit_shuffle) {
     StoreOptions store_options;
     if (chunks) store_options.chunks = *chunks;
     store_options.compression = compression;
     store_options.compression_level = level;
     store_options.shuffle = shuffle;
+    store_options.bit_shuffle = bit_shuffle;
     store_options.format = format;
     std::vector<StoreTarget> list;
     for (const auto& [array, name, dims] : targets) list.push_back({array, name, dims});
@@ -177,11 +178,13 @@ void bind_compute(py::module_& m) {
     py::enum_<StoreFormat>(m, "StoreFormat", "The file format store writes (auto: by the file name)")
         .value("auto", StoreFormat::Auto)
         .value("hdf5", StoreFormat::HDF5)
-        .value("netcdf4", StoreFormat::NetCDF4);
+        .value("netcdf4", StoreFormat::NetCDF4)
+        .value("zarr", StoreFormat::Zarr);
     m.def("store", &store_arrays, py::arg("targets"), py::arg("path"), py::arg("chunks") = py::none(),
           py::arg("compression") = "", py::arg("level") = 4, py::arg("shuffle") = py::none(),
           py::arg_v("format", StoreFormat::Auto, "StoreFormat.auto"), py::arg("threads") = 0,
-          py::arg("memory_limit") = 0, py::arg("progress") = py::none(), py::arg("comm_address") = 0);
+          py::arg("memory_limit") = 0, py::arg("progress") = py::none(), py::arg("comm_address") = 0,
+          py::arg("bit_shuffle") = false);
     m.def(
         "default_store_chunks", [](const Array& a) { return default_store_chunks(a); }, py::arg("array"));
     m.def("physical_cores", &physical_core_count);

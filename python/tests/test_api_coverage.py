@@ -24,7 +24,7 @@ BEGIN, END = "<!-- api-coverage: begin -->", "<!-- api-coverage: end -->"
 DASK_ONLY = {"assert_eq", "optimize", "register_chunk_type", "from_delayed", "from_npy_stack", "to_npy_stack",
              "from_tiledb", "to_tiledb", "unify_chunks", "frompyfunc", "as_gufunc", "atop", "blockwise",
              "apply_gufunc", "reduction", "store"}
-DASK_ARRAY_ONLY = {"dask", "name", "npartitions_known", "to_delayed", "persist", "visualize", "to_zarr",
+DASK_ARRAY_ONLY = {"dask", "name", "npartitions_known", "to_delayed", "persist", "visualize",
                    "to_tiledb", "store", "map_blocks_keys", "__dask_graph__"}
 # Called with extra arguments (the array first).
 EXTRA_ARGS = {"moment": (2,), "roll": (2,), "tile": (2,), "repeat": (2,),

@@ -4,13 +4,16 @@
 #include <chunkarr/io/hdf5/datasets.hpp>
 #include <chunkarr/io/netcdf/metadata.hpp>
 #include <chunkarr/io/variables.hpp>
+#include <chunkarr/io/zarr/store.hpp>
 
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "formatting.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -21,6 +24,7 @@ const char* const info_help =
     "\n"
     "Lists every dataset in FILE (through all groups): shape, dtype and byte order, storage\n"
     "layout and chunk shape, filters (compression), logical size and bytes on disk.\n"
+    "For a Zarr v2 store (a directory): its arrays, through nested groups, with compressor.\n"
     "For a NetCDF file (classic or NetCDF-4): the format, the dimensions (UNLIMITED marked),\n"
     "every variable with its dimensions, dtype, chunking, compression, bytes and attributes,\n"
     "and the global attributes: the useful part of `ncdump -h` plus storage facts.\n"
@@ -239,6 +243,52 @@ std::vector<Unreadable> print_netcdf(const std::string& file, bool json) {
     return unreadable;
 }
 
+// A Zarr store's arrays in the rows HDF5 datasets fill: its compressor as the filter, the
+// chunk files' sizes as the bytes on disk.
+std::vector<HDF5DatasetInfo> zarr_datasets(const std::string& store) {
+    std::vector<HDF5DatasetInfo> datasets;
+    for (const auto& listed : list_zarr_arrays(store)) {
+        HDF5DatasetInfo d;
+        d.path = listed.path;
+        if (!listed.metadata) {
+            d.error = listed.error;
+            datasets.push_back(std::move(d));
+            continue;
+        }
+        const ZarrArrayMetadata& array = *listed.metadata;
+        d.shape = array.shape;
+        d.dtype = std::string(dtype_name(array.dtype));
+        d.computed_dtype = d.dtype;
+        d.numbers = true;
+        if (itemsize(array.dtype) > 1) d.byte_order = array.big_endian ? '>' : '<';
+        d.layout = "chunked";
+        d.chunks = array.chunks;
+        const auto& c = array.compressor;
+        if (c.id == "blosc") {
+            static const char* const shuffles[] = {"noshuffle", "shuffle", "bitshuffle"};
+            d.filters.push_back("blosc(" + c.cname + "," + std::to_string(c.level) + "," +
+                                (c.shuffle >= 0 && c.shuffle <= 2 ? shuffles[c.shuffle] : "autoshuffle") + ")");
+        } else if (!c.id.empty()) {
+            d.filters.push_back(c.id + "(" + std::to_string(c.level) + ")");
+        }
+        d.nbytes = static_cast<std::uint64_t>(element_count(array.shape)) * itemsize(array.dtype);
+        // Chunk files: every file of the array's directory (nested with the '/' separator)
+        // except the metadata.
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        const fs::path dir = array.path == "/" ? fs::path(store) : fs::path(store + array.path);
+        for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+             it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            if (it->is_directory(ec) && (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))))
+                it.disable_recursion_pending();  // a sub-array of a root array is not its chunk
+            else if (it->is_regular_file(ec) && !name.empty() && name[0] != '.') d.storage_bytes += it->file_size(ec);
+        }
+        datasets.push_back(std::move(d));
+    }
+    return datasets;
+}
+
 }  // namespace
 
 int run_info(const std::vector<std::string>& args) {
@@ -247,7 +297,8 @@ int run_info(const std::vector<std::string>& args) {
     const std::string format = parsed.value("--format").value_or("table");
     if (format != "table" && format != "json") throw UsageError("--format must be table or json, got '" + format + "'");
     const std::string file = split_file_and_path(parsed.positional.front()).file;
-    if (is_netcdf_file(file)) {
+    const bool zarr = is_zarr_store(file);
+    if (!zarr && is_netcdf_file(file)) {
         try {
             const auto unreadable = print_netcdf(file, format == "json");
             return unreadable.empty() ? 0 : report_unreadable(file, unreadable);
@@ -257,7 +308,7 @@ int run_info(const std::vector<std::string>& args) {
             if (detect_file_format(file) != FileFormat::HDF5 || unreadable_of(list_hdf5_datasets(file)).empty()) throw;
         }
     }
-    const auto datasets = list_hdf5_datasets(file);
+    const auto datasets = zarr ? zarr_datasets(file) : list_hdf5_datasets(file);
     if (format == "json") print_json(datasets);
     else print_table(file, datasets);
     const auto unreadable = unreadable_of(datasets);

@@ -18,14 +18,64 @@ namespace chunkarr {
 
 namespace {
 
+// Where the chunks go, and how they are encoded on the way.
+class ChunkDestination {
+public:
+    virtual ~ChunkDestination() = default;
+    // False: chunks are written as they are.
+    virtual bool encodes() const = 0;
+    // The most bytes encode() makes of a chunk of `chunk_bytes`.
+    virtual std::size_t encode_bound(std::size_t chunk_bytes) const = 0;
+    virtual void encode(const std::byte* chunk, std::size_t chunk_bytes, std::vector<std::byte>& out) const = 0;
+    // On the writer thread: `offset` is the chunk's first element.
+    virtual void write(const std::vector<Index>& offset, const std::byte* bytes, std::size_t size) = 0;
+};
+
+// Filters (HDF5's pipeline; none: chunks as they are), then a ChunkWrite: H5Dwrite_chunk, or
+// bytes bound for the writing MPI rank.
+class FilteredDestination final : public ChunkDestination {
+public:
+    FilteredDestination(ChunkWrite write, FilterPipeline filters)
+        : write_(std::move(write)), filters_(std::move(filters)) {}
+    bool encodes() const override { return !filters_.empty(); }
+    std::size_t encode_bound(std::size_t chunk_bytes) const override { return filters_.encode_bound(chunk_bytes); }
+    void encode(const std::byte* chunk, std::size_t chunk_bytes, std::vector<std::byte>& out) const override {
+        filters_.encode(chunk, chunk_bytes, out);
+    }
+    void write(const std::vector<Index>& offset, const std::byte* bytes, std::size_t size) override {
+        write_(offset, bytes, size);
+    }
+
+private:
+    ChunkWrite write_;
+    FilterPipeline filters_;
+};
+
+class ZarrDestination final : public ChunkDestination {
+public:
+    ZarrDestination(ZarrSink& sink, int array) : sink_(sink), array_(array) {}
+    bool encodes() const override { return true; }
+    // Blosc adds at most its 16-byte header; deflate a few bytes per 64 KiB block.
+    std::size_t encode_bound(std::size_t chunk_bytes) const override { return chunk_bytes + chunk_bytes / 1000 + 64; }
+    void encode(const std::byte* chunk, std::size_t, std::vector<std::byte>& out) const override {
+        sink_.encode_chunk(array_, chunk, out);
+    }
+    void write(const std::vector<Index>& offset, const std::byte* bytes, std::size_t size) override {
+        sink_.write_chunk(array_, offset, bytes, size);
+    }
+
+private:
+    ZarrSink& sink_;
+    int array_;
+};
+
 class ChunkWriter final : public BlockConsumer {
 public:
-    ChunkWriter(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters)
-        : write_(std::move(write)),
+    ChunkWriter(std::unique_ptr<ChunkDestination> destination, DType dtype, Shape chunk)
+        : destination_(std::move(destination)),
           item_(itemsize(dtype)),
           chunk_(std::move(chunk)),
-          chunk_bytes_(static_cast<std::size_t>(element_count(chunk_)) * item_),
-          filters_(std::move(filters)) {}
+          chunk_bytes_(static_cast<std::size_t>(element_count(chunk_)) * item_) {}
 
     ~ChunkWriter() override { abort(); }
 
@@ -38,8 +88,9 @@ public:
         // The kept bytes of every chunk in the task, plus one chunk's extraction and padding
         // buffers and, when filtered, the encoder's output.
         const std::size_t chunks = static_cast<std::size_t>(chunks_in(region));
-        const std::size_t kept = filters_.empty() ? chunk_bytes_ : filters_.encode_bound(chunk_bytes_);
-        return chunks * kept + 2 * chunk_bytes_ + (filters_.empty() ? 0 : kept);
+        const bool encodes = destination_->encodes();
+        const std::size_t kept = encodes ? destination_->encode_bound(chunk_bytes_) : chunk_bytes_;
+        return chunks * kept + 2 * chunk_bytes_ + (encodes ? kept : 0);
     }
 
     std::size_t consume(const std::vector<Index>&, const Region& region, const Block& values) override {
@@ -85,7 +136,7 @@ public:
             Item item;
             for (std::size_t axis = 0; axis < shape.size(); ++axis)
                 item.offset.push_back(region[axis].start + local[axis].start);
-            if (filters_.empty()) {
+            if (!destination_->encodes()) {
                 if (!owned && whole_task) {
                     item.bytes = values.storage;  // the task's values are the chunk: no copy
                 } else if (!owned) {
@@ -96,7 +147,7 @@ public:
                 item.size = chunk_bytes_;
             } else {
                 thread_local std::vector<std::byte> encoded;
-                filters_.encode(chunk, chunk_bytes_, encoded);
+                destination_->encode(chunk, chunk_bytes_, encoded);
                 item.bytes.reset(new std::byte[encoded.size()]);
                 std::memcpy(item.bytes.get(), encoded.data(), encoded.size());
                 item.size = encoded.size();
@@ -182,7 +233,7 @@ private:
                 queue_.pop_front();
             }
             try {
-                write_(item.offset, item.bytes.get(), item.size);
+                destination_->write(item.offset, item.bytes.get(), item.size);
                 written_ += item.size;
             } catch (...) {
                 std::lock_guard lock(mutex_);
@@ -199,11 +250,10 @@ private:
         }
     }
 
-    ChunkWrite write_;
+    std::unique_ptr<ChunkDestination> destination_;
     std::size_t item_;
     Shape chunk_;
     std::size_t chunk_bytes_;
-    FilterPipeline filters_;
     MemoryBudget* budget_ = nullptr;
     std::thread thread_;
     std::mutex mutex_;
@@ -226,7 +276,12 @@ std::unique_ptr<BlockConsumer> make_chunk_writer(HDF5Sink& sink, int dataset, DT
 }
 
 std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters) {
-    return std::make_unique<ChunkWriter>(std::move(write), dtype, std::move(chunk), std::move(filters));
+    return std::make_unique<ChunkWriter>(std::make_unique<FilteredDestination>(std::move(write), std::move(filters)),
+                                         dtype, std::move(chunk));
+}
+
+std::unique_ptr<BlockConsumer> make_chunk_writer(ZarrSink& sink, int array, DType dtype, Shape chunk) {
+    return std::make_unique<ChunkWriter>(std::make_unique<ZarrDestination>(sink, array), dtype, std::move(chunk));
 }
 
 ChunkWrite append_chunks_to(std::string& bytes) {

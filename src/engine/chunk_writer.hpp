@@ -1,11 +1,12 @@
 #pragma once
 // The consumer of store()'s blocks: worker threads pad edge chunks to the full chunk shape,
-// apply the filters and queue the bytes; one writer thread takes them off the queue and writes
-// them with H5Dwrite_chunk under the HDF5 lock. Queued bytes keep their memory-budget
+// apply the filters (HDF5) or the compressor (Zarr) and queue the bytes; one writer thread takes
+// them off the queue and writes them (HDF5: H5Dwrite_chunk under the HDF5 lock; Zarr: a file). Queued bytes keep their memory-budget
 // reservation until written, so a slow disk makes the workers wait instead of memory grow.
 #include "exec/executor.hpp"
 #include "io/filter_pipeline.hpp"
 #include "io/hdf5/sink.hpp"
+#include "io/zarr/sink.hpp"
 
 #include <functional>
 #include <memory>
@@ -15,6 +16,8 @@ namespace chunkarr {
 // Writes the blocks it consumes as chunks of `chunk` shape of dataset `dataset` of `sink`.
 std::unique_ptr<BlockConsumer> make_chunk_writer(HDF5Sink& sink, int dataset, DType dtype, Shape chunk,
                                                  FilterPipeline filters);
+// Writes the blocks it consumes as chunks of `chunk` shape of array `array` of `sink`.
+std::unique_ptr<BlockConsumer> make_chunk_writer(ZarrSink& sink, int array, DType dtype, Shape chunk);
 
 // Where the writer thread puts each filtered chunk: its offset, bytes and size.
 using ChunkWrite = std::function<void(const std::vector<Index>& offset, const std::byte* bytes, std::size_t size)>;

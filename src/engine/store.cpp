@@ -9,6 +9,7 @@
 #include "engine/pipeline.hpp"
 #include "engine/store_targets.hpp"
 #include "io/hdf5/sink.hpp"
+#include "io/zarr/sink.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -38,6 +39,31 @@ FilterPipeline make_filters(const StoreOptions& options, DType dtype) {
         steps.push_back({FilterKind::Shuffle, static_cast<unsigned>(itemsize(dtype))});
     if (gzip) steps.push_back({FilterKind::Deflate, 0, options.compression_level});
     return FilterPipeline(std::move(steps));
+}
+
+// The Zarr compressor StoreOptions ask for.
+ZarrCompressor make_zarr_compressor(const StoreOptions& options) {
+    const std::string compression = lower(options.compression);
+    ZarrCompressor c;
+    if (compression == "none") return c;
+    const int level = options.compression_level;
+    if (compression == "gzip" || compression == "zlib" || compression == "deflate") {
+        if (level < 1 || level > 9) throw ValueError("gzip level must be 1 to 9, got " + std::to_string(level));
+        c.id = compression == "gzip" ? "gzip" : "zlib";
+        c.level = level;
+        return c;
+    }
+    if (!compression.empty() && compression != "blosc" && compression.rfind("blosc:", 0) != 0)
+        throw ValueError("unknown compression '" + options.compression +
+                         "' for a Zarr store (want none, gzip, zlib, blosc or blosc:CNAME)");
+    c.id = "blosc";
+    if (compression.size() > 6) c.cname = compression.substr(6);
+    if (c.cname != "lz4" && c.cname != "lz4hc" && c.cname != "zstd" && c.cname != "zlib" && c.cname != "blosclz")
+        throw ValueError("unknown Blosc compressor '" + c.cname + "' (want lz4, lz4hc, zstd, zlib or blosclz)");
+    if (level < 0 || level > 9) throw ValueError("Blosc level must be 0 to 9, got " + std::to_string(level));
+    c.level = compression.empty() && level == StoreOptions{}.compression_level ? 5 : level;  // zarr-python's default
+    c.shuffle = !options.shuffle.value_or(true) ? 0 : options.bit_shuffle ? 2 : 1;
+    return c;
 }
 
 // Tasks are whole stored chunks, grouped to about the array's own chunks (so a source chunk is
@@ -100,6 +126,7 @@ StoreFormat resolve_store_format(const std::string& path, StoreFormat format) {
     const std::string extension = lower(std::filesystem::path(path).extension().string());
     if (extension == ".nc" || extension == ".nc4" || extension == ".cdf" || extension == ".netcdf")
         return StoreFormat::NetCDF4;
+    if (extension == ".zarr") return StoreFormat::Zarr;
     return StoreFormat::HDF5;
 }
 
@@ -127,17 +154,53 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
         for (Index c : chunks)
             if (c < 1) throw ValueError("chunk sizes must be positive");
         spec.chunks = clamp_chunks(chunks, spec.shape);
-        spec.filters = make_filters(store_options, spec.dtype);
+        if (format != StoreFormat::Zarr) spec.filters = make_filters(store_options, spec.dtype);
         spec.dimensions = !target.dimensions.empty() ? target.dimensions : store_options.dimensions;
         if (!spec.dimensions.empty() && spec.dimensions.size() != spec.shape.size())
             throw ValueError(std::to_string(spec.dimensions.size()) + " dimension names for the " +
                              std::to_string(spec.shape.size()) + "-d " + spec.path);
         specs.push_back(std::move(spec));
     }
+    const ZarrCompressor compressor =
+        format == StoreFormat::Zarr ? make_zarr_compressor(store_options) : ZarrCompressor{};
     auto check_cancelled = [&] {
         if (options.cancel && options.cancel->load()) throw CancelledError("computation cancelled");
     };
     check_cancelled();
+    // Each target: a 0-d one whole, the others one block of whole stored chunks at a time. `sink`
+    // is null on the MPI ranks that do not write; `after` runs once a target's chunks are made.
+    auto write_all = [&](auto* sink, const std::vector<int>& ids, auto make_writer, auto after) {
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            const DatasetSpec& spec = specs[i];
+            const Index size = element_count(spec.shape);
+            if (spec.shape.empty()) {
+                const NDArray value = run_pipeline({targets[i].array.node()}, options, staging).front();
+                if (sink) sink->write(ids[i], value);
+            } else if (size > 0) {
+                const auto writer = make_writer(i, spec);
+                const std::size_t budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
+                const Shape tasks = task_shape(targets[i].array, spec.chunks, budget);
+                run_pipeline_blocks(targets[i].array.node(), ChunkGrid::regular(spec.shape, tasks), *writer, options,
+                                    staging);
+                after(i);
+            }
+            check_cancelled();
+        }
+        if (sink) sink->commit();
+    };
+    if (format == StoreFormat::Zarr) {
+        if (world) throw ValueError("writing a Zarr store across MPI ranks is not supported yet: write it from one process");
+        ZarrSink sink(path);
+        std::vector<int> ids;
+        for (const auto& spec : specs) ids.push_back(sink.define(spec, compressor));
+        write_all(
+            &sink, ids,
+            [&](std::size_t i, const DatasetSpec& spec) {
+                return make_chunk_writer(sink, ids[i], spec.dtype, spec.chunks);
+            },
+            [](std::size_t) {});
+        return;
+    }
     const bool writes = !world || world->rank() == 0;
     std::optional<HDF5Sink> sink;
     std::vector<int> ids;
@@ -146,31 +209,20 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
         for (const auto& spec : specs) ids.push_back(sink->define(spec));
         sink->open_for_data();
     }
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-        const DatasetSpec& spec = specs[i];
-        const Index size = element_count(spec.shape);
-        if (spec.shape.empty()) {
-            const NDArray value = run_pipeline({targets[i].array.node()}, options, staging).front();
-            if (writes) sink->write(ids[i], value);
-        } else if (size > 0) {
-            std::string for_rank_zero;  // this rank's filtered chunks, when it is not the writer
-            const auto writer =
-                writes ? make_chunk_writer(*sink, ids[i], spec.dtype, spec.chunks, spec.filters)
-                       : make_chunk_writer(append_chunks_to(for_rank_zero), spec.dtype, spec.chunks, spec.filters);
-            const std::size_t budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
-            const Shape tasks = task_shape(targets[i].array, spec.chunks, budget);
-            run_pipeline_blocks(targets[i].array.node(), ChunkGrid::regular(spec.shape, tasks), *writer, options,
-                                staging);
-            if (world) {
-                const std::vector<std::string> received = world->gather(for_rank_zero, 0);
-                for (const std::string& chunks : received)
-                    write_appended_chunks(chunks, [&](const std::vector<Index>& offset, const std::byte* bytes,
-                                                      std::size_t n) { sink->write_chunk(ids[i], offset, bytes, n); });
-            }
-        }
-        check_cancelled();
-    }
-    if (writes) sink->commit();
+    std::string for_rank_zero;  // this rank's filtered chunks of one target, when it is not the writer
+    write_all(
+        writes ? &*sink : nullptr, ids,
+        [&](std::size_t i, const DatasetSpec& spec) {
+            for_rank_zero.clear();
+            return writes ? make_chunk_writer(*sink, ids[i], spec.dtype, spec.chunks, spec.filters)
+                          : make_chunk_writer(append_chunks_to(for_rank_zero), spec.dtype, spec.chunks, spec.filters);
+        },
+        [&](std::size_t i) {
+            if (!world) return;
+            for (const std::string& chunks : world->gather(for_rank_zero, 0))
+                write_appended_chunks(chunks, [&](const std::vector<Index>& offset, const std::byte* bytes,
+                                                  std::size_t n) { sink->write_chunk(ids[i], offset, bytes, n); });
+        });
 }
 
 }  // namespace

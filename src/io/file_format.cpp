@@ -1,5 +1,6 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/file_format.hpp>
+#include <chunkarr/io/zarr/store.hpp>
 
 #include <cstring>
 #include <filesystem>
@@ -11,7 +12,8 @@ FileFormat detect_file_format(const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::exists(path, ec)) throw IOError("no such file: " + path);
-    if (fs::is_directory(path, ec)) throw IOError(path + " is a directory, not a file");
+    if (is_zarr_store(path)) return FileFormat::ZarrStore;
+    if (fs::is_directory(path, ec)) throw IOError(path + " is a directory, not a file or a Zarr store");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IOError("cannot open " + path + ": permission denied");
     const auto size = fs::file_size(path, ec);

@@ -5,6 +5,7 @@
 #include <chunkarr/io/hdf5/source.hpp>
 #include <chunkarr/io/memory_source.hpp>
 #include <chunkarr/io/netcdf/source.hpp>
+#include <chunkarr/io/zarr/source.hpp>
 
 #include <functional>
 #include <map>
@@ -56,6 +57,11 @@ const std::map<std::string, Reader>& readers() {
              const std::string path = in.text();
              return std::make_shared<NetCDFSource>(path, in.text());
          }},
+        {"zarr",
+         [](RecordReader& in) {
+             const std::string store = in.text();
+             return std::make_shared<ZarrSource>(store, in.text());
+         }},
         {"concat",
          [](RecordReader& in) {
              std::vector<SourcePtr> parts(in.length());
@@ -104,6 +110,10 @@ bool write_source_record(const Source& source, RecordWriter& out) {
         out.text("netcdf-classic");
         out.text(netcdf->path());
         out.text(netcdf->variable());
+    } else if (const auto* zarr = dynamic_cast<const ZarrSource*>(&source)) {
+        out.text("zarr");
+        out.text(zarr->store());
+        out.text(zarr->variable());
     } else if (const auto* concat = dynamic_cast<const ConcatSource*>(&source)) {
         // Parts first: one that cannot be recorded leaves nothing of this one written.
         RecordWriter parts;

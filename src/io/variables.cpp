@@ -7,6 +7,8 @@
 #include <chunkarr/io/netcdf/metadata.hpp>
 #include <chunkarr/io/netcdf/source.hpp>
 #include <chunkarr/io/variables.hpp>
+#include <chunkarr/io/zarr/source.hpp>
+#include <chunkarr/io/zarr/store.hpp>
 
 #include "io/hdf5/netcdf4.hpp"
 #include "io/hdf5/types.hpp"
@@ -45,6 +47,7 @@ void ensure_readable_format(const std::string& path, FileFormat format) {
 }
 
 SourcePtr open_one(const std::string& path, const std::string& variable) {
+    if (is_zarr_store(path)) return std::make_shared<ZarrSource>(path, variable);
     const FileSnapshot before(path);
     try {
         const FileFormat format = detect_file_format(path);
@@ -63,6 +66,10 @@ std::vector<ListedVariable> list_variables(const std::string& path) {
     const FileFormat format = detect_file_format(path);
     ensure_readable_format(path, format);
     std::vector<ListedVariable> listed;
+    if (format == FileFormat::ZarrStore) {
+        for (const auto& array : list_zarr_arrays(path)) listed.push_back({array.path, array.error});
+        return listed;
+    }
     if (is_netcdf3(format)) {
         for (const auto& v : describe_netcdf(path).variables)
             if (v.dtype) listed.push_back({v.path, {}});

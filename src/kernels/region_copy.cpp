@@ -113,4 +113,39 @@ void swap_bytes(std::byte* data, Index count, std::size_t item) {
     }
 }
 
+void for_each_chunk_part(const Region& region, const Shape& chunk_shape,
+                         const std::function<void(const ChunkPart&)>& visit) {
+    const std::size_t ndim = region.size();
+    const Shape out_shape = region_shape(region);
+    std::vector<Index> first(ndim), last(ndim);
+    for (std::size_t axis = 0; axis < ndim; ++axis) {
+        first[axis] = region[axis].start / chunk_shape[axis];
+        last[axis] = (region[axis].stop - 1) / chunk_shape[axis];
+    }
+    ChunkPart part;
+    part.chunk = first;
+    part.src_start.resize(ndim);
+    part.dst_start.resize(ndim);
+    part.count.resize(ndim);
+    while (true) {
+        part.whole = true;
+        for (std::size_t axis = 0; axis < ndim; ++axis) {
+            const Index origin = part.chunk[axis] * chunk_shape[axis];
+            const Index lo = std::max(region[axis].start, origin);
+            const Index hi = std::min(region[axis].stop, origin + chunk_shape[axis]);
+            part.src_start[axis] = lo - origin;
+            part.dst_start[axis] = lo - region[axis].start;
+            part.count[axis] = hi - lo;
+            part.whole = part.whole && part.count[axis] == chunk_shape[axis] && part.count[axis] == out_shape[axis];
+        }
+        visit(part);
+        std::size_t axis = ndim;
+        while (axis-- > 0) {
+            if (++part.chunk[axis] <= last[axis]) break;
+            part.chunk[axis] = first[axis];
+        }
+        if (axis == static_cast<std::size_t>(-1)) break;
+    }
+}
+
 }  // namespace chunkarr::kernels

@@ -3,6 +3,7 @@
 #include <chunkarr/core/shape.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace chunkarr::kernels {
@@ -21,6 +22,20 @@ void paste_region(const std::byte* src, std::byte* dst, const Shape& shape, std:
 // shape (index[0].size(), ...)); an index of -1 writes `fill` (one element of `item` bytes).
 void gather_indexed(const std::byte* src, const Shape& src_shape, const std::vector<std::vector<Index>>& index,
                     std::byte* dst, std::size_t item, const std::byte* fill);
+
+// The part of one stored chunk that a region covers: the chunk's grid index, where the part
+// starts in the chunk and in the region, its extent, and whether it is the chunk's whole box
+// and the whole region (then the chunk can be decoded straight into the region's buffer).
+struct ChunkPart {
+    std::vector<Index> chunk;
+    std::vector<Index> src_start, dst_start;
+    Shape count;
+    bool whole = true;
+};
+// Calls `visit` for every chunk of a regular grid of `chunk_shape` that `region` touches, in C
+// order of the chunk indices. The region must not be empty.
+void for_each_chunk_part(const Region& region, const Shape& chunk_shape,
+                         const std::function<void(const ChunkPart&)>& visit);
 
 // Reverses the byte order of `count` elements of `item` bytes, in place.
 void swap_bytes(std::byte* data, Index count, std::size_t item);

@@ -18,7 +18,7 @@ struct OpenOptions {
     std::optional<std::string> concat_dimension{};
 };
 
-// A variable of an HDF5 or NetCDF file, or of many files given as a glob pattern
+// A variable of an HDF5 or NetCDF file or a Zarr store, or of many files given as a glob pattern
 // ("data/*.nc"), joined along their record dimension. Reads metadata only.
 Array open(const std::string& path, const std::string& variable, const OpenOptions& options = {});
 // An opened source as an Array, CF decoding applied as `options` says.

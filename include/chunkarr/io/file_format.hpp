@@ -1,5 +1,6 @@
 #pragma once
-// What kind of file this is, from its first bytes (never from its name).
+// What kind of file this is, from its first bytes (never from its name); a directory is a Zarr
+// store when it holds Zarr metadata.
 #include <string>
 
 namespace chunkarr {
@@ -9,6 +10,7 @@ enum class FileFormat {
     NetCDF3Classic,   // CDF-1
     NetCDF3Offset64,  // CDF-2, 64-bit offsets
     NetCDF3Data64,    // CDF-5, 64-bit data
+    ZarrStore,        // a Zarr v2 directory store (.zarray, .zgroup or .zmetadata in it)
     Unknown
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // Finding and opening variables in any supported file: HDF5, NetCDF-4 (through HDF5), NetCDF
-// classic (through libnetcdf), and glob patterns of many files joined into one array.
+// classic (through libnetcdf), Zarr v2 directory stores, and glob patterns of many files joined
+// into one array.
 #include <chunkarr/io/source.hpp>
 
 #include <optional>

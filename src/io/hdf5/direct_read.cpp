@@ -120,15 +120,6 @@ private:
 
 thread_local std::vector<std::byte> StoredRuns::buffer_;
 
-// Steps `chunk` through the box first..last in C order; false after the last.
-bool next_chunk(std::vector<Index>& chunk, const std::vector<Index>& first, const std::vector<Index>& last) {
-    for (std::size_t axis = chunk.size(); axis-- > 0;) {
-        if (++chunk[axis] <= last[axis]) return true;
-        chunk[axis] = first[axis];
-    }
-    return false;
-}
-
 }  // namespace
 
 void HDF5Source::Impl::decide_fast_path(hid_t file_type) {
@@ -228,44 +219,30 @@ const std::byte* HDF5Source::Impl::stored_bytes(const StoredChunk& entry, std::v
 void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const {
     const HDF5ChunkIndex* index = chunk_index_or_null();
     const Shape& chunk_shape = *storage_chunks_;
-    const std::size_t ndim = shape_.size();
     const std::size_t item = itemsize(dtype_);
     const std::size_t chunk_bytes = static_cast<std::size_t>(element_count(chunk_shape)) * item;
     const Shape out_shape = region_shape(region);
     thread_local std::vector<std::byte> stored, decoded;
 
-    std::vector<Index> first(ndim), last(ndim), chunk(ndim);
-    for (std::size_t axis = 0; axis < ndim; ++axis) {
-        first[axis] = region[axis].start / chunk_shape[axis];
-        last[axis] = (region[axis].stop - 1) / chunk_shape[axis];
-    }
     // Filtered chunks go through a buffer anyway: read neighbours together (raw chunks are read
     // straight into place instead).
     std::optional<StoredRuns> runs;
     if (index && !pipeline_->empty()) {
         std::vector<const StoredChunk*> entries;
-        chunk = first;
-        do entries.push_back(&index->at(chunk));
-        while (next_chunk(chunk, first, last));
+        kernels::for_each_chunk_part(
+            region, chunk_shape, [&](const kernels::ChunkPart& part) { entries.push_back(&index->at(part.chunk)); });
         runs.emplace(*raw_file_, std::move(entries));
     }
     const auto stored_bytes_of = [&](std::size_t k, const StoredChunk& entry) {
         return runs ? runs->bytes(k) : stored_bytes(entry, stored);
     };
-    chunk = first;
-    for (std::size_t k = 0;; ++k) {
-        std::vector<Index> src_start(ndim), dst_start(ndim);
-        Shape count(ndim);
-        bool whole = true;  // the region is exactly this chunk's full stored box
-        for (std::size_t axis = 0; axis < ndim; ++axis) {
-            const Index origin = chunk[axis] * chunk_shape[axis];
-            const Index lo = std::max(region[axis].start, origin);
-            const Index hi = std::min(region[axis].stop, origin + chunk_shape[axis]);
-            src_start[axis] = lo - origin;
-            dst_start[axis] = lo - region[axis].start;
-            count[axis] = hi - lo;
-            whole = whole && count[axis] == chunk_shape[axis] && count[axis] == out_shape[axis];
-        }
+    std::size_t visited = 0;
+    kernels::for_each_chunk_part(region, chunk_shape, [&](const kernels::ChunkPart& part) {
+        const std::size_t k = visited++;  // the chunk's place in `runs`
+        const std::vector<Index>& chunk = part.chunk;
+        const std::vector<Index>&src_start = part.src_start, &dst_start = part.dst_start;
+        const Shape& count = part.count;
+        const bool whole = part.whole;  // the region is exactly this chunk's full stored box
         StoredChunk looked_up;
         const bool indexed = index != nullptr;
         if (!indexed) looked_up = fetch_stored_chunk_locked(chunk, stored);
@@ -325,8 +302,7 @@ void HDF5Source::Impl::read_chunked(const Region& region, std::byte* out) const 
                           std::to_string(entry.size) + " bytes at offset " + std::to_string(entry.address) +
                           "): " + e.what());
         }
-        if (!next_chunk(chunk, first, last)) break;
-    }
+    });
 }
 
 void HDF5Source::Impl::read_contiguous(const Region& region, std::byte* out) const {

@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""`chunkarr stats` vs Dask (`da.from_zarr`) vs xarray+Dask on the same Zarr v2 stores.
+
+    bench_zarr.py [--exe build/chunkarr] [--dir /tmp/chunkarr-bench] [--size-mb 1024]
+                  [--repeat 3] [--threads N] [--codec lz4 zlib]
+
+For each store (written here with zarr-python, float64 `(time, 1024, 1024)` values of a
+temperature-like field with ~0.1 % NaN, chunks `(8, 256, 256)` = 4 MiB; reused when the
+parameters match; fill_value NaN, so NaN is the only missing value for every tool):
+  * chunkarr: `chunkarr stats STORE:t2m --format json --no-progress` as a subprocess, best of
+    --repeat wall times (process start, metadata and output included);
+  * Dask: `da.from_zarr(STORE, "t2m")`, then nanmin/nanmax/nanmean/nanstd/nansum in one
+    `dask.compute` on the threaded scheduler (best of --repeat; opening is inside the timing);
+  * xarray+Dask: `xr.open_zarr(STORE)["t2m"]`, then min/max/mean/std/sum (skipna) in one
+    `dask.compute` (best of --repeat; opening inside the timing).
+Codecs: `lz4` = Blosc lz4 level 5 with byte shuffle (zarr-python's default), `zlib` = Zlib
+level 1. The results must agree (rtol 1e-9). Runs are warm (page cache not dropped), so this
+measures decode + compute + scheduling, not disk. The issue's aim: Dask / chunkarr >= 8.
+Exit status 1 when results disagree or a tool fails.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+CHUNKS = (8, 256, 256)
+GRID = (1024, 1024)
+RTOL = 1e-9
+TARGET = 8.0
+STATS = ["min", "max", "mean", "std", "sum"]
+
+
+def compressor_of(codec):
+    import numcodecs
+    if codec == "lz4":
+        return numcodecs.Blosc("lz4", 5, numcodecs.Blosc.SHUFFLE)
+    return numcodecs.Zlib(level=1)
+
+
+def ensure_store(directory, size_mb, codec):
+    import zarr
+    steps = max(1, int(size_mb * 2**20 / (8 * GRID[0] * GRID[1])))
+    params = {"steps": steps, "grid": list(GRID), "chunks": list(CHUNKS), "codec": codec, "version": 1}
+    path = Path(directory) / f"t2m_{size_mb:g}mb_{codec}.zarr"
+    marker = path / "bench_params.json"
+    if marker.exists() and json.loads(marker.read_text()) == params:
+        print(f"reusing {path}", flush=True)
+        return path
+    print(f"writing {path} ({steps} steps of {GRID})", flush=True)
+    root = zarr.open_group(str(path), mode="w")
+    z = root.create_dataset("t2m", shape=(steps, *GRID), chunks=CHUNKS, dtype="<f8", fill_value=np.nan,
+                            compressor=compressor_of(codec))
+    z.attrs["_ARRAY_DIMENSIONS"] = ["time", "lat", "lon"]
+    lat = np.linspace(-90, 90, GRID[0])[:, None]
+    lon = np.linspace(0, 360, GRID[1], endpoint=False)[None, :]
+    base = 288 - 30 * np.abs(np.sin(np.radians(lat))) + 5 * np.cos(np.radians(lon))
+    rng = np.random.default_rng(0)
+    for t0 in range(0, steps, CHUNKS[0]):
+        n = min(CHUNKS[0], steps - t0)
+        block = base[None] + np.round(rng.normal(0, 2, size=(n, *GRID)), 2)
+        block[rng.random(block.shape) < 0.001] = np.nan
+        z[t0:t0 + n] = block
+    zarr.consolidate_metadata(str(path))
+    marker.write_text(json.dumps(params))
+    return path
+
+
+def best_of(repeat, run):
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def run_chunkarr(exe, path, threads):
+    cmd = [exe, "stats", f"{path}:t2m", "--format", "json", "--no-progress"]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.decode()}")
+    [rec] = json.loads(p.stdout)
+    return {k: rec[k] for k in STATS}
+
+
+def dask_kwargs(threads):
+    return {"scheduler": "threads", **({"num_workers": threads} if threads else {})}
+
+
+def run_dask(path, threads):
+    import dask
+    import dask.array as da
+    x = da.from_zarr(str(path), "t2m")
+    r = dask.compute(da.nanmin(x), da.nanmax(x), da.nanmean(x), da.nanstd(x), da.nansum(x), **dask_kwargs(threads))
+    return dict(zip(STATS, (float(v) for v in r)))
+
+
+def run_xarray(path, threads):
+    import dask
+    import xarray as xr
+    v = xr.open_zarr(str(path))["t2m"]
+    r = dask.compute(v.min(), v.max(), v.mean(), v.std(), v.sum(), **dask_kwargs(threads))
+    return dict(zip(STATS, (float(a.values) for a in r)))
+
+
+def disagreements(got, ref):
+    return [f"{k}: {got[k]!r} vs {ref[k]!r}" for k in STATS
+            if got[k] is None or not np.isclose(got[k], ref[k], rtol=RTOL, atol=0)]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--exe", default=os.environ.get("CHUNKARR_EXE", str(REPO / "build" / "chunkarr")))
+    ap.add_argument("--dir", default="/tmp/chunkarr-bench")
+    ap.add_argument("--size-mb", type=float, default=1024)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--codec", nargs="+", choices=["lz4", "zlib"], default=["lz4", "zlib"])
+    args = ap.parse_args(argv)
+    os.makedirs(args.dir, exist_ok=True)
+    import dask
+    import xarray
+    import zarr
+
+    rows, failed = [], False
+    for codec in args.codec:
+        path = ensure_store(args.dir, args.size_mb, codec)
+        stored = sum(f.stat().st_size for f in (path / "t2m").iterdir())
+        t_ca, r_ca = best_of(args.repeat, lambda: run_chunkarr(args.exe, path, args.threads))
+        t_da, r_da = best_of(args.repeat, lambda: run_dask(path, args.threads))
+        t_xr, r_xr = best_of(args.repeat, lambda: run_xarray(path, args.threads))
+        bad = disagreements(r_ca, r_da) + disagreements(r_xr, r_da)
+        if bad:
+            failed = True
+            print(f"MISMATCH on {path.name}: " + "; ".join(bad), flush=True)
+        rows.append((path.name, stored / 2**20, t_ca, t_da, t_xr, not bad))
+        print(f"done {path.name}: chunkarr {t_ca:.3f} s, dask {t_da:.3f} s, xarray {t_xr:.3f} s", flush=True)
+
+    print()
+    print(f"chunkarr stats vs dask {dask.__version__} (da.from_zarr) and xarray {xarray.__version__} "
+          f"(open_zarr), zarr {zarr.__version__}; best of {args.repeat}; "
+          f"threads: {args.threads or 'default'}; cores: {os.cpu_count()}")
+    hdr = (f"{'store':<28} {'on disk MiB':>11} {'chunkarr s':>10} {'dask s':>8} {'xarray s':>9} "
+           f"{'dask/chunkarr':>13} {'xarray/chunkarr':>15} {'target':>7} agree")
+    print(hdr)
+    print("-" * len(hdr))
+    for name, mib, tc, td, tx, agree in rows:
+        verdict = "PASS" if td / tc >= TARGET else "MISS"
+        print(f"{name:<28} {mib:>11.0f} {tc:>10.3f} {td:>8.3f} {tx:>9.3f} {td / tc:>13.2f} {tx / tc:>15.2f} "
+              f"{verdict:>7} {'yes' if agree else 'NO'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

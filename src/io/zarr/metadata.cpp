@@ -1,0 +1,235 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/io/zarr/metadata.hpp>
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+namespace chunkarr {
+
+namespace {
+
+using Json = nlohmann::json;
+
+Json parse_json(const std::string& text, const std::string& where, const char* what) {
+    try {
+        return Json::parse(text);
+    } catch (const Json::parse_error& e) {
+        throw FormatError(where + ": " + what + " is not JSON (syntax error at byte " + std::to_string(e.byte) + ")");
+    }
+}
+
+const Json& required(const Json& object, const char* key, const std::string& where) {
+    const auto it = object.find(key);
+    if (it == object.end()) throw FormatError(where + ": .zarray has no \"" + key + "\"");
+    return *it;
+}
+
+Shape parse_shape(const Json& value, const char* key, const std::string& where, bool positive) {
+    if (!value.is_array()) throw FormatError(where + ": .zarray \"" + key + "\" is not a list of integers");
+    Shape shape;
+    for (const auto& n : value) {
+        if (!n.is_number_integer() || n.get<long long>() < (positive ? 1 : 0))
+            throw FormatError(where + ": .zarray \"" + key + "\" is not a list of " +
+                              (positive ? "positive" : "non-negative") + " integers");
+        shape.push_back(n.get<Index>());
+    }
+    return shape;
+}
+
+// Zarr spells non-finite floats as strings.
+std::optional<long double> parse_fill_value(const Json& value, const std::string& where) {
+    if (value.is_null()) return std::nullopt;
+    if (value.is_boolean()) return value.get<bool>() ? 1.0L : 0.0L;
+    if (value.is_number_unsigned()) return static_cast<long double>(value.get<std::uint64_t>());
+    if (value.is_number_integer()) return static_cast<long double>(value.get<std::int64_t>());
+    if (value.is_number_float()) return static_cast<long double>(value.get<double>());
+    if (value.is_string()) {
+        const auto text = value.get<std::string>();
+        if (text == "NaN") return std::numeric_limits<long double>::quiet_NaN();
+        if (text == "Infinity") return std::numeric_limits<long double>::infinity();
+        if (text == "-Infinity") return -std::numeric_limits<long double>::infinity();
+    }
+    throw FormatError(where + ": .zarray \"fill_value\" " + value.dump() + " is not a number");
+}
+
+ZarrCompressor parse_compressor(const Json& value, const std::string& where) {
+    ZarrCompressor compressor;
+    if (value.is_null()) return compressor;
+    if (!value.is_object() || !value.contains("id") || !value["id"].is_string())
+        throw FormatError(where + ": .zarray \"compressor\" has no codec id");
+    compressor.id = value["id"].get<std::string>();
+    const auto integer = [&](const char* key, int fallback) {
+        const auto it = value.find(key);
+        if (it == value.end()) return fallback;
+        if (!it->is_number_integer()) throw FormatError(where + ": compressor " + key + " is not an integer");
+        return it->get<int>();
+    };
+    if (compressor.id == "blosc") {
+        if (value.contains("cname")) compressor.cname = value["cname"].get<std::string>();
+        compressor.level = integer("clevel", 5);
+        compressor.shuffle = integer("shuffle", 1);
+        compressor.blocksize = static_cast<std::size_t>(std::max(0, integer("blocksize", 0)));
+        const auto& c = compressor.cname;
+        if (c != "lz4" && c != "lz4hc" && c != "zstd" && c != "zlib" && c != "blosclz")
+            throw FormatError(where + ": blosc compressor '" + c +
+                              "' is not supported (lz4, lz4hc, zstd, zlib, blosclz)");
+    } else if (compressor.id == "zlib" || compressor.id == "gzip") {
+        compressor.level = integer("level", 1);
+    } else {
+        throw FormatError(where + ": codec '" + compressor.id +
+                          "' is not supported (chunkarr decodes blosc, zlib, gzip and uncompressed chunks)");
+    }
+    return compressor;
+}
+
+// Attribute values chunkarr uses: numbers, lists of numbers, strings. Others are left out.
+void add_attribute(Attributes& attributes, const std::string& name, const Json& value) {
+    if (value.is_string()) {
+        attributes.set(name, value.get<std::string>());
+        return;
+    }
+    std::vector<long double> numbers;
+    bool floats = false;
+    const auto add = [&](const Json& n) {
+        if (n.is_number_unsigned()) numbers.push_back(static_cast<long double>(n.get<std::uint64_t>()));
+        else if (n.is_number_integer()) numbers.push_back(static_cast<long double>(n.get<std::int64_t>()));
+        else if (n.is_number_float()) numbers.push_back(n.get<double>()), floats = true;
+        else return false;
+        return true;
+    };
+    if (value.is_array()) {
+        for (const auto& n : value)
+            if (!add(n)) return;
+    } else if (!add(value)) {
+        return;
+    }
+    // JSON numbers are Python floats and ints when xarray reads them: float64 and int64.
+    attributes.set(name, std::move(numbers), floats ? DType::Float64 : DType::Int64);
+}
+
+constexpr std::uint64_t max_chunk_bytes = std::uint64_t{16} << 30;
+constexpr std::uint64_t max_chunk_count = std::uint64_t{1} << 32;  // as for HDF5 datasets
+
+// Damaged or hostile metadata must be an error before anything is allocated for it.
+void check_sizes(const ZarrArrayMetadata& meta, const std::string& where) {
+    std::uint64_t chunk_bytes = itemsize(meta.dtype), count = 1;
+    for (std::size_t axis = 0; axis < meta.shape.size(); ++axis) {
+        const auto along = static_cast<std::uint64_t>(meta.shape[axis] / meta.chunks[axis] +
+                                                      (meta.shape[axis] % meta.chunks[axis] != 0));
+        if (__builtin_mul_overflow(chunk_bytes, static_cast<std::uint64_t>(meta.chunks[axis]), &chunk_bytes) ||
+            chunk_bytes > max_chunk_bytes)
+            throw FormatError(where + ": chunks " + shape_to_string(meta.chunks) + " of " +
+                              std::string(dtype_name(meta.dtype)) + " are larger than 16 GiB");
+        if (__builtin_mul_overflow(count, along, &count) || count > max_chunk_count)
+            throw FormatError(where + " has shape " + shape_to_string(meta.shape) + " in chunks of " +
+                              shape_to_string(meta.chunks) + ": more than 2^32 of them, too many to index");
+    }
+}
+
+}  // namespace
+
+std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian) {
+    if (text.size() < 3) return std::nullopt;
+    const char order = text[0];
+    if (order != '<' && order != '>' && order != '|') return std::nullopt;
+    big_endian = order == '>';
+    const std::string kind = text.substr(1);
+    static const std::pair<const char*, DType> known[] = {
+        {"b1", DType::Bool},   {"i1", DType::Int8},    {"i2", DType::Int16},   {"i4", DType::Int32},
+        {"i8", DType::Int64},  {"u1", DType::UInt8},   {"u2", DType::UInt16},  {"u4", DType::UInt32},
+        {"u8", DType::UInt64}, {"f4", DType::Float32}, {"f8", DType::Float64},
+    };
+    for (const auto& [name, dtype] : known)
+        if (kind == name) {
+            // '|' is for one-byte types only; '<' and '>' mean the same for them.
+            if (order == '|' && itemsize(dtype) != 1) return std::nullopt;
+            return dtype;
+        }
+    return std::nullopt;
+}
+
+std::string zarr_dtype_text(DType dtype) {
+    const std::size_t size = itemsize(dtype);
+    const char kind = is_bool(dtype) ? 'b' : is_float(dtype) ? 'f' : is_unsigned(dtype) ? 'u' : 'i';
+    return std::string(1, size == 1 ? '|' : '<') + kind + std::to_string(size);
+}
+
+ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string& zattrs, const std::string& where) {
+    const Json json = parse_json(zarray, where, ".zarray");
+    if (!json.is_object()) throw FormatError(where + ": .zarray is not a JSON object");
+    ZarrArrayMetadata meta;
+    const Json& format = required(json, "zarr_format", where);
+    if (!format.is_number_integer() || format.get<int>() != 2)
+        throw FormatError(where + ": zarr_format " + format.dump() + " is not supported (chunkarr reads Zarr v2)");
+    meta.shape = parse_shape(required(json, "shape", where), "shape", where, false);
+    meta.chunks = parse_shape(required(json, "chunks", where), "chunks", where, true);
+    if (meta.chunks.size() != meta.shape.size())
+        throw FormatError(where + ": .zarray \"chunks\" has " + std::to_string(meta.chunks.size()) +
+                          " entries for a shape of " + std::to_string(meta.shape.size()));
+    const Json& dtype = required(json, "dtype", where);
+    meta.dtype_text = dtype.is_string() ? dtype.get<std::string>() : dtype.dump();
+    const auto parsed = dtype.is_string() ? parse_zarr_dtype(meta.dtype_text, meta.big_endian) : std::nullopt;
+    if (!parsed)
+        throw FormatError(where + ": dtype " + meta.dtype_text +
+                          " is not supported (chunkarr computes with bool, integers, float32 and float64)");
+    meta.dtype = *parsed;
+    check_sizes(meta, where);
+    const Json& order = required(json, "order", where);
+    if (order != "C" && order != "F")
+        throw FormatError(where + ": .zarray \"order\" " + order.dump() + " is not C or F");
+    meta.fortran_order = order == "F";
+    meta.fill_value = parse_fill_value(required(json, "fill_value", where), where);
+    if (meta.fill_value && is_integer(meta.dtype)) {
+        // Read into the dtype later: it must be one of its values.
+        const long double v = *meta.fill_value;
+        const bool fits = visit_dtype(meta.dtype, [&](auto zero) {
+            using T = decltype(zero);
+            return std::isfinite(v) && v == std::floor(v) &&
+                   v >= static_cast<long double>(std::numeric_limits<T>::min()) &&
+                   v <= static_cast<long double>(std::numeric_limits<T>::max());
+        });
+        if (!fits)
+            throw FormatError(where + ": fill_value " + required(json, "fill_value", where).dump() + " is not a " +
+                              std::string(dtype_name(meta.dtype)) + " value");
+    }
+    meta.compressor = parse_compressor(required(json, "compressor", where), where);
+    if (const auto it = json.find("filters"); it != json.end() && !it->is_null()) {
+        if (!it->is_array()) throw FormatError(where + ": .zarray \"filters\" is not a list");
+        if (!it->empty()) {
+            const Json& first = it->front();
+            const std::string id = first.is_object() && first.contains("id") ? first["id"].dump() : first.dump();
+            throw FormatError(where + ": filter " + id + " is not supported (chunkarr reads arrays without filters)");
+        }
+    }
+    if (const auto it = json.find("dimension_separator"); it != json.end()) {
+        if (*it != "." && *it != "/")
+            throw FormatError(where + ": .zarray \"dimension_separator\" " + it->dump() + " is not \".\" or \"/\"");
+        meta.dimension_separator = it->get<std::string>()[0];
+        meta.dimension_separator_given = true;
+    }
+    if (!zattrs.empty()) {
+        const Json attrs = parse_json(zattrs, where, ".zattrs");
+        if (!attrs.is_object()) throw FormatError(where + ": .zattrs is not a JSON object");
+        for (const auto& [name, value] : attrs.items()) {
+            if (name == "_ARRAY_DIMENSIONS") {
+                if (!value.is_array()) throw FormatError(where + ": _ARRAY_DIMENSIONS is not a list of names");
+                for (const auto& n : value) {
+                    if (!n.is_string()) throw FormatError(where + ": _ARRAY_DIMENSIONS is not a list of names");
+                    meta.dimension_names.push_back(n.get<std::string>());
+                }
+                continue;
+            }
+            add_attribute(meta.attributes, name, value);
+        }
+        if (!meta.dimension_names.empty() && meta.dimension_names.size() != meta.shape.size())
+            throw FormatError(where + ": _ARRAY_DIMENSIONS names " + std::to_string(meta.dimension_names.size()) +
+                              " dimensions for a shape of " + std::to_string(meta.shape.size()));
+    }
+    // xarray reads fill_value as the variable's _FillValue (a _FillValue in .zattrs wins).
+    if (meta.fill_value && !meta.attributes.has("_FillValue") && !is_bool(meta.dtype))
+        meta.attributes.set("_FillValue", {*meta.fill_value}, meta.dtype);
+    return meta;
+}
+
+}  // namespace chunkarr

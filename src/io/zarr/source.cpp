@@ -1,0 +1,117 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/io/zarr/source.hpp>
+#include <chunkarr/io/zarr/store.hpp>
+
+#include "io/zarr/chunk_file.hpp"
+#include "io/zarr/codecs.hpp"
+#include "kernels/region_copy.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+namespace chunkarr {
+
+namespace {
+
+constexpr std::size_t task_target_bytes = 4 << 20;  // as for HDF5 chunks
+
+bool native_is_big_endian() {
+    const std::uint16_t probe = 1;
+    std::uint8_t first;
+    std::memcpy(&first, &probe, 1);
+    return first == 0;
+}
+
+// A chunk stored in Fortran order (the first axis varies fastest) into C order.
+void fortran_to_c(const std::byte* in, const Shape& shape, std::size_t item, std::byte* out) {
+    const std::size_t ndim = shape.size();
+    std::vector<Index> stride(ndim, 1), index(ndim, 0);
+    for (std::size_t axis = 1; axis < ndim; ++axis) stride[axis] = stride[axis - 1] * shape[axis - 1];
+    const Index count = element_count(shape);
+    Index source = 0;
+    for (Index i = 0; i < count; ++i) {
+        std::memcpy(out + static_cast<std::size_t>(i) * item, in + static_cast<std::size_t>(source) * item, item);
+        for (std::size_t axis = ndim; axis-- > 0;) {
+            source += stride[axis];
+            if (++index[axis] < shape[axis]) break;
+            source -= stride[axis] * shape[axis];
+            index[axis] = 0;
+        }
+    }
+}
+
+// The file the metadata of `variable` comes from: the consolidated .zmetadata when there is one.
+std::string metadata_file(const std::string& store, std::string variable) {
+    if (std::filesystem::exists(store + "/.zmetadata")) return store + "/.zmetadata";
+    while (!variable.empty() && variable.front() == '/') variable.erase(0, 1);
+    return store + "/" + (variable.empty() ? "" : variable + "/") + ".zarray";
+}
+
+}  // namespace
+
+ZarrSource::ZarrSource(const std::string& store, const std::string& variable)
+    : store_(store), snapshot_(metadata_file(store, variable)), meta_(read_zarr_array(store, variable)) {
+    directory_ = meta_.path == "/" ? store_ : store_ + meta_.path;
+    // Stores of zarr-python's NestedDirectoryStore before 2.8 keep chunks in "0/1" without
+    // saying so in .zarray: a directory "0" is the sign.
+    if (!meta_.dimension_separator_given && meta_.shape.size() > 1 && std::filesystem::is_directory(directory_ + "/0"))
+        meta_.dimension_separator = '/';
+    const std::size_t item = itemsize(meta_.dtype);
+    swap_bytes_ = item > 1 && meta_.big_endian != native_is_big_endian();
+    // Missing chunks: the fill value (zarr-python gives 0 for a null one).
+    fill_chunk_.resize(static_cast<std::size_t>(element_count(meta_.chunks)) * item);
+    const long double fill = meta_.fill_value.value_or(0);
+    visit_dtype(meta_.dtype, [&](auto zero) {
+        using T = decltype(zero);
+        const T value = static_cast<T>(fill);
+        for (std::size_t i = 0; i < fill_chunk_.size(); i += item) std::memcpy(fill_chunk_.data() + i, &value, item);
+    });
+}
+
+ChunkGrid ZarrSource::task_grid() const {
+    return task_chunks(meta_.shape, meta_.chunks, itemsize(meta_.dtype), task_target_bytes);
+}
+
+std::string ZarrSource::chunk_file(const std::vector<Index>& index) const {
+    return directory_ + "/" + zarr_chunk_key(index, meta_.dimension_separator);
+}
+
+bool ZarrSource::read_chunk(const std::vector<Index>& index, std::byte* out) const {
+    thread_local std::vector<std::byte> stored, decoded;
+    const std::size_t item = itemsize(meta_.dtype);
+    const std::size_t chunk_bytes = fill_chunk_.size();
+    const std::string file = chunk_file(index);
+    try {
+        const bool plain = meta_.compressor.id.empty() && !meta_.fortran_order;
+        // Uncompressed, C order: straight into `out`, the only copy.
+        if (!read_chunk_file(file, plain ? out : nullptr, chunk_bytes, stored)) return false;
+        std::byte* target = meta_.fortran_order ? (decoded.resize(chunk_bytes), decoded.data()) : out;
+        if (!plain) decode_zarr_chunk(meta_.compressor, stored.data(), stored.size(), target, chunk_bytes);
+        if (swap_bytes_) kernels::swap_bytes(target, element_count(meta_.chunks), item);
+        if (meta_.fortran_order) fortran_to_c(target, meta_.chunks, item, out);
+    } catch (const IOError& e) {
+        throw IOError("cannot read " + describe() + " chunk " + zarr_chunk_key(index, meta_.dimension_separator) +
+                      ": " + e.what());
+    }
+    return true;
+}
+
+void ZarrSource::read(const Region& region, void* out_) const {
+    const Shape out_shape = region_shape(region);
+    if (element_count(out_shape) == 0) return;
+    auto* out = static_cast<std::byte*>(out_);
+    const std::size_t item = itemsize(meta_.dtype);
+    thread_local std::vector<std::byte> whole_chunk;
+    kernels::for_each_chunk_part(region, meta_.chunks, [&](const kernels::ChunkPart& part) {
+        if (part.whole) {
+            if (!read_chunk(part.chunk, out)) std::memcpy(out, fill_chunk_.data(), fill_chunk_.size());
+            return;
+        }
+        whole_chunk.resize(fill_chunk_.size());
+        const std::byte* source = read_chunk(part.chunk, whole_chunk.data()) ? whole_chunk.data() : fill_chunk_.data();
+        kernels::copy_box(source, meta_.chunks, part.src_start, out, out_shape, part.dst_start, part.count, item);
+    });
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,86 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/io/zarr/metadata.hpp>
+
+#include "support/catch.hpp"
+
+#include <cmath>
+
+using namespace chunkarr;
+
+namespace {
+
+std::string zarray(const std::string& dtype, const std::string& fill = "0", const std::string& extra = "") {
+    return R"({"zarr_format": 2, "shape": [10, 7], "chunks": [4, 3], "dtype": ")" + dtype +
+           R"(", "order": "C", "fill_value": )" + fill + R"(, "compressor": null, "filters": null)" + extra + "}";
+}
+
+}  // namespace
+
+TEST_CASE("zarr dtype strings give the type and byte order", "[io][zarr]") {
+    bool big = false;
+    CHECK(parse_zarr_dtype(">f8", big) == DType::Float64);
+    CHECK(big);
+    CHECK(parse_zarr_dtype("<i2", big) == DType::Int16);
+    CHECK_FALSE(big);
+    CHECK(parse_zarr_dtype("|u1", big) == DType::UInt8);
+    CHECK(parse_zarr_dtype("|b1", big) == DType::Bool);
+    CHECK(parse_zarr_dtype("<u8", big) == DType::UInt64);
+    CHECK_FALSE(parse_zarr_dtype("<f2", big).has_value());  // float16: not a chunkarr type
+    CHECK_FALSE(parse_zarr_dtype("|f8", big).has_value());  // '|' only for one byte
+    CHECK_FALSE(parse_zarr_dtype("<M8[s]", big).has_value());
+    for (DType t : {DType::Bool, DType::Int8, DType::UInt16, DType::Int32, DType::Float32, DType::Float64})
+        CHECK(parse_zarr_dtype(zarr_dtype_text(t), big) == t);
+}
+
+TEST_CASE("a .zarray and its .zattrs are read as xarray reads them", "[io][zarr]") {
+    const auto meta = parse_zarr_array(
+        zarray(">i2", "-99", R"(, "dimension_separator": "/")"),
+        R"({"_ARRAY_DIMENSIONS": ["time", "x"], "scale_factor": 0.5, "add_offset": 10, "units": "K", "flags": [1, 2]})",
+        "s.zarr:/v");
+    CHECK(meta.shape == Shape{10, 7});
+    CHECK(meta.chunks == Shape{4, 3});
+    CHECK(meta.dtype == DType::Int16);
+    CHECK(meta.big_endian);
+    CHECK(meta.dimension_separator == '/');
+    CHECK(meta.dimension_names == std::vector<std::string>{"time", "x"});
+    CHECK(meta.attributes.number("_FillValue") == -99.0);  // fill_value as xarray's _FillValue
+    CHECK(meta.attributes.number("scale_factor") == 0.5);
+    CHECK(meta.attributes.number_type("scale_factor") == DType::Float64);
+    CHECK(meta.attributes.numbers("flags")->size() == 2);
+    CHECK_FALSE(meta.attributes.has("_ARRAY_DIMENSIONS"));
+}
+
+TEST_CASE("zarr fill values: NaN, infinities and null", "[io][zarr]") {
+    CHECK(std::isnan(static_cast<double>(*parse_zarr_array(zarray("<f4", "\"NaN\""), "", "s").fill_value)));
+    CHECK(*parse_zarr_array(zarray("<f8", "\"-Infinity\""), "", "s").fill_value < 0);
+    const auto none = parse_zarr_array(zarray("<f8", "null"), "", "s");
+    CHECK_FALSE(none.fill_value.has_value());
+    CHECK_FALSE(none.attributes.has("_FillValue"));
+}
+
+TEST_CASE("bad .zarray text is one FormatError naming the array", "[io][zarr]") {
+    auto message = [](const std::string& text) {
+        try {
+            parse_zarr_array(text, "", "store.zarr:/t2m");
+        } catch (const FormatError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    CHECK(message("{not json").find("store.zarr:/t2m: .zarray is not JSON") == 0);
+    CHECK(message(R"({"zarr_format": 2})").find("no \"shape\"") != std::string::npos);
+    CHECK(message(zarray("<c16")).find("dtype <c16 is not supported") != std::string::npos);
+    CHECK(message(zarray("<f8", "0", "").replace(zarray("<f8").find("null"), 4, R"({"id": "lzma"})"))
+              .find("codec 'lzma' is not supported") != std::string::npos);
+    CHECK(message(zarray("<f8").replace(zarray("<f8").find("\"filters\": null") + 11, 4, R"([{"id": "delta"}])"))
+              .find("filter \"delta\" is not supported") != std::string::npos);
+}
+
+TEST_CASE("an integer zarr fill value must be a value of the type", "[io][zarr]") {
+    CHECK(*parse_zarr_array(zarray("|u1", "255"), "", "s").fill_value == 255);
+    CHECK(*parse_zarr_array(zarray("<i8", "-9223372036854775808"), "", "s").fill_value == -9223372036854775808.0L);
+    CHECK(*parse_zarr_array(zarray("<u8", "18446744073709551615"), "", "s").fill_value == 18446744073709551615.0L);
+    CHECK_THROWS_AS(parse_zarr_array(zarray("|u1", "256"), "", "s"), FormatError);
+    CHECK_THROWS_AS(parse_zarr_array(zarray("<i2", "\"NaN\""), "", "s"), FormatError);
+    CHECK_THROWS_AS(parse_zarr_array(zarray("<i4", "1.5"), "", "s"), FormatError);
+}
