@@ -166,6 +166,39 @@ class Array:
     def T(self) -> "Array":
         return self.transpose()
 
+    # ---- the array API standard (chunkarr.array_api) ---------------------------------------------
+    def __array_namespace__(self, *, api_version=None):
+        """chunkarr.array_api: the standard's functions on chunkarr arrays."""
+        if api_version not in (None, "2021.12", "2022.12"):
+            raise ValueError(f"chunkarr.array_api implements the standard's 2021.12 revision, not {api_version!r}")
+        from . import array_api
+        return array_api
+
+    @property
+    def device(self) -> str:
+        """"cpu": chunkarr computes on the host's cores."""
+        return "cpu"
+
+    def to_device(self, device, /, *, stream=None) -> "Array":
+        """The array itself on "cpu" (the only device); other devices are refused."""
+        if device != "cpu":
+            raise ValueError(f"chunkarr arrays live on the device 'cpu' only, not {device!r}")
+        return self
+
+    @property
+    def mT(self) -> "Array":
+        """The last two axes swapped (the standard's matrix transpose), lazily."""
+        if self.ndim < 2:
+            raise ValueError(f"mT needs an array of at least two dimensions, not shape {self.shape}")
+        return self.swapaxes(-1, -2)
+
+    def __dlpack__(self, *, stream=None):
+        """DLPack export of the computed values (a NumPy array's capsule)."""
+        return np.asarray(self.compute()).__dlpack__(stream=stream)
+
+    def __dlpack_device__(self):
+        return np.empty(0).__dlpack_device__()
+
     def cumsum(self, axis=None, dtype=None) -> "Array":
         from ._routines import _scan
         return _scan(_core.cumsum, self, axis, dtype)

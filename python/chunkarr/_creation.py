@@ -58,9 +58,9 @@ def arange(start, stop=None, step=1, dtype=None, chunks=None) -> Array:
 
 def linspace(start, stop, num=50, dtype=float, chunks=None) -> Array:
     if num < 2:
-        return arange(0, num, 1, np.float64, chunks) * 0.0 + float(start)
-    step = (stop - start) / (num - 1)
-    x = arange(0, num, 1, np.float64, chunks) * step + float(start)
+        x = arange(0, num, 1, np.float64, chunks) * 0.0 + float(start)
+    else:
+        x = arange(0, num, 1, np.float64, chunks) * ((stop - start) / (num - 1)) + float(start)
     return x if np.dtype(dtype) == np.float64 else x.astype(dtype)
 
 

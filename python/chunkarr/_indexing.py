@@ -201,8 +201,9 @@ def _with_new_axes(y: Array, layout: list, array_ndim: int) -> Array:
 
 
 def setitem(x: Array, index, value):
-    raise TypeError("chunkarr arrays are immutable (lazy): instead of x[mask] = value write "
-                    "x = ca.where(mask, value, x); for other selections build the new array the same way")
+    """x[index] = value, lazily (chunkarr._setitem: x becomes where(selected, value, x))."""
+    from ._setitem import setitem as assign
+    assign(x, index, value)
 
 
 # ---- x.vindex[...] -------------------------------------------------------------------------------

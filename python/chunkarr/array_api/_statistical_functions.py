@@ -1,0 +1,97 @@
+"""The standard's statistical functions as chunkarr's lazy reductions (Array.sum, ...): the
+standard's keyword-only axis/keepdims, `correction` for var/std (NumPy's ddof), and sum/prod's
+default dtypes (int64/uint64 for integers, float64 for float32, as the 2021.12 text asks)."""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .._array import Array
+from ._dtypes import check_dtype, default_float, default_int, default_uint, require
+from ._operands import as_array, normalize_axes
+
+
+def _prepare(x, axis, name: str, category: str):
+    x = as_array(x, name)
+    require(x, category, name)
+    return x, normalize_axes(axis, x.ndim, name)
+
+
+def max(x, /, *, axis=None, keepdims=False) -> Array:  # noqa: A001 (the standard's name)
+    x, axes = _prepare(x, axis, "max", "numeric")
+    return x.max(axis=axes, keepdims=keepdims)
+
+
+def min(x, /, *, axis=None, keepdims=False) -> Array:  # noqa: A001 (the standard's name)
+    x, axes = _prepare(x, axis, "min", "numeric")
+    return x.min(axis=axes, keepdims=keepdims)
+
+
+def mean(x, /, *, axis=None, keepdims=False) -> Array:
+    x, axes = _prepare(x, axis, "mean", "floating-point")
+    return x.mean(axis=axes, keepdims=keepdims)
+
+
+def _accumulator_dtype(x: Array, dtype) -> np.dtype:
+    if dtype is not None:
+        return check_dtype(dtype)
+    if x.dtype.kind == "i":
+        return default_int
+    if x.dtype.kind == "u":
+        return default_uint
+    return default_float
+
+
+def sum(x, /, *, axis=None, dtype=None, keepdims=False) -> Array:  # noqa: A001 (the standard's name)
+    x, axes = _prepare(x, axis, "sum", "numeric")
+    return x.sum(axis=axes, dtype=_accumulator_dtype(x, dtype), keepdims=keepdims)
+
+
+def prod(x, /, *, axis=None, dtype=None, keepdims=False) -> Array:
+    x, axes = _prepare(x, axis, "prod", "numeric")
+    return x.prod(axis=axes, dtype=_accumulator_dtype(x, dtype), keepdims=keepdims)
+
+
+def _variance(x: Array, axes: tuple, correction, keepdims: bool, root: bool) -> Array:
+    """var (or std) with the divisor n - correction; a fractional correction rescales the
+    ddof=0 result (the engine's ddof is an integer)."""
+    if not axes:   # over no axis: each element alone (the engine's reduction over () returns x)
+        variance = np.square(x - x) / x.dtype.type(builtins.max(1 - float(correction), 0))   # 0/0: NaN, as NumPy
+        return np.sqrt(variance) if root else variance
+    if float(correction) == int(correction):
+        ddof = int(correction)
+        return x.std(axis=axes, keepdims=keepdims, ddof=ddof) if root else x.var(axis=axes, keepdims=keepdims, ddof=ddof)
+    n = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+    scale = n / (n - float(correction)) if n != correction else np.inf
+    variance = x.var(axis=axes, keepdims=keepdims) * x.dtype.type(scale)
+    return np.sqrt(variance) if root else variance
+
+
+def var(x, /, *, axis=None, correction=0.0, keepdims=False) -> Array:
+    x, axes = _prepare(x, axis, "var", "floating-point")
+    return _variance(x, axes, correction, keepdims, root=False)
+
+
+def std(x, /, *, axis=None, correction=0.0, keepdims=False) -> Array:
+    x, axes = _prepare(x, axis, "std", "floating-point")
+    return _variance(x, axes, correction, keepdims, root=True)
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False) -> Array:
+    """2023.12's cumulative_sum: chunkarr's lazy cumsum (axis may be omitted for 1-d x)."""
+    x = as_array(x, "cumulative_sum")
+    require(x, "numeric", "cumulative_sum")
+    if axis is None:
+        if x.ndim != 1:
+            raise ValueError("cumulative_sum needs axis= for arrays of more than one dimension")
+        axis = 0
+    (axis,) = normalize_axes(axis, x.ndim, "cumulative_sum")
+    result = x.cumsum(axis=axis, dtype=_accumulator_dtype(x, dtype) if x.dtype.kind in "iu" or dtype else x.dtype)
+    if include_initial:
+        from ._manipulation_functions import concat
+        from ._creation_functions import zeros
+        shape = list(result.shape)
+        shape[axis] = 1
+        result = concat([zeros(tuple(shape), dtype=result.dtype), result], axis=axis)
+    return result
