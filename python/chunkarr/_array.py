@@ -34,6 +34,19 @@ def _unwrap(value):
     return value
 
 
+def _weak_integer(value: int, dtype: np.dtype):
+    """A Python int beside an integer array of `dtype`, kept exact: the engine's weak scalars are
+    doubles, so an int beyond 2**53 becomes a 0-d array of the array's dtype (the same result
+    dtype); one that dtype cannot hold is an OverflowError, as in NumPy 2."""
+    if abs(value) <= 2 ** 53 or dtype.kind not in "iu":
+        return value
+    info = np.iinfo(dtype)
+    if not info.min <= value <= info.max:
+        raise OverflowError(f"Python integer {value} out of bounds for {dtype}")
+    from ._creation import from_array
+    return from_array(np.array(value, dtype=dtype))
+
+
 class Array:
     """A lazy chunked array. Nothing is read or computed until .compute() or np.asarray()."""
 
@@ -425,6 +438,8 @@ class Array:
     # ---- operators -----------------------------------------------------------------------------
     def _binary(self, op, other, reflected=False):
         if isinstance(other, Array) or isinstance(other, (numbers.Number, np.generic, np.ndarray)):
+            if isinstance(other, int) and not isinstance(other, bool):
+                other = _weak_integer(other, self.dtype)
             other = _unwrap(other)
             a, b = (other, self._core) if reflected else (self._core, other)
             return _wrap(_core.binary(op, a, b))

@@ -125,6 +125,16 @@ def _reverse(x: Array, axis: int) -> Array:
 
 
 # ---- x[index] ------------------------------------------------------------------------------------
+def _lone_boolean(index):
+    """The value of an index that is one 0-d boolean (computed if a chunkarr array), else None."""
+    item = index[0] if isinstance(index, tuple) and len(index) == 1 else index
+    if isinstance(item, (bool, np.bool_)):
+        return bool(item)
+    if isinstance(item, (Array, np.ndarray)) and item.ndim == 0 and item.dtype == np.bool_:
+        return bool(item)
+    return None
+
+
 def getitem(x: Array, index) -> Array:
     """NumPy's indexing, lazily: integers, slices with any step, None, Ellipsis, one integer array
     (a list, a NumPy or a chunkarr array, of any number of dimensions; negative and repeated
@@ -134,7 +144,11 @@ def getitem(x: Array, index) -> Array:
     pass holds the mask in memory (one byte per element it covers) and the graph holds the
     positions it selects (8 bytes each). Integer arrays on several axes are NumPy's vectorised
     indexing (x[[0, 1], [2, 3]] is [x[0, 2], x[1, 3]]; np.ix_ gives the outer product), as
-    x.vindex[...] (Dask refuses these in x[...])."""
+    x.vindex[...] (Dask refuses these in x[...]). A lone 0-d boolean (True, False, a 0-d mask)
+    adds an axis of length 1 or 0, as NumPy's."""
+    flag = _lone_boolean(index)
+    if flag is not None:
+        return getitem(x, None)[:int(flag)]
     items, origin = _expand(index, x.ndim)
     arrays = [i for i in items if isinstance(i, np.ndarray)]
     if len(arrays) > 1 and not any(a.dtype.kind == "b" for a in arrays):

@@ -12,13 +12,14 @@ import numpy as np
 from ._array import Array
 
 
-def _as_operand(value):
-    """value as an Array, or as a Python/NumPy scalar (kept weak)."""
+def _as_operand(value, dtype: np.dtype) -> Array:
+    """value as an Array; a scalar as a 0-d array of x's dtype (cast as NumPy's x[i] = v casts,
+    and exact: the engine's weak scalars pass through a double, which rounds int64 beyond 2**53)."""
     if isinstance(value, Array):
         return value
-    if isinstance(value, (numbers.Number, np.generic)):
-        return value
     from ._creation import from_array
+    if isinstance(value, (numbers.Number, np.generic)):
+        return from_array(np.asarray(value).astype(dtype))
     return from_array(np.asarray(value))
 
 
@@ -67,10 +68,10 @@ def assigned(x: Array, index, value) -> Array:
     """x with x[index] = value, as a new lazy array of x's dtype."""
     from ._routines import broadcast_to, reshape, where
     from ._indexing import take
-    value = _as_operand(value)
+    value = _as_operand(value, x.dtype)
     mask = _boolean_mask(index)
     if mask is not None:
-        if isinstance(value, Array) and value.ndim != 0:
+        if value.ndim != 0:
             raise NotImplementedError("x[mask] = value takes a scalar or 0-d value in chunkarr (write "
                                       "where(mask, values, x) for an array of values)")
         if mask.shape != x.shape[:mask.ndim]:
@@ -78,7 +79,7 @@ def assigned(x: Array, index, value) -> Array:
         mask = reshape(mask, mask.shape + (1,) * (x.ndim - mask.ndim))
         return _same_dtype(where(mask, value, x), x)
     selection = _basic_selection(index, x.shape)
-    if isinstance(value, Array):
+    if value.ndim:
         selected_shape = tuple(len(p) for p, kept in selection if kept)
         value = broadcast_to(value, selected_shape) if value.shape != selected_shape else value
         value = reshape(value, tuple(len(p) for p, _ in selection))

@@ -2,6 +2,7 @@
 default dtypes (int64, float64), device= ("cpu" only) and keyword-only arguments."""
 from __future__ import annotations
 
+import builtins
 import numbers
 
 import numpy as np
@@ -127,6 +128,8 @@ def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True) -> 
 
 def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None) -> Array:
     check_device(device)
+    n_cols = n_rows if n_cols is None else n_cols
+    k = builtins.max(builtins.min(int(k), n_cols), -n_rows)   # a diagonal past the edge is none: same zeros
     return _creation.eye(n_rows, M=n_cols, k=k, dtype=default_float if dtype is None else check_dtype(dtype))
 
 

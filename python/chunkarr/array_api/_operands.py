@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .._array import Array
+from .._array import Array, _weak_integer
 from .._creation import from_array
 from ._dtypes import promote
 
@@ -54,11 +54,11 @@ def operands(x1, x2, name: str):
     if scalar1:
         x2 = as_array(x2, name)
         check_scalar(x1, x2.dtype, name)
-        return x1, x2
+        return _weak_integer(x1, x2.dtype) if isinstance(x1, int) else x1, x2
     x1 = as_array(x1, name)
     if scalar2:
         check_scalar(x2, x1.dtype, name)
-        return x1, x2
+        return x1, _weak_integer(x2, x1.dtype) if isinstance(x2, int) else x2
     x2 = as_array(x2, name)
     promote(x1.dtype, x2.dtype)
     return x1, x2

@@ -22,11 +22,9 @@ def argmin(x, /, *, axis=None, keepdims=False) -> Array:
 
 def nonzero(x, /) -> tuple:
     """The indices of the non-zero elements, one int64 array per axis. Computes x (the result's
-    size depends on the values); 0-d arrays are refused, as the standard allows."""
+    size depends on the values). A 0-d x counts as 1-d (NumPy's, which numpy.array_api keeps)."""
     x = as_array(x, "nonzero")
-    if x.ndim == 0:
-        raise ValueError("nonzero of a 0-d array (the standard leaves it out; write nonzero(x[None]))")
-    return _sorting.nonzero(x)
+    return _sorting.nonzero(x[None] if x.ndim == 0 else x)
 
 
 def where(condition, x1, x2, /) -> Array:

@@ -27,7 +27,7 @@ def _sort_block(block: np.ndarray, axis: int, kind: str, descending: bool, indic
 
 def _sort(x, axis, descending: bool, stable: bool, indices: bool, name: str) -> Array:
     x = as_array(x, name)
-    require(x, "numeric", name)
+    require(x, "all", name)
     if x.ndim == 0:
         raise ValueError(f"{name} of a 0-d array (there is no axis to sort along)")
     (axis,) = normalize_axes(axis, x.ndim, name)

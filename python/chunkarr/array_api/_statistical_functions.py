@@ -43,14 +43,22 @@ def _accumulator_dtype(x: Array, dtype) -> np.dtype:
     return default_float
 
 
+def in_dtype(result: Array, dtype: np.dtype) -> Array:
+    """result as dtype: chunkarr's sum(dtype=int8) accumulates small integers in int64 as NumPy's
+    sum without dtype does; the standard wants the dtype asked for (the same wrapped values)."""
+    return result if result.dtype == dtype else result.astype(dtype)
+
+
 def sum(x, /, *, axis=None, dtype=None, keepdims=False) -> Array:  # noqa: A001 (the standard's name)
     x, axes = _prepare(x, axis, "sum", "numeric")
-    return x.sum(axis=axes, dtype=_accumulator_dtype(x, dtype), keepdims=keepdims)
+    dtype = _accumulator_dtype(x, dtype)
+    return in_dtype(x.sum(axis=axes, dtype=dtype, keepdims=keepdims), dtype)
 
 
 def prod(x, /, *, axis=None, dtype=None, keepdims=False) -> Array:
     x, axes = _prepare(x, axis, "prod", "numeric")
-    return x.prod(axis=axes, dtype=_accumulator_dtype(x, dtype), keepdims=keepdims)
+    dtype = _accumulator_dtype(x, dtype)
+    return in_dtype(x.prod(axis=axes, dtype=dtype, keepdims=keepdims), dtype)
 
 
 def _variance(x: Array, axes: tuple, correction, keepdims: bool, root: bool) -> Array:

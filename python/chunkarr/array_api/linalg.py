@@ -7,6 +7,7 @@ LAPACK on the computed array: only for inputs of at most IN_MEMORY_LIMIT bytes, 
 naming the size otherwise."""
 from __future__ import annotations
 
+import builtins
 from typing import NamedTuple
 
 import numpy as np
@@ -17,6 +18,7 @@ from .._array import Array
 from .._creation import from_array
 from ._dtypes import require, result_dtype
 from ._operands import as_array, normalize_axes
+from ._statistical_functions import in_dtype
 
 IN_MEMORY_LIMIT = 1 << 30   # bytes of input a factorization may compute into memory
 
@@ -78,7 +80,7 @@ def vecdot(x1, x2, /, *, axis=-1) -> Array:
     if x1.shape[axis - product.ndim] != x2.shape[axis - product.ndim]:
         raise ValueError(f"vecdot: the axes to sum have lengths {x1.shape[axis - product.ndim]} and "
                          f"{x2.shape[axis - product.ndim]}")
-    return product.sum(axis=axis, dtype=product.dtype)
+    return in_dtype(product.sum(axis=axis, dtype=product.dtype), product.dtype)
 
 
 def outer(x1, x2, /) -> Array:
@@ -89,12 +91,12 @@ def outer(x1, x2, /) -> Array:
 
 
 def trace(x, /, *, offset=0) -> Array:
-    """The sum of each matrix's diagonal `offset` (the last two axes), lazily; integer dtypes
-    sum in int64/uint64, float32 in float64 (as sum)."""
+    """The sum of each matrix's diagonal `offset` (the last two axes), lazily, in x's dtype (as
+    the 2021.12 text says; an offset past the edge sums nothing: zeros)."""
     x = as_array(x, "trace")
     require(x, "numeric", "trace")
-    from ._statistical_functions import _accumulator_dtype
-    return _math.trace(x, offset, -2, -1, dtype=_accumulator_dtype(x, None))
+    offset = builtins.max(builtins.min(int(offset), x.shape[-1]), -x.shape[-2])
+    return in_dtype(_math.trace(x, offset, -2, -1, dtype=x.dtype), x.dtype)
 
 
 def diagonal(x, /, *, offset=0) -> Array:
