@@ -504,6 +504,24 @@ class Array:
 
     __hash__ = None
 
+    def _in_place(self, name: str, other):
+        """x op= other rebinds the name x to a new lazy array, as Dask's (the array object itself,
+        and other names for it, keep their values), with the standard's rules: the result keeps
+        x's shape and dtype (NumPy's same_kind cast; a TypeError for a wider kind, a ValueError
+        for a shape that would grow)."""
+        result = getattr(self, name)(other)
+        if result is NotImplemented:
+            return NotImplemented
+        if result.shape != self.shape:
+            raise ValueError(f"in-place {name[2:-2]}: the result's shape {result.shape} is not the array's "
+                             f"{self.shape}")
+        if result.dtype != self.dtype:
+            if not np.can_cast(result.dtype, self.dtype, casting="same_kind"):
+                raise TypeError(f"in-place {name[2:-2]}: the result's dtype {result.dtype} cannot be cast "
+                                f"to the array's {self.dtype}")
+            result = result.astype(self.dtype)
+        return result
+
     def __reduce__(self):
         """Pickles the graph: files by path and variable (opened again where unpickled), NumPy
         data with the array, map_blocks functions by Python's pickle; see chunkarr._pickle."""
@@ -559,3 +577,9 @@ class Array:
     def __array_function__(self, func, types, args, kwargs):
         from ._numpy_dispatch import _array_function
         return _array_function(func, types, args, kwargs)
+
+
+# x += y, x @= y, ...: each in-place operator as its operator, then stored in x (Array._in_place).
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor", "lshift",
+              "rshift"):
+    setattr(Array, f"__i{_name}__", lambda self, other, _op=f"__{_name}__": self._in_place(_op, other))

@@ -41,8 +41,9 @@ def values(dtype, n=12, seed=0):
 
 
 def pair(ca, a, chunks):
-    """The same data as a chunkarr array (in `chunks`) and a numpy.array_api array."""
-    return ca.from_array(a, chunks=chunks), npx.asarray(a)
+    """The same data as a chunkarr array (in `chunks`) and a numpy.array_api array, each on its
+    own copy (both wrap NumPy data without copying; in-place operators write into the reference's)."""
+    return ca.from_array(np.array(a), chunks=chunks), npx.asarray(np.array(a))
 
 
 def assert_same(got, expected, *, exact=True):
@@ -109,6 +110,30 @@ def test_setitem_matches_reference(ca, xp):
     x[ca.from_array(mask)] = np.nan
     ref[npx.asarray(mask)] = np.nan
     assert_same(x, ref)
+
+
+def test_in_place_operators_keep_the_dtype_and_shape(ca, xp):
+    a, b = values("int16").reshape(3, 4), (np.arange(4) + 1).astype(np.int8)
+    x, ref = pair(ca, a, (2, 3))
+    alias = x
+    for op in ("+=", "-=", "*=", "//=", "%=", "&=", "|=", "^=", "<<="):
+        operand, ref_operand = ca.from_array(b, chunks=3), npx.asarray(b)
+        namespace = {"x": x, "ref": ref, "y": operand, "ref_y": ref_operand}
+        exec(f"x {op} y\nref {op} ref_y", namespace)
+        x, ref = namespace["x"], namespace["ref"]
+        assert_same(x, ref)
+    assert_same(alias, npx.asarray(a))   # x was rebound to the result, as Dask's (the old array is unchanged)
+    f, ref_f = pair(ca, values("float32"), 5)
+    f /= xp.asarray(2.0, dtype=xp.float32)
+    ref_f /= npx.asarray(2.0, dtype=npx.float32)
+    assert_same(f, ref_f)
+    f **= 2
+    ref_f **= 2
+    assert_same(f, ref_f)
+    with pytest.raises(TypeError):
+        x += 0.5    # int16 cannot hold a float64 result
+    with pytest.raises(ValueError):
+        f += xp.ones((2, 12), dtype=xp.float32)   # the result would be larger than f
 
 
 # ---- element-wise functions ---------------------------------------------------------------------
