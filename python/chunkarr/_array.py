@@ -182,7 +182,7 @@ class Array:
     # ---- the array API standard (chunkarr.array_api) ---------------------------------------------
     def __array_namespace__(self, *, api_version=None):
         """chunkarr.array_api: the standard's functions on chunkarr arrays."""
-        if api_version not in (None, "2021.12", "2022.12"):
+        if api_version not in (None, "2021.12"):
             raise ValueError(f"chunkarr.array_api implements the standard's 2021.12 revision, not {api_version!r}")
         from . import array_api
         return array_api

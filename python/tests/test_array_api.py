@@ -489,6 +489,11 @@ def test_linalg_in_memory_functions(ca, xp):
     assert_same(xp.matmul(u * xp.expand_dims(s, axis=-2), vh), ref, exact=False)
     rhs = rng.standard_normal((3, 4, 2))
     assert_same(xp.linalg.solve(x, ca.from_array(rhs)), npx.linalg.solve(ref, npx.asarray(rhs)), exact=False)
+    # A 1-d x2 is one vector for every matrix; a 2-d x2 is one matrix (NumPy would read (4, 2)
+    # beside (3, 4, 4) as three vectors).
+    for shape in [(4,), (4, 2)]:
+        b = rng.standard_normal(shape)
+        assert_same(xp.linalg.solve(x, ca.from_array(b)), npx.linalg.solve(ref, npx.asarray(b)), exact=False)
     for n in (0, 1, 3, -2):
         assert_same(xp.linalg.matrix_power(x, n), npx.linalg.matrix_power(ref, n), exact=False)
 
@@ -497,3 +502,18 @@ def test_linalg_factorizations_refuse_arrays_that_do_not_fit(xp, monkeypatch):
     monkeypatch.setattr(xp.linalg, "IN_MEMORY_LIMIT", 100)
     with pytest.raises(MemoryError, match="IN_MEMORY_LIMIT"):
         xp.linalg.inv(xp.eye(10))
+
+
+# ---- 2022.12 additions (numpy.array_api 1.24 lacks them: compared with NumPy) ----------------
+def test_take_and_isdtype(ca, xp):
+    a = values("float64", 12).reshape(3, 4)
+    x = ca.from_array(a, chunks=(2, 3))
+    indices = np.array([3, 0, 0, 2])
+    assert_same(xp.take(x, xp.asarray(indices), axis=1), np.take(a, indices, axis=1))
+    assert_same(xp.take(x[0], xp.asarray([-1, 1]), axis=0), np.take(a[0], [-1, 1]))
+    with pytest.raises(TypeError):
+        xp.take(x, xp.asarray([0.0]), axis=0)
+    assert xp.isdtype(xp.int8, "signed integer") and not xp.isdtype(xp.uint8, "signed integer")
+    assert xp.isdtype(xp.float32, ("integral", "real floating")) and xp.isdtype(xp.bool, "bool")
+    assert not xp.isdtype(xp.float64, "integral") and xp.isdtype(xp.uint64, "numeric")
+    assert xp.isdtype(xp.int16, xp.int16) and not xp.isdtype(xp.int16, xp.int32)

@@ -22,6 +22,7 @@ what they must; the LAPACK functions of linalg compute arrays that fit in memory
     _set_functions            unique_all, unique_counts, unique_inverse, unique_values
     _sorting_functions        sort, argsort
     _utility_functions        all, any
+    _indexing_functions       take (2022.12)
     linalg                    the linalg extension (matmul, tensordot, vecdot, matrix_transpose here too)
     _operands                 argument checks shared by the families (arrays, scalars, axes, device)
 """
@@ -35,6 +36,7 @@ from ._data_type_functions import (astype, broadcast_arrays, broadcast_to, can_c
                                    result_type)
 from ._dtypes import bool, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64  # noqa: A004
 from ._elementwise_functions import FUNCTIONS as _ELEMENTWISE
+from ._indexing_functions import take
 from ._manipulation_functions import concat, expand_dims, flip, permute_dims, reshape, roll, squeeze, stack
 from ._searching_functions import argmax, argmin, nonzero, where
 from ._set_functions import unique_all, unique_counts, unique_inverse, unique_values
@@ -55,7 +57,7 @@ __all__ = [
     "concat", "expand_dims", "flip", "permute_dims", "reshape", "roll", "squeeze", "stack",
     "argmax", "argmin", "nonzero", "where",
     "unique_all", "unique_counts", "unique_inverse", "unique_values",
-    "argsort", "sort",
+    "argsort", "sort", "take",
     "cumulative_sum", "max", "mean", "min", "prod", "std", "sum", "var",
     "all", "any",
     "matmul", "matrix_transpose", "tensordot", "vecdot",

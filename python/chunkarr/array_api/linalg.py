@@ -237,8 +237,13 @@ def solve(x1, x2, /) -> Array:
         raise MemoryError(f"solve runs LAPACK in memory: x2 has {b.nbytes} bytes, more than IN_MEMORY_LIMIT")
     b = np.asarray(b.compute())
     dtype = result_dtype(a.dtype, b.dtype)
+    # NumPy reads b as stacked vectors whenever b.ndim == a.ndim - 1; the standard only when b
+    # is 1-d. Broadcasting the stacks first makes NumPy's reading the standard's.
     if b.ndim == 1:
-        return from_array(np.linalg.solve(a, b[..., None])[..., 0].astype(dtype))
+        b = np.broadcast_to(b, a.shape[:-1])
+    else:
+        stack = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        a, b = np.broadcast_to(a, stack + a.shape[-2:]), np.broadcast_to(b, stack + b.shape[-2:])
     return from_array(np.linalg.solve(a, b).astype(dtype))
 
 
