@@ -60,7 +60,11 @@ def linspace(start, stop, num=50, dtype=float, chunks=None) -> Array:
     if num < 2:
         x = arange(0, num, 1, np.float64, chunks) * 0.0 + float(start)
     else:
-        x = arange(0, num, 1, np.float64, chunks) * ((stop - start) / (num - 1)) + float(start)
+        positions = arange(0, num, 1, np.float64, chunks)
+        x = positions * ((stop - start) / (num - 1)) + float(start)
+        # The last point is stop itself, as NumPy's (start + (num - 1) * step may round past it).
+        from ._routines import where
+        x = where(positions == num - 1, float(stop), x)
     return x if np.dtype(dtype) == np.float64 else x.astype(dtype)
 
 

@@ -294,6 +294,7 @@ def test_creation_functions(xp):
         ("eye", (3,), {}), ("eye", (3, 5), {"k": 2, "dtype": "int16"}), ("eye", (4, 2), {"k": -1}),
         ("linspace", (0.0, 1.0, 5), {}), ("linspace", (2, -3, 7), {"endpoint": False}),
         ("linspace", (0, 1, 1), {"dtype": "float32"}), ("linspace", (0, 1, 0), {}),
+        ("linspace", (1.0, -1.1641537733808605e-10, 9998), {"dtype": "float32"}),   # ends at stop exactly
     ]
     for name, args, kwargs in cases:
         ours = {k: getattr(xp, v) if k == "dtype" else v for k, v in kwargs.items()}
