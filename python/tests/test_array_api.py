@@ -518,3 +518,11 @@ def test_take_and_isdtype(ca, xp):
     assert xp.isdtype(xp.float32, ("integral", "real floating")) and xp.isdtype(xp.bool, "bool")
     assert not xp.isdtype(xp.float64, "integral") and xp.isdtype(xp.uint64, "numeric")
     assert xp.isdtype(xp.int16, xp.int16) and not xp.isdtype(xp.int16, xp.int32)
+
+
+def test_full_values_that_print_alike_stay_distinct(xp):
+    # Generated sources are shared graph nodes by their description; it once printed six digits.
+    first, second = xp.full(2, 1009321445120.0), xp.full(2, 1009315000001.0)
+    assert float(first[0]) == 1009321445120.0 and float(second[1]) == 1009315000001.0
+    ramp, other = xp.arange(0.5, 1.0, 1e-1), xp.arange(0.5, 1.0, 1.0000001e-1)
+    assert float(ramp[4]) == 0.5 + 4 * 1e-1 and float(other[4]) == 0.5 + 4 * 1.0000001e-1
