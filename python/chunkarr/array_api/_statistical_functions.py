@@ -1,6 +1,9 @@
 """The standard's statistical functions as chunkarr's lazy reductions (Array.sum, ...): the
 standard's keyword-only axis/keepdims, `correction` for var/std (NumPy's ddof), and sum/prod's
-default dtypes (int64/uint64 for integers, float64 for float32, as the 2021.12 text asks)."""
+default dtypes: int64/uint64 for integers, the input's for floats (2022.12's rule, and NumPy's;
+2021.12 said float64 for float32). Inputs the standard leaves unspecified ("should be numeric",
+"should be floating-point") work as in NumPy, as xarray, which calls this namespace, expects:
+sum/prod of bools count in int64, mean/var/std of integers are float64."""
 from __future__ import annotations
 
 import builtins
@@ -29,18 +32,23 @@ def min(x, /, *, axis=None, keepdims=False) -> Array:  # noqa: A001 (the standar
 
 
 def mean(x, /, *, axis=None, keepdims=False) -> Array:
-    x, axes = _prepare(x, axis, "mean", "floating-point")
-    return x.mean(axis=axes, keepdims=keepdims)
+    x, axes = _prepare(x, axis, "mean", "all")
+    return _as_floating(x).mean(axis=axes, keepdims=keepdims)
 
 
 def _accumulator_dtype(x: Array, dtype) -> np.dtype:
     if dtype is not None:
         return check_dtype(dtype)
-    if x.dtype.kind == "i":
+    if x.dtype.kind in "ib":
         return default_int
     if x.dtype.kind == "u":
         return default_uint
-    return default_float
+    return x.dtype
+
+
+def _as_floating(x: Array) -> Array:
+    """Integers and bools as float64 (NumPy's mean/var/std of them)."""
+    return x if x.dtype.kind == "f" else x.astype(default_float)
 
 
 def in_dtype(result: Array, dtype: np.dtype) -> Array:
@@ -50,13 +58,13 @@ def in_dtype(result: Array, dtype: np.dtype) -> Array:
 
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False) -> Array:  # noqa: A001 (the standard's name)
-    x, axes = _prepare(x, axis, "sum", "numeric")
+    x, axes = _prepare(x, axis, "sum", "all")
     dtype = _accumulator_dtype(x, dtype)
     return in_dtype(x.sum(axis=axes, dtype=dtype, keepdims=keepdims), dtype)
 
 
 def prod(x, /, *, axis=None, dtype=None, keepdims=False) -> Array:
-    x, axes = _prepare(x, axis, "prod", "numeric")
+    x, axes = _prepare(x, axis, "prod", "all")
     dtype = _accumulator_dtype(x, dtype)
     return in_dtype(x.prod(axis=axes, dtype=dtype, keepdims=keepdims), dtype)
 
@@ -77,13 +85,13 @@ def _variance(x: Array, axes: tuple, correction, keepdims: bool, root: bool) -> 
 
 
 def var(x, /, *, axis=None, correction=0.0, keepdims=False) -> Array:
-    x, axes = _prepare(x, axis, "var", "floating-point")
-    return _variance(x, axes, correction, keepdims, root=False)
+    x, axes = _prepare(x, axis, "var", "all")
+    return _variance(_as_floating(x), axes, correction, keepdims, root=False)
 
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False) -> Array:
-    x, axes = _prepare(x, axis, "std", "floating-point")
-    return _variance(x, axes, correction, keepdims, root=True)
+    x, axes = _prepare(x, axis, "std", "all")
+    return _variance(_as_floating(x), axes, correction, keepdims, root=True)
 
 
 def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False) -> Array:
@@ -95,7 +103,7 @@ def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False) -> Arr
             raise ValueError("cumulative_sum needs axis= for arrays of more than one dimension")
         axis = 0
     (axis,) = normalize_axes(axis, x.ndim, "cumulative_sum")
-    result = x.cumsum(axis=axis, dtype=_accumulator_dtype(x, dtype) if x.dtype.kind in "iu" or dtype else x.dtype)
+    result = x.cumsum(axis=axis, dtype=_accumulator_dtype(x, dtype))
     if include_initial:
         from ._manipulation_functions import concat
         from ._creation_functions import zeros
