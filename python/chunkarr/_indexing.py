@@ -93,8 +93,10 @@ def _merge_masks(x: Array, items: list):
     for item in items:
         if isinstance(item, np.ndarray) and item.dtype.kind == "b":
             covered = x.shape[axis:axis + item.ndim]
+            # NumPy lets an empty mask select nothing from axes of any length: (2, 3) by (0, 3).
+            empty_on_empty = item.size == 0
             for d, (n, m) in enumerate(zip(covered, item.shape)):
-                if n != m:
+                if n != m and not empty_on_empty:
                     raise IndexError(f"boolean index did not match indexed array along dimension {axis + d}; "
                                      f"dimension is {n} but corresponding boolean dimension is {m}")
             if item.ndim > 1:

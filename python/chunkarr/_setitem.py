@@ -79,6 +79,8 @@ def assigned(x: Array, index, value) -> Array:
         mask = reshape(mask, mask.shape + (1,) * (x.ndim - mask.ndim))
         return _same_dtype(where(mask, value, x), x)
     selection = _basic_selection(index, x.shape)
+    if any(len(positions) == 0 for positions, _ in selection):
+        return x   # an empty selection (x[:0] = v) changes nothing
     if value.ndim:
         selected_shape = tuple(len(p) for p, kept in selection if kept)
         value = broadcast_to(value, selected_shape) if value.shape != selected_shape else value

@@ -98,6 +98,22 @@ def test_scalar_conversions_compute_zero_d_arrays(xp):
         [0, 1][xp.asarray(1.0)]
 
 
+def test_boolean_masks_on_empty_and_zero_d_arrays(ca, xp):
+    cases = [((0, 1), np.zeros((0, 0), bool)), ((2, 3), np.array([[True, False, True], [False, False, True]])),
+             ((), np.array(True)), ((), np.array(False)), ((2, 0), np.zeros((2,), bool))]
+    for shape, mask in cases:
+        a = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+        x, ref = pair(ca, a, None)
+        assert_same(x[ca.from_array(mask)], ref[npx.asarray(mask)])
+    # NumPy's empty masks select nothing from axes of any length.
+    for shape, mask_shape in [((3,), (0,)), ((2, 3), (0, 3)), ((2, 3), (2, 0))]:
+        a, mask = np.ones(shape), np.zeros(mask_shape, bool)
+        assert_same(ca.from_array(a)[ca.from_array(mask)], a[mask])
+    x = ca.from_array(np.array([True, False]))
+    x[:0] = ca.from_array(np.zeros(0, bool))   # an empty selection changes nothing
+    assert_same(x, np.array([True, False]))
+
+
 def test_setitem_matches_reference(ca, xp):
     a = np.arange(24.0).reshape(4, 6)
     x, ref = pair(ca, a, (3, 4))
