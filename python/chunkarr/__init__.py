@@ -19,11 +19,13 @@ The package is split by concern; this file only gathers the public names:
     _einsum          einsum
     _sorting         sort, topk/argtopk, unique, argwhere/nonzero (eager where sizes depend on data)
     linalg           chunkarr.linalg.norm (numpy.linalg's names)
+    array_api        the Python array API standard's namespace (x.__array_namespace__())
     _routines        shape functions, where, clip, concatenate, stack, cumsum/cumprod, histogram
     _reductions      reduction names as the engine's operations (Array.sum, ...)
     _reduction_functions  the reductions as functions (ca.sum(x, axis), np.sum(x)), Dask's signatures
     _quantile        quantile, percentile, median and their nan-variants
     _linalg          matmul, dot, tensordot
+    _setitem         x[index] = value, lazily (x becomes a new expression)
     _indexing        x[...], x.vindex, x.blocks, take, flip(ud/lr), rot90, repeat, diagonal, diag
     _blocks          map_blocks, map_overlap
     _io              open, to_hdf5, to_netcdf, from_zarr, to_zarr
@@ -43,7 +45,7 @@ from . import _numpy_dispatch  # noqa: F401 (Array's NumPy protocols: loaded wit
 from ._array import Array
 from ._blocks import map_blocks, map_overlap
 from ._compute import compute, explain
-from . import linalg
+from . import array_api, linalg
 from ._creation import (arange, array, asanyarray, asarray, empty, empty_like, eye, from_array, fromfunction, full,
                         full_like, indices, linspace, meshgrid, ones, ones_like, random, tri, tril_indices,
                         tril_indices_from, triu_indices, triu_indices_from, zeros, zeros_like)
@@ -82,7 +84,7 @@ __all__ = [
     "diff", "digitize", "gradient", "histogram2d", "histogramdd", "isclose", "isin", "nan_to_num", "nancumprod",
     "nancumsum", "outer", "ptp", "result_type", "round", "searchsorted", "trace",
     # _einsum, _sorting, linalg
-    "einsum", "argtopk", "argwhere", "flatnonzero", "nonzero", "sort", "topk", "unique", "linalg",
+    "einsum", "argtopk", "argwhere", "flatnonzero", "nonzero", "sort", "topk", "unique", "linalg", "array_api",
     # _creation
     "empty_like", "eye", "full_like", "indices", "meshgrid", "ones_like", "tri", "zeros_like", "array", "asarray",
     "asanyarray", "empty",

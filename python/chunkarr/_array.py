@@ -34,6 +34,19 @@ def _unwrap(value):
     return value
 
 
+def _weak_integer(value: int, dtype: np.dtype):
+    """A Python int beside an integer array of `dtype`, kept exact: the engine's weak scalars are
+    doubles, so an int beyond 2**53 becomes a 0-d array of the array's dtype (the same result
+    dtype); one that dtype cannot hold is an OverflowError, as in NumPy 2."""
+    if abs(value) <= 2 ** 53 or dtype.kind not in "iu":
+        return value
+    info = np.iinfo(dtype)
+    if not info.min <= value <= info.max:
+        raise OverflowError(f"Python integer {value} out of bounds for {dtype}")
+    from ._creation import from_array
+    return from_array(np.array(value, dtype=dtype))
+
+
 class Array:
     """A lazy chunked array. Nothing is read or computed until .compute() or np.asarray()."""
 
@@ -165,6 +178,39 @@ class Array:
     @property
     def T(self) -> "Array":
         return self.transpose()
+
+    # ---- the array API standard (chunkarr.array_api) ---------------------------------------------
+    def __array_namespace__(self, *, api_version=None):
+        """chunkarr.array_api: the standard's functions on chunkarr arrays."""
+        if api_version not in (None, "2021.12"):
+            raise ValueError(f"chunkarr.array_api implements the standard's 2021.12 revision, not {api_version!r}")
+        from . import array_api
+        return array_api
+
+    @property
+    def device(self) -> str:
+        """"cpu": chunkarr computes on the host's cores."""
+        return "cpu"
+
+    def to_device(self, device, /, *, stream=None) -> "Array":
+        """The array itself on "cpu" (the only device); other devices are refused."""
+        if device != "cpu":
+            raise ValueError(f"chunkarr arrays live on the device 'cpu' only, not {device!r}")
+        return self
+
+    @property
+    def mT(self) -> "Array":
+        """The last two axes swapped (the standard's matrix transpose), lazily."""
+        if self.ndim < 2:
+            raise ValueError(f"mT needs an array of at least two dimensions, not shape {self.shape}")
+        return self.swapaxes(-1, -2)
+
+    def __dlpack__(self, *, stream=None):
+        """DLPack export of the computed values (a NumPy array's capsule)."""
+        return np.asarray(self.compute()).__dlpack__(stream=stream)
+
+    def __dlpack_device__(self):
+        return np.empty(0).__dlpack_device__()
 
     def cumsum(self, axis=None, dtype=None) -> "Array":
         from ._routines import _scan
@@ -412,6 +458,8 @@ class Array:
     # ---- operators -----------------------------------------------------------------------------
     def _binary(self, op, other, reflected=False):
         if isinstance(other, Array) or isinstance(other, (numbers.Number, np.generic, np.ndarray)):
+            if isinstance(other, int) and not isinstance(other, bool):
+                other = _weak_integer(other, self.dtype)
             other = _unwrap(other)
             a, b = (other, self._core) if reflected else (self._core, other)
             return _wrap(_core.binary(op, a, b))
@@ -476,6 +524,24 @@ class Array:
 
     __hash__ = None
 
+    def _in_place(self, name: str, other):
+        """x op= other rebinds the name x to a new lazy array, as Dask's (the array object itself,
+        and other names for it, keep their values), with the standard's rules: the result keeps
+        x's shape and dtype (NumPy's same_kind cast; a TypeError for a wider kind, a ValueError
+        for a shape that would grow)."""
+        result = getattr(self, name)(other)
+        if result is NotImplemented:
+            return NotImplemented
+        if result.shape != self.shape:
+            raise ValueError(f"in-place {name[2:-2]}: the result's shape {result.shape} is not the array's "
+                             f"{self.shape}")
+        if result.dtype != self.dtype:
+            if not np.can_cast(result.dtype, self.dtype, casting="same_kind"):
+                raise TypeError(f"in-place {name[2:-2]}: the result's dtype {result.dtype} cannot be cast "
+                                f"to the array's {self.dtype}")
+            result = result.astype(self.dtype)
+        return result
+
     def __reduce__(self):
         """Pickles the graph: files by path and variable (opened again where unpickled), NumPy
         data with the array, map_blocks functions by Python's pickle; see chunkarr._pickle."""
@@ -531,3 +597,9 @@ class Array:
     def __array_function__(self, func, types, args, kwargs):
         from ._numpy_dispatch import _array_function
         return _array_function(func, types, args, kwargs)
+
+
+# x += y, x @= y, ...: each in-place operator as its operator, then stored in x (Array._in_place).
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor", "lshift",
+              "rshift"):
+    setattr(Array, f"__i{_name}__", lambda self, other, _op=f"__{_name}__": self._in_place(_op, other))

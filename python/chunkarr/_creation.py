@@ -58,9 +58,13 @@ def arange(start, stop=None, step=1, dtype=None, chunks=None) -> Array:
 
 def linspace(start, stop, num=50, dtype=float, chunks=None) -> Array:
     if num < 2:
-        return arange(0, num, 1, np.float64, chunks) * 0.0 + float(start)
-    step = (stop - start) / (num - 1)
-    x = arange(0, num, 1, np.float64, chunks) * step + float(start)
+        x = arange(0, num, 1, np.float64, chunks) * 0.0 + float(start)
+    else:
+        positions = arange(0, num, 1, np.float64, chunks)
+        x = positions * ((stop - start) / (num - 1)) + float(start)
+        # The last point is stop itself, as NumPy's (start + (num - 1) * step may round past it).
+        from ._routines import where
+        x = where(positions == num - 1, float(stop), x)
     return x if np.dtype(dtype) == np.float64 else x.astype(dtype)
 
 

@@ -93,8 +93,10 @@ def _merge_masks(x: Array, items: list):
     for item in items:
         if isinstance(item, np.ndarray) and item.dtype.kind == "b":
             covered = x.shape[axis:axis + item.ndim]
+            # NumPy lets an empty mask select nothing from axes of any length: (2, 3) by (0, 3).
+            empty_on_empty = item.size == 0
             for d, (n, m) in enumerate(zip(covered, item.shape)):
-                if n != m:
+                if n != m and not empty_on_empty:
                     raise IndexError(f"boolean index did not match indexed array along dimension {axis + d}; "
                                      f"dimension is {n} but corresponding boolean dimension is {m}")
             if item.ndim > 1:
@@ -125,6 +127,16 @@ def _reverse(x: Array, axis: int) -> Array:
 
 
 # ---- x[index] ------------------------------------------------------------------------------------
+def _lone_boolean(index):
+    """The value of an index that is one 0-d boolean (computed if a chunkarr array), else None."""
+    item = index[0] if isinstance(index, tuple) and len(index) == 1 else index
+    if isinstance(item, (bool, np.bool_)):
+        return bool(item)
+    if isinstance(item, (Array, np.ndarray)) and item.ndim == 0 and item.dtype == np.bool_:
+        return bool(item)
+    return None
+
+
 def getitem(x: Array, index) -> Array:
     """NumPy's indexing, lazily: integers, slices with any step, None, Ellipsis, one integer array
     (a list, a NumPy or a chunkarr array, of any number of dimensions; negative and repeated
@@ -134,7 +146,11 @@ def getitem(x: Array, index) -> Array:
     pass holds the mask in memory (one byte per element it covers) and the graph holds the
     positions it selects (8 bytes each). Integer arrays on several axes are NumPy's vectorised
     indexing (x[[0, 1], [2, 3]] is [x[0, 2], x[1, 3]]; np.ix_ gives the outer product), as
-    x.vindex[...] (Dask refuses these in x[...])."""
+    x.vindex[...] (Dask refuses these in x[...]). A lone 0-d boolean (True, False, a 0-d mask)
+    adds an axis of length 1 or 0, as NumPy's."""
+    flag = _lone_boolean(index)
+    if flag is not None:
+        return getitem(x, None)[:int(flag)]
     items, origin = _expand(index, x.ndim)
     arrays = [i for i in items if isinstance(i, np.ndarray)]
     if len(arrays) > 1 and not any(a.dtype.kind == "b" for a in arrays):
@@ -201,8 +217,9 @@ def _with_new_axes(y: Array, layout: list, array_ndim: int) -> Array:
 
 
 def setitem(x: Array, index, value):
-    raise TypeError("chunkarr arrays are immutable (lazy): instead of x[mask] = value write "
-                    "x = ca.where(mask, value, x); for other selections build the new array the same way")
+    """x[index] = value, lazily (chunkarr._setitem: x becomes where(selected, value, x))."""
+    from ._setitem import setitem as assign
+    assign(x, index, value)
 
 
 # ---- x.vindex[...] -------------------------------------------------------------------------------

@@ -242,12 +242,23 @@ def test_scattered_indices_keep_tasks_small(ca):
     _check(y, np.arange(1000.0)[[0, 999, 1, 998, 500]])
 
 
-def test_setitem_says_to_use_where(ca):
-    a = np.arange(6.0)
-    x = ca.from_array(a, chunks=4)
-    with pytest.raises(TypeError, match=r"ca\.where\(mask, value, x\)"):
-        x[x > 2] = 0
-    _check(ca.where(x > 2, 0, x), np.where(a > 2, 0, a))
+def test_setitem_is_lazy_and_matches_numpy(ca):
+    a = np.arange(30.0).reshape(5, 6)
+    x = ca.from_array(a, chunks=(2, 4))
+    before = x * 1
+    expected = a.copy()
+    x[x > 20] = -1.0
+    expected[expected > 20] = -1.0
+    x[1:4:2, ::-3] = np.array([7.0, 8.0])
+    expected[1:4:2, ::-3] = [7.0, 8.0]
+    x[-1] = 2
+    expected[-1] = 2
+    x[..., 0] = ca.from_array(np.array([10.0, 11, 12, 13, 14]))
+    expected[..., 0] = [10.0, 11, 12, 13, 14]
+    _check(x, expected)
+    _check(before, a)   # arrays built from x before keep the values they had
+    with pytest.raises(IndexError, match="out of bounds"):
+        x[5] = 0
 
 
 def test_indexing_then_optimizer_passes(ca):

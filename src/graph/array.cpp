@@ -185,8 +185,9 @@ Array stack(const std::vector<Array>& arrays, int axis) {
 Array broadcast_to(const Array& x, const Shape& shape) {
     if (broadcast_shapes(x.shape(), shape) != shape)
         throw ValueError("cannot broadcast " + shape_to_string(x.shape()) + " to " + shape_to_string(shape));
-    // x + 0 over the target shape: the broadcasting kernel repeats x (bool: x or false). The
-    // zeros' chunks follow x's where x has the axis, and make tasks of ~512K elements elsewhere.
+    // x + 0 over the target shape: the broadcasting kernel repeats x (bool: x or false). Floats
+    // add -0.0, which keeps every value including -0.0 (-0.0 + 0.0 is +0.0). The zeros' chunks
+    // follow x's where x has the axis, and make tasks of ~512K elements elsewhere.
     const std::size_t offset = shape.size() - x.ndim();
     Shape chunk(shape.size(), 1);
     Index inner = 1;
@@ -201,7 +202,8 @@ Array broadcast_to(const Array& x, const Shape& shape) {
         }
         inner *= chunk[axis];
     }
-    return Array(make_binary_node(BinaryOp::Add, x.node(), zeros(shape, x.dtype(), chunk).node()));
+    const double identity = is_float(x.dtype()) ? -0.0 : 0.0;
+    return Array(make_binary_node(BinaryOp::Add, x.node(), full(shape, identity, x.dtype(), chunk).node()));
 }
 
 Array clip(const Array& x, double low, double high) { return minimum(maximum(x, weak(low)), weak(high)); }

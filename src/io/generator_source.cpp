@@ -2,6 +2,8 @@
 
 #include "core/cast.hpp"
 
+#include <iomanip>
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -18,7 +20,10 @@ void FullSource::read(const Region& region, void* out) const {
 }
 
 std::string FullSource::describe() const {
+    // Every digit of the value: the description is the source's identity (equal descriptions
+    // are one graph node), so 1009315000001.0 must not print as 1.00932e+12 like its neighbours.
     std::ostringstream out;
+    out << std::setprecision(std::numeric_limits<double>::max_digits10);
     out << "full(" << shape_to_string(shape_) << ", " << value_ << ", " << dtype_name(dtype_)
         << ", chunks=" << grid_.to_string() << ")";
     return out.str();
@@ -68,6 +73,7 @@ void ArangeSource::read(const Region& region, void* out) const {
 
 std::string ArangeSource::describe() const {
     std::ostringstream out;
+    out << std::setprecision(std::numeric_limits<double>::max_digits10);  // the identity: exact (see full)
     out << "arange(start=" << start_ << ", step=" << step_ << ", n=" << shape_[0] << ", " << dtype_name(dtype_)
         << ", chunks=" << grid_.to_string() << ")";
     return out.str();

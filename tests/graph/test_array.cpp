@@ -48,6 +48,16 @@ TEST_CASE("shape functions: expand_dims, squeeze, moveaxis, stack, broadcast_to,
     CHECK(clipped.value_as_double(5) == 5.0);
 }
 
+TEST_CASE("broadcast_to keeps negative zeros and NaN", "[graph]") {
+    xt::xarray<double> data = {-0.0, 0.0, std::nan("")};
+    const NDArray wide = broadcast_to(from_xtensor(data, {2}), {2, 3}).compute();
+    for (Index row = 0; row < 2; ++row) {
+        CHECK(std::signbit(wide.value_as_double(row * 3)));
+        CHECK_FALSE(std::signbit(wide.value_as_double(row * 3 + 1)));
+        CHECK(std::isnan(wide.value_as_double(row * 3 + 2)));
+    }
+}
+
 TEST_CASE("argmin and argmax find the first extreme, NaN first", "[graph]") {
     xt::xarray<double> data = {{3, 1, 1}, {0, 5, 5}};
     const Array x = from_xtensor(data, {1, 2});

@@ -42,7 +42,7 @@ LD_LIBRARY_PATH="$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/build/down
 # through its RPATH (no LD_LIBRARY_PATH here).
 python="$(sed -n 's/^Python_EXECUTABLE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)"
 if [ -n "$python" ]; then
-  package="$(find "$tmp/prefix" -name __init__.py -path '*chunkarr*' | head -n 1)"
+  package="$(find "$tmp/prefix" -path '*/chunkarr/__init__.py' | head -n 1)"   # not chunkarr/array_api's
   [ -n "$package" ] || { echo "install test: the Python package was not installed" >&2; exit 1; }
   for typed in py.typed _chunkarr.pyi; do   # PEP 561: type checkers find the compiled module's stubs
     [ -f "$(dirname "$package")/$typed" ] || { echo "install test: $typed was not installed" >&2; exit 1; }
@@ -51,5 +51,6 @@ if [ -n "$python" ]; then
 import numpy as np, chunkarr as ca
 x = ca.from_array(np.arange(10.0), chunks=3)
 assert x.sum().compute() == 45.0
+assert x.__array_namespace__().sum(x).compute() == 45.0   # the chunkarr.array_api subpackage
 print("downstream python: chunkarr", ca.__file__, "sum 45.0: ok")'
 fi
