@@ -44,7 +44,9 @@ const std::string eval_help_text =
     "packed data is unpacked.\n"
     "The result goes to -o OUT.nc (NetCDF-4; OUT.h5: HDF5) as variable NAME (default: result)\n"
     "with the dimensions it keeps and their coordinate variables; a result that is one number\n"
-    "is printed when there is no -o.\n"
+    "is printed when there is no -o. The coordinate variables keep their attributes (units,\n"
+    "calendar, ...: xarray decodes times as in the input), the result gets none, and the file a\n"
+    "global 'history' line naming this command.\n"
     "\n"
     "the language:\n"
     "  numbers        2, 0.5, 1e-3 (float64: an integer variable + 1 is float64)\n"
@@ -180,7 +182,6 @@ int run_eval(const std::vector<std::string>& args) {
     const std::vector<std::string> paths(parsed.positional.begin() + 1, parsed.positional.end());
     ComputeOptions options = compute_options_from(parsed);
     StoreOptions store_options = store_options_from(parsed, "--compression is for the -o output");
-    store_options.file_attributes = history_attributes("eval", args);
     OpenSourceOptions open_options;
     open_options.concat_dimension = parsed.value("--concat");
 
@@ -221,6 +222,7 @@ int run_eval(const std::vector<std::string>& args) {
     }
     const FileAndPath where = split_file_and_path(*output);
     const std::string name = where.path.empty() ? "result" : where.path;
+    store_options.file_attributes = history_attributes("eval", args, paths.front());
     store(output_targets(result, name, coordinate_attributes), where.file, store_options, options);
     bar.reset();
     std::cout << "wrote " << where.file << ":" << name << " " << describe_dimensions(result) << "\n";

@@ -1,5 +1,9 @@
 #include "output_attributes.hpp"
 
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/io/netcdf/metadata.hpp>
+#include <chunkarr/io/variables.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -29,6 +33,21 @@ std::string shell_quoted(const std::string& text) {
     return quoted + "'";
 }
 
+// The global `history` of the first file of `input`; "" when it has none or cannot be read
+// (the command itself reports that when it opens the file).
+std::string input_history(const std::string& input) {
+    try {
+        const std::string file = is_glob_pattern(input) ? expand_glob(input).front() : input;
+        const Attributes globals = describe_netcdf(file).attributes;
+        const auto found = globals.all().find("history");
+        if (found == globals.all().end()) return {};
+        const auto* text = std::get_if<std::string>(&found->second);
+        return text ? *text : std::string{};
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 }  // namespace
 
 bool internal_attribute(const std::string& name) {
@@ -49,7 +68,8 @@ Attributes coordinate_attributes(const Attributes& input) {
     return kept;
 }
 
-Attributes history_attributes(const std::string& command, const std::vector<std::string>& args) {
+Attributes history_attributes(const std::string& command, const std::vector<std::string>& args,
+                              const std::string& input) {
     const std::time_t now = std::time(nullptr);
     std::tm utc{};
     gmtime_r(&now, &utc);
@@ -59,6 +79,10 @@ Attributes history_attributes(const std::string& command, const std::vector<std:
     for (const auto& arg : args) {
         line += ' ';  // (appending: GCC 12 warns falsely about " " + std::string)
         line += shell_quoted(arg);
+    }
+    if (const std::string previous = input_history(input); !previous.empty()) {
+        line += '\n';
+        line += previous;
     }
     Attributes attributes;
     attributes.set("history", line);

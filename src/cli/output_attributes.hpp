@@ -7,7 +7,8 @@
 //     written) and the bookkeeping of HDF5 and netCDF-4 (DIMENSION_LIST, _Netcdf4Dimid, ...);
 //   - the result variable carries none: a reduction drops them (xarray's keep_attrs=False), and
 //     an elementwise result is another quantity;
-//   - the file gets a global `history` line naming the command, as CDO and NCO add one.
+//   - the file gets a global `history` line naming the command above the input's history, as
+//     CDO and NCO add one.
 #include <chunkarr/io/attributes.hpp>
 
 #include <string>
@@ -22,7 +23,9 @@ bool internal_attribute(const std::string& name);
 Attributes coordinate_attributes(const Attributes& input);
 
 // The output file's global attributes: `history` = "<UTC time>: chunkarr COMMAND ARGS...", the
-// arguments quoted as a shell would need them.
-Attributes history_attributes(const std::string& command, const std::vector<std::string>& args);
+// arguments quoted as a shell would need them, then (as CDO and NCO do, newest first) the
+// history of `input` (a file or glob: its first file) when it has one.
+Attributes history_attributes(const std::string& command, const std::vector<std::string>& args,
+                              const std::string& input);
 
 }  // namespace chunkarr::cli

@@ -493,11 +493,11 @@ int run_stats(const std::vector<std::string>& args) {
     if (axis_items && !output) throw UsageError("--axis writes arrays: give the output file with -o OUT.h5");
     if (output && !axis_items) throw UsageError("-o is for --axis results; without --axis the statistics go to stdout");
     StoreOptions store_options = store_options_from(parsed, "--compression is for the -o output of --axis");
-    store_options.file_attributes = history_attributes("stats", args);
     const auto per = parsed.value("--per");
     if (per && axis_items) throw UsageError("--per and --axis cannot be combined");
 
     const FileAndPath where = split_file_and_path(parsed.positional.front());
+    if (output) store_options.file_attributes = history_attributes("stats", args, where.file);
     OpenSourceOptions open_options;
     open_options.concat_dimension = parsed.value("--concat");
     // Every variable of the file, or the one asked for. Of a whole file, what cannot be read (the
