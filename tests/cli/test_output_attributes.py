@@ -194,3 +194,26 @@ def test_history_without_an_input_history_is_one_line(run_cli, tmp_path):
     with netCDF4.Dataset(out) as ds:
         history = ds.getncattr("history")
     assert "\n" not in history and history.endswith(f"chunkarr eval 't2m * 2' {path} -o {out}")
+
+
+def test_an_attribute_name_netcdf_cannot_hold_is_left_out_of_netcdf_only(run_cli, tmp_path):
+    path = tmp_path / "in.h5"
+    with h5py.File(path, "w") as f:
+        f["x"] = np.arange(3.0)
+        f["x"].make_scale("x")
+        f["x"].attrs["a/b"] = "not a netCDF name"
+        f["x"].attrs["units"] = "m"
+        f["y"] = np.arange(2.0)
+        f["y"].make_scale("y")
+        v = f.create_dataset("v", data=np.arange(6.0).reshape(3, 2))
+        v.dims[0].attach_scale(f["x"])
+        v.dims[1].attach_scale(f["y"])
+    code, _, err = run_cli("eval", 'mean(v, "y")', str(path), "-o", str(tmp_path / "out.nc"))
+    assert code == 0, err
+    with netCDF4.Dataset(tmp_path / "out.nc") as ds:
+        assert netcdf_attributes(ds["x"]) == {"units": "m"}
+        np.testing.assert_array_equal(ds["result"][:], [0.5, 2.5, 4.5])
+    code, _, err = run_cli("eval", 'mean(v, "y")', str(path), "-o", str(tmp_path / "out.h5"))
+    assert code == 0, err
+    with h5py.File(tmp_path / "out.h5", "r") as f:
+        assert dict(f["x"].attrs) == {"a/b": "not a netCDF name", "units": "m"}

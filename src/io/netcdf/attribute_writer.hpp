@@ -8,7 +8,8 @@
 namespace chunkarr::netcdf {
 
 // Puts every attribute of `attributes` on variable `varid` of group `ncid` (NC_GLOBAL: on the
-// group); `at` names it in errors. Needs the lock and define mode.
+// group); `at` names it in errors. Names netCDF does not allow are left out. Needs the lock
+// and define mode.
 void put_attributes(const Where& at, int ncid, int varid, const Attributes& attributes);
 
 }  // namespace chunkarr::netcdf
