@@ -245,9 +245,10 @@ class Array:
 
     # ---- compute ---------------------------------------------------------------------------
     def compute(self, progress: bool = False, threads: int | None = None, memory_limit: int | str | None = None,
-                temp_dir=None):
+                temp_dir=None, comm=None):
         from ._compute import compute
-        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)[0]
+        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit, temp_dir=temp_dir,
+                       comm=comm)[0]
 
     def __array__(self, dtype=None):
         result = np.asarray(self.compute())
@@ -259,22 +260,22 @@ class Array:
         return _core.explain([self._core], _memory_bytes(memory_limit))
 
     def to_hdf5(self, path, name: str, chunks=None, compression=None, compression_opts=None, shuffle=None, *,
-                progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
+                progress: bool = False, threads: int | None = None, memory_limit=None, comm=None) -> None:
         """Computes and writes dataset `name` of a new HDF5 file `path`, chunk by chunk (never the
         whole array in memory), compressing on all cores; see chunkarr.to_hdf5."""
         from ._io import to_hdf5
         to_hdf5(path, {name: self}, chunks=chunks, compression=compression, compression_opts=compression_opts,
-                shuffle=shuffle, progress=progress, threads=threads, memory_limit=memory_limit)
+                shuffle=shuffle, progress=progress, threads=threads, memory_limit=memory_limit, comm=comm)
 
     def to_netcdf(self, path, variable: str, dims=None, chunks=None, compression=None, compression_opts=None,
                   shuffle=None, *, complevel=None, progress: bool = False, threads: int | None = None,
-                  memory_limit=None) -> None:
+                  memory_limit=None, comm=None) -> None:
         """Computes and writes variable `variable` of a new NetCDF-4 file `path` with dimension
         names `dims` (default dim_0, dim_1, ...); see chunkarr.to_netcdf."""
         from ._io import to_netcdf
         to_netcdf(path, {variable: self}, dims=None if dims is None else {variable: dims}, chunks=chunks,
                   compression=compression, compression_opts=compression_opts, shuffle=shuffle, complevel=complevel,
-                  progress=progress, threads=threads, memory_limit=memory_limit)
+                  progress=progress, threads=threads, memory_limit=memory_limit, comm=comm)
 
     def __dask_tokenize__(self):
         """Dask's name for this array when Dask wraps it (da.from_array(x)); see chunkarr._dask."""

@@ -13,16 +13,37 @@ from ._progress import _active_progress
 from ._sizes import _memory_bytes
 
 
-def compute(*arrays, progress: bool = False, threads: int | None = None, memory_limit=None, temp_dir=None):
+def _comm_address(comm) -> int:
+    """The address of the MPI_Comm behind an mpi4py communicator (0 for None)."""
+    if comm is None:
+        return 0
+    try:
+        from mpi4py import MPI
+    except ImportError as error:
+        raise TypeError("comm must be an mpi4py communicator, and mpi4py is not installed") from error
+    if not isinstance(comm, MPI.Comm):
+        raise TypeError(f"comm must be an mpi4py communicator (MPI.COMM_WORLD), got {type(comm).__name__}")
+    if not _core.mpi_available():
+        raise ValueError("this chunkarr was built without MPI (build with -DCHUNKARR_WITH_MPI=ON)")
+    return MPI._addressof(comm)
+
+
+def compute(*arrays, progress: bool = False, threads: int | None = None, memory_limit=None, temp_dir=None,
+            comm=None):
     """Computes several arrays in one run (shared inputs are read once); returns a tuple of
     NumPy arrays, and NumPy scalars for 0-d results. `temp_dir`: where rechunks that run in
-    stages put their temporary files (default: the system's temporary directory, $TMPDIR)."""
+    stages put their temporary files (default: the system's temporary directory, $TMPDIR).
+
+    `comm`: an mpi4py communicator (MPI.COMM_WORLD) whose ranks share the work; every rank
+    makes the same call and gets the same result, bit for bit what one process computes (see
+    the README, "Running across nodes with MPI"). An error on any rank is raised on every rank."""
+    address = _comm_address(comm)
     cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
     bar = _active_progress(progress)
     callback = bar.update if bar is not None else None
     try:
         results = _core.compute(cores, threads or 0, _memory_bytes(memory_limit), callback,
-                                os.fspath(temp_dir) if temp_dir is not None else "")
+                                os.fspath(temp_dir) if temp_dir is not None else "", address)
     finally:
         if bar is not None:
             bar.finish()

@@ -57,7 +57,9 @@ def _store_chunks(chunks, shape):
 
 
 def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuffle, progress, threads, memory_limit,
-           attrs=None, global_attrs=None):
+           comm=None, attrs=None, global_attrs=None):
+    from ._compute import _comm_address
+    address = _comm_address(comm)
     if isinstance(arrays, Array):
         raise TypeError("give the arrays as a dict {name: array}")
     items = list(arrays.items())
@@ -83,14 +85,14 @@ def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuff
     callback = bar.update if bar is not None else None
     try:
         _core.store(targets, os.fspath(path), store_chunks, name, level, shuffle, fmt, threads or 0,
-                    _memory_bytes(memory_limit), callback, dict(global_attrs or {}))
+                    _memory_bytes(memory_limit), callback, address, dict(global_attrs or {}))
     finally:
         if bar is not None:
             bar.finish()
 
 
 def to_hdf5(path, arrays, chunks=None, compression=None, compression_opts=None, shuffle=None, *,
-            progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
+            progress: bool = False, threads: int | None = None, memory_limit=None, comm=None) -> None:
     """Writes {name: array} into a new HDF5 file, like dask.array.to_hdf5.
 
     Each array is computed one stored chunk at a time within the memory limit; chunks are
@@ -98,14 +100,16 @@ def to_hdf5(path, arrays, chunks=None, compression=None, compression_opts=None, 
     HDF5 filters (h5py reads them). `chunks`: the stored chunk shape (default: the array's
     chunks, at most 4 MiB); `compression`: None or 'gzip' (or an int level, as in h5py);
     `compression_opts`: gzip level 1-9 (default 4); `shuffle`: default on with gzip.
-    Atomic: on an error or Ctrl-C no file is left and an existing `path` is untouched."""
+    Atomic: on an error or Ctrl-C no file is left and an existing `path` is untouched.
+    `comm`: an mpi4py communicator whose ranks share the chunks (each computes and compresses its
+    share, rank 0 writes the file); every rank makes the same call."""
     _store(path, arrays, None, StoreFormat.hdf5, chunks, compression, compression_opts, shuffle, progress, threads,
-           memory_limit)
+           memory_limit, comm)
 
 
 def to_netcdf(path, arrays, dims=None, chunks=None, compression=None, compression_opts=None, shuffle=None, *,
-              complevel=None, progress: bool = False, threads: int | None = None, memory_limit=None, attrs=None,
-              global_attrs=None) -> None:
+              complevel=None, progress: bool = False, threads: int | None = None, memory_limit=None,
+              comm=None, attrs=None, global_attrs=None) -> None:
     """Writes {variable: array} into a new NetCDF-4 file (netCDF4-python and xarray read it).
 
     `dims`: {variable: (dimension names)}; dimensions of the same name are shared and must have
@@ -118,4 +122,4 @@ def to_netcdf(path, arrays, dims=None, chunks=None, compression=None, compressio
         compression_opts = complevel
         compression = compression or "zlib"
     _store(path, arrays, dims, StoreFormat.netcdf4, chunks, compression, compression_opts, shuffle, progress, threads,
-           memory_limit, attrs, global_attrs)
+           memory_limit, comm, attrs, global_attrs)

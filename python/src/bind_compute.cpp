@@ -6,6 +6,7 @@
 #include <chunkarr/engine/compute.hpp>
 #include <chunkarr/engine/explain.hpp>
 #include <chunkarr/engine/store.hpp>
+#include <chunkarr/exec/mpi_world.hpp>
 
 #include "bindings.hpp"
 
@@ -13,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -46,8 +48,14 @@ py::array to_numpy(const NDArray& result) {
 
 // Runs `work` on a worker thread while this thread, holding the GIL now and then, reports
 // progress and watches for Ctrl-C: KeyboardInterrupt cancels the computation within ~0.1 s.
+// The ranks of mpi4py's communicator at `comm_address` (MPI._addressof(comm)); null for 0.
+mpi::WorldPtr world_at(std::uintptr_t comm_address) {
+    if (comm_address == 0) return nullptr;
+    return mpi::World::from_handle(reinterpret_cast<const void*>(comm_address));
+}
+
 void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, int threads, std::size_t memory_limit,
-                       const py::object& progress, const std::string& temp_dir = {}) {
+                       const py::object& progress, const std::string& temp_dir = {}, mpi::WorldPtr world = nullptr) {
     std::atomic<bool> cancel{false};
     std::mutex mutex;
     std::condition_variable done_signal;
@@ -58,6 +66,7 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
     options.threads = threads;
     options.memory_limit = memory_limit;
     options.temp_directory = temp_dir;
+    options.world = std::move(world);
     options.cancel = &cancel;
     options.progress = [&](const Progress& p) {
         std::lock_guard lock(mutex);
@@ -129,10 +138,10 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
 }
 
 py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress,
-                        const std::string& temp_dir) {
+                        const std::string& temp_dir, std::uintptr_t comm_address) {
     std::vector<NDArray> results;
     run_interruptibly([&](const ComputeOptions& options) { results = chunkarr::compute(arrays, options); }, threads,
-                      memory_limit, progress, temp_dir);
+                      memory_limit, progress, temp_dir, world_at(comm_address));
     py::list out;
     for (const auto& r : results) out.append(to_numpy(r));
     return out;
@@ -168,7 +177,7 @@ Attributes attributes_from(const py::dict& given) {
 void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>, py::dict>>& targets,
                   const std::string& path, std::optional<Shape> chunks, const std::string& compression, int level,
                   std::optional<bool> shuffle, StoreFormat format, int threads, std::size_t memory_limit,
-                  py::object progress, const py::dict& file_attributes) {
+                  py::object progress, std::uintptr_t comm_address, const py::dict& file_attributes) {
     StoreOptions store_options;
     if (chunks) store_options.chunks = *chunks;
     store_options.compression = compression;
@@ -180,14 +189,15 @@ void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<s
     for (const auto& [array, name, dims, attributes] : targets)
         list.push_back({array, name, dims, attributes_from(attributes)});
     run_interruptibly([&](const ComputeOptions& options) { store(list, path, store_options, options); }, threads,
-                      memory_limit, progress);
+                      memory_limit, progress, {}, world_at(comm_address));
 }
 
 }  // namespace
 
 void bind_compute(py::module_& m) {
     m.def("compute", &compute_arrays, py::arg("arrays"), py::arg("threads") = 0, py::arg("memory_limit") = 0,
-          py::arg("progress") = py::none(), py::arg("temp_dir") = "");
+          py::arg("progress") = py::none(), py::arg("temp_dir") = "", py::arg("comm_address") = 0);
+    m.def("mpi_available", &mpi::World::available);
     m.def(
         "explain",
         [](const std::vector<Array>& arrays, std::size_t memory_limit) { return explain(arrays, memory_limit); },
@@ -199,7 +209,8 @@ void bind_compute(py::module_& m) {
     m.def("store", &store_arrays, py::arg("targets"), py::arg("path"), py::arg("chunks") = py::none(),
           py::arg("compression") = "", py::arg("level") = 4, py::arg("shuffle") = py::none(),
           py::arg_v("format", StoreFormat::Auto, "StoreFormat.auto"), py::arg("threads") = 0,
-          py::arg("memory_limit") = 0, py::arg("progress") = py::none(), py::arg("file_attributes") = py::dict());
+          py::arg("memory_limit") = 0, py::arg("progress") = py::none(), py::arg("comm_address") = 0,
+          py::arg("file_attributes") = py::dict());
     m.def(
         "default_store_chunks", [](const Array& a) { return default_store_chunks(a); }, py::arg("array"));
     m.def("physical_cores", &physical_core_count);

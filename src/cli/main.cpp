@@ -6,6 +6,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "formatting.hpp"
+#include "mpi_ranks.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -49,38 +50,42 @@ void raise_open_file_limit() {
     }
 }
 
-int main(int argc, char** argv) {
-    raise_open_file_limit();
-    std::vector<std::string> args(argv + 1, argv + argc);
+// The subcommand `args` names; its exit status (errors are thrown).
+int dispatch(const std::vector<std::string>& args) {
+    if (args.empty()) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    const std::string command = args.front();
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    const bool wants_help = !rest.empty() && (rest.front() == "-h" || rest.front() == "--help");
+    if (command == "-h" || command == "--help" || command == "help") {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    if (command == "--version") {
+        std::printf("chunkarr %s\n", chunkarr::version);
+        return 0;
+    }
+    if (command == "info") {
+        if (wants_help) return std::fputs(chunkarr::cli::info_help, stdout), 0;
+        return chunkarr::cli::run_info(rest);
+    }
+    if (command == "stats") {
+        if (wants_help) return std::fputs(chunkarr::cli::stats_help, stdout), 0;
+        return chunkarr::cli::run_stats(rest);
+    }
+    if (command == "eval") {
+        if (wants_help) return std::fputs(chunkarr::cli::eval_help().c_str(), stdout), 0;
+        return chunkarr::cli::run_eval(rest);
+    }
+    throw chunkarr::cli::UsageError("unknown command '" + command + "' (try 'chunkarr --help')");
+}
+
+// Prints `error` as one line; its exit status.
+int report(std::exception_ptr error) {
     try {
-        if (args.empty()) {
-            std::fputs(usage, stderr);
-            return 2;
-        }
-        const std::string command = args.front();
-        const std::vector<std::string> rest(args.begin() + 1, args.end());
-        const bool wants_help = !rest.empty() && (rest.front() == "-h" || rest.front() == "--help");
-        if (command == "-h" || command == "--help" || command == "help") {
-            std::fputs(usage, stdout);
-            return 0;
-        }
-        if (command == "--version") {
-            std::printf("chunkarr %s\n", chunkarr::version);
-            return 0;
-        }
-        if (command == "info") {
-            if (wants_help) return std::fputs(chunkarr::cli::info_help, stdout), 0;
-            return chunkarr::cli::run_info(rest);
-        }
-        if (command == "stats") {
-            if (wants_help) return std::fputs(chunkarr::cli::stats_help, stdout), 0;
-            return chunkarr::cli::run_stats(rest);
-        }
-        if (command == "eval") {
-            if (wants_help) return std::fputs(chunkarr::cli::eval_help().c_str(), stdout), 0;
-            return chunkarr::cli::run_eval(rest);
-        }
-        throw chunkarr::cli::UsageError("unknown command '" + command + "' (try 'chunkarr --help')");
+        std::rethrow_exception(error);
     } catch (const chunkarr::cli::UsageError& e) {
         return report_error(e.what(), 2);
     } catch (const chunkarr::ValueError& e) {
@@ -94,4 +99,11 @@ int main(int argc, char** argv) {
     } catch (...) {
         return report_error("unexpected internal error", 1);
     }
+}
+
+int main(int argc, char** argv) {
+    raise_open_file_limit();
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    // Under mpirun every rank runs the command and rank 0 prints (cli/mpi_ranks.hpp).
+    return chunkarr::cli::run_on_every_rank([&] { return dispatch(args); }, report);
 }

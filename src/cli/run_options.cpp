@@ -1,5 +1,7 @@
 #include "run_options.hpp"
 
+#include "mpi_ranks.hpp"
+
 #include <atomic>
 #include <csignal>
 #include <unistd.h>
@@ -32,6 +34,7 @@ std::vector<OptionSpec> run_option_specs() {
 
 ComputeOptions compute_options_from(const ParsedArguments& parsed) {
     ComputeOptions options;
+    options.world = command_world();  // under mpirun: the ranks share the work
     cancel_on_interrupt(options);
     if (auto v = parsed.value("--threads")) options.threads = parse_positive_int(*v, "--threads");
     if (auto v = parsed.value("--memory-limit")) options.memory_limit = parse_byte_size(*v, "--memory-limit");

@@ -1,5 +1,7 @@
 #include "engine/chunk_writer.hpp"
 
+#include <chunkarr/core/error.hpp>
+
 #include "exec/memory_budget.hpp"
 #include "kernels/region_copy.hpp"
 
@@ -18,9 +20,8 @@ namespace {
 
 class ChunkWriter final : public BlockConsumer {
 public:
-    ChunkWriter(HDF5Sink& sink, int dataset, DType dtype, Shape chunk, FilterPipeline filters)
-        : sink_(sink),
-          dataset_(dataset),
+    ChunkWriter(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters)
+        : write_(std::move(write)),
           item_(itemsize(dtype)),
           chunk_(std::move(chunk)),
           chunk_bytes_(static_cast<std::size_t>(element_count(chunk_)) * item_),
@@ -181,7 +182,7 @@ private:
                 queue_.pop_front();
             }
             try {
-                sink_.write_chunk(dataset_, item.offset, item.bytes.get(), item.size);
+                write_(item.offset, item.bytes.get(), item.size);
                 written_ += item.size;
             } catch (...) {
                 std::lock_guard lock(mutex_);
@@ -198,8 +199,7 @@ private:
         }
     }
 
-    HDF5Sink& sink_;
-    int dataset_;
+    ChunkWrite write_;
     std::size_t item_;
     Shape chunk_;
     std::size_t chunk_bytes_;
@@ -220,7 +220,39 @@ private:
 
 std::unique_ptr<BlockConsumer> make_chunk_writer(HDF5Sink& sink, int dataset, DType dtype, Shape chunk,
                                                  FilterPipeline filters) {
-    return std::make_unique<ChunkWriter>(sink, dataset, dtype, std::move(chunk), std::move(filters));
+    return make_chunk_writer([&sink, dataset](const std::vector<Index>& offset, const std::byte* bytes,
+                                              std::size_t size) { sink.write_chunk(dataset, offset, bytes, size); },
+                             dtype, std::move(chunk), std::move(filters));
+}
+
+std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters) {
+    return std::make_unique<ChunkWriter>(std::move(write), dtype, std::move(chunk), std::move(filters));
+}
+
+ChunkWrite append_chunks_to(std::string& bytes) {
+    return [&bytes](const std::vector<Index>& offset, const std::byte* data, std::size_t size) {
+        const std::uint64_t head[2] = {offset.size(), size};
+        bytes.append(reinterpret_cast<const char*>(head), sizeof head);
+        bytes.append(reinterpret_cast<const char*>(offset.data()), offset.size() * sizeof(Index));
+        bytes.append(reinterpret_cast<const char*>(data), size);
+    };
+}
+
+void write_appended_chunks(const std::string& bytes, const ChunkWrite& write) {
+    for (std::size_t at = 0; at < bytes.size();) {
+        std::uint64_t head[2];
+        if (at + sizeof head > bytes.size()) throw Error("internal: chunks from another MPI rank are cut short");
+        std::memcpy(head, bytes.data() + at, sizeof head);
+        at += sizeof head;
+        if (head[0] > 64 || head[1] > bytes.size() - at - head[0] * sizeof(Index) ||
+            at + head[0] * sizeof(Index) > bytes.size())
+            throw Error("internal: chunks from another MPI rank are cut short");
+        std::vector<Index> offset(head[0]);
+        std::memcpy(offset.data(), bytes.data() + at, head[0] * sizeof(Index));
+        at += head[0] * sizeof(Index);
+        write(offset, reinterpret_cast<const std::byte*>(bytes.data() + at), head[1]);
+        at += head[1];
+    }
 }
 
 }  // namespace chunkarr

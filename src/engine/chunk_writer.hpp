@@ -7,6 +7,7 @@
 #include "io/filter_pipeline.hpp"
 #include "io/hdf5/sink.hpp"
 
+#include <functional>
 #include <memory>
 
 namespace chunkarr {
@@ -14,5 +15,15 @@ namespace chunkarr {
 // Writes the blocks it consumes as chunks of `chunk` shape of dataset `dataset` of `sink`.
 std::unique_ptr<BlockConsumer> make_chunk_writer(HDF5Sink& sink, int dataset, DType dtype, Shape chunk,
                                                  FilterPipeline filters);
+
+// Where the writer thread puts each filtered chunk: its offset, bytes and size.
+using ChunkWrite = std::function<void(const std::vector<Index>& offset, const std::byte* bytes, std::size_t size)>;
+// The same, each chunk handed to `write` (on the writer thread, one at a time).
+std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters);
+
+// For chunks made on another MPI rank: a ChunkWrite that appends each chunk (offset, size,
+// bytes) to `bytes`, and the replay of such bytes into `write`.
+ChunkWrite append_chunks_to(std::string& bytes);
+void write_appended_chunks(const std::string& bytes, const ChunkWrite& write);
 
 }  // namespace chunkarr

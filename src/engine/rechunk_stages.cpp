@@ -86,6 +86,9 @@ NodePtr RechunkStages::stage(const NodePtr& node, const RechunkPlan& plan, const
         store_options.shuffle = false;
         store_options.format = StoreFormat::HDF5;
         ComputeOptions stage_options = options;
+        // Across MPI ranks each rank stages the whole array into its own local temporary file
+        // (the ranks may not share a file system); what reads the stages is split again.
+        stage_options.world = nullptr;
         ComputeReport stage_report;
         stage_options.report = &stage_report;
         // The stage's own graph is what it stores: not staged again.

@@ -1,7 +1,9 @@
 // store(): the pipeline over tasks of whole stored chunks, a chunk writer (engine/chunk_writer)
 // as the consumer, into a temporary file that HDF5Sink renames over the target at the end.
+// Across MPI ranks the ranks share the chunks and rank 0 writes them all.
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/engine/store.hpp>
+#include <chunkarr/exec/mpi_world.hpp>
 
 #include "engine/chunk_writer.hpp"
 #include "engine/pipeline.hpp"
@@ -11,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <optional>
 
 namespace chunkarr {
 
@@ -100,8 +103,13 @@ StoreFormat resolve_store_format(const std::string& path, StoreFormat format) {
     return StoreFormat::HDF5;
 }
 
-void store_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
-                   const ComputeOptions& options, RechunkStaging staging) {
+namespace {
+
+// store_targets' work. Across MPI ranks (`world`) every rank computes and filters its share of
+// each dataset's chunks; rank 0 alone makes the file, writing its own chunks as they come and
+// the others' when they have sent them.
+void write_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
+                   const ComputeOptions& options, RechunkStaging staging, const mpi::World* world) {
     check_options(options);
     const StoreFormat format = resolve_store_format(path, store_options.format);
     // Everything that can be checked is checked before the file is created.
@@ -131,26 +139,55 @@ void store_targets(const std::vector<StoreTarget>& targets, const std::string& p
         if (options.cancel && options.cancel->load()) throw CancelledError("computation cancelled");
     };
     check_cancelled();
-    HDF5Sink sink(path, format == StoreFormat::NetCDF4 ? SinkFormat::NetCDF4 : SinkFormat::HDF5);
-    sink.set_file_attributes(store_options.file_attributes);
+    const bool writes = !world || world->rank() == 0;
+    std::optional<HDF5Sink> sink;
     std::vector<int> ids;
-    for (const auto& spec : specs) ids.push_back(sink.define(spec));
-    sink.open_for_data();
+    if (writes) {
+        sink.emplace(path, format == StoreFormat::NetCDF4 ? SinkFormat::NetCDF4 : SinkFormat::HDF5);
+        sink->set_file_attributes(store_options.file_attributes);
+        for (const auto& spec : specs) ids.push_back(sink->define(spec));
+        sink->open_for_data();
+    }
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const DatasetSpec& spec = specs[i];
         const Index size = element_count(spec.shape);
         if (spec.shape.empty()) {
-            sink.write(ids[i], run_pipeline({targets[i].array.node()}, options, staging).front());
+            const NDArray value = run_pipeline({targets[i].array.node()}, options, staging).front();
+            if (writes) sink->write(ids[i], value);
         } else if (size > 0) {
-            const auto writer = make_chunk_writer(sink, ids[i], spec.dtype, spec.chunks, spec.filters);
+            std::string for_rank_zero;  // this rank's filtered chunks, when it is not the writer
+            const auto writer =
+                writes ? make_chunk_writer(*sink, ids[i], spec.dtype, spec.chunks, spec.filters)
+                       : make_chunk_writer(append_chunks_to(for_rank_zero), spec.dtype, spec.chunks, spec.filters);
             const std::size_t budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
             const Shape tasks = task_shape(targets[i].array, spec.chunks, budget);
             run_pipeline_blocks(targets[i].array.node(), ChunkGrid::regular(spec.shape, tasks), *writer, options,
                                 staging);
+            if (world) {
+                const std::vector<std::string> received = world->gather(for_rank_zero, 0);
+                for (const std::string& chunks : received)
+                    write_appended_chunks(chunks, [&](const std::vector<Index>& offset, const std::byte* bytes,
+                                                      std::size_t n) { sink->write_chunk(ids[i], offset, bytes, n); });
+            }
         }
         check_cancelled();
     }
-    sink.commit();
+    if (writes) sink->commit();
+}
+
+}  // namespace
+
+void store_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
+                   const ComputeOptions& options, RechunkStaging staging) {
+    if (!options.world || options.world->size() < 2)
+        return write_targets(targets, path, store_options, options, staging, nullptr);
+    const mpi::World& world = *options.world;
+    try {
+        write_targets(targets, path, store_options, options, staging, &world);
+    } catch (...) {
+        world.fail(std::current_exception());  // every rank raises it; rank 0's file is not made
+    }
+    world.exchange({});  // every rank learns that rank 0 committed the file
 }
 
 void store(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,

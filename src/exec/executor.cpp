@@ -1,14 +1,18 @@
 // The executor: runs a Plan on a oneTBB arena. Reductions walk their input's chunk grid as a
 // fixed binary tree per output block (leaves are chunks, in index order), so the combine order
 // and hence every bit of the result is the same for any thread count. Each task reserves its
-// bytes from the MemoryBudget before reading.
+// bytes from the MemoryBudget before reading. Across MPI ranks (ComputeOptions::world) each
+// rank runs a contiguous share of the tasks and the ranks exchange their results; reductions
+// keep the same tree (exec/rank_share.hpp), so the result is the same bits for any rank count.
 #include "exec/executor.hpp"
 
 #include <chunkarr/core/error.hpp>
+#include <chunkarr/exec/mpi_world.hpp>
 
 #include "core/cast.hpp"
 #include "exec/evaluator.hpp"
 #include "exec/memory_budget.hpp"
+#include "exec/rank_share.hpp"
 #include "kernels/linalg.hpp"
 #include "kernels/quantile.hpp"
 #include "kernels/reduce.hpp"
@@ -16,6 +20,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <map>
 #include <mutex>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/global_control.h>
@@ -75,6 +81,7 @@ public:
           budget_(options.memory_limit > 0 ? options.memory_limit : default_memory_limit()),
           parallelism_(make_parallelism_limit(threads_)),
           arena_(threads_) {
+        if (options.world && options.world->size() > 1) world_ = options.world.get();
         context_.tracker = &tracker_;
         context_.transient = graph.transient;
         // Scalars are made once for all tasks.
@@ -88,7 +95,7 @@ public:
         }
         total_tasks_ = plan.total_tasks;
         progress_.tasks_total = plan.total_tasks;
-        progress_.bytes_total = plan.total_input_bytes;
+        bytes_total_ = plan.total_input_bytes;
     }
 
     std::vector<NDArray> run(const Plan& plan) {
@@ -116,8 +123,7 @@ public:
         const NodePtr& output = plan.outputs.front();
         // The plan counted the output's own blocks (none for a reduction); these tasks replace them.
         if (!is_reduction(*output)) progress_total_adjust_ -= output->chunks.block_count();
-        else
-            progress_.bytes_total += static_cast<std::uint64_t>(element_count(output->shape)) * itemsize(output->dtype);
+        else bytes_total_ += bytes_of(*output);
         progress_total_adjust_ += grid.block_count();
         consumer.start(budget_);
         try {
@@ -147,8 +153,12 @@ private:
     }
 
     void consume_blocks(const NodePtr& output, const ChunkGrid& grid, BlockConsumer& consumer) {
+        // Across ranks each rank's consumer takes that rank's share of the blocks.
+        const TaskRange share =
+            world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
+        count_only_share(grid.block_count(), share, bytes_of(*output));
         tbb::parallel_for(
-            tbb::blocked_range<Index>(0, grid.block_count(), 1), [&](const tbb::blocked_range<Index>& range) {
+            tbb::blocked_range<Index>(share.begin, share.end, 1), [&](const tbb::blocked_range<Index>& range) {
                 for (Index flat = range.begin(); flat != range.end(); ++flat) {
                     check_cancelled();
                     const std::vector<Index> block = grid.unravel(flat);
@@ -246,15 +256,20 @@ private:
 
         std::function<Partials(Index, Index, Index)> tree = [&](Index kept, Index lo, Index hi) -> Partials {
             if (hi - lo == 1) return leaf(group, block_of(kept, lo));
-            const Index mid = lo + (hi - lo) / 2;
+            const Index mid = tree_split(lo, hi);
             Partials left, right;
             tbb::parallel_invoke([&] { left = tree(kept, lo, mid); }, [&] { right = tree(kept, mid, hi); });
-            budget_.begin_active();
-            for (std::size_t k = 0; k < left.per_input.size(); ++k) left.per_input[k].merge(right.per_input[k]);
-            release_partials(right);
-            budget_.end_active();
+            merge_partials(left, right);
             return left;
         };
+        // Across ranks: this rank's subtrees, then the rest of every tree from all ranks' subtrees.
+        if (world_) {
+            std::uint64_t bytes = 0;
+            for (const auto& input : group.inputs) bytes += bytes_of(*input);
+            count_only_share(outputs * std::max<Index>(leaves, 1),
+                             rank_share(outputs * std::max<Index>(leaves, 1), world_->rank(), world_->size()), bytes);
+            tree = tree_across_ranks(outputs, std::max<Index>(leaves, 1), tree);
+        }
 
         tbb::parallel_for(tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
             for (Index kept = range.begin(); kept != range.end(); ++kept) {
@@ -315,6 +330,50 @@ private:
             chunks[widest] = halves;
             grid = ChunkGrid(std::move(chunks));
         }
+    }
+
+    using BoxPlanPtr = std::shared_ptr<const kernels::QuantileSelection::BoxPlan>;
+    using SelectionTree = std::function<SelectionPartial(Index, Index, Index, const BoxPlanPtr&)>;
+
+    // One selection pass across ranks, as tree_across_ranks for reductions: this rank's
+    // subtrees, exchanged; every rank finishes every box's tree and absorbs it, so that all
+    // ranks hold the same selection state for the next pass.
+    void absorb_pass_across_ranks(Index outputs, Index leaves, kernels::QuantileSelection& selection,
+                                  const std::function<BoxPlanPtr(Index)>& plan_of, const SelectionTree& local,
+                                  std::uint64_t bytes) {
+        const TaskRange share = rank_share(outputs * leaves, world_->rank(), world_->size());
+        count_only_share(outputs * leaves, share, bytes);
+        std::vector<BoxPlanPtr> plans(static_cast<std::size_t>(outputs));
+        tbb::parallel_for(Index{0}, outputs,
+                          [&](Index kept) { plans[static_cast<std::size_t>(kept)] = plan_of(kept); });
+        const std::vector<Subtree> mine = subtrees_within(outputs, leaves, share);
+        std::vector<std::string> made(mine.size());
+        tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t i) {
+            SelectionPartial p =
+                local(mine[i].output, mine[i].lo, mine[i].hi, plans[static_cast<std::size_t>(mine[i].output)]);
+            kernels::append_bytes(p.partial, made[i]);
+            budget_.release(p.reserved);
+        });
+        const auto received = unpack_subtrees(world_->exchange(pack_subtrees(mine, made)));
+        made.clear();
+        std::function<kernels::QuantileSelection::Partial(Index, Index, Index)> whole = [&](Index output, Index lo,
+                                                                                            Index hi) {
+            const BoxPlanPtr& plan = plans[static_cast<std::size_t>(output)];
+            auto it = received.find({output, lo, hi});
+            if (it != received.end()) {
+                std::size_t at = 0;
+                return kernels::partial_from_bytes(plan, it->second, at);
+            }
+            if (hi - lo <= 1) throw Error("internal: no MPI rank computed leaf " + std::to_string(lo));
+            auto left = whole(output, lo, tree_split(lo, hi));
+            auto right = whole(output, tree_split(lo, hi), hi);
+            kernels::QuantileSelection::merge(left, right);
+            return left;
+        };
+        tbb::parallel_for(Index{0}, outputs, [&](Index kept) {
+            auto partial = whole(kept, 0, leaves);
+            selection.absorb(partial);
+        });
     }
 
     // Short lanes (say a median over 100 time steps): when a task can hold its lanes whole
@@ -380,9 +439,7 @@ private:
         std::size_t bins = 2;
         while (bins < wanted && box_targets * (bins * 2) * 8 * 5 <= budget_.limit() / 16) bins *= 2;
 
-        std::function<SelectionPartial(Index, Index, Index,
-                                       const std::shared_ptr<const kernels::QuantileSelection::BoxPlan>&)>
-            tree = [&](Index kept, Index lo, Index hi, const auto& plan) -> SelectionPartial {
+        SelectionTree tree = [&](Index kept, Index lo, Index hi, const auto& plan) -> SelectionPartial {
             if (hi - lo == 1) return selection_leaf(group, block_of(kept, lo), selection, plan);
             const Index mid = lo + (hi - lo) / 2;
             SelectionPartial left, right;
@@ -397,20 +454,28 @@ private:
         // The per-lane state (counts, then windows per rank) is held for the whole selection.
         std::size_t state = selection.state_bytes();
         tracker_.add(state);
+        auto plan_of = [&](Index kept) {
+            const Region first = group.grid.block_region(block_of(kept, 0));
+            Region box;
+            for (std::size_t axis = 0; axis < first.size(); ++axis)
+                if (!group.reduced[axis]) box.push_back(first[axis]);
+            return selection.plan_box(box);
+        };
         for (bool more = true; more;) {
             if (selection.pass() > 0) progress_total_adjust_ += group.grid.block_count();
-            tbb::parallel_for(tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
-                for (Index kept = range.begin(); kept != range.end(); ++kept) {
-                    const Region first = group.grid.block_region(block_of(kept, 0));
-                    Region box;
-                    for (std::size_t axis = 0; axis < first.size(); ++axis)
-                        if (!group.reduced[axis]) box.push_back(first[axis]);
-                    const auto plan = selection.plan_box(box);
-                    SelectionPartial result = tree(kept, 0, std::max<Index>(leaves, 1), plan);
-                    selection.absorb(result.partial);
-                    budget_.release(result.reserved);
-                }
-            });
+            if (world_) {
+                absorb_pass_across_ranks(outputs, std::max<Index>(leaves, 1), selection, plan_of, tree,
+                                         bytes_of(*input));
+            } else {
+                tbb::parallel_for(
+                    tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
+                        for (Index kept = range.begin(); kept != range.end(); ++kept) {
+                            SelectionPartial result = tree(kept, 0, std::max<Index>(leaves, 1), plan_of(kept));
+                            selection.absorb(result.partial);
+                            budget_.release(result.reserved);
+                        }
+                    });
+            }
             more = selection.next_pass(bins);
             const std::size_t now = selection.state_bytes();
             if (now > state) tracker_.add(now - state);
@@ -495,6 +560,53 @@ private:
         return partials;
     }
 
+    // Merges `right` into `left` (the next leaves after left's) and gives right's bytes back.
+    void merge_partials(Partials& left, Partials& right) {
+        budget_.begin_active();
+        for (std::size_t k = 0; k < left.per_input.size(); ++k) left.per_input[k].merge(right.per_input[k]);
+        release_partials(right);
+        budget_.end_active();
+    }
+
+    // Computes this rank's subtrees of every output block's tree (`local` makes one), exchanges
+    // them with the other ranks, and returns the tree function over all ranks' subtrees: a
+    // subtree some rank made is read from its bytes, any other node merges its two halves.
+    std::function<Partials(Index, Index, Index)> tree_across_ranks(
+        Index outputs, Index leaves, const std::function<Partials(Index, Index, Index)>& local) {
+        const std::vector<Subtree> mine =
+            subtrees_within(outputs, leaves, rank_share(outputs * leaves, world_->rank(), world_->size()));
+        std::vector<std::string> made(mine.size());
+        tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t i) {
+            Partials partials = local(mine[i].output, mine[i].lo, mine[i].hi);
+            for (const auto& p : partials.per_input) p.append_bytes(made[i]);
+            release_partials(partials);
+        });
+        const std::string payload = pack_subtrees(mine, made);
+        made.clear();
+        // Every rank's subtrees, by (output, lo, hi): the bytes of their partials.
+        auto received = std::make_shared<std::map<std::tuple<Index, Index, Index>, std::string>>(
+            unpack_subtrees(world_->exchange(payload)));
+        auto whole = std::make_shared<std::function<Partials(Index, Index, Index)>>();
+        *whole = [this, received, whole_weak = std::weak_ptr(whole)](Index output, Index lo, Index hi) -> Partials {
+            auto it = received->find({output, lo, hi});
+            if (it != received->end()) {
+                Partials partials;
+                for (std::size_t at = 0; at < it->second.size();) {
+                    partials.per_input.push_back(kernels::ReducePartial::from_bytes(it->second, at));
+                    tracker_.add(partials.per_input.back().bytes());
+                }
+                return partials;
+            }
+            if (hi - lo <= 1) throw Error("internal: no MPI rank computed leaf " + std::to_string(lo));
+            const auto self = whole_weak.lock();
+            Partials left = (*self)(output, lo, tree_split(lo, hi));
+            Partials right = (*self)(output, tree_split(lo, hi), hi);
+            merge_partials(left, right);
+            return left;
+        };
+        return [whole](Index output, Index lo, Index hi) { return (*whole)(output, lo, hi); };
+    }
+
     void release_partials(Partials& partials) {
         for (const auto& p : partials.per_input) tracker_.remove(p.bytes());
         budget_.release(partials.reserved);
@@ -504,7 +616,11 @@ private:
 
     void evaluate_blocks(const NodePtr& output, NDArray& result) {
         const ChunkGrid& grid = output->chunks;
-        tbb::parallel_for(tbb::blocked_range<Index>(0, grid.block_count(), 1),
+        // Across ranks each evaluates its share of the blocks; the ranks then swap them.
+        const TaskRange share =
+            world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
+        count_only_share(grid.block_count(), share, bytes_of(*output));
+        tbb::parallel_for(tbb::blocked_range<Index>(share.begin, share.end, 1),
                           [&](const tbb::blocked_range<Index>& range) {
                               for (Index flat = range.begin(); flat != range.end(); ++flat) {
                                   check_cancelled();
@@ -532,6 +648,49 @@ private:
                                   }
                               }
                           });
+        if (world_) exchange_blocks(grid, share, result);
+    }
+
+    // Sends this rank's blocks `share` of `result` to every rank and pastes theirs in.
+    void exchange_blocks(const ChunkGrid& grid, TaskRange share, NDArray& result) {
+        const std::size_t item = itemsize(result.dtype());
+        std::string mine;
+        for (Index flat = share.begin; flat < share.end; ++flat) {
+            const Region region = grid.block_region(grid.unravel(flat));
+            std::string block(static_cast<std::size_t>(element_count(region_shape(region))) * item, '\0');
+            kernels::copy_region(result.data(), result.shape(), item, region,
+                                 reinterpret_cast<std::byte*>(block.data()));
+            mine += block;
+        }
+        const std::vector<std::string> all = world_->exchange(mine);
+        for (int rank = 0; rank < world_->size(); ++rank) {
+            if (rank == world_->rank()) continue;
+            const TaskRange theirs = rank_share(grid.block_count(), rank, world_->size());
+            std::size_t at = 0;
+            for (Index flat = theirs.begin; flat < theirs.end; ++flat) {
+                const Region region = grid.block_region(grid.unravel(flat));
+                const std::size_t bytes = static_cast<std::size_t>(element_count(region_shape(region))) * item;
+                if (at + bytes > all[static_cast<std::size_t>(rank)].size())
+                    throw Error("internal: MPI rank " + std::to_string(rank) + " sent too few blocks");
+                kernels::paste_region(
+                    reinterpret_cast<const std::byte*>(all[static_cast<std::size_t>(rank)].data()) + at, result.data(),
+                    result.shape(), item, region);
+                at += bytes;
+            }
+        }
+    }
+
+    // Progress across ranks: this rank's totals count only its `share` of a run of `tasks` that
+    // processes `bytes` in all.
+    void count_only_share(Index tasks, TaskRange share, std::uint64_t bytes) {
+        const Index others = tasks - (share.end - share.begin);
+        progress_total_adjust_ -= others;
+        if (tasks > 0)
+            progress_bytes_adjust_ += static_cast<std::uint64_t>(static_cast<double>(bytes) * others / tasks);
+    }
+
+    static std::uint64_t bytes_of(const Node& node) {
+        return static_cast<std::uint64_t>(element_count(node.shape)) * itemsize(node.dtype);
     }
 
     void task_done(std::uint64_t bytes) {
@@ -548,6 +707,7 @@ private:
         else if (!lock.try_lock() || now - last_progress_ < std::chrono::milliseconds(100)) return;
         last_progress_ = now;
         progress_.tasks_total = total_tasks_ + progress_total_adjust_.load();
+        progress_.bytes_total = bytes_total_ - std::min(bytes_total_, progress_bytes_adjust_.load());
         progress_.tasks_done = tasks_done_.load();
         progress_.bytes_done = bytes_done_.load();
         options_.progress(progress_);
@@ -562,6 +722,7 @@ private:
     }
 
     const ComputeOptions& options_;
+    const mpi::World* world_ = nullptr;  // set when the run is split across two or more ranks
     int threads_;
     MemoryBudget budget_;
     std::unique_ptr<tbb::global_control> parallelism_;
@@ -571,6 +732,8 @@ private:
     std::atomic<std::int64_t> tasks_done_{0};
     std::int64_t total_tasks_ = 0;
     std::atomic<std::int64_t> progress_total_adjust_{0};  // tasks added by fit_to_budget
+    std::uint64_t bytes_total_ = 0;
+    std::atomic<std::uint64_t> progress_bytes_adjust_{0};  // bytes other MPI ranks process
     std::atomic<std::uint64_t> bytes_done_{0};
     std::atomic<std::uint64_t> bytes_read_{0};
     std::mutex progress_mutex_;

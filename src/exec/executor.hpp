@@ -36,7 +36,8 @@ public:
 std::vector<NDArray> execute(const Plan& plan, const OptimizedGraph& graph, const ComputeOptions& options);
 
 // The single output of `graph`, one block of `grid` (same shape) at a time, handed to
-// `consumer`: the whole result is never held. Empty blocks are skipped.
+// `consumer`: the whole result is never held. Empty blocks are skipped. Across MPI ranks each
+// rank's consumer gets a contiguous share of the blocks (rank_share over the grid's blocks).
 void execute_blocks(const Plan& plan, const OptimizedGraph& graph, const ChunkGrid& grid, BlockConsumer& consumer,
                     const ComputeOptions& options);
 

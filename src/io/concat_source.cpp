@@ -86,4 +86,10 @@ std::string ConcatSource::identity() const {
     return id;
 }
 
+std::string ConcatSource::file_sizes() const {
+    std::string sizes;
+    for (const auto& part : parts_) sizes += (sizes.empty() ? "" : ",") + part->file_sizes();
+    return sizes;
+}
+
 }  // namespace chunkarr

@@ -104,4 +104,10 @@ private:
     std::vector<Target> targets_;
 };
 
+// A partial as bytes, appended to `out` (to send it to another MPI rank: kernels/quantile_bytes.cpp),
+// and read back at `at` (moved past it) for the box of `plan`.
+void append_bytes(const QuantileSelection::Partial& partial, std::string& out);
+QuantileSelection::Partial partial_from_bytes(std::shared_ptr<const QuantileSelection::BoxPlan> plan,
+                                              const std::string& bytes, std::size_t& at);
+
 }  // namespace chunkarr::kernels

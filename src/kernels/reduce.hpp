@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace chunkarr::kernels {
@@ -47,6 +48,11 @@ public:
 
     // Bytes a partial of `slots` slots takes.
     static std::size_t bytes_for(DType dtype, Index slots, ReduceNeeds needs);
+
+    // The partial as bytes, appended to `out` (to send it to another MPI rank, which reads it
+    // back exactly: kernels/reduce_bytes.cpp); from_bytes reads one at `at` and moves past it.
+    void append_bytes(std::string& out) const;
+    static ReducePartial from_bytes(const std::string& bytes, std::size_t& at);
 
 private:
     template <class V, class S, bool Masked, class Valid>

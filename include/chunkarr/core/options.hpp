@@ -4,9 +4,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace chunkarr {
+
+namespace mpi {
+class World;  // exec/mpi_world.hpp
+}
 
 struct Progress {
     std::int64_t tasks_done = 0;
@@ -31,6 +36,9 @@ struct ComputeOptions {
     const std::atomic<bool>* cancel = nullptr;        // set to true to stop with CancelledError
     ComputeReport* report = nullptr;                  // filled in when not null
     std::string temp_directory{};                     // multi-stage rechunks' files; empty: the system's temp dir
+    // MPI ranks to split the work across (mpi::World::world(), or a communicator of the caller's):
+    // every rank makes the same call and gets the whole result. Null: this process alone.
+    std::shared_ptr<const mpi::World> world{};
 };
 
 // Physical cores of this machine (hyper-threads not counted); at least 1.

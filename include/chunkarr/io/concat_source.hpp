@@ -25,6 +25,7 @@ public:
     void read(const Region& region, void* out) const override;
     std::string describe() const override;
     std::string identity() const override;
+    std::string file_sizes() const override;
     bool netcdf_conventions() const override { return parts_.front()->netcdf_conventions(); }
     bool netcdf_no_fill() const override { return parts_.front()->netcdf_no_fill(); }
     std::vector<std::string> dimension_names() const override { return parts_.front()->dimension_names(); }

@@ -31,6 +31,10 @@ public:
     virtual std::string describe() const = 0;
     // Two sources with the same non-empty identity read the same data (used to merge reads).
     virtual std::string identity() const { return {}; }
+    // The sizes of the files it reads ("1234", or "1234,5678" for several): unlike identity()'s
+    // inode and mtime, the same on every machine that reads the same files (MPI ranks compare
+    // it before reading). Empty for data that is not in files.
+    virtual std::string file_sizes() const { return {}; }
     // Reading a region costs about its own bytes (memory, generators, contiguous files): no whole
     // chunk is decoded for part of it, so a rechunk of it never needs stages.
     virtual bool cheap_rereads() const { return false; }

@@ -276,6 +276,7 @@ const Attributes& HDF5Source::attributes() const { return impl_->attributes_; }
 void HDF5Source::read(const Region& region, void* out) const { impl_->read(region, out); }
 std::string HDF5Source::describe() const { return impl_->describe(); }
 std::string HDF5Source::identity() const { return "hdf5:" + describe() + "@" + impl_->file_->snapshot().version(); }
+std::string HDF5Source::file_sizes() const { return std::to_string(impl_->file_->snapshot().identity().size); }
 bool HDF5Source::netcdf_conventions() const { return impl_->netcdf_; }
 bool HDF5Source::netcdf_no_fill() const { return impl_->no_fill_; }
 bool HDF5Source::cheap_rereads() const { return !impl_->storage_chunks_; }

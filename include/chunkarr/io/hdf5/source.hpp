@@ -30,6 +30,7 @@ public:
     void read(const Region& region, void* out) const override;
     std::string describe() const override;
     std::string identity() const override;
+    std::string file_sizes() const override;
     bool netcdf_conventions() const override;
     bool netcdf_no_fill() const override;
     bool cheap_rereads() const override;

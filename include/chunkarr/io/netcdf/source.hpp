@@ -24,6 +24,7 @@ public:
     void read(const Region& region, void* out) const override;
     std::string describe() const override { return path_ + ":" + variable_.path; }
     std::string identity() const override { return "netcdf:" + describe() + "@" + snapshot_.version(); }
+    std::string file_sizes() const override { return std::to_string(snapshot_.identity().size); }
     bool netcdf_conventions() const override { return true; }
     bool netcdf_no_fill() const override { return no_fill_; }
     bool cheap_rereads() const override { return true; }  // classic files are not chunked

@@ -1,0 +1,72 @@
+#pragma once
+// The MPI ranks a computation is split across (ComputeOptions::world). Each rank computes its
+// share of every stage's chunks and the ranks exchange what they made through the few
+// collectives below; every rank then holds the whole result. No MPI header is included here:
+// the library without MPI builds the same, and World::available() says whether it can be used.
+//
+// Failures are collective too: a rank that cannot go on calls fail() where it would have made
+// its next exchange(), and every rank then throws that rank's error (see README, "Running
+// across nodes with MPI").
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace chunkarr::mpi {
+
+class World {
+public:
+    // Whether this build has MPI support.
+    static bool available();
+    // Whether this process was started by an MPI launcher (mpirun, srun): its environment says so.
+    static bool launched_by_mpi();
+    // MPI_COMM_WORLD; initialises MPI first when nobody has (and finalises it at exit).
+    // Error when built without MPI.
+    static std::shared_ptr<const World> world();
+    // A communicator of the caller's: `mpi_comm` points to an MPI_Comm (mpi4py:
+    // MPI._addressof(comm)). MPI must be initialised. Error when built without MPI.
+    static std::shared_ptr<const World> from_handle(const void* mpi_comm);
+
+    ~World();
+    World(const World&) = delete;
+    World& operator=(const World&) = delete;
+
+    int rank() const { return rank_; }
+    int size() const { return size_; }
+
+    // Every rank's `payload`, in rank order. A collective: every rank calls it at the same point.
+    // Throws on every rank the error of the lowest rank that called fail() at this point instead.
+    std::vector<std::string> exchange(const std::string& payload) const;
+    // As exchange(), but only rank `root` receives the payloads (the others get an empty list).
+    std::vector<std::string> gather(const std::string& payload, int root) const;
+    // In place of this rank's next exchange() when it cannot go on: tells every rank, then throws
+    // the error of the lowest failing rank (this one's own `error`, as it was, unless a lower
+    // rank failed too).
+    [[noreturn]] void fail(std::exception_ptr error) const;
+    // Throws `error` on this rank as an error every rank raises at the same point (they all
+    // found the same thing): no collective follows, as after a failed exchange().
+    [[noreturn]] void fail_together(std::exception_ptr error) const;
+    // True once an error has been agreed (an exchange carried a failure): every rank knows it
+    // and no further collective is made.
+    bool failed() const { return failed_.load(); }
+    // Last resort when the ranks can no longer agree: ends every rank of the communicator.
+    [[noreturn]] void abort(int exit_status) const noexcept;
+
+private:
+    struct Comm;
+    explicit World(std::unique_ptr<Comm> comm);
+    // One exchange: `failed` and a payload (or the error's kind and message) from every rank,
+    // to every rank (root -1) or to `root` only.
+    std::vector<std::string> exchange_flagged(bool failed, const std::string& payload, int root = -1) const;
+
+    std::unique_ptr<Comm> comm_;
+    int rank_ = 0;
+    int size_ = 1;
+    mutable std::atomic<bool> failed_{false};
+    mutable int failed_rank_ = -1;  // the lowest rank that failed, once one has
+};
+
+using WorldPtr = std::shared_ptr<const World>;
+
+}  // namespace chunkarr::mpi

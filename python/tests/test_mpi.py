@@ -1,0 +1,242 @@
+"""ca.compute(..., comm=MPI.COMM_WORLD) with mpi4py (issue 15, point 3).
+
+One script runs under `mpirun -n N` (N = 1, 2, 3, oversubscribed, one thread per rank): every
+rank must get the same answer, bit for bit what one process computes, and NumPy's answer; a
+map_blocks function that counts its calls shows that the ranks split the chunks (each block
+is computed once, not once per rank). Open MPI's consent to run as root is given to mpirun's
+environment only.
+"""
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import CHUNKARR_PYTHONPATH
+
+MPIRUN = shutil.which("mpirun")
+HAVE_MPI4PY = importlib.util.find_spec("mpi4py") is not None
+pytestmark = pytest.mark.skipif(MPIRUN is None or not HAVE_MPI4PY, reason="needs mpirun and mpi4py")
+
+SCRIPT = textwrap.dedent("""
+    import sys
+    import h5py
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    path = sys.argv[1]
+    x = ca.open(path, "/x").rechunk((4, 5))  # 11 x 3 tasks
+    doubled = x.map_blocks(lambda block: block * 2, dtype=x.dtype)
+    reductions = (ca.nansum(doubled), ca.nanmean(x), ca.nanstd(x), ca.nanmax(x, axis=0), x + 1)
+    total, mean, std, per_row, values = ca.compute(*reductions, threads=1, comm=comm)
+    with h5py.File(path, "r") as f:
+        data = f["x"][...]
+    alone = ca.compute(*reductions, threads=1)
+    same_as_alone = all(np.array_equal(a, b, equal_nan=True) and np.asarray(a).tobytes() == np.asarray(b).tobytes()
+                        for a, b in zip((total, mean, std, per_row, values), alone))
+    wide = data.astype(np.float64)
+    right = (np.isclose(total, 2 * np.nansum(wide), rtol=1e-5) and np.isclose(mean, np.nanmean(wide), rtol=1e-5)
+             and np.array_equal(per_row, np.nanmax(data, axis=0)) and np.array_equal(values, data + 1, equal_nan=True))
+    gathered = comm.gather((np.asarray(total).tobytes(), np.asarray(std).tobytes(), per_row.tobytes(),
+                            values.tobytes()), root=0)
+    if comm.rank == 0:
+        print("ranks-agree" if all(g == gathered[0] for g in gathered) else "ranks-differ",
+              "same-as-alone" if same_as_alone else "differs-from-alone", "right" if right else "wrong", flush=True)
+""")
+
+COUNT_SCRIPT = textwrap.dedent("""
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    x = ca.open(sys.argv[1], "/x").rechunk((4, 5))  # 11 x 3 tasks
+    calls = []
+
+    def counted(block):
+        calls.append(1)
+        return block
+
+    ca.compute(ca.nansum(x.map_blocks(counted, dtype=x.dtype)), threads=1, comm=comm)
+    counts = comm.gather(len(calls), root=0)
+    if comm.rank == 0:
+        print("calls", *counts, flush=True)
+""")
+
+
+STORE_SCRIPT = textwrap.dedent("""
+    import sys
+    import h5py
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    source, out_h5, out_nc, alone_h5 = sys.argv[1:5]
+    x = ca.open(source, "/x").rechunk((4, 5))
+    calls = []
+
+    def counted(block):
+        calls.append(1)
+        return block * 2 - 1
+
+    y = x.map_blocks(counted, dtype=x.dtype)
+    y.to_hdf5(out_h5, "y", chunks=(4, 5), compression="gzip", threads=1, comm=comm)
+    (x - ca.nanmean(x)).to_netcdf(out_nc, "anomaly", dims=("row", "col"), chunks=(3, 13), threads=1, comm=comm)
+    counts = comm.gather(len(calls), root=0)
+    if comm.rank == 0:
+        y.to_hdf5(alone_h5, "y", chunks=(4, 5), compression="gzip", threads=1)
+        print("calls", *counts, flush=True)
+""")
+
+
+ERROR_SCRIPT = textwrap.dedent("""
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    x = ca.open(sys.argv[1], "/x").rechunk((4, 5))
+
+    def fails_on_rank_1(block):
+        if comm.rank == 1:
+            raise ValueError("boom on rank 1")
+        return block
+
+    try:
+        ca.compute(ca.nansum(x.map_blocks(fails_on_rank_1, dtype=x.dtype)), threads=1, comm=comm)
+        outcome = "no error"
+    except Exception as error:
+        outcome = type(error).__name__ + ": " + str(error).splitlines()[0]
+    outcomes = comm.gather(outcome, root=0)
+    if comm.rank == 0:
+        print("\\n".join(outcomes), flush=True)
+""")
+
+
+QUANTILE_SCRIPT = textwrap.dedent("""
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    rng = np.random.default_rng(5)
+    data = rng.normal(size=(60, 7, 9))
+    data[rng.random(data.shape) < 0.1] = np.nan
+    x = ca.from_array(data, chunks=(7, 3, 4))
+    calls = []
+
+    def counted(block):
+        calls.append(1)
+        return block
+
+    y = x.map_blocks(counted, dtype=x.dtype)
+    median, deciles = ca.compute(ca.nanmedian(y), ca.nanquantile(y, [0.1, 0.9], axis=0), threads=1, comm=comm)
+    alone = ca.compute(ca.nanmedian(x), ca.nanquantile(x, [0.1, 0.9], axis=0), threads=1)
+    same = np.asarray(median).tobytes() == np.asarray(alone[0]).tobytes() and deciles.tobytes() == alone[1].tobytes()
+    right = (np.isclose(median, np.nanmedian(data))
+             and np.allclose(deciles, np.nanquantile(data, [0.1, 0.9], axis=0), rtol=0, atol=1e-12))
+    results = comm.gather((len(calls), same, right), root=0)
+    if comm.rank == 0:
+        print(" ".join(f"{n}:{s}:{r}" for n, s, r in results), flush=True)
+""")
+
+
+def run_under_mpi(n, script, *args, timeout=60):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_btl_vader_single_copy_mechanism="none",
+               PYTHONPATH=os.pathsep.join([CHUNKARR_PYTHONPATH, os.environ.get("PYTHONPATH", "")]))
+    cmd = [MPIRUN, "--oversubscribe", "-n", str(n), sys.executable, "-c", script, *map(str, args)]
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"mpirun did not finish within {timeout} s", pytrace=False)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    import h5py
+    import numpy as np
+    path = tmp_path_factory.mktemp("mpi") / "x.h5"
+    rng = np.random.default_rng(11)
+    data = (rng.normal(size=(41, 13)) * 1e3).astype(np.float32)
+    data[rng.random(data.shape) < 0.05] = np.nan
+    with h5py.File(path, "w") as f:
+        f.create_dataset("x", data=data, chunks=(4, 5), compression="gzip")  # 11 x 3 chunks
+    return path
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_every_rank_gets_the_single_process_answer(data_file, n):
+    code, out, err = run_under_mpi(n, SCRIPT, data_file)
+    assert code == 0, err
+    assert out.split() == ["ranks-agree", "same-as-alone", "right"], out + err
+
+
+def test_the_ranks_split_the_chunks(data_file):
+    code, out, err = run_under_mpi(3, COUNT_SCRIPT, data_file)
+    assert code == 0, err
+    words = out.split()
+    assert words[0] == "calls", out + err
+    counts = [int(w) for w in words[1:]]
+    assert len(counts) == 3
+    assert sum(counts) == 11 * 3  # every chunk once over all ranks
+    assert all(0 < c < 33 for c in counts)  # no rank did them all
+
+
+def test_comm_must_be_an_mpi4py_communicator(ca):
+    with pytest.raises(TypeError, match="mpi4py communicator"):
+        ca.compute(ca.ones(3), comm="COMM_WORLD")
+
+
+def test_stores_across_ranks_write_the_single_process_file(data_file, tmp_path):
+    import h5py
+    import netCDF4
+    import numpy as np
+    out_h5, out_nc, alone = tmp_path / "y.h5", tmp_path / "anomaly.nc", tmp_path / "alone.h5"
+    code, out, err = run_under_mpi(3, STORE_SCRIPT, data_file, out_h5, out_nc, alone)
+    assert code == 0, err
+    counts = [int(w) for w in out.split()[1:]]
+    assert sum(counts) == 33 and all(0 < c < 33 for c in counts), out  # each rank its share of chunks
+    with h5py.File(data_file, "r") as f:
+        data = f["x"][...]
+    with h5py.File(out_h5, "r") as split, h5py.File(alone, "r") as single:
+        y = split["y"]
+        assert y.chunks == (4, 5) and y.compression == "gzip"
+        np.testing.assert_array_equal(y[...], data * 2 - 1)
+        assert y[...].tobytes() == single["y"][...].tobytes()
+        # Every stored chunk is there (none lost on its way to rank 0): 11 x 3 of them.
+        assert y.id.get_num_chunks() == 33
+    with netCDF4.Dataset(out_nc) as nc:
+        v = nc["anomaly"]
+        assert v.dimensions == ("row", "col")
+        np.testing.assert_allclose(v[:].filled(np.nan), data - np.nanmean(data.astype(np.float64)), rtol=1e-5,
+                                   atol=1e-3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.h5", "anomaly.nc", "y.h5"]  # no temporary files
+
+
+def test_an_error_on_one_rank_is_raised_on_every_rank(data_file):
+    code, out, err = run_under_mpi(3, ERROR_SCRIPT, data_file, timeout=30)
+    assert code == 0, err
+    outcomes = out.splitlines()
+    assert len(outcomes) == 3, out + err
+    assert all("boom on rank 1" in o for o in outcomes), out
+    assert outcomes[1].startswith("ValueError")  # the failing rank: the function's own exception
+
+
+def test_exact_quantiles_split_their_passes_across_ranks(tmp_path):
+    _, alone, err = run_under_mpi(1, QUANTILE_SCRIPT)
+    calls_alone = int(alone.split(":")[0])  # every block, in every selection pass
+    code, out, err = run_under_mpi(3, QUANTILE_SCRIPT)
+    assert code == 0, err
+    results = [r.split(":") for r in out.split()]
+    assert len(results) == 3, out + err
+    assert all(same == "True" and right == "True" for _, same, right in results), out
+    calls = [int(n) for n, _, _ in results]
+    assert sum(calls) == calls_alone and max(calls) < calls_alone  # each pass's blocks shared out

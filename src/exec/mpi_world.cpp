@@ -1,0 +1,226 @@
+// The one file that talks to MPI (compiled with CHUNKARR_WITH_MPI when CMake found an MPI).
+// Every exchange is the same pair of collectives (the sizes, then the bytes), each rank adding a
+// flag that says whether it failed: a failing rank's fail() meets the other ranks' next
+// exchange(), whatever that is, so a failure never leaves a rank waiting.
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/exec/mpi_world.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+
+#ifdef CHUNKARR_WITH_MPI
+// The C API only: MPI's deprecated C++ bindings would need their own library.
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
+#include <mpi.h>
+#endif
+
+namespace chunkarr::mpi {
+
+namespace {
+
+// An error as it travels between ranks: its kind (a byte) and its message.
+enum class ErrorKind : char { Error = 'E', IO = 'I', Format = 'F', Value = 'V', Key = 'K', Memory = 'M', Cancel = 'C' };
+
+std::string encode_error(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const IOError& e) {
+        return char(ErrorKind::IO) + std::string(e.what());
+    } catch (const FormatError& e) {
+        return char(ErrorKind::Format) + std::string(e.what());
+    } catch (const ValueError& e) {
+        return char(ErrorKind::Value) + std::string(e.what());
+    } catch (const KeyError& e) {
+        return char(ErrorKind::Key) + std::string(e.what());
+    } catch (const MemoryBudgetError& e) {
+        return char(ErrorKind::Memory) + std::string(e.what());
+    } catch (const CancelledError& e) {
+        return char(ErrorKind::Cancel) + std::string(e.what());
+    } catch (const std::bad_alloc&) {
+        return char(ErrorKind::Error) + std::string("out of memory (try a smaller --memory-limit or fewer --threads)");
+    } catch (const std::exception& e) {
+        return char(ErrorKind::Error) + std::string(e.what());
+    } catch (...) {
+        return char(ErrorKind::Error) + std::string("unexpected internal error");
+    }
+}
+
+[[noreturn, maybe_unused]] void throw_decoded(const std::string& encoded) {
+    const std::string message = encoded.empty() ? "unexpected internal error" : encoded.substr(1);
+    switch (encoded.empty() ? ErrorKind::Error : ErrorKind(encoded[0])) {
+        case ErrorKind::IO: throw IOError(message);
+        case ErrorKind::Format: throw FormatError(message);
+        case ErrorKind::Value: throw ValueError(message);
+        case ErrorKind::Key: throw KeyError(message);
+        case ErrorKind::Memory: throw MemoryBudgetError(message);
+        case ErrorKind::Cancel: throw CancelledError(message);
+        case ErrorKind::Error: break;
+    }
+    throw Error(message);
+}
+
+}  // namespace
+
+bool World::launched_by_mpi() {
+    // Open MPI's mpirun, PMIx launchers (srun --mpi=pmix) and MPICH's Hydra set these.
+    for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+        if (std::getenv(name)) return true;
+    return false;
+}
+
+#ifdef CHUNKARR_WITH_MPI
+
+struct World::Comm {
+    MPI_Comm comm = MPI_COMM_NULL;  // our own duplicate: our messages never meet the caller's
+};
+
+bool World::available() { return true; }
+
+namespace {
+
+void finalize_at_exit() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Finalize();
+}
+
+}  // namespace
+
+World::World(std::unique_ptr<Comm> comm) : comm_(std::move(comm)) {
+    MPI_Comm_rank(comm_->comm, &rank_);
+    MPI_Comm_size(comm_->comm, &size_);
+}
+
+World::~World() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized && comm_->comm != MPI_COMM_NULL) MPI_Comm_free(&comm_->comm);
+}
+
+std::shared_ptr<const World> World::world() {
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (!initialized) {
+        // Only the thread that runs the computation calls MPI (never TBB's workers).
+        int provided = 0;
+        MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
+        std::atexit(finalize_at_exit);
+    }
+    MPI_Comm comm = MPI_COMM_WORLD;
+    return from_handle(&comm);
+}
+
+std::shared_ptr<const World> World::from_handle(const void* mpi_comm) {
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (!initialized) throw ValueError("MPI is not initialised (import mpi4py's MPI, or call MPI_Init, first)");
+    if (!mpi_comm) throw ValueError("no MPI communicator given");
+    auto comm = std::make_unique<Comm>();
+    MPI_Comm_dup(*static_cast<const MPI_Comm*>(mpi_comm), &comm->comm);
+    return std::shared_ptr<const World>(new World(std::move(comm)));
+}
+
+std::vector<std::string> World::exchange_flagged(bool failed, const std::string& payload, int root) const {
+    // First each rank's flag and size, then the bytes (the ranks' payloads one after another).
+    const std::int64_t mine[2] = {failed ? 1 : 0, static_cast<std::int64_t>(payload.size())};
+    std::vector<std::int64_t> heads(2 * static_cast<std::size_t>(size_));
+    MPI_Allgather(mine, 2, MPI_INT64_T, heads.data(), 2, MPI_INT64_T, comm_->comm);
+    // Every rank now knows whether one failed: then the errors go to every rank, whatever the
+    // others meant to do (a failing rank does not know what the others' collective was).
+    bool any_failed = false;
+    for (int r = 0; r < size_; ++r) any_failed = any_failed || heads[2 * static_cast<std::size_t>(r)] != 0;
+    if (any_failed) root = -1;
+    std::vector<int> counts(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_));
+    std::int64_t total = 0;
+    for (int r = 0; r < size_; ++r) {
+        const std::int64_t count = heads[2 * static_cast<std::size_t>(r) + 1];
+        if (count > 0x7fffffff || total + count > 0x7fffffff) abort(1);  // MPI counts are int
+        counts[static_cast<std::size_t>(r)] = static_cast<int>(count);
+        offsets[static_cast<std::size_t>(r)] = static_cast<int>(total);
+        total += count;
+    }
+    const bool receives = root < 0 || root == rank_;
+    std::string all(receives ? static_cast<std::size_t>(total) : 0, '\0');
+    if (root < 0)
+        MPI_Allgatherv(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, all.data(), counts.data(),
+                       offsets.data(), MPI_BYTE, comm_->comm);
+    else
+        MPI_Gatherv(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, all.data(), counts.data(),
+                    offsets.data(), MPI_BYTE, root, comm_->comm);
+    std::vector<std::string> payloads;
+    if (!receives) return payloads;
+    for (int r = 0; r < size_; ++r) {
+        const auto at = static_cast<std::size_t>(r);
+        std::string part = all.substr(static_cast<std::size_t>(offsets[at]), static_cast<std::size_t>(counts[at]));
+        if (heads[2 * at]) {
+            failed_rank_ = r;
+            failed_.store(true);
+            throw_decoded(part);  // the lowest failing rank's error, on every rank
+        }
+        payloads.push_back(std::move(part));
+    }
+    return payloads;
+}
+
+void World::abort(int exit_status) const noexcept {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    MPI_Abort(comm_->comm, exit_status);
+    std::_Exit(exit_status);
+}
+
+#else  // built without MPI: a World cannot be made
+
+struct World::Comm {};
+
+bool World::available() { return false; }
+
+namespace {
+
+[[noreturn]] void no_mpi() {
+    throw ValueError(
+        "this chunkarr was built without MPI (install libopenmpi-dev and build with "
+        "-DCHUNKARR_WITH_MPI=ON)");
+}
+
+}  // namespace
+
+World::World(std::unique_ptr<Comm> comm) : comm_(std::move(comm)) {}
+World::~World() = default;
+std::shared_ptr<const World> World::world() { no_mpi(); }
+std::shared_ptr<const World> World::from_handle(const void*) { no_mpi(); }
+std::vector<std::string> World::exchange_flagged(bool, const std::string&, int) const { no_mpi(); }
+void World::abort(int exit_status) const noexcept { std::_Exit(exit_status); }
+
+#endif
+
+std::vector<std::string> World::exchange(const std::string& payload) const {
+    if (failed()) throw Error("internal: an MPI exchange after the ranks agreed on an error");
+    return exchange_flagged(false, payload);
+}
+
+std::vector<std::string> World::gather(const std::string& payload, int root) const {
+    if (failed()) throw Error("internal: an MPI exchange after the ranks agreed on an error");
+    return exchange_flagged(false, payload, root);
+}
+
+void World::fail(std::exception_ptr error) const {
+    if (failed()) std::rethrow_exception(error);
+    try {
+        exchange_flagged(true, encode_error(error));
+    } catch (...) {
+        if (failed_rank_ == rank_) std::rethrow_exception(error);  // ours: its own type (a Python one)
+        throw;
+    }
+    abort(1);  // (not reached: exchange_flagged throws on every rank when one has failed)
+}
+
+void World::fail_together(std::exception_ptr error) const {
+    failed_.store(true);
+    std::rethrow_exception(error);
+}
+
+}  // namespace chunkarr::mpi
