@@ -58,7 +58,7 @@ def _store_chunks(chunks, shape):
 
 
 def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuffle, progress, threads, memory_limit,
-           comm=None, bit_shuffle=False):
+           comm=None, bit_shuffle=False, attrs=None, global_attrs=None):
     from ._compute import _comm_address
     address = _comm_address(comm)
     if isinstance(arrays, Array):
@@ -75,7 +75,7 @@ def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuff
         d = [] if d is None else [str(n) for n in d]
         if d and len(d) != array.ndim:
             raise ValueError(f"{len(d)} dimension names for the {array.ndim}-d {name}")
-        targets.append((array._core, str(name), d))
+        targets.append((array._core, str(name), d, dict((attrs or {}).get(name) or {})))
     shapes = {a.shape for _, a in items if isinstance(a, Array)}
     if chunks is not None and chunks is not True and len(shapes) > 1:
         raise ValueError("chunks apply to arrays of one shape; write arrays of other shapes separately")
@@ -87,7 +87,7 @@ def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuff
     callback = bar.update if bar is not None else None
     try:
         _core.store(targets, os.fspath(path), store_chunks, name, level, shuffle, fmt, threads or 0,
-                    _memory_bytes(memory_limit), callback, address, bit_shuffle)
+                    _memory_bytes(memory_limit), callback, address, bit_shuffle, dict(global_attrs or {}))
     finally:
         if bar is not None:
             bar.finish()
@@ -111,17 +111,20 @@ def to_hdf5(path, arrays, chunks=None, compression=None, compression_opts=None, 
 
 def to_netcdf(path, arrays, dims=None, chunks=None, compression=None, compression_opts=None, shuffle=None, *,
               complevel=None, progress: bool = False, threads: int | None = None, memory_limit=None,
-              comm=None) -> None:
+              comm=None, attrs=None, global_attrs=None) -> None:
     """Writes {variable: array} into a new NetCDF-4 file (netCDF4-python and xarray read it).
 
     `dims`: {variable: (dimension names)}; dimensions of the same name are shared and must have
     the same length (default names dim_0, dim_1, ...). `compression`: None, 'gzip' or 'zlib';
-    `complevel` is netCDF4-python's name for `compression_opts`. Otherwise as to_hdf5."""
+    `complevel` is netCDF4-python's name for `compression_opts`. `attrs`: {variable: {name:
+    value}}, `global_attrs`: {name: value}; a value is a string or numbers (a scalar or 1-d),
+    written with its NumPy type (np.float32(0.5) stays float32; a Python float is float64, an
+    int int64). Otherwise as to_hdf5."""
     if complevel is not None:
         compression_opts = complevel
         compression = compression or "zlib"
     _store(path, arrays, dims, StoreFormat.netcdf4, chunks, compression, compression_opts, shuffle, progress, threads,
-           memory_limit, comm)
+           memory_limit, comm, attrs=attrs, global_attrs=global_attrs)
 
 
 def from_zarr(url, component: str | None = None, chunks=None) -> Array:

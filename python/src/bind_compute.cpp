@@ -147,11 +147,38 @@ py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size
     return out;
 }
 
-// store() of (array, name, dimension names) triples into one file.
-void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>>>& targets,
+// {name: str or numbers} as attributes: numbers (scalar or 1-d) keep their NumPy type.
+Attributes attributes_from(const py::dict& given) {
+    Attributes attributes;
+    const py::module_ numpy = py::module_::import("numpy");
+    for (const auto& [key, value] : given) {
+        const std::string name = py::str(key);
+        if (py::isinstance<py::str>(value)) {
+            attributes.set(name, value.cast<std::string>());
+            continue;
+        }
+        const py::array values = numpy.attr("asarray")(value);
+        const auto dtype = parse_dtype(py::str(values.attr("dtype").attr("name")).cast<std::string>());
+        if (!dtype || values.ndim() > 1)
+            throw ValueError("attribute " + name + " must be a string or numbers (a scalar or 1-d), got " +
+                             py::repr(value).cast<std::string>());
+        std::vector<long double> numbers;
+        for (const auto& item : values.attr("ravel")().attr("tolist")()) {
+            if (is_float(*dtype)) numbers.push_back(item.cast<double>());
+            else if (is_unsigned(*dtype)) numbers.push_back(item.cast<unsigned long long>());
+            else numbers.push_back(item.cast<long long>());
+        }
+        attributes.set(name, std::move(numbers), *dtype);
+    }
+    return attributes;
+}
+
+// store() of (array, name, dimension names, attributes) into one file with `file_attributes`.
+void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>, py::dict>>& targets,
                   const std::string& path, std::optional<Shape> chunks, const std::string& compression, int level,
                   std::optional<bool> shuffle, StoreFormat format, int threads, std::size_t memory_limit,
-                  py::object progress, std::uintptr_t comm_address, bool bit_shuffle) {
+                  py::object progress, std::uintptr_t comm_address, bool bit_shuffle,
+                  const py::dict& file_attributes) {
     StoreOptions store_options;
     if (chunks) store_options.chunks = *chunks;
     store_options.compression = compression;
@@ -159,8 +186,10 @@ void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<s
     store_options.shuffle = shuffle;
     store_options.bit_shuffle = bit_shuffle;
     store_options.format = format;
+    store_options.file_attributes = attributes_from(file_attributes);
     std::vector<StoreTarget> list;
-    for (const auto& [array, name, dims] : targets) list.push_back({array, name, dims});
+    for (const auto& [array, name, dims, attributes] : targets)
+        list.push_back({array, name, dims, attributes_from(attributes)});
     run_interruptibly([&](const ComputeOptions& options) { store(list, path, store_options, options); }, threads,
                       memory_limit, progress, {}, world_at(comm_address));
 }
@@ -184,7 +213,7 @@ void bind_compute(py::module_& m) {
           py::arg("compression") = "", py::arg("level") = 4, py::arg("shuffle") = py::none(),
           py::arg_v("format", StoreFormat::Auto, "StoreFormat.auto"), py::arg("threads") = 0,
           py::arg("memory_limit") = 0, py::arg("progress") = py::none(), py::arg("comm_address") = 0,
-          py::arg("bit_shuffle") = false);
+          py::arg("bit_shuffle") = false, py::arg("file_attributes") = py::dict());
     m.def(
         "default_store_chunks", [](const Array& a) { return default_store_chunks(a); }, py::arg("array"));
     m.def("physical_cores", &physical_core_count);

@@ -431,3 +431,31 @@ def test_parts_of_raw_chunks_read_in_place(ca, tmp_path, dtype):
         assert_matches(x[index].compute(), a[index].astype(a.dtype.newbyteorder("=")))
     for chunks in ((2, 3, 9), (5, 10, 4), (7, 1, 9)):
         assert_matches(x.rechunk(chunks).sum(axis=(1, 2)).compute(), a.sum(axis=(1, 2)))
+
+
+@pytest.mark.parametrize("calendar", ["noleap", "standard"])
+def test_to_netcdf_attrs_keep_their_types_and_decode_times(ca, tmp_path, calendar):
+    xr = pytest.importorskip("xarray")
+    days = np.arange(0, 400, 31.0)
+    path = tmp_path / "out.nc"
+    ca.to_netcdf(path, {"time": ca.from_array(days), "v": ca.from_array(np.ones((days.size, 2), "f4"), chunks=(5, 1))},
+                 dims={"time": ["time"], "v": ["time", "x"]},
+                 attrs={"time": {"units": "days since 2000-01-01", "calendar": calendar, "step": np.int16(31),
+                                 "range": np.array([0, 400], "f4")}},
+                 global_attrs={"history": "made by the test", "version": 3})
+    with netCDF4.Dataset(path) as ds:
+        time = ds["time"]
+        assert time.getncattr("calendar") == calendar
+        assert time.getncattr("step").dtype == np.int16 and time.getncattr("step") == 31
+        assert time.getncattr("range").dtype == np.float32
+        np.testing.assert_array_equal(time.getncattr("range"), [0, 400])
+        assert ds["v"].ncattrs() == []
+        assert ds.getncattr("history") == "made by the test"
+        assert ds.getncattr("version").dtype == np.int64 and ds.getncattr("version") == 3
+    expected = xr.decode_cf(xr.Dataset(coords={"time": ("time", days, {"units": "days since 2000-01-01",
+                                                                         "calendar": calendar})}))
+    with xr.open_dataset(path) as written:
+        np.testing.assert_array_equal(written.time.values, expected.time.values)
+    with pytest.raises(ValueError, match="attribute bad"):
+        ca.to_netcdf(tmp_path / "bad.nc", {"v": ca.from_array(np.ones(2))}, attrs={"v": {"bad": [[1, 2]]}})
+    assert not (tmp_path / "bad.nc").exists()

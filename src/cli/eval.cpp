@@ -4,7 +4,6 @@
 #include <chunkarr/engine/explain.hpp>
 #include <chunkarr/engine/store.hpp>
 #include <chunkarr/graph/constructors.hpp>
-#include <chunkarr/io/concat_source.hpp>
 #include <chunkarr/io/variables.hpp>
 
 #include "arguments.hpp"
@@ -12,10 +11,12 @@
 #include "coordinates.hpp"
 #include "expression/to_array.hpp"
 #include "formatting.hpp"
+#include "output_attributes.hpp"
 #include "run_options.hpp"
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <memory>
 
 namespace chunkarr::cli {
@@ -43,7 +44,9 @@ const std::string eval_help_text =
     "packed data is unpacked.\n"
     "The result goes to -o OUT.nc (NetCDF-4; OUT.h5: HDF5) as variable NAME (default: result)\n"
     "with the dimensions it keeps and their coordinate variables; a result that is one number\n"
-    "is printed when there is no -o.\n"
+    "is printed when there is no -o. The coordinate variables keep their attributes (units,\n"
+    "calendar, ...: xarray decodes times as in the input), the result gets none, and the file a\n"
+    "global 'history' line naming this command.\n"
     "\n"
     "the language:\n"
     "  numbers        2, 0.5, 1e-3 (float64: an integer variable + 1 is float64)\n"
@@ -104,21 +107,15 @@ std::vector<std::string> root_variables(const std::vector<std::string>& paths) {
 }
 
 // The variable `name` of the files as a labeled array: its dimension names (dim_0, ... where
-// the file names none, as store() writes them) and their coordinate variables.
+// the file names none, as store() writes them) and their coordinate variables, whose
+// attributes go to `coordinate_attributes` by dimension name (for the output file).
 expression::LabeledArray open_variable(const std::vector<std::string>& paths, const std::string& name,
-                                       const OpenSourceOptions& options) {
+                                       const OpenSourceOptions& options,
+                                       std::map<std::string, Attributes>& coordinate_attributes) {
     const std::string path = "/" + name;
     const SourcePtr source = open_source(paths, path, options);
     const Array array = open(source);
     const auto names = source->dimension_names();
-    // Along the dimension the files are joined, the coordinate is joined too; the others come
-    // from the first file (joining `lat` of every file would repeat it).
-    std::optional<std::size_t> joined_axis;
-    std::vector<std::string> first_file = paths;
-    if (const auto* concat = dynamic_cast<const ConcatSource*>(source.get())) {
-        joined_axis = concat->axis();
-        first_file = {concat->names().front()};
-    }
     expression::LabeledArray labeled{array, {}};
     for (std::size_t axis = 0; axis < array.ndim(); ++axis) {
         expression::Dimension d{
@@ -126,9 +123,10 @@ expression::LabeledArray open_variable(const std::vector<std::string>& paths, co
             array.shape()[axis],
             {}};
         if (names.size() == array.ndim()) {
-            const auto& where = joined_axis == axis ? paths : first_file;
-            d.coordinate = open_coordinate(where, path, d.name, options);
-            if (d.coordinate && d.coordinate->shape() != Shape{d.size}) d.coordinate.reset();
+            if (auto coordinate = axis_coordinate(paths, *source, path, axis, d.name, options)) {
+                d.coordinate = coordinate->values;
+                coordinate_attributes.emplace(d.name, cli::coordinate_attributes(coordinate->attributes));
+            }
         }
         labeled.dimensions.push_back(std::move(d));
     }
@@ -143,12 +141,18 @@ std::string describe_dimensions(const expression::LabeledArray& value) {
 
 // The coordinate variables of the result's dimensions, then the result, as store() writes them
 // (the result last: the progress bar, which restarts for each, ends on the real work).
-std::vector<StoreTarget> output_targets(const expression::LabeledArray& result, const std::string& name) {
+std::vector<StoreTarget> output_targets(const expression::LabeledArray& result, const std::string& name,
+                                        const std::map<std::string, Attributes>& coordinate_attributes) {
     std::vector<std::string> dimensions;
     std::vector<StoreTarget> targets;
     for (const auto& d : result.dimensions) {
         dimensions.push_back(d.name);
-        if (d.coordinate && d.name != name) targets.push_back({*d.coordinate, d.name, {d.name}});
+        if (!d.coordinate || d.name == name) continue;
+        const auto attributes = coordinate_attributes.find(d.name);
+        targets.push_back({*d.coordinate,
+                           d.name,
+                           {d.name},
+                           attributes == coordinate_attributes.end() ? Attributes{} : attributes->second});
     }
     targets.push_back({result.array, name, dimensions});
     return targets;
@@ -178,17 +182,20 @@ int run_eval(const std::vector<std::string>& args) {
     const std::string text = parsed.positional.front();
     const std::vector<std::string> paths(parsed.positional.begin() + 1, parsed.positional.end());
     ComputeOptions options = compute_options_from(parsed);
-    const StoreOptions store_options = store_options_from(parsed, "--compression is for the -o output");
+    StoreOptions store_options = store_options_from(parsed, "--compression is for the -o output");
     OpenSourceOptions open_options;
     open_options.concat_dimension = parsed.value("--concat");
 
+    std::map<std::string, Attributes> coordinate_attributes;  // by dimension name
     // Mistakes in the expression: exit status 1, the message, the expression and a caret.
     const expression::LabeledArray result = [&] {
         try {
             const expression::NodePtr tree = expression::parse(text);
-            const expression::Variables variables{
-                [&](const std::string& name) { return open_variable(paths, name, open_options); },
-                root_variables(paths)};
+            const expression::Variables variables{[&](const std::string& name) {
+                                                      return open_variable(paths, name, open_options,
+                                                                           coordinate_attributes);
+                                                  },
+                                                  root_variables(paths)};
             return expression::to_array(*tree, variables);
         } catch (const expression::ExpressionError& e) {
             throw std::runtime_error(expression::describe(e, text));
@@ -216,7 +223,8 @@ int run_eval(const std::vector<std::string>& args) {
     }
     const FileAndPath where = split_file_and_path(*output);
     const std::string name = where.path.empty() ? "result" : where.path;
-    store(output_targets(result, name), where.file, store_options, options);
+    store_options.file_attributes = history_attributes("eval", args, paths.front());
+    store(output_targets(result, name, coordinate_attributes), where.file, store_options, options);
     bar.reset();
     std::cout << "wrote " << where.file << ":" << name << " " << describe_dimensions(result) << "\n";
     return 0;

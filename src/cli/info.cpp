@@ -9,6 +9,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "formatting.hpp"
+#include "output_attributes.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -124,12 +125,6 @@ std::string attribute_json(const AttributeValue& value) {
         out += number(numbers[i]);
     }
     return out + "]";
-}
-
-// Attributes the HDF5 library or netCDF-4 use for their own bookkeeping.
-bool internal_attribute(const std::string& name) {
-    return name == "DIMENSION_LIST" || name == "REFERENCE_LIST" || name == "CLASS" || name == "NAME" ||
-           name.rfind("_Netcdf4", 0) == 0 || name == "_NCProperties" || name == "_nc3_strict";
 }
 
 std::string attributes_json(const Attributes& attributes) {

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "coordinates.hpp"
 #include "formatting.hpp"
+#include "output_attributes.hpp"
 #include "progress_bar.hpp"
 #include "run_options.hpp"
 
@@ -332,13 +333,13 @@ void print_table(const std::vector<Row>& rows, const std::vector<Requested>& lis
     std::cout << render_table(table);
 }
 
-// One group per variable with the asked statistics (dataset names: the statistics' names),
-// through store(): HDF5, or NetCDF-4 for .nc outputs (dimensions named after the variable's
-// kept dimensions).
-void write_axis_results(const std::string& output, const std::vector<Target>& targets,
+// One group per variable with the asked statistics (dataset names: the statistics' names) and
+// the coordinate variables of its kept dimensions (with their attributes), through store():
+// HDF5, or NetCDF-4 for .nc outputs (dimensions named after the variable's kept dimensions).
+void write_axis_results(const std::string& output, const std::string& file, const std::vector<Target>& targets,
                         const std::vector<Statistics>& stats, const std::vector<Axes>& axes,
                         const std::vector<Requested>& list, const StoreOptions& store_options,
-                        const ComputeOptions& options) {
+                        const ComputeOptions& options, const OpenSourceOptions& open_options) {
     std::vector<StoreTarget> arrays;
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const std::string group = targets[i].path == "/" ? "" : targets[i].path;
@@ -350,6 +351,15 @@ void write_axis_results(const std::string& output, const std::vector<Target>& ta
             for (std::size_t axis = 0; axis < names.size(); ++axis) {
                 if (std::find(reduced.begin(), reduced.end(), static_cast<int>(axis)) != reduced.end()) continue;
                 dimensions.push_back(dimension_basename(names[axis]));
+                const bool statistic_named_so = std::any_of(
+                    list.begin(), list.end(), [&](const Requested& r) { return r.name == dimensions.back(); });
+                if (statistic_named_so) continue;
+                if (auto coordinate = axis_coordinate({file}, *targets[i].source, targets[i].path, axis,
+                                                      dimensions.back(), open_options))
+                    arrays.push_back({coordinate->values,
+                                      group + "/" + dimensions.back(),
+                                      {dimensions.back()},
+                                      coordinate_attributes(coordinate->attributes)});
             }
         }
         auto add = [&](const std::string& name, const NDArray& values) {
@@ -482,11 +492,12 @@ int run_stats(const std::vector<std::string>& args) {
     const auto output = parsed.value("--output");
     if (axis_items && !output) throw UsageError("--axis writes arrays: give the output file with -o OUT.h5");
     if (output && !axis_items) throw UsageError("-o is for --axis results; without --axis the statistics go to stdout");
-    const StoreOptions store_options = store_options_from(parsed, "--compression is for the -o output of --axis");
+    StoreOptions store_options = store_options_from(parsed, "--compression is for the -o output of --axis");
     const auto per = parsed.value("--per");
     if (per && axis_items) throw UsageError("--per and --axis cannot be combined");
 
     const FileAndPath where = split_file_and_path(parsed.positional.front());
+    if (output) store_options.file_attributes = history_attributes("stats", args, where.file);
     OpenSourceOptions open_options;
     open_options.concat_dimension = parsed.value("--concat");
     // Every variable of the file, or the one asked for. Of a whole file, what cannot be read (the
@@ -577,7 +588,7 @@ int run_stats(const std::vector<std::string>& args) {
 
     if (axis_items) {
         options.progress = {};  // the bar is gone; writing the small results is quick
-        write_axis_results(*output, targets, stats, axes, requested, store_options, options);
+        write_axis_results(*output, where.file, targets, stats, axes, requested, store_options, options, open_options);
         std::cout << "wrote " << *output << " (" << targets.size() << " dataset" << (targets.size() == 1 ? "" : "s")
                   << ")\n";
         return 0;

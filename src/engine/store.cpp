@@ -155,6 +155,7 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
             if (c < 1) throw ValueError("chunk sizes must be positive");
         spec.chunks = clamp_chunks(chunks, spec.shape);
         if (format != StoreFormat::Zarr) spec.filters = make_filters(store_options, spec.dtype);
+        spec.attributes = target.attributes;
         spec.dimensions = !target.dimensions.empty() ? target.dimensions : store_options.dimensions;
         if (!spec.dimensions.empty() && spec.dimensions.size() != spec.shape.size())
             throw ValueError(std::to_string(spec.dimensions.size()) + " dimension names for the " +
@@ -206,6 +207,7 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
     std::vector<int> ids;
     if (writes) {
         sink.emplace(path, format == StoreFormat::NetCDF4 ? SinkFormat::NetCDF4 : SinkFormat::HDF5);
+        sink->set_file_attributes(store_options.file_attributes);
         for (const auto& spec : specs) ids.push_back(sink->define(spec));
         sink->open_for_data();
     }

@@ -2,6 +2,7 @@
 // A dataset as a sink declares it: what HDF5Sink::define takes, and the NetCDF-4 layout of it.
 #include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/shape.hpp>
+#include <chunkarr/io/attributes.hpp>
 
 #include "io/filter_pipeline.hpp"
 
@@ -17,6 +18,7 @@ struct DatasetSpec {
     Shape chunks;                         // stored chunk shape (ignored for 0-d)
     FilterPipeline filters;               // shuffle and/or deflate, in pipeline order
     std::vector<std::string> dimensions;  // NetCDF-4: one name per axis (default dim_0, dim_1, ...)
+    Attributes attributes;                // written with the dataset (numbers keep their stored type)
 };
 
 // Whether the dataset is stored in chunks (not 0-d, not empty, chunks given).

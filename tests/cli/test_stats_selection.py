@@ -316,7 +316,8 @@ def test_axis_names_from_hdf5_dimension_scales(tmp_path, run_cli):
     rc, _, err = run_cli("stats", f"{path}:v", "--axis", "x", "--stats", "p75,mean", "-o", out)
     assert rc == 0, err
     with h5py.File(out, "r") as f:
-        assert sorted(f["v"]) == ["mean", "p75"]
+        assert sorted(f["v"]) == ["mean", "p75", "time"]  # with the kept dimension's coordinate
+        np.testing.assert_array_equal(f["v/time"][()], np.arange(5.0))
         np.testing.assert_allclose(f["v/p75"][()], np.nanpercentile(values, 75, axis=1), rtol=1e-12)
         np.testing.assert_allclose(f["v/mean"][()], np.nanmean(values, axis=1), rtol=1e-12)
     rc, _, err = run_cli("stats", f"{path}:v", "--axis", "y", "-o", out)

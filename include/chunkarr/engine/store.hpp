@@ -12,6 +12,7 @@
 // existing target stays byte for byte what it was.
 #include <chunkarr/core/options.hpp>
 #include <chunkarr/graph/array.hpp>
+#include <chunkarr/io/attributes.hpp>
 
 #include <optional>
 #include <string>
@@ -38,6 +39,7 @@ struct StoreOptions {
     bool bit_shuffle = false;       // Zarr Blosc: bit shuffle instead of byte shuffle
     StoreFormat format = StoreFormat::Auto;
     std::vector<std::string> dimensions{};  // NetCDF-4 dimension names, one per axis (default dim_0, ...)
+    Attributes file_attributes{};           // of the root group (global attributes: history, ...)
 };
 
 // One array to write and where in the file it goes ("/group/name").
@@ -45,6 +47,7 @@ struct StoreTarget {
     Array array;
     std::string name;
     std::vector<std::string> dimensions{};  // NetCDF-4; empty: StoreOptions::dimensions or dim_N
+    Attributes attributes{};                // of the dataset (units, calendar, ...)
 };
 
 // Writes `array` as dataset (or NetCDF variable) `name` of a new file `path`.

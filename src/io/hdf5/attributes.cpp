@@ -37,6 +37,8 @@ void read_attribute(const Where& object, hid_t location, const char* name, Attri
         if (CHUNKARR_H5(at, H5Tis_variable_str, type.get()) > 0) {
             Handle memtype(CHUNKARR_H5(at, H5Tcopy, H5T_C_S1));
             CHUNKARR_H5(at, H5Tset_size, memtype.get(), H5T_VARIABLE);
+            // HDF5 does not convert between ASCII and UTF-8 (h5py writes UTF-8): read as stored.
+            CHUNKARR_H5(at, H5Tset_cset, memtype.get(), CHUNKARR_H5(at, H5Tget_cset, type.get()));
             char* text = nullptr;
             if (CHUNKARR_H5_TRY(H5Aread, attribute.get(), memtype.get(), &text).ok() && text) {
                 attributes.set(name, std::string(text));
@@ -47,6 +49,7 @@ void read_attribute(const Where& object, hid_t location, const char* name, Attri
             std::string text(size, '\0');
             Handle memtype(CHUNKARR_H5(at, H5Tcopy, H5T_C_S1));
             CHUNKARR_H5(at, H5Tset_size, memtype.get(), size);
+            CHUNKARR_H5(at, H5Tset_cset, memtype.get(), CHUNKARR_H5(at, H5Tget_cset, type.get()));
             if (CHUNKARR_H5_TRY(H5Aread, attribute.get(), memtype.get(), text.data()).ok()) {
                 text.resize(std::strlen(text.c_str()));
                 attributes.set(name, text);

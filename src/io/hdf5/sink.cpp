@@ -2,6 +2,7 @@
 
 #include <chunkarr/core/error.hpp>
 
+#include "io/hdf5/attribute_writer.hpp"
 #include "io/hdf5/filter_pipeline.hpp"
 #include "io/hdf5/types.hpp"
 #include "io/netcdf/sink_layout.hpp"
@@ -110,9 +111,21 @@ int HDF5Sink::define(const DatasetSpec& given) {
     const auto created = CHUNKARR_H5_TRY(H5Dcreate2, file_.get(), spec.path.c_str(), type.get(), space.get(),
                                          lcpl.get(), dcpl.get(), H5P_DEFAULT);
     if (!created.ok()) throw IOError("cannot create " + where + ": " + created.what());
-    specs_.push_back(spec);
     datasets_.emplace_back(created.value);
+    specs_.push_back(spec);
+    hdf5::write_attributes(at, created.value, spec.attributes);
     return static_cast<int>(specs_.size() - 1);
+}
+
+void HDF5Sink::set_file_attributes(const Attributes& attributes) {
+    if (attributes.all().empty()) return;
+    Lock lock;
+    if (format_ == SinkFormat::NetCDF4) {
+        if (writing_) throw Error("internal: NetCDF-4 file attributes must be set before the first write");
+        netcdf_->put_file_attributes(attributes);
+        return;
+    }
+    hdf5::write_attributes(Where{target_, "/"}, file_.get(), attributes);
 }
 
 void HDF5Sink::open_for_data() {

@@ -39,6 +39,8 @@ public:
     // Declares a dataset; returns its id for write()/write_chunk(). A NetCDF-4 sink takes every
     // definition before the first write.
     int define(const DatasetSpec& spec);
+    // Sets attributes of the file's root group (global attributes); before the first write.
+    void set_file_attributes(const Attributes& attributes);
     // Writes all values of dataset `id` (HDF5 applies the filters).
     void write(int id, const NDArray& values);
     // Writes one stored chunk: `bytes` are the full (edge chunks padded) chunk after the filters

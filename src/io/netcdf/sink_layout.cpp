@@ -2,30 +2,15 @@
 
 #include <chunkarr/core/error.hpp>
 
+#include "io/netcdf/attribute_writer.hpp"
 #include "io/netcdf/library.hpp"
+#include "io/netcdf/types.hpp"
 
 #include <utility>
 
 namespace chunkarr::netcdf {
 
 namespace {
-
-nc_type netcdf_type(DType dtype) {
-    switch (dtype) {
-        case DType::Bool: return NC_BYTE;
-        case DType::Int8: return NC_BYTE;
-        case DType::Int16: return NC_SHORT;
-        case DType::Int32: return NC_INT;
-        case DType::Int64: return NC_INT64;
-        case DType::UInt8: return NC_UBYTE;
-        case DType::UInt16: return NC_USHORT;
-        case DType::UInt32: return NC_UINT;
-        case DType::UInt64: return NC_UINT64;
-        case DType::Float32: return NC_FLOAT;
-        case DType::Float64: return NC_DOUBLE;
-    }
-    return NC_DOUBLE;
-}
 
 // Splits "/a/b/name" into groups {"a", "b"} and "name".
 std::pair<std::vector<std::string>, std::string> split_path(const std::string& path) {
@@ -149,6 +134,12 @@ void SinkLayout::define(DatasetSpec& spec) {
         const char text[] = "bool";
         CHUNKARR_NC((Where{target_, spec.path, "dtype"}), nc_put_att_text, group, varid, "dtype", 4, text);
     }
+    put_attributes(Where{target_, spec.path}, group, varid, spec.attributes);
+}
+
+void SinkLayout::put_file_attributes(const Attributes& attributes) {
+    Lock lock;
+    put_attributes(Where{target_}, ncid_, NC_GLOBAL, attributes);
 }
 
 void SinkLayout::close() {

@@ -20,6 +20,8 @@ public:
     // Declares the variable of `spec`, in groups made as needed; a dimension of the same name
     // and length is reused. Fills in spec.dimensions. ValueError for what NetCDF-4 cannot hold.
     void define(DatasetSpec& spec);
+    // Puts attributes on the root group (global attributes).
+    void put_file_attributes(const Attributes& attributes);
     // Writes the metadata and closes the file. IOError.
     void close();
 
