@@ -177,8 +177,7 @@ Attributes attributes_from(const py::dict& given) {
 void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>, py::dict>>& targets,
                   const std::string& path, std::optional<Shape> chunks, const std::string& compression, int level,
                   std::optional<bool> shuffle, StoreFormat format, int threads, std::size_t memory_limit,
-                  py::object progress, std::uintptr_t comm_address, bool bit_shuffle,
-                  const py::dict& file_attributes) {
+                  py::object progress, std::uintptr_t comm_address, bool bit_shuffle, const py::dict& file_attributes) {
     StoreOptions store_options;
     if (chunks) store_options.chunks = *chunks;
     store_options.compression = compression;

@@ -190,7 +190,8 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
         if (sink) sink->commit();
     };
     if (format == StoreFormat::Zarr) {
-        if (world) throw ValueError("writing a Zarr store across MPI ranks is not supported yet: write it from one process");
+        if (world)
+            throw ValueError("writing a Zarr store across MPI ranks is not supported yet: write it from one process");
         ZarrSink sink(path);
         std::vector<int> ids;
         for (const auto& spec : specs) ids.push_back(sink.define(spec, compressor));
