@@ -3,6 +3,7 @@ explain (what a compute would do)."""
 from __future__ import annotations
 
 import os
+import sys
 
 import numpy as np
 
@@ -17,11 +18,11 @@ def _comm_address(comm) -> int:
     """The address of the MPI_Comm behind an mpi4py communicator (0 for None)."""
     if comm is None:
         return 0
-    try:
-        from mpi4py import MPI
-    except ImportError as error:
-        raise TypeError("comm must be an mpi4py communicator, and mpi4py is not installed") from error
-    if not isinstance(comm, MPI.Comm):
+    # An mpi4py communicator exists only once mpi4py.MPI is imported; importing it here would
+    # start MPI in this process as a side effect (and a later fork can then hang), so a process
+    # that has not imported it cannot be holding a communicator.
+    MPI = sys.modules.get("mpi4py.MPI")
+    if MPI is None or not isinstance(comm, MPI.Comm):
         raise TypeError(f"comm must be an mpi4py communicator (MPI.COMM_WORLD), got {type(comm).__name__}")
     if not _core.mpi_available():
         raise ValueError("this chunkarr was built without MPI (build with -DCHUNKARR_WITH_MPI=ON)")

@@ -193,6 +193,8 @@ def test_the_ranks_split_the_chunks(data_file):
 def test_comm_must_be_an_mpi4py_communicator(ca):
     with pytest.raises(TypeError, match="mpi4py communicator"):
         ca.compute(ca.ones(3), comm="COMM_WORLD")
+    # Checking it did not start MPI here (importing mpi4py.MPI does: later forks could hang).
+    assert "mpi4py.MPI" not in sys.modules
 
 
 def test_stores_across_ranks_write_the_single_process_file(data_file, tmp_path):
