@@ -193,6 +193,7 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
         if (world)
             throw ValueError("writing a Zarr store across MPI ranks is not supported yet: write it from one process");
         ZarrSink sink(path);
+        sink.set_file_attributes(store_options.file_attributes);
         std::vector<int> ids;
         for (const auto& spec : specs) ids.push_back(sink.define(spec, compressor));
         write_all(

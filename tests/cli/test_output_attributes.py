@@ -217,3 +217,30 @@ def test_an_attribute_name_netcdf_cannot_hold_is_left_out_of_netcdf_only(run_cli
     assert code == 0, err
     with h5py.File(tmp_path / "out.h5", "r") as f:
         assert dict(f["x"].attrs) == {"a/b": "not a netCDF name", "units": "m"}
+
+
+def test_eval_zarr_output_keeps_coordinate_attributes(run_cli, calendar_input, tmp_path):
+    # .zattrs carry them as zarr-python writes attributes; xarray's open_zarr decodes the times.
+    zarr = pytest.importorskip("zarr")
+    calendar, source = calendar_input
+    out = tmp_path / "out.zarr"
+    code, _, err = run_cli("eval", 'mean(t2m[time=2:20], "lat")', str(source), "-o", f"{out}:tmean")
+    assert code == 0, err
+    with xr.open_dataset(source) as given, xr.open_zarr(out) as written:
+        expected_time = given.time.isel(time=slice(2, 20))
+        assert written.tmean.dims == ("time", "lon")
+        np.testing.assert_array_equal(written.time.values, expected_time.values)
+        assert type(written.time.values[0]) is type(expected_time.values[0])
+    store = zarr.open_group(str(out), mode="r")
+    for name in ("time", "lon"):
+        attributes = dict(store[name].attrs)
+        assert attributes.pop("_ARRAY_DIMENSIONS") == [name]
+        for key, value in expected_attributes(name, calendar).items():
+            if isinstance(value, str):
+                assert attributes[key] == value, (name, key)
+            else:
+                np.testing.assert_array_equal(np.reshape(attributes[key], -1), np.reshape(value, -1))
+                assert isinstance(np.reshape(attributes[key], -1)[0].item(), type(np.reshape(value, -1)[0].item()))
+        assert set(attributes) == set(expected_attributes(name, calendar))
+    assert dict(store["tmean"].attrs) == {"_ARRAY_DIMENSIONS": ["time", "lon"]}
+    check_history(store.attrs["history"], "eval", "'mean(t2m[time=2:20], \"lat\")'", str(source))

@@ -13,8 +13,10 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <unistd.h>
+#include <variant>
 
 namespace chunkarr {
 
@@ -49,6 +51,28 @@ void write_file_atomically(const std::string& path, const void* bytes, std::size
 void write_json(const fs::path& path, const Json& json) {
     const std::string text = json.dump(4);
     write_file_atomically(path.string(), text.data(), text.size());
+}
+
+// Attributes as .zattrs entries, as zarr-python writes them: strings, one number as a number,
+// several as a list; integers stay integers.
+void add_attributes(Json& zattrs, const Attributes& attributes) {
+    for (const auto& [name, value] : attributes.all()) {
+        if (const auto* text = std::get_if<std::string>(&value)) {
+            zattrs[name] = *text;
+            continue;
+        }
+        const auto& numbers = std::get<std::vector<long double>>(value);
+        const std::optional<DType> type = attributes.number_type(name);
+        const bool integer = type && is_integer(*type);
+        const bool is_unsigned_type = integer && is_unsigned(*type);
+        Json list = Json::array();
+        for (long double number : numbers) {
+            if (!integer) list.push_back(static_cast<double>(number));
+            else if (is_unsigned_type) list.push_back(static_cast<unsigned long long>(number));
+            else list.push_back(static_cast<long long>(number));
+        }
+        zattrs[name] = list.size() == 1 ? list[0] : list;
+    }
 }
 
 Json fill_value_json(DType dtype) {
@@ -143,7 +167,9 @@ void ZarrSink::commit() {
         if (dimensions.empty())
             for (std::size_t axis = 0; axis < spec.shape.size(); ++axis)
                 dimensions.push_back("dim_" + std::to_string(axis));
-        const Json zattrs = {{"_ARRAY_DIMENSIONS", dimensions}};
+        Json zattrs = Json::object();
+        add_attributes(zattrs, spec.attributes);
+        zattrs["_ARRAY_DIMENSIONS"] = dimensions;
         write_json(fs::path(array.directory) / ".zarray", zarray);
         write_json(fs::path(array.directory) / ".zattrs", zattrs);
         const std::string key = spec.path.substr(1);  // "/a/b" -> "a/b"; "" for an array at the root
@@ -159,6 +185,12 @@ void ZarrSink::commit() {
     for (const std::string& group : groups) {
         write_json(fs::path(temporary_) / group / ".zgroup", zgroup);
         consolidated[group.empty() ? ".zgroup" : group + "/.zgroup"] = zgroup;
+    }
+    if (!root_array && !file_attributes_.all().empty()) {
+        Json root_attributes = Json::object();
+        add_attributes(root_attributes, file_attributes_);
+        write_json(fs::path(temporary_) / ".zattrs", root_attributes);
+        consolidated[".zattrs"] = root_attributes;
     }
     write_json(fs::path(temporary_) / ".zmetadata", {{"metadata", consolidated}, {"zarr_consolidated_format", 1}});
 

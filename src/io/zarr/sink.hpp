@@ -6,6 +6,7 @@
 // store is swapped out atomically and removed). Destroying an uncommitted sink removes the
 // temporary directory, so a failed run leaves no store and an existing one untouched.
 #include <chunkarr/core/ndarray.hpp>
+#include <chunkarr/io/attributes.hpp>
 #include <chunkarr/io/zarr/metadata.hpp>
 
 #include "io/dataset_spec.hpp"
@@ -30,6 +31,9 @@ public:
     void encode_chunk(int id, const std::byte* chunk, std::vector<std::byte>& out) const;
     // Writes the encoded bytes of the chunk starting at element `offset`. Thread-safe.
     void write_chunk(int id, const std::vector<Index>& offset, const std::byte* bytes, std::size_t size) const;
+    // Attributes of the root group (.zattrs beside the root .zgroup; not when the store is one
+    // array at the root, whose .zattrs holds its own).
+    void set_file_attributes(const Attributes& attributes) { file_attributes_ = attributes; }
     // Writes all values of array `id` when they are one chunk (0-d arrays).
     void write(int id, const NDArray& values);
     void commit();
@@ -44,6 +48,7 @@ private:
     std::string target_;
     std::string temporary_;
     std::vector<Array> arrays_;
+    Attributes file_attributes_;
     bool committed_ = false;
 };
 
