@@ -88,16 +88,22 @@ def check_history(history, command, *words):
         assert word in ours, (ours, word)
 
 
+def check_time_mean_as_xarray(given, written):
+    """`tmean` = mean(t2m[time=2:20], "lat") written with its time axis: dims, and the dates
+    xarray decodes equal the input's (same type: cftime for noleap, datetime64 for standard)."""
+    expected_time = given.time.isel(time=slice(2, 20))
+    assert written.tmean.dims == ("time", "lon")
+    np.testing.assert_array_equal(written.time.values, expected_time.values)
+    assert type(written.time.values[0]) is type(expected_time.values[0])
+
+
 def test_eval_keeps_coordinate_attributes_and_decodes_times(run_cli, calendar_input, tmp_path):
     calendar, source = calendar_input
     out = tmp_path / "out.nc"
     code, _, err = run_cli("eval", 'mean(t2m[time=2:20], "lat")', str(source), "-o", f"{out}:tmean")
     assert code == 0, err
     with xr.open_dataset(source) as given, xr.open_dataset(out) as written:
-        expected_time = given.time.isel(time=slice(2, 20))
-        assert written.tmean.dims == ("time", "lon")
-        np.testing.assert_array_equal(written.time.values, expected_time.values)
-        assert type(written.time.values[0]) is type(expected_time.values[0])
+        check_time_mean_as_xarray(given, written)
         np.testing.assert_allclose(written.tmean.values, given.t2m.isel(time=slice(2, 20)).mean("lat").values,
                                    rtol=1e-6)
     with netCDF4.Dataset(out) as ds:
@@ -227,10 +233,7 @@ def test_eval_zarr_output_keeps_coordinate_attributes(run_cli, calendar_input, t
     code, _, err = run_cli("eval", 'mean(t2m[time=2:20], "lat")', str(source), "-o", f"{out}:tmean")
     assert code == 0, err
     with xr.open_dataset(source) as given, xr.open_zarr(out) as written:
-        expected_time = given.time.isel(time=slice(2, 20))
-        assert written.tmean.dims == ("time", "lon")
-        np.testing.assert_array_equal(written.time.values, expected_time.values)
-        assert type(written.time.values[0]) is type(expected_time.values[0])
+        check_time_mean_as_xarray(given, written)
     store = zarr.open_group(str(out), mode="r")
     for name in ("time", "lon"):
         attributes = dict(store[name].attrs)
