@@ -36,6 +36,21 @@ long raise_open_file_limit() {
 
 }  // namespace
 
+FullRead pread_fully(int fd, std::uint64_t offset, std::size_t size, std::byte* out) {
+    FullRead read;
+    while (read.done < size) {
+        const ssize_t got = ::pread(fd, out + read.done, size - read.done, static_cast<off_t>(offset + read.done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            read.error = errno;
+            break;
+        }
+        if (got == 0) break;  // the end of the file
+        read.done += static_cast<std::size_t>(got);
+    }
+    return read;
+}
+
 RawFile::RawFile(const std::string& path, std::uint64_t stream_above) : path_(path) {
     const long open_file_limit = raise_open_file_limit();
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -47,14 +62,14 @@ RawFile::RawFile(const std::string& path, std::uint64_t stream_above) : path_(pa
             streamed_ = true;
             ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);  // a hint: its failure changes nothing
         }
-        void* map = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_SHARED, fd_, 0);
-        if (map != MAP_FAILED) {
-            map_ = static_cast<const std::byte*>(map);
-            map_size_ = static_cast<std::uint64_t>(info.st_size);
-            // Half the descriptors stay for the libraries (HDF5 and libnetcdf open each file
-            // too): past that, a mapped file gives its descriptor back and is read from the
-            // mapping (slower, but thousands of files still open).
-            if (fd_ >= open_file_limit / 2) {
+        // Half the descriptors stay for the libraries (HDF5 and libnetcdf open each file too):
+        // past that, the file is mapped, gives its descriptor back and is read from the mapping
+        // (slower, but thousands of files still open). Below, no mapping is made.
+        if (fd_ >= open_file_limit / 2) {
+            void* map = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_SHARED, fd_, 0);
+            if (map != MAP_FAILED) {
+                map_ = static_cast<const std::byte*>(map);
+                map_size_ = static_cast<std::uint64_t>(info.st_size);
                 ::close(fd_);
                 fd_ = -1;
             }
@@ -110,19 +125,13 @@ void RawFile::read_at(std::uint64_t offset, std::size_t size, std::byte* out) co
         release_view(offset, size);  // copied: the mapping need not stay resident
         return;
     }
-    std::size_t done = 0;
-    while (done < size) {
-        const ssize_t got = ::pread(fd_, out + done, size - done, static_cast<off_t>(offset + done));
-        if (got < 0) {
-            if (errno == EINTR) continue;
-            throw IOError("cannot read " + path_ + " at byte " + std::to_string(offset + done) + ": " +
-                          std::strerror(errno));
-        }
-        if (got == 0)
-            throw IOError(path_ + " ends at byte " + std::to_string(offset + done) + ", before the " +
-                          std::to_string(size) + " bytes at " + std::to_string(offset) + " (truncated file?)");
-        done += static_cast<std::size_t>(got);
-    }
+    const FullRead read = pread_fully(fd_, offset, size, out);
+    if (read.error != 0)
+        throw IOError("cannot read " + path_ + " at byte " + std::to_string(offset + read.done) + ": " +
+                      std::strerror(read.error));
+    if (read.done < size)
+        throw IOError(path_ + " ends at byte " + std::to_string(offset + read.done) + ", before the " +
+                      std::to_string(size) + " bytes at " + std::to_string(offset) + " (truncated file?)");
     if (streamed_) ::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(size), POSIX_FADV_DONTNEED);
 }
 

@@ -12,6 +12,15 @@
 
 namespace chunkarr {
 
+// Reads up to `size` bytes at `offset` of descriptor `fd` into `out`, again after interrupted or
+// short reads: `done` bytes were read (fewer than `size`: the file ended), `error` is the errno of
+// a read that failed (0: none). Callers word the error for what they read.
+struct FullRead {
+    std::size_t done = 0;
+    int error = 0;
+};
+FullRead pread_fully(int fd, std::uint64_t offset, std::size_t size, std::byte* out);
+
 class RawFile {
 public:
     // `stream_above`: files of more bytes are streamed (default: the machine's RAM).

@@ -9,6 +9,7 @@
 #include "kernels/region_copy.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -17,13 +18,6 @@
 namespace chunkarr {
 
 namespace {
-
-bool native_is_big_endian() {
-    const std::uint16_t probe = 1;
-    std::uint8_t first;
-    std::memcpy(&first, &probe, 1);
-    return first == 0;
-}
 
 std::string chunk_label(const std::vector<Index>& chunk) {
     std::string label = "(";
@@ -139,7 +133,7 @@ void HDF5Source::Impl::decide_fast_path(hid_t file_type) {
     if (!fill_value_known_) return;  // unallocated chunks need it
     const std::size_t item = itemsize(dtype_);
     const bool big_endian = CHUNKARR_H5(at, H5Tget_order, file_type) == H5T_ORDER_BE;
-    swap_bytes_ = item > 1 && big_endian != native_is_big_endian();
+    swap_bytes_ = item > 1 && big_endian != (std::endian::native == std::endian::big);
 
     if (storage_chunks_) {
         pipeline_ = hdf5::read_filter_pipeline(at, dcpl.get());

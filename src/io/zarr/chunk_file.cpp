@@ -2,6 +2,8 @@
 
 #include <chunkarr/core/error.hpp>
 
+#include "io/raw_file.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -43,15 +45,10 @@ bool read_chunk_file(const std::string& path, std::byte* direct, std::size_t exp
         buffer.resize(size);
         target = buffer.data();
     }
-    std::size_t done = 0;
-    while (done < size) {
-        const ssize_t n = ::pread(file.fd, target + done, size - done, static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw IOError(std::string("cannot read: ") + std::strerror(errno));
-        if (n == 0)
-            throw IOError("the file ended after " + std::to_string(done) + " of " + std::to_string(size) + " bytes");
-        done += static_cast<std::size_t>(n);
-    }
+    const FullRead read = pread_fully(file.fd, 0, size, target);
+    if (read.error != 0) throw IOError(std::string("cannot read: ") + std::strerror(read.error));
+    if (read.done < size)
+        throw IOError("the file ended after " + std::to_string(read.done) + " of " + std::to_string(size) + " bytes");
     return true;
 }
 

@@ -7,6 +7,7 @@
 #include "kernels/region_copy.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <filesystem>
 
@@ -15,13 +16,6 @@ namespace chunkarr {
 namespace {
 
 constexpr std::size_t task_target_bytes = 4 << 20;  // as for HDF5 chunks
-
-bool native_is_big_endian() {
-    const std::uint16_t probe = 1;
-    std::uint8_t first;
-    std::memcpy(&first, &probe, 1);
-    return first == 0;
-}
 
 // A chunk stored in Fortran order (the first axis varies fastest) into C order.
 void fortran_to_c(const std::byte* in, const Shape& shape, std::size_t item, std::byte* out) {
@@ -58,7 +52,7 @@ ZarrSource::ZarrSource(const std::string& store, const std::string& variable)
     if (!meta_.dimension_separator_given && meta_.shape.size() > 1 && std::filesystem::is_directory(directory_ + "/0"))
         meta_.dimension_separator = '/';
     const std::size_t item = itemsize(meta_.dtype);
-    swap_bytes_ = item > 1 && meta_.big_endian != native_is_big_endian();
+    swap_bytes_ = item > 1 && meta_.big_endian != (std::endian::native == std::endian::big);
     // Missing chunks: the fill value (zarr-python gives 0 for a null one).
     fill_chunk_.resize(static_cast<std::size_t>(element_count(meta_.chunks)) * item);
     const long double fill = meta_.fill_value.value_or(0);
