@@ -3,6 +3,7 @@
 of Dask's own arrays (da.from_array(x)). Dask is imported only when these are used."""
 from __future__ import annotations
 
+import functools
 import sys
 import uuid
 
@@ -115,8 +116,9 @@ def _concatenate_computed(arrays, axis=0, out=None):
     return np.concatenate(values, axis=axis, out=out)
 
 
+@functools.cache
 def register_dask_block_type() -> None:
-    """Tells Dask (already imported) to compute chunkarr blocks when it gathers them."""
+    """Tells Dask (already imported) to compute chunkarr blocks when it gathers them (once)."""
     from dask.array.dispatch import concatenate_lookup
 
     concatenate_lookup.register(Array, _concatenate_computed)

@@ -46,13 +46,14 @@ py::array to_numpy(const NDArray& result) {
     return py::array(py::dtype(std::string(dtype_name(owner->dtype()))), shape, strides, owner->data(), free_when_done);
 }
 
-// Runs `work` on a worker thread while this thread, holding the GIL now and then, reports
-// progress and watches for Ctrl-C: KeyboardInterrupt cancels the computation within ~0.1 s.
 // The ranks of mpi4py's communicator at `comm_address` (MPI._addressof(comm)); null for 0.
 mpi::WorldPtr world_at(std::uintptr_t comm_address) {
     if (comm_address == 0) return nullptr;
     return mpi::World::from_handle(reinterpret_cast<const void*>(comm_address));
 }
+
+// Runs `work` on a worker thread while this thread, holding the GIL now and then, reports
+// progress and watches for Ctrl-C: KeyboardInterrupt cancels the computation within ~0.1 s.
 
 void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, int threads, std::size_t memory_limit,
                        const py::object& progress, const std::string& temp_dir = {}, mpi::WorldPtr world = nullptr) {

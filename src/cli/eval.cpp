@@ -97,7 +97,7 @@ const std::string eval_help_text =
 
 // The variables the expression may name: those at the root of the first file, by name.
 std::vector<std::string> root_variables(const std::vector<std::string>& paths) {
-    const std::string first = is_glob_pattern(paths.front()) ? expand_glob(paths.front()).front() : paths.front();
+    const std::string first = first_file(paths.front());
     std::vector<std::string> names;
     for (const auto& listed : list_variables(first)) {
         if (!listed.error.empty() || listed.path.find('/', 1) != std::string::npos) continue;

@@ -37,7 +37,7 @@ std::string shell_quoted(const std::string& text) {
 // (the command itself reports that when it opens the file).
 std::string input_history(const std::string& input) {
     try {
-        const std::string file = is_glob_pattern(input) ? expand_glob(input).front() : input;
+        const std::string file = first_file(input);
         const Attributes globals = describe_netcdf(file).attributes;
         const auto found = globals.all().find("history");
         if (found == globals.all().end()) return {};

@@ -504,7 +504,7 @@ int run_stats(const std::vector<std::string>& args) {
     // listing says so, or opening fails) is a row of the output and the exit status is 1.
     const bool whole_file = where.path.empty();
     std::vector<ListedVariable> listed;
-    if (whole_file) listed = list_variables(is_glob_pattern(where.file) ? expand_glob(where.file).front() : where.file);
+    if (whole_file) listed = list_variables(first_file(where.file));
     else listed.push_back({with_leading_slash(where.path), {}});
 
     std::vector<Target> targets;

@@ -441,7 +441,7 @@ private:
 
         SelectionTree tree = [&](Index kept, Index lo, Index hi, const auto& plan) -> SelectionPartial {
             if (hi - lo == 1) return selection_leaf(group, block_of(kept, lo), selection, plan);
-            const Index mid = lo + (hi - lo) / 2;
+            const Index mid = tree_split(lo, hi);
             SelectionPartial left, right;
             tbb::parallel_invoke([&] { left = tree(kept, lo, mid, plan); }, [&] { right = tree(kept, mid, hi, plan); });
             budget_.begin_active();

@@ -33,6 +33,8 @@ std::vector<std::string> expand_glob(const std::string& pattern) {
     return paths;
 }
 
+std::string first_file(const std::string& path) { return is_glob_pattern(path) ? expand_glob(path).front() : path; }
+
 bool is_netcdf_file(const std::string& path) {
     const FileFormat format = detect_file_format(path);
     if (is_netcdf3(format)) return true;

@@ -42,5 +42,7 @@ bool is_glob_pattern(const std::string& path);
 bool is_netcdf_file(const std::string& path);
 // The files a pattern matches, sorted; IOError when none.
 std::vector<std::string> expand_glob(const std::string& pattern);
+// The first file of a glob pattern (as expand_glob, so an error when none matches), or `path`.
+std::string first_file(const std::string& path);
 
 }  // namespace chunkarr
