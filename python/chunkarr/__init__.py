@@ -34,6 +34,7 @@ The package is split by concern; this file only gathers the public names:
     _numpy_dispatch  the __array_function__ table
     _out             out= refused (results are new lazy arrays)
     _dask            from_dask, Array.to_dask (Dask interop)
+    _xarray          xarray's load()/compute() compute chunkarr arrays (a hook added on import)
     _pickle          Array.__reduce__: pickling arrays
     _chunks, _dtypes, _sizes   user arguments (chunks, dtypes, byte sizes) as the engine takes them
     _progress, _repr           ProgressBar, the Jupyter view
@@ -42,6 +43,7 @@ The package is split by concern; this file only gathers the public names:
 from __future__ import annotations
 
 from . import _numpy_dispatch  # noqa: F401 (Array's NumPy protocols: loaded with the package)
+from . import _xarray
 from ._array import Array
 from ._blocks import map_blocks, map_overlap
 from ._compute import compute, explain
@@ -106,3 +108,5 @@ __all__ = [
 # ca.sqrt, ca.floor_divide, ...: NumPy's ufuncs, lazy on chunkarr arrays (as dask.array's).
 globals().update(_PUBLIC_UFUNCS)
 __all__ += sorted(_PUBLIC_UFUNCS)
+
+_xarray.install()   # xarray's load()/compute() give NumPy values for chunkarr arrays

@@ -6,6 +6,8 @@ name and dtype; where xarray keeps the duck array it also checks that the result
 still a lazy chunkarr.Array. Cases that need a feature another branch adds (None or integer
 arrays in indexing) skip, naming the feature, only while that feature is missing at run time.
 """
+import os
+
 import numpy as np
 import pytest
 
@@ -231,14 +233,54 @@ def test_xarray_load_compute_values(ca):
     np.testing.assert_array_equal(values, want_da.values)
     assert type(np.asarray(got_da)) is np.ndarray
     assert type(got_da.to_numpy()) is np.ndarray
-    computed, loaded = got_da.compute(), got_da.copy().load()
+    anomaly = got_da - got_da.mean("time")
+    want_anomaly = want_da - want_da.mean("time")
+    computed, loaded = anomaly.compute(), anomaly.copy().load()
     for result in (computed, loaded):
-        # This xarray computes only Dask collections in load()/compute() (Variable.load), and
-        # keeps any other duck array as it is: the data stays a chunkarr.Array, and .values
-        # gives NumPy. (Later xarray versions compute arrays with .chunks through a chunk
-        # manager instead.)
-        _assert_same(ca, result, want_da, lazy=True)
-    assert isinstance(got_da.data, ca.Array)   # compute() left the original alone
+        _assert_same(ca, result, want_anomaly, lazy=False)
+        assert type(result.data) is np.ndarray
+    assert isinstance(anomaly.data, ca.Array)   # compute() left the original alone
+    assert type(anomaly.variable.compute().data) is np.ndarray
+    reloaded = anomaly.copy()
+    assert reloaded.load(threads=1, progress=False) is reloaded   # chunkarr's options pass through
+    assert type(reloaded.data) is np.ndarray
+    np.testing.assert_array_equal(reloaded.values, computed.values)   # same answer at 1 thread
+
+
+def test_xarray_dataset_load_computes_every_kind_of_variable(ca, tmp_path):
+    """A Dataset mixing chunkarr, NumPy, Dask and file-backed variables: load() gives NumPy for
+    all, chunkarr's computed together, Dask's by Dask, xarray's lazily read file data by xarray."""
+    da = pytest.importorskip("dask.array")
+    want_da, got_da = _pair(ca)
+    xr.Dataset({"f": want_da * 3}).to_netcdf(tmp_path / "f.nc")
+    with xr.open_dataset(tmp_path / "f.nc") as on_disk:
+        mixed = xr.Dataset({"t": got_da, "tmax": got_da.max("lat"), "s": got_da.sum(),
+                            "n": want_da.isel(lon=0), "d": want_da.copy(data=da.from_array(want_da.values, chunks=5)),
+                            "f": on_disk["f"]})
+        want = xr.Dataset({"t": want_da, "tmax": want_da.max("lat"), "s": want_da.sum(),
+                           "n": want_da.isel(lon=0), "d": want_da, "f": want_da * 3})
+        loaded = mixed.compute()
+        for name in want.data_vars:
+            assert type(loaded[name].data) is np.ndarray, name
+            _assert_same(ca, loaded[name], want[name], lazy=False)
+        assert isinstance(mixed["t"].data, ca.Array) and isinstance(mixed["d"].data, da.Array)
+
+
+@pytest.mark.parametrize("first", ["xarray", "chunkarr"])
+def test_xarray_load_hook_whichever_is_imported_first(first, chunkarr_pythonpath):
+    """The hook is added when xarray is imported, before or after chunkarr (fresh interpreters)."""
+    import subprocess
+    import sys
+    imports = ["import xarray as xr", "import chunkarr as ca"]
+    code = "\n".join(imports if first == "xarray" else imports[::-1]) + """
+import numpy as np
+d = xr.DataArray(ca.from_array(np.arange(12.0).reshape(3, 4), chunks=2), dims=("a", "b"))
+print(type(d.mean("a").compute().data).__name__, float(d.sum().load()))
+"""
+    env = dict(os.environ, PYTHONPATH=chunkarr_pythonpath)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["ndarray", "66.0"]
 
 
 def test_xarray_to_netcdf_computes_while_writing(ca, tmp_path):
