@@ -43,8 +43,8 @@ def _weak_integer(value: int, dtype: np.dtype):
     info = np.iinfo(dtype)
     if not info.min <= value <= info.max:
         raise OverflowError(f"Python integer {value} out of bounds for {dtype}")
-    from ._creation import from_array
-    return from_array(np.array(value, dtype=dtype))
+    from ._creation import full
+    return full((), value, dtype)
 
 
 class Array:

@@ -29,8 +29,20 @@ def full(shape, fill_value, dtype=None, chunks=None) -> Array:
     if dtype is None:
         dtype = np.array(fill_value).dtype
     chunk_shape, normalized = _chunk_shape(chunks, shape)
-    x = _wrap(_core.full(list(shape), float(fill_value), _dtype(dtype), chunk_shape if chunks is not None else []))
+    if _not_exact_as_double(fill_value, np.dtype(dtype)):
+        # The engine fills through a double: larger integers would round and -0.0 lose its sign,
+        # so those are broadcast from a 0-d array of the value instead (exact, still lazy).
+        one = from_array(np.array(fill_value, dtype=dtype))
+        x = _wrap(_core.broadcast_to(one._core, list(shape)))
+    else:
+        x = _wrap(_core.full(list(shape), float(fill_value), _dtype(dtype), chunk_shape if chunks is not None else []))
     return x if x.chunks == normalized else x.rechunk(normalized)
+
+
+def _not_exact_as_double(value, dtype: np.dtype) -> bool:
+    if dtype.kind in "iu" and isinstance(value, (numbers.Integral, np.integer)):
+        return abs(int(value)) > 2 ** 53
+    return isinstance(value, (numbers.Real, np.floating)) and value == 0 and bool(np.signbit(value))
 
 
 def zeros(shape, dtype=float, chunks=None) -> Array:

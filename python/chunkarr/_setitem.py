@@ -26,31 +26,17 @@ def _as_operand(value, dtype: np.dtype) -> Array:
 def _basic_selection(index, shape: tuple) -> list:
     """Per axis: the selected positions (a NumPy int64 array) and whether the axis stays (a slice)
     or is dropped (an int)."""
-    index = index if isinstance(index, tuple) else (index,)
-    if sum(item is Ellipsis for item in index) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
-    if Ellipsis in [item for item in index if item is Ellipsis]:
-        at = next(i for i, item in enumerate(index) if item is Ellipsis)
-        fill = len(shape) - (len(index) - 1)
-        index = index[:at] + (slice(None),) * fill + index[at + 1:]
-    if len(index) > len(shape):
-        raise IndexError(f"too many indices for array: array is {len(shape)}-dimensional, but {len(index)} were indexed")
-    index = index + (slice(None),) * (len(shape) - len(index))
+    from ._indexing import _bounds, _expand
+    items, _ = _expand(index, len(shape))
     selection = []
-    for axis, (item, n) in enumerate(zip(index, shape)):
+    for axis, (item, n) in enumerate(zip(items, shape)):
         if isinstance(item, slice):
             selection.append((np.arange(*item.indices(n), dtype=np.int64), True))
-            continue
-        try:
-            position = int(item.__index__()) if not isinstance(item, (bool, np.bool_)) else None
-        except (AttributeError, TypeError):
-            position = None
-        if position is None:
+        elif isinstance(item, int):
+            selection.append((_bounds(np.array([item]), axis, n), False))
+        else:
             raise IndexError("x[index] = value takes ints, slices, Ellipsis or one boolean mask as the index, "
-                             f"not {type(item).__name__}")
-        if not -n <= position < n:
-            raise IndexError(f"index {position} is out of bounds for axis {axis} with size {n}")
-        selection.append((np.array([position % n], dtype=np.int64), False))
+                             f"not {'None' if item is None else 'an integer array'}")
     return selection
 
 

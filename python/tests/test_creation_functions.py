@@ -98,3 +98,17 @@ def test_fromfunction_and_triangle_indices(ca):
     x = ca.from_array(a, chunks=2)
     for g, e in zip(np.triu_indices_from(x, 1), np.triu_indices_from(a, 1)):
         np.testing.assert_array_equal(g.compute(), e)
+
+
+@pytest.mark.parametrize("value, dtype", [(2 ** 60 + 1, np.int64), (-(2 ** 62) - 3, np.int64),
+                                          (2 ** 64 - 1, np.uint64), (2 ** 53 + 1, np.uint64), (-0.0, np.float64),
+                                          (-0.0, np.float32), (0.0, np.float64), (2 ** 53, np.int64)])
+def test_full_is_exact_where_a_double_is_not(ca, value, dtype):
+    """The engine fills through a double: integers beyond 2**53 and -0.0 keep their exact value."""
+    want = np.full((5, 3), value, dtype=dtype)
+    got = ca.full((5, 3), value, dtype=dtype, chunks=(2, 2))
+    assert got.chunks == ((2, 2, 1), (2, 1)) and got.dtype == want.dtype
+    values = got.compute()
+    assert np.array_equal(values, want) and np.array_equal(np.signbit(values), np.signbit(want))
+    x = ca.from_array(np.zeros(4, dtype=dtype), chunks=3)
+    assert np.array_equal(ca.full_like(x, value).compute(), np.full(4, value, dtype=dtype))

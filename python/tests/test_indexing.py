@@ -257,8 +257,19 @@ def test_setitem_is_lazy_and_matches_numpy(ca):
     expected[..., 0] = [10.0, 11, 12, 13, 14]
     _check(x, expected)
     _check(before, a)   # arrays built from x before keep the values they had
-    with pytest.raises(IndexError, match="out of bounds"):
+    with pytest.raises(IndexError, match="out of bounds for axis 0 with size 5"):
         x[5] = 0
+    with pytest.raises(IndexError, match="out of bounds for axis 1 with size 6"):
+        x[0, -7] = 0
+    with pytest.raises(IndexError, match="too many indices"):
+        x[0, 0, 0] = 0
+    with pytest.raises(IndexError, match="single ellipsis"):
+        x[..., ...] = 0
+    with pytest.raises(IndexError, match="not None"):
+        x[None] = 0
+    with pytest.raises(IndexError, match="not an integer array"):
+        x[[0, 1]] = 0
+    _check(x, expected)   # refused assignments changed nothing
 
 
 def test_indexing_then_optimizer_passes(ca):

@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from .. import _creation, _manipulation, _routines
+from .. import _creation, _manipulation
 from .._array import Array
 from ._dtypes import check_dtype, default_float, default_int
 from ._operands import as_array, check_device
@@ -69,12 +69,7 @@ def full(shape, fill_value, *, dtype=None, device=None) -> Array:
     check_device(device)
     dtype = _scalar_dtype(fill_value) if dtype is None else check_dtype(dtype)
     _check_fits(fill_value, dtype)
-    shape = _shape(shape)
-    if (dtype.kind in "iu" and abs(int(fill_value)) > 2 ** 53) or (fill_value == 0 and np.signbit(fill_value)):
-        # The engine fills through a double and drops the sign of -0.0: larger integers and
-        # -0.0 are broadcast from a 0-d array instead (exact, still lazy).
-        return _routines.broadcast_to(_creation.from_array(np.array(fill_value, dtype=dtype)), shape)
-    return _creation.full(shape, fill_value, dtype=dtype)
+    return _creation.full(_shape(shape), fill_value, dtype=dtype)
 
 
 def zeros(shape, *, dtype=None, device=None) -> Array:

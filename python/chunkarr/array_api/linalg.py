@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import _indexing, _linalg, _manipulation, _math, _routines
+from .. import _indexing, _linalg, _math, _routines
 from .. import linalg as _chunkarr_linalg
 from .._array import Array
 from .._creation import from_array
@@ -61,10 +61,7 @@ def matmul(x1, x2, /) -> Array:
 
 
 def matrix_transpose(x, /) -> Array:
-    x = as_array(x, "matrix_transpose")
-    if x.ndim < 2:
-        raise ValueError("matrix_transpose needs an array of at least two dimensions")
-    return _manipulation.swapaxes(x, -1, -2)
+    return as_array(x, "matrix_transpose").mT
 
 
 def tensordot(x1, x2, /, *, axes=2) -> Array:
