@@ -13,13 +13,16 @@ std::optional<std::string> ParsedArguments::value(const std::string& name) const
     return it->second;
 }
 
+const OptionSpec* find_option(const std::string& arg, const std::vector<OptionSpec>& specs) {
+    const auto eq = arg.find('=');
+    const std::string name = arg.rfind("--", 0) == 0 && eq != std::string::npos ? arg.substr(0, eq) : arg;
+    for (const auto& spec : specs)
+        if (std::find(spec.names.begin(), spec.names.end(), name) != spec.names.end()) return &spec;
+    return nullptr;
+}
+
 ParsedArguments parse_arguments(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs) {
     ParsedArguments parsed;
-    auto find_spec = [&](const std::string& name) -> const OptionSpec* {
-        for (const auto& spec : specs)
-            if (std::find(spec.names.begin(), spec.names.end(), name) != spec.names.end()) return &spec;
-        return nullptr;
-    };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg == "--") {  // the end of the options: what follows is positional ("-t2m" too)
@@ -38,7 +41,7 @@ ParsedArguments parse_arguments(const std::vector<std::string>& args, const std:
             inline_value = arg.substr(eq + 1);
             has_inline = true;
         }
-        const OptionSpec* spec = find_spec(name);
+        const OptionSpec* spec = find_option(name, specs);
         if (!spec) throw UsageError("unknown option " + name);
         const std::string key = spec->names.back();
         if (!spec->takes_value) {
@@ -122,15 +125,23 @@ int parse_non_negative_int(const std::string& text, const std::string& option) {
     return static_cast<int>(value);
 }
 
-std::vector<int> parse_axes(const std::string& text, const std::string& option) {
-    std::vector<int> axes;
+std::vector<std::string> split_commas(const std::string& text) {
+    std::vector<std::string> items;
     std::size_t start = 0;
     while (start <= text.size()) {
         const std::size_t comma = std::min(text.find(',', start), text.size());
-        const long long axis = parse_integer(text.substr(start, comma - start), option, "axes like 0 or 0,2");
+        items.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return items;
+}
+
+std::vector<int> parse_axes(const std::string& text, const std::string& option) {
+    std::vector<int> axes;
+    for (const std::string& item : split_commas(text)) {
+        const long long axis = parse_integer(item, option, "axes like 0 or 0,2");
         if (axis < -64 || axis > 64) throw UsageError(option + ": axis " + std::to_string(axis) + " is out of range");
         axes.push_back(static_cast<int>(axis));
-        start = comma + 1;
     }
     return axes;
 }

@@ -30,6 +30,8 @@ struct ParsedArguments {
 };
 
 ParsedArguments parse_arguments(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
+// The spec an argument names ("--threads", or "--threads=4" for a long option), or none.
+const OptionSpec* find_option(const std::string& arg, const std::vector<OptionSpec>& specs);
 
 // "2GB" (10^9), "1.5GiB" (2^30), "512MB", "1000000": a positive byte count.
 std::size_t parse_byte_size(const std::string& text, const std::string& option);
@@ -37,6 +39,8 @@ std::size_t parse_byte_size(const std::string& text, const std::string& option);
 int parse_positive_int(const std::string& text, const std::string& option);
 // A non-negative integer.
 int parse_non_negative_int(const std::string& text, const std::string& option);
+// "a,,b" -> {"a", "", "b"}: every item, empty ones too (the caller names what is wrong with them).
+std::vector<std::string> split_commas(const std::string& text);
 // "0,-1": integers separated by commas.
 std::vector<int> parse_axes(const std::string& text, const std::string& option);
 

@@ -25,13 +25,6 @@ std::optional<Coordinate> find_coordinate(const std::vector<std::string>& paths,
     }
 }
 
-std::optional<Array> open_coordinate(const std::vector<std::string>& paths, const std::string& variable_path,
-                                     const std::string& dimension, const OpenSourceOptions& options) {
-    auto found = find_coordinate(paths, variable_path, dimension, options);
-    if (!found) return std::nullopt;
-    return found->values;
-}
-
 std::optional<Coordinate> axis_coordinate(const std::vector<std::string>& paths, const Source& source,
                                           const std::string& variable_path, std::size_t axis,
                                           const std::string& dimension, const OpenSourceOptions& options) {

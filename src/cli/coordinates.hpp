@@ -28,8 +28,6 @@ struct Coordinate {
 // such variable.
 std::optional<Coordinate> find_coordinate(const std::vector<std::string>& paths, const std::string& variable_path,
                                           const std::string& dimension, const OpenSourceOptions& options);
-std::optional<Array> open_coordinate(const std::vector<std::string>& paths, const std::string& variable_path,
-                                     const std::string& dimension, const OpenSourceOptions& options);
 
 // The coordinate of axis `axis` (named `dimension`) of the variable at `variable_path`, opened
 // from `paths` as `source`: along the axis the files are joined, the coordinate is joined too;

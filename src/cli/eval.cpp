@@ -166,13 +166,8 @@ int run_eval(const std::vector<std::string>& args) {
     // An expression that starts with '-' ("-t2m") would be taken for an unknown option: as the
     // first argument it is the expression (elsewhere it goes after "--").
     const auto specs = run_option_specs();
-    const bool first_is_option = !args.empty() && std::any_of(specs.begin(), specs.end(), [&](const OptionSpec& s) {
-        return std::any_of(s.names.begin(), s.names.end(), [&](const std::string& name) {
-            return args.front() == name || args.front().rfind(name + "=", 0) == 0;
-        });
-    });
-    const bool leading_expression =
-        !args.empty() && args.front().size() > 1 && args.front()[0] == '-' && args.front() != "--" && !first_is_option;
+    const bool leading_expression = !args.empty() && args.front().size() > 1 && args.front()[0] == '-' &&
+                                    args.front() != "--" && !find_option(args.front(), specs);
     ParsedArguments parsed =
         parse_arguments(leading_expression ? std::vector<std::string>(args.begin() + 1, args.end()) : args, specs);
     if (leading_expression) parsed.positional.insert(parsed.positional.begin(), args.front());

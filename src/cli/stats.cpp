@@ -107,17 +107,6 @@ Axes resolve_axes(const std::vector<std::string>& items, const Target& target) {
     return axes;
 }
 
-std::vector<std::string> split_commas(const std::string& text) {
-    std::vector<std::string> items;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t comma = std::min(text.find(',', start), text.size());
-        items.push_back(text.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return items;
-}
-
 // One statistic the user asked for: its name as printed (and as the -o dataset), what it is.
 struct Requested {
     std::string name;            // count, missing, min, max, mean, std, sum, median or pN
@@ -408,11 +397,11 @@ Statistics single_value_statistics(const NDArray& values, std::size_t quantiles)
 }
 
 // The values of the coordinate variable of `dimension` (a variable of that name beside the
-// target), or none.
-std::optional<NDArray> coordinate_values(const std::string& file, const Target& target, const std::string& dimension,
-                                         const OpenSourceOptions& options) {
-    if (const auto coordinate = open_coordinate({file}, target.path, dimension, options))
-        return coordinate->compute().astype(DType::Float64);
+// target; of the first file when a glob's files are not joined along it), or none.
+std::optional<NDArray> coordinate_values(const std::string& file, const Target& target, std::size_t axis,
+                                         const std::string& dimension, const OpenSourceOptions& options) {
+    if (const auto coordinate = axis_coordinate({file}, *target.source, target.path, axis, dimension, options))
+        return coordinate->values.compute().astype(DType::Float64);
     return std::nullopt;
 }
 
@@ -581,7 +570,7 @@ int run_stats(const std::vector<std::string>& args) {
 
     if (per_axis) {
         print_per_index(format, where.file, targets.front(), *per,
-                        coordinate_values(where.file, targets.front(), *per, open_options), stats.front(),
+                        coordinate_values(where.file, targets.front(), *per_axis, *per, open_options), stats.front(),
                         format == "table" && !parsed.value("--stats") ? default_per_table_stats() : requested);
         return 0;
     }

@@ -1156,6 +1156,11 @@ def test_per_across_files(tmp_path, stats_json, fmt):
                        variable=f"/{var}", dim="time")
     # sorted path order, not creation order: coordinates increase month by month
     assert [r["coordinate"] for r in rows] == sorted(r["coordinate"] for r in rows)
+    # --per a dimension the files are not joined along: its coordinate is the first file's
+    data, mask, dt, attrs = multi_read(files, "t2m")
+    rows = stats_json(f"{pattern}:t2m", "--per", "lat")
+    check_per_rows(rows, data, mask, dt, attrs, axis=1, coords=_coords(files[0], "lat"), file=pattern,
+                   variable="/t2m", dim="lat")
 
 
 # =========================================================================== --axis on NetCDF
