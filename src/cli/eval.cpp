@@ -106,12 +106,15 @@ std::vector<std::string> root_variables(const std::vector<std::string>& paths) {
     return names;
 }
 
+// Each dimension's coordinate variable (or none), by dimension name: opened once for all the
+// variables an expression names (along a glob's joined axis, that is one open per file).
+using Coordinates = std::map<std::string, std::optional<Coordinate>>;
+
 // The variable `name` of the files as a labeled array: its dimension names (dim_0, ... where
-// the file names none, as store() writes them) and their coordinate variables, whose
-// attributes go to `coordinate_attributes` by dimension name (for the output file).
+// the file names none, as store() writes them) and their coordinate variables (kept in
+// `coordinates`, whose attributes go to the output file).
 expression::LabeledArray open_variable(const std::vector<std::string>& paths, const std::string& name,
-                                       const OpenSourceOptions& options,
-                                       std::map<std::string, Attributes>& coordinate_attributes) {
+                                       const OpenSourceOptions& options, Coordinates& coordinates) {
     const std::string path = "/" + name;
     const SourcePtr source = open_source(paths, path, options);
     const Array array = open(source);
@@ -123,10 +126,10 @@ expression::LabeledArray open_variable(const std::vector<std::string>& paths, co
             array.shape()[axis],
             {}};
         if (names.size() == array.ndim()) {
-            if (auto coordinate = axis_coordinate(paths, *source, path, axis, d.name, options)) {
-                d.coordinate = coordinate->values;
-                coordinate_attributes.emplace(d.name, cli::coordinate_attributes(coordinate->attributes));
-            }
+            auto known = coordinates.find(d.name);
+            if (known == coordinates.end())
+                known = coordinates.emplace(d.name, axis_coordinate(paths, *source, path, axis, d.name, options)).first;
+            if (known->second && known->second->values.shape() == Shape{d.size}) d.coordinate = known->second->values;
         }
         labeled.dimensions.push_back(std::move(d));
     }
@@ -142,17 +145,18 @@ std::string describe_dimensions(const expression::LabeledArray& value) {
 // The coordinate variables of the result's dimensions, then the result, as store() writes them
 // (the result last: the progress bar, which restarts for each, ends on the real work).
 std::vector<StoreTarget> output_targets(const expression::LabeledArray& result, const std::string& name,
-                                        const std::map<std::string, Attributes>& coordinate_attributes) {
+                                        const Coordinates& coordinates) {
     std::vector<std::string> dimensions;
     std::vector<StoreTarget> targets;
     for (const auto& d : result.dimensions) {
         dimensions.push_back(d.name);
         if (!d.coordinate || d.name == name) continue;
-        const auto attributes = coordinate_attributes.find(d.name);
+        const auto known = coordinates.find(d.name);
+        const bool opened = known != coordinates.end() && known->second;
         targets.push_back({*d.coordinate,
                            d.name,
                            {d.name},
-                           attributes == coordinate_attributes.end() ? Attributes{} : attributes->second});
+                           opened ? coordinate_attributes(known->second->attributes) : Attributes{}});
     }
     targets.push_back({result.array, name, dimensions});
     return targets;
@@ -181,16 +185,14 @@ int run_eval(const std::vector<std::string>& args) {
     OpenSourceOptions open_options;
     open_options.concat_dimension = parsed.value("--concat");
 
-    std::map<std::string, Attributes> coordinate_attributes;  // by dimension name
+    Coordinates coordinates;
     // Mistakes in the expression: exit status 1, the message, the expression and a caret.
     const expression::LabeledArray result = [&] {
         try {
             const expression::NodePtr tree = expression::parse(text);
-            const expression::Variables variables{[&](const std::string& name) {
-                                                      return open_variable(paths, name, open_options,
-                                                                           coordinate_attributes);
-                                                  },
-                                                  root_variables(paths)};
+            const expression::Variables variables{
+                [&](const std::string& name) { return open_variable(paths, name, open_options, coordinates); },
+                root_variables(paths)};
             return expression::to_array(*tree, variables);
         } catch (const expression::ExpressionError& e) {
             throw std::runtime_error(expression::describe(e, text));
@@ -219,7 +221,7 @@ int run_eval(const std::vector<std::string>& args) {
     const FileAndPath where = split_file_and_path(*output);
     const std::string name = where.path.empty() ? "result" : where.path;
     store_options.file_attributes = history_attributes("eval", args, paths.front());
-    store(output_targets(result, name, coordinate_attributes), where.file, store_options, options);
+    store(output_targets(result, name, coordinates), where.file, store_options, options);
     bar.reset();
     std::cout << "wrote " << where.file << ":" << name << " " << describe_dimensions(result) << "\n";
     return 0;
