@@ -13,6 +13,8 @@ packages=(
   # MPI across nodes (issue 15), Zarr stores (17), the Snakemake example (16), the Array API suite (18)
   openmpi-bin libopenmpi-dev python3-mpi4py libblosc-dev nlohmann-json3-dev
   python3-zarr python3-numcodecs snakemake python3-hypothesis
+  # the typed stub of the compiled module is checked by mypy (python/tests/test_typing.py)
+  mypy
   # sample files the corpus test (tests/cli/test_corpus.py) checks against netCDF4-python/h5py
   libncarg-data ferret-datasets python-tables-data
 )

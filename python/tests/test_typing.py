@@ -140,6 +140,8 @@ def test_stub_array_members_match_the_module(core, stub):
 
 @pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed")
 def test_stub_passes_mypy(ca):
-    result = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", str(_stub_path(ca))],
+    # The stub alone: the package's modules it imports are followed for their types, not checked.
+    result = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--follow-imports=silent",
+                             str(_stub_path(ca))],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
