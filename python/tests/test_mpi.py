@@ -146,6 +146,29 @@ QUANTILE_SCRIPT = textwrap.dedent("""
         print(" ".join(f"{n}:{s}:{r}" for n, s, r in results), flush=True)
 """)
 
+PROGRESS_SCRIPT = textwrap.dedent("""
+    import io
+    import re
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    x = ca.open(sys.argv[1], "/x").rechunk((4, 5))  # 11 x 3 tasks
+    work = (ca.nansum(x), ca.nanquantile(x, 0.5, axis=0), x * 2)
+
+    def counts(**kwargs):
+        out = io.StringIO()
+        with ca.ProgressBar(out=out):
+            ca.compute(*work, threads=1, **kwargs)
+        return [tuple(map(int, m)) for m in re.findall(r"(\\d+)/(\\d+) tasks", out.getvalue())]
+
+    split = counts(comm=comm)
+    if comm.rank == 0:
+        print("split", *(f"{done}/{total}" for done, total in split))
+        print("alone", *(f"{done}/{total}" for done, total in counts()), flush=True)
+""")
+
 
 def run_under_mpi(n, script, *args, timeout=60):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
@@ -242,3 +265,16 @@ def test_exact_quantiles_split_their_passes_across_ranks(tmp_path):
     assert all(same == "True" and right == "True" for _, same, right in results), out
     calls = [int(n) for n, _, _ in results]
     assert sum(calls) == calls_alone and max(calls) < calls_alone  # each pass's blocks shared out
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_progress_on_rank_0_is_the_sum_over_ranks(data_file, n):
+    code, out, err = run_under_mpi(n, PROGRESS_SCRIPT, data_file)
+    assert code == 0, err
+    lines = dict(line.split(" ", 1) for line in out.splitlines())
+    split = [tuple(map(int, p.split("/"))) for p in lines["split"].split()]
+    alone = [tuple(map(int, p.split("/"))) for p in lines["alone"].split()]
+    assert alone[-1][0] == alone[-1][1] > 33  # the reduction, the selection passes, the blocks
+    # Rank 0 ends on every rank's tasks, the count of one process; never past the total.
+    assert split[-1] == alone[-1]
+    assert all(done <= total for done, total in split)

@@ -31,6 +31,7 @@
 #include <oneapi/tbb/task_arena.h>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 namespace chunkarr {
 
@@ -82,6 +83,7 @@ public:
           parallelism_(make_parallelism_limit(threads_)),
           arena_(threads_) {
         if (options.world && options.world->size() > 1) world_ = options.world.get();
+        driver_ = std::this_thread::get_id();
         context_.tracker = &tracker_;
         context_.transient = graph.transient;
         // Scalars are made once for all tasks.
@@ -114,7 +116,7 @@ public:
             arena_.execute([&] { evaluate_blocks(output, result); });
             results.push_back(std::move(result));
         }
-        report_progress(true);
+        finish_progress();
         fill_report();
         return results;
     }
@@ -137,7 +139,7 @@ public:
             consumer.abort();
             throw;
         }
-        report_progress(true);
+        finish_progress();
         fill_report();
     }
 
@@ -680,13 +682,48 @@ private:
         }
     }
 
-    // Progress across ranks: this rank's totals count only its `share` of a run of `tasks` that
-    // processes `bytes` in all.
+    // Progress across ranks: rank 0 shows the sum over all ranks (their counters come to it);
+    // another rank's totals count only its `share` of a run of `tasks` that processes `bytes`.
     void count_only_share(Index tasks, TaskRange share, std::uint64_t bytes) {
         const Index others = tasks - (share.end - share.begin);
-        progress_total_adjust_ -= others;
-        if (tasks > 0)
-            progress_bytes_adjust_ += static_cast<std::uint64_t>(static_cast<double>(bytes) * others / tasks);
+        others_tasks_ += others;
+        if (tasks > 0) others_bytes_ += static_cast<std::uint64_t>(static_cast<double>(bytes) * others / tasks);
+    }
+
+    // Across ranks, on the thread that makes the exchanges (the only one that calls MPI), now and
+    // then: the ranks other than 0 send their counters, rank 0 takes in what has arrived.
+    void trade_counters() {
+        if (!world_ || std::this_thread::get_id() != driver_) return;
+        const auto now = Clock::now();
+        if (now - last_trade_ < std::chrono::milliseconds(50)) return;
+        last_trade_ = now;
+        if (world_->rank() != 0) return world_->send_counters(own_counters());
+        world_->receive_counters(others_latest_);
+        add_up_others();
+    }
+
+    // After the last task: rank 0 gets every rank's final counters (a collective).
+    void finish_progress() {
+        if (world_) {
+            world_->gather_counters(own_counters(), others_latest_);
+            add_up_others();
+        }
+        report_progress(true);
+    }
+
+    mpi::World::Counters own_counters() const {
+        return {tasks_done_.load(), static_cast<std::int64_t>(bytes_done_.load())};
+    }
+
+    void add_up_others() {
+        if (world_->rank() != 0) return;
+        std::int64_t tasks = 0, bytes = 0;
+        for (std::size_t r = 1; r < others_latest_.size(); ++r) {
+            tasks += others_latest_[r].tasks;
+            bytes += others_latest_[r].bytes;
+        }
+        others_tasks_done_ = tasks;
+        others_bytes_done_ = static_cast<std::uint64_t>(bytes);
     }
 
     static std::uint64_t bytes_of(const Node& node) {
@@ -696,6 +733,7 @@ private:
     void task_done(std::uint64_t bytes) {
         tasks_done_.fetch_add(1, std::memory_order_relaxed);
         bytes_done_.fetch_add(bytes, std::memory_order_relaxed);
+        trade_counters();
         report_progress(false);
     }
 
@@ -707,9 +745,18 @@ private:
         else if (!lock.try_lock() || now - last_progress_ < std::chrono::milliseconds(100)) return;
         last_progress_ = now;
         progress_.tasks_total = total_tasks_ + progress_total_adjust_.load();
-        progress_.bytes_total = bytes_total_ - std::min(bytes_total_, progress_bytes_adjust_.load());
+        progress_.bytes_total = bytes_total_;
         progress_.tasks_done = tasks_done_.load();
         progress_.bytes_done = bytes_done_.load();
+        if (world_ && world_->rank() == 0) {
+            // Every rank's work, as one process would count it (never past the total: a rank
+            // can be a step ahead of the total rank 0 knows).
+            progress_.tasks_done = std::min(progress_.tasks_done + others_tasks_done_.load(), progress_.tasks_total);
+            progress_.bytes_done += others_bytes_done_.load();
+        } else if (world_) {
+            progress_.tasks_total -= others_tasks_.load();
+            progress_.bytes_total -= std::min(progress_.bytes_total, others_bytes_.load());
+        }
         options_.progress(progress_);
     }
 
@@ -733,7 +780,13 @@ private:
     std::int64_t total_tasks_ = 0;
     std::atomic<std::int64_t> progress_total_adjust_{0};  // tasks added by fit_to_budget
     std::uint64_t bytes_total_ = 0;
-    std::atomic<std::uint64_t> progress_bytes_adjust_{0};  // bytes other MPI ranks process
+    std::atomic<std::int64_t> others_tasks_{0};        // tasks other MPI ranks run...
+    std::atomic<std::uint64_t> others_bytes_{0};       // ...and the bytes they process
+    std::thread::id driver_;                           // the thread that runs the stages (and calls MPI)
+    Clock::time_point last_trade_{};                   // (driver only) when counters last went to rank 0
+    std::vector<mpi::World::Counters> others_latest_;  // (driver only, rank 0) each rank's counters
+    std::atomic<std::int64_t> others_tasks_done_{0};   // rank 0: their sums
+    std::atomic<std::uint64_t> others_bytes_done_{0};
     std::atomic<std::uint64_t> bytes_done_{0};
     std::atomic<std::uint64_t> bytes_read_{0};
     std::mutex progress_mutex_;

@@ -11,6 +11,7 @@ environment only.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -157,6 +158,38 @@ def test_axis_output_equals_the_single_process_file(exe, files, tmp_path, suffix
             assert x.tobytes() == y.tobytes(), name
         expected = np.nanmean(files["f32"].astype(np.float64), axis=0)
         np.testing.assert_allclose(b["t"]["mean"][...], expected, rtol=1e-12)
+
+
+UNITS = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
+
+
+def progress_updates(stderr):
+    """(percent, bytes done, bytes total) of each state the progress bar drew."""
+    updates = []
+    for text in stderr.split("\r\x1b[K"):
+        m = re.search(r"\] +(\d+)%  ([\d.]+) (\w+) / ([\d.]+) (\w+)", text)
+        if m:
+            updates.append((int(m[1]), float(m[2]) * UNITS[m[3]], float(m[4]) * UNITS[m[5]]))
+    return updates
+
+
+def test_progress_of_rank_0_is_the_sum_over_ranks(exe, tmp_path):
+    path = tmp_path / "progress.h5"
+    data = np.random.default_rng(2).normal(size=(200, 100, 100)).astype(np.float32)  # 8 MB, 100 chunks
+    with h5py.File(path, "w") as f:
+        f.create_dataset("x", data=data, chunks=(4, 50, 50), compression="gzip", compression_opts=1)
+    args = ["stats", f"{path}:/x", "--threads", "1", "--format", "json", "--progress"]
+    code, alone, err, _ = run([exe, *args])
+    assert code == 0, err
+    [*_, last] = progress_updates(err)
+    assert last == (100, 8e6, 8e6)
+    for n in (2, 3):
+        code, out, err, _ = mpirun(exe, n, *args)
+        assert (code, out) == (0, alone), err
+        updates = progress_updates(err)
+        # Rank 0 (the only one that prints) ends on all ranks' bytes, never past the total.
+        assert updates[-1] == last, err
+        assert all(percent <= 100 and done <= total == 8e6 for percent, done, total in updates), updates
 
 
 def test_missing_file_on_one_rank_fails_every_rank_once_within_seconds(exe, files, tmp_path):
