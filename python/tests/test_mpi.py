@@ -169,6 +169,49 @@ PROGRESS_SCRIPT = textwrap.dedent("""
         print("alone", *(f"{done}/{total}" for done, total in counts()), flush=True)
 """)
 
+STAGED_SCRIPT = textwrap.dedent("""
+    import os
+    import sys
+    import h5py
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    source, out, scratch = sys.argv[1:4]
+    scratch = os.path.join(scratch, f"rank{comm.rank}")  # each rank's own disk, for the stages' files
+    os.makedirs(scratch, exist_ok=True)
+    os.environ["TMPDIR"] = scratch
+    calls = []
+
+    def counted(block):
+        calls.append(1)
+        return block
+
+    x = ca.open(source, "t2m").rechunk((1, 64, 48))  # its stored chunks: one map each
+    z = x.map_blocks(counted, dtype=x.dtype).rechunk((40, 4, 4))  # time series
+    assert "stage 2: chunks" in ca.explain(z, memory_limit="1MiB")
+    options = dict(memory_limit="1MiB", threads=1)
+    # (One compute each: together their tasks would not fit the small budget.)
+    [anomaly], [spread] = (ca.compute(y, comm=comm, **options) for y in (ca.sum(z - z.mean(axis=0), axis=0),
+                                                                        z.std(axis=0)))
+    counts = comm.gather(len(calls), root=0)
+    z.to_hdf5(out, "t2m", chunks=(40, 4, 4), compression="gzip", comm=comm, **options)
+    left = os.listdir(scratch)
+    with h5py.File(source, "r") as f:
+        a = f["t2m"][...]
+    y = x.rechunk((40, 4, 4))
+    alone = [ca.compute(r, **options)[0] for r in (ca.sum(y - y.mean(axis=0), axis=0), y.std(axis=0))]
+    same = anomaly.tobytes() == alone[0].tobytes() and spread.tobytes() == alone[1].tobytes()
+    right = np.allclose(spread, a.std(axis=0), rtol=1e-12) and np.allclose(anomaly, 0, atol=1e-9)
+    results = comm.gather((same, right, left), root=0)
+    if comm.rank == 0:
+        print("calls", *counts)
+        print("same", *(s for s, _, _ in results))
+        print("right", *(r for _, r, _ in results))
+        print("left", sum(len(files) for _, _, files in results), flush=True)
+""")
+
 
 def run_under_mpi(n, script, *args, timeout=60):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
@@ -278,3 +321,30 @@ def test_progress_on_rank_0_is_the_sum_over_ranks(data_file, n):
     # Rank 0 ends on every rank's tasks, the count of one process; never past the total.
     assert split[-1] == alone[-1]
     assert all(done <= total for done, total in split)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_staged_rechunks_split_their_chunks_across_ranks(tmp_path, n):
+    """An orthogonal rechunk of a compressed file runs in stages (1 MiB budget): the ranks share
+    each stage's chunks, every rank ends with the whole stage in its own temporary file, and the
+    results are the single process's bits."""
+    import h5py
+    import numpy as np
+    rng = np.random.default_rng(15)
+    a = rng.normal(280, 10, size=(40, 64, 48))
+    source = tmp_path / "maps.h5"
+    with h5py.File(source, "w") as f:
+        f.create_dataset("t2m", data=a, chunks=(1, 64, 48), compression="gzip", shuffle=True)
+    out = tmp_path / "series.h5"
+    code, text, err = run_under_mpi(n, STAGED_SCRIPT, source, out, tmp_path / "scratch", timeout=120)
+    assert code == 0, err
+    lines = {line.split()[0]: line.split()[1:] for line in text.splitlines()}
+    calls = [int(c) for c in lines["calls"]]
+    assert len(calls) == n and sum(calls) == 2 * 40  # each map read once per compute, over all ranks
+    if n > 1:
+        assert all(0 < c < 80 for c in calls)  # (before the split every rank read every map)
+    assert lines["same"] == ["True"] * n and lines["right"] == ["True"] * n, text
+    assert lines["left"] == ["0"]  # the stages' files are gone on every rank
+    with h5py.File(out, "r") as f:
+        assert f["t2m"].chunks == (40, 4, 4)
+        np.testing.assert_array_equal(f["t2m"][...], a)

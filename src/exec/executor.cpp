@@ -155,10 +155,29 @@ private:
     }
 
     void consume_blocks(const NodePtr& output, const ChunkGrid& grid, BlockConsumer& consumer) {
-        // Across ranks each rank's consumer takes that rank's share of the blocks.
-        const TaskRange share =
-            world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
-        count_only_share(grid.block_count(), share, bytes_of(*output));
+        const Index blocks = grid.block_count();
+        const std::size_t held = blocks > 0 ? consumer.round_bytes(grid.block_region(grid.unravel(0))) : 0;
+        if (!world_ || held == 0) return consume_share(output, grid, consumer, my_share(blocks), bytes_of(*output));
+        // Rounds of as many blocks as a quarter of the budget holds (over all ranks: what one rank
+        // may receive), and one block per rank at least while that takes at most half of it (no
+        // rank left idle). The first block is the largest.
+        const auto fit = [&](std::size_t part) { return static_cast<Index>(budget_.limit() / part / held); };
+        const Index least = std::clamp<Index>(fit(2), 1, world_->size());
+        const Index per_round = std::clamp<Index>(fit(4), least, std::max(blocks, least));
+        for (Index first = 0; first < blocks; first += per_round) {
+            const Index count = std::min(per_round, blocks - first);
+            const TaskRange share = my_share(count);
+            const auto bytes = static_cast<std::uint64_t>(static_cast<double>(bytes_of(*output)) * count / blocks);
+            consume_share(output, grid, consumer, {first + share.begin, first + share.end}, bytes, count);
+            consumer.end_round();
+        }
+    }
+
+    // Blocks `share` of `grid` (of a run of `run` blocks, by default all) to `consumer`; `bytes`:
+    // what the run processes.
+    void consume_share(const NodePtr& output, const ChunkGrid& grid, BlockConsumer& consumer, TaskRange share,
+                       std::uint64_t bytes, std::optional<Index> run = std::nullopt) {
+        count_only_share(run.value_or(grid.block_count()), share, bytes);
         tbb::parallel_for(
             tbb::blocked_range<Index>(share.begin, share.end, 1), [&](const tbb::blocked_range<Index>& range) {
                 for (Index flat = range.begin(); flat != range.end(); ++flat) {
@@ -268,8 +287,8 @@ private:
         if (world_) {
             std::uint64_t bytes = 0;
             for (const auto& input : group.inputs) bytes += bytes_of(*input);
-            count_only_share(outputs * std::max<Index>(leaves, 1),
-                             rank_share(outputs * std::max<Index>(leaves, 1), world_->rank(), world_->size()), bytes);
+            count_only_share(outputs * std::max<Index>(leaves, 1), my_share(outputs * std::max<Index>(leaves, 1)),
+                             bytes);
             tree = tree_across_ranks(outputs, std::max<Index>(leaves, 1), tree);
         }
 
@@ -343,7 +362,7 @@ private:
     void absorb_pass_across_ranks(Index outputs, Index leaves, kernels::QuantileSelection& selection,
                                   const std::function<BoxPlanPtr(Index)>& plan_of, const SelectionTree& local,
                                   std::uint64_t bytes) {
-        const TaskRange share = rank_share(outputs * leaves, world_->rank(), world_->size());
+        const TaskRange share = my_share(outputs * leaves);
         count_only_share(outputs * leaves, share, bytes);
         std::vector<BoxPlanPtr> plans(static_cast<std::size_t>(outputs));
         tbb::parallel_for(Index{0}, outputs,
@@ -575,8 +594,7 @@ private:
     // subtree some rank made is read from its bytes, any other node merges its two halves.
     std::function<Partials(Index, Index, Index)> tree_across_ranks(
         Index outputs, Index leaves, const std::function<Partials(Index, Index, Index)>& local) {
-        const std::vector<Subtree> mine =
-            subtrees_within(outputs, leaves, rank_share(outputs * leaves, world_->rank(), world_->size()));
+        const std::vector<Subtree> mine = subtrees_within(outputs, leaves, my_share(outputs * leaves));
         std::vector<std::string> made(mine.size());
         tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t i) {
             Partials partials = local(mine[i].output, mine[i].lo, mine[i].hi);
@@ -619,8 +637,7 @@ private:
     void evaluate_blocks(const NodePtr& output, NDArray& result) {
         const ChunkGrid& grid = output->chunks;
         // Across ranks each evaluates its share of the blocks; the ranks then swap them.
-        const TaskRange share =
-            world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
+        const TaskRange share = my_share(grid.block_count());
         count_only_share(grid.block_count(), share, bytes_of(*output));
         tbb::parallel_for(tbb::blocked_range<Index>(share.begin, share.end, 1),
                           [&](const tbb::blocked_range<Index>& range) {
@@ -680,6 +697,11 @@ private:
                 at += bytes;
             }
         }
+    }
+
+    // This rank's contiguous run of `tasks` (all of them when the run is not split across ranks).
+    TaskRange my_share(Index tasks) const {
+        return world_ ? rank_share(tasks, world_->rank(), world_->size()) : TaskRange{0, tasks};
     }
 
     // Progress across ranks: rank 0 shows the sum over all ranks (their counters come to it);
