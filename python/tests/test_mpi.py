@@ -77,7 +77,7 @@ STORE_SCRIPT = textwrap.dedent("""
     import chunkarr as ca
 
     comm = MPI.COMM_WORLD
-    source, out_h5, out_nc, alone_h5 = sys.argv[1:5]
+    source, out_h5, out_nc, alone_h5, out_zarr, alone_zarr = sys.argv[1:7]
     x = ca.open(source, "/x").rechunk((4, 5))
     calls = []
 
@@ -89,8 +89,10 @@ STORE_SCRIPT = textwrap.dedent("""
     y.to_hdf5(out_h5, "y", chunks=(4, 5), compression="gzip", threads=1, comm=comm)
     (x - ca.nanmean(x)).to_netcdf(out_nc, "anomaly", dims=("row", "col"), chunks=(3, 13), threads=1, comm=comm)
     counts = comm.gather(len(calls), root=0)
+    y.to_zarr(out_zarr, chunks=(4, 5), dims=("row", "col"), threads=1, comm=comm)
     if comm.rank == 0:
         y.to_hdf5(alone_h5, "y", chunks=(4, 5), compression="gzip", threads=1)
+        y.to_zarr(alone_zarr, chunks=(4, 5), dims=("row", "col"), threads=1)
         print("calls", *counts, flush=True)
 """)
 
@@ -268,7 +270,8 @@ def test_stores_across_ranks_write_the_single_process_file(data_file, tmp_path):
     import netCDF4
     import numpy as np
     out_h5, out_nc, alone = tmp_path / "y.h5", tmp_path / "anomaly.nc", tmp_path / "alone.h5"
-    code, out, err = run_under_mpi(3, STORE_SCRIPT, data_file, out_h5, out_nc, alone)
+    out_zarr, alone_zarr = tmp_path / "y.zarr", tmp_path / "alone.zarr"
+    code, out, err = run_under_mpi(3, STORE_SCRIPT, data_file, out_h5, out_nc, alone, out_zarr, alone_zarr)
     assert code == 0, err
     counts = [int(w) for w in out.split()[1:]]
     assert sum(counts) == 33 and all(0 < c < 33 for c in counts), out  # each rank its share of chunks
@@ -286,7 +289,13 @@ def test_stores_across_ranks_write_the_single_process_file(data_file, tmp_path):
         assert v.dimensions == ("row", "col")
         np.testing.assert_allclose(v[:].filled(np.nan), data - np.nanmean(data.astype(np.float64)), rtol=1e-5,
                                    atol=1e-3)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.h5", "anomaly.nc", "y.h5"]  # no temporary files
+    # The Zarr store: every file as one process writes it (33 chunk files and the metadata).
+    split_files = sorted(p.relative_to(out_zarr) for p in out_zarr.rglob("*") if p.is_file())
+    assert split_files == sorted(p.relative_to(alone_zarr) for p in alone_zarr.rglob("*") if p.is_file())
+    assert len(split_files) == 33 + 3
+    assert all((out_zarr / f).read_bytes() == (alone_zarr / f).read_bytes() for f in split_files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.h5", "alone.zarr", "anomaly.nc", "y.h5",
+                                                          "y.zarr"]  # no temporary files
 
 
 def test_an_error_on_one_rank_is_raised_on_every_rank(data_file):

@@ -236,8 +236,6 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
         if (sink) sink->commit();
     };
     if (format == StoreFormat::Zarr) {
-        if (world)
-            throw ValueError("writing a Zarr store across MPI ranks is not supported yet: write it from one process");
         std::optional<ZarrSink> sink;
         std::vector<int> ids;
         if (writes) {
