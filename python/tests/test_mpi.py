@@ -214,6 +214,21 @@ STAGED_SCRIPT = textwrap.dedent("""
         print("left", sum(len(files) for _, _, files in results), flush=True)
 """)
 
+MEMORY_SCRIPT = textwrap.dedent("""
+    import resource
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    x = ca.ones((6000, 4096), chunks=(100, 4096))  # 197 MB of float64, stored uncompressed
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    x.to_hdf5(sys.argv[1], "x", chunks=(100, 4096), memory_limit="32MiB", threads=1, comm=comm)
+    grown = comm.gather((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024, root=0)
+    if comm.rank == 0:
+        print(*grown, flush=True)
+""")
+
 
 def run_under_mpi(n, script, *args, timeout=60):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
@@ -357,3 +372,19 @@ def test_staged_rechunks_split_their_chunks_across_ranks(tmp_path, n):
     with h5py.File(out, "r") as f:
         assert f["t2m"].chunks == (40, 4, 4)
         np.testing.assert_array_equal(f["t2m"][...], a)
+
+
+def test_the_writing_rank_stays_within_the_memory_limit(tmp_path):
+    """Rank 0 takes the other ranks' chunks round by round, a quarter of the budget at a time:
+    its memory grows by about the budget, not by the two thirds of the array the others make
+    (before rounds: 268 MiB on rank 0, 141 MiB on the others)."""
+    import h5py
+    out = tmp_path / "ones.h5"
+    code, text, err = run_under_mpi(3, MEMORY_SCRIPT, out, timeout=120)
+    assert code == 0, err
+    grown = [int(g) for g in text.split()]
+    assert len(grown) == 3 and max(grown) < 64 << 20, grown  # twice the 32 MiB budget at most
+    with h5py.File(out, "r") as f:
+        x = f["x"]
+        assert x.shape == (6000, 4096) and x.id.get_num_chunks() == 60
+        assert x[::997].min() == x[::997].max() == 1.0
