@@ -32,6 +32,7 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 
 namespace chunkarr {
 
@@ -289,7 +290,21 @@ private:
             for (const auto& input : group.inputs) bytes += bytes_of(*input);
             count_only_share(outputs * std::max<Index>(leaves, 1), my_share(outputs * std::max<Index>(leaves, 1)),
                              bytes);
-            tree = tree_across_ranks(outputs, std::max<Index>(leaves, 1), tree);
+            tree = tree_across_ranks(
+                outputs, std::max<Index>(leaves, 1), tree,
+                [this](Partials& partials, std::string& bytes) {
+                    for (const auto& p : partials.per_input) p.append_bytes(bytes);
+                    release_partials(partials);
+                },
+                [this](Index, const std::string& bytes) {
+                    Partials partials;
+                    for (std::size_t at = 0; at < bytes.size();) {
+                        partials.per_input.push_back(kernels::ReducePartial::from_bytes(bytes, at));
+                        tracker_.add(partials.per_input.back().bytes());
+                    }
+                    return partials;
+                },
+                [this](Partials& left, Partials& right) { merge_partials(left, right); });
         }
 
         tbb::parallel_for(tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
@@ -356,41 +371,31 @@ private:
     using BoxPlanPtr = std::shared_ptr<const kernels::QuantileSelection::BoxPlan>;
     using SelectionTree = std::function<SelectionPartial(Index, Index, Index, const BoxPlanPtr&)>;
 
-    // One selection pass across ranks, as tree_across_ranks for reductions: this rank's
-    // subtrees, exchanged; every rank finishes every box's tree and absorbs it, so that all
-    // ranks hold the same selection state for the next pass.
+    // One selection pass across ranks (tree_across_ranks): every rank finishes every box's tree
+    // and absorbs it, so that all ranks hold the same selection state for the next pass.
     void absorb_pass_across_ranks(Index outputs, Index leaves, kernels::QuantileSelection& selection,
                                   const std::function<BoxPlanPtr(Index)>& plan_of, const SelectionTree& local,
                                   std::uint64_t bytes) {
-        const TaskRange share = my_share(outputs * leaves);
-        count_only_share(outputs * leaves, share, bytes);
+        count_only_share(outputs * leaves, my_share(outputs * leaves), bytes);
         std::vector<BoxPlanPtr> plans(static_cast<std::size_t>(outputs));
         tbb::parallel_for(Index{0}, outputs,
                           [&](Index kept) { plans[static_cast<std::size_t>(kept)] = plan_of(kept); });
-        const std::vector<Subtree> mine = subtrees_within(outputs, leaves, share);
-        std::vector<std::string> made(mine.size());
-        tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t i) {
-            SelectionPartial p =
-                local(mine[i].output, mine[i].lo, mine[i].hi, plans[static_cast<std::size_t>(mine[i].output)]);
-            kernels::append_bytes(p.partial, made[i]);
-            budget_.release(p.reserved);
-        });
-        const auto received = unpack_subtrees(world_->exchange(pack_subtrees(mine, made)));
-        made.clear();
-        std::function<kernels::QuantileSelection::Partial(Index, Index, Index)> whole = [&](Index output, Index lo,
-                                                                                            Index hi) {
-            const BoxPlanPtr& plan = plans[static_cast<std::size_t>(output)];
-            auto it = received.find({output, lo, hi});
-            if (it != received.end()) {
+        const auto whole = tree_across_ranks(
+            outputs, leaves,
+            [&](Index output, Index lo, Index hi) {
+                return local(output, lo, hi, plans[static_cast<std::size_t>(output)]);
+            },
+            [this](SelectionPartial& p, std::string& out) {
+                kernels::append_bytes(p.partial, out);
+                budget_.release(p.reserved);
+            },
+            [&](Index output, const std::string& bytes) {
                 std::size_t at = 0;
-                return kernels::partial_from_bytes(plan, it->second, at);
-            }
-            if (hi - lo <= 1) throw Error("internal: no MPI rank computed leaf " + std::to_string(lo));
-            auto left = whole(output, lo, tree_split(lo, hi));
-            auto right = whole(output, tree_split(lo, hi), hi);
-            kernels::QuantileSelection::merge(left, right);
-            return left;
-        };
+                return kernels::partial_from_bytes(plans[static_cast<std::size_t>(output)], bytes, at);
+            },
+            [](kernels::QuantileSelection::Partial& left, kernels::QuantileSelection::Partial& right) {
+                kernels::QuantileSelection::merge(left, right);
+            });
         tbb::parallel_for(Index{0}, outputs, [&](Index kept) {
             auto partial = whole(kept, 0, leaves);
             selection.absorb(partial);
@@ -589,42 +594,43 @@ private:
         budget_.end_active();
     }
 
-    // Computes this rank's subtrees of every output block's tree (`local` makes one), exchanges
-    // them with the other ranks, and returns the tree function over all ranks' subtrees: a
-    // subtree some rank made is read from its bytes, any other node merges its two halves.
-    std::function<Partials(Index, Index, Index)> tree_across_ranks(
-        Index outputs, Index leaves, const std::function<Partials(Index, Index, Index)>& local) {
+    // A tree function (output block, leaves lo, hi) of the partials `Unpack` reads back.
+    template <class Unpack>
+    using FinishedTree = std::function<std::invoke_result_t<Unpack&, Index, const std::string&>(Index, Index, Index)>;
+
+    // Across ranks: this rank makes its subtrees of every output block's tree (`local`, each
+    // turned into bytes by `pack`), the ranks exchange them, and the function returned finishes
+    // any node of a tree from all ranks' subtrees: one some rank made is read back (`unpack`),
+    // any other merges its two halves (`merge`), in the order of one process. Reductions and
+    // quantile selection passes alike.
+    template <class Local, class Pack, class Unpack, class Merge>
+    FinishedTree<Unpack> tree_across_ranks(Index outputs, Index leaves, Local local, Pack pack, Unpack unpack,
+                                           Merge merge) {
+        using Finished = std::invoke_result_t<Unpack&, Index, const std::string&>;
+        using Tree = FinishedTree<Unpack>;
         const std::vector<Subtree> mine = subtrees_within(outputs, leaves, my_share(outputs * leaves));
         std::vector<std::string> made(mine.size());
         tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t i) {
-            Partials partials = local(mine[i].output, mine[i].lo, mine[i].hi);
-            for (const auto& p : partials.per_input) p.append_bytes(made[i]);
-            release_partials(partials);
+            auto partial = local(mine[i].output, mine[i].lo, mine[i].hi);
+            pack(partial, made[i]);
         });
         const std::string payload = pack_subtrees(mine, made);
         made.clear();
         // Every rank's subtrees, by (output, lo, hi): the bytes of their partials.
-        auto received = std::make_shared<std::map<std::tuple<Index, Index, Index>, std::string>>(
+        auto received = std::make_shared<const std::map<std::tuple<Index, Index, Index>, std::string>>(
             unpack_subtrees(world_->exchange(payload)));
-        auto whole = std::make_shared<std::function<Partials(Index, Index, Index)>>();
-        *whole = [this, received, whole_weak = std::weak_ptr(whole)](Index output, Index lo, Index hi) -> Partials {
-            auto it = received->find({output, lo, hi});
-            if (it != received->end()) {
-                Partials partials;
-                for (std::size_t at = 0; at < it->second.size();) {
-                    partials.per_input.push_back(kernels::ReducePartial::from_bytes(it->second, at));
-                    tracker_.add(partials.per_input.back().bytes());
-                }
-                return partials;
-            }
+        auto whole = std::make_shared<Tree>();
+        *whole = [received, unpack, merge, whole_weak = std::weak_ptr(whole)](Index output, Index lo,
+                                                                              Index hi) -> Finished {
+            if (auto it = received->find({output, lo, hi}); it != received->end()) return unpack(output, it->second);
             if (hi - lo <= 1) throw Error("internal: no MPI rank computed leaf " + std::to_string(lo));
             const auto self = whole_weak.lock();
-            Partials left = (*self)(output, lo, tree_split(lo, hi));
-            Partials right = (*self)(output, tree_split(lo, hi), hi);
-            merge_partials(left, right);
+            Finished left = (*self)(output, lo, tree_split(lo, hi));
+            Finished right = (*self)(output, tree_split(lo, hi), hi);
+            merge(left, right);
             return left;
         };
-        return [whole](Index output, Index lo, Index hi) { return (*whole)(output, lo, hi); };
+        return Tree([whole](Index output, Index lo, Index hi) { return (*whole)(output, lo, hi); });
     }
 
     void release_partials(Partials& partials) {
@@ -676,10 +682,10 @@ private:
         std::string mine;
         for (Index flat = share.begin; flat < share.end; ++flat) {
             const Region region = grid.block_region(grid.unravel(flat));
-            std::string block(static_cast<std::size_t>(element_count(region_shape(region))) * item, '\0');
+            const std::size_t at = mine.size();
+            mine.resize(at + static_cast<std::size_t>(element_count(region_shape(region))) * item);
             kernels::copy_region(result.data(), result.shape(), item, region,
-                                 reinterpret_cast<std::byte*>(block.data()));
-            mine += block;
+                                 reinterpret_cast<std::byte*>(mine.data() + at));
         }
         const std::vector<std::string> all = world_->exchange(mine);
         for (int rank = 0; rank < world_->size(); ++rank) {
