@@ -229,6 +229,25 @@ MEMORY_SCRIPT = textwrap.dedent("""
         print(*grown, flush=True)
 """)
 
+STAGE_ERROR_SCRIPT = textwrap.dedent("""
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    source, scratch, missing = sys.argv[1:4]
+    z = ca.open(source, "t2m").rechunk((1, 64, 48)).rechunk((40, 4, 4))
+    try:
+        ca.compute(z.std(axis=0), memory_limit="1MiB", threads=1, comm=comm,
+                   temp_dir=missing if comm.rank == 1 else scratch)  # rank 1 cannot write its stage
+        outcome = "no error"
+    except Exception as error:
+        outcome = type(error).__name__ + ": " + str(error).splitlines()[0]
+    outcomes = comm.gather(outcome, root=0)
+    if comm.rank == 0:
+        print("\\n".join(outcomes), flush=True)
+""")
+
 
 def run_under_mpi(n, script, *args, timeout=60):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
@@ -388,3 +407,19 @@ def test_the_writing_rank_stays_within_the_memory_limit(tmp_path):
         x = f["x"]
         assert x.shape == (6000, 4096) and x.id.get_num_chunks() == 60
         assert x[::997].min() == x[::997].max() == 1.0
+
+
+def test_a_stage_that_fails_on_one_rank_fails_every_rank(tmp_path):
+    import h5py
+    import numpy as np
+    source = tmp_path / "maps.h5"
+    with h5py.File(source, "w") as f:
+        f.create_dataset("t2m", data=np.ones((40, 64, 48)), chunks=(1, 64, 48), compression="gzip")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    code, out, err = run_under_mpi(3, STAGE_ERROR_SCRIPT, source, scratch, tmp_path / "missing", timeout=30)
+    assert code == 0, err
+    outcomes = out.splitlines()
+    assert len(outcomes) == 3, out + err
+    assert all(o.startswith("OSError") and "missing" in o for o in outcomes), out
+    assert list(scratch.iterdir()) == []  # the other ranks' stage files are gone
