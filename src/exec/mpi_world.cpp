@@ -193,11 +193,12 @@ void World::receive_counters(std::vector<Counters>& latest) const {
     latest.resize(static_cast<std::size_t>(size_));
     for (;;) {
         int arrived = 0;
+        MPI_Message message;
         MPI_Status status;
-        MPI_Iprobe(MPI_ANY_SOURCE, 0, comm_->counters, &arrived, &status);
+        MPI_Improbe(MPI_ANY_SOURCE, 0, comm_->counters, &arrived, &message, &status);
         if (!arrived) return;
         std::int64_t counters[2];
-        MPI_Recv(counters, 2, MPI_INT64_T, status.MPI_SOURCE, 0, comm_->counters, MPI_STATUS_IGNORE);
+        MPI_Mrecv(counters, 2, MPI_INT64_T, &message, MPI_STATUS_IGNORE);  // the message probed
         ++comm_->received[static_cast<std::size_t>(status.MPI_SOURCE)];
         latest[static_cast<std::size_t>(status.MPI_SOURCE)] = {counters[0], counters[1]};
     }
