@@ -97,6 +97,18 @@ STORE_SCRIPT = textwrap.dedent("""
 """)
 
 
+# The end of a script that defines compute(): each rank's outcome of it, printed by rank 0.
+PRINT_OUTCOMES = textwrap.dedent("""
+    try:
+        compute()
+        outcome = "no error"
+    except Exception as error:
+        outcome = type(error).__name__ + ": " + str(error).splitlines()[0]
+    outcomes = comm.gather(outcome, root=0)
+    if comm.rank == 0:
+        print("\\n".join(outcomes), flush=True)
+""")
+
 ERROR_SCRIPT = textwrap.dedent("""
     import sys
     from mpi4py import MPI
@@ -110,15 +122,9 @@ ERROR_SCRIPT = textwrap.dedent("""
             raise ValueError("boom on rank 1")
         return block
 
-    try:
+    def compute():
         ca.compute(ca.nansum(x.map_blocks(fails_on_rank_1, dtype=x.dtype)), threads=1, comm=comm)
-        outcome = "no error"
-    except Exception as error:
-        outcome = type(error).__name__ + ": " + str(error).splitlines()[0]
-    outcomes = comm.gather(outcome, root=0)
-    if comm.rank == 0:
-        print("\\n".join(outcomes), flush=True)
-""")
+""") + PRINT_OUTCOMES
 
 
 QUANTILE_SCRIPT = textwrap.dedent("""
@@ -237,16 +243,11 @@ STAGE_ERROR_SCRIPT = textwrap.dedent("""
     comm = MPI.COMM_WORLD
     source, scratch, missing = sys.argv[1:4]
     z = ca.open(source, "t2m").rechunk((1, 64, 48)).rechunk((40, 4, 4))
-    try:
+
+    def compute():
         ca.compute(z.std(axis=0), memory_limit="1MiB", threads=1, comm=comm,
                    temp_dir=missing if comm.rank == 1 else scratch)  # rank 1 cannot write its stage
-        outcome = "no error"
-    except Exception as error:
-        outcome = type(error).__name__ + ": " + str(error).splitlines()[0]
-    outcomes = comm.gather(outcome, root=0)
-    if comm.rank == 0:
-        print("\\n".join(outcomes), flush=True)
-""")
+""") + PRINT_OUTCOMES
 
 
 def run_under_mpi(n, script, *args, timeout=60):
