@@ -324,11 +324,12 @@ class Array:
                   progress=progress, threads=threads, memory_limit=memory_limit, comm=comm)
 
     def to_zarr(self, url, component: str | None = None, overwrite: bool = False, chunks=None, compressor="default",
-                dims=None, *, progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
+                dims=None, *, progress: bool = False, threads: int | None = None, memory_limit=None,
+                comm=None) -> None:
         """Computes and writes the array into a new Zarr v2 store; see chunkarr.to_zarr."""
         from ._io import to_zarr
         to_zarr(self, url, component, overwrite=overwrite, chunks=chunks, compressor=compressor, dims=dims,
-                progress=progress, threads=threads, memory_limit=memory_limit)
+                progress=progress, threads=threads, memory_limit=memory_limit, comm=comm)
 
     def __dask_tokenize__(self):
         """Dask's name for this array when Dask wraps it (da.from_array(x)); see chunkarr._dask."""

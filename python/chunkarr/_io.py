@@ -161,7 +161,7 @@ def _zarr_compressor(compressor):
 
 
 def to_zarr(arr, url, component: str | None = None, overwrite: bool = False, chunks=None, compressor="default",
-            dims=None, *, progress: bool = False, threads: int | None = None, memory_limit=None) -> None:
+            dims=None, *, progress: bool = False, threads: int | None = None, memory_limit=None, comm=None) -> None:
     """Writes `arr` as array `component` (default: the store's root array) of a new Zarr v2
     directory store `url`, as dask.array.to_zarr: computed one block of chunks at a time, chunks
     compressed on all cores (`compressor`: a numcodecs Blosc, Zlib or GZip, or None; default
@@ -169,10 +169,13 @@ def to_zarr(arr, url, component: str | None = None, overwrite: bool = False, chu
     xr.open_zarr names them. Atomic: each chunk file is written under a temporary name, the
     metadata last, the store in a temporary directory that replaces `url` at the end; on an error
     nothing is left and an existing store is untouched. An existing `url` is replaced only with
-    overwrite=True (FileExistsError otherwise)."""
-    if not overwrite and os.path.exists(url):
+    overwrite=True (FileExistsError otherwise). `comm`: as to_hdf5 (rank 0 writes the store)."""
+    exists = not overwrite and os.path.exists(url)
+    if not overwrite and comm is not None:
+        exists = comm.bcast(exists, root=0)  # rank 0's answer on every rank: none goes on alone
+    if exists:
         raise FileExistsError(f"{os.fspath(url)} exists (pass overwrite=True to replace it)")
     name, level, shuffle, bit = _zarr_compressor(compressor)
     key = component or ""
     _store(url, {key: arr}, None if dims is None else {key: dims}, StoreFormat.zarr, chunks, name, level, shuffle,
-           progress, threads, memory_limit, bit_shuffle=bit)
+           progress, threads, memory_limit, comm, bit_shuffle=bit)

@@ -77,7 +77,7 @@ STORE_SCRIPT = textwrap.dedent("""
     import chunkarr as ca
 
     comm = MPI.COMM_WORLD
-    source, out_h5, out_nc, alone_h5 = sys.argv[1:5]
+    source, out_h5, out_nc, alone_h5, out_zarr, alone_zarr = sys.argv[1:7]
     x = ca.open(source, "/x").rechunk((4, 5))
     calls = []
 
@@ -89,11 +89,25 @@ STORE_SCRIPT = textwrap.dedent("""
     y.to_hdf5(out_h5, "y", chunks=(4, 5), compression="gzip", threads=1, comm=comm)
     (x - ca.nanmean(x)).to_netcdf(out_nc, "anomaly", dims=("row", "col"), chunks=(3, 13), threads=1, comm=comm)
     counts = comm.gather(len(calls), root=0)
+    y.to_zarr(out_zarr, chunks=(4, 5), dims=("row", "col"), threads=1, comm=comm)
     if comm.rank == 0:
         y.to_hdf5(alone_h5, "y", chunks=(4, 5), compression="gzip", threads=1)
+        y.to_zarr(alone_zarr, chunks=(4, 5), dims=("row", "col"), threads=1)
         print("calls", *counts, flush=True)
 """)
 
+
+# The end of a script that defines compute(): each rank's outcome of it, printed by rank 0.
+PRINT_OUTCOMES = textwrap.dedent("""
+    try:
+        compute()
+        outcome = "no error"
+    except Exception as error:
+        outcome = type(error).__name__ + ": " + str(error).splitlines()[0]
+    outcomes = comm.gather(outcome, root=0)
+    if comm.rank == 0:
+        print("\\n".join(outcomes), flush=True)
+""")
 
 ERROR_SCRIPT = textwrap.dedent("""
     import sys
@@ -108,15 +122,9 @@ ERROR_SCRIPT = textwrap.dedent("""
             raise ValueError("boom on rank 1")
         return block
 
-    try:
+    def compute():
         ca.compute(ca.nansum(x.map_blocks(fails_on_rank_1, dtype=x.dtype)), threads=1, comm=comm)
-        outcome = "no error"
-    except Exception as error:
-        outcome = type(error).__name__ + ": " + str(error).splitlines()[0]
-    outcomes = comm.gather(outcome, root=0)
-    if comm.rank == 0:
-        print("\\n".join(outcomes), flush=True)
-""")
+""") + PRINT_OUTCOMES
 
 
 QUANTILE_SCRIPT = textwrap.dedent("""
@@ -145,6 +153,101 @@ QUANTILE_SCRIPT = textwrap.dedent("""
     if comm.rank == 0:
         print(" ".join(f"{n}:{s}:{r}" for n, s, r in results), flush=True)
 """)
+
+PROGRESS_SCRIPT = textwrap.dedent("""
+    import io
+    import re
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    x = ca.open(sys.argv[1], "/x").rechunk((4, 5))  # 11 x 3 tasks
+    work = (ca.nansum(x), ca.nanquantile(x, 0.5, axis=0), x * 2)
+
+    def counts(**kwargs):
+        out = io.StringIO()
+        with ca.ProgressBar(out=out):
+            ca.compute(*work, threads=1, **kwargs)
+        return [tuple(map(int, m)) for m in re.findall(r"(\\d+)/(\\d+) tasks", out.getvalue())]
+
+    split = counts(comm=comm)
+    if comm.rank == 0:
+        print("split", *(f"{done}/{total}" for done, total in split))
+        print("alone", *(f"{done}/{total}" for done, total in counts()), flush=True)
+""")
+
+STAGED_SCRIPT = textwrap.dedent("""
+    import os
+    import sys
+    import h5py
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    source, out, scratch = sys.argv[1:4]
+    scratch = os.path.join(scratch, f"rank{comm.rank}")  # each rank's own disk, for the stages' files
+    os.makedirs(scratch, exist_ok=True)
+    os.environ["TMPDIR"] = scratch
+    calls = []
+
+    def counted(block):
+        calls.append(1)
+        return block
+
+    x = ca.open(source, "t2m").rechunk((1, 64, 48))  # its stored chunks: one map each
+    z = x.map_blocks(counted, dtype=x.dtype).rechunk((40, 4, 4))  # time series
+    assert "stage 2: chunks" in ca.explain(z, memory_limit="1MiB")
+    options = dict(memory_limit="1MiB", threads=1)
+    # (One compute each: together their tasks would not fit the small budget.)
+    [anomaly], [spread] = (ca.compute(y, comm=comm, **options) for y in (ca.sum(z - z.mean(axis=0), axis=0),
+                                                                        z.std(axis=0)))
+    counts = comm.gather(len(calls), root=0)
+    z.to_hdf5(out, "t2m", chunks=(40, 4, 4), compression="gzip", comm=comm, **options)
+    left = os.listdir(scratch)
+    with h5py.File(source, "r") as f:
+        a = f["t2m"][...]
+    y = x.rechunk((40, 4, 4))
+    alone = [ca.compute(r, **options)[0] for r in (ca.sum(y - y.mean(axis=0), axis=0), y.std(axis=0))]
+    same = anomaly.tobytes() == alone[0].tobytes() and spread.tobytes() == alone[1].tobytes()
+    right = np.allclose(spread, a.std(axis=0), rtol=1e-12) and np.allclose(anomaly, 0, atol=1e-9)
+    results = comm.gather((same, right, left), root=0)
+    if comm.rank == 0:
+        print("calls", *counts)
+        print("same", *(s for s, _, _ in results))
+        print("right", *(r for _, r, _ in results))
+        print("left", sum(len(files) for _, _, files in results), flush=True)
+""")
+
+MEMORY_SCRIPT = textwrap.dedent("""
+    import resource
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    x = ca.ones((6000, 4096), chunks=(100, 4096))  # 197 MB of float64, stored uncompressed
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    x.to_hdf5(sys.argv[1], "x", chunks=(100, 4096), memory_limit="32MiB", threads=1, comm=comm)
+    grown = comm.gather((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024, root=0)
+    if comm.rank == 0:
+        print(*grown, flush=True)
+""")
+
+STAGE_ERROR_SCRIPT = textwrap.dedent("""
+    import sys
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    source, scratch, missing = sys.argv[1:4]
+    z = ca.open(source, "t2m").rechunk((1, 64, 48)).rechunk((40, 4, 4))
+
+    def compute():
+        ca.compute(z.std(axis=0), memory_limit="1MiB", threads=1, comm=comm,
+                   temp_dir=missing if comm.rank == 1 else scratch)  # rank 1 cannot write its stage
+""") + PRINT_OUTCOMES
 
 
 def run_under_mpi(n, script, *args, timeout=60):
@@ -202,7 +305,8 @@ def test_stores_across_ranks_write_the_single_process_file(data_file, tmp_path):
     import netCDF4
     import numpy as np
     out_h5, out_nc, alone = tmp_path / "y.h5", tmp_path / "anomaly.nc", tmp_path / "alone.h5"
-    code, out, err = run_under_mpi(3, STORE_SCRIPT, data_file, out_h5, out_nc, alone)
+    out_zarr, alone_zarr = tmp_path / "y.zarr", tmp_path / "alone.zarr"
+    code, out, err = run_under_mpi(3, STORE_SCRIPT, data_file, out_h5, out_nc, alone, out_zarr, alone_zarr)
     assert code == 0, err
     counts = [int(w) for w in out.split()[1:]]
     assert sum(counts) == 33 and all(0 < c < 33 for c in counts), out  # each rank its share of chunks
@@ -220,7 +324,13 @@ def test_stores_across_ranks_write_the_single_process_file(data_file, tmp_path):
         assert v.dimensions == ("row", "col")
         np.testing.assert_allclose(v[:].filled(np.nan), data - np.nanmean(data.astype(np.float64)), rtol=1e-5,
                                    atol=1e-3)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.h5", "anomaly.nc", "y.h5"]  # no temporary files
+    # The Zarr store: every file as one process writes it (33 chunk files and the metadata).
+    split_files = sorted(p.relative_to(out_zarr) for p in out_zarr.rglob("*") if p.is_file())
+    assert split_files == sorted(p.relative_to(alone_zarr) for p in alone_zarr.rglob("*") if p.is_file())
+    assert len(split_files) == 33 + 3
+    assert all((out_zarr / f).read_bytes() == (alone_zarr / f).read_bytes() for f in split_files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.h5", "alone.zarr", "anomaly.nc", "y.h5",
+                                                          "y.zarr"]  # no temporary files
 
 
 def test_an_error_on_one_rank_is_raised_on_every_rank(data_file):
@@ -242,3 +352,75 @@ def test_exact_quantiles_split_their_passes_across_ranks(tmp_path):
     assert all(same == "True" and right == "True" for _, same, right in results), out
     calls = [int(n) for n, _, _ in results]
     assert sum(calls) == calls_alone and max(calls) < calls_alone  # each pass's blocks shared out
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_progress_on_rank_0_is_the_sum_over_ranks(data_file, n):
+    code, out, err = run_under_mpi(n, PROGRESS_SCRIPT, data_file)
+    assert code == 0, err
+    lines = dict(line.split(" ", 1) for line in out.splitlines())
+    split = [tuple(map(int, p.split("/"))) for p in lines["split"].split()]
+    alone = [tuple(map(int, p.split("/"))) for p in lines["alone"].split()]
+    assert alone[-1][0] == alone[-1][1] > 33  # the reduction, the selection passes, the blocks
+    # Rank 0 ends on every rank's tasks, the count of one process; never past the total.
+    assert split[-1] == alone[-1]
+    assert all(done <= total for done, total in split)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_staged_rechunks_split_their_chunks_across_ranks(tmp_path, n):
+    """An orthogonal rechunk of a compressed file runs in stages (1 MiB budget): the ranks share
+    each stage's chunks, every rank ends with the whole stage in its own temporary file, and the
+    results are the single process's bits."""
+    import h5py
+    import numpy as np
+    rng = np.random.default_rng(15)
+    a = rng.normal(280, 10, size=(40, 64, 48))
+    source = tmp_path / "maps.h5"
+    with h5py.File(source, "w") as f:
+        f.create_dataset("t2m", data=a, chunks=(1, 64, 48), compression="gzip", shuffle=True)
+    out = tmp_path / "series.h5"
+    code, text, err = run_under_mpi(n, STAGED_SCRIPT, source, out, tmp_path / "scratch", timeout=120)
+    assert code == 0, err
+    lines = {line.split()[0]: line.split()[1:] for line in text.splitlines()}
+    calls = [int(c) for c in lines["calls"]]
+    assert len(calls) == n and sum(calls) == 2 * 40  # each map read once per compute, over all ranks
+    if n > 1:
+        assert all(0 < c < 80 for c in calls)  # (before the split every rank read every map)
+    assert lines["same"] == ["True"] * n and lines["right"] == ["True"] * n, text
+    assert lines["left"] == ["0"]  # the stages' files are gone on every rank
+    with h5py.File(out, "r") as f:
+        assert f["t2m"].chunks == (40, 4, 4)
+        np.testing.assert_array_equal(f["t2m"][...], a)
+
+
+def test_the_writing_rank_stays_within_the_memory_limit(tmp_path):
+    """Rank 0 takes the other ranks' chunks round by round, a quarter of the budget at a time:
+    its memory grows by about the budget, not by the two thirds of the array the others make
+    (before rounds: 268 MiB on rank 0, 141 MiB on the others)."""
+    import h5py
+    out = tmp_path / "ones.h5"
+    code, text, err = run_under_mpi(3, MEMORY_SCRIPT, out, timeout=120)
+    assert code == 0, err
+    grown = [int(g) for g in text.split()]
+    assert len(grown) == 3 and max(grown) < 64 << 20, grown  # twice the 32 MiB budget at most
+    with h5py.File(out, "r") as f:
+        x = f["x"]
+        assert x.shape == (6000, 4096) and x.id.get_num_chunks() == 60
+        assert x[::997].min() == x[::997].max() == 1.0
+
+
+def test_a_stage_that_fails_on_one_rank_fails_every_rank(tmp_path):
+    import h5py
+    import numpy as np
+    source = tmp_path / "maps.h5"
+    with h5py.File(source, "w") as f:
+        f.create_dataset("t2m", data=np.ones((40, 64, 48)), chunks=(1, 64, 48), compression="gzip")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    code, out, err = run_under_mpi(3, STAGE_ERROR_SCRIPT, source, scratch, tmp_path / "missing", timeout=30)
+    assert code == 0, err
+    outcomes = out.splitlines()
+    assert len(outcomes) == 3, out + err
+    assert all(o.startswith("OSError") and "missing" in o for o in outcomes), out
+    assert list(scratch.iterdir()) == []  # the other ranks' stage files are gone

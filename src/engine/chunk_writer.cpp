@@ -3,6 +3,7 @@
 #include <chunkarr/core/error.hpp>
 
 #include "exec/memory_budget.hpp"
+#include "io/zarr/codecs.hpp"
 #include "kernels/region_copy.hpp"
 
 #include <algorithm>
@@ -53,29 +54,32 @@ private:
 
 class ZarrDestination final : public ChunkDestination {
 public:
-    ZarrDestination(ZarrSink& sink, int array) : sink_(sink), array_(array) {}
+    ZarrDestination(ChunkWrite write, ZarrCompressor compressor, std::size_t item)
+        : write_(std::move(write)), compressor_(std::move(compressor)), item_(item) {}
     bool encodes() const override { return true; }
     // Blosc adds at most its 16-byte header; deflate a few bytes per 64 KiB block.
     std::size_t encode_bound(std::size_t chunk_bytes) const override { return chunk_bytes + chunk_bytes / 1000 + 64; }
-    void encode(const std::byte* chunk, std::size_t, std::vector<std::byte>& out) const override {
-        sink_.encode_chunk(array_, chunk, out);
+    void encode(const std::byte* chunk, std::size_t chunk_bytes, std::vector<std::byte>& out) const override {
+        encode_zarr_chunk(compressor_, item_, chunk, chunk_bytes, out);
     }
     void write(const std::vector<Index>& offset, const std::byte* bytes, std::size_t size) override {
-        sink_.write_chunk(array_, offset, bytes, size);
+        write_(offset, bytes, size);
     }
 
 private:
-    ZarrSink& sink_;
-    int array_;
+    ChunkWrite write_;
+    ZarrCompressor compressor_;
+    std::size_t item_;
 };
 
 class ChunkWriter final : public BlockConsumer {
 public:
-    ChunkWriter(std::unique_ptr<ChunkDestination> destination, DType dtype, Shape chunk)
+    ChunkWriter(std::unique_ptr<ChunkDestination> destination, DType dtype, Shape chunk, RoundEnd round_end)
         : destination_(std::move(destination)),
           item_(itemsize(dtype)),
           chunk_(std::move(chunk)),
-          chunk_bytes_(static_cast<std::size_t>(element_count(chunk_)) * item_) {}
+          chunk_bytes_(static_cast<std::size_t>(element_count(chunk_)) * item_),
+          round_end_(std::move(round_end)) {}
 
     ~ChunkWriter() override { abort(); }
 
@@ -91,6 +95,23 @@ public:
         const bool encodes = destination_->encodes();
         const std::size_t kept = encodes ? destination_->encode_bound(chunk_bytes_) : chunk_bytes_;
         return chunks * kept + 2 * chunk_bytes_ + (encodes ? kept : 0);
+    }
+
+    // What a block's chunks come to once encoded (their worst case): held until the round ends.
+    std::size_t round_bytes(const Region& region) const override {
+        if (!round_end_) return 0;
+        const std::size_t chunks = static_cast<std::size_t>(chunks_in(region));
+        return chunks * (destination_->encodes() ? destination_->encode_bound(chunk_bytes_) : chunk_bytes_);
+    }
+
+    void end_round() override {
+        // Every chunk of the round through the writer thread first.
+        {
+            std::unique_lock lock(mutex_);
+            idle_.wait(lock, [&] { return (queue_.empty() && !writing_) || failed_.load(); });
+        }
+        throw_if_failed();
+        round_end_(*budget_);
     }
 
     std::size_t consume(const std::vector<Index>&, const Region& region, const Block& values) override {
@@ -231,6 +252,7 @@ private:
                 if (stop_ || queue_.empty()) return;
                 item = std::move(queue_.front());
                 queue_.pop_front();
+                writing_ = true;
             }
             try {
                 destination_->write(item.offset, item.bytes.get(), item.size);
@@ -239,14 +261,21 @@ private:
                 std::lock_guard lock(mutex_);
                 error_ = std::current_exception();
                 failed_ = true;
+                writing_ = false;
                 budget_->release(item.reserved);
                 budget_->end_active();
                 drop_queue();
+                idle_.notify_all();
                 return;
             }
             item.bytes.reset();
             budget_->release(item.reserved);
             budget_->end_active();
+            {
+                std::lock_guard lock(mutex_);
+                writing_ = false;
+            }
+            idle_.notify_all();
         }
     }
 
@@ -258,30 +287,30 @@ private:
     std::thread thread_;
     std::mutex mutex_;
     std::condition_variable ready_;
+    std::condition_variable idle_;  // the queue is empty and nothing is being written
     std::deque<Item> queue_;
+    bool writing_ = false;
     bool closing_ = false;
     bool stop_ = false;
     std::atomic<bool> failed_{false};
     std::exception_ptr error_;
     std::uint64_t written_ = 0;
+    RoundEnd round_end_;
 };
 
 }  // namespace
 
-std::unique_ptr<BlockConsumer> make_chunk_writer(HDF5Sink& sink, int dataset, DType dtype, Shape chunk,
-                                                 FilterPipeline filters) {
-    return make_chunk_writer([&sink, dataset](const std::vector<Index>& offset, const std::byte* bytes,
-                                              std::size_t size) { sink.write_chunk(dataset, offset, bytes, size); },
-                             dtype, std::move(chunk), std::move(filters));
-}
-
-std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters) {
+std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters,
+                                                 RoundEnd round_end) {
     return std::make_unique<ChunkWriter>(std::make_unique<FilteredDestination>(std::move(write), std::move(filters)),
-                                         dtype, std::move(chunk));
+                                         dtype, std::move(chunk), std::move(round_end));
 }
 
-std::unique_ptr<BlockConsumer> make_chunk_writer(ZarrSink& sink, int array, DType dtype, Shape chunk) {
-    return std::make_unique<ChunkWriter>(std::make_unique<ZarrDestination>(sink, array), dtype, std::move(chunk));
+std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, ZarrCompressor compressor,
+                                                 RoundEnd round_end) {
+    return std::make_unique<ChunkWriter>(
+        std::make_unique<ZarrDestination>(std::move(write), std::move(compressor), itemsize(dtype)), dtype,
+        std::move(chunk), std::move(round_end));
 }
 
 ChunkWrite append_chunks_to(std::string& bytes) {

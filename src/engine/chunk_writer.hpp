@@ -1,28 +1,36 @@
 #pragma once
 // The consumer of store()'s blocks: worker threads pad edge chunks to the full chunk shape,
 // apply the filters (HDF5) or the compressor (Zarr) and queue the bytes; one writer thread takes
-// them off the queue and writes them (HDF5: H5Dwrite_chunk under the HDF5 lock; Zarr: a file). Queued bytes keep their memory-budget
-// reservation until written, so a slow disk makes the workers wait instead of memory grow.
+// them off the queue and writes them (HDF5: H5Dwrite_chunk under the HDF5 lock; Zarr: a file;
+// across MPI ranks: bytes for other ranks). Queued bytes keep their memory-budget reservation
+// until written, so a slow disk makes the workers wait instead of memory grow.
+#include <chunkarr/io/zarr/metadata.hpp>
+
 #include "exec/executor.hpp"
 #include "io/filter_pipeline.hpp"
-#include "io/hdf5/sink.hpp"
-#include "io/zarr/sink.hpp"
 
 #include <functional>
 #include <memory>
 
 namespace chunkarr {
 
-// Writes the blocks it consumes as chunks of `chunk` shape of dataset `dataset` of `sink`.
-std::unique_ptr<BlockConsumer> make_chunk_writer(HDF5Sink& sink, int dataset, DType dtype, Shape chunk,
-                                                 FilterPipeline filters);
-// Writes the blocks it consumes as chunks of `chunk` shape of array `array` of `sink`.
-std::unique_ptr<BlockConsumer> make_chunk_writer(ZarrSink& sink, int array, DType dtype, Shape chunk);
+class MemoryBudget;
 
-// Where the writer thread puts each filtered chunk: its offset, bytes and size.
+// Where the writer thread puts each encoded chunk: its offset, bytes and size.
 using ChunkWrite = std::function<void(const std::vector<Index>& offset, const std::byte* bytes, std::size_t size)>;
-// The same, each chunk handed to `write` (on the writer thread, one at a time).
-std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters);
+
+// Across MPI ranks: what the writer does at the end of each round (BlockConsumer::end_round),
+// once every chunk of the round has gone to its ChunkWrite; what it receives counts in `budget`.
+// Empty: the writer works in one round.
+using RoundEnd = std::function<void(MemoryBudget& budget)>;
+
+// Writes the blocks it consumes as chunks of `chunk` shape, each encoded with HDF5's `filters`
+// (none: as they are) and handed to `write`.
+std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters,
+                                                 RoundEnd round_end = {});
+// The same for a Zarr array, each chunk encoded with its `compressor`.
+std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, ZarrCompressor compressor,
+                                                 RoundEnd round_end = {});
 
 // For chunks made on another MPI rank: a ChunkWrite that appends each chunk (offset, size,
 // bytes) to `bytes`, and the replay of such bytes into `write`.

@@ -86,13 +86,13 @@ NodePtr RechunkStages::stage(const NodePtr& node, const RechunkPlan& plan, const
         store_options.shuffle = false;
         store_options.format = StoreFormat::HDF5;
         ComputeOptions stage_options = options;
-        // Across MPI ranks each rank stages the whole array into its own local temporary file
-        // (the ranks may not share a file system); what reads the stages is split again.
-        stage_options.world = nullptr;
         ComputeReport stage_report;
         stage_options.report = &stage_report;
-        // The stage's own graph is what it stores: not staged again.
-        store_targets({{Array(current), "/data", {}}}, path, store_options, stage_options, RechunkStaging::Skip);
+        // The stage's own graph is what it stores: not staged again. Across MPI ranks the ranks
+        // share its chunks and each writes all of them into its own temporary file (the ranks
+        // may not share a file system).
+        store_targets({{Array(current), "/data", {}}}, path, store_options, stage_options, RechunkStaging::Skip,
+                      StoreWriters::EveryRank);
         report.tasks += stage_report.tasks;
         report.bytes_read += stage_report.bytes_read;
         report.buffers += stage_report.buffers;

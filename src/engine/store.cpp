@@ -1,6 +1,6 @@
 // store(): the pipeline over tasks of whole stored chunks, a chunk writer (engine/chunk_writer)
 // as the consumer, into a temporary file that HDF5Sink renames over the target at the end.
-// Across MPI ranks the ranks share the chunks and rank 0 writes them all.
+// Across MPI ranks the ranks share the chunks and rank 0 writes them all, round by round.
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/engine/store.hpp>
 #include <chunkarr/exec/mpi_world.hpp>
@@ -8,6 +8,7 @@
 #include "engine/chunk_writer.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/store_targets.hpp"
+#include "exec/memory_budget.hpp"
 #include "io/hdf5/sink.hpp"
 #include "io/zarr/sink.hpp"
 
@@ -132,11 +133,35 @@ StoreFormat resolve_store_format(const std::string& path, StoreFormat format) {
 
 namespace {
 
-// store_targets' work. Across MPI ranks (`world`) every rank computes and filters its share of
-// each dataset's chunks; rank 0 alone makes the file, writing its own chunks as they come and
-// the others' when they have sent them.
+// The end of a round across ranks: this rank's encoded chunks (`outgoing`) go to rank 0 or to
+// every rank, and what arrives is written `here` (on the ranks that write), counted in the budget
+// while held.
+void trade_round(const mpi::World& world, bool every_rank, std::string& outgoing, const ChunkWrite& here,
+                 MemoryBudget& budget) {
+    const std::vector<std::string> received = every_rank ? world.exchange(outgoing) : world.gather(outgoing, 0);
+    outgoing.clear();
+    std::size_t held = 0;
+    for (const std::string& chunks : received) held += chunks.size();
+    if (held == 0) return;
+    budget.reserve(held);
+    try {
+        for (std::size_t rank = 0; rank < received.size(); ++rank)
+            if (static_cast<int>(rank) != world.rank()) write_appended_chunks(received[rank], here);
+    } catch (...) {
+        budget.release(held);
+        budget.end_active();
+        throw;
+    }
+    budget.release(held);
+    budget.end_active();
+}
+
+// store_targets' work. Across MPI ranks (`world`) every rank computes and encodes its share of
+// each round of a dataset's chunks (BlockConsumer::round_bytes); `writers` make the file, writing
+// their own chunks as they come and the others' at the end of each round.
 void write_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
-                   const ComputeOptions& options, RechunkStaging staging, const mpi::World* world) {
+                   const ComputeOptions& options, RechunkStaging staging, const mpi::World* world,
+                   StoreWriters writers) {
     check_options(options);
     const StoreFormat format = resolve_store_format(path, store_options.format);
     // Everything that can be checked is checked before the file is created.
@@ -168,43 +193,58 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
         if (options.cancel && options.cancel->load()) throw CancelledError("computation cancelled");
     };
     check_cancelled();
+    // Across ranks every rank makes and encodes its share of each round of chunks; they go to
+    // rank 0, which alone makes the file, or (a rechunk stage's file) to every rank.
+    const bool every_rank = writers == StoreWriters::EveryRank;
+    const bool writes = !world || every_rank || world->rank() == 0;
+    const bool sends = world && (every_rank || world->rank() != 0);
     // Each target: a 0-d one whole, the others one block of whole stored chunks at a time. `sink`
-    // is null on the MPI ranks that do not write; `after` runs once a target's chunks are made.
-    auto write_all = [&](auto* sink, const std::vector<int>& ids, auto make_writer, auto after) {
+    // is null on the ranks that do not write.
+    auto write_all = [&](auto* sink, const std::vector<int>& ids) {
+        std::string outgoing;  // this rank's encoded chunks of the round, for the other ranks
         for (std::size_t i = 0; i < targets.size(); ++i) {
             const DatasetSpec& spec = specs[i];
-            const Index size = element_count(spec.shape);
             if (spec.shape.empty()) {
                 const NDArray value = run_pipeline({targets[i].array.node()}, options, staging).front();
                 if (sink) sink->write(ids[i], value);
-            } else if (size > 0) {
-                const auto writer = make_writer(i, spec);
+            } else if (element_count(spec.shape) > 0) {
+                ChunkWrite here;
+                if (sink)
+                    here = [sink, id = ids[i]](const std::vector<Index>& offset, const std::byte* bytes,
+                                               std::size_t size) { sink->write_chunk(id, offset, bytes, size); };
+                const ChunkWrite to_others = append_chunks_to(outgoing);
+                ChunkWrite write = [&, here](const std::vector<Index>& offset, const std::byte* bytes,
+                                             std::size_t size) {
+                    if (here) here(offset, bytes, size);
+                    if (sends) to_others(offset, bytes, size);
+                };
+                RoundEnd round_end;
+                if (world)
+                    round_end = [&, here](MemoryBudget& budget) {
+                        trade_round(*world, every_rank, outgoing, here, budget);
+                    };
+                const auto writer = format == StoreFormat::Zarr
+                                        ? make_chunk_writer(write, spec.dtype, spec.chunks, compressor, round_end)
+                                        : make_chunk_writer(write, spec.dtype, spec.chunks, spec.filters, round_end);
                 const std::size_t budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
                 const Shape tasks = task_shape(targets[i].array, spec.chunks, budget);
                 run_pipeline_blocks(targets[i].array.node(), ChunkGrid::regular(spec.shape, tasks), *writer, options,
                                     staging);
-                after(i);
             }
             check_cancelled();
         }
         if (sink) sink->commit();
     };
     if (format == StoreFormat::Zarr) {
-        if (world)
-            throw ValueError("writing a Zarr store across MPI ranks is not supported yet: write it from one process");
-        ZarrSink sink(path);
-        sink.set_file_attributes(store_options.file_attributes);
+        std::optional<ZarrSink> sink;
         std::vector<int> ids;
-        for (const auto& spec : specs) ids.push_back(sink.define(spec, compressor));
-        write_all(
-            &sink, ids,
-            [&](std::size_t i, const DatasetSpec& spec) {
-                return make_chunk_writer(sink, ids[i], spec.dtype, spec.chunks);
-            },
-            [](std::size_t) {});
-        return;
+        if (writes) {
+            sink.emplace(path);
+            sink->set_file_attributes(store_options.file_attributes);
+            for (const auto& spec : specs) ids.push_back(sink->define(spec, compressor));
+        }
+        return write_all(writes ? &*sink : nullptr, ids);
     }
-    const bool writes = !world || world->rank() == 0;
     std::optional<HDF5Sink> sink;
     std::vector<int> ids;
     if (writes) {
@@ -213,40 +253,27 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
         for (const auto& spec : specs) ids.push_back(sink->define(spec));
         sink->open_for_data();
     }
-    std::string for_rank_zero;  // this rank's filtered chunks of one target, when it is not the writer
-    write_all(
-        writes ? &*sink : nullptr, ids,
-        [&](std::size_t i, const DatasetSpec& spec) {
-            for_rank_zero.clear();
-            return writes ? make_chunk_writer(*sink, ids[i], spec.dtype, spec.chunks, spec.filters)
-                          : make_chunk_writer(append_chunks_to(for_rank_zero), spec.dtype, spec.chunks, spec.filters);
-        },
-        [&](std::size_t i) {
-            if (!world) return;
-            for (const std::string& chunks : world->gather(for_rank_zero, 0))
-                write_appended_chunks(chunks, [&](const std::vector<Index>& offset, const std::byte* bytes,
-                                                  std::size_t n) { sink->write_chunk(ids[i], offset, bytes, n); });
-        });
+    write_all(writes ? &*sink : nullptr, ids);
 }
 
 }  // namespace
 
 void store_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
-                   const ComputeOptions& options, RechunkStaging staging) {
+                   const ComputeOptions& options, RechunkStaging staging, StoreWriters writers) {
     if (!options.world || options.world->size() < 2)
-        return write_targets(targets, path, store_options, options, staging, nullptr);
+        return write_targets(targets, path, store_options, options, staging, nullptr, writers);
     const mpi::World& world = *options.world;
     try {
-        write_targets(targets, path, store_options, options, staging, &world);
+        write_targets(targets, path, store_options, options, staging, &world, writers);
     } catch (...) {
-        world.fail(std::current_exception());  // every rank raises it; rank 0's file is not made
+        world.fail(std::current_exception());  // every rank raises it; no writer's file is made
     }
-    world.exchange({});  // every rank learns that rank 0 committed the file
+    world.exchange({});  // every rank learns that the writers committed their files
 }
 
 void store(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
            const ComputeOptions& options) {
-    store_targets(targets, path, store_options, options, RechunkStaging::Run);
+    store_targets(targets, path, store_options, options, RechunkStaging::Run, StoreWriters::RankZero);
 }
 
 void store(const Array& array, const std::string& path, const std::string& name, const StoreOptions& store_options,

@@ -10,7 +10,11 @@
 
 namespace chunkarr {
 
+// Who writes the file across MPI ranks: rank 0 alone (a store's output), or every rank its own
+// copy (a rechunk stage's file, on each rank's node), each of them all the chunks.
+enum class StoreWriters { RankZero, EveryRank };
+
 void store_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
-                   const ComputeOptions& options, RechunkStaging staging);
+                   const ComputeOptions& options, RechunkStaging staging, StoreWriters writers);
 
 }  // namespace chunkarr

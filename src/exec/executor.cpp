@@ -31,6 +31,8 @@
 #include <oneapi/tbb/task_arena.h>
 #include <optional>
 #include <sstream>
+#include <thread>
+#include <type_traits>
 
 namespace chunkarr {
 
@@ -82,6 +84,7 @@ public:
           parallelism_(make_parallelism_limit(threads_)),
           arena_(threads_) {
         if (options.world && options.world->size() > 1) world_ = options.world.get();
+        driver_ = std::this_thread::get_id();
         context_.tracker = &tracker_;
         context_.transient = graph.transient;
         // Scalars are made once for all tasks.
@@ -114,7 +117,7 @@ public:
             arena_.execute([&] { evaluate_blocks(output, result); });
             results.push_back(std::move(result));
         }
-        report_progress(true);
+        finish_progress();
         fill_report();
         return results;
     }
@@ -137,7 +140,7 @@ public:
             consumer.abort();
             throw;
         }
-        report_progress(true);
+        finish_progress();
         fill_report();
     }
 
@@ -153,10 +156,29 @@ private:
     }
 
     void consume_blocks(const NodePtr& output, const ChunkGrid& grid, BlockConsumer& consumer) {
-        // Across ranks each rank's consumer takes that rank's share of the blocks.
-        const TaskRange share =
-            world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
-        count_only_share(grid.block_count(), share, bytes_of(*output));
+        const Index blocks = grid.block_count();
+        const std::size_t held = blocks > 0 ? consumer.round_bytes(grid.block_region(grid.unravel(0))) : 0;
+        if (!world_ || held == 0) return consume_share(output, grid, consumer, my_share(blocks), bytes_of(*output));
+        // Rounds of as many blocks as a quarter of the budget holds (over all ranks: what one rank
+        // may receive), and one block per rank at least while that takes at most half of it (no
+        // rank left idle). The first block is the largest.
+        const auto fit = [&](std::size_t part) { return static_cast<Index>(budget_.limit() / part / held); };
+        const Index least = std::clamp<Index>(fit(2), 1, world_->size());
+        const Index per_round = std::clamp<Index>(fit(4), least, std::max(blocks, least));
+        for (Index first = 0; first < blocks; first += per_round) {
+            const Index count = std::min(per_round, blocks - first);
+            const TaskRange share = my_share(count);
+            const auto bytes = static_cast<std::uint64_t>(static_cast<double>(bytes_of(*output)) * count / blocks);
+            consume_share(output, grid, consumer, {first + share.begin, first + share.end}, bytes, count);
+            consumer.end_round();
+        }
+    }
+
+    // Blocks `share` of `grid` (of a run of `run` blocks, by default all) to `consumer`; `bytes`:
+    // what the run processes.
+    void consume_share(const NodePtr& output, const ChunkGrid& grid, BlockConsumer& consumer, TaskRange share,
+                       std::uint64_t bytes, std::optional<Index> run = std::nullopt) {
+        count_only_share(run.value_or(grid.block_count()), share, bytes);
         tbb::parallel_for(
             tbb::blocked_range<Index>(share.begin, share.end, 1), [&](const tbb::blocked_range<Index>& range) {
                 for (Index flat = range.begin(); flat != range.end(); ++flat) {
@@ -266,9 +288,23 @@ private:
         if (world_) {
             std::uint64_t bytes = 0;
             for (const auto& input : group.inputs) bytes += bytes_of(*input);
-            count_only_share(outputs * std::max<Index>(leaves, 1),
-                             rank_share(outputs * std::max<Index>(leaves, 1), world_->rank(), world_->size()), bytes);
-            tree = tree_across_ranks(outputs, std::max<Index>(leaves, 1), tree);
+            count_only_share(outputs * std::max<Index>(leaves, 1), my_share(outputs * std::max<Index>(leaves, 1)),
+                             bytes);
+            tree = tree_across_ranks(
+                outputs, std::max<Index>(leaves, 1), tree,
+                [this](Partials& partials, std::string& bytes) {
+                    for (const auto& p : partials.per_input) p.append_bytes(bytes);
+                    release_partials(partials);
+                },
+                [this](Index, const std::string& bytes) {
+                    Partials partials;
+                    for (std::size_t at = 0; at < bytes.size();) {
+                        partials.per_input.push_back(kernels::ReducePartial::from_bytes(bytes, at));
+                        tracker_.add(partials.per_input.back().bytes());
+                    }
+                    return partials;
+                },
+                [this](Partials& left, Partials& right) { merge_partials(left, right); });
         }
 
         tbb::parallel_for(tbb::blocked_range<Index>(0, outputs, 1), [&](const tbb::blocked_range<Index>& range) {
@@ -335,41 +371,31 @@ private:
     using BoxPlanPtr = std::shared_ptr<const kernels::QuantileSelection::BoxPlan>;
     using SelectionTree = std::function<SelectionPartial(Index, Index, Index, const BoxPlanPtr&)>;
 
-    // One selection pass across ranks, as tree_across_ranks for reductions: this rank's
-    // subtrees, exchanged; every rank finishes every box's tree and absorbs it, so that all
-    // ranks hold the same selection state for the next pass.
+    // One selection pass across ranks (tree_across_ranks): every rank finishes every box's tree
+    // and absorbs it, so that all ranks hold the same selection state for the next pass.
     void absorb_pass_across_ranks(Index outputs, Index leaves, kernels::QuantileSelection& selection,
                                   const std::function<BoxPlanPtr(Index)>& plan_of, const SelectionTree& local,
                                   std::uint64_t bytes) {
-        const TaskRange share = rank_share(outputs * leaves, world_->rank(), world_->size());
-        count_only_share(outputs * leaves, share, bytes);
+        count_only_share(outputs * leaves, my_share(outputs * leaves), bytes);
         std::vector<BoxPlanPtr> plans(static_cast<std::size_t>(outputs));
         tbb::parallel_for(Index{0}, outputs,
                           [&](Index kept) { plans[static_cast<std::size_t>(kept)] = plan_of(kept); });
-        const std::vector<Subtree> mine = subtrees_within(outputs, leaves, share);
-        std::vector<std::string> made(mine.size());
-        tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t i) {
-            SelectionPartial p =
-                local(mine[i].output, mine[i].lo, mine[i].hi, plans[static_cast<std::size_t>(mine[i].output)]);
-            kernels::append_bytes(p.partial, made[i]);
-            budget_.release(p.reserved);
-        });
-        const auto received = unpack_subtrees(world_->exchange(pack_subtrees(mine, made)));
-        made.clear();
-        std::function<kernels::QuantileSelection::Partial(Index, Index, Index)> whole = [&](Index output, Index lo,
-                                                                                            Index hi) {
-            const BoxPlanPtr& plan = plans[static_cast<std::size_t>(output)];
-            auto it = received.find({output, lo, hi});
-            if (it != received.end()) {
+        const auto whole = tree_across_ranks(
+            outputs, leaves,
+            [&](Index output, Index lo, Index hi) {
+                return local(output, lo, hi, plans[static_cast<std::size_t>(output)]);
+            },
+            [this](SelectionPartial& p, std::string& out) {
+                kernels::append_bytes(p.partial, out);
+                budget_.release(p.reserved);
+            },
+            [&](Index output, const std::string& bytes) {
                 std::size_t at = 0;
-                return kernels::partial_from_bytes(plan, it->second, at);
-            }
-            if (hi - lo <= 1) throw Error("internal: no MPI rank computed leaf " + std::to_string(lo));
-            auto left = whole(output, lo, tree_split(lo, hi));
-            auto right = whole(output, tree_split(lo, hi), hi);
-            kernels::QuantileSelection::merge(left, right);
-            return left;
-        };
+                return kernels::partial_from_bytes(plans[static_cast<std::size_t>(output)], bytes, at);
+            },
+            [](kernels::QuantileSelection::Partial& left, kernels::QuantileSelection::Partial& right) {
+                kernels::QuantileSelection::merge(left, right);
+            });
         tbb::parallel_for(Index{0}, outputs, [&](Index kept) {
             auto partial = whole(kept, 0, leaves);
             selection.absorb(partial);
@@ -568,43 +594,43 @@ private:
         budget_.end_active();
     }
 
-    // Computes this rank's subtrees of every output block's tree (`local` makes one), exchanges
-    // them with the other ranks, and returns the tree function over all ranks' subtrees: a
-    // subtree some rank made is read from its bytes, any other node merges its two halves.
-    std::function<Partials(Index, Index, Index)> tree_across_ranks(
-        Index outputs, Index leaves, const std::function<Partials(Index, Index, Index)>& local) {
-        const std::vector<Subtree> mine =
-            subtrees_within(outputs, leaves, rank_share(outputs * leaves, world_->rank(), world_->size()));
+    // A tree function (output block, leaves lo, hi) of the partials `Unpack` reads back.
+    template <class Unpack>
+    using FinishedTree = std::function<std::invoke_result_t<Unpack&, Index, const std::string&>(Index, Index, Index)>;
+
+    // Across ranks: this rank makes its subtrees of every output block's tree (`local`, each
+    // turned into bytes by `pack`), the ranks exchange them, and the function returned finishes
+    // any node of a tree from all ranks' subtrees: one some rank made is read back (`unpack`),
+    // any other merges its two halves (`merge`), in the order of one process. Reductions and
+    // quantile selection passes alike.
+    template <class Local, class Pack, class Unpack, class Merge>
+    FinishedTree<Unpack> tree_across_ranks(Index outputs, Index leaves, Local local, Pack pack, Unpack unpack,
+                                           Merge merge) {
+        using Finished = std::invoke_result_t<Unpack&, Index, const std::string&>;
+        using Tree = FinishedTree<Unpack>;
+        const std::vector<Subtree> mine = subtrees_within(outputs, leaves, my_share(outputs * leaves));
         std::vector<std::string> made(mine.size());
         tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t i) {
-            Partials partials = local(mine[i].output, mine[i].lo, mine[i].hi);
-            for (const auto& p : partials.per_input) p.append_bytes(made[i]);
-            release_partials(partials);
+            auto partial = local(mine[i].output, mine[i].lo, mine[i].hi);
+            pack(partial, made[i]);
         });
         const std::string payload = pack_subtrees(mine, made);
         made.clear();
         // Every rank's subtrees, by (output, lo, hi): the bytes of their partials.
-        auto received = std::make_shared<std::map<std::tuple<Index, Index, Index>, std::string>>(
+        auto received = std::make_shared<const std::map<std::tuple<Index, Index, Index>, std::string>>(
             unpack_subtrees(world_->exchange(payload)));
-        auto whole = std::make_shared<std::function<Partials(Index, Index, Index)>>();
-        *whole = [this, received, whole_weak = std::weak_ptr(whole)](Index output, Index lo, Index hi) -> Partials {
-            auto it = received->find({output, lo, hi});
-            if (it != received->end()) {
-                Partials partials;
-                for (std::size_t at = 0; at < it->second.size();) {
-                    partials.per_input.push_back(kernels::ReducePartial::from_bytes(it->second, at));
-                    tracker_.add(partials.per_input.back().bytes());
-                }
-                return partials;
-            }
+        auto whole = std::make_shared<Tree>();
+        *whole = [received, unpack, merge, whole_weak = std::weak_ptr(whole)](Index output, Index lo,
+                                                                              Index hi) -> Finished {
+            if (auto it = received->find({output, lo, hi}); it != received->end()) return unpack(output, it->second);
             if (hi - lo <= 1) throw Error("internal: no MPI rank computed leaf " + std::to_string(lo));
             const auto self = whole_weak.lock();
-            Partials left = (*self)(output, lo, tree_split(lo, hi));
-            Partials right = (*self)(output, tree_split(lo, hi), hi);
-            merge_partials(left, right);
+            Finished left = (*self)(output, lo, tree_split(lo, hi));
+            Finished right = (*self)(output, tree_split(lo, hi), hi);
+            merge(left, right);
             return left;
         };
-        return [whole](Index output, Index lo, Index hi) { return (*whole)(output, lo, hi); };
+        return Tree([whole](Index output, Index lo, Index hi) { return (*whole)(output, lo, hi); });
     }
 
     void release_partials(Partials& partials) {
@@ -617,8 +643,7 @@ private:
     void evaluate_blocks(const NodePtr& output, NDArray& result) {
         const ChunkGrid& grid = output->chunks;
         // Across ranks each evaluates its share of the blocks; the ranks then swap them.
-        const TaskRange share =
-            world_ ? rank_share(grid.block_count(), world_->rank(), world_->size()) : TaskRange{0, grid.block_count()};
+        const TaskRange share = my_share(grid.block_count());
         count_only_share(grid.block_count(), share, bytes_of(*output));
         tbb::parallel_for(tbb::blocked_range<Index>(share.begin, share.end, 1),
                           [&](const tbb::blocked_range<Index>& range) {
@@ -657,10 +682,10 @@ private:
         std::string mine;
         for (Index flat = share.begin; flat < share.end; ++flat) {
             const Region region = grid.block_region(grid.unravel(flat));
-            std::string block(static_cast<std::size_t>(element_count(region_shape(region))) * item, '\0');
+            const std::size_t at = mine.size();
+            mine.resize(at + static_cast<std::size_t>(element_count(region_shape(region))) * item);
             kernels::copy_region(result.data(), result.shape(), item, region,
-                                 reinterpret_cast<std::byte*>(block.data()));
-            mine += block;
+                                 reinterpret_cast<std::byte*>(mine.data() + at));
         }
         const std::vector<std::string> all = world_->exchange(mine);
         for (int rank = 0; rank < world_->size(); ++rank) {
@@ -680,13 +705,53 @@ private:
         }
     }
 
-    // Progress across ranks: this rank's totals count only its `share` of a run of `tasks` that
-    // processes `bytes` in all.
+    // This rank's contiguous run of `tasks` (all of them when the run is not split across ranks).
+    TaskRange my_share(Index tasks) const {
+        return world_ ? rank_share(tasks, world_->rank(), world_->size()) : TaskRange{0, tasks};
+    }
+
+    // Progress across ranks: rank 0 shows the sum over all ranks (their counters come to it);
+    // another rank's totals count only its `share` of a run of `tasks` that processes `bytes`.
     void count_only_share(Index tasks, TaskRange share, std::uint64_t bytes) {
         const Index others = tasks - (share.end - share.begin);
-        progress_total_adjust_ -= others;
-        if (tasks > 0)
-            progress_bytes_adjust_ += static_cast<std::uint64_t>(static_cast<double>(bytes) * others / tasks);
+        others_tasks_ += others;
+        if (tasks > 0) others_bytes_ += static_cast<std::uint64_t>(static_cast<double>(bytes) * others / tasks);
+    }
+
+    // Across ranks, on the thread that makes the exchanges (the only one that calls MPI), now and
+    // then: the ranks other than 0 send their counters, rank 0 takes in what has arrived.
+    void trade_counters() {
+        if (!world_ || std::this_thread::get_id() != driver_) return;
+        const auto now = Clock::now();
+        if (now - last_trade_ < std::chrono::milliseconds(50)) return;
+        last_trade_ = now;
+        if (world_->rank() != 0) return world_->send_counters(own_counters());
+        world_->receive_counters(others_latest_);
+        add_up_others();
+    }
+
+    // After the last task: rank 0 gets every rank's final counters (a collective).
+    void finish_progress() {
+        if (world_) {
+            world_->gather_counters(own_counters(), others_latest_);
+            add_up_others();
+        }
+        report_progress(true);
+    }
+
+    mpi::World::Counters own_counters() const {
+        return {tasks_done_.load(), static_cast<std::int64_t>(bytes_done_.load())};
+    }
+
+    void add_up_others() {
+        if (world_->rank() != 0) return;
+        std::int64_t tasks = 0, bytes = 0;
+        for (std::size_t r = 1; r < others_latest_.size(); ++r) {
+            tasks += others_latest_[r].tasks;
+            bytes += others_latest_[r].bytes;
+        }
+        others_tasks_done_ = tasks;
+        others_bytes_done_ = static_cast<std::uint64_t>(bytes);
     }
 
     static std::uint64_t bytes_of(const Node& node) {
@@ -696,6 +761,7 @@ private:
     void task_done(std::uint64_t bytes) {
         tasks_done_.fetch_add(1, std::memory_order_relaxed);
         bytes_done_.fetch_add(bytes, std::memory_order_relaxed);
+        trade_counters();
         report_progress(false);
     }
 
@@ -707,9 +773,18 @@ private:
         else if (!lock.try_lock() || now - last_progress_ < std::chrono::milliseconds(100)) return;
         last_progress_ = now;
         progress_.tasks_total = total_tasks_ + progress_total_adjust_.load();
-        progress_.bytes_total = bytes_total_ - std::min(bytes_total_, progress_bytes_adjust_.load());
+        progress_.bytes_total = bytes_total_;
         progress_.tasks_done = tasks_done_.load();
         progress_.bytes_done = bytes_done_.load();
+        if (world_ && world_->rank() == 0) {
+            // Every rank's work, as one process would count it (never past the total: a rank
+            // can be a step ahead of the total rank 0 knows).
+            progress_.tasks_done = std::min(progress_.tasks_done + others_tasks_done_.load(), progress_.tasks_total);
+            progress_.bytes_done += others_bytes_done_.load();
+        } else if (world_) {
+            progress_.tasks_total -= others_tasks_.load();
+            progress_.bytes_total -= std::min(progress_.bytes_total, others_bytes_.load());
+        }
         options_.progress(progress_);
     }
 
@@ -733,7 +808,13 @@ private:
     std::int64_t total_tasks_ = 0;
     std::atomic<std::int64_t> progress_total_adjust_{0};  // tasks added by fit_to_budget
     std::uint64_t bytes_total_ = 0;
-    std::atomic<std::uint64_t> progress_bytes_adjust_{0};  // bytes other MPI ranks process
+    std::atomic<std::int64_t> others_tasks_{0};        // tasks other MPI ranks run...
+    std::atomic<std::uint64_t> others_bytes_{0};       // ...and the bytes they process
+    std::thread::id driver_;                           // the thread that runs the stages (and calls MPI)
+    Clock::time_point last_trade_{};                   // (driver only) when counters last went to rank 0
+    std::vector<mpi::World::Counters> others_latest_;  // (driver only, rank 0) each rank's counters
+    std::atomic<std::int64_t> others_tasks_done_{0};   // rank 0: their sums
+    std::atomic<std::uint64_t> others_bytes_done_{0};
     std::atomic<std::uint64_t> bytes_done_{0};
     std::atomic<std::uint64_t> bytes_read_{0};
     std::mutex progress_mutex_;

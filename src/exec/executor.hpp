@@ -26,6 +26,13 @@ public:
     // Uses the values of one block. Returns how many of its scratch bytes it keeps past the task:
     // they stay reserved until the consumer calls budget.release() for them.
     virtual std::size_t consume(const std::vector<Index>& block, const Region& region, const Block& values) = 0;
+    // Across MPI ranks, a consumer that trades what it makes with the other ranks does it in
+    // rounds: the blocks are shared out round by round (each round's in contiguous runs), and
+    // after each round every rank calls end_round() on the thread that makes the exchanges. A
+    // rank holds at most round_bytes(region) per block of a round until then (0: one round, and
+    // no end_round(): the consumer needs none).
+    virtual std::size_t round_bytes(const Region&) const { return 0; }
+    virtual void end_round() {}
     // After the last block, while the budget lives: wait for work in flight (throws its error).
     virtual void finish() = 0;
     // Instead of finish() when the run fails or is cancelled: stop, drop work in flight.
@@ -37,7 +44,8 @@ std::vector<NDArray> execute(const Plan& plan, const OptimizedGraph& graph, cons
 
 // The single output of `graph`, one block of `grid` (same shape) at a time, handed to
 // `consumer`: the whole result is never held. Empty blocks are skipped. Across MPI ranks each
-// rank's consumer gets a contiguous share of the blocks (rank_share over the grid's blocks).
+// rank's consumer gets a contiguous share of the blocks (rank_share over the grid's blocks), or
+// of each round's blocks (BlockConsumer::round_bytes).
 void execute_blocks(const Plan& plan, const OptimizedGraph& graph, const ChunkGrid& grid, BlockConsumer& consumer,
                     const ComputeOptions& options);
 

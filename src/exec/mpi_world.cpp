@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 #ifdef CHUNKARR_WITH_MPI
@@ -74,7 +75,12 @@ bool World::launched_by_mpi() {
 #ifdef CHUNKARR_WITH_MPI
 
 struct World::Comm {
-    MPI_Comm comm = MPI_COMM_NULL;  // our own duplicate: our messages never meet the caller's
+    MPI_Comm comm = MPI_COMM_NULL;           // our own duplicate: our messages never meet the caller's
+    MPI_Comm counters = MPI_COMM_NULL;       // progress counters, apart from the exchanges
+    MPI_Request pending = MPI_REQUEST_NULL;  // this rank's last counters send...
+    std::int64_t outgoing[2] = {};           // ...and its bytes, kept until it is done
+    std::int64_t sent = 0;                   // counters sends made by this rank
+    std::vector<std::int64_t> received;      // rank 0: counters received from each rank
 };
 
 bool World::available() { return true; }
@@ -92,12 +98,17 @@ void finalize_at_exit() {
 World::World(std::unique_ptr<Comm> comm) : comm_(std::move(comm)) {
     MPI_Comm_rank(comm_->comm, &rank_);
     MPI_Comm_size(comm_->comm, &size_);
+    comm_->received.assign(static_cast<std::size_t>(size_), 0);
 }
 
 World::~World() {
     int finalized = 0;
     MPI_Finalized(&finalized);
-    if (!finalized && comm_->comm != MPI_COMM_NULL) MPI_Comm_free(&comm_->comm);
+    if (finalized) return;
+    // A counters send still on its way (a failed run): MPI finishes it without us.
+    if (comm_->pending != MPI_REQUEST_NULL) MPI_Request_free(&comm_->pending);
+    if (comm_->counters != MPI_COMM_NULL) MPI_Comm_free(&comm_->counters);
+    if (comm_->comm != MPI_COMM_NULL) MPI_Comm_free(&comm_->comm);
 }
 
 std::shared_ptr<const World> World::world() {
@@ -120,6 +131,7 @@ std::shared_ptr<const World> World::from_handle(const void* mpi_comm) {
     if (!mpi_comm) throw ValueError("no MPI communicator given");
     auto comm = std::make_unique<Comm>();
     MPI_Comm_dup(*static_cast<const MPI_Comm*>(mpi_comm), &comm->comm);
+    MPI_Comm_dup(comm->comm, &comm->counters);
     return std::shared_ptr<const World>(new World(std::move(comm)));
 }
 
@@ -165,6 +177,53 @@ std::vector<std::string> World::exchange_flagged(bool failed, const std::string&
     return payloads;
 }
 
+void World::send_counters(const Counters& counters) const {
+    if (comm_->pending != MPI_REQUEST_NULL) {
+        int done = 0;
+        MPI_Test(&comm_->pending, &done, MPI_STATUS_IGNORE);
+        if (!done) return;
+    }
+    comm_->outgoing[0] = counters.tasks;
+    comm_->outgoing[1] = counters.bytes;
+    MPI_Isend(comm_->outgoing, 2, MPI_INT64_T, 0, 0, comm_->counters, &comm_->pending);
+    ++comm_->sent;
+}
+
+void World::receive_counters(std::vector<Counters>& latest) const {
+    latest.resize(static_cast<std::size_t>(size_));
+    for (;;) {
+        int arrived = 0;
+        MPI_Message message;
+        MPI_Status status;
+        MPI_Improbe(MPI_ANY_SOURCE, 0, comm_->counters, &arrived, &message, &status);
+        if (!arrived) return;
+        std::int64_t counters[2];
+        MPI_Mrecv(counters, 2, MPI_INT64_T, &message, MPI_STATUS_IGNORE);  // the message probed
+        ++comm_->received[static_cast<std::size_t>(status.MPI_SOURCE)];
+        latest[static_cast<std::size_t>(status.MPI_SOURCE)] = {counters[0], counters[1]};
+    }
+}
+
+void World::gather_counters(const Counters& counters, std::vector<Counters>& latest) const {
+    const std::int64_t mine[3] = {counters.tasks, counters.bytes, comm_->sent};
+    const std::vector<std::string> all = gather(std::string(reinterpret_cast<const char*>(mine), sizeof mine), 0);
+    if (rank_ != 0) {
+        MPI_Wait(&comm_->pending, MPI_STATUS_IGNORE);  // rank 0 receives what is left of it now
+        return;
+    }
+    latest.assign(static_cast<std::size_t>(size_), counters);
+    for (int r = 1; r < size_; ++r) {
+        const auto at = static_cast<std::size_t>(r);
+        std::int64_t theirs[3];
+        if (all[at].size() != sizeof theirs)
+            throw Error("internal: MPI rank " + std::to_string(r) + " sent no counters");
+        std::memcpy(theirs, all[at].data(), sizeof theirs);
+        for (std::int64_t left[2]; comm_->received[at] < theirs[2]; ++comm_->received[at])
+            MPI_Recv(left, 2, MPI_INT64_T, r, 0, comm_->counters, MPI_STATUS_IGNORE);
+        latest[at] = {theirs[0], theirs[1]};
+    }
+}
+
 void World::abort(int exit_status) const noexcept {
     std::fflush(stdout);
     std::fflush(stderr);
@@ -193,6 +252,9 @@ World::~World() = default;
 std::shared_ptr<const World> World::world() { no_mpi(); }
 std::shared_ptr<const World> World::from_handle(const void*) { no_mpi(); }
 std::vector<std::string> World::exchange_flagged(bool, const std::string&, int) const { no_mpi(); }
+void World::send_counters(const Counters&) const { no_mpi(); }
+void World::receive_counters(std::vector<Counters>&) const { no_mpi(); }
+void World::gather_counters(const Counters&, std::vector<Counters>&) const { no_mpi(); }
 void World::abort(int exit_status) const noexcept { std::_Exit(exit_status); }
 
 #endif

@@ -11,6 +11,7 @@ environment only.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -159,6 +160,38 @@ def test_axis_output_equals_the_single_process_file(exe, files, tmp_path, suffix
         np.testing.assert_allclose(b["t"]["mean"][...], expected, rtol=1e-12)
 
 
+UNITS = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
+
+
+def progress_updates(stderr):
+    """(percent, bytes done, bytes total) of each state the progress bar drew."""
+    updates = []
+    for text in stderr.split("\r\x1b[K"):
+        m = re.search(r"\] +(\d+)%  ([\d.]+) (\w+) / ([\d.]+) (\w+)", text)
+        if m:
+            updates.append((int(m[1]), float(m[2]) * UNITS[m[3]], float(m[4]) * UNITS[m[5]]))
+    return updates
+
+
+def test_progress_of_rank_0_is_the_sum_over_ranks(exe, tmp_path):
+    path = tmp_path / "progress.h5"
+    data = np.random.default_rng(2).normal(size=(200, 100, 100)).astype(np.float32)  # 8 MB, 100 chunks
+    with h5py.File(path, "w") as f:
+        f.create_dataset("x", data=data, chunks=(4, 50, 50), compression="gzip", compression_opts=1)
+    args = ["stats", f"{path}:/x", "--threads", "1", "--format", "json", "--progress"]
+    code, alone, err, _ = run([exe, *args])
+    assert code == 0, err
+    [*_, last] = progress_updates(err)
+    assert last == (100, 8e6, 8e6)
+    for n in (2, 3):
+        code, out, err, _ = mpirun(exe, n, *args)
+        assert (code, out) == (0, alone), err
+        updates = progress_updates(err)
+        # Rank 0 (the only one that prints) ends on all ranks' bytes, never past the total.
+        assert updates[-1] == last, err
+        assert all(percent <= 100 and done <= total == 8e6 for percent, done, total in updates), updates
+
+
 def test_missing_file_on_one_rank_fails_every_rank_once_within_seconds(exe, files, tmp_path):
     missing = tmp_path / "not_here.h5"
     good = f"{files['h5']}:/t"
@@ -262,3 +295,65 @@ def test_eval_prints_a_number_once(exe, files):
     for n in (2, 3):
         code, out, err, _ = mpirun(exe, n, *args)
         assert (code, out) == (0, alone), err
+
+
+def zarr_files(store):
+    """Every file of a Zarr store by relative path, the history attribute (a time stamp and the
+    command) blanked."""
+    files = {}
+    for path in sorted(store.rglob("*")):
+        if path.is_file():
+            files[str(path.relative_to(store))] = re.sub(rb'"history": "(\\.|[^"\\])*"', b'"history": ""',
+                                                           path.read_bytes())
+    return files
+
+
+@pytest.mark.parametrize("command", [["stats", "{nc}:tas", "--axis", "0", "--stats", "count,mean,std,median"],
+                                     ["eval", "where(isnan(tas), -1, tas * 2)", "{nc}"],
+                                     ["eval", 'quantile(tas, 0.9, "time")', "{nc}"]])
+def test_zarr_output_is_the_single_process_store(exe, files, tmp_path, command):
+    args = [a.format(nc=files["nc"]) for a in command] + ["--threads", "1"]
+    (tmp_path / "alone").mkdir()
+    alone = tmp_path / "alone" / "out.zarr"
+    code, _, err, _ = run([exe, *args, "-o", alone])
+    assert code == 0, err
+    reference = zarr_files(alone)
+    assert sum(name.endswith(".zarray") for name in reference) >= 1
+    for n in (1, 2, 3):
+        split = tmp_path / f"n{n}" / "out.zarr"
+        split.parent.mkdir()
+        code, out, err, _ = mpirun(exe, n, *args, "-o", split)
+        assert code == 0, err
+        assert out.count("wrote") == 1
+        got = zarr_files(split)
+        assert sorted(got) == sorted(reference), n  # the same chunk files, none missing
+        for name in reference:
+            assert got[name] == reference[name], (n, name)
+        assert os.listdir(split.parent) == ["out.zarr"]  # no temporary directory left
+
+
+def test_zarr_output_of_the_eval_is_right(exe, files, tmp_path):
+    """The reference store itself holds the values (zarr-python reads it)."""
+    import zarr
+    out = tmp_path / "out.zarr"
+    code, _, err, _ = mpirun(exe, 3, "eval", "where(isnan(tas), -1, tas * 2)", files["nc"], "-o", out, "--threads", "1")
+    assert code == 0, err
+    group = zarr.open_group(str(out), mode="r")
+    [name] = [k for k in group.array_keys() if k not in ("time", "lat", "lon")]
+    tas = netCDF4.Dataset(files["nc"])["tas"][:]
+    want = np.where(tas.mask | np.isnan(tas.filled(np.nan)), -1, tas.filled(np.nan) * 2).astype(np.float32)
+    np.testing.assert_array_equal(group[name][...], want)
+
+
+def test_a_failed_zarr_write_leaves_the_existing_store_untouched(exe, files, tmp_path):
+    store = tmp_path / "kept.zarr"
+    code, _, err, _ = run([exe, "stats", f"{files['h5']}:/t", "--axis", "0", "--threads", "1", "-o", store])
+    assert code == 0, err
+    before = zarr_files(store)
+    cmd = [MPIRUN, "--oversubscribe", "-n", "2", exe, "stats", f"{files['h5']}:/t", "--axis", "0", "--threads", "1",
+           "-o", store, ":", "-n", "1", exe, "stats", f"{tmp_path / 'gone.h5'}:/t", "--axis", "0",
+           "--threads", "1", "-o", store]
+    code, out, err, _ = run([str(c) for c in cmd])
+    assert code != 0 and "gone.h5" in err
+    assert zarr_files(store) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.zarr"]  # no temporary directory left

@@ -8,6 +8,7 @@
 // its next exchange(), and every rank then throws that rank's error (see README, "Running
 // across nodes with MPI").
 #include <atomic>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <string>
@@ -50,6 +51,22 @@ public:
     // True once an error has been agreed (an exchange carried a failure): every rank knows it
     // and no further collective is made.
     bool failed() const { return failed_.load(); }
+    // Progress counters (tasks and bytes done), sent point to point to rank 0 on a communicator of
+    // their own: they never wait and never meet an exchange. Only the thread that makes the
+    // exchanges calls these, so MPI_THREAD_SERIALIZED suffices.
+    struct Counters {
+        std::int64_t tasks = 0;
+        std::int64_t bytes = 0;
+    };
+    // A rank other than 0: sends `counters` to rank 0, unless its previous send is still on its
+    // way (a later send carries more).
+    void send_counters(const Counters& counters) const;
+    // Rank 0: each rank's latest counters that have arrived, into `latest[rank]` (size() slots).
+    void receive_counters(std::vector<Counters>& latest) const;
+    // A collective: every rank's final `counters` to rank 0 (into `latest`); the counters still
+    // on their way are received and dropped, so none is left over for the next computation.
+    void gather_counters(const Counters& counters, std::vector<Counters>& latest) const;
+
     // Last resort when the ranks can no longer agree: ends every rank of the communicator.
     [[noreturn]] void abort(int exit_status) const noexcept;
 
