@@ -1,0 +1,21 @@
+#pragma once
+// A chain of elementwise operations that the optimizer fused (fuse_elementwise: its producers
+// are transient), evaluated a tile at a time: every step's values for one tile stay in cache,
+// from the stored values through a CF decode to the chain's output, instead of one pass over
+// the whole block per step and a decoded copy of the chunk. The kernels are those of the
+// unfused path, applied to the same elements in the same order: the results are bit-identical.
+#include "exec/evaluator.hpp"
+
+#include <optional>
+
+namespace chunkarr {
+
+// Elements per tile: a few steps' tiles of float64 fit in L1 together.
+inline constexpr Index fused_tile_elements = 1024;
+
+// `node` (Unary, Binary, Where or DecodeCF) on `region`, tile by tile; nothing when there is no
+// chain to run that way (no transient elementwise producer, or an operand broadcast along some
+// axes but not all, which the row-wise kernels handle): then the caller evaluates it step by step.
+std::optional<Block> evaluate_fused_chain(const Node& node, const Region& region, Evaluator& evaluator);
+
+}  // namespace chunkarr
