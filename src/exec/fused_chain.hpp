@@ -11,7 +11,7 @@
 namespace chunkarr {
 
 // Elements per tile: a few steps' tiles of float64 fit in L1 together.
-inline constexpr Index fused_tile_elements = 1024;
+inline constexpr Index fused_tile_elements = 4096;
 
 // `node` (Unary, Binary, Where or DecodeCF) on `region`, tile by tile; nothing when there is no
 // chain to run that way (no transient elementwise producer, or an operand broadcast along some
