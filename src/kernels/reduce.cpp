@@ -160,6 +160,14 @@ template <class Valid> struct has_fill : std::false_type {};
 template <class V> struct has_fill<NotNaNNorFill<V>> : std::true_type {};
 template <class V> struct has_fill<NotNaNNorFillWide<V>> : std::true_type {};
 
+// A mask of one or two missing values (a _FillValue and a missing_value: the CF cases) and a
+// valid range (the type's extremes when it has none), tested alike for every value, with no
+// loop or early exit, so that the lane loops vectorise; packed integers are reduced with it.
+template <class V> struct NotMissingOfTwo {
+    V lo, hi, m0, m1;
+    bool operator()(V v) const { return nan_check(v) & !(v < lo) & !(v > hi) & (v != m0) & (v != m1); }
+};
+
 template <class V, bool Masked, class Valid>
 constexpr bool vector_lanes = std::is_floating_point_v<V> && !Masked &&
                               (std::is_same_v<Valid, NotNaNNorFillWide<V>> || std::is_same_v<Valid, NotNaNWide<V>>);
@@ -316,6 +324,12 @@ ReducePartial::ReducePartial(DType dtype, const std::byte* block, const Shape& b
         }
         if (mask) {
             const MissingMask<V> missing(*mask);
+            const auto& listed = missing.missing_values();
+            if (!missing.nothing_valid() && (listed.size() == 1 || listed.size() == 2)) {
+                const NotMissingOfTwo<V> valid{missing.lower_bound(), missing.upper_bound(), listed.front(),
+                                               listed.back()};
+                return accumulate<V, Sum<T>, true>(values, block_shape, reduced, valid);
+            }
             accumulate<V, Sum<T>, true>(values, block_shape, reduced,
                                         [&missing](V v) { return !missing.is_missing(v); });
         } else {
