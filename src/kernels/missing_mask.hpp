@@ -38,7 +38,20 @@ public:
         return false;
     }
 
+    // The same test in pieces, for loops that test every value alike (vectorisable): the
+    // missing values, the valid bounds (the type's extremes when there are none: they exclude
+    // nothing), and whether nothing at all is valid. NaN is missing besides these.
+    const std::vector<T>& missing_values() const { return missing_; }
+    T lower_bound() const { return has_lo_ ? lo_ : extreme(-1); }
+    T upper_bound() const { return has_hi_ ? hi_ : extreme(1); }
+    bool nothing_valid() const { return nothing_valid_; }
+
 private:
+    // The type's lowest (sign -1) or highest value; for floats the infinities, which are valid.
+    static T extreme(int sign) {
+        if constexpr (std::is_floating_point_v<T>) return sign * std::numeric_limits<T>::infinity();
+        else return sign < 0 ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
+    }
     static bool representable(long double m) {
         if constexpr (std::is_floating_point_v<T>) {
             return true;

@@ -2,6 +2,8 @@
 #include "support/catch.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 using namespace chunkarr;
@@ -77,4 +79,48 @@ TEST_CASE("shifts past the width give 0 (or -1 for negative numbers shifted righ
     using V = std::vector<std::int16_t>;
     CHECK(apply(BinaryOp::LeftShift, DType::Int16, V{1, 1, -1, 3}, V{3, 16, 15, -1}) == V{8, 0, -32768, 0});
     CHECK(apply(BinaryOp::RightShift, DType::Int16, V{-8, -8, 8, 8}, V{1, 40, 40, 2}) == V{-4, -1, 0, 2});
+}
+
+namespace {
+// decode_cf against the CF rules applied one value at a time: missing if NaN, outside the valid
+// range or equal to a missing value; else unpacked in R (two roundings, as NumPy does).
+template <class T, class R> void check_decode(CFDecoding cf, const std::vector<T>& stored) {
+    cf.result = dtype_of<R>::value;
+    std::vector<R> out(stored.size());
+    kernels::decode_cf(cf, dtype_of<T>::value, reinterpret_cast<const std::byte*>(stored.data()),
+                       reinterpret_cast<std::byte*>(out.data()), static_cast<Index>(stored.size()));
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+        const auto s = static_cast<long double>(stored[i]);
+        bool missing = s != s || (cf.valid_min && s < *cf.valid_min) || (cf.valid_max && s > *cf.valid_max);
+        for (long double m : cf.missing_values) missing = missing || s == m;
+        const bool unpack = cf.scale_factor != 1.0 || cf.add_offset != 0.0;
+        const R product = static_cast<R>(stored[i]) * static_cast<R>(cf.scale_factor);
+        const R expected = unpack ? static_cast<R>(product + static_cast<R>(cf.add_offset)) : static_cast<R>(stored[i]);
+        if (missing) CHECK(std::isnan(out[i]));
+        else CHECK(std::memcmp(&out[i], &expected, sizeof(R)) == 0);
+    }
+}
+}  // namespace
+
+TEST_CASE("CF decoding of every value class, with 0 to 3 missing values, matches the rules", "[kernels][cf]") {
+    std::vector<std::int16_t> packed;
+    for (int v = -32768; v <= 32767; v += 97) packed.push_back(static_cast<std::int16_t>(v));
+    packed.insert(packed.end(), {-32768, 32767, -32767, -999, 0, 7});
+    std::vector<float> floats{-1.0f, 2.5f, NAN, INFINITY, -INFINITY, -999.0f, 1e30f, -3.25f, 0.0f};
+    for (std::size_t missing = 0; missing <= 3; ++missing) {
+        for (bool range : {false, true}) {
+            CFDecoding cf;
+            const long double candidates[] = {-32767, -999, 7};
+            cf.missing_values.assign(candidates, candidates + missing);
+            if (range) cf.valid_min = -30000, cf.valid_max = 30000;
+            for (bool unpack : {false, true}) {
+                cf.scale_factor = unpack ? 0.0015 : 1.0;
+                cf.add_offset = unpack ? 260.0 : 0.0;
+                check_decode<std::int16_t, double>(cf, packed);
+                check_decode<std::int16_t, float>(cf, packed);
+                check_decode<float, float>(cf, floats);
+                check_decode<float, double>(cf, floats);
+            }
+        }
+    }
 }

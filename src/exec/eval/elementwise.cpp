@@ -1,8 +1,10 @@
 // Unary, Binary and Where: inputs cast to the compute type, then one kernel pass that may write
-// into its first operand's buffer when that is a transient result (a fused chain).
+// into its first operand's buffer when that is a transient result. The last operation of a fused
+// chain runs the whole chain a tile at a time instead (exec/fused_chain.hpp).
 #include "kernels/elementwise.hpp"
 
 #include "exec/eval/operations.hpp"
+#include "exec/fused_chain.hpp"
 
 namespace chunkarr {
 
@@ -57,6 +59,7 @@ Region input_region(const ops::Where&, const Node& node, std::size_t k, const Re
 }
 
 Block evaluate(const ops::Unary& op, const Node& node, const Region& region, Evaluator& evaluator) {
+    if (auto fused = evaluate_fused_chain(node, region, evaluator)) return *fused;
     const Shape shape = region_shape(region);
     Block in = evaluator.as_dtype(evaluator.evaluate(node.inputs[0], region), op.types.compute);
     const kernels::Operand operand{in.data(), in.shape};
@@ -66,6 +69,7 @@ Block evaluate(const ops::Unary& op, const Node& node, const Region& region, Eva
 }
 
 Block evaluate(const ops::Binary& op, const Node& node, const Region& region, Evaluator& evaluator) {
+    if (auto fused = evaluate_fused_chain(node, region, evaluator)) return *fused;
     return broadcast_kernel(
         node, region, evaluator, 0, [&](std::size_t) { return op.types.compute; },
         [&](const std::vector<kernels::Operand>& in, std::byte* out, const Shape& shape) {
@@ -74,6 +78,7 @@ Block evaluate(const ops::Binary& op, const Node& node, const Region& region, Ev
 }
 
 Block evaluate(const ops::Where&, const Node& node, const Region& region, Evaluator& evaluator) {
+    if (auto fused = evaluate_fused_chain(node, region, evaluator)) return *fused;
     return broadcast_kernel(
         node, region, evaluator, 1, [&](std::size_t k) { return where_operand_type(node, k); },
         [&](const std::vector<kernels::Operand>& in, std::byte* out, const Shape& shape) {
