@@ -2,7 +2,7 @@
 """`chunkarr stats` vs Dask (`da.from_zarr`) vs xarray+Dask on the same Zarr v2 stores.
 
     bench_zarr.py [--exe build/chunkarr] [--dir /tmp/chunkarr-bench] [--size-mb 1024]
-                  [--repeat 3] [--threads N] [--codec lz4 zlib]
+                  [--repeat 3] [--threads N] [--codec lz4 zlib] [--limit-bench PATH]
 
 For each store (written here with zarr-python, float64 `(time, 1024, 1024)` values of a
 temperature-like field with ~0.1 % NaN, chunks `(8, 256, 256)` = 4 MiB; reused when the
@@ -13,6 +13,13 @@ parameters match; fill_value NaN, so NaN is the only missing value for every too
     `dask.compute` on the threaded scheduler (best of --repeat; opening is inside the timing);
   * xarray+Dask: `xr.open_zarr(STORE)["t2m"]`, then min/max/mean/std/sum (skipna) in one
     `dask.compute` (best of --repeat; opening inside the timing).
+  * the limit: `chunkarr_limit_bench STORE:t2m` (built next to chunkarr,
+    benchmarks/limit_bench.cpp): every chunk file opened, pread whole into a buffer each thread
+    reuses, decoded with the same codec call chunkarr makes (blosc_decompress_ctx with one
+    internal thread, libdeflate) into a second reused buffer, and reduced by chunkarr's stats
+    kernel, on the same number of threads: no engine. Printed: chunkarr's fraction of it
+    (limit s / chunkarr s) and Dask's and xarray's time over it, the most any tool could beat
+    them by on this machine.
 Codecs: `lz4` = Blosc lz4 level 5 with byte shuffle (zarr-python's default), `zlib` = Zlib
 level 1. The results must agree (rtol 1e-9). Runs are warm (page cache not dropped), so this
 measures decode + compute + scheduling, not disk. The issue's aim: Dask / chunkarr >= 8.
@@ -27,6 +34,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from bench_stats_vs_dask import run_limit_bench
 
 REPO = Path(__file__).resolve().parents[1]
 CHUNKS = (8, 256, 256)
@@ -124,7 +133,10 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--codec", nargs="+", choices=["lz4", "zlib"], default=["lz4", "zlib"])
+    ap.add_argument("--limit-bench", default=os.environ.get("CHUNKARR_LIMIT_BENCH"),
+                    help="chunkarr_limit_bench binary (default: next to --exe)")
     args = ap.parse_args(argv)
+    limit_bench = args.limit_bench or str(Path(args.exe).resolve().parent / "chunkarr_limit_bench")
     os.makedirs(args.dir, exist_ok=True)
     import dask
     import xarray
@@ -137,25 +149,37 @@ def main(argv=None):
         t_ca, r_ca = best_of(args.repeat, lambda: run_chunkarr(args.exe, path, args.threads))
         t_da, r_da = best_of(args.repeat, lambda: run_dask(path, args.threads))
         t_xr, r_xr = best_of(args.repeat, lambda: run_xarray(path, args.threads))
+        limit = run_limit_bench(limit_bench, path, args.threads or os.cpu_count() or 1, args.repeat, "t2m")
+        if "error" in limit:
+            failed = True
+            print(f"limit bench failed: {limit['error']}", flush=True)
+        t_limit = limit.get("seconds")
         bad = disagreements(r_ca, r_da) + disagreements(r_xr, r_da)
         if bad:
             failed = True
             print(f"MISMATCH on {path.name}: " + "; ".join(bad), flush=True)
-        rows.append((path.name, stored / 2**20, t_ca, t_da, t_xr, not bad))
-        print(f"done {path.name}: chunkarr {t_ca:.3f} s, dask {t_da:.3f} s, xarray {t_xr:.3f} s", flush=True)
+        rows.append((path.name, stored / 2**20, t_ca, t_da, t_xr, t_limit, not bad))
+        print(f"done {path.name}: chunkarr {t_ca:.3f} s, dask {t_da:.3f} s, xarray {t_xr:.3f} s, "
+              f"limit {t_limit or float('nan'):.3f} s", flush=True)
 
     print()
     print(f"chunkarr stats vs dask {dask.__version__} (da.from_zarr) and xarray {xarray.__version__} "
           f"(open_zarr), zarr {zarr.__version__}; best of {args.repeat}; "
           f"threads: {args.threads or 'default'}; cores: {os.cpu_count()}")
-    hdr = (f"{'store':<28} {'on disk MiB':>11} {'chunkarr s':>10} {'dask s':>8} {'xarray s':>9} "
-           f"{'dask/chunkarr':>13} {'xarray/chunkarr':>15} {'target':>7} agree")
+    hdr = (f"{'store':<24} {'disk MiB':>8} {'chunkarr s':>10} {'dask s':>7} {'xarray s':>8} {'limit s':>7} "
+           f"{'dask/ca':>7} {'xr/ca':>6} {'of limit':>8} {'dask/limit':>10} {'xr/limit':>8} {'target':>6} agree")
     print(hdr)
     print("-" * len(hdr))
-    for name, mib, tc, td, tx, agree in rows:
+    for name, mib, tc, td, tx, tl, agree in rows:
         verdict = "PASS" if td / tc >= TARGET else "MISS"
-        print(f"{name:<28} {mib:>11.0f} {tc:>10.3f} {td:>8.3f} {tx:>9.3f} {td / tc:>13.2f} {tx / tc:>15.2f} "
-              f"{verdict:>7} {'yes' if agree else 'NO'}")
+        def ratio(a, b):
+            return f"{a / b:.2f}" if a and b else "n/a"
+        print(f"{name:<24} {mib:>8.0f} {tc:>10.3f} {td:>7.3f} {tx:>8.3f} {tl or float('nan'):>7.3f} "
+              f"{ratio(td, tc):>7} {ratio(tx, tc):>6} {ratio(tl, tc):>8} {ratio(td, tl):>10} {ratio(tx, tl):>8} "
+              f"{verdict:>6} {'yes' if agree else 'NO'}")
+    print("of limit: chunkarr_limit_bench's seconds (open + pread + decode + the stats kernel per chunk file, no "
+          "engine, same threads) / chunkarr's (process start included); dask/limit, xr/limit: the most any tool "
+          f"could be faster than them here (the aim, dask/ca >= {TARGET:g}, needs dask/limit >= {TARGET:g})")
     return 1 if failed else 0
 
 
