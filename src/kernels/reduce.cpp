@@ -83,7 +83,9 @@ inline void widen(const float* p, Double4& v) {
 }
 template <class V> using Lanes = std::conditional_t<std::is_same_v<V, double>, Double4, Float4>;
 
-template <class V, bool Extrema>
+// `Fill`: false when the fill is NaN (no fill: the commonest case), whose test `v != fill` is
+// always true and is left out.
+template <class V, bool Extrema, bool Fill>
 inline Index float_lanes(const V* p, Index n, V fill, double* sum, std::int64_t* count, V* lo, V* hi) {
     Double4 s, zero = {0, 0, 0, 0};
     const auto wide_fill = static_cast<double>(fill);
@@ -100,15 +102,21 @@ inline Index float_lanes(const V* p, Index n, V fill, double* sum, std::int64_t*
     for (; i + 4 <= n; i += 4) {
         Double4 v;
         widen(p + i, v);
-        const Int64x4 ok = (v == v) & (v != fills);  // all ones where neither NaN nor the fill
+        Int64x4 ok = v == v;  // all ones where neither NaN nor the fill
+        if constexpr (Fill) ok &= v != fills;
         c -= ok;
         s += ok ? v : zero;
         if constexpr (Extrema) {
             Lanes<V> raw;
             std::memcpy(&raw, p + i, sizeof raw);
-            const auto kept = raw != narrow_fills;
-            l = (raw < l) & kept ? raw : l;  // NaN compares false: skipped
-            h = (raw > h) & kept ? raw : h;
+            if constexpr (Fill) {
+                const auto kept = raw != narrow_fills;
+                l = (raw < l) & kept ? raw : l;  // NaN compares false: skipped
+                h = (raw > h) & kept ? raw : h;
+            } else {
+                l = raw < l ? raw : l;
+                h = raw > h ? raw : h;
+            }
         }
     }
     std::memcpy(sum, &s, sizeof s);
@@ -118,7 +126,7 @@ inline Index float_lanes(const V* p, Index n, V fill, double* sum, std::int64_t*
     return i;
 }
 
-template <class V> inline Index float_squares(const V* p, Index n, V fill, double mean, double* acc) {
+template <class V, bool Fill> inline Index float_squares(const V* p, Index n, V fill, double mean, double* acc) {
     Double4 a, zero = {0, 0, 0, 0};
     const auto wide_fill = static_cast<double>(fill);
     const Double4 fills = {wide_fill, wide_fill, wide_fill, wide_fill};
@@ -128,7 +136,8 @@ template <class V> inline Index float_squares(const V* p, Index n, V fill, doubl
         Double4 v;
         widen(p + i, v);
         const Double4 d = v - mean;
-        a += (v == v) & (v != fills) ? d * d : zero;
+        if constexpr (Fill) a += (v == v) & (v != fills) ? d * d : zero;
+        else a += v == v ? d * d : zero;
     }
     std::memcpy(acc, &a, sizeof a);
     return i;
@@ -352,8 +361,11 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
                 V lo[4] = {lo0, lo0, lo0, lo0}, hi[4] = {hi0, hi0, hi0, hi0};
                 auto run = [&](auto with_extrema) {
                     Index i = 0;
-                    if constexpr (vector_lanes<V, Masked, Valid>)
-                        i = float_lanes<V, decltype(with_extrema)::value>(p, n, valid.fill, s, c, lo, hi);
+                    if constexpr (vector_lanes<V, Masked, Valid>) {
+                        constexpr bool with = decltype(with_extrema)::value;
+                        i = valid.fill != valid.fill ? float_lanes<V, with, false>(p, n, valid.fill, s, c, lo, hi)
+                                                     : float_lanes<V, with, true>(p, n, valid.fill, s, c, lo, hi);
+                    }
                     auto step = [&](int k, V v) {
                         const bool ok = valid(v);
                         c[k] += ok;
@@ -399,7 +411,9 @@ void ReducePartial::accumulate(const V* block, const Shape& shape, const std::ve
                     double acc[4] = {0, 0, 0, 0};
                     const V* p = x + start;
                     Index i = 0;
-                    if constexpr (vector_lanes<V, Masked, Valid>) i = float_squares(p, n, valid.fill, piece_mean, acc);
+                    if constexpr (vector_lanes<V, Masked, Valid>)
+                        i = valid.fill != valid.fill ? float_squares<V, false>(p, n, valid.fill, piece_mean, acc)
+                                                     : float_squares<V, true>(p, n, valid.fill, piece_mean, acc);
                     for (; i + 4 <= n; i += 4)
                         for (int k = 0; k < 4; ++k) {
                             const double d = static_cast<double>(p[i + k]) - piece_mean;
