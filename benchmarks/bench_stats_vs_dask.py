@@ -138,9 +138,9 @@ def run_decode_bench(bench, path, codec, repeat, max_chunks):
     return best
 
 
-def run_limit_bench(bench, path, threads, repeat):
-    """`chunkarr_limit_bench PATH:/t2m --threads N --repeat R`: the parsed JSON, or {"error"}."""
-    cmd = [bench, f"{path}:/t2m", "--threads", str(threads), "--repeat", str(repeat)]
+def run_limit_bench(bench, path, threads, repeat, variable="/t2m"):
+    """`chunkarr_limit_bench PATH:VARIABLE --threads N --repeat R`: the parsed JSON, or {"error"}."""
+    cmd = [bench, f"{path}:{variable}", "--threads", str(threads), "--repeat", str(repeat)]
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as e:

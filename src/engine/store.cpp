@@ -59,8 +59,8 @@ ZarrCompressor make_zarr_compressor(const StoreOptions& options) {
                          "' for a Zarr store (want none, gzip, zlib, blosc or blosc:CNAME)");
     c.id = "blosc";
     if (compression.size() > 6) c.cname = compression.substr(6);
-    if (c.cname != "lz4" && c.cname != "lz4hc" && c.cname != "zstd" && c.cname != "zlib" && c.cname != "blosclz")
-        throw ValueError("unknown Blosc compressor '" + c.cname + "' (want lz4, lz4hc, zstd, zlib or blosclz)");
+    if (!is_blosc_compressor(c.cname))
+        throw ValueError("unknown Blosc compressor '" + c.cname + "' (want one of " + blosc_compressor_list() + ")");
     if (level < 0 || level > 9) throw ValueError("Blosc level must be 0 to 9, got " + std::to_string(level));
     c.level = compression.empty() && level == StoreOptions{}.compression_level ? 5 : level;  // zarr-python's default
     c.shuffle = !options.shuffle.value_or(true) ? 0 : options.bit_shuffle ? 2 : 1;

@@ -1,7 +1,10 @@
 #include <chunkarr/chunkarr.hpp>
 
 #include "exec/plan.hpp"
+#include "graph/ops/reduce.hpp"
 #include "support/catch.hpp"
+
+#include <limits>
 
 using namespace chunkarr;
 
@@ -41,4 +44,26 @@ TEST_CASE("a quantile's group is never joined by a reduction of another array", 
     std::size_t groups = 0;
     for (const auto& stage : plan.stages) groups += stage.size();
     CHECK(groups == 3);
+}
+
+TEST_CASE("reductions skipping a NaN _FillValue share one pass over their input", "[exec][plan]") {
+    // Regression: masks were compared with NaN == NaN (false), so `stats` on a variable whose
+    // _FillValue is NaN (Zarr's default, common in NetCDF) reduced every block once per statistic.
+    const Array x = ones({8, 6}, DType::Float64, {4, 3});
+    CFDecoding fill;
+    fill.missing_values = {std::numeric_limits<long double>::quiet_NaN()};
+    std::vector<NodePtr> outputs;
+    for (ReduceOp op : {ReduceOp::Count, ReduceOp::Min, ReduceOp::Mean, ReduceOp::Std})
+        outputs.push_back(make_reduce_node(op, x.node(), {0, 1}, false, true, 0, std::nullopt, fill));
+    CFDecoding other = fill;
+    other.missing_values = {-999.0L};
+    outputs.push_back(make_reduce_node(ReduceOp::Sum, x.node(), {0, 1}, false, true, 0, std::nullopt, other));
+    const Plan plan = make_plan(outputs);
+    REQUIRE(plan.stages.size() == 1);
+    REQUIRE(plan.stages[0].size() == 1);
+    const ReductionGroup& group = plan.stages[0][0];
+    CHECK(group.reductions.size() == 5);
+    REQUIRE(group.inputs.size() == 2);  // the NaN fill's four reductions, and the -999 one
+    CHECK(group.needs[0].moments);
+    CHECK(group.needs[0].extrema);
 }

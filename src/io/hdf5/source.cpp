@@ -3,6 +3,7 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/netcdf/metadata.hpp>
 
+#include "io/chunk_count.hpp"
 #include "io/hdf5/attributes.hpp"
 #include "io/hdf5/layout.hpp"
 #include "io/hdf5/netcdf4.hpp"
@@ -39,13 +40,6 @@ Shape contiguous_task_shape(const Shape& shape, std::size_t item, std::size_t ta
     for (auto& c : chunk) c = std::max<Index>(c, 1);
     return chunk;
 }
-
-constexpr std::size_t task_target_bytes = 4 << 20;
-
-// More chunks than this is a damaged dataspace, not data chunkarr could work through: the chunk
-// index alone would take 128 GiB, and the task grid as much (a flipped bit in a dimension makes
-// 10^18 elements; building their grid would take minutes before running out of memory).
-constexpr std::uint64_t max_chunk_count = std::uint64_t{1} << 32;
 
 }  // namespace
 
@@ -134,16 +128,13 @@ void HDF5Source::Impl::check_chunk_count() const {
         throw FormatError(describe() + " has chunks of " + shape_to_string(*storage_chunks_) + " for its shape " +
                           shape_to_string(shape_) + " (damaged dataspace or layout message)");
     const Shape chunk =
-        storage_chunks_ ? *storage_chunks_ : contiguous_task_shape(shape_, itemsize(dtype_), task_target_bytes);
-    std::uint64_t count = 1;
-    for (std::size_t axis = 0; axis < shape_.size(); ++axis) {
-        if (chunk[axis] <= 0) throw FormatError(describe() + " has chunk shape " + shape_to_string(chunk));
-        const auto along = static_cast<std::uint64_t>(shape_[axis] / chunk[axis] + (shape_[axis] % chunk[axis] != 0));
-        if (along > max_chunk_count || __builtin_mul_overflow(count, along, &count) || count > max_chunk_count)
-            throw FormatError(describe() + " has shape " + shape_to_string(shape_) + " in " +
-                              (storage_chunks_ ? "chunks" : "contiguous slabs") + " of " + shape_to_string(chunk) +
-                              ": more than 2^32 of them, too many to index (damaged dataspace?)");
-    }
+        storage_chunks_ ? *storage_chunks_ : contiguous_task_shape(shape_, itemsize(dtype_), source_task_bytes);
+    for (Index extent : chunk)
+        if (extent <= 0) throw FormatError(describe() + " has chunk shape " + shape_to_string(chunk));
+    if (too_many_chunks(shape_, chunk))
+        throw FormatError(describe() + " has shape " + shape_to_string(shape_) + " in " +
+                          (storage_chunks_ ? "chunks" : "contiguous slabs") + " of " + shape_to_string(chunk) +
+                          ": more than 2^32 of them, too many to index (damaged dataspace?)");
 }
 
 void HDF5Source::Impl::read_netcdf_facts(hid_t space) {
@@ -199,8 +190,8 @@ void HDF5Source::Impl::read_fill_value() {
 }
 
 ChunkGrid HDF5Source::Impl::task_grid() const {
-    if (storage_chunks_) return task_chunks(shape_, *storage_chunks_, itemsize(dtype_), task_target_bytes);
-    return ChunkGrid::regular(shape_, contiguous_task_shape(shape_, itemsize(dtype_), task_target_bytes));
+    if (storage_chunks_) return task_chunks(shape_, *storage_chunks_, itemsize(dtype_), source_task_bytes);
+    return ChunkGrid::regular(shape_, contiguous_task_shape(shape_, itemsize(dtype_), source_task_bytes));
 }
 
 void HDF5Source::Impl::read(const Region& region, void* out) const {

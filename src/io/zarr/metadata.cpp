@@ -1,6 +1,10 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/zarr/metadata.hpp>
 
+#include "io/chunk_count.hpp"
+#include "io/zarr/metadata_json.hpp"
+
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -53,6 +57,8 @@ std::optional<long double> parse_fill_value(const Json& value, const std::string
     throw FormatError(where + ": .zarray \"fill_value\" " + value.dump() + " is not a number");
 }
 
+constexpr const char* blosc_compressors[] = {"lz4", "lz4hc", "zstd", "zlib", "blosclz"};
+
 ZarrCompressor parse_compressor(const Json& value, const std::string& where) {
     ZarrCompressor compressor;
     if (value.is_null()) return compressor;
@@ -70,10 +76,9 @@ ZarrCompressor parse_compressor(const Json& value, const std::string& where) {
         compressor.level = integer("clevel", 5);
         compressor.shuffle = integer("shuffle", 1);
         compressor.blocksize = static_cast<std::size_t>(std::max(0, integer("blocksize", 0)));
-        const auto& c = compressor.cname;
-        if (c != "lz4" && c != "lz4hc" && c != "zstd" && c != "zlib" && c != "blosclz")
-            throw FormatError(where + ": blosc compressor '" + c +
-                              "' is not supported (lz4, lz4hc, zstd, zlib, blosclz)");
+        if (!is_blosc_compressor(compressor.cname))
+            throw FormatError(where + ": blosc compressor '" + compressor.cname + "' is not supported (" +
+                              blosc_compressor_list() + ")");
     } else if (compressor.id == "zlib" || compressor.id == "gzip") {
         compressor.level = integer("level", 1);
     } else {
@@ -109,54 +114,22 @@ void add_attribute(Attributes& attributes, const std::string& name, const Json& 
 }
 
 constexpr std::uint64_t max_chunk_bytes = std::uint64_t{16} << 30;
-constexpr std::uint64_t max_chunk_count = std::uint64_t{1} << 32;  // as for HDF5 datasets
 
 // Damaged or hostile metadata must be an error before anything is allocated for it.
 void check_sizes(const ZarrArrayMetadata& meta, const std::string& where) {
-    std::uint64_t chunk_bytes = itemsize(meta.dtype), count = 1;
-    for (std::size_t axis = 0; axis < meta.shape.size(); ++axis) {
-        const auto along = static_cast<std::uint64_t>(meta.shape[axis] / meta.chunks[axis] +
-                                                      (meta.shape[axis] % meta.chunks[axis] != 0));
-        if (__builtin_mul_overflow(chunk_bytes, static_cast<std::uint64_t>(meta.chunks[axis]), &chunk_bytes) ||
+    std::uint64_t chunk_bytes = itemsize(meta.dtype);
+    for (Index extent : meta.chunks)
+        if (__builtin_mul_overflow(chunk_bytes, static_cast<std::uint64_t>(extent), &chunk_bytes) ||
             chunk_bytes > max_chunk_bytes)
             throw FormatError(where + ": chunks " + shape_to_string(meta.chunks) + " of " +
                               std::string(dtype_name(meta.dtype)) + " are larger than 16 GiB");
-        if (__builtin_mul_overflow(count, along, &count) || count > max_chunk_count)
-            throw FormatError(where + " has shape " + shape_to_string(meta.shape) + " in chunks of " +
-                              shape_to_string(meta.chunks) + ": more than 2^32 of them, too many to index");
-    }
+    if (too_many_chunks(meta.shape, meta.chunks))
+        throw FormatError(where + " has shape " + shape_to_string(meta.shape) + " in chunks of " +
+                          shape_to_string(meta.chunks) + ": more than 2^32 of them, too many to index");
 }
 
-}  // namespace
-
-std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian) {
-    if (text.size() < 3) return std::nullopt;
-    const char order = text[0];
-    if (order != '<' && order != '>' && order != '|') return std::nullopt;
-    big_endian = order == '>';
-    const std::string kind = text.substr(1);
-    static const std::pair<const char*, DType> known[] = {
-        {"b1", DType::Bool},   {"i1", DType::Int8},    {"i2", DType::Int16},   {"i4", DType::Int32},
-        {"i8", DType::Int64},  {"u1", DType::UInt8},   {"u2", DType::UInt16},  {"u4", DType::UInt32},
-        {"u8", DType::UInt64}, {"f4", DType::Float32}, {"f8", DType::Float64},
-    };
-    for (const auto& [name, dtype] : known)
-        if (kind == name) {
-            // '|' is for one-byte types only; '<' and '>' mean the same for them.
-            if (order == '|' && itemsize(dtype) != 1) return std::nullopt;
-            return dtype;
-        }
-    return std::nullopt;
-}
-
-std::string zarr_dtype_text(DType dtype) {
-    const std::size_t size = itemsize(dtype);
-    const char kind = is_bool(dtype) ? 'b' : is_float(dtype) ? 'f' : is_unsigned(dtype) ? 'u' : 'i';
-    return std::string(1, size == 1 ? '|' : '<') + kind + std::to_string(size);
-}
-
-ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string& zattrs, const std::string& where) {
-    const Json json = parse_json(zarray, where, ".zarray");
+// The steps of parse_zarr_array, from texts or from parsed JSON: .zarray, .zattrs, _FillValue.
+ZarrArrayMetadata parse_zarray(const Json& json, const std::string& where) {
     if (!json.is_object()) throw FormatError(where + ": .zarray is not a JSON object");
     ZarrArrayMetadata meta;
     const Json& format = required(json, "zarr_format", where);
@@ -208,28 +181,84 @@ ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string&
         meta.dimension_separator = it->get<std::string>()[0];
         meta.dimension_separator_given = true;
     }
-    if (!zattrs.empty()) {
-        const Json attrs = parse_json(zattrs, where, ".zattrs");
-        if (!attrs.is_object()) throw FormatError(where + ": .zattrs is not a JSON object");
-        for (const auto& [name, value] : attrs.items()) {
-            if (name == "_ARRAY_DIMENSIONS") {
-                if (!value.is_array()) throw FormatError(where + ": _ARRAY_DIMENSIONS is not a list of names");
-                for (const auto& n : value) {
-                    if (!n.is_string()) throw FormatError(where + ": _ARRAY_DIMENSIONS is not a list of names");
-                    meta.dimension_names.push_back(n.get<std::string>());
-                }
-                continue;
+    return meta;
+}
+
+void read_zattrs(ZarrArrayMetadata& meta, const Json& attrs, const std::string& where) {
+    if (!attrs.is_object()) throw FormatError(where + ": .zattrs is not a JSON object");
+    for (const auto& [name, value] : attrs.items()) {
+        if (name == "_ARRAY_DIMENSIONS") {
+            if (!value.is_array()) throw FormatError(where + ": _ARRAY_DIMENSIONS is not a list of names");
+            for (const auto& n : value) {
+                if (!n.is_string()) throw FormatError(where + ": _ARRAY_DIMENSIONS is not a list of names");
+                meta.dimension_names.push_back(n.get<std::string>());
             }
-            add_attribute(meta.attributes, name, value);
+            continue;
         }
-        if (!meta.dimension_names.empty() && meta.dimension_names.size() != meta.shape.size())
-            throw FormatError(where + ": _ARRAY_DIMENSIONS names " + std::to_string(meta.dimension_names.size()) +
-                              " dimensions for a shape of " + std::to_string(meta.shape.size()));
+        add_attribute(meta.attributes, name, value);
     }
-    // xarray reads fill_value as the variable's _FillValue (a _FillValue in .zattrs wins).
+    if (!meta.dimension_names.empty() && meta.dimension_names.size() != meta.shape.size())
+        throw FormatError(where + ": _ARRAY_DIMENSIONS names " + std::to_string(meta.dimension_names.size()) +
+                          " dimensions for a shape of " + std::to_string(meta.shape.size()));
+}
+
+// xarray reads fill_value as the variable's _FillValue (a _FillValue in .zattrs wins).
+ZarrArrayMetadata with_fill_attribute(ZarrArrayMetadata meta) {
     if (meta.fill_value && !meta.attributes.has("_FillValue") && !is_bool(meta.dtype))
         meta.attributes.set("_FillValue", {*meta.fill_value}, meta.dtype);
     return meta;
+}
+
+}  // namespace
+
+bool is_blosc_compressor(const std::string& cname) {
+    return std::find(std::begin(blosc_compressors), std::end(blosc_compressors), cname) != std::end(blosc_compressors);
+}
+
+std::string blosc_compressor_list() {
+    std::string list;
+    for (const char* name : blosc_compressors) list += (list.empty() ? "" : ", ") + std::string(name);
+    return list;
+}
+
+std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian) {
+    if (text.size() < 3) return std::nullopt;
+    const char order = text[0];
+    if (order != '<' && order != '>' && order != '|') return std::nullopt;
+    big_endian = order == '>';
+    const std::string kind = text.substr(1);
+    static const std::pair<const char*, DType> known[] = {
+        {"b1", DType::Bool},   {"i1", DType::Int8},    {"i2", DType::Int16},   {"i4", DType::Int32},
+        {"i8", DType::Int64},  {"u1", DType::UInt8},   {"u2", DType::UInt16},  {"u4", DType::UInt32},
+        {"u8", DType::UInt64}, {"f4", DType::Float32}, {"f8", DType::Float64},
+    };
+    for (const auto& [name, dtype] : known)
+        if (kind == name) {
+            // '|' is for one-byte types only; '<' and '>' mean the same for them.
+            if (order == '|' && itemsize(dtype) != 1) return std::nullopt;
+            return dtype;
+        }
+    return std::nullopt;
+}
+
+std::string zarr_dtype_text(DType dtype) {
+    const std::size_t size = itemsize(dtype);
+    const char kind = is_bool(dtype) ? 'b' : is_float(dtype) ? 'f' : is_unsigned(dtype) ? 'u' : 'i';
+    return std::string(1, size == 1 ? '|' : '<') + kind + std::to_string(size);
+}
+
+ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string& zattrs, const std::string& where) {
+    const Json array = parse_json(zarray, where, ".zarray");
+    // .zattrs is parsed once .zarray has passed: a damaged .zarray is the error reported first.
+    ZarrArrayMetadata meta = parse_zarray(array, where);
+    if (!zattrs.empty()) read_zattrs(meta, parse_json(zattrs, where, ".zattrs"), where);
+    return with_fill_attribute(std::move(meta));
+}
+
+ZarrArrayMetadata parse_zarr_array(const Json& zarray, const Json* zattrs, const std::string& where) {
+    ZarrArrayMetadata meta = parse_zarray(zarray, where);
+    if (zattrs) read_zattrs(meta, *zattrs, where);
+    return with_fill_attribute(std::move(meta));
 }
 
 }  // namespace chunkarr

@@ -2,6 +2,7 @@
 #include <chunkarr/io/zarr/source.hpp>
 #include <chunkarr/io/zarr/store.hpp>
 
+#include "io/chunk_count.hpp"
 #include "io/zarr/chunk_file.hpp"
 #include "io/zarr/codecs.hpp"
 #include "kernels/region_copy.hpp"
@@ -14,8 +15,6 @@
 namespace chunkarr {
 
 namespace {
-
-constexpr std::size_t task_target_bytes = 4 << 20;  // as for HDF5 chunks
 
 // A chunk stored in Fortran order (the first axis varies fastest) into C order.
 void fortran_to_c(const std::byte* in, const Shape& shape, std::size_t item, std::byte* out) {
@@ -64,7 +63,7 @@ ZarrSource::ZarrSource(const std::string& store, const std::string& variable)
 }
 
 ChunkGrid ZarrSource::task_grid() const {
-    return task_chunks(meta_.shape, meta_.chunks, itemsize(meta_.dtype), task_target_bytes);
+    return task_chunks(meta_.shape, meta_.chunks, itemsize(meta_.dtype), source_task_bytes);
 }
 
 std::string ZarrSource::chunk_file(const std::vector<Index>& index) const {

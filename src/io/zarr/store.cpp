@@ -1,6 +1,9 @@
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/io/zarr/store.hpp>
 
+#include "io/zarr/consolidated.hpp"
+#include "io/zarr/metadata_json.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -35,15 +38,28 @@ std::string array_path(const std::string& key) { return "/" + key; }
 
 std::string where(const std::string& store, const std::string& path) { return store + ":" + path; }
 
-// The metadata texts of one array, read or parsed when it is asked for.
+// The metadata of one array, parsed when it is asked for: the texts of its .zarray and .zattrs
+// files, or its entries in the consolidated .zmetadata (already parsed, held by `consolidated`).
 struct ArrayTexts {
     std::string path;
     std::string zarray, zattrs;
+    std::shared_ptr<const Json> consolidated;
+    const Json* zarray_json = nullptr;
+    const Json* zattrs_json = nullptr;
 };
+
+// The array at `path` in the store, from the files in its directory `dir`.
+ArrayTexts array_files(const std::string& path, const fs::path& dir) {
+    ArrayTexts texts;
+    texts.path = path;
+    texts.zarray = read_text(dir / ".zarray");
+    texts.zattrs = read_text(dir / ".zattrs");
+    return texts;
+}
 
 void walk(const fs::path& dir, const std::string& prefix, std::vector<ArrayTexts>& arrays) {
     if (has_file(dir, ".zarray")) {
-        arrays.push_back({array_path(prefix), read_text(dir / ".zarray"), read_text(dir / ".zattrs")});
+        arrays.push_back(array_files(array_path(prefix), dir));
         return;
     }
     if (!prefix.empty() && !has_file(dir, ".zgroup")) return;  // not part of the hierarchy
@@ -55,25 +71,26 @@ void walk(const fs::path& dir, const std::string& prefix, std::vector<ArrayTexts
     }
 }
 
-// The arrays named in a consolidated .zmetadata: {"metadata": {"a/.zarray": {...}, ...}}.
-std::vector<ArrayTexts> consolidated(const std::string& store, const std::string& text) {
-    Json json;
-    try {
-        json = Json::parse(text);
-    } catch (const Json::parse_error& e) {
-        throw FormatError(store + ": .zmetadata is not JSON (syntax error at byte " + std::to_string(e.byte) + ")");
-    }
-    if (!json.is_object() || !json.contains("metadata") || !json["metadata"].is_object())
-        throw FormatError(store + ": .zmetadata has no \"metadata\" object");
-    const Json& metadata = json["metadata"];
+// The array `key` ("t2m", "group/t2m"; "" at the root) of a consolidated .zmetadata's
+// "metadata" object ({"t2m/.zarray": {...}, "t2m/.zattrs": {...}, ...}); nullopt when it has none.
+std::optional<ArrayTexts> consolidated_array(const std::shared_ptr<const Json>& metadata, const std::string& key) {
+    const std::string prefix = key.empty() ? "" : key + "/";
+    const auto array = metadata->find(prefix + ".zarray");
+    if (array == metadata->end()) return std::nullopt;
+    const auto attrs = metadata->find(prefix + ".zattrs");
+    return ArrayTexts{array_path(key), "", "", metadata, &*array, attrs == metadata->end() ? nullptr : &*attrs};
+}
+
+// The arrays named in a consolidated .zmetadata.
+std::vector<ArrayTexts> consolidated(const std::string& store) {
+    const std::shared_ptr<const Json> metadata = consolidated_metadata(store);
     std::vector<ArrayTexts> arrays;
-    for (const auto& [key, value] : metadata.items()) {
+    for (const auto& [key, value] : metadata->items()) {
         const std::string suffix = ".zarray";
         if (key.size() < suffix.size() || key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
         std::string prefix = key.substr(0, key.size() - suffix.size());
         if (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-        const auto attrs = metadata.find(prefix.empty() ? ".zattrs" : prefix + "/.zattrs");
-        arrays.push_back({array_path(prefix), value.dump(), attrs == metadata.end() ? "" : attrs->dump()});
+        if (auto array = consolidated_array(metadata, prefix)) arrays.push_back(std::move(*array));
     }
     return arrays;
 }
@@ -86,14 +103,16 @@ void check_store(const std::string& store) {
 std::vector<ArrayTexts> array_texts(const std::string& store) {
     check_store(store);
     std::vector<ArrayTexts> arrays;
-    if (has_file(store, ".zmetadata")) arrays = consolidated(store, read_text(fs::path(store) / ".zmetadata"));
+    if (has_file(store, ".zmetadata")) arrays = consolidated(store);
     else walk(store, "", arrays);
     std::sort(arrays.begin(), arrays.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     return arrays;
 }
 
 ZarrArrayMetadata parse(const std::string& store, const ArrayTexts& texts) {
-    ZarrArrayMetadata meta = parse_zarr_array(texts.zarray, texts.zattrs, where(store, texts.path));
+    ZarrArrayMetadata meta = texts.zarray_json
+                                 ? parse_zarr_array(*texts.zarray_json, texts.zattrs_json, where(store, texts.path))
+                                 : parse_zarr_array(texts.zarray, texts.zattrs, where(store, texts.path));
     meta.path = texts.path;
     return meta;
 }
@@ -125,10 +144,9 @@ ZarrArrayMetadata read_zarr_array(const std::string& store, const std::string& v
     check_store(store);
     const std::string path = array_path(key);
     if (has_file(store, ".zmetadata")) {
-        for (const ArrayTexts& texts : array_texts(store))
-            if (texts.path == path) return parse(store, texts);
+        if (const auto texts = consolidated_array(consolidated_metadata(store), key)) return parse(store, *texts);
     } else if (const fs::path dir = key.empty() ? fs::path(store) : fs::path(store) / key; has_file(dir, ".zarray")) {
-        return parse(store, {path, read_text(dir / ".zarray"), read_text(dir / ".zattrs")});
+        return parse(store, array_files(path, dir));
     }
     throw KeyError("no array " + (variable.empty() ? std::string("at the root") : "'" + variable + "'") + " in " +
                    store);

@@ -21,6 +21,11 @@ struct ZarrCompressor {
     std::size_t blocksize = 0;  // blosc: 0 lets blosc choose
 };
 
+// Whether chunkarr reads and writes Blosc compressor `cname`; all of them as a list for
+// messages ("lz4, lz4hc, zstd, zlib, blosclz").
+bool is_blosc_compressor(const std::string& cname);
+std::string blosc_compressor_list();
+
 struct ZarrArrayMetadata {
     std::string path;  // in the store, "/" joined: "/t2m", "/group/sub/var"; "/" for a root array
     Shape shape;
