@@ -252,10 +252,10 @@ std::vector<HDF5DatasetInfo> zarr_datasets(const std::string& store) {
         }
         const ZarrArrayMetadata& array = *listed.metadata;
         d.shape = array.shape;
-        d.dtype = std::string(dtype_name(array.dtype));
-        d.computed_dtype = d.dtype;
+        d.computed_dtype = std::string(dtype_name(array.dtype));
+        d.dtype = array.half_float ? "float16" : *d.computed_dtype;  // float16 is computed as float32
         d.numbers = true;
-        if (itemsize(array.dtype) > 1) d.byte_order = array.big_endian ? '>' : '<';
+        if (zarr_stored_itemsize(array) > 1) d.byte_order = array.big_endian ? '>' : '<';
         d.layout = "chunked";
         d.chunks = array.chunks;
         const auto& c = array.compressor;
@@ -266,7 +266,7 @@ std::vector<HDF5DatasetInfo> zarr_datasets(const std::string& store) {
         } else if (!c.id.empty()) {
             d.filters.push_back(c.id + "(" + std::to_string(c.level) + ")");
         }
-        d.nbytes = static_cast<std::uint64_t>(element_count(array.shape)) * itemsize(array.dtype);
+        d.nbytes = static_cast<std::uint64_t>(element_count(array.shape)) * zarr_stored_itemsize(array);
         // Chunk files: every file of the array's directory (nested with the '/' separator)
         // except the metadata.
         namespace fs = std::filesystem;

@@ -7,6 +7,7 @@
 #include <chunkarr/io/variables.hpp>
 
 #include "graph/node.hpp"
+#include "graph/xarray_decoding.hpp"
 
 #include <cmath>
 #include <variant>
@@ -84,6 +85,7 @@ DType storage_dtype(const Source& source) {
 }
 
 std::optional<CFDecoding> cf_decoding_for(const Source& source) {
+    if (source.cf_rules() == CFRules::xarray) return xarray_cf_decoding(source);
     const Attributes& attrs = source.attributes();
     const DType stored_type = storage_dtype(source);
     const bool as_unsigned = stored_type != source.dtype();

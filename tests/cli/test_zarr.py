@@ -32,8 +32,9 @@ def write(path, data, chunks, fill_value=None, **kw):
 
 
 def reference(z):
+    # As xarray: fill_value is the _FillValue (replacing one in .zattrs).
     attrs = dict(z.attrs)
-    if z.fill_value is not None and z.dtype.kind != "b" and "_FillValue" not in attrs:
+    if z.fill_value is not None and z.dtype.kind != "b":
         attrs["_FillValue"] = z.fill_value
     return z[...], attrs
 

@@ -23,7 +23,8 @@ struct OpenOptions {
 Array open(const std::string& path, const std::string& variable, const OpenOptions& options = {});
 // An opened source as an Array, CF decoding applied as `options` says.
 Array open(const SourcePtr& source, const OpenOptions& options = {});
-// The array as stored, without CF decoding, plus the decoding its attributes ask for (if any).
+// The array as stored, without CF decoding, plus the decoding its attributes ask for (if any),
+// by the rules the source follows (Source::cf_rules: netCDF4-python's, or xarray's for Zarr).
 std::optional<CFDecoding> cf_decoding_for(const Source& source);
 // The dtype CF decoding gives stored values of dtype `stored`, as netCDF4-python unpacks them
 // (float32 scale_factor on int16 data: float32); integers that stay integers become float64.

@@ -28,6 +28,7 @@ public:
     std::string file_sizes() const override;
     bool netcdf_conventions() const override { return parts_.front()->netcdf_conventions(); }
     bool netcdf_no_fill() const override { return parts_.front()->netcdf_no_fill(); }
+    CFRules cf_rules() const override { return parts_.front()->cf_rules(); }
     std::vector<std::string> dimension_names() const override { return parts_.front()->dimension_names(); }
     std::vector<bool> unlimited_dimensions() const override { return parts_.front()->unlimited_dimensions(); }
     void check_unchanged() const override {

@@ -13,6 +13,13 @@
 
 namespace chunkarr {
 
+// Whose rules turn a variable's CF attributes into decoded values (cf_decoding_for): the library
+// users open that format with in Python decides the dtype and which values are missing.
+enum class CFRules {
+    netcdf4_python,  // HDF5 and NetCDF files: netCDF4-python's mask-and-scale, valid ranges included
+    xarray,          // Zarr stores: xr.open_zarr's CFMaskCoder then CFScaleOffsetCoder
+};
+
 class Source {
 public:
     virtual ~Source() = default;
@@ -43,6 +50,8 @@ public:
     // netCDF's no-fill mode (what nc_inq_var_fill answers): values never written are not the
     // fill value. netCDF4-python then leaves the default fill of bytes (int8, uint8) unmasked.
     virtual bool netcdf_no_fill() const { return false; }
+    // Which library's CF decoding the variable's attributes ask for (see CFRules).
+    virtual CFRules cf_rules() const { return CFRules::netcdf4_python; }
     // Dimension names per axis (empty when the format has none) and which are unlimited.
     virtual std::vector<std::string> dimension_names() const { return {}; }
     virtual std::vector<bool> unlimited_dimensions() const { return {}; }

@@ -145,8 +145,9 @@ ZarrArrayMetadata parse_zarray(const Json& json, const std::string& where) {
     const auto parsed = dtype.is_string() ? parse_zarr_dtype(meta.dtype_text, meta.big_endian) : std::nullopt;
     if (!parsed)
         throw FormatError(where + ": dtype " + meta.dtype_text +
-                          " is not supported (chunkarr computes with bool, integers, float32 and float64)");
+                          " is not supported (chunkarr reads bool, integers, float16 as float32, float32 and float64)");
     meta.dtype = *parsed;
+    meta.half_float = zarr_half_float(meta.dtype_text);
     check_sizes(meta, where);
     const Json& order = required(json, "order", where);
     if (order != "C" && order != "F")
@@ -202,10 +203,10 @@ void read_zattrs(ZarrArrayMetadata& meta, const Json& attrs, const std::string& 
                           " dimensions for a shape of " + std::to_string(meta.shape.size()));
 }
 
-// xarray reads fill_value as the variable's _FillValue (a _FillValue in .zattrs wins).
+// xarray reads fill_value as the variable's _FillValue: it replaces a _FillValue in .zattrs,
+// which counts only when fill_value is null.
 ZarrArrayMetadata with_fill_attribute(ZarrArrayMetadata meta) {
-    if (meta.fill_value && !meta.attributes.has("_FillValue") && !is_bool(meta.dtype))
-        meta.attributes.set("_FillValue", {*meta.fill_value}, meta.dtype);
+    if (meta.fill_value && !is_bool(meta.dtype)) meta.attributes.set("_FillValue", {*meta.fill_value}, meta.dtype);
     return meta;
 }
 
@@ -232,6 +233,7 @@ std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian)
         {"i8", DType::Int64},  {"u1", DType::UInt8},   {"u2", DType::UInt16},  {"u4", DType::UInt32},
         {"u8", DType::UInt64}, {"f4", DType::Float32}, {"f8", DType::Float64},
     };
+    if (kind == "f2") return order == '|' ? std::nullopt : std::optional(DType::Float32);  // widened on reading
     for (const auto& [name, dtype] : known)
         if (kind == name) {
             // '|' is for one-byte types only; '<' and '>' mean the same for them.
@@ -240,6 +242,10 @@ std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian)
         }
     return std::nullopt;
 }
+
+bool zarr_half_float(const std::string& text) { return text == "<f2" || text == ">f2"; }
+
+std::size_t zarr_stored_itemsize(const ZarrArrayMetadata& meta) { return meta.half_float ? 2 : itemsize(meta.dtype); }
 
 std::string zarr_dtype_text(DType dtype) {
     const std::size_t size = itemsize(dtype);

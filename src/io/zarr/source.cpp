@@ -5,6 +5,7 @@
 #include "io/chunk_count.hpp"
 #include "io/zarr/chunk_file.hpp"
 #include "io/zarr/codecs.hpp"
+#include "kernels/half_float.hpp"
 #include "kernels/region_copy.hpp"
 
 #include <algorithm>
@@ -51,7 +52,7 @@ ZarrSource::ZarrSource(const std::string& store, const std::string& variable)
     if (!meta_.dimension_separator_given && meta_.shape.size() > 1 && std::filesystem::is_directory(directory_ + "/0"))
         meta_.dimension_separator = '/';
     const std::size_t item = itemsize(meta_.dtype);
-    swap_bytes_ = item > 1 && meta_.big_endian != (std::endian::native == std::endian::big);
+    swap_bytes_ = zarr_stored_itemsize(meta_) > 1 && meta_.big_endian != (std::endian::native == std::endian::big);
     // Missing chunks: the fill value (zarr-python gives 0 for a null one).
     fill_chunk_.resize(static_cast<std::size_t>(element_count(meta_.chunks)) * item);
     const long double fill = meta_.fill_value.value_or(0);
@@ -71,18 +72,26 @@ std::string ZarrSource::chunk_file(const std::vector<Index>& index) const {
 }
 
 bool ZarrSource::read_chunk(const std::vector<Index>& index, std::byte* out) const {
-    thread_local std::vector<std::byte> stored, decoded;
-    const std::size_t item = itemsize(meta_.dtype);
-    const std::size_t chunk_bytes = fill_chunk_.size();
+    thread_local std::vector<std::byte> stored, decoded, reordered;
+    const std::size_t item = zarr_stored_itemsize(meta_);
+    const Index count = element_count(meta_.chunks);
+    const std::size_t chunk_bytes = static_cast<std::size_t>(count) * item;  // as stored
     const std::string file = chunk_file(index);
     try {
-        const bool plain = meta_.compressor.id.empty() && !meta_.fortran_order;
+        // The stored values are the output unless they are reordered (F order) or widened (float16).
+        const bool final_layout = !meta_.fortran_order && !meta_.half_float;
+        const bool plain = meta_.compressor.id.empty() && final_layout;
         // Uncompressed, C order: straight into `out`, the only copy.
         if (!read_chunk_file(file, plain ? out : nullptr, chunk_bytes, stored)) return false;
-        std::byte* target = meta_.fortran_order ? (decoded.resize(chunk_bytes), decoded.data()) : out;
+        std::byte* target = final_layout ? out : (decoded.resize(chunk_bytes), decoded.data());
         if (!plain) decode_zarr_chunk(meta_.compressor, stored.data(), stored.size(), target, chunk_bytes);
-        if (swap_bytes_) kernels::swap_bytes(target, element_count(meta_.chunks), item);
-        if (meta_.fortran_order) fortran_to_c(target, meta_.chunks, item, out);
+        if (swap_bytes_) kernels::swap_bytes(target, count, item);
+        if (meta_.fortran_order) {
+            std::byte* c_order = meta_.half_float ? (reordered.resize(chunk_bytes), reordered.data()) : out;
+            fortran_to_c(target, meta_.chunks, item, c_order);
+            target = c_order;
+        }
+        if (meta_.half_float) kernels::widen_half_floats(target, count, out);
     } catch (const IOError& e) {
         throw IOError("cannot read " + describe() + " chunk " + zarr_chunk_key(index, meta_.dimension_separator) +
                       ": " + e.what());

@@ -25,7 +25,11 @@ TEST_CASE("zarr dtype strings give the type and byte order", "[io][zarr]") {
     CHECK(parse_zarr_dtype("|u1", big) == DType::UInt8);
     CHECK(parse_zarr_dtype("|b1", big) == DType::Bool);
     CHECK(parse_zarr_dtype("<u8", big) == DType::UInt64);
-    CHECK_FALSE(parse_zarr_dtype("<f2", big).has_value());  // float16: not a chunkarr type
+    CHECK(parse_zarr_dtype(">f2", big) == DType::Float32);  // float16: read widened to float32
+    CHECK(big);
+    CHECK(zarr_half_float(">f2"));
+    CHECK_FALSE(zarr_half_float("<f4"));
+    CHECK_FALSE(parse_zarr_dtype("|f2", big).has_value());
     CHECK_FALSE(parse_zarr_dtype("|f8", big).has_value());  // '|' only for one byte
     CHECK_FALSE(parse_zarr_dtype("<M8[s]", big).has_value());
     for (DType t : {DType::Bool, DType::Int8, DType::UInt16, DType::Int32, DType::Float32, DType::Float64})
@@ -44,10 +48,27 @@ TEST_CASE("a .zarray and its .zattrs are read as xarray reads them", "[io][zarr]
     CHECK(meta.dimension_separator == '/');
     CHECK(meta.dimension_names == std::vector<std::string>{"time", "x"});
     CHECK(meta.attributes.number("_FillValue") == -99.0);  // fill_value as xarray's _FillValue
+    CHECK_FALSE(meta.half_float);
+    CHECK(zarr_stored_itemsize(meta) == 2);
     CHECK(meta.attributes.number("scale_factor") == 0.5);
     CHECK(meta.attributes.number_type("scale_factor") == DType::Float64);
     CHECK(meta.attributes.numbers("flags")->size() == 2);
     CHECK_FALSE(meta.attributes.has("_ARRAY_DIMENSIONS"));
+}
+
+TEST_CASE("a float16 array is read as float32, stored 2 bytes a value", "[io][zarr]") {
+    const auto meta = parse_zarr_array(zarray("<f2", "-0.5"), "", "s.zarr:/h");
+    CHECK(meta.dtype == DType::Float32);
+    CHECK(meta.half_float);
+    CHECK(meta.dtype_text == "<f2");
+    CHECK(zarr_stored_itemsize(meta) == 2);
+    CHECK(meta.attributes.number("_FillValue") == -0.5);
+}
+
+TEST_CASE("fill_value is the _FillValue, replacing one in .zattrs, as xarray reads it", "[io][zarr]") {
+    CHECK(parse_zarr_array(zarray("<i2", "3"), R"({"_FillValue": 4})", "s").attributes.number("_FillValue") == 3.0);
+    // A null fill_value leaves the attribute as it is.
+    CHECK(parse_zarr_array(zarray("<i2", "null"), R"({"_FillValue": 4})", "s").attributes.number("_FillValue") == 4.0);
 }
 
 TEST_CASE("zarr fill values: NaN, infinities and null", "[io][zarr]") {

@@ -33,6 +33,7 @@ struct ZarrArrayMetadata {
     DType dtype = DType::Float64;
     std::string dtype_text;      // as the store spells it: "<f8", "|u1"
     bool big_endian = false;     // stored byte order
+    bool half_float = false;     // stored as float16 ("<f2"), read as float32 (`dtype`), which holds each value
     bool fortran_order = false;  // "order": "F"
     char dimension_separator = '.';
     bool dimension_separator_given = false;  // false: older stores, nested ones say nothing
@@ -48,8 +49,12 @@ struct ZarrArrayMetadata {
 ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string& zattrs, const std::string& where);
 
 // The dtype of a Zarr type string ("<f8", ">i2", "|b1"), and whether it is big-endian;
-// nullopt for anything else.
+// nullopt for anything else. Float16 ("<f2", ">f2") is read as float32: zarr_half_float says
+// which type strings are float16.
 std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian);
+bool zarr_half_float(const std::string& text);
+// The bytes of one stored value: those of `meta.dtype`, or 2 for float16.
+std::size_t zarr_stored_itemsize(const ZarrArrayMetadata& meta);
 // The Zarr type string chunkarr writes for `dtype` (little-endian): "<f8", "|u1", "|b1".
 std::string zarr_dtype_text(DType dtype);
 

@@ -26,6 +26,8 @@ public:
     void read(const Region& region, void* out) const override;
     std::string describe() const override { return store_ + ":" + meta_.path; }
     std::string identity() const override { return "zarr:" + describe() + "@" + snapshot_.version(); }
+    // xarray writes and reads Zarr: its decoding is what users of a store expect.
+    CFRules cf_rules() const override { return CFRules::xarray; }
     std::vector<std::string> dimension_names() const override { return meta_.dimension_names; }
     std::vector<bool> unlimited_dimensions() const override { return std::vector<bool>(meta_.shape.size(), false); }
     // IOError when the metadata the source read (.zmetadata, else the array's .zarray) has been

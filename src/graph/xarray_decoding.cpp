@@ -1,0 +1,56 @@
+#include "graph/xarray_decoding.hpp"
+
+#include <chunkarr/graph/constructors.hpp>
+
+#include <cmath>
+#include <string>
+
+namespace chunkarr {
+
+DType xarray_decoded_dtype(DType stored, bool masked, bool scaled, bool has_offset) {
+    DType dtype = stored;
+    if (masked && is_integer(dtype)) dtype = itemsize(dtype) <= 2 ? DType::Float32 : DType::Float64;
+    if (scaled) {
+        // float32 represents every integer of up to 24 bits; an offset may be large, so integers
+        // with one go to float64 ("better unoptimised than wrong", says xarray).
+        const bool float32_holds =
+            (is_float(dtype) && itemsize(dtype) <= 4) || (is_integer(dtype) && itemsize(dtype) <= 2 && !has_offset);
+        dtype = float32_holds ? DType::Float32 : DType::Float64;
+    }
+    return dtype;
+}
+
+std::optional<CFDecoding> xarray_cf_decoding(const Source& source) {
+    const Attributes& attrs = source.attributes();
+    const DType stored = storage_dtype(source);
+    const bool as_unsigned = stored != source.dtype();
+    CFDecoding cf;
+    // CFMaskCoder: the _FillValue and missing_value entries but NaN (NaN needs no mask). Under
+    // _Unsigned, xarray casts _FillValue to the unsigned type: -1 of int16 is 65535.
+    if (stored != DType::Bool) {
+        for (const std::string name : {"_FillValue", "missing_value"}) {
+            const auto values = attrs.exact_numbers(name);
+            if (!values) continue;
+            for (long double value : *values) {
+                if (std::isnan(value)) continue;
+                if (as_unsigned && value < 0 && name == "_FillValue")
+                    value += std::ldexp(1.0L, static_cast<int>(8 * itemsize(stored)));
+                cf.missing_values.push_back(value);
+            }
+        }
+    }
+    const bool masked = !cf.missing_values.empty();
+    const auto scale = attrs.number("scale_factor");
+    const auto offset = attrs.number("add_offset");
+    const bool scaled = scale || offset;
+    if (!masked && !scaled) return std::nullopt;
+    // The decode kernel computes `value * scale + offset` in the result type with a rounding
+    // after each step, as xarray's `data *= scale_factor; data += add_offset` does; an absent
+    // attribute is the neutral 1 or 0.
+    cf.scale_factor = scale.value_or(1.0);
+    cf.add_offset = offset.value_or(0.0);
+    cf.result = xarray_decoded_dtype(stored, masked, scaled, offset.has_value());
+    return cf;
+}
+
+}  // namespace chunkarr
