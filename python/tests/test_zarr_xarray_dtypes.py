@@ -7,6 +7,7 @@ keeps an unscaled float16 variable float16, so there the values are compared wid
 
 References are what xarray and zarr-python read from stores written here; nothing is copied
 from chunkarr's output."""
+import json
 import warnings
 
 import numcodecs
@@ -196,6 +197,26 @@ def test_float16_fill_value_and_nan(ca, tmp_path):
     root = zarr.open_group(str(tmp_path / "g.zarr"), mode="w")
     root.create_dataset("v", data=raw, chunks=(4, 4), fill_value=-2.5).attrs["_ARRAY_DIMENSIONS"] = ["a", "b"]
     np.testing.assert_array_equal(xarray_reads(tmp_path / "g.zarr").astype(np.float32), expected)
+
+
+@pytest.mark.parametrize("missing_value,masked", [(-9999.0, 7), (-9999, 6)], ids=["float", "integer"])
+def test_float16_fill_values_compare_as_xarray_does(ca, tmp_path, missing_value, masked):
+    # A store that says fill_value 0.1 and missing_value -9999: zarr-python reads the fill as
+    # float16(0.1); xarray (NumPy 1.x) compares a float missing_value in float16 (-9999 is then
+    # float16's -10000) and an integer one exactly (no float16 is -9999).
+    root = zarr.open_group(str(tmp_path / "g.zarr"), mode="w")
+    z = root.create_dataset("v", shape=(9,), chunks=(4,), dtype="<f2", fill_value=0)
+    z[:4] = np.array([0.1, -9999, 1.5, 0.2], dtype=np.float16)  # chunks 1 and 2 never written
+    z.attrs.update({"_ARRAY_DIMENSIONS": ["x"], "missing_value": missing_value})
+    meta = json.loads((tmp_path / "g.zarr" / "v" / ".zarray").read_text())
+    meta["fill_value"] = 0.1
+    (tmp_path / "g.zarr" / "v" / ".zarray").write_text(json.dumps(meta))
+    raw = zarr.open_group(str(tmp_path / "g.zarr"), mode="r")["v"][...]
+    assert raw[5] == np.float16(0.1) and raw[1] == np.float16(-9999)
+    np.testing.assert_array_equal(ca.from_zarr(tmp_path / "g.zarr", "v").compute(), raw.astype(np.float32))
+    expected = xarray_reads(tmp_path / "g.zarr")
+    assert np.isnan(expected).sum() == masked  # 0.1, the 5 unwritten values, -9999 or not
+    assert_same(ca.open(tmp_path / "g.zarr", "v").compute(), expected.astype(np.float32))
 
 
 def test_float16_cannot_be_written(ca, tmp_path):

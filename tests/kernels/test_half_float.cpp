@@ -43,3 +43,27 @@ TEST_CASE("a buffer of float16 values widens value by value", "[kernels][half_fl
     CHECK(values[2] == -1.0f);
     CHECK(values[3] == INFINITY);
 }
+
+TEST_CASE("values round to the nearest float16, ties to even", "[kernels][half_float]") {
+    CHECK(kernels::round_to_half(0.1) == 0.0999755859375);  // NumPy: float(np.float16(0.1))
+    CHECK(kernels::round_to_half(-9999.0) == -10000.0);
+    CHECK(kernels::round_to_half(65519.0) == 65504.0);
+    CHECK(kernels::round_to_half(65520.0) == INFINITY);  // half-way to 65536: even is infinity
+    CHECK(kernels::round_to_half(-1e300) == -INFINITY);
+    CHECK(kernels::round_to_half(2049.0) == 2048.0);             // tie between 2048 and 2050: 2048 (even)
+    CHECK(kernels::round_to_half(2051.0) == 2052.0);             // tie between 2050 and 2052: 2052 (even)
+    CHECK(kernels::round_to_half(std::ldexp(1.0, -25)) == 0.0);  // tie with 0: 0
+    CHECK(kernels::round_to_half(std::ldexp(1.5, -25)) == std::ldexp(1.0, -24));  // above it
+    CHECK(std::signbit(kernels::round_to_half(-0.0)));
+    CHECK(std::isnan(kernels::round_to_half(NAN)));
+    // Every float16 value is its own rounding, and the midpoints of neighbours go to the even one.
+    for (std::uint32_t bits = 0; bits < 0x7bff; ++bits) {
+        const double value = kernels::half_to_float(static_cast<std::uint16_t>(bits));
+        const double next = kernels::half_to_float(static_cast<std::uint16_t>(bits + 1));
+        REQUIRE(kernels::round_to_half(value) == value);
+        REQUIRE(kernels::round_to_half(-value) == -value);
+        REQUIRE(kernels::round_to_half((value + next) / 2) == ((bits & 1) ? next : value));
+        REQUIRE(kernels::round_to_half(std::nextafter((value + next) / 2, 0.0)) == value);
+        REQUIRE(kernels::round_to_half(std::nextafter((value + next) / 2, INFINITY)) == next);
+    }
+}

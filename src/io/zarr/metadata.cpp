@@ -3,6 +3,7 @@
 
 #include "io/chunk_count.hpp"
 #include "io/zarr/metadata_json.hpp"
+#include "kernels/half_float.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -210,6 +211,22 @@ ZarrArrayMetadata with_fill_attribute(ZarrArrayMetadata meta) {
     return meta;
 }
 
+// zarr-python reads a float16 array's fill_value as a float16, and xarray compares float fill
+// values with float16 values in float16 (NumPy 1.x casts a float scalar to the array's float
+// type): those are the nearest float16 to what the store says. Integer ones NumPy compares
+// exactly (in a wider type): they stay.
+ZarrArrayMetadata with_half_fill_values(ZarrArrayMetadata meta) {
+    if (!meta.half_float) return meta;
+    if (meta.fill_value) meta.fill_value = kernels::round_to_half(static_cast<double>(*meta.fill_value));
+    for (const char* name : {"_FillValue", "missing_value"}) {
+        auto values = meta.attributes.exact_numbers(name);
+        if (!values || !is_float(meta.attributes.number_type(name).value_or(DType::Float64))) continue;
+        for (auto& value : *values) value = kernels::round_to_half(static_cast<double>(value));
+        meta.attributes.set(name, std::move(*values), meta.attributes.number_type(name).value_or(DType::Float64));
+    }
+    return meta;
+}
+
 }  // namespace
 
 bool is_blosc_compressor(const std::string& cname) {
@@ -258,13 +275,13 @@ ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string&
     // .zattrs is parsed once .zarray has passed: a damaged .zarray is the error reported first.
     ZarrArrayMetadata meta = parse_zarray(array, where);
     if (!zattrs.empty()) read_zattrs(meta, parse_json(zattrs, where, ".zattrs"), where);
-    return with_fill_attribute(std::move(meta));
+    return with_half_fill_values(with_fill_attribute(std::move(meta)));
 }
 
 ZarrArrayMetadata parse_zarr_array(const Json& zarray, const Json* zattrs, const std::string& where) {
     ZarrArrayMetadata meta = parse_zarray(zarray, where);
     if (zattrs) read_zattrs(meta, *zattrs, where);
-    return with_fill_attribute(std::move(meta));
+    return with_half_fill_values(with_fill_attribute(std::move(meta)));
 }
 
 }  // namespace chunkarr

@@ -63,6 +63,14 @@ TEST_CASE("a float16 array is read as float32, stored 2 bytes a value", "[io][za
     CHECK(meta.dtype_text == "<f2");
     CHECK(zarr_stored_itemsize(meta) == 2);
     CHECK(meta.attributes.number("_FillValue") == -0.5);
+    // Fill values as float16 holds them: the nearest float16 to what the store says.
+    const auto rounded = parse_zarr_array(zarray("<f2", "0.1"), R"({"missing_value": [-9999, 1.5]})", "s");
+    CHECK(*rounded.fill_value == 0.0999755859375L);
+    CHECK(rounded.attributes.number("_FillValue") == 0.0999755859375);
+    CHECK(*rounded.attributes.exact_numbers("missing_value") == std::vector<long double>{-10000, 1.5});
+    // Integers NumPy compares exactly: as they are.
+    const auto integers = parse_zarr_array(zarray("<f2", "null"), R"({"missing_value": -9999})", "s");
+    CHECK(integers.attributes.number("missing_value") == -9999.0);
 }
 
 TEST_CASE("fill_value is the _FillValue, replacing one in .zattrs, as xarray reads it", "[io][zarr]") {
