@@ -157,6 +157,20 @@ def test_open_matches_xarray_on_to_zarr_stores(ca, tmp_path, encoding, values):
     np.testing.assert_allclose(x.nanmean(axis=0).compute(), reference, rtol=1e-6)
 
 
+@pytest.mark.parametrize("missing_value", [[16777217, 3], 16777216, [16777217.0, 2.5], [1e300, 2.5], 3.0e38],
+                         ids=["int-2^24+1", "int-2^24", "float-2^24+1", "float-1e300", "float-3e38"])
+def test_float32_fill_values_numpy_compares_exactly_or_not(ca, tmp_path, missing_value):
+    # NumPy 1.x compares an integer scalar with float32 values exactly, a float one in float32
+    # (16777217.0 is 16777216 there) unless it is beyond float32's range (then in float64):
+    # 2^24 + 1 and 1e300 match nothing, not their float32 rounding.
+    root = zarr.open_group(str(tmp_path / "g.zarr"), mode="w")
+    z = root.create_dataset("v", shape=(6,), chunks=(4,), dtype="<f4", fill_value=None)
+    z[:] = np.array([16777216, np.inf, 2.5, 1, 3.0e38, -np.inf], dtype=np.float32)
+    z.attrs.update({"_ARRAY_DIMENSIONS": ["x"], "missing_value": missing_value})
+    expected = xarray_reads(tmp_path / "g.zarr")
+    assert_same(ca.open(tmp_path / "g.zarr", "v").compute(), expected)
+
+
 # ---------------------------------------------------------------- float16
 
 @pytest.mark.parametrize("endian", ["<", ">"])

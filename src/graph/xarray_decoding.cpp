@@ -3,6 +3,7 @@
 #include <chunkarr/graph/constructors.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace chunkarr {
@@ -20,6 +21,18 @@ DType xarray_decoded_dtype(DType stored, bool masked, bool scaled, bool has_offs
     return dtype;
 }
 
+namespace {
+
+// Whether NumPy 1.x's `float32_values == value` can be true: an integer scalar is compared
+// exactly, a float one cast to float32 when in its range (beyond it, compared in float64).
+bool float32_can_equal(long double value, bool integer) {
+    if (std::isinf(value)) return true;
+    if (integer) return static_cast<long double>(static_cast<float>(value)) == value;
+    return std::fabs(value) <= std::numeric_limits<float>::max();
+}
+
+}  // namespace
+
 std::optional<CFDecoding> xarray_cf_decoding(const Source& source) {
     const Attributes& attrs = source.attributes();
     const DType stored = storage_dtype(source);
@@ -27,19 +40,24 @@ std::optional<CFDecoding> xarray_cf_decoding(const Source& source) {
     CFDecoding cf;
     // CFMaskCoder: the _FillValue and missing_value entries but NaN (NaN needs no mask). Under
     // _Unsigned, xarray casts _FillValue to the unsigned type: -1 of int16 is 65535.
+    // Float32 values are left out of the list where NumPy's compare never holds; the variable
+    // is still masked (its dtype is xarray's).
+    bool masked = false;
     if (stored != DType::Bool) {
         for (const std::string name : {"_FillValue", "missing_value"}) {
             const auto values = attrs.exact_numbers(name);
             if (!values) continue;
+            const bool integers = !is_float(attrs.number_type(name).value_or(DType::Float64));
             for (long double value : *values) {
                 if (std::isnan(value)) continue;
+                masked = true;
                 if (as_unsigned && value < 0 && name == "_FillValue")
                     value += std::ldexp(1.0L, static_cast<int>(8 * itemsize(stored)));
+                if (stored == DType::Float32 && !float32_can_equal(value, integers)) continue;
                 cf.missing_values.push_back(value);
             }
         }
     }
-    const bool masked = !cf.missing_values.empty();
     const auto scale = attrs.number("scale_factor");
     const auto offset = attrs.number("add_offset");
     const bool scaled = scale || offset;

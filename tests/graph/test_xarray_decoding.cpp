@@ -87,6 +87,21 @@ TEST_CASE("xarray's rules: fill values, missing_value, scale and offset", "[grap
     CHECK_FALSE(cf_decoding_for(flags.source()).has_value());
 }
 
+TEST_CASE("xarray's rules on float32: fill values NumPy never finds equal are left out", "[graph][cf][xarray]") {
+    // A list with a float is floats: 16777217.0 is cast to float32 (16777216) and can match;
+    // 1e300, beyond float32, is compared in float64 and matches nothing.
+    const OneArrayStore floats("<f4", "null", R"({"missing_value": [16777217, 1e300, 2.5]})");
+    const auto cf = cf_decoding_for(floats.source());
+    REQUIRE(cf);
+    CHECK(cf->missing_values == std::vector<long double>{16777217, 2.5});
+    // Integers are compared exactly: 2^24 + 1 is no float32.
+    const OneArrayStore integers("<f4", "null", R"({"missing_value": [16777217, 16777218]})");
+    const auto exact = cf_decoding_for(integers.source());
+    REQUIRE(exact);
+    CHECK(exact->missing_values == std::vector<long double>{16777218});
+    CHECK(exact->result == DType::Float32);
+}
+
 TEST_CASE("xarray's rules under _Unsigned: the fill value viewed unsigned", "[graph][cf][xarray]") {
     const OneArrayStore store("<i2", "-1", R"({"_Unsigned": "true"})");
     const auto cf = cf_decoding_for(store.source());

@@ -212,8 +212,8 @@ ZarrArrayMetadata with_fill_attribute(ZarrArrayMetadata meta) {
 }
 
 // zarr-python reads a float16 array's fill_value as a float16, and xarray compares float fill
-// values with float16 values in float16 (NumPy 1.x casts a float scalar to the array's float
-// type): those are the nearest float16 to what the store says. Integer ones NumPy compares
+// values with float16 values in float16 (NumPy 1.x casts a float scalar in float16's range to
+// float16): those are the nearest float16 to what the store says. Integer ones NumPy compares
 // exactly (in a wider type): they stay.
 ZarrArrayMetadata with_half_fill_values(ZarrArrayMetadata meta) {
     if (!meta.half_float) return meta;
@@ -221,7 +221,10 @@ ZarrArrayMetadata with_half_fill_values(ZarrArrayMetadata meta) {
     for (const char* name : {"_FillValue", "missing_value"}) {
         auto values = meta.attributes.exact_numbers(name);
         if (!values || !is_float(meta.attributes.number_type(name).value_or(DType::Float64))) continue;
-        for (auto& value : *values) value = kernels::round_to_half(static_cast<double>(value));
+        // Beyond float16's range NumPy compares in float32 or float64: those stay.
+        for (auto& value : *values)
+            if (std::isfinite(kernels::round_to_half(static_cast<double>(value))))
+                value = kernels::round_to_half(static_cast<double>(value));
         meta.attributes.set(name, std::move(*values), meta.attributes.number_type(name).value_or(DType::Float64));
     }
     return meta;
