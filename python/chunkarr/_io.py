@@ -18,7 +18,9 @@ from ._sizes import _memory_bytes
 def open(path, variable: str, mask_and_scale: bool = True, concat: str | None = None) -> Array:  # noqa: A001
     """A variable of an HDF5 or NetCDF file or a Zarr store (an array path in it), or of many
     files (a glob), joined along their record dimension (or `concat`). CF missing values become
-    NaN unless mask_and_scale=False (for Zarr, as xr.open_zarr: fill_value is the _FillValue)."""
+    NaN and packed values are unpacked unless mask_and_scale=False: for files as netCDF4-python
+    does, for Zarr as xr.open_zarr (fill_value is the _FillValue; xarray's dtypes, e.g. float32
+    for int16 with a fill value). float16 Zarr arrays are read as float32 (exact)."""
     return _wrap(_core.open(str(path), variable, mask_and_scale, concat))
 
 
@@ -130,7 +132,8 @@ def to_netcdf(path, arrays, dims=None, chunks=None, compression=None, compressio
 def from_zarr(url, component: str | None = None, chunks=None) -> Array:
     """The array `component` (a path in the store; None for a store that is one array) of the
     Zarr v2 directory store `url`, as dask.array.from_zarr: the values as stored, fill values
-    included (ca.open applies xarray's decoding instead). `chunks`: rechunk to these."""
+    included (ca.open applies xarray's decoding instead); float16 as float32 (exact). `chunks`:
+    rechunk to these."""
     array = open(url, component or "", mask_and_scale=False)
     return array if chunks is None else array.rechunk(chunks)
 
