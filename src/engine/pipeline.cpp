@@ -7,6 +7,7 @@
 #include "exec/plan.hpp"
 #include "optimize/optimizer.hpp"
 
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -44,6 +45,7 @@ template <class Run> auto run_unchanged(const OptimizedGraph& graph, Run run) {
 // attributes and file sizes.
 std::string sources_seen(const std::vector<NodePtr>& outputs) {
     std::ostringstream seen;
+    seen.precision(std::numeric_limits<long double>::max_digits10);  // attributes compared exactly
     for (const Node* node : topological_order(outputs)) {
         const auto* op = node->as<ops::Source>();
         if (!op) continue;
