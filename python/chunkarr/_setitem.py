@@ -28,15 +28,16 @@ def _basic_selection(index, shape: tuple) -> list:
     or is dropped (an int)."""
     from ._indexing import _bounds, _expand
     items, _ = _expand(index, len(shape))
+    for item in items:
+        if not isinstance(item, (slice, int)):   # None (it takes no axis) included
+            raise IndexError("x[index] = value takes ints, slices, Ellipsis or one boolean mask as the index, "
+                             f"not {'None' if item is None else 'an integer array'}")
     selection = []
     for axis, (item, n) in enumerate(zip(items, shape)):
         if isinstance(item, slice):
             selection.append((np.arange(*item.indices(n), dtype=np.int64), True))
-        elif isinstance(item, int):
-            selection.append((_bounds(np.array([item]), axis, n), False))
         else:
-            raise IndexError("x[index] = value takes ints, slices, Ellipsis or one boolean mask as the index, "
-                             f"not {'None' if item is None else 'an integer array'}")
+            selection.append((_bounds(np.array([item]), axis, n), False))
     return selection
 
 
@@ -44,6 +45,8 @@ def _boolean_mask(index):
     item = index[0] if isinstance(index, tuple) and len(index) == 1 else index
     if isinstance(item, Array) and item.dtype == np.bool_:
         return item
+    if isinstance(item, list):   # [True, False, ...]: a mask as NumPy reads it
+        item = np.asarray(item)
     if isinstance(item, np.ndarray) and item.dtype == np.bool_:
         from ._creation import from_array
         return from_array(item)

@@ -53,19 +53,29 @@ def _add_hook(xarray) -> None:
 
 
 class _HookWhenImported(importlib.abc.MetaPathFinder):
-    """Finds xarray with the other finders and adds the hook once its module has run."""
+    """Finds xarray with the other finders and adds the hook once its module has run. It stays
+    until then: a spec asked for only to see whether xarray is there (importlib.util.find_spec)
+    is thrown away, and the real import asks again."""
+
+    def __init__(self):
+        self._asking_the_others = False
 
     def find_spec(self, fullname, path, target=None):
-        if fullname != "xarray":
+        if fullname != "xarray" or self._asking_the_others:
             return None
-        sys.meta_path.remove(self)   # one xarray per process: this finder's work ends here
-        spec = importlib.util.find_spec(fullname)
+        self._asking_the_others = True
+        try:
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            self._asking_the_others = False
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
         run_module = spec.loader.exec_module
 
         def run_then_add_hook(module):
             run_module(module)
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)   # one xarray per process: this finder's work ends here
             _add_hook(module)
         spec.loader.exec_module = run_then_add_hook
         return spec

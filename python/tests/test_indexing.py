@@ -267,9 +267,14 @@ def test_setitem_is_lazy_and_matches_numpy(ca):
         x[..., ...] = 0
     with pytest.raises(IndexError, match="not None"):
         x[None] = 0
+    with pytest.raises(IndexError, match="not None"):
+        x[0, None] = np.array([5.0])
     with pytest.raises(IndexError, match="not an integer array"):
         x[[0, 1]] = 0
     _check(x, expected)   # refused assignments changed nothing
+    x[[True, False, False, True, False]] = 3.0   # a list of booleans is a mask, as in NumPy
+    expected[[True, False, False, True, False]] = 3.0
+    _check(x, expected)
 
 
 def test_indexing_then_optimizer_passes(ca):

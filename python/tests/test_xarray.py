@@ -266,13 +266,18 @@ def test_xarray_dataset_load_computes_every_kind_of_variable(ca, tmp_path):
         assert isinstance(mixed["t"].data, ca.Array) and isinstance(mixed["d"].data, da.Array)
 
 
-@pytest.mark.parametrize("first", ["xarray", "chunkarr"])
+@pytest.mark.parametrize("first", ["xarray", "chunkarr", "chunkarr, then a check that xarray is there"])
 def test_xarray_load_hook_whichever_is_imported_first(first, chunkarr_pythonpath):
-    """The hook is added when xarray is imported, before or after chunkarr (fresh interpreters)."""
+    """The hook is added when xarray is imported, before or after chunkarr, also after an
+    importlib.util.find_spec("xarray") that only checks it is installed (fresh interpreters)."""
     import subprocess
     import sys
-    imports = ["import xarray as xr", "import chunkarr as ca"]
-    code = "\n".join(imports if first == "xarray" else imports[::-1]) + """
+    imports = {"xarray": ["import xarray as xr", "import chunkarr as ca"],
+               "chunkarr": ["import chunkarr as ca", "import xarray as xr"],
+               "chunkarr, then a check that xarray is there": [
+                   "import chunkarr as ca", "import importlib.util", "assert importlib.util.find_spec('xarray')",
+                   "import xarray as xr"]}[first]
+    code = "\n".join(imports) + """
 import numpy as np
 d = xr.DataArray(ca.from_array(np.arange(12.0).reshape(3, 4), chunks=2), dims=("a", "b"))
 print(type(d.mean("a").compute().data).__name__, float(d.sum().load()))
