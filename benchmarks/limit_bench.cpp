@@ -133,6 +133,7 @@ Job zarr_job(const std::string& store, const std::string& variable) {
     const ZarrArrayMetadata& meta = source.metadata();
     if (meta.big_endian != (std::endian::native == std::endian::big) || meta.fortran_order)
         throw ValueError(source.describe() + ": the limit is measured on native byte order, C order arrays");
+    if (meta.half_float) throw ValueError(source.describe() + ": the limit is not measured on float16 arrays");
     Job job;
     job.chunk_shape = meta.chunks;
     job.dtype = meta.dtype;

@@ -249,3 +249,20 @@ def test_complex_stores_are_refused_by_name(ca, tmp_path, dtype):
         ca.open(tmp_path / "c.zarr", "wave")
     message = str(error.value)
     assert "c.zarr" in message and "/wave" in message and dtype in message and "\n" not in message
+
+
+@pytest.mark.parametrize("dtype,fill_value", [("<f2", 1e20), ("<f2", 70000.0), ("<f4", 1e39), ("<f4", -1e39)])
+def test_fill_value_beyond_the_dtype_is_infinite_as_zarr_reads_it(ca, tmp_path, dtype, fill_value):
+    """zarr-python casts fill_value to the dtype (beyond its range: inf), so unwritten chunks hold
+    inf and xarray masks them; chunkarr too (the .zarray's number as written would mask nothing)."""
+    path = zarr_store(tmp_path / "s.zarr", dtype, 0, {}, unwritten_rows=8)
+    meta = json.loads((path / "v" / ".zarray").read_text())
+    meta["fill_value"] = fill_value
+    (path / "v" / ".zarray").write_text(json.dumps(meta))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # NumPy's "overflow encountered in cast" in zarr-python
+        raw = zarr.open_group(str(path), mode="r")["v"][...]
+        expected = xarray_reads(path)
+    assert np.isinf(raw[-1]).all() and np.isnan(expected[-1]).all()
+    # float16 reads widened to float32 (exact), where xarray keeps float16
+    assert_same(ca.open(path, "v").compute(), expected.astype(np.float32))

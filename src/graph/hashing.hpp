@@ -5,7 +5,9 @@
 #include <chunkarr/core/ops.hpp>
 #include <chunkarr/core/shape.hpp>
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -17,6 +19,9 @@ inline void hash_mix(std::size_t& seed, std::size_t value) {
 }
 
 inline std::size_t hash_value(double value) {
+    // Values that compare equal hash alike: 0.0 == -0.0, and CFDecoding takes any NaN for any NaN.
+    if (value == 0) value = 0;
+    if (std::isnan(value)) value = std::numeric_limits<double>::quiet_NaN();
     std::uint64_t bits;
     std::memcpy(&bits, &value, sizeof bits);
     return static_cast<std::size_t>(bits);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -248,6 +249,11 @@ TEST_CASE("packed integers with one or two missing values reduce as with the gen
     for (std::size_t i = 3; i < values.size(); i += 41) values[i] = -999;    // missing_value
     const auto* block = reinterpret_cast<const std::byte*>(values.data());
     const kernels::ReduceNeeds needs{true, true, true};
+    // An integer the data never takes: a third missing value (a fraction would be dropped as not
+    // representable, leaving two) that sends the reduction through the general mask.
+    const std::set<int> present(values.begin(), values.end());
+    int absent = 0;
+    while (present.count(absent)) ++absent;
     for (std::size_t listed : {1, 2}) {
         for (bool range : {false, true}) {
             CFDecoding few;  // the vectorised test
@@ -255,7 +261,7 @@ TEST_CASE("packed integers with one or two missing values reduce as with the gen
             few.missing_values.resize(listed);
             if (range) few.valid_min = -30000, few.valid_max = 30000;
             CFDecoding general = few;  // the same mask with a third value the data never takes
-            general.missing_values.push_back(12345.5L);
+            general.missing_values.push_back(absent);
             for (const std::vector<bool>& reduced : {std::vector<bool>{true, true}, {false, true}, {true, false}}) {
                 const ReducePartial a(DType::Int16, block, {7, 1031}, reduced, needs, &few);
                 const ReducePartial b(DType::Int16, block, {7, 1031}, reduced, needs, &general);

@@ -204,6 +204,24 @@ void read_zattrs(ZarrArrayMetadata& meta, const Json& attrs, const std::string& 
                           " dimensions for a shape of " + std::to_string(meta.shape.size()));
 }
 
+// zarr-python reads fill_value in the array's dtype: a float16 one is the nearest float16, and
+// one beyond float32's (float16's) range is infinite, as NumPy casts it. That value is what
+// unwritten chunks hold and what xarray masks.
+ZarrArrayMetadata with_fill_as_stored(ZarrArrayMetadata meta) {
+    if (!meta.fill_value || !std::isfinite(*meta.fill_value)) return meta;
+    const auto value = static_cast<double>(*meta.fill_value);
+    if (meta.half_float) {
+        meta.fill_value = kernels::round_to_half(value);
+    } else if (meta.dtype == DType::Float32) {
+        // Beyond float32's largest value by half a step or more NumPy rounds to infinity.
+        const double largest = std::numeric_limits<float>::max();
+        const double overflows = largest + std::ldexp(1.0, std::numeric_limits<float>::max_exponent - 25);
+        meta.fill_value = std::fabs(value) >= overflows ? std::copysign(std::numeric_limits<double>::infinity(), value)
+                                                        : static_cast<double>(static_cast<float>(value));
+    }
+    return meta;
+}
+
 // xarray reads fill_value as the variable's _FillValue: it replaces a _FillValue in .zattrs,
 // which counts only when fill_value is null.
 ZarrArrayMetadata with_fill_attribute(ZarrArrayMetadata meta) {
@@ -211,13 +229,11 @@ ZarrArrayMetadata with_fill_attribute(ZarrArrayMetadata meta) {
     return meta;
 }
 
-// zarr-python reads a float16 array's fill_value as a float16, and xarray compares float fill
-// values with float16 values in float16 (NumPy 1.x casts a float scalar in float16's range to
-// float16): those are the nearest float16 to what the store says. Integer ones NumPy compares
-// exactly (in a wider type): they stay.
+// xarray compares float fill values with float16 values in float16 (NumPy 1.x casts a float
+// scalar in float16's range to float16): those are the nearest float16 to what .zattrs says.
+// Integer ones NumPy compares exactly (in a wider type): they stay.
 ZarrArrayMetadata with_half_fill_values(ZarrArrayMetadata meta) {
     if (!meta.half_float) return meta;
-    if (meta.fill_value) meta.fill_value = kernels::round_to_half(static_cast<double>(*meta.fill_value));
     for (const char* name : {"_FillValue", "missing_value"}) {
         auto values = meta.attributes.exact_numbers(name);
         if (!values || !is_float(meta.attributes.number_type(name).value_or(DType::Float64))) continue;
@@ -228,6 +244,11 @@ ZarrArrayMetadata with_half_fill_values(ZarrArrayMetadata meta) {
         meta.attributes.set(name, std::move(*values), meta.attributes.number_type(name).value_or(DType::Float64));
     }
     return meta;
+}
+
+// The metadata as xarray decodes it: fill_value in the stored dtype, then as _FillValue.
+ZarrArrayMetadata with_decoding_attributes(ZarrArrayMetadata meta) {
+    return with_half_fill_values(with_fill_attribute(with_fill_as_stored(std::move(meta))));
 }
 
 }  // namespace
@@ -278,13 +299,13 @@ ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string&
     // .zattrs is parsed once .zarray has passed: a damaged .zarray is the error reported first.
     ZarrArrayMetadata meta = parse_zarray(array, where);
     if (!zattrs.empty()) read_zattrs(meta, parse_json(zattrs, where, ".zattrs"), where);
-    return with_half_fill_values(with_fill_attribute(std::move(meta)));
+    return with_decoding_attributes(std::move(meta));
 }
 
 ZarrArrayMetadata parse_zarr_array(const Json& zarray, const Json* zattrs, const std::string& where) {
     ZarrArrayMetadata meta = parse_zarray(zarray, where);
     if (zattrs) read_zattrs(meta, *zattrs, where);
-    return with_half_fill_values(with_fill_attribute(std::move(meta)));
+    return with_decoding_attributes(std::move(meta));
 }
 
 }  // namespace chunkarr
