@@ -19,9 +19,6 @@ inline void hash_mix(std::size_t& seed, std::size_t value) {
 }
 
 inline std::size_t hash_value(double value) {
-    // Values that compare equal hash alike: 0.0 == -0.0, and CFDecoding takes any NaN for any NaN.
-    if (value == 0) value = 0;
-    if (std::isnan(value)) value = std::numeric_limits<double>::quiet_NaN();
     std::uint64_t bits;
     std::memcpy(&bits, &value, sizeof bits);
     return static_cast<std::size_t>(bits);
@@ -54,8 +51,19 @@ template <class T> std::size_t hash_value(const std::optional<T>& value) { retur
 
 inline std::size_t hash_value(const OpTypes& types) { return hash_of(types.compute, types.result); }
 
+// CFDecoding compares its numbers with == and takes any NaN for any NaN: those hash alike (a
+// scalar's -0.0 and 0.0 stay apart, their nodes differ).
+inline std::size_t hash_as_compared(long double value) {
+    if (std::isnan(value)) return hash_value(std::numeric_limits<double>::quiet_NaN());
+    return hash_value(value == 0 ? 0.0 : static_cast<double>(value));
+}
+
 inline std::size_t hash_value(const CFDecoding& d) {
-    return hash_of(d.missing_values, d.valid_min, d.valid_max, d.scale_factor, d.add_offset, d.result);
+    std::size_t seed = d.missing_values.size();
+    for (long double value : d.missing_values) hash_mix(seed, hash_as_compared(value));
+    const auto optional = [](const std::optional<long double>& v) { return v ? hash_as_compared(*v) : 1; };
+    return hash_of(seed, optional(d.valid_min), optional(d.valid_max), hash_as_compared(d.scale_factor),
+                   hash_as_compared(d.add_offset), d.result);
 }
 
 }  // namespace chunkarr
