@@ -424,3 +424,29 @@ def test_a_stage_that_fails_on_one_rank_fails_every_rank(tmp_path):
     assert len(outcomes) == 3, out + err
     assert all(o.startswith("OSError") and "missing" in o for o in outcomes), out
     assert list(scratch.iterdir()) == []  # the other ranks' stage files are gone
+
+
+LIMITS_SCRIPT = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    a = np.arange(512 * 1024, dtype=np.float64).reshape(512, 1024)
+    limit = ["2MiB", "8MiB", "3MiB"][comm.rank]   # nodes with other memory: other default limits
+    ca.from_array(a, chunks=(8, 1024)).to_hdf5(sys.argv[1], "x", chunks=(8, 1024), memory_limit=limit,
+                                                threads=1, comm=comm)
+""")
+
+
+def test_ranks_with_other_memory_limits_store_in_the_same_rounds(tmp_path):
+    """Each round is a collective: the ranks size them on the smallest budget of any rank (they
+    took each other's payloads, 'internal:' errors, when their limits differed)."""
+    import h5py
+    import numpy as np
+    out = tmp_path / "x.h5"
+    code, text, err = run_under_mpi(3, LIMITS_SCRIPT, out, timeout=60)
+    assert code == 0, err
+    with h5py.File(out, "r") as f:
+        np.testing.assert_array_equal(f["x"][...], np.arange(512 * 1024, dtype=np.float64).reshape(512, 1024))

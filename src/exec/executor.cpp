@@ -162,7 +162,8 @@ private:
         // Rounds of as many blocks as a quarter of the budget holds (over all ranks: what one rank
         // may receive), and one block per rank at least while that takes at most half of it (no
         // rank left idle). The first block is the largest.
-        const auto fit = [&](std::size_t part) { return static_cast<Index>(budget_.limit() / part / held); };
+        const std::size_t limit = round_budget();
+        const auto fit = [&](std::size_t part) { return static_cast<Index>(limit / part / held); };
         const Index least = std::clamp<Index>(fit(2), 1, world_->size());
         const Index per_round = std::clamp<Index>(fit(4), least, std::max(blocks, least));
         for (Index first = 0; first < blocks; first += per_round) {
@@ -172,6 +173,16 @@ private:
             consume_share(output, grid, consumer, {first + share.begin, first + share.end}, bytes, count);
             consumer.end_round();
         }
+    }
+
+    // The budget rounds are sized on. Every rank must size them alike (each round is a
+    // collective): the smallest budget of any rank (nodes differ, and so do their default limits),
+    // and at most 2 GiB, so that a round (a quarter of it) stays well under MPI's 2 GiB per message.
+    std::size_t round_budget() const {
+        std::size_t smallest = std::min<std::size_t>(budget_.limit(), std::size_t{2} << 30);
+        for (const std::string& limit : world_->exchange(std::to_string(smallest)))
+            smallest = std::min<std::size_t>(smallest, std::stoull(limit));
+        return smallest;
     }
 
     // Blocks `share` of `grid` (of a run of `run` blocks, by default all) to `consumer`; `bytes`:
