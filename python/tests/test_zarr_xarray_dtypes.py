@@ -266,3 +266,12 @@ def test_fill_value_beyond_the_dtype_is_infinite_as_zarr_reads_it(ca, tmp_path, 
     assert np.isinf(raw[-1]).all() and np.isnan(expected[-1]).all()
     # float16 reads widened to float32 (exact), where xarray keeps float16
     assert_same(ca.open(path, "v").compute(), expected.astype(np.float32))
+
+
+@pytest.mark.parametrize("flag", ["true", "True"])
+def test_unsigned_flag_as_xarray_reads_it(ca, tmp_path, flag):
+    """xarray makes int16 data unsigned for _Unsigned "true" only (netCDF4-python takes "True" too)."""
+    root = zarr.open_group(str(tmp_path / "u.zarr"), mode="w")
+    z = root.create_dataset("v", data=np.array([-1, 2, 3, -32768], dtype=np.int16), chunks=3, fill_value=None)
+    z.attrs.update({"_ARRAY_DIMENSIONS": ["x"], "_Unsigned": flag})
+    assert_same(ca.open(tmp_path / "u.zarr", "v").compute(), xarray_reads(tmp_path / "u.zarr"))

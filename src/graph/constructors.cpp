@@ -27,14 +27,15 @@ ChunkGrid grid_for(const Shape& shape, const Shape& chunk_shape) {
 
 namespace {
 
-// _Unsigned = "true" (or "True") on a signed integer variable.
+// _Unsigned = "true" on a signed integer variable (netCDF4-python also takes "True"; xarray,
+// whose rules Zarr stores follow, only "true").
 bool reads_unsigned(const Source& source) {
     if (!is_signed_int(source.dtype())) return false;
     const auto& all = source.attributes().all();
     const auto it = all.find("_Unsigned");
     if (it == all.end()) return false;
     const auto* text = std::get_if<std::string>(&it->second);
-    return text && (*text == "true" || *text == "True");
+    return text && (*text == "true" || (*text == "True" && source.cf_rules() == CFRules::netcdf4_python));
 }
 
 DType unsigned_of_width(DType signed_type) {
