@@ -450,3 +450,42 @@ def test_ranks_with_other_memory_limits_store_in_the_same_rounds(tmp_path):
     assert code == 0, err
     with h5py.File(out, "r") as f:
         np.testing.assert_array_equal(f["x"][...], np.arange(512 * 1024, dtype=np.float64).reshape(512, 1024))
+
+
+LATE_ZARR_ERROR_SCRIPT = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from mpi4py import MPI
+    import chunkarr as ca
+
+    comm = MPI.COMM_WORLD
+    x = ca.from_array(np.arange(240 * 1024, dtype=np.float64).reshape(240, 1024), chunks=(8, 1024))
+    calls = []
+
+    def fails_late_on_rank_2(block):
+        calls.append(1)
+        if comm.rank == 2 and len(calls) == 6:   # in a late round: earlier rounds are written
+            raise ValueError("boom late on rank 2")
+        return block + 1
+
+    def compute():
+        x.map_blocks(fails_late_on_rank_2, dtype=x.dtype).to_zarr(
+            sys.argv[1], "x", chunks=(8, 1024), overwrite=True, memory_limit="4MiB", threads=1, comm=comm)
+""") + PRINT_OUTCOMES
+
+
+def test_a_zarr_store_failing_in_a_late_round_leaves_the_old_store(tmp_path):
+    """Rank 2 fails after rank 0 has written chunks of earlier rounds: every rank raises that
+    error, the existing store keeps every file as it was, and no temporary directory is left."""
+    import numpy as np
+    import chunkarr as ca
+    store = tmp_path / "old.zarr"
+    ca.from_array(np.zeros((4, 4))).to_zarr(store, "x")
+    before = {p.relative_to(store): p.read_bytes() for p in sorted(store.rglob("*")) if p.is_file()}
+    code, out, err = run_under_mpi(3, LATE_ZARR_ERROR_SCRIPT, store, timeout=60)
+    assert code == 0, err
+    outcomes = out.splitlines()
+    assert len(outcomes) == 3 and all("boom late on rank 2" in o for o in outcomes), out + err
+    after = {p.relative_to(store): p.read_bytes() for p in sorted(store.rglob("*")) if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.zarr"]
