@@ -27,8 +27,6 @@ public:
     // Declares array spec.path ("/group/name", groups made as needed) with `compressor`;
     // returns its id. spec.filters are not used (Zarr has its compressor instead).
     int define(const DatasetSpec& spec, const ZarrCompressor& compressor);
-    // Encodes one full chunk (edge chunks padded) of array `id` starting at element `offset`.
-    void encode_chunk(int id, const std::byte* chunk, std::vector<std::byte>& out) const;
     // Writes the encoded bytes of the chunk starting at element `offset`. Thread-safe.
     void write_chunk(int id, const std::vector<Index>& offset, const std::byte* bytes, std::size_t size) const;
     // Attributes of the root group (.zattrs beside the root .zgroup; not when the store is one
@@ -39,6 +37,10 @@ public:
     void commit();
 
 private:
+    // Encodes one full chunk (edge chunks padded) of array `id` (for write(); the store's chunks
+    // come encoded, by encode_zarr_chunk on the computing threads).
+    void encode_chunk(int id, const std::byte* chunk, std::vector<std::byte>& out) const;
+
     struct Array {
         DatasetSpec spec;
         ZarrCompressor compressor;
