@@ -4,42 +4,20 @@
 #include "engine/rechunk_stages.hpp"
 #include "support/catch.hpp"
 #include "support/recording_source.hpp"
+#include "support/temp_dir.hpp"
 
 #include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <unistd.h>
 
 using namespace chunkarr;
+using test_support::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr std::size_t MiB = 1 << 20;
-
-class TempDir {
-public:
-    explicit TempDir(const std::string& name)
-        : path_(fs::temp_directory_path() / ("chunkarr-rechunk-test-" + name + "-" + std::to_string(::getpid()))) {
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    std::string path() const { return path_.string(); }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-    std::size_t count() const {
-        std::size_t n = 0;
-        for ([[maybe_unused]] const auto& entry : fs::directory_iterator(path_)) ++n;
-        return n;
-    }
-
-private:
-    fs::path path_;
-};
 
 // Values that differ everywhere (so a misplaced element shows).
 NDArray sample(const Shape& shape) {
@@ -80,7 +58,7 @@ std::map<std::vector<Index>, int> reads_per_chunk(const std::vector<Region>& rea
 }  // namespace
 
 TEST_CASE("rechunk: orthogonal chunks of a compressed file in stages, within the budget", "[rechunk]") {
-    TempDir dir("budget");
+    TempDir dir("rechunk-test-budget");
     const Shape shape{64, 256, 256};  // 32 MiB of float64, stored as (1, 256, 256) maps
     const NDArray data = sample(shape);
     StoreOptions stored;
@@ -94,7 +72,7 @@ TEST_CASE("rechunk: orthogonal chunks of a compressed file in stages, within the
     const Array y = x.rechunk(target);
     CHECK(y.chunks() == target);
 
-    TempDir scratch("scratch");
+    TempDir scratch("rechunk-test-scratch");
     ComputeReport report;
     ComputeOptions options;
     options.memory_limit = 16 * MiB;
@@ -123,7 +101,7 @@ TEST_CASE("rechunk: orthogonal chunks of a compressed file in stages, within the
     CHECK(most_files.load() <= 2);
     CHECK(report.peak_bytes > 0);
     CHECK(report.peak_bytes <= options.memory_limit);
-    CHECK(scratch.count() == 0);  // the stages' files are gone
+    CHECK(scratch.entries().empty());  // the stages' files are gone
 
     // Done in one pass over whole stored chunks, a task would hold 32 MiB: over the budget.
     ComputeOptions direct = options;
@@ -138,7 +116,7 @@ TEST_CASE("rechunk: orthogonal chunks of a compressed file in stages, within the
     out.chunks = {64, 8, 8};
     store(y, dir.file("out.h5"), "/y", out, options);
     CHECK(same(open(dir.file("out.h5"), "/y").compute(), data));
-    CHECK(scratch.count() == 0);
+    CHECK(scratch.entries().empty());
 }
 
 TEST_CASE("rechunk: each stored chunk is read a bounded number of times, odd shapes and chunks", "[rechunk]") {
@@ -150,7 +128,7 @@ TEST_CASE("rechunk: each stored chunk is read a bounded number of times, odd sha
     // Irregular target chunks.
     const ChunkGrid target({{5, 5, 5, 5, 3}, {4, 4, 4, 4, 4, 4, 4, 4, 5}, {3, 7, 7, 7, 5}});
     const Array y = x.rechunk(target);
-    TempDir scratch("odd");
+    TempDir scratch("rechunk-test-odd");
     ComputeOptions options;
     options.memory_limit = 256 << 10;
     options.threads = 2;
@@ -165,7 +143,7 @@ TEST_CASE("rechunk: each stored chunk is read a bounded number of times, odd sha
     for (const auto& [chunk, count] : reads_per_chunk(source->reads(), stored)) most = std::max(most, count);
     CHECK(most >= 1);
     CHECK(most <= 8);
-    CHECK(scratch.count() == 0);
+    CHECK(scratch.entries().empty());
 
     // Reductions over a staged rechunk.
     const NDArray sums = compute({y.sum({0})}, options).front();
@@ -184,7 +162,7 @@ TEST_CASE("rechunk: in-memory inputs stay direct", "[rechunk]") {
 TEST_CASE("rechunk: an error or a cancellation in a stage leaves no files", "[rechunk]") {
     const Shape shape{16, 40, 40};
     const NDArray data = sample(shape);
-    TempDir scratch("cancel");
+    TempDir scratch("rechunk-test-cancel");
     ComputeOptions options;
     options.memory_limit = 256 << 10;
     options.threads = 2;
@@ -201,7 +179,7 @@ TEST_CASE("rechunk: an error or a cancellation in a stage leaves no files", "[re
             if (p.tasks_done > 0) cancel = true;
         };
         CHECK_THROWS_AS(compute({y}, cancelling), CancelledError);
-        CHECK(scratch.count() == 0);
+        CHECK(scratch.entries().empty());
     }
     {
         // A read failure in the first stage (on a region it reads).
@@ -211,6 +189,6 @@ TEST_CASE("rechunk: an error or a cancellation in a stage leaves no files", "[re
         auto source = std::make_shared<test_support::RecordingSource>(data, Shape{1, 40, 40}, probe->reads().back());
         const Array y = open(source).rechunk(ChunkGrid::regular(shape, {16, 2, 2}));
         CHECK_THROWS(compute({y}, options));
-        CHECK(scratch.count() == 0);
+        CHECK(scratch.entries().empty());
     }
 }

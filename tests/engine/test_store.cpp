@@ -5,6 +5,7 @@
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
 #include "support/recording_source.hpp"
+#include "support/temp_dir.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -16,36 +17,12 @@
 #include <netcdf.h>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 using namespace chunkarr;
+using test_support::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh, empty directory, removed with everything in it.
-class TempDir {
-public:
-    explicit TempDir(const std::string& name)
-        : path_(fs::temp_directory_path() / ("chunkarr-store-" + name + "-" + std::to_string(::getpid()))) {
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-
-private:
-    fs::path path_;
-};
 
 std::string read_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -90,7 +67,7 @@ std::pair<std::vector<int>, std::vector<hsize_t>> layout_of(const std::string& p
 }  // namespace
 
 TEST_CASE("store writes compressed chunks that read back, edge chunks included", "[exec][store]") {
-    TempDir dir("roundtrip");
+    TempDir dir("store-roundtrip");
     const NDArray data = sample(DType::Float64, {7, 5, 3});
     const Array x = from_ndarray(data, {3, 2, 3});
     const std::string path = dir.file("out.h5");
@@ -103,7 +80,7 @@ TEST_CASE("store writes compressed chunks that read back, edge chunks included",
 }
 
 TEST_CASE("store round-trips every dtype, with and without compression", "[exec][store]") {
-    TempDir dir("dtypes");
+    TempDir dir("store-dtypes");
     for (DType dtype : {DType::Bool, DType::Int8, DType::Int16, DType::Int32, DType::Int64, DType::UInt8, DType::UInt16,
                         DType::UInt32, DType::UInt64, DType::Float32, DType::Float64}) {
         for (const char* compression : {"", "gzip"}) {
@@ -119,7 +96,7 @@ TEST_CASE("store round-trips every dtype, with and without compression", "[exec]
 }
 
 TEST_CASE("store writes 0-d, empty and 1-d arrays; default chunks follow the array's", "[exec][store]") {
-    TempDir dir("shapes");
+    TempDir dir("store-shapes");
     NDArray scalar(DType::Float64, {});
     scalar.data_as<double>()[0] = 2.5;
     store(from_ndarray(scalar), dir.file("s.h5"), "s", {.compression = "gzip"});
@@ -144,7 +121,7 @@ TEST_CASE("store writes 0-d, empty and 1-d arrays; default chunks follow the arr
 }
 
 TEST_CASE("store writes NetCDF-4 that libnetcdf reads, dimension names included", "[exec][store][netcdf]") {
-    TempDir dir("netcdf");
+    TempDir dir("store-netcdf");
     const NDArray data = sample(DType::Float32, {5, 7});
     const std::string path = dir.file("out.nc");
     store({{from_ndarray(data, {2, 7}), "t2m", {"lat", "lon"}},
@@ -181,7 +158,7 @@ TEST_CASE("store writes NetCDF-4 that libnetcdf reads, dimension names included"
 }
 
 TEST_CASE("a failing store leaves an existing file byte-identical and no temporary", "[exec][store][errors]") {
-    TempDir dir("atomic");
+    TempDir dir("store-atomic");
     for (const std::string name : {"out.h5", "out.nc"}) {
         const std::string path = dir.file(name);
         std::ofstream(path, std::ios::binary) << "precious bytes\n";
@@ -206,7 +183,7 @@ TEST_CASE("a failing store leaves an existing file byte-identical and no tempora
 }
 
 TEST_CASE("a cancelled store leaves an existing file untouched", "[exec][store][errors]") {
-    TempDir dir("cancel");
+    TempDir dir("store-cancel");
     const std::string path = dir.file("out.h5");
     store(arange(0, 10), path, "old");
     const std::string before = read_bytes(path);
@@ -227,7 +204,7 @@ TEST_CASE("a cancelled store leaves an existing file untouched", "[exec][store][
 }
 
 TEST_CASE("store stays within the memory budget and never holds the whole array", "[exec][store][memory]") {
-    TempDir dir("budget");
+    TempDir dir("store-budget");
     // 32 MiB of float64, 256 KiB stored chunks, a 4 MiB budget.
     const Array x = random_uniform({1024, 4096}, 7, {64, 4096}) * 10.0;
     ComputeReport report;
@@ -246,7 +223,7 @@ TEST_CASE("store stays within the memory budget and never holds the whole array"
 
 TEST_CASE("store groups small stored chunks into tasks of the array's chunks: each source chunk is read once",
           "[exec][store]") {
-    TempDir dir("grouped");
+    TempDir dir("store-grouped");
     auto source = std::make_shared<test_support::RecordingSource>(test_support::iota({30, 40}), Shape{16, 40});
     const Array x(make_source_node(source));
     const std::string path = dir.file("g.h5");
@@ -263,7 +240,7 @@ TEST_CASE("store groups small stored chunks into tasks of the array's chunks: ea
 }
 
 TEST_CASE("store reports progress that ends at its total", "[exec][store]") {
-    TempDir dir("progress");
+    TempDir dir("store-progress");
     const Array x = random_uniform({60, 50}, 3, {10, 50});
     for (const Array& array : {x, x - x.mean({0}), x.mean({0})}) {
         Progress last;

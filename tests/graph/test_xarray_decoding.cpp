@@ -3,37 +3,28 @@
 
 #include "graph/xarray_decoding.hpp"
 #include "support/catch.hpp"
+#include "support/temp_dir.hpp"
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
 
 using namespace chunkarr;
 
 namespace {
-namespace fs = std::filesystem;
 
 // A Zarr store of one uncompressed array `dtype_text` of shape [3] (chunks [3]) with .zattrs
 // `zattrs` and, when `chunk` holds its bytes, its chunk file (else it reads as the fill value);
 // removed at the end of the test.
 struct OneArrayStore {
-    fs::path path = fs::temp_directory_path() / ("chunkarr-xarray-decoding-" + std::to_string(::getpid()));
+    test_support::TempDir dir{"xarray-decoding"};
     OneArrayStore(const std::string& dtype_text, const std::string& fill, const std::string& zattrs,
                   const std::string& chunk = "") {
-        fs::remove_all(path);
-        fs::create_directories(path);
-        std::ofstream(path / ".zarray") << R"({"zarr_format": 2, "shape": [3], "chunks": [3], "dtype": ")" << dtype_text
-                                        << R"(", "order": "C", "fill_value": )" << fill
-                                        << R"(, "compressor": null, "filters": null})";
-        std::ofstream(path / ".zattrs") << zattrs;
-        if (!chunk.empty()) std::ofstream(path / "0", std::ios::binary) << chunk;
+        dir.write(".zarray", R"({"zarr_format": 2, "shape": [3], "chunks": [3], "dtype": ")" + dtype_text +
+                                 R"(", "order": "C", "fill_value": )" + fill +
+                                 R"(, "compressor": null, "filters": null})");
+        dir.write(".zattrs", zattrs);
+        if (!chunk.empty()) dir.write("0", chunk);
     }
-    ~OneArrayStore() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    ZarrSource source() const { return ZarrSource(path.string(), ""); }
+    ZarrSource source() const { return ZarrSource(dir.path().string(), ""); }
 };
 }  // namespace
 
@@ -59,7 +50,7 @@ TEST_CASE("a Zarr source follows xarray's rules: valid ranges and NaN fill value
     const OneArrayStore ranged("<i2", "null", R"({"valid_max": 4, "valid_range": [0, 4]})");
     CHECK(ranged.source().cf_rules() == CFRules::xarray);
     CHECK_FALSE(cf_decoding_for(ranged.source()).has_value());
-    CHECK(open(ranged.path.string(), "").dtype() == DType::Int16);
+    CHECK(open(ranged.dir.path().string(), "").dtype() == DType::Int16);
 
     const OneArrayStore nan_fill("<f4", "\"NaN\"", "{}");
     CHECK_FALSE(cf_decoding_for(nan_fill.source()).has_value());
@@ -113,12 +104,12 @@ TEST_CASE("xarray's rules under _Unsigned: the fill value viewed unsigned", "[gr
 TEST_CASE("a big-endian float16 Zarr array opens as float32, its fill value masked", "[graph][xarray][zarr]") {
     // 1.0, -2.5 (the fill value), 65504: big-endian float16 bytes.
     const OneArrayStore store(">f2", "-2.5", "{}", std::string("\x3c\x00\xc1\x00\x7b\xff", 6));
-    const Array decoded = open(store.path.string(), "");
+    const Array decoded = open(store.dir.path().string(), "");
     CHECK(decoded.dtype() == DType::Float32);
     const NDArray values = decoded.compute();
     CHECK(values.value_as_double(0) == 1.0);
     CHECK(std::isnan(values.value_as_double(1)));
     CHECK(values.value_as_double(2) == 65504.0);
-    const NDArray raw = open(store.path.string(), "", OpenOptions{.mask_and_scale = false}).compute();
+    const NDArray raw = open(store.dir.path().string(), "", OpenOptions{.mask_and_scale = false}).compute();
     CHECK(raw.value_as_double(1) == -2.5);
 }

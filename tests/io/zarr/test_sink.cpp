@@ -4,6 +4,7 @@
 #include "graph/node.hpp"
 #include "support/catch.hpp"
 #include "support/recording_source.hpp"
+#include "support/temp_dir.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,31 +12,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <unistd.h>
 
 using namespace chunkarr;
+using test_support::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("chunkarr-zarr-sink-" + std::to_string(::getpid()));
-    TempDir() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-};
 
 std::string read_text(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -58,7 +40,7 @@ bool identical(const NDArray& a, const NDArray& b) {
 }  // namespace
 
 TEST_CASE("store writes Zarr stores that read back, every dtype and compressor", "[io][zarr][store]") {
-    TempDir dir;
+    TempDir dir("zarr-sink");
     for (DType dtype : {DType::Bool, DType::Int8, DType::Int16, DType::Int32, DType::Int64, DType::UInt8, DType::UInt16,
                         DType::UInt32, DType::UInt64, DType::Float32, DType::Float64}) {
         for (const char* compression : {"", "none", "zlib", "gzip", "blosc:zstd"}) {
@@ -81,7 +63,7 @@ TEST_CASE("store writes Zarr stores that read back, every dtype and compressor",
 }
 
 TEST_CASE("a Zarr store's metadata names its compressor, dimensions and fill value", "[io][zarr][store]") {
-    TempDir dir;
+    TempDir dir("zarr-sink");
     const std::string path = dir.file("m.zarr");
     store({{arange(0, 10), "a", {"time"}}, {full({}, 2.5), "s", {}}}, path,
           {.compression = "blosc:lz4hc", .compression_level = 7, .bit_shuffle = true});
@@ -99,7 +81,7 @@ TEST_CASE("a Zarr store's metadata names its compressor, dimensions and fill val
 }
 
 TEST_CASE("a failing Zarr store leaves an existing store as it was and no temporary", "[io][zarr][store][errors]") {
-    TempDir dir;
+    TempDir dir("zarr-sink");
     const std::string path = dir.file("out.zarr");
     store(arange(0, 10), path, "old");
     const std::string before = read_text(fs::path(path) / "old" / ".zarray");
@@ -114,10 +96,10 @@ TEST_CASE("a failing Zarr store leaves an existing store as it was and no tempor
     CHECK_THROWS_AS(store(Array(make_source_node(source)), dir.file("new.zarr"), "v"), IOError);
     CHECK(dir.entries() == std::vector<std::string>{"out.zarr"});
     // A directory that is not a store is never replaced.
-    fs::create_directories(dir.path / "plain");
-    std::ofstream(dir.path / "plain" / "keep.txt") << "mine";
+    fs::create_directories(dir.path() / "plain");
+    std::ofstream(dir.path() / "plain" / "keep.txt") << "mine";
     CHECK_THROWS_AS(store(arange(0, 3), dir.file("plain"), "v", {.format = StoreFormat::Zarr}), ValueError);
-    CHECK(read_text(dir.path / "plain" / "keep.txt") == "mine");
+    CHECK(read_text(dir.path() / "plain" / "keep.txt") == "mine");
     // A successful store replaces the old one whole.
     store(arange(0, 3), path, "new");
     CHECK_FALSE(fs::exists(fs::path(path) / "old"));
