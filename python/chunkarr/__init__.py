@@ -9,6 +9,7 @@ Names follow dask.array where it has them.
 
 The package is split by concern; this file only gathers the public names:
     _array           Array: attributes, operators, methods, repr
+    _complex         ComplexArray: complex64/complex128 values as two real Arrays (real, imag)
     _creation        from_array, full, zeros, ones, arange, linspace, random, *_like, eye, tri,
                      indices, meshgrid
     _manipulation    vstack/hstack/dstack/column_stack/block, swapaxes, roll, tile, pad, atleast_nd,
@@ -46,6 +47,7 @@ from . import _numpy_dispatch  # noqa: F401 (Array's NumPy protocols: loaded wit
 from . import _xarray
 from ._array import Array
 from ._blocks import map_blocks, map_overlap
+from ._complex import ComplexArray
 from ._compute import compute, explain
 from . import array_api, linalg
 from ._creation import (arange, array, asanyarray, asarray, empty, empty_like, eye, from_array, fromfunction, full,
@@ -74,7 +76,7 @@ from ._ufuncs import PUBLIC as _PUBLIC_UFUNCS
 from ._sorting import argtopk, argwhere, flatnonzero, nonzero, sort, topk, union1d, unique
 
 __all__ = [
-    "Array", "ProgressBar", "arange", "broadcast_to", "clip", "compute", "concatenate", "expand_dims",
+    "Array", "ComplexArray", "ProgressBar", "arange", "broadcast_to", "clip", "compute", "concatenate", "expand_dims",
     "from_array", "map_blocks", "map_overlap", "moveaxis", "ravel", "reshape", "squeeze", "stack", "full",
     "linspace", "ones", "open", "random", "where", "zeros", "explain", "histogram", "quantile", "percentile",
     "median", "nanquantile", "nanpercentile", "nanmedian", "matmul", "dot", "tensordot", "to_hdf5", "to_netcdf", "from_zarr", "to_zarr",

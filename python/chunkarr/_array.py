@@ -458,6 +458,9 @@ class Array:
 
     # ---- operators -----------------------------------------------------------------------------
     def _binary(self, op, other, reflected=False):
+        from ._complex import _is_complex_value, binary_with_real_array
+        if _is_complex_value(other):  # complex values: ComplexArray's arithmetic
+            return binary_with_real_array(op, self, other, reflected)
         if isinstance(other, Array) or isinstance(other, (numbers.Number, np.generic, np.ndarray)):
             if isinstance(other, int) and not isinstance(other, bool):
                 other = _weak_integer(other, self.dtype)

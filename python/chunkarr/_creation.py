@@ -18,6 +18,9 @@ def from_array(x, chunks=None) -> Array:
     x = np.asarray(x)
     if not x.dtype.isnative:
         x = x.astype(x.dtype.newbyteorder("="))
+    if x.dtype.kind == "c":  # complex: its two parts, as chunkarr computes with them
+        from ._complex import ComplexArray
+        return ComplexArray(from_array(x.real, chunks), from_array(x.imag, chunks))
     if not x.flags.c_contiguous:
         x = np.ascontiguousarray(x)   # one copy, in C order (tasks then read whole rows)
     _dtype(x.dtype)   # a TypeError here for dtypes chunkarr lacks

@@ -20,7 +20,13 @@ def open(path, variable: str, mask_and_scale: bool = True, concat: str | None = 
     files (a glob), joined along their record dimension (or `concat`). CF missing values become
     NaN and packed values are unpacked unless mask_and_scale=False: for files as netCDF4-python
     does, for Zarr as xr.open_zarr (fill_value is the _FillValue; xarray's dtypes, e.g. float32
-    for int16 with a fill value). float16 Zarr arrays are read as float32 (exact)."""
+    for int16 with a fill value). float16 Zarr arrays are read as float32 (exact); complex64 and
+    complex128 ones give a ComplexArray (values as zarr-python reads them: not masked)."""
+    if concat is None:
+        parts = _core.open_complex(str(path), variable, mask_and_scale)
+        if parts is not None:
+            from ._complex import ComplexArray
+            return ComplexArray(_wrap(parts[0]), _wrap(parts[1]))
     return _wrap(_core.open(str(path), variable, mask_and_scale, concat))
 
 
@@ -90,6 +96,25 @@ def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuff
     try:
         _core.store(targets, os.fspath(path), store_chunks, name, level, shuffle, fmt, threads or 0,
                     _memory_bytes(memory_limit), callback, address, bit_shuffle, dict(global_attrs or {}))
+    finally:
+        if bar is not None:
+            bar.finish()
+
+
+def _complex_to_zarr(z, url, component, overwrite, chunks, compressor, dims, progress=False, threads=None,
+                     memory_limit=None):
+    """to_zarr of complex values: one complex64/complex128 array (chunkarr.to_zarr's rules)."""
+    from ._complex import _as_complex
+    z = _as_complex(z)
+    if not overwrite and os.path.exists(url):
+        raise FileExistsError(f"{os.fspath(url)} exists (pass overwrite=True to replace it)")
+    name, level, shuffle, bit = _zarr_compressor(compressor)
+    dims = [] if dims is None else [str(d) for d in dims]
+    bar = _active_progress(progress)
+    try:
+        _core.store_complex(z.real._core, z.imag._core, os.fspath(url), component or "", _store_chunks(chunks, z.shape),
+                            name, level, shuffle, bit, dims, threads or 0, _memory_bytes(memory_limit),
+                            bar.update if bar is not None else None)
     finally:
         if bar is not None:
             bar.finish()
@@ -173,6 +198,12 @@ def to_zarr(arr, url, component: str | None = None, overwrite: bool = False, chu
     metadata last, the store in a temporary directory that replaces `url` at the end; on an error
     nothing is left and an existing store is untouched. An existing `url` is replaced only with
     overwrite=True (FileExistsError otherwise). `comm`: as to_hdf5 (rank 0 writes the store)."""
+    from ._complex import _is_complex_value
+    if _is_complex_value(arr):
+        if comm is not None:
+            raise ValueError("complex arrays are written by one process (comm= is not supported for them)")
+        return _complex_to_zarr(arr, url, component, overwrite, chunks, compressor, dims, progress, threads,
+                                memory_limit)
     exists = not overwrite and os.path.exists(url)
     if not overwrite and comm is not None:
         exists = comm.bcast(exists, root=0)  # rank 0's answer on every rank: none goes on alone

@@ -25,6 +25,9 @@ def moveaxis(a, source: int, destination: int) -> Array:
 
 
 def stack(arrays, axis: int = 0) -> Array:
+    from ._complex import _is_complex_value, stack as complex_stack
+    if any(_is_complex_value(a) for a in arrays):
+        return complex_stack(arrays, axis)
     return _wrap(_core.stack([_as_array(a)._core for a in arrays], int(axis)))
 
 
@@ -60,6 +63,9 @@ def ravel(a, order="C") -> Array:
 
 def concatenate(arrays, axis: int = 0) -> Array:
     """Joins arrays along an existing axis, lazily (NumPy's dtype promotion)."""
+    from ._complex import _is_complex_value, concatenate as complex_concatenate
+    if any(_is_complex_value(a) for a in arrays):
+        return complex_concatenate(arrays, axis)
     cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
     return _wrap(_core.concatenate(cores, int(axis)))
 

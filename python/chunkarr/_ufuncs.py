@@ -167,6 +167,9 @@ def array_ufunc(ufunc, method, inputs, kwargs):
         return NotImplemented
     if method != "__call__" and method not in _METHODS:
         raise TypeError(f"np.{ufunc.__name__}.{method} is not supported by chunkarr (lazy arrays are immutable)")
+    from ._complex import _is_complex_value, complex_ufunc
+    if any(_is_complex_value(v) for v in inputs):
+        return complex_ufunc(ufunc, method, inputs, kwargs)
     if any(_as_operand(v) is None for v in inputs):
         return NotImplemented
     if method == "__call__":

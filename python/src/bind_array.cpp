@@ -3,6 +3,7 @@
 #include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/shape.hpp>
 #include <chunkarr/graph/array.hpp>
+#include <chunkarr/graph/complex_array.hpp>
 #include <chunkarr/graph/constructors.hpp>
 
 #include "bindings.hpp"
@@ -82,6 +83,18 @@ ArrayClass bind_array(py::module_& m) {
             return open(path, variable, options);
         },
         py::arg("path"), py::arg("variable"), py::arg("mask_and_scale"), py::arg("concat"));
+    // A complex variable's (real, imaginary) parts; None when it is not complex.
+    m.def(
+        "open_complex",
+        [](const std::string& path, const std::string& variable,
+           bool mask_and_scale) -> std::optional<std::pair<Array, Array>> {
+            OpenOptions options;
+            options.mask_and_scale = mask_and_scale;
+            const auto z = open_complex(path, variable, options);
+            if (!z) return std::nullopt;
+            return std::pair{z->real, z->imag};
+        },
+        py::arg("path"), py::arg("variable"), py::arg("mask_and_scale"));
     // The array's own dtype (not the caller's word for it): the source reads its memory as that.
     m.def(
         "from_numpy",

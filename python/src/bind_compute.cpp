@@ -6,6 +6,7 @@
 #include <chunkarr/engine/compute.hpp>
 #include <chunkarr/engine/explain.hpp>
 #include <chunkarr/engine/store.hpp>
+#include <chunkarr/engine/store_complex.hpp>
 #include <chunkarr/exec/mpi_world.hpp>
 
 #include "bindings.hpp"
@@ -174,11 +175,9 @@ Attributes attributes_from(const py::dict& given) {
     return attributes;
 }
 
-// store() of (array, name, dimension names, attributes) into one file with `file_attributes`.
-void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>, py::dict>>& targets,
-                  const std::string& path, std::optional<Shape> chunks, const std::string& compression, int level,
-                  std::optional<bool> shuffle, StoreFormat format, int threads, std::size_t memory_limit,
-                  py::object progress, std::uintptr_t comm_address, bool bit_shuffle, const py::dict& file_attributes) {
+// The store options the Python writers pass.
+StoreOptions store_options_of(const std::optional<Shape>& chunks, const std::string& compression, int level,
+                              std::optional<bool> shuffle, bool bit_shuffle, StoreFormat format) {
     StoreOptions store_options;
     if (chunks) store_options.chunks = *chunks;
     store_options.compression = compression;
@@ -186,12 +185,35 @@ void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<s
     store_options.shuffle = shuffle;
     store_options.bit_shuffle = bit_shuffle;
     store_options.format = format;
+    return store_options;
+}
+
+// store() of (array, name, dimension names, attributes) into one file with `file_attributes`.
+void store_arrays(const std::vector<std::tuple<Array, std::string, std::vector<std::string>, py::dict>>& targets,
+                  const std::string& path, std::optional<Shape> chunks, const std::string& compression, int level,
+                  std::optional<bool> shuffle, StoreFormat format, int threads, std::size_t memory_limit,
+                  py::object progress, std::uintptr_t comm_address, bool bit_shuffle, const py::dict& file_attributes) {
+    StoreOptions store_options = store_options_of(chunks, compression, level, shuffle, bit_shuffle, format);
     store_options.file_attributes = attributes_from(file_attributes);
     std::vector<StoreTarget> list;
     for (const auto& [array, name, dims, attributes] : targets)
         list.push_back({array, name, dims, attributes_from(attributes)});
     run_interruptibly([&](const ComputeOptions& options) { store(list, path, store_options, options); }, threads,
                       memory_limit, progress, {}, world_at(comm_address));
+}
+
+// store_complex() of the parts (real, imag) as array `name` of a new Zarr store.
+void store_complex_parts(const Array& real, const Array& imag, const std::string& path, const std::string& name,
+                         std::optional<Shape> chunks, const std::string& compression, int level,
+                         std::optional<bool> shuffle, bool bit_shuffle, const std::vector<std::string>& dimensions,
+                         int threads, std::size_t memory_limit, py::object progress) {
+    StoreOptions store_options = store_options_of(chunks, compression, level, shuffle, bit_shuffle, StoreFormat::Zarr);
+    store_options.dimensions = dimensions;
+    run_interruptibly(
+        [&](const ComputeOptions& options) {
+            store_complex(make_complex(real, imag), path, name, store_options, options);
+        },
+        threads, memory_limit, progress, {}, nullptr);
 }
 
 }  // namespace
@@ -214,6 +236,9 @@ void bind_compute(py::module_& m) {
           py::arg_v("format", StoreFormat::Auto, "StoreFormat.auto"), py::arg("threads") = 0,
           py::arg("memory_limit") = 0, py::arg("progress") = py::none(), py::arg("comm_address") = 0,
           py::arg("bit_shuffle") = false, py::arg("file_attributes") = py::dict());
+    m.def("store_complex", &store_complex_parts, py::arg("real"), py::arg("imag"), py::arg("path"), py::arg("name"),
+          py::arg("chunks"), py::arg("compression"), py::arg("level"), py::arg("shuffle"), py::arg("bit_shuffle"),
+          py::arg("dimensions"), py::arg("threads"), py::arg("memory_limit"), py::arg("progress"));
     m.def(
         "default_store_chunks", [](const Array& a) { return default_store_chunks(a); }, py::arg("array"));
     m.def("physical_cores", &physical_core_count);

@@ -241,16 +241,6 @@ def test_float16_cannot_be_written(ca, tmp_path):
     assert not (tmp_path / "h.zarr").exists()
 
 
-@pytest.mark.parametrize("dtype", ["<c8", "<c16"])
-def test_complex_stores_are_refused_by_name(ca, tmp_path, dtype):
-    root = zarr.open_group(str(tmp_path / "c.zarr"), mode="w")
-    root.create_dataset("wave", shape=(4,), chunks=(2,), dtype=dtype)
-    with pytest.raises(ValueError) as error:
-        ca.open(tmp_path / "c.zarr", "wave")
-    message = str(error.value)
-    assert "c.zarr" in message and "/wave" in message and dtype in message and "\n" not in message
-
-
 @pytest.mark.parametrize("dtype,fill_value", [("<f2", 1e20), ("<f2", 70000.0), ("<f4", 1e39), ("<f4", -1e39)])
 def test_fill_value_beyond_the_dtype_is_infinite_as_zarr_reads_it(ca, tmp_path, dtype, fill_value):
     """zarr-python casts fill_value to the dtype (beyond its range: inf), so unwritten chunks hold

@@ -113,10 +113,14 @@ using Coordinates = std::map<std::string, std::optional<Coordinate>>;
 // The variable `name` of the files as a labeled array: its dimension names (dim_0, ... where
 // the file names none, as store() writes them) and their coordinate variables (kept in
 // `coordinates`, whose attributes go to the output file).
-expression::LabeledArray open_variable(const std::vector<std::string>& paths, const std::string& name,
-                                       const OpenSourceOptions& options, Coordinates& coordinates) {
+std::variant<expression::LabeledArray, expression::LabeledComplex> open_variable(const std::vector<std::string>& paths,
+                                                                                 const std::string& name,
+                                                                                 const OpenSourceOptions& options,
+                                                                                 Coordinates& coordinates) {
     const std::string path = "/" + name;
-    const SourcePtr source = open_source(paths, path, options);
+    // A complex variable: its real part gives the dimensions, which both parts share.
+    const auto complex = paths.size() == 1 ? open_complex_sources(paths.front(), path) : std::nullopt;
+    const SourcePtr source = complex ? complex->real : open_source(paths, path, options);
     const Array array = open(source);
     const auto names = source->dimension_names();
     expression::LabeledArray labeled{array, {}};
@@ -133,6 +137,7 @@ expression::LabeledArray open_variable(const std::vector<std::string>& paths, co
         }
         labeled.dimensions.push_back(std::move(d));
     }
+    if (complex) return expression::LabeledComplex{make_complex(array, open(complex->imag)), labeled.dimensions};
     return labeled;
 }
 

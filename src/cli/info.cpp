@@ -253,7 +253,8 @@ std::vector<HDF5DatasetInfo> zarr_datasets(const std::string& store) {
         const ZarrArrayMetadata& array = *listed.metadata;
         d.shape = array.shape;
         d.computed_dtype = std::string(dtype_name(array.dtype));
-        d.dtype = array.half_float ? "float16" : *d.computed_dtype;  // float16 is computed as float32
+        // float16 is computed as float32, complex as two float parts
+        d.dtype = zarr_stored_type_name(array);
         d.numbers = true;
         if (zarr_stored_itemsize(array) > 1) d.byte_order = array.big_endian ? '>' : '<';
         d.layout = "chunked";

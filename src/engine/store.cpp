@@ -160,8 +160,8 @@ void trade_round(const mpi::World& world, bool every_rank, std::string& outgoing
 // each round of a dataset's chunks (BlockConsumer::round_bytes); `writers` make the file, writing
 // their own chunks as they come and the others' at the end of each round.
 void write_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
-                   const ComputeOptions& options, RechunkStaging staging, const mpi::World* world,
-                   StoreWriters writers) {
+                   const ComputeOptions& options, RechunkStaging staging, const mpi::World* world, StoreWriters writers,
+                   const std::vector<bool>& complex_pairs) {
     check_options(options);
     const StoreFormat format = resolve_store_format(path, store_options.format);
     // Everything that can be checked is checked before the file is created.
@@ -185,6 +185,9 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
         if (!spec.dimensions.empty() && spec.dimensions.size() != spec.shape.size())
             throw ValueError(std::to_string(spec.dimensions.size()) + " dimension names for the " +
                              std::to_string(spec.shape.size()) + "-d " + spec.path);
+        spec.complex_pairs = !complex_pairs.empty() && complex_pairs[specs.size()];
+        if (spec.complex_pairs && format != StoreFormat::Zarr)
+            throw ValueError(spec.path + ": complex values are written to Zarr stores only");
         specs.push_back(std::move(spec));
     }
     const ZarrCompressor compressor =
@@ -259,12 +262,13 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
 }  // namespace
 
 void store_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
-                   const ComputeOptions& options, RechunkStaging staging, StoreWriters writers) {
+                   const ComputeOptions& options, RechunkStaging staging, StoreWriters writers,
+                   const std::vector<bool>& complex_pairs) {
     if (!options.world || options.world->size() < 2)
-        return write_targets(targets, path, store_options, options, staging, nullptr, writers);
+        return write_targets(targets, path, store_options, options, staging, nullptr, writers, complex_pairs);
     const mpi::World& world = *options.world;
     try {
-        write_targets(targets, path, store_options, options, staging, &world, writers);
+        write_targets(targets, path, store_options, options, staging, &world, writers, complex_pairs);
     } catch (...) {
         world.fail(std::current_exception());  // every rank raises it; no writer's file is made
     }

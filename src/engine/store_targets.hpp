@@ -14,7 +14,10 @@ namespace chunkarr {
 // copy (a rechunk stage's file, on each rank's node), each of them all the chunks.
 enum class StoreWriters { RankZero, EveryRank };
 
+// `complex_pairs`: one per target, or empty for none; a true one is written as complex values
+// (Zarr only; DatasetSpec::complex_pairs).
 void store_targets(const std::vector<StoreTarget>& targets, const std::string& path, const StoreOptions& store_options,
-                   const ComputeOptions& options, RechunkStaging staging, StoreWriters writers);
+                   const ComputeOptions& options, RechunkStaging staging, StoreWriters writers,
+                   const std::vector<bool>& complex_pairs = {});
 
 }  // namespace chunkarr

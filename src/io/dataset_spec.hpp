@@ -19,6 +19,10 @@ struct DatasetSpec {
     FilterPipeline filters;               // shuffle and/or deflate, in pipeline order
     std::vector<std::string> dimensions;  // NetCDF-4: one name per axis (default dim_0, dim_1, ...)
     Attributes attributes;                // written with the dataset (numbers keep their stored type)
+    // Zarr: the last axis (length 2, whole in each chunk) holds each value's real and imaginary
+    // part; the array is written as complex64 (float32 parts) or complex128 without that axis,
+    // whose chunk bytes are the same.
+    bool complex_pairs = false;
 };
 
 // Whether the dataset is stored in chunks (not 0-d, not empty, chunks given).

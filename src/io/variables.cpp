@@ -64,6 +64,12 @@ SourcePtr open_one(const std::string& path, const std::string& variable) {
 
 }  // namespace
 
+std::optional<ComplexSources> open_complex_sources(const std::string& path, const std::string& variable) {
+    if (is_glob_pattern(path) || !is_zarr_store(path) || !read_zarr_array(path, variable).complex) return std::nullopt;
+    return ComplexSources{std::make_shared<ZarrSource>(path, variable, ComplexPart::Real),
+                          std::make_shared<ZarrSource>(path, variable, ComplexPart::Imag)};
+}
+
 std::vector<ListedVariable> list_variables(const std::string& path) {
     const FileFormat format = detect_file_format(path);
     ensure_readable_format(path, format);

@@ -37,6 +37,13 @@ SourcePtr open_source(const std::string& path, const std::string& variable, cons
 // matches sorted), joined as the files of one pattern are. One plain file is opened alone.
 SourcePtr open_source(const std::vector<std::string>& paths, const std::string& variable,
                       const OpenSourceOptions& options = {});
+// The real and imaginary parts of a complex variable (a complex64 or complex128 array of a Zarr
+// store) as two sources of its float type; nullopt when the variable is not complex. Complex
+// HDF5 and NetCDF variables (h5py's compound {r, i}) are not read: open_source names their type.
+struct ComplexSources {
+    SourcePtr real, imag;
+};
+std::optional<ComplexSources> open_complex_sources(const std::string& path, const std::string& variable);
 bool is_glob_pattern(const std::string& path);
 // A NetCDF file: classic by its signature, NetCDF-4 by the attribute netCDF writes at its root.
 bool is_netcdf_file(const std::string& path);

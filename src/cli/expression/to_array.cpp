@@ -26,7 +26,11 @@ const std::vector<FunctionHelp>& function_reference() {
         {"exp", "x", "e to the power x"},
         {"log", "x", "natural logarithm"},
         {"log10", "x", "base-10 logarithm"},
-        {"abs", "x", "absolute value"},
+        {"abs", "x", "absolute value (of a complex z: its magnitude)"},
+        {"real", "z", "real part of complex values (of real x: x)"},
+        {"imag", "z", "imaginary part of complex values (of real x: 0)"},
+        {"angle", "z", "angle of complex values in radians, atan2(imag, real)"},
+        {"conj", "z", "complex conjugate"},
         {"isnan", "x", "1 where x is missing (NaN), else 0"},
         {"where", "c, a, b", "a where c is true (non-zero), else b"},
         {"clip", "x, low, high", "x limited to [low, high]"},
@@ -38,9 +42,15 @@ const std::vector<FunctionHelp>& function_reference() {
 
 namespace {
 
-// What a subexpression evaluates to: a number, a quoted string (only as a dimension argument)
-// or an array with named dimensions.
-using Value = std::variant<double, std::string, LabeledArray>;
+// What a subexpression evaluates to: a number, a quoted string (only as a dimension argument),
+// an array with named dimensions or complex values with named dimensions.
+using Value = std::variant<double, std::string, LabeledArray, LabeledComplex>;
+
+// Why complex values cannot go where they were given (`what`: "mean", "operator <").
+std::string complex_refusal(const LabeledComplex& z, const std::string& what) {
+    return what + " is not defined for complex values (" + complex_dtype_name(z.value) +
+           "): take real(z), imag(z) or abs(z) first";
+}
 
 std::string listing(const std::vector<std::string>& names) {
     std::string text;
@@ -114,6 +124,27 @@ double python_remainder(double a, double b) {
 template <typename Other> const Array& as_array(const Array& x, const Other&) { return x; }
 Array as_array(double x, const Array& like) { return number_like(x, like); }
 
+// One operand of a complex operation, lined up with the operation's dimensions.
+using ComplexOperand = std::variant<double, Array, ComplexArray>;
+
+// a op b (op one of + - * /) where a or b is complex: NumPy's complex arithmetic.
+ComplexArray apply_complex_operator(char op, const ComplexOperand& a, const ComplexOperand& b) {
+    return std::visit(
+        [op](const auto& x, const auto& y) -> ComplexArray {
+            using X = std::decay_t<decltype(x)>;
+            using Y = std::decay_t<decltype(y)>;
+            if constexpr (!std::is_same_v<X, ComplexArray> && !std::is_same_v<Y, ComplexArray>) {
+                throw std::logic_error("a complex operation without a complex operand");
+            } else {
+                if (op == '+') return x + y;
+                if (op == '-') return x - y;
+                if (op == '*') return x * y;
+                return x / y;
+            }
+        },
+        a, b);
+}
+
 // a op b for numbers (comparisons and logic give 1 or 0), arrays, or an array and a number. The
 // graph's overloads for numbers treat them as NumPy's weak scalars (int16 + 1 stays int16).
 template <typename A, typename B> auto apply_operator(const std::string& op, const A& a, const B& b) {
@@ -159,17 +190,33 @@ public:
         throw ExpressionError("unknown expression", node.column);
     }
 
-    // A value that must be a number or an array (not a string), as an array.
+    // A value that must be a number or a real array (not a string, not complex), as an array.
     LabeledArray array_operand(const Node& node, const std::string& context) {
+        Value value = operand(node, context);
+        if (auto* z = std::get_if<LabeledComplex>(&value)) {
+            if (context.empty())
+                throw ExpressionError("the result is " + complex_dtype_name(z->value) +
+                                          ": eval computes real values; take real(z), imag(z), abs(z) or angle(z)",
+                                      node.column);
+            // context: " for mean", " for where": the function's name.
+            const std::string prefix = " for ";
+            const std::string what = context.rfind(prefix, 0) == 0 ? context.substr(prefix.size()) : context;
+            throw ExpressionError(complex_refusal(*z, what), node.column);
+        }
+        return std::get<LabeledArray>(std::move(value));
+    }
+
+    // A value that must be a number or an array, real or complex (not a string); a number as an array.
+    Value operand(const Node& node, const std::string& context) {
         Value value = evaluate(node);
         if (auto* text = std::get_if<std::string>(&value))
             throw ExpressionError("string \"" + *text + "\" is not a value" + context, node.column);
         if (auto* number = std::get_if<double>(&value)) return from_number(*number);
-        return std::get<LabeledArray>(std::move(value));
+        return value;
     }
 
 private:
-    LabeledArray variable(const Node& node) {
+    Value variable(const Node& node) {
         if (auto it = opened_.find(node.text); it != opened_.end()) return it->second;
         const auto& names = variables_.names;
         if (std::find(names.begin(), names.end(), node.text) == names.end()) {
@@ -180,7 +227,7 @@ private:
                                       " (variables: " + listing(names) + ")",
                                   node.column);
         }
-        LabeledArray opened = variables_.open(node.text);
+        const Value opened = std::visit([](auto value) -> Value { return value; }, variables_.open(node.text));
         opened_.emplace(node.text, opened);
         return opened;
     }
@@ -193,6 +240,11 @@ private:
             if (node.text == "-") return -*number;
             if (node.text == "~") return static_cast<double>(*number == 0);
             return *number;
+        }
+        if (auto* z = std::get_if<LabeledComplex>(&operand)) {
+            if (node.text == "~") throw ExpressionError(complex_refusal(*z, "operator ~"), node.column);
+            if (node.text == "-") z->value = -z->value;
+            return operand;
         }
         LabeledArray value = std::get<LabeledArray>(std::move(operand));
         if (node.text == "-") value.array = -value.array;
@@ -208,6 +260,8 @@ private:
                 throw ExpressionError("operator " + node.text + " cannot take a string (quoted names are for " +
                                           "function arguments like mean(x, \"time\"))",
                                       node.column);
+        if (std::holds_alternative<LabeledComplex>(left) || std::holds_alternative<LabeledComplex>(right))
+            return complex_operator(node, left, right);
         const auto* a = std::get_if<LabeledArray>(&left);
         const auto* b = std::get_if<LabeledArray>(&right);
         if (!a && !b) return apply_operator(node.text, std::get<double>(left), std::get<double>(right));
@@ -217,8 +271,47 @@ private:
         return LabeledArray{apply_operator(node.text, conform(*a, dimensions), conform(*b, dimensions)), dimensions};
     }
 
+    // + - * / with a complex operand; the other operators are not defined for complex values.
+    Value complex_operator(const Node& node, const Value& left, const Value& right) {
+        const auto& z = std::holds_alternative<LabeledComplex>(left) ? std::get<LabeledComplex>(left)
+                                                                     : std::get<LabeledComplex>(right);
+        if (node.text.size() != 1 || std::string("+-*/").find(node.text) == std::string::npos)
+            throw ExpressionError(complex_refusal(z, "operator " + node.text), node.column);
+        // Both sides' parts lined up by dimension name, as real operands are.
+        std::vector<LabeledArray> parts;
+        for (const Value* side : {&left, &right}) {
+            if (const auto* x = std::get_if<LabeledArray>(side)) parts.push_back(*x);
+            if (const auto* c = std::get_if<LabeledComplex>(side)) {
+                parts.push_back({c->value.real, c->dimensions});
+                parts.push_back({c->value.imag, c->dimensions});
+            }
+        }
+        std::vector<const LabeledArray*> labeled;
+        for (const auto& p : parts) labeled.push_back(&p);
+        const auto dimensions = joined_dimensions(labeled, node.column);
+        std::size_t next = 0;
+        const auto side = [&](const Value& value) -> ComplexOperand {
+            if (const auto* number = std::get_if<double>(&value)) return *number;
+            if (std::holds_alternative<LabeledArray>(value)) return conform(parts[next++], dimensions);
+            const Array real = conform(parts[next++], dimensions);
+            return ComplexArray{real, conform(parts[next++], dimensions)};
+        };
+        const ComplexOperand a = side(left);
+        const ComplexOperand b = side(right);
+        return LabeledComplex{apply_complex_operator(node.text[0], a, b), dimensions};
+    }
+
     Value select(const Node& node) {
-        LabeledArray value = array_operand(*node.operands[0], " to select from");
+        Value value = operand(*node.operands[0], " to select from");
+        if (auto* z = std::get_if<LabeledComplex>(&value)) {
+            const LabeledArray real = select_from({z->value.real, z->dimensions}, node);
+            return LabeledComplex{{real.array, select_from({z->value.imag, z->dimensions}, node).array},
+                                  real.dimensions};
+        }
+        return select_from(std::get<LabeledArray>(value), node);
+    }
+
+    LabeledArray select_from(const LabeledArray& value, const Node& node) {
         std::vector<Indexer> index(value.dimensions.size(), Indexer{all()});
         std::vector<bool> chosen(value.dimensions.size(), false);
         std::vector<bool> dropped(value.dimensions.size(), false);
@@ -315,6 +408,10 @@ private:
                                   node.column);
         }
         const std::string& name = node.text;
+        if (name == "real" || name == "imag" || name == "angle" || name == "conj" || name == "abs") {
+            check_argument_count(node, 1, 1, help->arguments);
+            return complex_function(name, operand(*node.operands[0], " for " + name));
+        }
         static const std::map<std::string, UnaryOp> elementwise = {{"sqrt", UnaryOp::Sqrt}, {"exp", UnaryOp::Exp},
                                                                    {"log", UnaryOp::Log},   {"log10", UnaryOp::Log10},
                                                                    {"abs", UnaryOp::Abs},   {"isnan", UnaryOp::IsNan}};
@@ -372,8 +469,26 @@ private:
         return LabeledArray{reduced, without_axes(x.dimensions, axes)};
     }
 
+    // real, imag, abs, angle or conj of complex or real values (NumPy's: the imaginary part of
+    // real values is zero, their angle 0 or pi).
+    static Value complex_function(const std::string& name, const Value& x) {
+        if (const auto* z = std::get_if<LabeledComplex>(&x)) {
+            if (name == "conj") return LabeledComplex{conj(z->value), z->dimensions};
+            const Array part = name == "real"   ? z->value.real
+                               : name == "imag" ? z->value.imag
+                               : name == "abs"  ? abs(z->value)
+                                                : angle(z->value);
+            return LabeledArray{part, z->dimensions};
+        }
+        const LabeledArray& r = std::get<LabeledArray>(x);
+        if (name == "real" || name == "conj") return r;
+        if (name == "abs") return LabeledArray{abs(r.array), r.dimensions};
+        const Array zero = broadcast_to(scalar(0.0, r.array.dtype()), r.array.shape());
+        return LabeledArray{name == "imag" ? zero : binary(BinaryOp::Arctan2, zero, r.array), r.dimensions};
+    }
+
     const Variables& variables_;
-    std::map<std::string, LabeledArray> opened_;  // each variable opened once, shared by its uses
+    std::map<std::string, Value> opened_;  // each variable opened once, shared by its uses
 };
 
 }  // namespace

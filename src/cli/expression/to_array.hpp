@@ -4,12 +4,14 @@
 // xarray does), reductions and selections name dimensions, and coordinate variables follow the
 // dimensions they label (sliced with them, dropped with them).
 #include <chunkarr/graph/array.hpp>
+#include <chunkarr/graph/complex_array.hpp>
 
 #include "parser.hpp"
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace chunkarr::cli::expression {
@@ -26,10 +28,18 @@ struct LabeledArray {
     std::vector<Dimension> dimensions;
 };
 
+// A complex variable (complex64 or complex128 Zarr arrays): its real and imaginary parts, which
+// share the dimensions. Operators + - * /, real, imag, abs, angle and conj take it; anything
+// else is an error that says to take real(z), imag(z) or abs(z) first.
+struct LabeledComplex {
+    ComplexArray value;
+    std::vector<Dimension> dimensions;
+};
+
 // Where the expression's variable names come from: `open` gives the named variable (CF-decoded,
 // with its dimensions); `names` are the variables that exist (for the unknown-variable error).
 struct Variables {
-    std::function<LabeledArray(const std::string& name)> open;
+    std::function<std::variant<LabeledArray, LabeledComplex>(const std::string& name)> open;
     std::vector<std::string> names;
 };
 

@@ -44,6 +44,7 @@ Shape parse_shape(const Json& value, const char* key, const std::string& where, 
 
 // Zarr spells non-finite floats as strings.
 std::optional<long double> parse_fill_value(const Json& value, const std::string& where) {
+    if (value.is_array()) throw FormatError(where + ": .zarray \"fill_value\" " + value.dump() + " is not a number");
     if (value.is_null()) return std::nullopt;
     if (value.is_boolean()) return value.get<bool>() ? 1.0L : 0.0L;
     if (value.is_number_unsigned()) return static_cast<long double>(value.get<std::uint64_t>());
@@ -56,6 +57,22 @@ std::optional<long double> parse_fill_value(const Json& value, const std::string
         if (text == "-Infinity") return -std::numeric_limits<long double>::infinity();
     }
     throw FormatError(where + ": .zarray \"fill_value\" " + value.dump() + " is not a number");
+}
+
+// zarr-python writes a complex fill_value as [real, imaginary] (each a number or "NaN",
+// "Infinity", "-Infinity"); a plain number is a real one.
+void parse_complex_fill_value(const Json& value, ZarrArrayMetadata& meta, const std::string& where) {
+    if (!value.is_array()) {
+        meta.fill_value = parse_fill_value(value, where);
+        return;
+    }
+    if (value.size() != 2)
+        throw FormatError(where + ": .zarray \"fill_value\" " + value.dump() + " is not a [real, imaginary] pair");
+    meta.fill_value = parse_fill_value(value[0], where);
+    const auto imag = parse_fill_value(value[1], where);
+    if (!meta.fill_value || !imag)
+        throw FormatError(where + ": .zarray \"fill_value\" " + value.dump() + " is not a [real, imaginary] pair");
+    meta.fill_value_imag = *imag;
 }
 
 constexpr const char* blosc_compressors[] = {"lz4", "lz4hc", "zstd", "zlib", "blosclz"};
@@ -146,15 +163,18 @@ ZarrArrayMetadata parse_zarray(const Json& json, const std::string& where) {
     const auto parsed = dtype.is_string() ? parse_zarr_dtype(meta.dtype_text, meta.big_endian) : std::nullopt;
     if (!parsed)
         throw FormatError(where + ": dtype " + meta.dtype_text +
-                          " is not supported (chunkarr reads bool, integers, float16 as float32, float32 and float64)");
+                          " is not supported (chunkarr reads bool, integers, float16 as float32, float32, float64, "
+                          "complex64 and complex128)");
     meta.dtype = *parsed;
     meta.half_float = zarr_half_float(meta.dtype_text);
+    meta.complex = zarr_complex(meta.dtype_text);
     check_sizes(meta, where);
     const Json& order = required(json, "order", where);
     if (order != "C" && order != "F")
         throw FormatError(where + ": .zarray \"order\" " + order.dump() + " is not C or F");
     meta.fortran_order = order == "F";
-    meta.fill_value = parse_fill_value(required(json, "fill_value", where), where);
+    if (meta.complex) parse_complex_fill_value(required(json, "fill_value", where), meta, where);
+    else meta.fill_value = parse_fill_value(required(json, "fill_value", where), where);
     if (meta.fill_value && is_integer(meta.dtype)) {
         // Read into the dtype later: it must be one of its values.
         const long double v = *meta.fill_value;
@@ -204,28 +224,34 @@ void read_zattrs(ZarrArrayMetadata& meta, const Json& attrs, const std::string& 
                           " dimensions for a shape of " + std::to_string(meta.shape.size()));
 }
 
+// NumPy's cast of a double to float32: beyond float32's largest value by half a step or more it
+// rounds to infinity.
+double as_float32(double value) {
+    const double largest = std::numeric_limits<float>::max();
+    const double overflows = largest + std::ldexp(1.0, std::numeric_limits<float>::max_exponent - 25);
+    return std::fabs(value) >= overflows ? std::copysign(std::numeric_limits<double>::infinity(), value)
+                                         : static_cast<double>(static_cast<float>(value));
+}
+
 // zarr-python reads fill_value in the array's dtype: a float16 one is the nearest float16, and
 // one beyond float32's (float16's) range is infinite, as NumPy casts it. That value is what
 // unwritten chunks hold and what xarray masks.
 ZarrArrayMetadata with_fill_as_stored(ZarrArrayMetadata meta) {
+    if (meta.complex && meta.dtype == DType::Float32)
+        meta.fill_value_imag = as_float32(static_cast<double>(meta.fill_value_imag));
     if (!meta.fill_value || !std::isfinite(*meta.fill_value)) return meta;
     const auto value = static_cast<double>(*meta.fill_value);
-    if (meta.half_float) {
-        meta.fill_value = kernels::round_to_half(value);
-    } else if (meta.dtype == DType::Float32) {
-        // Beyond float32's largest value by half a step or more NumPy rounds to infinity.
-        const double largest = std::numeric_limits<float>::max();
-        const double overflows = largest + std::ldexp(1.0, std::numeric_limits<float>::max_exponent - 25);
-        meta.fill_value = std::fabs(value) >= overflows ? std::copysign(std::numeric_limits<double>::infinity(), value)
-                                                        : static_cast<double>(static_cast<float>(value));
-    }
+    if (meta.half_float) meta.fill_value = kernels::round_to_half(value);
+    else if (meta.dtype == DType::Float32) meta.fill_value = as_float32(value);
     return meta;
 }
 
 // xarray reads fill_value as the variable's _FillValue: it replaces a _FillValue in .zattrs,
-// which counts only when fill_value is null.
+// which counts only when fill_value is null. A complex one is not masked: each part is
+// decoded alone, and a part equal to the fill's part is no sign that the value is missing.
 ZarrArrayMetadata with_fill_attribute(ZarrArrayMetadata meta) {
-    if (meta.fill_value && !is_bool(meta.dtype)) meta.attributes.set("_FillValue", {*meta.fill_value}, meta.dtype);
+    if (meta.fill_value && !is_bool(meta.dtype) && !meta.complex)
+        meta.attributes.set("_FillValue", {*meta.fill_value}, meta.dtype);
     return meta;
 }
 
@@ -270,9 +296,10 @@ std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian)
     big_endian = order == '>';
     const std::string kind = text.substr(1);
     static const std::pair<const char*, DType> known[] = {
-        {"b1", DType::Bool},   {"i1", DType::Int8},    {"i2", DType::Int16},   {"i4", DType::Int32},
-        {"i8", DType::Int64},  {"u1", DType::UInt8},   {"u2", DType::UInt16},  {"u4", DType::UInt32},
-        {"u8", DType::UInt64}, {"f4", DType::Float32}, {"f8", DType::Float64},
+        {"b1", DType::Bool},     {"i1", DType::Int8},    {"i2", DType::Int16},   {"i4", DType::Int32},
+        {"i8", DType::Int64},    {"u1", DType::UInt8},   {"u2", DType::UInt16},  {"u4", DType::UInt32},
+        {"u8", DType::UInt64},   {"f4", DType::Float32}, {"f8", DType::Float64}, {"c8", DType::Float32},
+        {"c16", DType::Float64},  // the dtype of each part
     };
     if (kind == "f2") return order == '|' ? std::nullopt : std::optional(DType::Float32);  // widened on reading
     for (const auto& [name, dtype] : known)
@@ -286,7 +313,20 @@ std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian)
 
 bool zarr_half_float(const std::string& text) { return text == "<f2" || text == ">f2"; }
 
-std::size_t zarr_stored_itemsize(const ZarrArrayMetadata& meta) { return meta.half_float ? 2 : itemsize(meta.dtype); }
+bool zarr_complex(const std::string& text) {
+    return text == "<c8" || text == ">c8" || text == "<c16" || text == ">c16";
+}
+
+std::size_t zarr_stored_itemsize(const ZarrArrayMetadata& meta) {
+    if (meta.half_float) return 2;
+    return (meta.complex ? 2 : 1) * itemsize(meta.dtype);
+}
+
+std::string zarr_stored_type_name(const ZarrArrayMetadata& meta) {
+    if (meta.half_float) return "float16";
+    if (meta.complex) return meta.dtype == DType::Float32 ? "complex64" : "complex128";
+    return std::string(dtype_name(meta.dtype));
+}
 
 std::string zarr_dtype_text(DType dtype) {
     const std::size_t size = itemsize(dtype);

@@ -75,11 +75,17 @@ void add_attributes(Json& zattrs, const Attributes& attributes) {
     }
 }
 
-Json fill_value_json(DType dtype) {
+Json fill_value_json(const DatasetSpec& spec) {
     // NaN pads float chunks (xarray's default _FillValue); integers have none, so that xarray
-    // masks nothing.
-    if (is_float(dtype)) return "NaN";
+    // masks nothing. Complex values: zarr-python's [real, imaginary].
+    if (spec.complex_pairs) return Json::array({"NaN", "NaN"});
+    if (is_float(spec.dtype)) return "NaN";
     return nullptr;
+}
+
+// What the .zarray describes: complex pairs without their last (parts) axis.
+Shape stored_shape(const DatasetSpec& spec, const Shape& shape) {
+    return spec.complex_pairs ? Shape(shape.begin(), shape.end() - 1) : shape;
 }
 
 Json compressor_json(const ZarrCompressor& c) {
@@ -137,6 +143,7 @@ void ZarrSink::write_chunk(int id, const std::vector<Index>& offset, const std::
     const Array& array = arrays_.at(static_cast<std::size_t>(id));
     std::vector<Index> index(offset.size());
     for (std::size_t axis = 0; axis < offset.size(); ++axis) index[axis] = offset[axis] / array.spec.chunks[axis];
+    if (array.spec.complex_pairs) index.pop_back();  // the parts axis is in every chunk whole
     write_file_atomically(array.directory + "/" + zarr_chunk_key(index, '.'), bytes, size);
 }
 
@@ -154,18 +161,21 @@ void ZarrSink::commit() {
     bool root_array = false;
     for (const Array& array : arrays_) {
         const DatasetSpec& spec = array.spec;
+        const std::string dtype =
+            spec.complex_pairs ? (spec.dtype == DType::Float32 ? "<c8" : "<c16") : zarr_dtype_text(spec.dtype);
         Json zarray = {{"zarr_format", 2},
-                       {"shape", spec.shape},
-                       {"chunks", spec.chunks},
-                       {"dtype", zarr_dtype_text(spec.dtype)},
+                       {"shape", stored_shape(spec, spec.shape)},
+                       {"chunks", stored_shape(spec, spec.chunks)},
+                       {"dtype", dtype},
                        {"order", "C"},
-                       {"fill_value", fill_value_json(spec.dtype)},
+                       {"fill_value", fill_value_json(spec)},
                        {"compressor", compressor_json(array.compressor)},
                        {"filters", nullptr},
                        {"dimension_separator", "."}};
         std::vector<std::string> dimensions = spec.dimensions;
+        if (spec.complex_pairs && !dimensions.empty()) dimensions.pop_back();
         if (dimensions.empty())
-            for (std::size_t axis = 0; axis < spec.shape.size(); ++axis)
+            for (std::size_t axis = 0; axis < stored_shape(spec, spec.shape).size(); ++axis)
                 dimensions.push_back("dim_" + std::to_string(axis));
         Json zattrs = Json::object();
         add_attributes(zattrs, spec.attributes);

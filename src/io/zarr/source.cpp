@@ -42,10 +42,34 @@ std::string metadata_file(const std::string& store, std::string variable) {
     return store + "/" + (variable.empty() ? "" : variable + "/") + ".zarray";
 }
 
+// One part (0 real, 1 imaginary) of each of `count` complex values of `item`-byte parts.
+void take_complex_part(const std::byte* pairs, Index count, std::size_t item, int part, std::byte* out) {
+    for (Index i = 0; i < count; ++i)
+        std::memcpy(out + static_cast<std::size_t>(i) * item, pairs + (2 * static_cast<std::size_t>(i) + part) * item,
+                    item);
+}
+
+// A complex array must be opened by part, and only a complex array has parts.
+void check_complex_part(const ZarrArrayMetadata& meta, const std::optional<ComplexPart>& part,
+                        const std::string& where) {
+    // The array's name as eval takes it; "z" for a store that is one array.
+    const std::size_t start = meta.path.find_first_not_of('/');
+    const std::string name = start == std::string::npos ? std::string("z") : meta.path.substr(start);
+    if (meta.complex && !part)
+        throw FormatError(where + " is " + zarr_stored_type_name(meta) +
+                          ", which chunkarr computes with as its real and imaginary parts: take real(" + name +
+                          "), imag(" + name + ") or abs(" + name +
+                          ") (chunkarr eval), z.real, z.imag or abs(z) (Python)");
+    if (!meta.complex && part)
+        throw FormatError(where + " is " + zarr_stored_type_name(meta) +
+                          ", not complex: it has no real and imaginary parts");
+}
+
 }  // namespace
 
-ZarrSource::ZarrSource(const std::string& store, const std::string& variable)
-    : store_(store), snapshot_(metadata_file(store, variable)), meta_(read_zarr_array(store, variable)) {
+ZarrSource::ZarrSource(const std::string& store, const std::string& variable, std::optional<ComplexPart> part)
+    : store_(store), snapshot_(metadata_file(store, variable)), meta_(read_zarr_array(store, variable)), part_(part) {
+    check_complex_part(meta_, part_, store_ + ":" + meta_.path);
     directory_ = meta_.path == "/" ? store_ : store_ + meta_.path;
     // Stores of zarr-python's NestedDirectoryStore before 2.8 keep chunks in "0/1" without
     // saying so in .zarray: a directory "0" is the sign.
@@ -53,14 +77,20 @@ ZarrSource::ZarrSource(const std::string& store, const std::string& variable)
         meta_.dimension_separator = '/';
     const std::size_t item = itemsize(meta_.dtype);
     swap_bytes_ = zarr_stored_itemsize(meta_) > 1 && meta_.big_endian != (std::endian::native == std::endian::big);
-    // Missing chunks: the fill value (zarr-python gives 0 for a null one).
+    // Missing chunks: the fill value (zarr-python gives 0 for a null one), or its part.
     fill_chunk_.resize(static_cast<std::size_t>(element_count(meta_.chunks)) * item);
-    const long double fill = meta_.fill_value.value_or(0);
+    const long double fill = part_ == ComplexPart::Imag ? meta_.fill_value_imag : meta_.fill_value.value_or(0);
     visit_dtype(meta_.dtype, [&](auto zero) {
         using T = decltype(zero);
         const T value = static_cast<T>(fill);
         for (std::size_t i = 0; i < fill_chunk_.size(); i += item) std::memcpy(fill_chunk_.data() + i, &value, item);
     });
+}
+
+std::string ZarrSource::describe() const {
+    const std::string array = store_ + ":" + meta_.path;
+    if (!part_) return array;
+    return array + (*part_ == ComplexPart::Real ? " (real part)" : " (imaginary part)");
 }
 
 ChunkGrid ZarrSource::task_grid() const {
@@ -78,20 +108,25 @@ bool ZarrSource::read_chunk(const std::vector<Index>& index, std::byte* out) con
     const std::size_t chunk_bytes = static_cast<std::size_t>(count) * item;  // as stored
     const std::string file = chunk_file(index);
     try {
-        // The stored values are the output unless they are reordered (F order) or widened (float16).
-        const bool final_layout = !meta_.fortran_order && !meta_.half_float;
+        // The stored values are the output unless they are reordered (F order), widened
+        // (float16) or one part of complex pairs.
+        const bool widened = meta_.half_float || meta_.complex;
+        const bool final_layout = !meta_.fortran_order && !widened;
         const bool plain = meta_.compressor.id.empty() && final_layout;
         // Uncompressed, C order: straight into `out`, the only copy.
         if (!read_chunk_file(file, plain ? out : nullptr, chunk_bytes, stored)) return false;
         std::byte* target = final_layout ? out : (decoded.resize(chunk_bytes), decoded.data());
         if (!plain) decode_zarr_chunk(meta_.compressor, stored.data(), stored.size(), target, chunk_bytes);
-        if (swap_bytes_) kernels::swap_bytes(target, count, item);
+        // Complex values swap each part's bytes: a part is the unit of byte order.
+        const std::size_t unit = meta_.complex ? item / 2 : item;
+        if (swap_bytes_) kernels::swap_bytes(target, count * static_cast<Index>(item / unit), unit);
         if (meta_.fortran_order) {
-            std::byte* c_order = meta_.half_float ? (reordered.resize(chunk_bytes), reordered.data()) : out;
+            std::byte* c_order = widened ? (reordered.resize(chunk_bytes), reordered.data()) : out;
             fortran_to_c(target, meta_.chunks, item, c_order);
             target = c_order;
         }
         if (meta_.half_float) kernels::widen_half_floats(target, count, out);
+        if (meta_.complex) take_complex_part(target, count, unit, *part_ == ComplexPart::Real ? 0 : 1, out);
     } catch (const IOError& e) {
         throw IOError("cannot read " + describe() + " chunk " + zarr_chunk_key(index, meta_.dimension_separator) +
                       ": " + e.what());

@@ -4,6 +4,7 @@
 #include "support/catch.hpp"
 
 #include <cmath>
+#include <variant>
 
 using namespace chunkarr;
 using namespace chunkarr::cli::expression;
@@ -130,4 +131,63 @@ TEST_CASE("mistakes name the problem and its column", "[cli][expression]") {
     CHECK(error_of("quantile(x, 2)").first == 12);
     CHECK(error_of("\"time\" + 1").first == 7);
     CHECK(error_of("mean").second.find("mean is a function") != std::string::npos);
+}
+
+namespace {
+
+// c(time: 2, lat: 2) = {1+2i, -3+4i, 0-1i, 5+0i}; x as above, but c complex.
+std::variant<LabeledArray, LabeledComplex> complex_variable(const std::string& name) {
+    const std::vector<Dimension> dims = {{"time", 2, std::nullopt}, {"lat", 2, std::nullopt}};
+    if (name == "c")
+        return LabeledComplex{
+            {from_ndarray(values({2, 2}, {1, -3, 0, 5})), from_ndarray(values({2, 2}, {2, 4, -1, 0}))}, dims};
+    return LabeledArray{from_ndarray(values({2}, {10, 20})), {{"lat", 2, std::nullopt}}};
+}
+
+LabeledArray eval_complex(const std::string& expression) {
+    return to_array(*parse(expression), Variables{complex_variable, {"c", "y"}});
+}
+
+std::string complex_error(const std::string& expression) {
+    try {
+        eval_complex(expression);
+    } catch (const ExpressionError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("complex variables: parts, magnitude, angle and arithmetic", "[cli][expression][complex]") {
+    CHECK(computed(eval_complex("real(c)")) == std::vector<double>{1, -3, 0, 5});
+    CHECK(computed(eval_complex("imag(c)")) == std::vector<double>{2, 4, -1, 0});
+    CHECK(computed(eval_complex("abs(c)")) == std::vector<double>{std::hypot(1.0, 2.0), 5, 1, 5});
+    CHECK(computed(eval_complex("angle(c)")) ==
+          std::vector<double>{std::atan2(2.0, 1.0), std::atan2(4.0, -3.0), std::atan2(-1.0, 0.0), 0});
+    CHECK(computed(eval_complex("imag(conj(c))")) == std::vector<double>{-2, -4, 1, 0});
+    CHECK(computed(eval_complex("imag(-c)")) == std::vector<double>{-2, -4, 1, 0});
+    // (1+2i)(1-2i) = 5; (-3+4i)(-3-4i) = 25: z * conj(z) = |z|^2, imaginary part 0.
+    CHECK(computed(eval_complex("real(c * conj(c))")) == std::vector<double>{5, 25, 1, 25});
+    CHECK(computed(eval_complex("imag(c * conj(c))")) == std::vector<double>{0, 0, 0, 0});
+    CHECK(computed(eval_complex("real(c * 2 - 1)")) == std::vector<double>{1, -7, -1, 9});
+    // y(lat) = {10, 20} lines up by name: c / y divides each part.
+    CHECK(computed(eval_complex("imag(c / y)")) == std::vector<double>{0.2, 0.2, -0.1, 0});
+    // 1 / (0 - 1i) = i
+    CHECK(computed(eval_complex("imag(1 / c[time=1, lat=0])")) == std::vector<double>{1});
+    CHECK(dimension_names(eval_complex("abs(c[lat=1])")) == std::vector<std::string>{"time"});
+    // Real values: real is itself, imag zero, angle 0 or pi.
+    CHECK(computed(eval_complex("imag(y)")) == std::vector<double>{0, 0});
+    CHECK(computed(eval_complex("angle(-y)")) == std::vector<double>{std::atan2(0.0, -1.0), std::atan2(0.0, -1.0)});
+}
+
+TEST_CASE("complex values where real ones are needed are one clear error", "[cli][expression][complex]") {
+    CHECK(complex_error("c") ==
+          "the result is complex128: eval computes real values; take real(z), imag(z), abs(z) or angle(z)");
+    CHECK(complex_error("mean(c)") ==
+          "mean is not defined for complex values (complex128): take real(z), imag(z) or abs(z) first");
+    CHECK(complex_error("c < 1").find("operator < is not defined for complex values (complex128)") == 0);
+    CHECK(complex_error("sqrt(c)").find("sqrt is not defined for complex values") == 0);
+    CHECK(complex_error("where(c, 1, 2)").find("where is not defined for complex values") == 0);
+    CHECK(complex_error("max(abs(c))") == "no error");
 }

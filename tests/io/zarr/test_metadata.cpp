@@ -4,6 +4,7 @@
 #include "support/catch.hpp"
 
 #include <cmath>
+#include <tuple>
 
 using namespace chunkarr;
 
@@ -98,7 +99,11 @@ TEST_CASE("bad .zarray text is one FormatError naming the array", "[io][zarr]") 
     };
     CHECK(message("{not json").find("store.zarr:/t2m: .zarray is not JSON") == 0);
     CHECK(message(R"({"zarr_format": 2})").find("no \"shape\"") != std::string::npos);
-    CHECK(message(zarray("<c16")).find("dtype <c16 is not supported") != std::string::npos);
+    CHECK(message(zarray("<M8[s]")).find("dtype <M8[s] is not supported") != std::string::npos);
+    CHECK(message(zarray("|c16")).find("dtype |c16 is not supported") != std::string::npos);
+    CHECK(message(zarray("<c16", "[1, 2, 3]")).find("\"fill_value\" [1,2,3] is not a [real, imaginary] pair") !=
+          std::string::npos);
+    CHECK(message(zarray("<c8", "[1, null]")).find("is not a [real, imaginary] pair") != std::string::npos);
     CHECK(message(zarray("<f8", "0", "").replace(zarray("<f8").find("null"), 4, R"({"id": "lzma"})"))
               .find("codec 'lzma' is not supported") != std::string::npos);
     CHECK(message(zarray("<f8").replace(zarray("<f8").find("\"filters\": null") + 11, 4, R"([{"id": "delta"}])"))
@@ -112,4 +117,37 @@ TEST_CASE("an integer zarr fill value must be a value of the type", "[io][zarr]"
     CHECK_THROWS_AS(parse_zarr_array(zarray("|u1", "256"), "", "s"), FormatError);
     CHECK_THROWS_AS(parse_zarr_array(zarray("<i2", "\"NaN\""), "", "s"), FormatError);
     CHECK_THROWS_AS(parse_zarr_array(zarray("<i4", "1.5"), "", "s"), FormatError);
+}
+
+TEST_CASE("complex dtypes are read as pairs of float parts, fill_value as [real, imaginary]", "[io][zarr][complex]") {
+    // The dtype of each part, and the byte order of each part.
+    for (const auto& [text, part, big_endian] :
+         {std::tuple{">c16", DType::Float64, true}, std::tuple{"<c8", DType::Float32, false}}) {
+        bool big = !big_endian;
+        CHECK(parse_zarr_dtype(text, big) == part);
+        CHECK(big == big_endian);
+        CHECK(zarr_complex(text));
+    }
+    CHECK_FALSE(zarr_complex("<f8"));
+    // zarr-python writes complex fill values as [real, imaginary], non-finite ones as strings.
+    const auto c16 = parse_zarr_array(zarray(">c16", R"(["NaN", -2.5])"), "", "s.zarr:/z");
+    CHECK(c16.complex);
+    CHECK(zarr_stored_itemsize(c16) == 16);
+    CHECK(zarr_stored_type_name(c16) == "complex128");
+    CHECK(std::isnan(static_cast<double>(*c16.fill_value)));
+    CHECK(c16.fill_value_imag == -2.5L);
+    // Not masked: each part alone cannot say whether a value is missing.
+    CHECK_FALSE(c16.attributes.has("_FillValue"));
+    // complex64: both parts as NumPy casts them to float32.
+    const auto c8 = parse_zarr_array(zarray("<c8", "[0.1, \"Infinity\"]"), "", "s.zarr:/z");
+    CHECK(zarr_stored_type_name(c8) == "complex64");
+    CHECK(zarr_stored_itemsize(c8) == 8);
+    CHECK(*c8.fill_value == static_cast<long double>(0.1f));
+    CHECK(std::isinf(static_cast<double>(c8.fill_value_imag)));
+    const auto imag_rounded = parse_zarr_array(zarray("<c8", "[\"NaN\", 0.1]"), "", "s");
+    CHECK(imag_rounded.fill_value_imag == static_cast<long double>(0.1f));
+    // A plain number is a real fill value; null is none (missing chunks read as 0).
+    CHECK(*parse_zarr_array(zarray("<c16", "3"), "", "s").fill_value == 3);
+    CHECK(parse_zarr_array(zarray("<c16", "3"), "", "s").fill_value_imag == 0);
+    CHECK_FALSE(parse_zarr_array(zarray("<c16", "null"), "", "s").fill_value.has_value());
 }

@@ -31,13 +31,17 @@ struct ZarrArrayMetadata {
     Shape shape;
     Shape chunks;
     DType dtype = DType::Float64;
-    std::string dtype_text;      // as the store spells it: "<f8", "|u1"
-    bool big_endian = false;     // stored byte order
-    bool half_float = false;     // stored as float16 ("<f2"), read as float32 (`dtype`), which holds each value
+    std::string dtype_text;   // as the store spells it: "<f8", "|u1"
+    bool big_endian = false;  // stored byte order
+    bool half_float = false;  // stored as float16 ("<f2"), read as float32 (`dtype`), which holds each value
+    // Stored as complex ("<c8", ">c16"): (real, imaginary) pairs of `dtype` (float32 or float64).
+    // chunkarr computes with the two parts as two real arrays (see ZarrSource's ComplexPart).
+    bool complex = false;
     bool fortran_order = false;  // "order": "F"
     char dimension_separator = '.';
     bool dimension_separator_given = false;  // false: older stores, nested ones say nothing
     std::optional<long double> fill_value;   // null in the store: nullopt (missing chunks read as 0)
+    long double fill_value_imag = 0;         // a complex fill_value's imaginary part
     ZarrCompressor compressor;
     Attributes attributes;                     // .zattrs, with _FillValue from fill_value as xarray adds it
     std::vector<std::string> dimension_names;  // _ARRAY_DIMENSIONS, empty when absent
@@ -53,8 +57,12 @@ ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string&
 // which type strings are float16.
 std::optional<DType> parse_zarr_dtype(const std::string& text, bool& big_endian);
 bool zarr_half_float(const std::string& text);
-// The bytes of one stored value: those of `meta.dtype`, or 2 for float16.
+// Complex type strings ("<c8", ">c16") give the dtype of one part (float32, float64).
+bool zarr_complex(const std::string& text);
+// The bytes of one stored value: those of `meta.dtype`, 2 for float16, two parts for complex.
 std::size_t zarr_stored_itemsize(const ZarrArrayMetadata& meta);
+// NumPy's name of the stored type: "float16", "complex64", "complex128", else dtype_name(dtype).
+std::string zarr_stored_type_name(const ZarrArrayMetadata& meta);
 // The Zarr type string chunkarr writes for `dtype` (little-endian): "<f8", "|u1", "|b1".
 std::string zarr_dtype_text(DType dtype);
 

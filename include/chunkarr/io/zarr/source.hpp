@@ -7,16 +7,23 @@
 #include <chunkarr/io/source.hpp>
 #include <chunkarr/io/zarr/metadata.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace chunkarr {
 
+// Which part of a complex array a source reads: chunkarr computes with complex values as two
+// real arrays (float32 parts for complex64, float64 for complex128).
+enum class ComplexPart { Real, Imag };
+
 class ZarrSource final : public Source {
 public:
     // Opens array `variable` ("t2m", "/group/t2m"; "" for a store that is one array) of the
-    // directory store `store`. FormatError (bad metadata, unsupported dtype or codec), KeyError.
-    ZarrSource(const std::string& store, const std::string& variable);
+    // directory store `store`; one `part` of a complex array, which must be given for one.
+    // FormatError (bad metadata, unsupported dtype or codec, a complex array without `part`,
+    // `part` of a real array), KeyError.
+    ZarrSource(const std::string& store, const std::string& variable, std::optional<ComplexPart> part = std::nullopt);
 
     const Shape& shape() const override { return meta_.shape; }
     DType dtype() const override { return meta_.dtype; }
@@ -24,7 +31,7 @@ public:
     std::optional<Shape> storage_chunks() const override { return meta_.chunks; }
     const Attributes& attributes() const override { return meta_.attributes; }
     void read(const Region& region, void* out) const override;
-    std::string describe() const override { return store_ + ":" + meta_.path; }
+    std::string describe() const override;
     std::string identity() const override { return "zarr:" + describe() + "@" + snapshot_.version(); }
     // xarray writes and reads Zarr: its decoding is what users of a store expect.
     CFRules cf_rules() const override { return CFRules::xarray; }
@@ -50,6 +57,7 @@ private:
     ZarrArrayMetadata meta_;
     std::vector<std::byte> fill_chunk_;  // one chunk of fill values, native byte order
     bool swap_bytes_ = false;
+    std::optional<ComplexPart> part_;  // set for a complex array
 };
 
 }  // namespace chunkarr

@@ -1,0 +1,55 @@
+#pragma once
+// Complex values as chunkarr computes with them: two real arrays of one float type, the real
+// and the imaginary part (complex64: float32 parts, complex128: float64). Every real kernel then
+// serves complex data, and no kernel is compiled for complex types. NumPy's promotion follows
+// from the parts' own: complex64 with float64 or int32 gives float64 parts (complex128), with
+// int16 or float32 float32 parts (complex64), as numpy.result_type gives.
+#include <chunkarr/graph/array.hpp>
+#include <chunkarr/graph/constructors.hpp>
+
+#include <optional>
+#include <string>
+
+namespace chunkarr {
+
+struct ComplexArray {
+    Array real;
+    Array imag;  // same shape, chunks and dtype as `real`
+};
+
+// Parts of one float type (the promoted type of the two), as the struct requires.
+ComplexArray make_complex(const Array& real, const Array& imag);
+// NumPy's name of the complex type: "complex64" for float32 parts, else "complex128".
+std::string complex_dtype_name(const ComplexArray& z);
+
+// The parts of a complex variable (a complex64 or complex128 array of a Zarr store); nullopt when
+// the variable is not complex. Reads metadata only.
+std::optional<ComplexArray> open_complex(const std::string& path, const std::string& variable,
+                                         const OpenOptions& options = {});
+
+// NumPy's results: abs is the float magnitude (hypot), angle atan2(imag, real) in radians.
+Array abs(const ComplexArray& z);
+Array angle(const ComplexArray& z);
+ComplexArray conj(const ComplexArray& z);
+ComplexArray operator-(const ComplexArray& z);
+
+// Arithmetic with complex and real operands. Division is Smith's, as NumPy's, which avoids
+// overflow where c*c + d*d would overflow.
+#define CHUNKARR_COMPLEX_OPERATOR(symbol)                                       \
+    ComplexArray operator symbol(const ComplexArray& a, const ComplexArray& b); \
+    ComplexArray operator symbol(const ComplexArray& a, const Array& b);        \
+    ComplexArray operator symbol(const Array& a, const ComplexArray& b);        \
+    ComplexArray operator symbol(const ComplexArray& a, double b);              \
+    ComplexArray operator symbol(double a, const ComplexArray& b);
+CHUNKARR_COMPLEX_OPERATOR(+)
+CHUNKARR_COMPLEX_OPERATOR(-)
+CHUNKARR_COMPLEX_OPERATOR(*)
+CHUNKARR_COMPLEX_OPERATOR(/)
+#undef CHUNKARR_COMPLEX_OPERATOR
+
+// NumPy's sum and mean of complex values: those of each part (the same pairwise tree as real
+// sums, so results do not depend on the thread count).
+ComplexArray sum(const ComplexArray& z, const Axes& axes = {}, bool keepdims = false);
+ComplexArray mean(const ComplexArray& z, const Axes& axes = {}, bool keepdims = false);
+
+}  // namespace chunkarr

@@ -1,0 +1,134 @@
+#include <chunkarr/core/error.hpp>
+#include <chunkarr/graph/complex_array.hpp>
+#include <chunkarr/io/variables.hpp>
+
+#include <cmath>
+#include <type_traits>
+#include <utility>
+
+namespace chunkarr {
+
+namespace {
+
+// The float type both parts take: the parts' promoted type (a float, as parts always are).
+DType part_type(DType a, DType b) {
+    const DType t = promote(a, b);
+    return is_float(t) ? t : DType::Float64;
+}
+
+Array as_type(const Array& x, DType t) { return x.dtype() == t ? x : x.astype(t); }
+
+// Both operands in the result's complex type, as NumPy converts them before its complex loops
+// (int16 or float64 data, complex64 parts); a real operand's imaginary part is zero (a 0-d
+// array, broadcast on use).
+std::pair<ComplexArray, ComplexArray> promoted(const ComplexArray& x, const Array& y) {
+    const DType t = part_type(x.real.dtype(), y.dtype());
+    return {{as_type(x.real, t), as_type(x.imag, t)}, {as_type(y, t), scalar(0.0, t)}};
+}
+
+std::pair<ComplexArray, ComplexArray> promoted(const ComplexArray& x, const ComplexArray& y) {
+    const DType t = part_type(x.real.dtype(), y.real.dtype());
+    return {{as_type(x.real, t), as_type(x.imag, t)}, {as_type(y.real, t), as_type(y.imag, t)}};
+}
+
+// NumPy's complex loops, on parts that are arrays or numbers (a number stays NumPy's weak
+// scalar: the parts keep their type). Real operands take part with a zero imaginary part, as
+// NumPy gives them one: the zero's sign and Inf * 0 = NaN come out as NumPy's.
+template <class A, class B, class C, class D> ComplexArray multiply(const A& a, const B& b, const C& c, const D& d) {
+    return make_complex(a * c - b * d, a * d + b * c);
+}
+
+// Smith's division, NumPy's loop: (a + bi) / (c + di); c == d == 0 gives inf or NaN.
+template <class A, class B> ComplexArray divide(const A& a, const B& b, const Array& c, const Array& d) {
+    const Array c_abs = abs(c), d_abs = abs(d);
+    const Array real_larger = c_abs >= d_abs;
+    const Array zero = (c_abs == 0.0) && (d_abs == 0.0);
+    const Array ratio = where(real_larger, d / c, c / d);
+    const Array scale = 1.0 / where(real_larger, c + d * ratio, d + c * ratio);
+    const Array real = where(real_larger, (a + b * ratio) * scale, (a * ratio + b) * scale);
+    const Array imag = where(real_larger, (b - a * ratio) * scale, (b * ratio - a) * scale);
+    return make_complex(where(zero, a / c_abs, real), where(zero, b / c_abs, imag));
+}
+
+// The same with a real number for divisor: its branch (real part larger) known here.
+ComplexArray divide(const Array& a, const Array& b, double c) {
+    if (c == 0) return make_complex(a / std::fabs(c), b / std::fabs(c));
+    const double ratio = 0.0 / c, scale = 1.0 / (c + 0.0 * ratio);
+    return make_complex((a + b * ratio) * scale, (b - a * ratio) * scale);
+}
+
+template <class A, class B, class C, class D>
+ComplexArray apply(char op, const A& a, const B& b, const C& c, const D& d) {
+    switch (op) {
+        case '+': return make_complex(a + c, b + d);
+        case '-': return make_complex(a - c, b - d);
+        case '*': return multiply(a, b, c, d);
+        default: {
+            if constexpr (std::is_same_v<C, double>) return divide(a, b, c);
+            else return divide(a, b, c, d);
+        }
+    }
+}
+
+}  // namespace
+
+ComplexArray make_complex(const Array& real, const Array& imag) {
+    const DType t = part_type(real.dtype(), imag.dtype());
+    Array re = as_type(real, t), im = as_type(imag, t);
+    // One shape for both: a part that is a broadcast operand (a 0-d zero) takes the other's.
+    if (re.shape() != im.shape()) {
+        const Array both = re + im;  // the broadcast shape, or NumPy's shape-mismatch error
+        if (re.shape() != both.shape()) re = broadcast_to(re, both.shape());
+        if (im.shape() != both.shape()) im = broadcast_to(im, both.shape());
+    }
+    return {re, im};
+}
+
+std::string complex_dtype_name(const ComplexArray& z) {
+    return z.real.dtype() == DType::Float32 ? "complex64" : "complex128";
+}
+
+std::optional<ComplexArray> open_complex(const std::string& path, const std::string& variable,
+                                         const OpenOptions& options) {
+    const auto parts = open_complex_sources(path, variable);
+    if (!parts) return std::nullopt;
+    return make_complex(open(parts->real, options), open(parts->imag, options));
+}
+
+Array abs(const ComplexArray& z) { return binary(BinaryOp::Hypot, z.real, z.imag); }
+Array angle(const ComplexArray& z) { return binary(BinaryOp::Arctan2, z.imag, z.real); }
+ComplexArray conj(const ComplexArray& z) { return {z.real, -z.imag}; }
+ComplexArray operator-(const ComplexArray& z) { return {-z.real, -z.imag}; }
+
+#define CHUNKARR_COMPLEX_OPERATOR(symbol)                                        \
+    ComplexArray operator symbol(const ComplexArray& a, const ComplexArray& b) { \
+        const auto [x, y] = promoted(a, b);                                      \
+        return apply(#symbol[0], x.real, x.imag, y.real, y.imag);                \
+    }                                                                            \
+    ComplexArray operator symbol(const ComplexArray& a, const Array& b) {        \
+        const auto [x, y] = promoted(a, b);                                      \
+        return apply(#symbol[0], x.real, x.imag, y.real, y.imag);                \
+    }                                                                            \
+    ComplexArray operator symbol(const Array& a, const ComplexArray& b) {        \
+        const auto [y, x] = promoted(b, a);                                      \
+        return apply(#symbol[0], x.real, x.imag, y.real, y.imag);                \
+    }                                                                            \
+    ComplexArray operator symbol(const ComplexArray& a, double b) {              \
+        return apply(#symbol[0], a.real, a.imag, b, 0.0);                        \
+    }                                                                            \
+    ComplexArray operator symbol(double a, const ComplexArray& b) { return apply(#symbol[0], a, 0.0, b.real, b.imag); }
+CHUNKARR_COMPLEX_OPERATOR(+)
+CHUNKARR_COMPLEX_OPERATOR(-)
+CHUNKARR_COMPLEX_OPERATOR(*)
+CHUNKARR_COMPLEX_OPERATOR(/)
+#undef CHUNKARR_COMPLEX_OPERATOR
+
+ComplexArray sum(const ComplexArray& z, const Axes& axes, bool keepdims) {
+    return {z.real.sum(axes, keepdims), z.imag.sum(axes, keepdims)};
+}
+
+ComplexArray mean(const ComplexArray& z, const Axes& axes, bool keepdims) {
+    return {z.real.mean(axes, keepdims), z.imag.mean(axes, keepdims)};
+}
+
+}  // namespace chunkarr

@@ -1,0 +1,109 @@
+"""Complex Zarr arrays on the command line (issue 17, point 1): `info` lists them with their
+dtype, `eval` takes their real and imaginary parts, magnitude, angle and complex arithmetic
+(checked against NumPy on what zarr-python reads back), and `stats` or a real-only function on
+one is a single clear error line saying to take real(z), imag(z) or abs(z).
+"""
+import json
+import sys
+from pathlib import Path
+
+import numcodecs
+import numpy as np
+import pytest
+import zarr
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_bad_input import assert_error  # noqa: E402
+
+netCDF4 = pytest.importorskip("netCDF4")
+
+
+@pytest.fixture(params=["<c8", ">c16"])
+def store(request, tmp_path):
+    """A store with complex `z` (time: 7, x: 5; edge chunks, one chunk missing: its fill value)
+    and real `t` (x: 5); returns (path, z as zarr-python reads it, t)."""
+    dtype = request.param
+    rng = np.random.default_rng(4)
+    root = zarr.open_group(str(tmp_path / "c.zarr"), mode="w")
+    z = root.create_dataset("z", shape=(7, 5), chunks=(3, 2), dtype=dtype, fill_value=complex(0.5, -1),
+                            compressor=numcodecs.Blosc("zstd", 3, numcodecs.Blosc.SHUFFLE))
+    values = (rng.standard_normal((7, 5)) * 10 + 1j * rng.standard_normal((7, 5)) * 10).astype(dtype)
+    z[:6] = values[:6]  # rows 6: chunk (2, *) of one row, never written
+    z.attrs["_ARRAY_DIMENSIONS"] = ["time", "x"]
+    t = root.create_dataset("t", data=np.linspace(1, 3, 5), compressor=numcodecs.Zlib(2))
+    t.attrs["_ARRAY_DIMENSIONS"] = ["x"]
+    return tmp_path / "c.zarr", root["z"][...], root["t"][...]
+
+
+def printed_number(run_cli, expression, path):
+    rc, out, err = run_cli("eval", expression, path)
+    assert rc == 0, err
+    return float(out.strip())
+
+
+def test_info_lists_complex_arrays_with_their_dtype(run_cli, store):
+    path, z, _ = store
+    rc, out, err = run_cli("info", path, "--format", "json")
+    assert rc == 0, err
+    rows = {row["path"]: row for row in json.loads(out)}
+    assert rows["/z"]["dtype"] == z.dtype.name  # complex64 / complex128
+    assert rows["/z"]["byte_order"] == z.dtype.byteorder.replace("=", "<")
+    assert rows["/z"]["nbytes"] == z.nbytes
+    assert rows["/z"]["shape"] == [7, 5]
+    rc, out, err = run_cli("info", path)
+    assert rc == 0, err
+    assert z.dtype.name in out
+
+
+@pytest.mark.parametrize("expression,numpy", [
+    ("mean(abs(z))", lambda z, t: np.abs(z).mean()),
+    ("sum(real(z))", lambda z, t: z.real.sum()),
+    ("max(imag(z))", lambda z, t: z.imag.max()),
+    ("min(angle(z))", lambda z, t: np.angle(z).min()),
+    ("sum(real(z * conj(z)))", lambda z, t: (z * np.conj(z)).real.sum()),
+    ("sum(imag(z * t - 2 / z))", lambda z, t: (z * t - 2 / z).imag.sum()),
+    ("mean(abs(z[time=6]))", lambda z, t: np.abs(z[6]).mean()),  # the missing chunk: fill value
+    ("sum(imag(-z + z[time=0]))", lambda z, t: (-z + z[0]).imag.sum()),
+], ids=["mean-abs", "sum-real", "max-imag", "min-angle", "z-times-conj", "with-real-variable", "fill-row",
+        "selection"])
+def test_eval_on_complex_values_matches_numpy(run_cli, store, expression, numpy):
+    path, z, t = store
+    expected = numpy(z.astype(z.dtype.newbyteorder("=")), t)
+    got = printed_number(run_cli, expression, path)
+    tolerance = 1e-5 if z.dtype.itemsize == 8 else 1e-12
+    assert got == pytest.approx(float(expected), rel=tolerance, abs=tolerance)
+
+
+def test_eval_writes_the_magnitude_to_a_file(run_cli, store, tmp_path):
+    path, z, _ = store
+    rc, out, err = run_cli("eval", "abs(z)", path, "-o", tmp_path / "out.nc")
+    assert rc == 0, err
+    with netCDF4.Dataset(tmp_path / "out.nc") as ds:
+        [name] = [v for v in ds.variables if ds.variables[v].dimensions == ("time", "x")]
+        got = ds.variables[name][...]
+    assert got.dtype == z.real.dtype.newbyteorder("=")
+    rtol = 4 * np.finfo(got.dtype).eps
+    np.testing.assert_allclose(got, np.abs(z), rtol=rtol)
+
+
+def test_stats_of_a_complex_array_is_one_error_line(run_cli, store):
+    path, z, _ = store
+    assert_error(run_cli("stats", f"{path}:z"), 1, "c.zarr", "/z", z.dtype.name, "real(z)", "imag(z)", "abs(z)")
+
+
+@pytest.mark.parametrize("expression,names", [
+    ("z", ["the result is complex", "real(z)", "abs(z)"]),
+    ("max(z)", ["max is not defined for complex values", "real(z)"]),
+    ("sqrt(z)", ["sqrt is not defined for complex values"]),
+    ("z < 1", ["operator < is not defined for complex values"]),
+    ("quantile(z, 0.5)", ["quantile is not defined for complex values"]),
+], ids=["result", "max", "sqrt", "less", "quantile"])
+def test_real_only_uses_are_one_error_line(run_cli, store, expression, names, tmp_path):
+    path, _, _ = store
+    rc, out, err = run_cli("eval", expression, path, "-o", tmp_path / "out.nc")
+    assert rc == 1 and out == ""
+    assert err.startswith("chunkarr: error: ") and "Traceback" not in err
+    first = err.splitlines()[0]
+    for name in names:
+        assert name in first, first
+    assert not (tmp_path / "out.nc").exists()

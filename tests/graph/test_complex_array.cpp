@@ -1,0 +1,88 @@
+#include <chunkarr/chunkarr.hpp>
+#include <chunkarr/graph/complex_array.hpp>
+
+#include "support/catch.hpp"
+
+#include <cmath>
+#include <complex>
+#include <vector>
+
+using namespace chunkarr;
+
+namespace {
+
+NDArray values(DType dtype, const std::vector<double>& data) {
+    NDArray a(DType::Float64, {static_cast<Index>(data.size())});
+    for (std::size_t i = 0; i < data.size(); ++i) a.data_as<double>()[i] = data[i];
+    return a.astype(dtype);
+}
+
+Array array(const std::vector<double>& data, DType dtype = DType::Float64) {
+    return from_ndarray(values(dtype, data), {2});  // chunks of 2: several chunks, an edge one
+}
+
+std::vector<std::complex<double>> computed(const ComplexArray& z) {
+    const auto parts = compute({z.real.astype(DType::Float64), z.imag.astype(DType::Float64)});
+    const NDArray &re = parts[0], &im = parts[1];
+    std::vector<std::complex<double>> out;
+    for (Index i = 0; i < re.size(); ++i) out.emplace_back(re.data_as<double>()[i], im.data_as<double>()[i]);
+    return out;
+}
+
+std::vector<double> computed(const Array& x) {
+    const NDArray a = x.compute().astype(DType::Float64);
+    return {a.data_as<double>(), a.data_as<double>() + a.size()};
+}
+
+const std::vector<double> re_a = {1, -3, 0, 5, 1e300}, im_a = {2, 4, -1, 0, 1e300};
+const std::vector<double> re_b = {0.5, 2, 0, -1, 1e300}, im_b = {-1, 0, 3, 1e-3, -1e300};
+
+}  // namespace
+
+TEST_CASE("complex parts take NumPy's promotion from their float types", "[graph][complex]") {
+    const ComplexArray c64 = make_complex(array({1, 2}, DType::Float32), array({3, 4}, DType::Float32));
+    CHECK(complex_dtype_name(c64) == "complex64");
+    // numpy.result_type(complex64, x): complex128 for float64 and int32, complex64 for int16, bool.
+    CHECK(complex_dtype_name(c64 + array({1, 1})) == "complex128");
+    CHECK(complex_dtype_name(c64 * array({1, 1}, DType::Int32)) == "complex128");
+    CHECK(complex_dtype_name(c64 - array({1, 1}, DType::Int16)) == "complex64");
+    CHECK(complex_dtype_name(c64 / array({1, 1}, DType::Bool)) == "complex64");
+    CHECK(complex_dtype_name(c64 * 2.5) == "complex64");  // a number is weak
+    CHECK(complex_dtype_name(make_complex(array({1, 2}, DType::Float32), array({3, 4}))) == "complex128");
+    const ComplexArray mixed = make_complex(array({1, 2}, DType::Float32), array({3, 4}));
+    CHECK(mixed.real.dtype() == mixed.imag.dtype());
+}
+
+TEST_CASE("complex arithmetic matches std::complex", "[graph][complex]") {
+    const ComplexArray a = make_complex(array(re_a), array(im_a));
+    const ComplexArray b = make_complex(array(re_b), array(im_b));
+    const auto sum = computed(a + b), difference = computed(a - b), product = computed(a * b),
+               quotient = computed(a / b);
+    for (std::size_t i = 0; i + 1 < re_a.size(); ++i) {  // the last pair overflows in products
+        const std::complex<double> x(re_a[i], im_a[i]), y(re_b[i], im_b[i]);
+        CHECK(sum[i] == x + y);
+        CHECK(difference[i] == x - y);
+        CHECK(product[i] == x * y);
+        CHECK(std::abs(quotient[i] - x / y) <= 1e-15 * std::abs(x / y));
+    }
+    // Smith's division does not overflow where c*c + d*d would: (1e300 + 1e300i) / (1e300 - 1e300i) = i.
+    CHECK(std::abs(quotient[4] - std::complex<double>(0, 1)) < 1e-15);
+    // A real divisor of zero gives infinities and NaN, as NumPy's division.
+    const auto by_zero = computed(a / array({0, 0, 0, 0, 0}));
+    CHECK(std::isinf(by_zero[0].real()));
+    CHECK(std::isnan(by_zero[2].real()));  // 0 / 0
+}
+
+TEST_CASE("abs, angle, conj, sum and mean of complex values", "[graph][complex]") {
+    const ComplexArray a = make_complex(array(re_a), array(im_a));
+    const auto magnitude = computed(abs(a)), angle_ = computed(angle(a));
+    for (std::size_t i = 0; i < re_a.size(); ++i) {
+        CHECK(magnitude[i] == std::hypot(re_a[i], im_a[i]));
+        CHECK(angle_[i] == std::atan2(im_a[i], re_a[i]));
+    }
+    CHECK(computed(conj(a))[1] == std::complex<double>(-3, -4));
+    CHECK(computed(-a)[1] == std::complex<double>(3, -4));
+    const ComplexArray small = make_complex(array({1, 2, 3}), array({-1, 0.5, 4}));
+    CHECK(computed(sum(small)) == std::vector<std::complex<double>>{{6, 3.5}});
+    CHECK(computed(mean(small)) == std::vector<std::complex<double>>{{2, 3.5 / 3}});
+}
