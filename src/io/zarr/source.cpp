@@ -42,11 +42,17 @@ std::string metadata_file(const std::string& store, std::string variable) {
     return store + "/" + (variable.empty() ? "" : variable + "/") + ".zarray";
 }
 
-// One part (0 real, 1 imaginary) of each of `count` complex values of `item`-byte parts.
-void take_complex_part(const std::byte* pairs, Index count, std::size_t item, int part, std::byte* out) {
+// One part (0 real, 1 imaginary) of each of `count` complex values of T parts (a strided copy
+// the compiler vectorizes).
+template <class T> void take_part_as(const std::byte* pairs, Index count, int part, std::byte* out) {
     for (Index i = 0; i < count; ++i)
-        std::memcpy(out + static_cast<std::size_t>(i) * item, pairs + (2 * static_cast<std::size_t>(i) + part) * item,
-                    item);
+        std::memcpy(out + static_cast<std::size_t>(i) * sizeof(T),
+                    pairs + (2 * static_cast<std::size_t>(i) + part) * sizeof(T), sizeof(T));
+}
+
+void take_complex_part(const std::byte* pairs, Index count, std::size_t item, int part, std::byte* out) {
+    if (item == 4) take_part_as<float>(pairs, count, part, out);
+    else take_part_as<double>(pairs, count, part, out);
 }
 
 // A complex array must be opened by part, and only a complex array has parts.
@@ -70,6 +76,7 @@ void check_complex_part(const ZarrArrayMetadata& meta, const std::optional<Compl
 ZarrSource::ZarrSource(const std::string& store, const std::string& variable, std::optional<ComplexPart> part)
     : store_(store), snapshot_(metadata_file(store, variable)), meta_(read_zarr_array(store, variable)), part_(part) {
     check_complex_part(meta_, part_, store_ + ":" + meta_.path);
+    identity_of_array_ = "zarr:" + store_ + ":" + meta_.path + "@" + snapshot_.version();
     directory_ = meta_.path == "/" ? store_ : store_ + meta_.path;
     // Stores of zarr-python's NestedDirectoryStore before 2.8 keep chunks in "0/1" without
     // saying so in .zarray: a directory "0" is the sign.
@@ -102,16 +109,38 @@ std::string ZarrSource::chunk_file(const std::vector<Index>& index) const {
 }
 
 bool ZarrSource::read_chunk(const std::vector<Index>& index, std::byte* out) const {
+    if (meta_.complex) return read_complex_part(index, out);
+    return decode_chunk(index, out);
+}
+
+// Both parts' sources decode the same chunk files: the thread keeps the pairs it decoded last,
+// so a task that reads both parts of a chunk (abs, a product, compute()) decodes it once.
+bool ZarrSource::read_complex_part(const std::vector<Index>& index, std::byte* out) const {
+    thread_local std::string last_chunk;  // whose pairs `pairs` holds: store, array, version, chunk
+    thread_local bool last_missing = false;
+    thread_local std::vector<std::byte> pairs;
+    const std::string chunk = identity_of_array_ + "/" + zarr_chunk_key(index, meta_.dimension_separator);
+    if (chunk != last_chunk) {
+        last_chunk.clear();  // an error below leaves no key to a half-decoded buffer
+        pairs.resize(static_cast<std::size_t>(element_count(meta_.chunks)) * zarr_stored_itemsize(meta_));
+        last_missing = !decode_chunk(index, pairs.data());
+        last_chunk = chunk;
+    }
+    if (last_missing) return false;
+    take_complex_part(pairs.data(), element_count(meta_.chunks), itemsize(meta_.dtype),
+                      *part_ == ComplexPart::Real ? 0 : 1, out);
+    return true;
+}
+
+bool ZarrSource::decode_chunk(const std::vector<Index>& index, std::byte* out) const {
     thread_local std::vector<std::byte> stored, decoded, reordered;
     const std::size_t item = zarr_stored_itemsize(meta_);
     const Index count = element_count(meta_.chunks);
     const std::size_t chunk_bytes = static_cast<std::size_t>(count) * item;  // as stored
     const std::string file = chunk_file(index);
     try {
-        // The stored values are the output unless they are reordered (F order), widened
-        // (float16) or one part of complex pairs.
-        const bool widened = meta_.half_float || meta_.complex;
-        const bool final_layout = !meta_.fortran_order && !widened;
+        // The stored values are the output unless they are reordered (F order) or widened (float16).
+        const bool final_layout = !meta_.fortran_order && !meta_.half_float;
         const bool plain = meta_.compressor.id.empty() && final_layout;
         // Uncompressed, C order: straight into `out`, the only copy.
         if (!read_chunk_file(file, plain ? out : nullptr, chunk_bytes, stored)) return false;
@@ -121,12 +150,11 @@ bool ZarrSource::read_chunk(const std::vector<Index>& index, std::byte* out) con
         const std::size_t unit = meta_.complex ? item / 2 : item;
         if (swap_bytes_) kernels::swap_bytes(target, count * static_cast<Index>(item / unit), unit);
         if (meta_.fortran_order) {
-            std::byte* c_order = widened ? (reordered.resize(chunk_bytes), reordered.data()) : out;
+            std::byte* c_order = meta_.half_float ? (reordered.resize(chunk_bytes), reordered.data()) : out;
             fortran_to_c(target, meta_.chunks, item, c_order);
             target = c_order;
         }
         if (meta_.half_float) kernels::widen_half_floats(target, count, out);
-        if (meta_.complex) take_complex_part(target, count, unit, *part_ == ComplexPart::Real ? 0 : 1, out);
     } catch (const IOError& e) {
         throw IOError("cannot read " + describe() + " chunk " + zarr_chunk_key(index, meta_.dimension_separator) +
                       ": " + e.what());

@@ -46,9 +46,12 @@ public:
     const ZarrArrayMetadata& metadata() const { return meta_; }
 
 private:
-    // The decoded chunk `index` (C order, native byte order) into `out`; false when its file is
-    // missing (nothing written).
+    // The decoded chunk `index` (C order, native byte order; of a complex array, its part) into
+    // `out`; false when its file is missing (nothing written).
     bool read_chunk(const std::vector<Index>& index, std::byte* out) const;
+    // The stored values of chunk `index` decoded (C order, native byte order): complex ones as pairs.
+    bool decode_chunk(const std::vector<Index>& index, std::byte* out) const;
+    bool read_complex_part(const std::vector<Index>& index, std::byte* out) const;
     std::string chunk_file(const std::vector<Index>& index) const;
 
     std::string store_;
@@ -58,6 +61,7 @@ private:
     std::vector<std::byte> fill_chunk_;  // one chunk of fill values, native byte order
     bool swap_bytes_ = false;
     std::optional<ComplexPart> part_;  // set for a complex array
+    std::string identity_of_array_;    // identity() without the part: the same for both parts
 };
 
 }  // namespace chunkarr
