@@ -217,12 +217,7 @@ class ComplexArray:
     def compute(self, progress: bool = False, threads: int | None = None, memory_limit=None) -> np.ndarray:
         """The NumPy complex array (both parts computed in one run)."""
         from ._compute import compute
-        real, imag = compute(self._real, self._imag, progress=progress, threads=threads,
-                             memory_limit=memory_limit)
-        real = np.asarray(real)
-        out = np.empty(real.shape, dtype=self.dtype)
-        out.real, out.imag = real, imag  # assigned, not real + 1j*imag: inf * 1j would make NaN
-        return out[()] if out.ndim == 0 else out
+        return compute(self, progress=progress, threads=threads, memory_limit=memory_limit)[0]
 
     def __array__(self, dtype=None, copy=None):
         out = np.asarray(self.compute()) if self.ndim == 0 else self.compute()
@@ -256,6 +251,25 @@ class ComplexArray:
         if not name.startswith("_") and hasattr(Array, name):
             raise _refuse(name, self.dtype)
         raise AttributeError(f"'ComplexArray' object has no attribute '{name}'")
+
+
+def compute_with_parts(compute, arrays, **options) -> tuple:
+    """chunkarr.compute of arrays among which are ComplexArrays: all parts in one run (shared
+    inputs read once), each complex result assembled from its parts."""
+    flat = []
+    for a in arrays:
+        flat.extend([a.real, a.imag] if isinstance(a, ComplexArray) else [a])
+    results = iter(compute(*flat, **options))
+    out = []
+    for a in arrays:
+        if not isinstance(a, ComplexArray):
+            out.append(next(results))
+            continue
+        real, imag = np.asarray(next(results)), next(results)
+        value = np.empty(real.shape, dtype=a.dtype)
+        value.real, value.imag = real, imag  # assigned, not real + 1j*imag: inf * 1j would make NaN
+        out.append(value[()] if value.ndim == 0 else value)
+    return tuple(out)
 
 
 def _arithmetic(name: str, a, b):

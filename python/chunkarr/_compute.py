@@ -38,6 +38,10 @@ def compute(*arrays, progress: bool = False, threads: int | None = None, memory_
     `comm`: an mpi4py communicator (MPI.COMM_WORLD) whose ranks share the work; every rank
     makes the same call and gets the same result, bit for bit what one process computes (see
     the README, "Running across nodes with MPI"). An error on any rank is raised on every rank."""
+    from ._complex import ComplexArray, compute_with_parts
+    if any(isinstance(a, ComplexArray) for a in arrays):  # their parts, in the same run
+        return compute_with_parts(compute, arrays, progress=progress, threads=threads, memory_limit=memory_limit,
+                                  temp_dir=temp_dir, comm=comm)
     address = _comm_address(comm)
     cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
     bar = _active_progress(progress)

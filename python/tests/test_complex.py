@@ -93,6 +93,17 @@ def test_null_fill_value_reads_missing_chunks_as_zero(ca, tmp_path):
     assert_same(got[2:], np.zeros(2, "<c16"))
 
 
+def test_cf_attributes_do_not_decode_complex_values(ca, tmp_path):
+    """Masking and unpacking act on whole values (xarray adds add_offset to the real part only);
+    chunkarr reads complex values as stored, as zarr-python gives them, and keeps the attributes."""
+    values = complex_values((6,), "<c16")
+    z = zarr.open_array(str(tmp_path / "s.zarr"), mode="w", shape=(6,), chunks=(4,), dtype="<c16", fill_value=None)
+    z[...] = values
+    z.attrs.update({"scale_factor": 2.0, "add_offset": 1.0, "_FillValue": 0.0, "missing_value": 5.0})
+    assert_same(ca.open(tmp_path / "s.zarr", "").compute(), values)
+    assert_same(ca.open(tmp_path / "s.zarr", "", mask_and_scale=False).compute(), values)
+
+
 @pytest.mark.parametrize("shape,chunks", [((9,), (1,)), ((5, 3), (5, 3)), ((), ()), ((0, 4), (2, 2)), ((6, 1, 5), (4, 1, 2))],
                          ids=["chunk-size-1", "one-chunk", "0-d", "empty", "3-d-edges"])
 def test_odd_shapes_and_chunkings(ca, tmp_path, shape, chunks):
@@ -229,6 +240,14 @@ def test_indexing_layout_and_joining(ca, pair):
     assert_same(((z == z[::-1]) | (z != z)).compute(), (v == v[::-1]) | (v != v))
 
 
+def test_compute_several_arrays_with_complex_ones(ca, pair):
+    z, v = pair
+    got_z, got_abs, got_sum = ca.compute(z, abs(z), z.sum())
+    assert_same(got_z, v)
+    close(got_abs, np.abs(v))
+    assert np.isnan(got_sum.real) and got_sum.dtype == v.dtype
+
+
 def test_from_array_of_complex_values(ca):
     v = complex_values((5, 6), ">c16")
     z = ca.from_array(v, chunks=(2, 4))
@@ -273,8 +292,12 @@ def test_to_zarr_round_trip_read_by_zarr_python(ca, tmp_path, dtype):
     with np.errstate(all="ignore"):
         expected = values.astype(stored.dtype) * 2
     assert_same(stored[...], expected)
-    # And chunkarr reads it back.
+    # And chunkarr reads it back, and xarray with the dimension names.
     assert_same(ca.open(tmp_path / "out.zarr", "wave").compute(), expected)
+    xr = pytest.importorskip("xarray")
+    wave = xr.open_zarr(tmp_path / "out.zarr")["wave"]
+    assert wave.dims == ("dim_0", "dim_1")
+    assert_same(wave.values, expected)
 
 
 def test_to_zarr_of_a_complex_array_leaves_an_existing_store_alone(ca, tmp_path):

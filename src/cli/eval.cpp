@@ -121,7 +121,9 @@ std::variant<expression::LabeledArray, expression::LabeledComplex> open_variable
     // A complex variable: its real part gives the dimensions, which both parts share.
     const auto complex = paths.size() == 1 ? open_complex_sources(paths.front(), path) : std::nullopt;
     const SourcePtr source = complex ? complex->real : open_source(paths, path, options);
-    const Array array = open(source);
+    OpenOptions decoding;
+    decoding.mask_and_scale = !complex;  // complex values as stored (see open_complex)
+    const Array array = open(source, decoding);
     const auto names = source->dimension_names();
     expression::LabeledArray labeled{array, {}};
     for (std::size_t axis = 0; axis < array.ndim(); ++axis) {
@@ -137,7 +139,8 @@ std::variant<expression::LabeledArray, expression::LabeledComplex> open_variable
         }
         labeled.dimensions.push_back(std::move(d));
     }
-    if (complex) return expression::LabeledComplex{make_complex(array, open(complex->imag)), labeled.dimensions};
+    if (complex)
+        return expression::LabeledComplex{make_complex(array, open(complex->imag, decoding)), labeled.dimensions};
     return labeled;
 }
 

@@ -92,7 +92,11 @@ std::optional<ComplexArray> open_complex(const std::string& path, const std::str
                                          const OpenOptions& options) {
     const auto parts = open_complex_sources(path, variable);
     if (!parts) return std::nullopt;
-    return make_complex(open(parts->real, options), open(parts->imag, options));
+    // As stored, whatever `options` say: CF masking and unpacking apply to whole values (an
+    // add_offset to the real part alone), which part by part they would not.
+    OpenOptions as_stored = options;
+    as_stored.mask_and_scale = false;
+    return make_complex(open(parts->real, as_stored), open(parts->imag, as_stored));
 }
 
 Array abs(const ComplexArray& z) { return binary(BinaryOp::Hypot, z.real, z.imag); }
