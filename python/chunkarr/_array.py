@@ -352,7 +352,11 @@ class Array:
     # ---- transformations ---------------------------------------------------------------------
     def astype(self, dtype, casting="unsafe", copy=True) -> "Array":
         """Values as dtype, lazily. casting as NumPy's (a TypeError when the rule forbids it);
-        copy has no effect: the result is a new lazy expression either way (Dask's)."""
+        copy has no effect: the result is a new lazy expression either way (Dask's). A complex
+        dtype gives a ComplexArray (imaginary part zero)."""
+        if np.dtype(dtype).kind == "c":
+            from ._complex import as_complex_type
+            return as_complex_type(self, np.dtype(dtype), casting)
         engine_dtype = _dtype(dtype)
         if not np.can_cast(self.dtype, dtype, casting=casting):
             raise TypeError(f"Cannot cast array data from {self.dtype!r} to {np.dtype(dtype)!r} "

@@ -357,6 +357,15 @@ def _as_complex(value) -> ComplexArray:
     return ComplexArray(re, im)
 
 
+def as_complex_type(x: Array, dtype: np.dtype, casting: str) -> ComplexArray:
+    """Array.astype(complex64/complex128): the values as real parts, the imaginary parts zero."""
+    if not np.can_cast(x.dtype, dtype, casting=casting):
+        raise TypeError(f"Cannot cast array data from {x.dtype!r} to {dtype!r} according to the rule {casting!r}")
+    from ._creation import zeros_like
+    part = np.float32 if dtype == np.complex64 else np.float64
+    return ComplexArray(x.astype(part), zeros_like(x, dtype=part))
+
+
 def concatenate(arrays, axis: int = 0) -> ComplexArray:
     """NumPy's concatenate of complex (and real) arrays: the parts joined."""
     from ._routines import concatenate as join

@@ -248,6 +248,16 @@ def test_compute_several_arrays_with_complex_ones(ca, pair):
     assert np.isnan(got_sum.real) and got_sum.dtype == v.dtype
 
 
+@pytest.mark.parametrize("dtype", ["int16", "int64", "float32", "float64", "bool"])
+def test_astype_complex_of_a_real_array(ca, dtype):
+    r = (np.arange(7) - 3).astype(dtype)
+    x = ca.from_array(r, chunks=3)
+    for complex_dtype in (np.complex64, np.complex128):
+        assert_same(x.astype(complex_dtype).compute(), r.astype(complex_dtype))
+    with pytest.raises(TypeError, match="according to the rule 'safe'"):
+        ca.from_array(np.arange(3.0)).astype(np.complex64, casting="safe")
+
+
 def test_from_array_of_complex_values(ca):
     v = complex_values((5, 6), ">c16")
     z = ca.from_array(v, chunks=(2, 4))
