@@ -91,6 +91,17 @@ def test_stats_of_a_complex_array_is_one_error_line(run_cli, store):
     assert_error(run_cli("stats", f"{path}:z"), 1, "c.zarr", "/z", z.dtype.name, "real(z)", "imag(z)", "abs(z)")
 
 
+def test_stats_of_the_whole_store_lists_the_complex_array_as_an_error_row(run_cli, store):
+    path, z, t = store
+    rc, out, err = run_cli("stats", path, "--format", "json")
+    assert rc == 1
+    rows = {row["variable"]: row for row in json.loads(out)}
+    assert rows["/t"]["sum"] == pytest.approx(t.sum())
+    assert "complex" in rows["/z"]["error"] and "real(z)" in rows["/z"]["error"]
+    [line] = err.splitlines()
+    assert line.startswith("chunkarr: error: ") and "/z" in line
+
+
 @pytest.mark.parametrize("expression,names", [
     ("z", ["the result is complex", "real(z)", "abs(z)"]),
     ("max(z)", ["max is not defined for complex values", "real(z)"]),
