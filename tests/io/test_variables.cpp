@@ -3,6 +3,7 @@
 
 #include "support/catch.hpp"
 #include "support/hdf5_writer.hpp"
+#include "support/temp_dir.hpp"
 
 #include <filesystem>
 
@@ -37,4 +38,26 @@ TEST_CASE("a glob opens many files as one array, in sorted order", "[io]") {
     CHECK_THROWS_AS(open_source(std::vector<std::string>{}, "x"), ValueError);
     CHECK_THROWS_AS(open_source({(dir / "a.h5").string(), (dir / "b.h5").string()}, "nothing"), KeyError);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a complex Zarr array opens as its two parts; other variables have none", "[io][zarr][complex]") {
+    test_support::TempDir store("variables-complex");
+    store.write(".zgroup", R"({"zarr_format": 2})");
+    std::filesystem::create_directories(store.path() / "z");
+    std::filesystem::create_directories(store.path() / "t");
+    store.write("z/.zarray", R"({"zarr_format": 2, "shape": [3], "chunks": [2], "dtype": "<c8", "order": "C",
+                                 "fill_value": [1, -1], "compressor": null, "filters": null})");
+    store.write("t/.zarray", R"({"zarr_format": 2, "shape": [3], "chunks": [2], "dtype": "<f8", "order": "C",
+                                 "fill_value": null, "compressor": null, "filters": null})");
+    const auto parts = open_complex_sources(store.path().string(), "z");
+    REQUIRE(parts);
+    CHECK(parts->real->dtype() == DType::Float32);
+    CHECK(parts->imag->shape() == Shape{3});
+    std::vector<float> imag(3);
+    parts->imag->read({{0, 3}}, imag.data());  // no chunk files: the fill value's imaginary part
+    CHECK(imag == std::vector<float>{-1, -1, -1});
+    CHECK_FALSE(open_complex_sources(store.path().string(), "t"));
+    CHECK_FALSE(open_complex_sources((store.path() / "*.zarr").string(), "z"));  // globs: no parts
+    CHECK_THROWS_WITH(open_source(store.path().string(), "z"), Catch::Matchers::Contains("is complex64"));
+    CHECK(numeric_variables(store.path().string()) == std::vector<std::string>{"/t", "/z"});
 }
