@@ -13,7 +13,9 @@
 #include <chunkarr/engine/explain.hpp>
 #include <chunkarr/engine/stats.hpp>
 #include <chunkarr/engine/store.hpp>
+#include <chunkarr/engine/store_complex.hpp>
 #include <chunkarr/graph/array.hpp>
+#include <chunkarr/graph/complex_array.hpp>
 #include <chunkarr/graph/constructors.hpp>
 #include <chunkarr/graph/linalg.hpp>
 #include <chunkarr/graph/map_blocks.hpp>
