@@ -200,6 +200,19 @@ class ComplexArray:
     def squeeze(self, axis=None) -> "ComplexArray":
         return self._each(lambda part: part.squeeze(axis))
 
+    def swapaxes(self, axis1, axis2) -> "ComplexArray":
+        return self._each(lambda part: part.swapaxes(axis1, axis2))
+
+    def ravel(self) -> "ComplexArray":
+        return self._each(lambda part: part.ravel())
+
+    flatten = ravel
+
+    def explain(self, memory_limit=None) -> str:
+        """The plan that computes both parts (chunkarr.explain)."""
+        from ._compute import explain
+        return explain(self, memory_limit=memory_limit)
+
     def copy(self) -> "ComplexArray":
         return self
 

@@ -56,4 +56,6 @@ def compute(*arrays, progress: bool = False, threads: int | None = None, memory_
 
 
 def explain(*arrays, memory_limit=None) -> str:
-    return _core.explain([a._core for a in arrays], _memory_bytes(memory_limit))
+    from ._complex import ComplexArray
+    parts = [p for a in arrays for p in ((a.real, a.imag) if isinstance(a, ComplexArray) else (a,))]
+    return _core.explain([a._core for a in parts], _memory_bytes(memory_limit))

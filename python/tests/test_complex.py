@@ -240,6 +240,16 @@ def test_indexing_layout_and_joining(ca, pair):
     assert_same(((z == z[::-1]) | (z != z)).compute(), (v == v[::-1]) | (v != v))
 
 
+def test_layout_methods_and_explain(ca, pair):
+    z, v = pair
+    assert_same(z.swapaxes(0, 1).compute(), v.swapaxes(0, 1))
+    assert_same(z.ravel().compute(), v.ravel())
+    assert_same(z[None].squeeze(0).compute(), v)
+    plan = z.explain()
+    assert "s.zarr" in plan and "real part" in plan and "imaginary part" in plan
+    assert ca.explain(abs(z), z) != ""
+
+
 def test_compute_several_arrays_with_complex_ones(ca, pair):
     z, v = pair
     got_z, got_abs, got_sum = ca.compute(z, abs(z), z.sum())
