@@ -31,6 +31,11 @@ def full(shape, fill_value, dtype=None, chunks=None) -> Array:
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
     if dtype is None:
         dtype = np.array(fill_value).dtype
+    if np.dtype(dtype).kind == "c":  # complex: a ComplexArray of the two parts
+        from ._complex import ComplexArray
+        part = np.float32 if np.dtype(dtype) == np.complex64 else np.float64
+        value = complex(fill_value)
+        return ComplexArray(full(shape, value.real, part, chunks), full(shape, value.imag, part, chunks))
     chunk_shape, normalized = _chunk_shape(chunks, shape)
     if _not_exact_as_double(fill_value, np.dtype(dtype)):
         # The engine fills through a double: larger integers would round and -0.0 lose its sign,
@@ -123,9 +128,11 @@ def empty(shape, dtype=float, chunks=None) -> Array:
 # ---- like other arrays, and index grids (lazy: arange, comparisons and broadcasts) -------------------
 def _like_shape_chunks(a, shape, chunks):
     """Dask's *_like rules: a's shape and chunks unless shape= or chunks= are given."""
+    from ._complex import ComplexArray
+    lazy = isinstance(a, (Array, ComplexArray))
     if shape is None:
-        shape = np.shape(a) if not isinstance(a, Array) else a.shape
-        if chunks is None and isinstance(a, Array):
+        shape = a.shape if lazy else np.shape(a)
+        if chunks is None and lazy:
             chunks = a.chunks
     shape = (int(shape),) if isinstance(shape, numbers.Integral) else tuple(int(s) for s in shape)
     return shape, chunks
@@ -134,8 +141,9 @@ def _like_shape_chunks(a, shape, chunks):
 def full_like(a, fill_value, order="C", dtype=None, chunks=None, name=None, shape=None) -> Array:
     """An array of a's shape (or `shape`), dtype (or `dtype`) and chunks (or `chunks`) filled
     with fill_value (cast to the dtype, as NumPy)."""
+    from ._complex import ComplexArray
     if dtype is None:
-        dtype = a.dtype if isinstance(a, Array) else np.asarray(a).dtype
+        dtype = a.dtype if isinstance(a, (Array, ComplexArray)) else np.asarray(a).dtype
     shape, chunks = _like_shape_chunks(a, shape, chunks)
     value = np.array(fill_value).astype(dtype)[()]   # NumPy's cast (3.7 into int: 3)
     return full(shape, value, dtype=dtype, chunks=chunks)

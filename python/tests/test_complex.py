@@ -268,6 +268,20 @@ def test_astype_complex_of_a_real_array(ca, dtype):
         ca.from_array(np.arange(3.0)).astype(np.complex64, casting="safe")
 
 
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_creation_functions_with_a_complex_dtype(ca, pair, dtype):
+    z, v = pair
+    for got, expected in [(ca.zeros((3, 4), dtype=dtype, chunks=2), np.zeros((3, 4), dtype)),
+                          (ca.ones(5, dtype=dtype), np.ones(5, dtype)),
+                          (ca.full((2, 3), 1.5 - 2j, dtype=dtype), np.full((2, 3), 1.5 - 2j, dtype)),
+                          (ca.full_like(z, -1j, dtype=dtype), np.full_like(v, -1j, dtype=dtype)),
+                          (ca.zeros_like(z, dtype=dtype), np.zeros_like(v, dtype=dtype))]:
+        assert isinstance(got, ca.ComplexArray)
+        assert_same(got.compute(), expected)
+    assert ca.zeros_like(z).chunks == z.chunks
+    assert ca.full((2,), 1 + 1j).dtype == np.complex128
+
+
 def test_from_array_of_complex_values(ca):
     v = complex_values((5, 6), ">c16")
     z = ca.from_array(v, chunks=(2, 4))
