@@ -26,6 +26,9 @@ def _unwrap(value):
     0-d array's) as itself (a weak scalar)."""
     if isinstance(value, Array):
         return value._core
+    from ._complex import _is_complex_value, refuse_complex
+    if _is_complex_value(value):  # only ComplexArray's own operations take complex values
+        raise refuse_complex(value)
     if isinstance(value, np.ndarray) and value.ndim == 0:
         return value[()]
     if isinstance(value, np.ndarray):

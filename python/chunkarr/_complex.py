@@ -61,6 +61,13 @@ def _as_part(value, dtype, like):
     return full(like.shape, value, dtype=dtype, chunks=like.chunks)
 
 
+def refuse_complex(value) -> TypeError:
+    """The error of a real-only chunkarr function given complex values (Array's helpers)."""
+    dtype = value.dtype if hasattr(value, "dtype") else np.dtype(complex)
+    return TypeError(f"this chunkarr function is not defined for complex values ({np.dtype(dtype)}): take .real, "
+                     f".imag or abs(x) first")
+
+
 def _refuse(what: str, dtype) -> TypeError:
     return TypeError(f"{what} is not defined for complex arrays ({np.dtype(dtype)}) in chunkarr: take .real, "
                      f".imag or abs(x) first")
@@ -379,6 +386,13 @@ def as_complex_type(x: Array, dtype: np.dtype, casting: str) -> ComplexArray:
     return ComplexArray(x.astype(part), zeros_like(x, dtype=part))
 
 
+def where(condition, a, b) -> ComplexArray:
+    """NumPy's where with complex values: the parts chosen alike."""
+    from ._routines import where as select
+    (ar, ai), (br, bi) = _parts(a), _parts(b)
+    return _complex(select(condition, ar, br), select(condition, ai, bi))
+
+
 def concatenate(arrays, axis: int = 0) -> ComplexArray:
     """NumPy's concatenate of complex (and real) arrays: the parts joined."""
     from ._routines import concatenate as join
@@ -403,6 +417,7 @@ def _reduction(name):
 _ARRAY_FUNCTIONS = {
     np.real: _real, np.imag: _imag, np.angle: _angle,
     np.concatenate: lambda arrays, axis=0, **kw: concatenate(arrays, axis),
+    np.where: lambda condition, a, b: where(condition, a, b),
     np.stack: lambda arrays, axis=0, **kw: stack(arrays, axis),
     np.sum: _reduction("sum"), np.mean: _reduction("mean"),
     np.transpose: lambda a, axes=None: a.transpose(*(axes or ())),

@@ -102,11 +102,21 @@ random = _Random()
 
 
 def _as_array(a) -> Array:
-    return a if isinstance(a, Array) else from_array(np.asarray(a))
+    if isinstance(a, Array):
+        return a
+    from ._complex import _is_complex_value, refuse_complex
+    if _is_complex_value(a):  # only ComplexArray's own operations take complex values
+        raise refuse_complex(a)
+    return from_array(np.asarray(a))
 
 
 def asarray(a, dtype=None, order=None, *, like=None) -> Array:
-    """`a` as a chunkarr Array (itself if it is one; NumPy data wrapped, one chunk), as da.asarray."""
+    """`a` as a chunkarr Array (itself if it is one; NumPy data wrapped, one chunk), as da.asarray;
+    complex values as a ComplexArray."""
+    from ._complex import ComplexArray, _as_complex, _is_complex_value
+    if _is_complex_value(a) or (dtype is not None and np.dtype(dtype).kind == "c"):
+        z = a if isinstance(a, ComplexArray) else _as_complex(a if isinstance(a, Array) else np.asarray(a))
+        return z if dtype is None or np.dtype(dtype) == z.dtype else z.astype(dtype)
     x = _as_array(a)
     return x if dtype is None or np.dtype(dtype) == x.dtype else x.astype(dtype)
 

@@ -106,6 +106,9 @@ def shape(a) -> tuple:
 
 
 def where(condition, a, b) -> Array:
+    from ._complex import _is_complex_value, where as complex_where
+    if _is_complex_value(a) or _is_complex_value(b):
+        return complex_where(condition, a, b)
     return _wrap(_core.where(_unwrap(condition), _unwrap(a), _unwrap(b)))
 
 

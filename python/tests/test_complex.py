@@ -308,6 +308,33 @@ def test_real_only_operations_are_one_clear_type_error(ca, pair, operation):
     assert "complex" in message and ".real" in message, message
 
 
+def test_where_and_asarray(ca, pair):
+    z, v = pair
+    c = np.abs(v) > 100
+    assert_same(ca.where(ca.from_array(c), z, 0).compute(), np.where(c, v, 0))
+    assert_same(np.where(c, 1j, z).compute(), np.where(c, 1j, v))
+    assert_same(ca.where(c, z.real, z[::-1]).compute(), np.where(c, v.real, v[::-1]))
+    assert ca.asarray(z) is z
+    assert_same(ca.asarray(v).compute(), v)
+    assert_same(ca.asarray(z.real, dtype=v.dtype).compute(), v.real.astype(v.dtype))
+
+
+@pytest.mark.parametrize("function", [lambda ca, z: ca.clip(z, 0, 1), lambda ca, z: ca.cumsum(z),
+                                      lambda ca, z: ca.maximum(z, 1) if hasattr(ca, "maximum") else np.maximum(z, 1),
+                                      lambda ca, z: ca.from_array(np.arange(3.0)) + ca.from_array(np.arange(3.0))
+                                      * np.array([1j, 2, 3])],
+                         ids=["clip", "cumsum", "maximum", "numpy-complex-operand"])
+def test_real_only_functions_refuse_complex_values_clearly(ca, pair, function):
+    z, _ = pair
+    try:
+        result = function(ca, z)
+    except TypeError as error:
+        message = str(error)
+        assert "complex" in message and ".real" in message and "\n" not in message, message
+    else:  # a complex operand of + - * / is complex arithmetic
+        assert isinstance(result, ca.ComplexArray)
+
+
 def test_unknown_attributes_are_attribute_errors(ca, pair):
     z, _ = pair
     assert not hasattr(z, "no_such_thing")
