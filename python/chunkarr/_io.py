@@ -22,11 +22,10 @@ def open(path, variable: str, mask_and_scale: bool = True, concat: str | None = 
     does, for Zarr as xr.open_zarr (fill_value is the _FillValue; xarray's dtypes, e.g. float32
     for int16 with a fill value). float16 Zarr arrays are read as float32 (exact); complex64 and
     complex128 ones give a ComplexArray (values as zarr-python reads them: not masked)."""
-    if concat is None:
-        parts = _core.open_complex(str(path), variable, mask_and_scale)
-        if parts is not None:
-            from ._complex import ComplexArray
-            return ComplexArray(_wrap(parts[0]), _wrap(parts[1]))
+    parts = _core.open_complex(str(path), variable, mask_and_scale, concat)
+    if parts is not None:
+        from ._complex import ComplexArray
+        return ComplexArray(_wrap(parts[0]), _wrap(parts[1]))
     return _wrap(_core.open(str(path), variable, mask_and_scale, concat))
 
 

@@ -86,15 +86,16 @@ ArrayClass bind_array(py::module_& m) {
     // A complex variable's (real, imaginary) parts; None when it is not complex.
     m.def(
         "open_complex",
-        [](const std::string& path, const std::string& variable,
-           bool mask_and_scale) -> std::optional<std::pair<Array, Array>> {
+        [](const std::string& path, const std::string& variable, bool mask_and_scale,
+           std::optional<std::string> concat) -> std::optional<std::pair<Array, Array>> {
             OpenOptions options;
             options.mask_and_scale = mask_and_scale;
+            options.concat_dimension = std::move(concat);
             const auto z = open_complex(path, variable, options);
             if (!z) return std::nullopt;
             return std::pair{z->real, z->imag};
         },
-        py::arg("path"), py::arg("variable"), py::arg("mask_and_scale"));
+        py::arg("path"), py::arg("variable"), py::arg("mask_and_scale"), py::arg("concat"));
     // The array's own dtype (not the caller's word for it): the source reads its memory as that.
     m.def(
         "from_numpy",

@@ -125,6 +125,20 @@ def test_arrays_in_groups_with_nested_chunk_keys(ca, tmp_path):
     assert isinstance(ca.open(tmp_path / "g.zarr", "t"), ca.Array)  # real arrays stay Arrays
 
 
+def test_a_glob_of_complex_stores_joins_along_a_dimension(ca, tmp_path):
+    parts = []
+    for i, rows in enumerate((3, 5)):
+        values = complex_values((rows, 4), "<c8", seed=i)
+        root = zarr.open_group(str(tmp_path / f"part{i}.zarr"), mode="w")
+        z = root.create_dataset("z", shape=values.shape, chunks=(2, 3), dtype=values.dtype, fill_value=None)
+        z[...] = values
+        z.attrs["_ARRAY_DIMENSIONS"] = ["time", "x"]
+        parts.append(values)
+    joined = ca.open(str(tmp_path / "part*.zarr"), "z", concat="time")
+    assert isinstance(joined, ca.ComplexArray)
+    assert_same(joined.compute(), np.concatenate(parts))
+
+
 # ---------------------------------------------------------------- operations against NumPy
 @pytest.fixture(params=["<c8", "<c16"])
 def pair(request, ca, tmp_path):

@@ -119,7 +119,7 @@ std::variant<expression::LabeledArray, expression::LabeledComplex> open_variable
                                                                                  Coordinates& coordinates) {
     const std::string path = "/" + name;
     // A complex variable: its real part gives the dimensions, which both parts share.
-    const auto complex = paths.size() == 1 ? open_complex_sources(paths.front(), path) : std::nullopt;
+    const auto complex = open_complex_sources(paths, path, options);
     const SourcePtr source = complex ? complex->real : open_source(paths, path, options);
     OpenOptions decoding;
     decoding.mask_and_scale = !complex;  // complex values as stored (see open_complex)

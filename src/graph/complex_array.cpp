@@ -90,7 +90,7 @@ std::string complex_dtype_name(const ComplexArray& z) {
 
 std::optional<ComplexArray> open_complex(const std::string& path, const std::string& variable,
                                          const OpenOptions& options) {
-    const auto parts = open_complex_sources(path, variable);
+    const auto parts = open_complex_sources(path, variable, {options.concat_dimension});
     if (!parts) return std::nullopt;
     // As stored, whatever `options` say: CF masking and unpacking apply to whole values (an
     // add_offset to the real part alone), which part by part they would not.

@@ -15,6 +15,7 @@
 #include "io/where.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <glob.h>
 
 namespace chunkarr {
@@ -64,12 +65,6 @@ SourcePtr open_one(const std::string& path, const std::string& variable) {
 
 }  // namespace
 
-std::optional<ComplexSources> open_complex_sources(const std::string& path, const std::string& variable) {
-    if (is_glob_pattern(path) || !is_zarr_store(path) || !read_zarr_array(path, variable).complex) return std::nullopt;
-    return ComplexSources{std::make_shared<ZarrSource>(path, variable, ComplexPart::Real),
-                          std::make_shared<ZarrSource>(path, variable, ComplexPart::Imag)};
-}
-
 std::vector<ListedVariable> list_variables(const std::string& path) {
     const FileFormat format = detect_file_format(path);
     ensure_readable_format(path, format);
@@ -107,10 +102,12 @@ SourcePtr open_source(const std::string& path, const std::string& variable, cons
     return open_source(std::vector<std::string>{path}, variable, options);
 }
 
-SourcePtr open_source(const std::vector<std::string>& paths, const std::string& variable,
-                      const OpenSourceOptions& options) {
+namespace {
+
+// The files of `paths` (each a file or a glob pattern), in order; `label` gets the paths as
+// given, for errors.
+std::vector<std::string> files_of(const std::vector<std::string>& paths, std::string& label) {
     std::vector<std::string> files;
-    std::string label;  // the paths as given, for errors
     for (const auto& path : paths) {
         label += (label.empty() ? "" : " ") + path;
         if (!is_glob_pattern(path)) {
@@ -121,11 +118,19 @@ SourcePtr open_source(const std::vector<std::string>& paths, const std::string& 
         files.insert(files.end(), matches.begin(), matches.end());
     }
     if (files.empty()) throw ValueError("no files given");
-    if (files.size() == 1 && !is_glob_pattern(paths.front())) return open_one(files.front(), variable);
+    return files;
+}
+
+// The variable of `files` as one source: the one file's, or the files' joined along the concat
+// dimension; `open` opens the variable of one file.
+SourcePtr joined_source(const std::vector<std::string>& files, bool one_file, const std::string& label,
+                        const std::string& variable, const OpenSourceOptions& options,
+                        const std::function<SourcePtr(const std::string& file)>& open) {
+    if (one_file) return open(files.front());
     std::vector<SourcePtr> parts;
     for (const auto& file : files) {
         try {
-            parts.push_back(open_one(file, variable));
+            parts.push_back(open(file));
         } catch (const KeyError& e) {
             throw KeyError(std::string(e.what()) + " (while joining " + label + ")");
         }
@@ -149,6 +154,37 @@ SourcePtr open_source(const std::vector<std::string>& paths, const std::string& 
         if (parts[i]->dimension_names() != names)
             throw FormatError(files[i] + ": " + variable + " has dimensions that differ from " + files.front());
     return std::make_shared<ConcatSource>(std::move(parts), files, axis);
+}
+
+}  // namespace
+
+SourcePtr open_source(const std::vector<std::string>& paths, const std::string& variable,
+                      const OpenSourceOptions& options) {
+    std::string label;
+    const auto files = files_of(paths, label);
+    const bool one_file = files.size() == 1 && !is_glob_pattern(paths.front());
+    return joined_source(files, one_file, label, variable, options,
+                         [&](const std::string& file) { return open_one(file, variable); });
+}
+
+std::optional<ComplexSources> open_complex_sources(const std::vector<std::string>& paths, const std::string& variable,
+                                                   const OpenSourceOptions& options) {
+    std::string label;
+    const auto files = files_of(paths, label);
+    // The first file decides, as for the dimensions: a file of another type is the join's error.
+    if (!is_zarr_store(files.front()) || !read_zarr_array(files.front(), variable).complex) return std::nullopt;
+    const bool one_file = files.size() == 1 && !is_glob_pattern(paths.front());
+    const auto part = [&](ComplexPart which) {
+        return joined_source(files, one_file, label, variable, options, [&](const std::string& file) -> SourcePtr {
+            return std::make_shared<ZarrSource>(file, variable, which);
+        });
+    };
+    return ComplexSources{part(ComplexPart::Real), part(ComplexPart::Imag)};
+}
+
+std::optional<ComplexSources> open_complex_sources(const std::string& path, const std::string& variable,
+                                                   const OpenSourceOptions& options) {
+    return open_complex_sources(std::vector<std::string>{path}, variable, options);
 }
 
 }  // namespace chunkarr

@@ -118,3 +118,18 @@ def test_real_only_uses_are_one_error_line(run_cli, store, expression, names, tm
     for name in names:
         assert name in first, first
     assert not (tmp_path / "out.nc").exists()
+
+
+def test_eval_joins_complex_arrays_of_many_stores(run_cli, tmp_path):
+    parts = []
+    for i, rows in enumerate((3, 4)):
+        rng = np.random.default_rng(i)
+        values = (rng.standard_normal((rows, 2)) + 1j * rng.standard_normal((rows, 2))).astype("<c16")
+        root = zarr.open_group(str(tmp_path / f"part{i}.zarr"), mode="w")
+        z = root.create_dataset("z", shape=values.shape, chunks=(2, 2), dtype=values.dtype)
+        z[...] = values
+        z.attrs["_ARRAY_DIMENSIONS"] = ["time", "x"]
+        parts.append(values)
+    joined = np.concatenate(parts)
+    got = printed_number(run_cli, "sum(imag(z * conj(z[time=0])))", str(tmp_path / "part*.zarr"))
+    assert got == pytest.approx((joined * np.conj(joined[0])).imag.sum(), rel=1e-12, abs=1e-12)

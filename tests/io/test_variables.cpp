@@ -57,7 +57,21 @@ TEST_CASE("a complex Zarr array opens as its two parts; other variables have non
     parts->imag->read({{0, 3}}, imag.data());  // no chunk files: the fill value's imaginary part
     CHECK(imag == std::vector<float>{-1, -1, -1});
     CHECK_FALSE(open_complex_sources(store.path().string(), "t"));
-    CHECK_FALSE(open_complex_sources((store.path() / "*.zarr").string(), "z"));  // globs: no parts
+    // A glob of stores joins each part along the first dimension (none is unlimited in Zarr).
+    test_support::TempDir many("variables-complex-glob");
+    for (const char* name : {"a.zarr", "b.zarr"}) {
+        std::filesystem::create_directories(many.path() / name / "z");
+        many.write(std::string(name) + "/.zgroup", R"({"zarr_format": 2})");
+        many.write(std::string(name) + "/z/.zarray", std::string(R"({"zarr_format": 2, "shape": [2], "chunks": [2],
+            "dtype": "<c16", "order": "C", "compressor": null, "filters": null, "fill_value": [)") +
+                                                         (name[0] == 'a' ? "1, 2]}" : "3, 4]}"));
+    }
+    const auto joined = open_complex_sources((many.path() / "*.zarr").string(), "z");
+    REQUIRE(joined);
+    CHECK(joined->real->shape() == Shape{4});
+    std::vector<double> joined_imag(4);
+    joined->imag->read({{0, 4}}, joined_imag.data());
+    CHECK(joined_imag == std::vector<double>{2, 2, 4, 4});
     CHECK_THROWS_WITH(open_source(store.path().string(), "z"), Catch::Matchers::Contains("is complex64"));
     CHECK(numeric_variables(store.path().string()) == std::vector<std::string>{"/t", "/z"});
 }

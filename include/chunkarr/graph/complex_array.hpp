@@ -22,7 +22,8 @@ ComplexArray make_complex(const Array& real, const Array& imag);
 // NumPy's name of the complex type: "complex64" for float32 parts, else "complex128".
 std::string complex_dtype_name(const ComplexArray& z);
 
-// The parts of a complex variable (a complex64 or complex128 array of a Zarr store); nullopt when
+// The parts of a complex variable (a complex64 or complex128 array of a Zarr store, or of a glob
+// of stores joined as open joins them); nullopt when
 // the variable is not complex. Reads metadata only. The values are those stored (as zarr-python
 // reads them): no CF masking or unpacking, whatever `options` say.
 std::optional<ComplexArray> open_complex(const std::string& path, const std::string& variable,

@@ -38,12 +38,16 @@ SourcePtr open_source(const std::string& path, const std::string& variable, cons
 SourcePtr open_source(const std::vector<std::string>& paths, const std::string& variable,
                       const OpenSourceOptions& options = {});
 // The real and imaginary parts of a complex variable (a complex64 or complex128 array of a Zarr
-// store) as two sources of its float type; nullopt when the variable is not complex. Complex
-// HDF5 and NetCDF variables (h5py's compound {r, i}) are not read: open_source names their type.
+// store, or of many joined as open_source joins them) as two sources of its float type; nullopt
+// when the variable is not complex. Complex HDF5 and NetCDF variables (h5py's compound {r, i})
+// are not read: open_source names their type.
 struct ComplexSources {
     SourcePtr real, imag;
 };
-std::optional<ComplexSources> open_complex_sources(const std::string& path, const std::string& variable);
+std::optional<ComplexSources> open_complex_sources(const std::string& path, const std::string& variable,
+                                                   const OpenSourceOptions& options = {});
+std::optional<ComplexSources> open_complex_sources(const std::vector<std::string>& paths, const std::string& variable,
+                                                   const OpenSourceOptions& options = {});
 bool is_glob_pattern(const std::string& path);
 // A NetCDF file: classic by its signature, NetCDF-4 by the attribute netCDF writes at its root.
 bool is_netcdf_file(const std::string& path);
