@@ -173,11 +173,11 @@ public:
                 std::memcpy(item.bytes.get(), encoded.data(), encoded.size());
                 item.size = encoded.size();
             }
-            item.reserved = item.size;
             kept += item.size;
             items.push_back(std::move(item));
         }
-        for (std::size_t i = 0; i < items.size(); ++i) budget_->begin_active();  // queued bytes: freed by the writer
+        // The queued bytes are the task's reservation handed over to the writer, which frees them.
+        for (auto& item : items) item.reservation = BudgetReservation::adopt(*budget_, item.size);
         {
             std::lock_guard lock(mutex_);
             for (auto& item : items) queue_.push_back(std::move(item));
@@ -221,7 +221,7 @@ private:
         std::vector<Index> offset;
         std::shared_ptr<std::byte[]> bytes;
         std::size_t size = 0;
-        std::size_t reserved = 0;
+        BudgetReservation reservation;  // the item's bytes, until written
     };
 
     void throw_if_failed() {
@@ -235,13 +235,7 @@ private:
     }
 
     // Caller holds mutex_.
-    void drop_queue() {
-        for (auto& item : queue_) {
-            budget_->release(item.reserved);
-            budget_->end_active();
-        }
-        queue_.clear();
-    }
+    void drop_queue() { queue_.clear(); }
 
     void write_loop() {
         while (true) {
@@ -262,15 +256,13 @@ private:
                 error_ = std::current_exception();
                 failed_ = true;
                 writing_ = false;
-                budget_->release(item.reserved);
-                budget_->end_active();
+                item.reservation.end();
                 drop_queue();
                 idle_.notify_all();
                 return;
             }
             item.bytes.reset();
-            budget_->release(item.reserved);
-            budget_->end_active();
+            item.reservation.end();
             {
                 std::lock_guard lock(mutex_);
                 writing_ = false;

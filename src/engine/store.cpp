@@ -143,17 +143,9 @@ void trade_round(const mpi::World& world, bool every_rank, std::string& outgoing
     std::size_t held = 0;
     for (const std::string& chunks : received) held += chunks.size();
     if (held == 0) return;
-    budget.reserve(held);
-    try {
-        for (std::size_t rank = 0; rank < received.size(); ++rank)
-            if (static_cast<int>(rank) != world.rank()) write_appended_chunks(received[rank], here);
-    } catch (...) {
-        budget.release(held);
-        budget.end_active();
-        throw;
-    }
-    budget.release(held);
-    budget.end_active();
+    const BudgetReservation reservation(budget, held);
+    for (std::size_t rank = 0; rank < received.size(); ++rank)
+        if (static_cast<int>(rank) != world.rank()) write_appended_chunks(received[rank], here);
 }
 
 // store_targets' work. Across MPI ranks (`world`) every rank computes and encodes its share of

@@ -200,21 +200,12 @@ private:
                     try {
                         const std::size_t bytes =
                             Evaluator::footprint({output}, region, context_.done) + consumer.scratch_bytes(region);
-                        budget_.reserve(bytes);
-                        std::size_t kept = 0;
-                        try {
-                            Evaluator evaluator(context_);
-                            const Block values = evaluator.evaluate(output, region);
-                            bytes_read_ += evaluator.bytes_read();
-                            kept = consumer.consume(block, region, values);
-                            task_done(values.nbytes());
-                        } catch (...) {
-                            budget_.release(bytes);
-                            budget_.end_active();
-                            throw;
-                        }
-                        budget_.release(bytes - kept);
-                        budget_.end_active();
+                        BudgetReservation reservation(budget_, bytes);
+                        Evaluator evaluator(context_);
+                        const Block values = evaluator.evaluate(output, region);
+                        bytes_read_ += evaluator.bytes_read();
+                        reservation.hand_over(consumer.consume(block, region, values));  // the consumer's now
+                        task_done(values.nbytes());
                     } catch (...) {
                         rethrow_with_context(describe_task(block, region));
                     }
@@ -537,20 +528,17 @@ private:
         try {
             const std::size_t partial = partial_of(region);
             const std::size_t read_bytes = Evaluator::footprint(group.inputs, region, context_.done);
-            budget_.reserve(read_bytes + partial);
             std::uint64_t processed = 0;
             try {
+                BudgetReservation reservation(budget_, read_bytes + partial);
                 Evaluator evaluator(context_);  // its blocks go before the reads are given back
                 processed = body(evaluator, region, partial);
                 bytes_read_ += evaluator.bytes_read();
+                reservation.hand_over(partial);  // the partial result's, until it is merged
             } catch (...) {
-                budget_.release(read_bytes + partial);
-                budget_.end_active();
                 undo();
                 throw;
             }
-            budget_.release(read_bytes);
-            budget_.end_active();
             task_done(processed);
         } catch (...) {
             rethrow_with_context(describe_task(block, region));
@@ -664,21 +652,13 @@ private:
                                   const Region region = grid.block_region(block);
                                   try {
                                       const std::size_t bytes = Evaluator::footprint({output}, region, context_.done);
-                                      budget_.reserve(bytes);
-                                      try {
-                                          Evaluator evaluator(context_);
-                                          const Block values = evaluator.evaluate(output, region);
-                                          kernels::paste_region(values.data(), result.data(), result.shape(),
-                                                                itemsize(result.dtype()), region);
-                                          bytes_read_ += evaluator.bytes_read();
-                                          task_done(values.nbytes());
-                                      } catch (...) {
-                                          budget_.release(bytes);
-                                          budget_.end_active();
-                                          throw;
-                                      }
-                                      budget_.release(bytes);
-                                      budget_.end_active();
+                                      const BudgetReservation reservation(budget_, bytes);
+                                      Evaluator evaluator(context_);
+                                      const Block values = evaluator.evaluate(output, region);
+                                      kernels::paste_region(values.data(), result.data(), result.shape(),
+                                                            itemsize(result.dtype()), region);
+                                      bytes_read_ += evaluator.bytes_read();
+                                      task_done(values.nbytes());
                                   } catch (...) {
                                       rethrow_with_context(describe_task(block, region));
                                   }
