@@ -162,7 +162,8 @@ private:
         // Rounds of as many blocks as a quarter of the budget holds (over all ranks: what one rank
         // may receive), and one block per rank at least while that takes at most half of it (no
         // rank left idle). The first block is the largest.
-        const std::size_t limit = round_budget();
+        const std::size_t limit = consumer.round_budget();
+        if (limit == 0) throw Error("internal: a consumer that works in rounds gave no round budget");
         const auto fit = [&](std::size_t part) { return static_cast<Index>(limit / part / held); };
         const Index least = std::clamp<Index>(fit(2), 1, world_->size());
         const Index per_round = std::clamp<Index>(fit(4), least, std::max(blocks, least));
@@ -173,16 +174,6 @@ private:
             consume_share(output, grid, consumer, {first + share.begin, first + share.end}, bytes, count);
             consumer.end_round();
         }
-    }
-
-    // The budget rounds are sized on. Every rank must size them alike (each round is a
-    // collective): the smallest budget of any rank (nodes differ, and so do their default limits),
-    // and at most 2 GiB, so that a round (a quarter of it) stays well under MPI's 2 GiB per message.
-    std::size_t round_budget() const {
-        std::size_t smallest = std::min<std::size_t>(budget_.limit(), std::size_t{2} << 30);
-        for (const std::string& limit : world_->exchange(std::to_string(smallest)))
-            smallest = std::min<std::size_t>(smallest, std::stoull(limit));
-        return smallest;
     }
 
     // Blocks `share` of `grid` (of a run of `run` blocks, by default all) to `consumer`; `bytes`:
@@ -613,11 +604,11 @@ private:
             auto partial = local(mine[i].output, mine[i].lo, mine[i].hi);
             pack(partial, made[i]);
         });
-        const std::string payload = pack_subtrees(mine, made);
+        std::string payload = pack_subtrees(mine, made);
         made.clear();
         // Every rank's subtrees, by (output, lo, hi): the bytes of their partials.
         auto received = std::make_shared<const std::map<std::tuple<Index, Index, Index>, std::string>>(
-            unpack_subtrees(world_->exchange(payload)));
+            unpack_subtrees(world_->exchange(std::move(payload))));
         auto whole = std::make_shared<Tree>();
         *whole = [received, unpack, merge, whole_weak = std::weak_ptr(whole)](Index output, Index lo,
                                                                               Index hi) -> Finished {
@@ -678,7 +669,7 @@ private:
             kernels::copy_region(result.data(), result.shape(), item, region,
                                  reinterpret_cast<std::byte*>(mine.data() + at));
         }
-        const std::vector<std::string> all = world_->exchange(mine);
+        const std::vector<std::string> all = world_->exchange(std::move(mine));
         for (int rank = 0; rank < world_->size(); ++rank) {
             if (rank == world_->rank()) continue;
             const TaskRange theirs = rank_share(grid.block_count(), rank, world_->size());
@@ -814,6 +805,13 @@ private:
 };
 
 }  // namespace
+
+std::size_t agreed_round_budget(const mpi::World& world, std::size_t memory_limit) {
+    std::size_t smallest = std::min<std::size_t>(memory_limit, std::size_t{2} << 30);
+    for (const std::string& limit : world.exchange(std::to_string(smallest)))
+        smallest = std::min<std::size_t>(smallest, std::stoull(limit));
+    return smallest;
+}
 
 std::vector<NDArray> execute(const Plan& plan, const OptimizedGraph& graph, const ComputeOptions& options) {
     // Products run one BLAS call per task on the executor's threads (see SingleThreadedBlas).
