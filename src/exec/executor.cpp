@@ -481,7 +481,10 @@ private:
             return selection.plan_box(box);
         };
         for (bool more = true; more;) {
-            if (selection.pass() > 0) progress_total_adjust_ += group.grid.block_count();
+            if (selection.pass() > 0) {  // each pass reads the input again
+                progress_total_adjust_ += group.grid.block_count();
+                bytes_total_ += bytes_of(*input);
+            }
             if (world_) {
                 absorb_pass_across_ranks(outputs, std::max<Index>(leaves, 1), selection, plan_of, tree,
                                          bytes_of(*input));
@@ -755,7 +758,7 @@ private:
         else if (!lock.try_lock() || now - last_progress_ < std::chrono::milliseconds(100)) return;
         last_progress_ = now;
         progress_.tasks_total = total_tasks_ + progress_total_adjust_.load();
-        progress_.bytes_total = bytes_total_;
+        progress_.bytes_total = bytes_total_.load();
         progress_.tasks_done = tasks_done_.load();
         progress_.bytes_done = bytes_done_.load();
         if (world_ && world_->rank() == 0) {
@@ -789,7 +792,7 @@ private:
     std::atomic<std::int64_t> tasks_done_{0};
     std::int64_t total_tasks_ = 0;
     std::atomic<std::int64_t> progress_total_adjust_{0};  // tasks added by fit_to_budget
-    std::uint64_t bytes_total_ = 0;
+    std::atomic<std::uint64_t> bytes_total_{0};
     std::atomic<std::int64_t> others_tasks_{0};        // tasks other MPI ranks run...
     std::atomic<std::uint64_t> others_bytes_{0};       // ...and the bytes they process
     std::thread::id driver_;                           // the thread that runs the stages (and calls MPI)
