@@ -138,10 +138,9 @@ namespace {
 // while held.
 void trade_round(const mpi::World& world, bool every_rank, std::string& outgoing, const ChunkWrite& here,
                  MemoryBudget& budget) {
-    // (Sent from `outgoing` itself: moved into the exchange, not copied.)
-    const std::vector<std::string> received =
-        every_rank ? world.exchange(std::move(outgoing)) : world.gather(std::move(outgoing), 0);
-    outgoing.clear();  // (moved from: empty for the next round)
+    // Sent from `outgoing` itself, which keeps its room for the next round's chunks.
+    const std::vector<std::string> received = every_rank ? world.exchange(outgoing) : world.gather(outgoing, 0);
+    outgoing.clear();
     std::size_t held = 0;
     for (const std::string& chunks : received) held += chunks.size();
     if (held == 0) return;

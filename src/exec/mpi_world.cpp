@@ -136,7 +136,8 @@ std::shared_ptr<const World> World::from_handle(const void* mpi_comm) {
     return std::shared_ptr<const World>(new World(std::move(comm)));
 }
 
-std::vector<std::string> World::exchange_flagged(bool failed, std::string payload, int root) const {
+std::vector<std::string> World::exchange_flagged(bool failed, const std::string& payload, int root,
+                                                 std::string* movable) const {
     // First each rank's flag and size, then the bytes.
     const std::int64_t mine[2] = {failed ? 1 : 0, static_cast<std::int64_t>(payload.size())};
     std::vector<std::int64_t> heads(2 * static_cast<std::size_t>(size_));
@@ -153,7 +154,7 @@ std::vector<std::string> World::exchange_flagged(bool failed, std::string payloa
         counts[static_cast<std::size_t>(r)] = static_cast<int>(count);
     }
     // Each rank's bytes go straight from its payload into their own string on the receiving
-    // ranks (this rank's payload is moved there): a round's bytes are never held twice.
+    // ranks: a round's bytes are never held twice (but for this rank's own part, unless moved).
     if (root >= 0 && root != rank_) {
         MPI_Send(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, root, 0, comm_->comm);
         return {};
@@ -162,7 +163,7 @@ std::vector<std::string> World::exchange_flagged(bool failed, std::string payloa
     std::vector<MPI_Request> requests;
     for (int r = 0; r < size_; ++r) {
         std::string& part = payloads[static_cast<std::size_t>(r)];
-        if (r == rank_) part = std::move(payload);
+        if (r == rank_) part = movable ? std::move(*movable) : payload;
         else part.resize(static_cast<std::size_t>(counts[static_cast<std::size_t>(r)]));
         MPI_Request request = MPI_REQUEST_NULL;
         if (root < 0)  // every rank takes part in every rank's broadcast, in rank order
@@ -255,7 +256,7 @@ World::World(std::unique_ptr<Comm> comm) : comm_(std::move(comm)) {}
 World::~World() = default;
 std::shared_ptr<const World> World::world() { no_mpi(); }
 std::shared_ptr<const World> World::from_handle(const void*) { no_mpi(); }
-std::vector<std::string> World::exchange_flagged(bool, std::string, int) const { no_mpi(); }
+std::vector<std::string> World::exchange_flagged(bool, const std::string&, int, std::string*) const { no_mpi(); }
 void World::send_counters(const Counters&) const { no_mpi(); }
 void World::receive_counters(std::vector<Counters>&) const { no_mpi(); }
 void World::gather_counters(const Counters&, std::vector<Counters>&) const { no_mpi(); }
@@ -263,14 +264,19 @@ void World::abort(int exit_status) const noexcept { std::_Exit(exit_status); }
 
 #endif
 
-std::vector<std::string> World::exchange(std::string payload) const {
+std::vector<std::string> World::exchange(const std::string& payload) const {
     if (failed()) throw Error("internal: an MPI exchange after the ranks agreed on an error");
-    return exchange_flagged(false, std::move(payload));
+    return exchange_flagged(false, payload);
 }
 
-std::vector<std::string> World::gather(std::string payload, int root) const {
+std::vector<std::string> World::exchange(std::string&& payload) const {
     if (failed()) throw Error("internal: an MPI exchange after the ranks agreed on an error");
-    return exchange_flagged(false, std::move(payload), root);
+    return exchange_flagged(false, payload, -1, &payload);
+}
+
+std::vector<std::string> World::gather(const std::string& payload, int root) const {
+    if (failed()) throw Error("internal: an MPI exchange after the ranks agreed on an error");
+    return exchange_flagged(false, payload, root);
 }
 
 void World::fail(std::exception_ptr error) const {
