@@ -220,18 +220,19 @@ def meshgrid(*xi, sparse=False, indexing="xy") -> list:
     return [broadcast_to(g, full_shape) for g in grids]
 
 
+def _index_grids(shape: tuple, dtype) -> list:
+    """One grid per axis of `shape`: each element's position along that axis (what indices
+    stacks and fromfunction passes), lazily."""
+    return meshgrid(*(arange(0, n, 1, dtype) for n in shape), indexing="ij")
+
+
 def indices(dimensions, dtype=int, chunks="auto") -> Array:
     """The index grids of an array of shape `dimensions`, stacked (NumPy's indices), lazily."""
-    from ._routines import broadcast_to, reshape, stack
+    from ._routines import stack
     dimensions = tuple(int(d) for d in dimensions)
-    grids = []
-    for i, n in enumerate(dimensions):
-        shape = [1] * len(dimensions)
-        shape[i] = n
-        grids.append(broadcast_to(reshape(arange(0, n, 1, dtype), shape), dimensions))
-    if not grids:
+    if not dimensions:
         return _grid_chunks(full((0,), 0, dtype=dtype), chunks)
-    return _grid_chunks(stack(grids, 0), chunks)
+    return _grid_chunks(stack(_index_grids(dimensions, dtype), 0), chunks)
 
 
 def fromfunction(function, shape, *, dtype=float, chunks="auto", **kwargs) -> Array:
@@ -239,7 +240,7 @@ def fromfunction(function, shape, *, dtype=float, chunks="auto", **kwargs) -> Ar
     grids of its own positions), lazily."""
     from ._blocks import map_blocks
     shape = tuple(int(s) for s in shape)
-    grids = [_grid_chunks(g, chunks) for g in meshgrid(*(arange(0, n, 1, dtype) for n in shape), indexing="ij")]
+    grids = [_grid_chunks(g, chunks) for g in _index_grids(shape, dtype)]
     return map_blocks(lambda *blocks: np.asarray(function(*blocks, **kwargs)), *grids, dtype=dtype,
                       name="fromfunction")
 

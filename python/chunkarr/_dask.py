@@ -103,6 +103,9 @@ def from_dask(d, scheduler="threads") -> Array:
 # blocks give lazy chunkarr expressions. Dask gathers blocks with its `concatenate` dispatch (every
 # reduction's combine step, and compute() of an array of several blocks); registered for chunkarr,
 # that step computes them, so Dask's results are NumPy, as they are for h5py-backed arrays.
+# A result of ONE block is not gathered: Dask's `finalize` hands it back as it is, without any
+# dispatch, so chunkarr wraps that function (dask.array.core.finalize, which every Dask array's
+# __dask_postcompute__ names) to compute a lone chunkarr block; any other result passes unchanged.
 
 def _concatenate_computed(arrays, axis=0, out=None):
     """Dask's concatenate for a list of blocks of which some are chunkarr arrays: those are
@@ -116,12 +119,31 @@ def _concatenate_computed(arrays, axis=0, out=None):
     return np.concatenate(values, axis=axis, out=out)
 
 
+_dask_finalize = None   # dask.array.core.finalize as Dask defines it, kept when it is wrapped
+
+
+def finalize_computing_chunkarr(results):
+    """Dask's finalize (joins the computed blocks of a Dask array into its value), then computes
+    the value when it is a chunkarr array: the one block of a one-block result. A module-level
+    function, so a distributed Client's finalize task names chunkarr (imported on the worker)."""
+    from ._compute import compute
+
+    register_dask_block_type()
+    value = _dask_finalize(results)
+    return compute(value)[0] if isinstance(value, Array) else value
+
+
 @functools.cache
 def register_dask_block_type() -> None:
-    """Tells Dask (already imported) to compute chunkarr blocks when it gathers them (once)."""
+    """Tells Dask (already imported) to compute chunkarr blocks when it gathers them, and when a
+    result is one chunkarr block (once per process)."""
+    global _dask_finalize
+    import dask.array.core
     from dask.array.dispatch import concatenate_lookup
 
     concatenate_lookup.register(Array, _concatenate_computed)
+    _dask_finalize = dask.array.core.finalize
+    dask.array.core.finalize = finalize_computing_chunkarr
 
 
 def register_if_dask_loaded() -> None:

@@ -136,7 +136,9 @@ void run_interruptibly(const std::function<void(const ComputeOptions&)>& work, i
             }
         }
     }
-    if (!progress.is_none()) progress(latest.tasks_total, latest.tasks_total, latest.bytes_total, latest.bytes_total);
+    // The run's own last report (its final counts, as the command line shows them): under MPI,
+    // rank 0's sum over the ranks, which a rank counted twice or missing would put off the total.
+    if (!progress.is_none()) progress(latest.tasks_done, latest.tasks_total, latest.bytes_done, latest.bytes_total);
 }
 
 py::list compute_arrays(const std::vector<Array>& arrays, int threads, std::size_t memory_limit, py::object progress,

@@ -133,6 +133,26 @@ def test_dask_from_array_over_chunkarr(ca):
     np.testing.assert_array_equal(np.asarray(x.to_dask().compute()), a)
 
 
+@pytest.mark.parametrize("scheduler", ["sync", "threads", "processes"])
+def test_dask_result_of_one_chunkarr_block_is_numpy(ca, scheduler):
+    # Dask hands back a one-block result as that block, with no dispatch: chunkarr computes it.
+    a = sample((4, 6), "int32", seed=3)
+    x = ca.from_array(a, chunks=(2, 3))
+    d = da.from_array(x)   # one block: the whole chunkarr array
+    assert d.numblocks == (1, 1)
+    results = dask.compute(d, d[1, 2], d + 1, d[::-1, 1:4].T, da.from_array(x, chunks=(2, 6))[2:],
+                           d.sum(axis=0), scheduler=scheduler)
+    expected = [a, a[1, 2], a + 1, a[::-1, 1:4].T, a[2:], a.sum(axis=0)]
+    for got, want in zip(results, expected):
+        assert isinstance(got, (np.ndarray, np.generic)), type(got)
+        assert np.asarray(got).dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+    assert type(d[1, 2].compute()) is np.int32   # a scalar as NumPy's a[1, 2], as Dask gives for NumPy blocks
+    # Other results pass chunkarr's finalize unchanged: a one-block NumPy Dask array is its array.
+    assert da.from_array(a).compute(scheduler="sync") is a
+    np.testing.assert_array_equal(da.from_array(a)[1:].compute(scheduler=scheduler), a[1:])
+
+
 @pytest.mark.parametrize("scheduler", ["threads", "processes"])
 def test_dask_operations_on_chunkarr_blocks_give_numpy(ca, scheduler):
     a = sample((9, 6), "float32", seed=2)
@@ -189,4 +209,8 @@ def test_distributed_cluster(ca, tmp_path):
         assert isinstance(total, (np.ndarray, np.generic))
         assert np.isnan(total) and np.isnan(stored.sum())
         assert da.nansum(da.from_array(v, chunks=(10, 12))).compute() == pytest.approx(np.nansum(stored, dtype=np.float64))
+        # A result of one chunkarr block, finalized on a worker by client.compute: NumPy too.
+        one_block = client.compute(da.from_array(v, chunks=v.shape)[3, 4:9] * 2).result()
+        assert type(one_block) is np.ndarray
+        np.testing.assert_array_equal(one_block, v.compute()[3, 4:9] * 2)
         assert len(client.scheduler_info()["workers"]) == 2

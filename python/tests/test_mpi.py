@@ -156,7 +156,6 @@ QUANTILE_SCRIPT = textwrap.dedent("""
 
 PROGRESS_SCRIPT = textwrap.dedent("""
     import io
-    import re
     import sys
     from mpi4py import MPI
     import chunkarr as ca
@@ -165,16 +164,24 @@ PROGRESS_SCRIPT = textwrap.dedent("""
     x = ca.open(sys.argv[1], "/x").rechunk((4, 5))  # 11 x 3 tasks
     work = (ca.nansum(x), ca.nanquantile(x, 0.5, axis=0), x * 2)
 
-    def counts(**kwargs):
-        out = io.StringIO()
-        with ca.ProgressBar(out=out):
-            ca.compute(*work, threads=1, **kwargs)
-        return [tuple(map(int, m)) for m in re.findall(r"(\\d+)/(\\d+) tasks", out.getvalue())]
+    class Recorder(ca.ProgressBar):
+        \"\"\"Every report as it comes: tasks done and total, bytes done and total.\"\"\"
+        def __init__(self):
+            super().__init__(out=io.StringIO())
+            self.reports = []
 
-    split = counts(comm=comm)
+        def update(self, done, total, bytes_done, bytes_total):
+            self.reports.append((done, total, bytes_done, bytes_total))
+
+    def reports(**kwargs):
+        with Recorder() as recorder:
+            ca.compute(*work, threads=1, **kwargs)
+        return recorder.reports
+
+    split = reports(comm=comm)
     if comm.rank == 0:
-        print("split", *(f"{done}/{total}" for done, total in split))
-        print("alone", *(f"{done}/{total}" for done, total in counts()), flush=True)
+        print("split", *("/".join(map(str, r)) for r in split))
+        print("alone", *("/".join(map(str, r)) for r in reports()), flush=True)
 """)
 
 STAGED_SCRIPT = textwrap.dedent("""
@@ -361,10 +368,16 @@ def test_progress_on_rank_0_is_the_sum_over_ranks(data_file, n):
     lines = dict(line.split(" ", 1) for line in out.splitlines())
     split = [tuple(map(int, p.split("/"))) for p in lines["split"].split()]
     alone = [tuple(map(int, p.split("/"))) for p in lines["alone"].split()]
-    assert alone[-1][0] == alone[-1][1] > 33  # the reduction, the selection passes, the blocks
-    # Rank 0 ends on every rank's tasks, the count of one process; never past the total.
+    done, total, bytes_done, bytes_total = alone[-1]
+    assert done == total > 33  # the reduction, the selection passes, the blocks
+    assert bytes_done == bytes_total > 0
+    # Rank 0 ends on every rank's tasks and bytes, the counts of one process. Its task count is
+    # kept under the total, but its bytes are the plain sum over ranks: a rank counted twice, or
+    # a rank's work missing, shows there.
     assert split[-1] == alone[-1]
-    assert all(done <= total for done, total in split)
+    assert all(d <= t and b <= bt for d, t, b, bt in split), split
+    # Reports never go back: each is all that had been done by then.
+    assert all(a[0] <= b[0] and a[2] <= b[2] for a, b in zip(split, split[1:])), split
 
 
 @pytest.mark.parametrize("n", [1, 2, 3])

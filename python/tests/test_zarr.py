@@ -53,18 +53,42 @@ def test_open_masks_the_fill_value_and_from_zarr_does_not(ca, tmp_path):
     np.testing.assert_array_equal(opened, np.where(raw == -9, np.nan, raw))
 
 
-def test_open_decodes_as_xarray(ca, tmp_path):
-    xr = pytest.importorskip("xarray")
-    rng = np.random.default_rng(1)
-    t = rng.normal(10, 3, size=(8, 6))
+def packed_xarray_store(xr, path, shape, seed, dtype="int16", chunks=(3, 4), consolidated=None):
+    """A store xarray writes: "t", packed to `dtype` (scale_factor, add_offset, _FillValue) with
+    one NaN at [2, 3]."""
+    t = np.random.default_rng(seed).normal(10, 3, size=shape)
     t[2, 3] = np.nan
     ds = xr.Dataset({"t": (("time", "x"), t)})
-    ds["t"].encoding = {"dtype": "int16", "scale_factor": 0.1, "add_offset": 5.0, "_FillValue": -1, "chunks": (3, 4)}
-    ds.to_zarr(str(tmp_path / "x.zarr"), mode="w")
+    ds["t"].encoding = {"dtype": dtype, "scale_factor": 0.1, "add_offset": 5.0, "_FillValue": -1, "chunks": chunks}
+    ds.to_zarr(str(path), mode="w", consolidated=consolidated)
+
+
+def test_open_decodes_as_xarray(ca, tmp_path):
+    xr = pytest.importorskip("xarray")
+    packed_xarray_store(xr, tmp_path / "x.zarr", (8, 6), seed=1)
     expected = xr.open_zarr(str(tmp_path / "x.zarr"))["t"].values
     got = ca.open(tmp_path / "x.zarr", "t").compute()
     np.testing.assert_allclose(got, expected, rtol=1e-6)
     assert np.isnan(got[2, 3])
+
+
+def test_a_consolidated_store_opens_without_its_array_files(ca, tmp_path):
+    """As zarr.open_consolidated and xr.open_zarr: with .zmetadata the arrays' own .zarray and
+    .zattrs are never read (here they are gone); shape, dtype and attributes come from it."""
+    xr = pytest.importorskip("xarray")
+    packed_xarray_store(xr, tmp_path / "c.zarr", (9, 7), seed=5, dtype=">i2", chunks=(4, 3), consolidated=True)
+    removed = [f for name in (".zarray", ".zattrs") for f in (tmp_path / "c.zarr" / "t").glob(name)]
+    for f in removed:
+        f.unlink()
+    assert len(removed) == 2
+    raw = zarr.open_consolidated(str(tmp_path / "c.zarr"), mode="r")["t"]
+    stored = ca.from_zarr(tmp_path / "c.zarr", "t")
+    assert (stored.shape, stored.dtype) == (raw.shape, np.dtype("int16"))
+    np.testing.assert_array_equal(stored.compute(), raw[...])
+    expected = xr.open_zarr(str(tmp_path / "c.zarr"), consolidated=True)["t"].values
+    got = ca.open(tmp_path / "c.zarr", "t").compute()  # unpacked with the attributes of .zmetadata
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    assert got.dtype == expected.dtype == np.float32 and np.isnan(got[2, 3])
 
 
 def test_zarr_arrays_pickle_and_reopen_by_path(ca, tmp_path):

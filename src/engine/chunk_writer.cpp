@@ -74,12 +74,12 @@ private:
 
 class ChunkWriter final : public BlockConsumer {
 public:
-    ChunkWriter(std::unique_ptr<ChunkDestination> destination, DType dtype, Shape chunk, RoundEnd round_end)
+    ChunkWriter(std::unique_ptr<ChunkDestination> destination, DType dtype, Shape chunk, Rounds rounds)
         : destination_(std::move(destination)),
           item_(itemsize(dtype)),
           chunk_(std::move(chunk)),
           chunk_bytes_(static_cast<std::size_t>(element_count(chunk_)) * item_),
-          round_end_(std::move(round_end)) {}
+          rounds_(std::move(rounds)) {}
 
     ~ChunkWriter() override { abort(); }
 
@@ -99,7 +99,7 @@ public:
 
     // What a block's chunks come to once encoded (their worst case): held until the round ends.
     std::size_t round_bytes(const Region& region) const override {
-        if (!round_end_) return 0;
+        if (!rounds_.end) return 0;
         const std::size_t chunks = static_cast<std::size_t>(chunks_in(region));
         return chunks * (destination_->encodes() ? destination_->encode_bound(chunk_bytes_) : chunk_bytes_);
     }
@@ -111,8 +111,10 @@ public:
             idle_.wait(lock, [&] { return (queue_.empty() && !writing_) || failed_.load(); });
         }
         throw_if_failed();
-        round_end_(*budget_);
+        rounds_.end(*budget_);
     }
+
+    std::size_t round_budget() const override { return rounds_.limit; }
 
     std::size_t consume(const std::vector<Index>&, const Region& region, const Block& values) override {
         throw_if_failed();
@@ -173,11 +175,11 @@ public:
                 std::memcpy(item.bytes.get(), encoded.data(), encoded.size());
                 item.size = encoded.size();
             }
-            item.reserved = item.size;
             kept += item.size;
             items.push_back(std::move(item));
         }
-        for (std::size_t i = 0; i < items.size(); ++i) budget_->begin_active();  // queued bytes: freed by the writer
+        // The queued bytes are the task's reservation handed over to the writer, which frees them.
+        for (auto& item : items) item.reservation = BudgetReservation::adopt(*budget_, item.size);
         {
             std::lock_guard lock(mutex_);
             for (auto& item : items) queue_.push_back(std::move(item));
@@ -221,7 +223,7 @@ private:
         std::vector<Index> offset;
         std::shared_ptr<std::byte[]> bytes;
         std::size_t size = 0;
-        std::size_t reserved = 0;
+        BudgetReservation reservation;  // the item's bytes, until written
     };
 
     void throw_if_failed() {
@@ -235,13 +237,7 @@ private:
     }
 
     // Caller holds mutex_.
-    void drop_queue() {
-        for (auto& item : queue_) {
-            budget_->release(item.reserved);
-            budget_->end_active();
-        }
-        queue_.clear();
-    }
+    void drop_queue() { queue_.clear(); }
 
     void write_loop() {
         while (true) {
@@ -262,15 +258,13 @@ private:
                 error_ = std::current_exception();
                 failed_ = true;
                 writing_ = false;
-                budget_->release(item.reserved);
-                budget_->end_active();
+                item.reservation.end();
                 drop_queue();
                 idle_.notify_all();
                 return;
             }
             item.bytes.reset();
-            budget_->release(item.reserved);
-            budget_->end_active();
+            item.reservation.end();
             {
                 std::lock_guard lock(mutex_);
                 writing_ = false;
@@ -295,22 +289,22 @@ private:
     std::atomic<bool> failed_{false};
     std::exception_ptr error_;
     std::uint64_t written_ = 0;
-    RoundEnd round_end_;
+    Rounds rounds_;
 };
 
 }  // namespace
 
 std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, FilterPipeline filters,
-                                                 RoundEnd round_end) {
+                                                 Rounds rounds) {
     return std::make_unique<ChunkWriter>(std::make_unique<FilteredDestination>(std::move(write), std::move(filters)),
-                                         dtype, std::move(chunk), std::move(round_end));
+                                         dtype, std::move(chunk), std::move(rounds));
 }
 
 std::unique_ptr<BlockConsumer> make_chunk_writer(ChunkWrite write, DType dtype, Shape chunk, ZarrCompressor compressor,
-                                                 RoundEnd round_end) {
+                                                 Rounds rounds) {
     return std::make_unique<ChunkWriter>(
         std::make_unique<ZarrDestination>(std::move(write), std::move(compressor), itemsize(dtype)), dtype,
-        std::move(chunk), std::move(round_end));
+        std::move(chunk), std::move(rounds));
 }
 
 ChunkWrite append_chunks_to(std::string& bytes) {

@@ -138,22 +138,15 @@ namespace {
 // while held.
 void trade_round(const mpi::World& world, bool every_rank, std::string& outgoing, const ChunkWrite& here,
                  MemoryBudget& budget) {
+    // Sent from `outgoing` itself, which keeps its room for the next round's chunks.
     const std::vector<std::string> received = every_rank ? world.exchange(outgoing) : world.gather(outgoing, 0);
     outgoing.clear();
     std::size_t held = 0;
     for (const std::string& chunks : received) held += chunks.size();
     if (held == 0) return;
-    budget.reserve(held);
-    try {
-        for (std::size_t rank = 0; rank < received.size(); ++rank)
-            if (static_cast<int>(rank) != world.rank()) write_appended_chunks(received[rank], here);
-    } catch (...) {
-        budget.release(held);
-        budget.end_active();
-        throw;
-    }
-    budget.release(held);
-    budget.end_active();
+    const BudgetReservation reservation(budget, held);
+    for (std::size_t rank = 0; rank < received.size(); ++rank)
+        if (static_cast<int>(rank) != world.rank()) write_appended_chunks(received[rank], here);
 }
 
 // store_targets' work. Across MPI ranks (`world`) every rank computes and encodes its share of
@@ -199,6 +192,8 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
     // Across ranks every rank makes and encodes its share of each round of chunks; they go to
     // rank 0, which alone makes the file, or (a rechunk stage's file) to every rank.
     const bool every_rank = writers == StoreWriters::EveryRank;
+    const std::size_t memory_limit = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
+    const std::size_t round_budget = world ? agreed_round_budget(*world, memory_limit) : 0;
     const bool writes = !world || every_rank || world->rank() == 0;
     const bool sends = world && (every_rank || world->rank() != 0);
     // Each target: a 0-d one whole, the others one block of whole stored chunks at a time. `sink`
@@ -221,16 +216,15 @@ void write_targets(const std::vector<StoreTarget>& targets, const std::string& p
                     if (here) here(offset, bytes, size);
                     if (sends) to_others(offset, bytes, size);
                 };
-                RoundEnd round_end;
+                Rounds rounds{round_budget, {}};
                 if (world)
-                    round_end = [&, here](MemoryBudget& budget) {
+                    rounds.end = [&, here](MemoryBudget& budget) {
                         trade_round(*world, every_rank, outgoing, here, budget);
                     };
                 const auto writer = format == StoreFormat::Zarr
-                                        ? make_chunk_writer(write, spec.dtype, spec.chunks, compressor, round_end)
-                                        : make_chunk_writer(write, spec.dtype, spec.chunks, spec.filters, round_end);
-                const std::size_t budget = options.memory_limit > 0 ? options.memory_limit : default_memory_limit();
-                const Shape tasks = task_shape(targets[i].array, spec.chunks, budget);
+                                        ? make_chunk_writer(write, spec.dtype, spec.chunks, compressor, rounds)
+                                        : make_chunk_writer(write, spec.dtype, spec.chunks, spec.filters, rounds);
+                const Shape tasks = task_shape(targets[i].array, spec.chunks, memory_limit);
                 run_pipeline_blocks(targets[i].array.node(), ChunkGrid::regular(spec.shape, tasks), *writer, options,
                                     staging);
             }

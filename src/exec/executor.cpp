@@ -162,7 +162,8 @@ private:
         // Rounds of as many blocks as a quarter of the budget holds (over all ranks: what one rank
         // may receive), and one block per rank at least while that takes at most half of it (no
         // rank left idle). The first block is the largest.
-        const std::size_t limit = round_budget();
+        const std::size_t limit = consumer.round_budget();
+        if (limit == 0) throw Error("internal: a consumer that works in rounds gave no round budget");
         const auto fit = [&](std::size_t part) { return static_cast<Index>(limit / part / held); };
         const Index least = std::clamp<Index>(fit(2), 1, world_->size());
         const Index per_round = std::clamp<Index>(fit(4), least, std::max(blocks, least));
@@ -173,16 +174,6 @@ private:
             consume_share(output, grid, consumer, {first + share.begin, first + share.end}, bytes, count);
             consumer.end_round();
         }
-    }
-
-    // The budget rounds are sized on. Every rank must size them alike (each round is a
-    // collective): the smallest budget of any rank (nodes differ, and so do their default limits),
-    // and at most 2 GiB, so that a round (a quarter of it) stays well under MPI's 2 GiB per message.
-    std::size_t round_budget() const {
-        std::size_t smallest = std::min<std::size_t>(budget_.limit(), std::size_t{2} << 30);
-        for (const std::string& limit : world_->exchange(std::to_string(smallest)))
-            smallest = std::min<std::size_t>(smallest, std::stoull(limit));
-        return smallest;
     }
 
     // Blocks `share` of `grid` (of a run of `run` blocks, by default all) to `consumer`; `bytes`:
@@ -200,21 +191,12 @@ private:
                     try {
                         const std::size_t bytes =
                             Evaluator::footprint({output}, region, context_.done) + consumer.scratch_bytes(region);
-                        budget_.reserve(bytes);
-                        std::size_t kept = 0;
-                        try {
-                            Evaluator evaluator(context_);
-                            const Block values = evaluator.evaluate(output, region);
-                            bytes_read_ += evaluator.bytes_read();
-                            kept = consumer.consume(block, region, values);
-                            task_done(values.nbytes());
-                        } catch (...) {
-                            budget_.release(bytes);
-                            budget_.end_active();
-                            throw;
-                        }
-                        budget_.release(bytes - kept);
-                        budget_.end_active();
+                        BudgetReservation reservation(budget_, bytes);
+                        Evaluator evaluator(context_);
+                        const Block values = evaluator.evaluate(output, region);
+                        bytes_read_ += evaluator.bytes_read();
+                        reservation.hand_over(consumer.consume(block, region, values));  // the consumer's now
+                        task_done(values.nbytes());
                     } catch (...) {
                         rethrow_with_context(describe_task(block, region));
                     }
@@ -499,7 +481,10 @@ private:
             return selection.plan_box(box);
         };
         for (bool more = true; more;) {
-            if (selection.pass() > 0) progress_total_adjust_ += group.grid.block_count();
+            if (selection.pass() > 0) {  // each pass reads the input again
+                progress_total_adjust_ += group.grid.block_count();
+                bytes_total_ += bytes_of(*input);
+            }
             if (world_) {
                 absorb_pass_across_ranks(outputs, std::max<Index>(leaves, 1), selection, plan_of, tree,
                                          bytes_of(*input));
@@ -537,20 +522,17 @@ private:
         try {
             const std::size_t partial = partial_of(region);
             const std::size_t read_bytes = Evaluator::footprint(group.inputs, region, context_.done);
-            budget_.reserve(read_bytes + partial);
             std::uint64_t processed = 0;
             try {
+                BudgetReservation reservation(budget_, read_bytes + partial);
                 Evaluator evaluator(context_);  // its blocks go before the reads are given back
                 processed = body(evaluator, region, partial);
                 bytes_read_ += evaluator.bytes_read();
+                reservation.hand_over(partial);  // the partial result's, until it is merged
             } catch (...) {
-                budget_.release(read_bytes + partial);
-                budget_.end_active();
                 undo();
                 throw;
             }
-            budget_.release(read_bytes);
-            budget_.end_active();
             task_done(processed);
         } catch (...) {
             rethrow_with_context(describe_task(block, region));
@@ -625,11 +607,11 @@ private:
             auto partial = local(mine[i].output, mine[i].lo, mine[i].hi);
             pack(partial, made[i]);
         });
-        const std::string payload = pack_subtrees(mine, made);
+        std::string payload = pack_subtrees(mine, made);
         made.clear();
         // Every rank's subtrees, by (output, lo, hi): the bytes of their partials.
         auto received = std::make_shared<const std::map<std::tuple<Index, Index, Index>, std::string>>(
-            unpack_subtrees(world_->exchange(payload)));
+            unpack_subtrees(world_->exchange(std::move(payload))));
         auto whole = std::make_shared<Tree>();
         *whole = [received, unpack, merge, whole_weak = std::weak_ptr(whole)](Index output, Index lo,
                                                                               Index hi) -> Finished {
@@ -664,21 +646,13 @@ private:
                                   const Region region = grid.block_region(block);
                                   try {
                                       const std::size_t bytes = Evaluator::footprint({output}, region, context_.done);
-                                      budget_.reserve(bytes);
-                                      try {
-                                          Evaluator evaluator(context_);
-                                          const Block values = evaluator.evaluate(output, region);
-                                          kernels::paste_region(values.data(), result.data(), result.shape(),
-                                                                itemsize(result.dtype()), region);
-                                          bytes_read_ += evaluator.bytes_read();
-                                          task_done(values.nbytes());
-                                      } catch (...) {
-                                          budget_.release(bytes);
-                                          budget_.end_active();
-                                          throw;
-                                      }
-                                      budget_.release(bytes);
-                                      budget_.end_active();
+                                      const BudgetReservation reservation(budget_, bytes);
+                                      Evaluator evaluator(context_);
+                                      const Block values = evaluator.evaluate(output, region);
+                                      kernels::paste_region(values.data(), result.data(), result.shape(),
+                                                            itemsize(result.dtype()), region);
+                                      bytes_read_ += evaluator.bytes_read();
+                                      task_done(values.nbytes());
                                   } catch (...) {
                                       rethrow_with_context(describe_task(block, region));
                                   }
@@ -698,7 +672,7 @@ private:
             kernels::copy_region(result.data(), result.shape(), item, region,
                                  reinterpret_cast<std::byte*>(mine.data() + at));
         }
-        const std::vector<std::string> all = world_->exchange(mine);
+        const std::vector<std::string> all = world_->exchange(std::move(mine));
         for (int rank = 0; rank < world_->size(); ++rank) {
             if (rank == world_->rank()) continue;
             const TaskRange theirs = rank_share(grid.block_count(), rank, world_->size());
@@ -784,7 +758,7 @@ private:
         else if (!lock.try_lock() || now - last_progress_ < std::chrono::milliseconds(100)) return;
         last_progress_ = now;
         progress_.tasks_total = total_tasks_ + progress_total_adjust_.load();
-        progress_.bytes_total = bytes_total_;
+        progress_.bytes_total = bytes_total_.load();
         progress_.tasks_done = tasks_done_.load();
         progress_.bytes_done = bytes_done_.load();
         if (world_ && world_->rank() == 0) {
@@ -818,7 +792,7 @@ private:
     std::atomic<std::int64_t> tasks_done_{0};
     std::int64_t total_tasks_ = 0;
     std::atomic<std::int64_t> progress_total_adjust_{0};  // tasks added by fit_to_budget
-    std::uint64_t bytes_total_ = 0;
+    std::atomic<std::uint64_t> bytes_total_{0};
     std::atomic<std::int64_t> others_tasks_{0};        // tasks other MPI ranks run...
     std::atomic<std::uint64_t> others_bytes_{0};       // ...and the bytes they process
     std::thread::id driver_;                           // the thread that runs the stages (and calls MPI)
@@ -834,6 +808,13 @@ private:
 };
 
 }  // namespace
+
+std::size_t agreed_round_budget(const mpi::World& world, std::size_t memory_limit) {
+    std::size_t smallest = std::min<std::size_t>(memory_limit, std::size_t{2} << 30);
+    for (const std::string& limit : world.exchange(std::to_string(smallest)))
+        smallest = std::min<std::size_t>(smallest, std::stoull(limit));
+    return smallest;
+}
 
 std::vector<NDArray> execute(const Plan& plan, const OptimizedGraph& graph, const ComputeOptions& options) {
     // Products run one BLAS call per task on the executor's threads (see SingleThreadedBlas).

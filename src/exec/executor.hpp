@@ -32,12 +32,20 @@ public:
     // rank holds at most round_bytes(region) per block of a round until then (0: one round, and
     // no end_round(): the consumer needs none).
     virtual std::size_t round_bytes(const Region&) const { return 0; }
+    // What the rounds are sized on: the same on every rank (agreed_round_budget()).
+    virtual std::size_t round_budget() const { return 0; }
     virtual void end_round() {}
     // After the last block, while the budget lives: wait for work in flight (throws its error).
     virtual void finish() = 0;
     // Instead of finish() when the run fails or is cancelled: stop, drop work in flight.
     virtual void abort() noexcept = 0;
 };
+
+// The budget rounds of BlockConsumer are sized on. Every rank must size them alike (each round
+// is a collective): the smallest `memory_limit` of any rank (nodes differ, and so do their default
+// limits), and at most 2 GiB, so that a round (a quarter of it) stays well under MPI's 2 GiB per
+// message. A collective: called once per store, where it starts.
+std::size_t agreed_round_budget(const mpi::World& world, std::size_t memory_limit);
 
 // Every output of `graph` as an array.
 std::vector<NDArray> execute(const Plan& plan, const OptimizedGraph& graph, const ComputeOptions& options);

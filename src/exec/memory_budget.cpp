@@ -3,6 +3,7 @@
 #include <chunkarr/core/error.hpp>
 
 #include <chrono>
+#include <utility>
 
 namespace chunkarr {
 
@@ -64,6 +65,38 @@ std::size_t MemoryBudget::peak() const {
 std::size_t MemoryBudget::in_use() const {
     std::lock_guard lock(mutex_);
     return in_use_;
+}
+
+BudgetReservation::BudgetReservation(MemoryBudget& budget, std::size_t bytes) : budget_(&budget), bytes_(bytes) {
+    budget.reserve(bytes);
+}
+
+BudgetReservation BudgetReservation::adopt(MemoryBudget& budget, std::size_t bytes) {
+    budget.begin_active();
+    BudgetReservation reservation;
+    reservation.budget_ = &budget;
+    reservation.bytes_ = bytes;
+    return reservation;
+}
+
+BudgetReservation::BudgetReservation(BudgetReservation&& other) noexcept
+    : budget_(std::exchange(other.budget_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
+
+BudgetReservation& BudgetReservation::operator=(BudgetReservation&& other) noexcept {
+    if (this != &other) {
+        end();
+        budget_ = std::exchange(other.budget_, nullptr);
+        bytes_ = std::exchange(other.bytes_, 0);
+    }
+    return *this;
+}
+
+void BudgetReservation::hand_over(std::size_t bytes) { bytes_ -= bytes; }
+
+void BudgetReservation::end() noexcept {
+    if (!budget_) return;
+    budget_->release(std::exchange(bytes_, 0));
+    std::exchange(budget_, nullptr)->end_active();
 }
 
 }  // namespace chunkarr

@@ -34,4 +34,31 @@ private:
     std::condition_variable freed_;
 };
 
+// One active section's bytes in a MemoryBudget, given back (and the section ended) when the
+// reservation goes, whether its task finished or threw. Bytes the task passes on (a partial
+// result, queued chunks) leave it through hand_over() and stay reserved for their new owner.
+class BudgetReservation {
+public:
+    BudgetReservation() = default;
+    // Waits for `bytes` (MemoryBudget::reserve).
+    BudgetReservation(MemoryBudget& budget, std::size_t bytes);
+    // Takes over `bytes` that another reservation handed over, as a new active section.
+    static BudgetReservation adopt(MemoryBudget& budget, std::size_t bytes);
+    BudgetReservation(BudgetReservation&& other) noexcept;
+    BudgetReservation& operator=(BudgetReservation&& other) noexcept;
+    BudgetReservation(const BudgetReservation&) = delete;
+    BudgetReservation& operator=(const BudgetReservation&) = delete;
+    ~BudgetReservation() { end(); }
+
+    // `bytes` of the reservation go to another owner: they stay reserved past end().
+    void hand_over(std::size_t bytes);
+    // Gives the bytes still held back and ends the active section, now rather than at
+    // destruction (nothing when there is none).
+    void end() noexcept;
+
+private:
+    MemoryBudget* budget_ = nullptr;  // null: nothing held
+    std::size_t bytes_ = 0;
+};
+
 }  // namespace chunkarr

@@ -1,7 +1,8 @@
 // The one file that talks to MPI (compiled with CHUNKARR_WITH_MPI when CMake found an MPI).
-// Every exchange is the same pair of collectives (the sizes, then the bytes), each rank adding a
-// flag that says whether it failed: a failing rank's fail() meets the other ranks' next
-// exchange(), whatever that is, so a failure never leaves a rank waiting.
+// Every exchange is the same two steps (the sizes, then the bytes: a broadcast from each rank, or
+// sends to the one rank that gathers), each rank adding a flag that says whether it failed: a
+// failing rank's fail() meets the other ranks' next exchange(), whatever that is, so a failure
+// never leaves a rank waiting.
 #include <chunkarr/core/error.hpp>
 #include <chunkarr/exec/mpi_world.hpp>
 
@@ -93,6 +94,18 @@ void finalize_at_exit() {
     if (!finalized) MPI_Finalize();
 }
 
+// All ranks on one node under Open MPI: its shared-memory path (pml ob1, btl vader) is what they
+// talk over in the end, but Open MPI first opens its other messaging layer (pml cm) and probes
+// that layer's network libraries (PSM, PSM2), which costs about 0.2 s per start here (measured:
+// mpirun -n 2 of `chunkarr stats` on a one-chunk file, 0.65 -> 0.41 s). A pml chosen by the user
+// or the site (--mca pml, OMPI_MCA_pml) stands; across nodes Open MPI chooses as always.
+void prefer_shared_memory_on_one_node() {
+    const char* ranks = std::getenv("OMPI_COMM_WORLD_SIZE");
+    const char* ranks_on_this_node = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    if (!ranks || !ranks_on_this_node || std::strcmp(ranks, ranks_on_this_node) != 0) return;
+    setenv("OMPI_MCA_pml", "ob1", /*overwrite=*/0);
+}
+
 }  // namespace
 
 World::World(std::unique_ptr<Comm> comm) : comm_(std::move(comm)) {
@@ -116,6 +129,7 @@ std::shared_ptr<const World> World::world() {
     MPI_Initialized(&initialized);
     if (!initialized) {
         // Only the thread that runs the computation calls MPI (never TBB's workers).
+        prefer_shared_memory_on_one_node();
         int provided = 0;
         MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
         std::atexit(finalize_at_exit);
@@ -135,8 +149,9 @@ std::shared_ptr<const World> World::from_handle(const void* mpi_comm) {
     return std::shared_ptr<const World>(new World(std::move(comm)));
 }
 
-std::vector<std::string> World::exchange_flagged(bool failed, const std::string& payload, int root) const {
-    // First each rank's flag and size, then the bytes (the ranks' payloads one after another).
+std::vector<std::string> World::exchange_flagged(bool failed, const std::string& payload, int root,
+                                                 std::string* movable) const {
+    // First each rank's flag and size, then the bytes.
     const std::int64_t mine[2] = {failed ? 1 : 0, static_cast<std::int64_t>(payload.size())};
     std::vector<std::int64_t> heads(2 * static_cast<std::size_t>(size_));
     MPI_Allgather(mine, 2, MPI_INT64_T, heads.data(), 2, MPI_INT64_T, comm_->comm);
@@ -145,34 +160,37 @@ std::vector<std::string> World::exchange_flagged(bool failed, const std::string&
     bool any_failed = false;
     for (int r = 0; r < size_; ++r) any_failed = any_failed || heads[2 * static_cast<std::size_t>(r)] != 0;
     if (any_failed) root = -1;
-    std::vector<int> counts(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_));
-    std::int64_t total = 0;
+    std::vector<int> counts(static_cast<std::size_t>(size_));
     for (int r = 0; r < size_; ++r) {
         const std::int64_t count = heads[2 * static_cast<std::size_t>(r) + 1];
-        if (count > 0x7fffffff || total + count > 0x7fffffff) abort(1);  // MPI counts are int
+        if (count > 0x7fffffff) abort(1);  // MPI counts are int
         counts[static_cast<std::size_t>(r)] = static_cast<int>(count);
-        offsets[static_cast<std::size_t>(r)] = static_cast<int>(total);
-        total += count;
     }
-    const bool receives = root < 0 || root == rank_;
-    std::string all(receives ? static_cast<std::size_t>(total) : 0, '\0');
-    if (root < 0)
-        MPI_Allgatherv(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, all.data(), counts.data(),
-                       offsets.data(), MPI_BYTE, comm_->comm);
-    else
-        MPI_Gatherv(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, all.data(), counts.data(),
-                    offsets.data(), MPI_BYTE, root, comm_->comm);
-    std::vector<std::string> payloads;
-    if (!receives) return payloads;
+    // Each rank's bytes go straight from its payload into their own string on the receiving
+    // ranks: a round's bytes are never held twice (but for this rank's own part, unless moved).
+    if (root >= 0 && root != rank_) {
+        MPI_Send(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, root, 0, comm_->comm);
+        return {};
+    }
+    std::vector<std::string> payloads(static_cast<std::size_t>(size_));
+    std::vector<MPI_Request> requests;
     for (int r = 0; r < size_; ++r) {
-        const auto at = static_cast<std::size_t>(r);
-        std::string part = all.substr(static_cast<std::size_t>(offsets[at]), static_cast<std::size_t>(counts[at]));
-        if (heads[2 * at]) {
-            failed_rank_ = r;
-            failed_.store(true);
-            throw_decoded(part);  // the lowest failing rank's error, on every rank
-        }
-        payloads.push_back(std::move(part));
+        std::string& part = payloads[static_cast<std::size_t>(r)];
+        if (r == rank_) part = movable ? std::move(*movable) : payload;
+        else part.resize(static_cast<std::size_t>(counts[static_cast<std::size_t>(r)]));
+        MPI_Request request = MPI_REQUEST_NULL;
+        if (root < 0)  // every rank takes part in every rank's broadcast, in rank order
+            MPI_Ibcast(part.data(), counts[static_cast<std::size_t>(r)], MPI_BYTE, r, comm_->comm, &request);
+        else if (r != rank_)
+            MPI_Irecv(part.data(), counts[static_cast<std::size_t>(r)], MPI_BYTE, r, 0, comm_->comm, &request);
+        requests.push_back(request);
+    }
+    MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
+    for (int r = 0; r < size_; ++r) {
+        if (!heads[2 * static_cast<std::size_t>(r)]) continue;
+        failed_rank_ = r;
+        failed_.store(true);
+        throw_decoded(payloads[static_cast<std::size_t>(r)]);  // the lowest failing rank's error, on every rank
     }
     return payloads;
 }
@@ -251,7 +269,7 @@ World::World(std::unique_ptr<Comm> comm) : comm_(std::move(comm)) {}
 World::~World() = default;
 std::shared_ptr<const World> World::world() { no_mpi(); }
 std::shared_ptr<const World> World::from_handle(const void*) { no_mpi(); }
-std::vector<std::string> World::exchange_flagged(bool, const std::string&, int) const { no_mpi(); }
+std::vector<std::string> World::exchange_flagged(bool, const std::string&, int, std::string*) const { no_mpi(); }
 void World::send_counters(const Counters&) const { no_mpi(); }
 void World::receive_counters(std::vector<Counters>&) const { no_mpi(); }
 void World::gather_counters(const Counters&, std::vector<Counters>&) const { no_mpi(); }
@@ -262,6 +280,11 @@ void World::abort(int exit_status) const noexcept { std::_Exit(exit_status); }
 std::vector<std::string> World::exchange(const std::string& payload) const {
     if (failed()) throw Error("internal: an MPI exchange after the ranks agreed on an error");
     return exchange_flagged(false, payload);
+}
+
+std::vector<std::string> World::exchange(std::string&& payload) const {
+    if (failed()) throw Error("internal: an MPI exchange after the ranks agreed on an error");
+    return exchange_flagged(false, payload, -1, &payload);
 }
 
 std::vector<std::string> World::gather(const std::string& payload, int root) const {

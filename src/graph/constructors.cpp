@@ -7,6 +7,7 @@
 #include <chunkarr/io/variables.hpp>
 
 #include "graph/node.hpp"
+#include "graph/unsigned_view.hpp"
 #include "graph/xarray_decoding.hpp"
 
 #include <cmath>
@@ -92,14 +93,10 @@ std::optional<CFDecoding> cf_decoding_for(const Source& source) {
     const bool as_unsigned = stored_type != source.dtype();
     // Under _Unsigned, netCDF4-python views the attribute values (of the signed type) as the
     // unsigned type too: -1 of a byte is 255.
-    const auto viewed = [&](long double value) {
-        if (!as_unsigned || value >= 0) return value;
-        return value + std::ldexp(1.0L, static_cast<int>(8 * itemsize(stored_type)));
-    };
     const auto numbers = [&](const char* name) {
         auto values = attrs.exact_numbers(name);
-        if (values)
-            for (auto& value : *values) value = viewed(value);
+        if (values && as_unsigned)
+            for (auto& value : *values) value = unsigned_view(value, stored_type);
         return values;
     };
     CFDecoding cf;

@@ -2,6 +2,8 @@
 
 #include <chunkarr/graph/constructors.hpp>
 
+#include "graph/unsigned_view.hpp"
+
 #include <cmath>
 #include <limits>
 #include <string>
@@ -51,8 +53,7 @@ std::optional<CFDecoding> xarray_cf_decoding(const Source& source) {
             for (long double value : *values) {
                 if (std::isnan(value)) continue;
                 masked = true;
-                if (as_unsigned && value < 0 && name == "_FillValue")
-                    value += std::ldexp(1.0L, static_cast<int>(8 * itemsize(stored)));
+                if (as_unsigned && name == "_FillValue") value = unsigned_view(value, stored);
                 if (stored == DType::Float32 && !float32_can_equal(value, integers)) continue;
                 cf.missing_values.push_back(value);
             }

@@ -357,3 +357,23 @@ def test_a_failed_zarr_write_leaves_the_existing_store_untouched(exe, files, tmp
     assert code != 0 and "gone.h5" in err
     assert zarr_files(store) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.zarr"]  # no temporary directory left
+
+
+@pytest.mark.parametrize("user_pml", [None, "^ucx"])
+def test_on_one_node_ranks_talk_over_shared_memory_unless_told_otherwise(exe, files, user_pml):
+    # Open MPI's cm messaging layer probes network libraries (PSM, PSM2) at every start; with all
+    # ranks on one node chunkarr asks for ob1 (shared memory) instead. A pml the user chose stands.
+    # Open MPI's own log of its choice (pml_base_verbose) shows which layers it opened.
+    target = f"{files['h5']}:/t"
+    plain = subprocess.run([exe, "stats", target, "--format", "json", "--no-progress"], capture_output=True)
+    env = dict(mpi_env(), OMPI_MCA_pml_base_verbose="10")
+    if user_pml:
+        env["OMPI_MCA_pml"] = user_pml
+    p = subprocess.run([MPIRUN, "--oversubscribe", "-n", "2", exe, "stats", target, "--format", "json",
+                        "--no-progress", "--threads", "1"], capture_output=True, env=env, timeout=TIMEOUT_S)
+    assert p.returncode == 0, p.stderr.decode()
+    assert p.stdout == plain.stdout
+    log = p.stderr.decode()
+    assert log.count("component ob1 selected") == 2, log   # both ranks
+    opened_cm = "found loaded component cm" in log
+    assert opened_cm == (user_pml is not None), log

@@ -163,6 +163,28 @@ def test_consolidated_metadata_is_what_is_read(tmp_path, stats_json):
     assert rec["count"] == 66
 
 
+def test_a_consolidated_store_reads_no_array_files(tmp_path, stats_json, run_cli):
+    # As zarr.open_consolidated: with .zmetadata, every array's .zarray and .zattrs may be gone.
+    store = tmp_path / "g.zarr"
+    root = zarr.open_group(str(store), mode="w")
+    data = sample_values(">i2", (13, 7), seed=9)
+    packed = root.create_group("grp").create_dataset("p", data=data, chunks=(4, 3), dtype=">i2", fill_value=None)
+    packed.attrs.update({"scale_factor": 0.5, "add_offset": -3.0, "_FillValue": int(data[0, 0]), "units": "K"})
+    zarr.consolidate_metadata(str(store))
+    removed = [f for name in (".zarray", ".zattrs") for f in store.rglob(name)]
+    for f in removed:
+        f.unlink()
+    assert len(removed) == 2 and not (store / "grp" / "p" / ".zarray").exists()
+    expected = reference(zarr.open_consolidated(str(store), mode="r")["grp/p"])
+    assert expected[1]["scale_factor"] == 0.5  # the attributes come from .zmetadata alone
+    rec = stats_of(stats_json, f"{store}:grp/p")
+    check_record(rec, *expected, variable="/grp/p")
+    rc, out, err = run_cli("info", store, "--format", "json")
+    assert rc == 0, err
+    [row] = json.loads(out)
+    assert (row["path"], row["shape"], row["chunks"]) == ("/grp/p", [13, 7], [4, 3])
+
+
 def test_info_lists_the_arrays(tmp_path, run_cli):
     store = tmp_path / "g.zarr"
     nested_store(store, False)

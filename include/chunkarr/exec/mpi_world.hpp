@@ -38,7 +38,10 @@ public:
 
     // Every rank's `payload`, in rank order. A collective: every rank calls it at the same point.
     // Throws on every rank the error of the lowest rank that called fail() at this point instead.
+    // The payload is sent from where it is; this rank's part of the result is a copy of it, or
+    // the payload itself when it is passed with std::move.
     std::vector<std::string> exchange(const std::string& payload) const;
+    std::vector<std::string> exchange(std::string&& payload) const;
     // As exchange(), but only rank `root` receives the payloads (the others get an empty list).
     std::vector<std::string> gather(const std::string& payload, int root) const;
     // In place of this rank's next exchange() when it cannot go on: tells every rank, then throws
@@ -74,8 +77,10 @@ private:
     struct Comm;
     explicit World(std::unique_ptr<Comm> comm);
     // One exchange: `failed` and a payload (or the error's kind and message) from every rank,
-    // to every rank (root -1) or to `root` only.
-    std::vector<std::string> exchange_flagged(bool failed, const std::string& payload, int root = -1) const;
+    // to every rank (root -1) or to `root` only. `movable`: the payload, when this rank's part
+    // of the result may take it instead of a copy.
+    std::vector<std::string> exchange_flagged(bool failed, const std::string& payload, int root = -1,
+                                              std::string* movable = nullptr) const;
 
     std::unique_ptr<Comm> comm_;
     int rank_ = 0;

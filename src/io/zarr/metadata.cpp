@@ -147,7 +147,8 @@ void check_sizes(const ZarrArrayMetadata& meta, const std::string& where) {
 }
 
 // The steps of parse_zarr_array, from texts or from parsed JSON: .zarray, .zattrs, _FillValue.
-ZarrArrayMetadata parse_zarray(const Json& json, const std::string& where) {
+// First what the .zarray object alone says (no attributes yet).
+ZarrArrayMetadata metadata_of_zarray(const Json& json, const std::string& where) {
     if (!json.is_object()) throw FormatError(where + ": .zarray is not a JSON object");
     ZarrArrayMetadata meta;
     const Json& format = required(json, "zarr_format", where);
@@ -337,13 +338,13 @@ std::string zarr_dtype_text(DType dtype) {
 ZarrArrayMetadata parse_zarr_array(const std::string& zarray, const std::string& zattrs, const std::string& where) {
     const Json array = parse_json(zarray, where, ".zarray");
     // .zattrs is parsed once .zarray has passed: a damaged .zarray is the error reported first.
-    ZarrArrayMetadata meta = parse_zarray(array, where);
+    ZarrArrayMetadata meta = metadata_of_zarray(array, where);
     if (!zattrs.empty()) read_zattrs(meta, parse_json(zattrs, where, ".zattrs"), where);
     return with_decoding_attributes(std::move(meta));
 }
 
 ZarrArrayMetadata parse_zarr_array(const Json& zarray, const Json* zattrs, const std::string& where) {
-    ZarrArrayMetadata meta = parse_zarray(zarray, where);
+    ZarrArrayMetadata meta = metadata_of_zarray(zarray, where);
     if (zattrs) read_zattrs(meta, *zattrs, where);
     return with_decoding_attributes(std::move(meta));
 }

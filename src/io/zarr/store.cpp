@@ -38,9 +38,10 @@ std::string array_path(const std::string& key) { return "/" + key; }
 
 std::string where(const std::string& store, const std::string& path) { return store + ":" + path; }
 
-// The metadata of one array, parsed when it is asked for: the texts of its .zarray and .zattrs
-// files, or its entries in the consolidated .zmetadata (already parsed, held by `consolidated`).
-struct ArrayTexts {
+// The metadata of one array as found, parsed when it is asked for: the texts of its .zarray and
+// .zattrs files, or its entries in the consolidated .zmetadata (already parsed, held by
+// `consolidated`).
+struct UnparsedArray {
     std::string path;
     std::string zarray, zattrs;
     std::shared_ptr<const Json> consolidated;
@@ -49,15 +50,15 @@ struct ArrayTexts {
 };
 
 // The array at `path` in the store, from the files in its directory `dir`.
-ArrayTexts array_files(const std::string& path, const fs::path& dir) {
-    ArrayTexts texts;
-    texts.path = path;
-    texts.zarray = read_text(dir / ".zarray");
-    texts.zattrs = read_text(dir / ".zattrs");
-    return texts;
+UnparsedArray array_files(const std::string& path, const fs::path& dir) {
+    UnparsedArray array;
+    array.path = path;
+    array.zarray = read_text(dir / ".zarray");
+    array.zattrs = read_text(dir / ".zattrs");
+    return array;
 }
 
-void walk(const fs::path& dir, const std::string& prefix, std::vector<ArrayTexts>& arrays) {
+void walk(const fs::path& dir, const std::string& prefix, std::vector<UnparsedArray>& arrays) {
     if (has_file(dir, ".zarray")) {
         arrays.push_back(array_files(array_path(prefix), dir));
         return;
@@ -73,18 +74,18 @@ void walk(const fs::path& dir, const std::string& prefix, std::vector<ArrayTexts
 
 // The array `key` ("t2m", "group/t2m"; "" at the root) of a consolidated .zmetadata's
 // "metadata" object ({"t2m/.zarray": {...}, "t2m/.zattrs": {...}, ...}); nullopt when it has none.
-std::optional<ArrayTexts> consolidated_array(const std::shared_ptr<const Json>& metadata, const std::string& key) {
+std::optional<UnparsedArray> consolidated_array(const std::shared_ptr<const Json>& metadata, const std::string& key) {
     const std::string prefix = key.empty() ? "" : key + "/";
     const auto array = metadata->find(prefix + ".zarray");
     if (array == metadata->end()) return std::nullopt;
     const auto attrs = metadata->find(prefix + ".zattrs");
-    return ArrayTexts{array_path(key), "", "", metadata, &*array, attrs == metadata->end() ? nullptr : &*attrs};
+    return UnparsedArray{array_path(key), "", "", metadata, &*array, attrs == metadata->end() ? nullptr : &*attrs};
 }
 
 // The arrays named in a consolidated .zmetadata.
-std::vector<ArrayTexts> consolidated(const std::string& store) {
+std::vector<UnparsedArray> consolidated(const std::string& store) {
     const std::shared_ptr<const Json> metadata = consolidated_metadata(store);
-    std::vector<ArrayTexts> arrays;
+    std::vector<UnparsedArray> arrays;
     for (const auto& [key, value] : metadata->items()) {
         const std::string suffix = ".zarray";
         if (key.size() < suffix.size() || key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
@@ -95,25 +96,20 @@ std::vector<ArrayTexts> consolidated(const std::string& store) {
     return arrays;
 }
 
-void check_store(const std::string& store) {
-    if (!is_zarr_store(store)) throw FormatError(store + " is not a Zarr store (no .zarray, .zgroup or .zmetadata)");
-}
-
-// Every array's metadata texts, from .zmetadata when the store has one (as xarray reads it).
-std::vector<ArrayTexts> array_texts(const std::string& store) {
-    check_store(store);
-    std::vector<ArrayTexts> arrays;
+// Every array of the store, unparsed: from .zmetadata when the store has one (as xarray reads it).
+std::vector<UnparsedArray> unparsed_arrays(const std::string& store) {
+    std::vector<UnparsedArray> arrays;
     if (has_file(store, ".zmetadata")) arrays = consolidated(store);
     else walk(store, "", arrays);
     std::sort(arrays.begin(), arrays.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     return arrays;
 }
 
-ZarrArrayMetadata parse(const std::string& store, const ArrayTexts& texts) {
-    ZarrArrayMetadata meta = texts.zarray_json
-                                 ? parse_zarr_array(*texts.zarray_json, texts.zattrs_json, where(store, texts.path))
-                                 : parse_zarr_array(texts.zarray, texts.zattrs, where(store, texts.path));
-    meta.path = texts.path;
+ZarrArrayMetadata parse(const std::string& store, const UnparsedArray& array) {
+    ZarrArrayMetadata meta = array.zarray_json
+                                 ? parse_zarr_array(*array.zarray_json, array.zattrs_json, where(store, array.path))
+                                 : parse_zarr_array(array.zarray, array.zattrs, where(store, array.path));
+    meta.path = array.path;
     return meta;
 }
 
@@ -127,11 +123,11 @@ bool is_zarr_store(const std::string& path) {
 
 std::vector<ZarrListedArray> list_zarr_arrays(const std::string& store) {
     std::vector<ZarrListedArray> listed;
-    for (const ArrayTexts& texts : array_texts(store)) {
+    for (const UnparsedArray& array : unparsed_arrays(store)) {
         try {
-            listed.push_back({texts.path, parse(store, texts), {}});
+            listed.push_back({array.path, parse(store, array), {}});
         } catch (const Error& e) {
-            listed.push_back({texts.path, std::nullopt, e.what()});
+            listed.push_back({array.path, std::nullopt, e.what()});
         }
     }
     return listed;
@@ -141,10 +137,9 @@ ZarrArrayMetadata read_zarr_array(const std::string& store, const std::string& v
     std::string key = variable;
     while (!key.empty() && key.front() == '/') key.erase(0, 1);
     while (!key.empty() && key.back() == '/') key.pop_back();
-    check_store(store);
     const std::string path = array_path(key);
     if (has_file(store, ".zmetadata")) {
-        if (const auto texts = consolidated_array(consolidated_metadata(store), key)) return parse(store, *texts);
+        if (const auto array = consolidated_array(consolidated_metadata(store), key)) return parse(store, *array);
     } else if (const fs::path dir = key.empty() ? fs::path(store) : fs::path(store) / key; has_file(dir, ".zarray")) {
         return parse(store, array_files(path, dir));
     }

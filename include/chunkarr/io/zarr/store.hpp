@@ -10,7 +10,8 @@
 
 namespace chunkarr {
 
-// A directory with .zarray, .zgroup or .zmetadata in it.
+// A directory with .zarray, .zgroup or .zmetadata in it. The functions below take a `store`
+// that has passed it (their callers check once, where they tell stores from files).
 bool is_zarr_store(const std::string& path);
 
 // One array of a store's listing: its metadata, or why it cannot be read.
