@@ -115,13 +115,20 @@ def test_map_blocks_runs_blocks_concurrently_when_gil_released(ca):
     x = ca.from_array(np.arange(16 * 10.0).reshape(16, 10), chunks=(1, 10))
     lock = threading.Lock()
     state = {"now": 0, "most": 0, "threads": set()}
+    two_running = threading.Event()
 
     def slow(b):
         with lock:
             state["now"] += 1
             state["most"] = max(state["most"], state["now"])
             state["threads"].add(threading.get_ident())
-        time.sleep(0.05)            # releases the GIL, like NumPy's heavy kernels
+            if state["now"] == 2:
+                two_running.set()
+        # Until two blocks have run at once, a block waits for a second one (releasing the GIL,
+        # as NumPy's heavy kernels do); on a loaded machine the second thread may be slow to
+        # wake. Run one at a time, the first block waits 10 s in vain and `most` stays 1.
+        two_running.wait(timeout=10)
+        time.sleep(0.01)
         with lock:
             state["now"] -= 1
         return b * 2
