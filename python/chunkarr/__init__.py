@@ -34,8 +34,9 @@ The package is split by concern; this file only gathers the public names:
     _ufuncs          NumPy's ufuncs (__array_ufunc__): every one as an engine operation
     _numpy_dispatch  the __array_function__ table
     _out             out= refused (results are new lazy arrays)
-    _dask            from_dask, Array.to_dask (Dask interop)
+    _dask            from_dask, Array.to_dask, chunkarr blocks in Dask arrays (Dask interop)
     _xarray          xarray's load()/compute() compute chunkarr arrays (a hook added on import)
+    _import_hooks    after_import(name, hook): a hook run once a module is imported (xarray, Dask)
     _pickle          Array.__reduce__: pickling arrays
     _chunks, _dtypes, _sizes   user arguments (chunks, dtypes, byte sizes) as the engine takes them
     _progress, _repr           ProgressBar, the Jupyter view
@@ -44,7 +45,7 @@ The package is split by concern; this file only gathers the public names:
 from __future__ import annotations
 
 from . import _numpy_dispatch  # noqa: F401 (Array's NumPy protocols: loaded with the package)
-from . import _xarray
+from . import _dask, _xarray
 from ._array import Array
 from ._blocks import map_blocks, map_overlap
 from ._complex import ComplexArray
@@ -112,3 +113,4 @@ globals().update(_PUBLIC_UFUNCS)
 __all__ += sorted(_PUBLIC_UFUNCS)
 
 _xarray.install()   # xarray's load()/compute() give NumPy values for chunkarr arrays
+_dask.install()     # Dask computes chunkarr blocks it gathers, or hands back alone

@@ -10,6 +10,7 @@ import uuid
 import numpy as np
 
 from ._array import Array
+from ._import_hooks import after_import
 from ._sizes import _memory_bytes
 
 
@@ -138,12 +139,22 @@ def register_dask_block_type() -> None:
     """Tells Dask (already imported) to compute chunkarr blocks when it gathers them, and when a
     result is one chunkarr block (once per process)."""
     global _dask_finalize
-    import dask.array.core
+    # (not `import dask.array.core`: right after dask.array's import, `dask.array` is not yet an
+    # attribute of the dask package)
+    from dask.array import core as dask_array_core
     from dask.array.dispatch import concatenate_lookup
 
     concatenate_lookup.register(Array, _concatenate_computed)
-    _dask_finalize = dask.array.core.finalize
-    dask.array.core.finalize = finalize_computing_chunkarr
+    # Already wrapped when importing dask.array above ran this through install()'s hook.
+    if dask_array_core.finalize is not finalize_computing_chunkarr:
+        _dask_finalize = dask_array_core.finalize
+        dask_array_core.finalize = finalize_computing_chunkarr
+
+
+def install() -> None:
+    """Registers with dask.array now if it is imported, or when it is: Dask may wrap a chunkarr
+    array without asking for its token (`da.from_array(x, name=False)`)."""
+    after_import("dask.array", lambda dask_array: register_dask_block_type())
 
 
 def register_if_dask_loaded() -> None:

@@ -19,12 +19,10 @@ The hook is installed when xarray is imported, whether before or after chunkarr.
 from __future__ import annotations
 
 import functools
-import importlib.abc
-import importlib.util
-import sys
 
 from ._array import Array
 from ._compute import compute
+from ._import_hooks import after_import
 
 _MARK = "_chunkarr_computes_chunkarr_arrays"
 _COMPUTE_OPTIONS = ("progress", "threads", "memory_limit", "temp_dir")
@@ -52,38 +50,6 @@ def _add_hook(xarray) -> None:
             cls.load = _computing_chunkarr_variables_first(cls.load)
 
 
-class _HookWhenImported(importlib.abc.MetaPathFinder):
-    """Finds xarray with the other finders and adds the hook once its module has run. It stays
-    until then: a spec asked for only to see whether xarray is there (importlib.util.find_spec)
-    is thrown away, and the real import asks again."""
-
-    def __init__(self):
-        self._asking_the_others = False
-
-    def find_spec(self, fullname, path, target=None):
-        if fullname != "xarray" or self._asking_the_others:
-            return None
-        self._asking_the_others = True
-        try:
-            spec = importlib.util.find_spec(fullname)
-        finally:
-            self._asking_the_others = False
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        run_module = spec.loader.exec_module
-
-        def run_then_add_hook(module):
-            run_module(module)
-            if self in sys.meta_path:
-                sys.meta_path.remove(self)   # one xarray per process: this finder's work ends here
-            _add_hook(module)
-        spec.loader.exec_module = run_then_add_hook
-        return spec
-
-
 def install() -> None:
     """Adds the hook to xarray now if it is imported, or when it is."""
-    if "xarray" in sys.modules:
-        _add_hook(sys.modules["xarray"])
-    elif not any(isinstance(finder, _HookWhenImported) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _HookWhenImported())
+    after_import("xarray", _add_hook)

@@ -2,6 +2,10 @@
 each a group of whole chunkarr chunks), ca.from_dask() (a chunkarr array whose blocks Dask
 computes) and dask.array.from_array over a chunkarr array, on the threaded and the processes
 schedulers, against NumPy."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -214,3 +218,24 @@ def test_distributed_cluster(ca, tmp_path):
         assert type(one_block) is np.ndarray
         np.testing.assert_array_equal(one_block, v.compute()[3, 4:9] * 2)
         assert len(client.scheduler_info()["workers"]) == 2
+
+
+@pytest.mark.parametrize("first", ["dask.array", "chunkarr", "dask, then chunkarr, then dask.array"])
+def test_dask_wrapping_without_a_token_computes_chunkarr_blocks(first, chunkarr_pythonpath):
+    """da.from_array(x, name=False) never asks chunkarr for a token: chunkarr registers with
+    dask.array when either is imported, in any order (fresh interpreters)."""
+    imports = {"dask.array": ["import dask.array as da", "import chunkarr as ca"],
+               "chunkarr": ["import chunkarr as ca", "import dask.array as da"],
+               "dask, then chunkarr, then dask.array": ["import dask", "import chunkarr as ca",
+                                                         "import dask.array as da"]}[first]
+    code = "\n".join(imports) + """
+import numpy as np
+x = ca.from_array(np.arange(12.0).reshape(3, 4), chunks=(2, 4))
+one, several = da.from_array(x, name=False), da.from_array(x, chunks=(1, 4), name=False)
+print(*(type(r).__name__ for r in (one.compute(), (one + 1)[1].compute(), several.sum().compute())))
+print(float(one[2, 3].compute()), float(several[::-1].compute()[0, 0]))
+"""
+    env = dict(os.environ, PYTHONPATH=chunkarr_pythonpath)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["ndarray", "ndarray", "float64", "11.0", "8.0"]
