@@ -139,6 +139,21 @@ def test_a_glob_of_complex_stores_joins_along_a_dimension(ca, tmp_path):
     assert_same(joined.compute(), np.concatenate(parts))
 
 
+
+@pytest.mark.parametrize("chunks", [(6, 4), (2, 4)], ids=["one-chunk", "three-chunks"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_chunks_rewritten_between_computes_read_anew(ca, tmp_path, threads, chunks):
+    """zarr-python's z[...] = and xarray's to_zarr(region=) rewrite chunk files only (.zarray stays):
+    the next compute() reads the new values, in the same process on the same threads."""
+    values = np.arange(24.0).reshape(6, 4) - 1j * np.arange(24.0).reshape(6, 4)
+    write_store(tmp_path / "s.zarr", values, chunks, compressor=numcodecs.Blosc("lz4"))
+    z = ca.open(tmp_path / "s.zarr", "")
+    assert_same(z.compute(threads=threads), values)
+    for k in (2, 3):
+        zarr.open_array(str(tmp_path / "s.zarr"), mode="r+")[...] = values * k
+        assert_same(ca.open(tmp_path / "s.zarr", "").real.compute(threads=threads), (values * k).real)
+        assert_same(z.compute(threads=threads), values * k)
+
 # ---------------------------------------------------------------- operations against NumPy
 @pytest.fixture(params=["<c8", "<c16"])
 def pair(request, ca, tmp_path):
