@@ -61,11 +61,17 @@ def _as_part(value, dtype, like):
     return full(like.shape, value, dtype=dtype, chunks=like.chunks)
 
 
-def refuse_complex(value) -> TypeError:
+def refuse_complex(value, what: str = "this chunkarr function is not defined for complex values",
+                   instead: str = "take .real, .imag or abs(x) first") -> TypeError:
     """The error of a real-only chunkarr function given complex values (Array's helpers)."""
     dtype = value.dtype if hasattr(value, "dtype") else np.dtype(complex)
-    return TypeError(f"this chunkarr function is not defined for complex values ({np.dtype(dtype)}): take .real, "
-                     f".imag or abs(x) first")
+    return TypeError(f"{what} ({np.dtype(dtype)}): {instead}")
+
+
+def as_operand(value):
+    """`value` as chunkarr takes an operand: Arrays and ComplexArrays as they are, anything else
+    (lists, numbers, NumPy data) as the NumPy array it makes, so complex data is seen as such."""
+    return value if isinstance(value, (Array, ComplexArray)) else np.asarray(value)
 
 
 def _refuse(what: str, dtype) -> TypeError:

@@ -287,6 +287,54 @@ def test_compute_several_arrays_with_complex_ones(ca, pair):
     assert np.isnan(got_sum.real) and got_sum.dtype == v.dtype
 
 
+
+def test_complex_lists_and_numpy_arrays_where_arrays_are_taken(ca, tmp_path):
+    """Complex NumPy data or lists given where chunkarr takes arrays are complex values: joined,
+    computed, written to Zarr; refused with one line where complex values cannot go."""
+    r = np.arange(3.0)
+    x = ca.from_array(r)
+    assert_same(ca.concatenate([[1j, 2j], x]).compute(), np.concatenate([[1j, 2j], r]))
+    assert_same(ca.stack([[1j, 2j, 3j], x]).compute(), np.stack([[1j, 2j, 3j], r]))
+    assert_same(np.concatenate([x, np.array([1 - 1j], "<c8")]).compute(), np.concatenate([r, np.array([1 - 1j], "<c8")]))
+    (got,) = ca.compute(np.array([1j, -2], "<c8"))
+    assert_same(got, np.array([1j, -2], "<c8"))
+    got_real, got_complex = ca.compute([1.5, 2], [1 + 2j])
+    assert_same(got_complex, np.array([1 + 2j]))
+    np.testing.assert_array_equal(got_real, [1.5, 2])
+    ca.to_zarr([1j, 2], tmp_path / "list.zarr")
+    assert_same(zarr.open_array(str(tmp_path / "list.zarr"), mode="r")[...], np.array([1j, 2]))
+
+
+@pytest.mark.parametrize("write", [
+    lambda ca, p, z: ca.to_hdf5(p / "f.h5", {"z": z}),
+    lambda ca, p, z: ca.to_hdf5(p / "f.h5", {"a": np.array([1j])}),
+    lambda ca, p, z: ca.to_hdf5(p / "f.h5", {"r": z.real, "z": z}),
+    lambda ca, p, z: ca.to_netcdf(p / "f.nc", {"z": z}),
+    lambda ca, p, z: ca.to_netcdf(p / "f.nc", {"a": [1j, 2]}),
+], ids=["hdf5-complex-array", "hdf5-numpy", "hdf5-second-variable", "netcdf-complex-array", "netcdf-list"])
+def test_complex_values_to_hdf5_or_netcdf_are_one_clear_type_error(ca, tmp_path, write):
+    z = ca.from_array(complex_values((4,), "<c16"))
+    with pytest.raises(TypeError) as error:
+        write(ca, tmp_path, z)
+    message = str(error.value)
+    assert "\n" not in message and "complex" in message and "to_zarr" in message, message
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+@pytest.mark.parametrize("value", [1j, np.complex64(1 - 1j), np.array([1j, 2j]), [1j, 2j],
+                                   lambda ca: ca.from_array(np.array([1j, 2j]))],
+                         ids=["python-complex", "numpy-complex64", "numpy-array", "list", "complex-array"])
+def test_setting_complex_values_into_a_real_array_is_a_type_error(ca, value):
+    """NumPy refuses x[0] = 1j for a real x (and drops the imaginary part of complex arrays, with
+    a warning): chunkarr refuses both with one line."""
+    x = ca.from_array(np.arange(3.0))
+    value = value(ca) if callable(value) else value
+    with pytest.raises(TypeError) as error:
+        x[:2] = value
+    message = str(error.value)
+    assert "\n" not in message and "complex" in message and ".real" in message, message
+    np.testing.assert_array_equal(x.compute(), [0.0, 1.0, 2.0])
+
 @pytest.mark.parametrize("dtype", ["int16", "int64", "float32", "float64", "bool"])
 def test_astype_complex_of_a_real_array(ca, dtype):
     r = (np.arange(7) - 3).astype(dtype)
