@@ -10,6 +10,7 @@ compute() / np.asarray. Anything else (min/max, <, quantiles, sorting, var/std, 
 TypeError that says to take .real, .imag or abs(x) first."""
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -185,7 +186,12 @@ class ComplexArray:
         return self._reduced("sum", axis, dtype, keepdims)
 
     def mean(self, axis=None, dtype=None, keepdims=False) -> "ComplexArray":
-        return self._reduced("mean", axis, dtype, keepdims)
+        """NumPy's mean: the sum divided by the count as by a complex number (n + 0j), with NumPy's
+        complex loop (so inf+1j and 1 average to inf+nanj, as NumPy's do)."""
+        total = self._reduced("sum", axis, dtype, keepdims)
+        axes = range(self.ndim) if axis is None else (axis,) if isinstance(axis, numbers.Integral) else axis
+        count = math.prod(self.shape[int(a) % self.ndim] for a in axes) if self.ndim else 1
+        return _divide_by_number(total.real, total.imag, complex(count))
 
     def _reduced(self, name, axis, dtype, keepdims):
         z = self if dtype is None else self.astype(dtype)

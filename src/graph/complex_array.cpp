@@ -131,8 +131,14 @@ ComplexArray sum(const ComplexArray& z, const Axes& axes, bool keepdims) {
     return {z.real.sum(axes, keepdims), z.imag.sum(axes, keepdims)};
 }
 
+// NumPy's mean divides the complex sum by the count as by a complex number (n + 0i), with its
+// complex loop: the parts' own means would differ where a part is infinite (inf + 1i over 2 is
+// inf + NaN i in NumPy) and in the last bit (the loop multiplies by 1 / n).
 ComplexArray mean(const ComplexArray& z, const Axes& axes, bool keepdims) {
-    return {z.real.mean(axes, keepdims), z.imag.mean(axes, keepdims)};
+    Index count = 1;
+    for (int axis : normalize_axes(axes, z.real.shape().size()))
+        count *= z.real.shape()[static_cast<std::size_t>(axis)];
+    return sum(z, axes, keepdims) / static_cast<double>(count);
 }
 
 }  // namespace chunkarr

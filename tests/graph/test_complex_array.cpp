@@ -84,5 +84,24 @@ TEST_CASE("abs, angle, conj, sum and mean of complex values", "[graph][complex]"
     CHECK(computed(-a)[1] == std::complex<double>(3, -4));
     const ComplexArray small = make_complex(array({1, 2, 3}), array({-1, 0.5, 4}));
     CHECK(computed(sum(small)) == std::vector<std::complex<double>>{{6, 3.5}});
-    CHECK(computed(mean(small)) == std::vector<std::complex<double>>{{2, 3.5 / 3}});
+    // NumPy's mean: the sum by its complex division loop, which multiplies by 1 / n.
+    CHECK(computed(mean(small)) == std::vector<std::complex<double>>{{6 * (1.0 / 3), 3.5 * (1.0 / 3)}});
+}
+
+TEST_CASE("the mean of complex values with infinities is NumPy's: the sum divided as a complex number",
+          "[graph][complex]") {
+    // np.array([inf+1j, 1]).mean() is inf+nanj: (inf + 2i) / (2 + 0i) makes 2 * 0 * inf a NaN.
+    const double inf = INFINITY;
+    const auto mean_ = computed(mean(make_complex(array({inf, 1}), array({1, 1}))));
+    REQUIRE(mean_.size() == 1);
+    CHECK(std::isinf(mean_[0].real()));
+    CHECK(std::isnan(mean_[0].imag()));
+    // Along an axis, of a 2-d array: each row's mean ([[inf+1i, 1], [1+2i, 3]] by rows).
+    const Array re = reshape(from_ndarray(values(DType::Float64, {inf, 1, 1, 3}), {1}), {2, 2});
+    const Array im = reshape(from_ndarray(values(DType::Float64, {1, 0, 2, 0}), {1}), {2, 2});
+    const auto rows = computed(mean(make_complex(re, im), {1}));
+    REQUIRE(rows.size() == 2);
+    CHECK(std::isinf(rows[0].real()));
+    CHECK(std::isnan(rows[0].imag()));
+    CHECK(rows[1] == std::complex<double>(4 * 0.5, 2 * 0.5));
 }

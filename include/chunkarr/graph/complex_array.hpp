@@ -49,8 +49,9 @@ CHUNKARR_COMPLEX_OPERATOR(*)
 CHUNKARR_COMPLEX_OPERATOR(/)
 #undef CHUNKARR_COMPLEX_OPERATOR
 
-// NumPy's sum and mean of complex values: those of each part (the same pairwise tree as real
-// sums, so results do not depend on the thread count).
+// NumPy's sum and mean of complex values: the sum is each part's (the same pairwise tree as real
+// sums, so results do not depend on the thread count); the mean is the sum divided by the count
+// as NumPy divides it, by its complex loop (so inf + 1i and 1 average to inf + NaN i).
 ComplexArray sum(const ComplexArray& z, const Axes& axes = {}, bool keepdims = false);
 ComplexArray mean(const ComplexArray& z, const Axes& axes = {}, bool keepdims = false);
 
