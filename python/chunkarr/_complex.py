@@ -242,6 +242,7 @@ class ComplexArray:
         if dtype.kind != "c":
             raise TypeError(f"astype({dtype}) of a complex array discards the imaginary part: take .real "
                             f"(or abs(x)) instead")
+        _check_cast(self.dtype, dtype, casting)
         part = np.float32 if dtype == np.complex64 else np.float64
         return ComplexArray(self._real.astype(part), self._imag.astype(part))
 
@@ -389,10 +390,15 @@ def _as_complex(value) -> ComplexArray:
     return ComplexArray(re, im)
 
 
+def _check_cast(source: np.dtype, target: np.dtype, casting: str) -> None:
+    """NumPy's astype(casting=) rule: TypeError when `casting` does not allow the cast."""
+    if not np.can_cast(source, target, casting=casting):
+        raise TypeError(f"Cannot cast array data from {source!r} to {target!r} according to the rule {casting!r}")
+
+
 def as_complex_type(x: Array, dtype: np.dtype, casting: str) -> ComplexArray:
     """Array.astype(complex64/complex128): the values as real parts, the imaginary parts zero."""
-    if not np.can_cast(x.dtype, dtype, casting=casting):
-        raise TypeError(f"Cannot cast array data from {x.dtype!r} to {dtype!r} according to the rule {casting!r}")
+    _check_cast(x.dtype, dtype, casting)
     from ._creation import zeros_like
     part = np.float32 if dtype == np.complex64 else np.float64
     return ComplexArray(x.astype(part), zeros_like(x, dtype=part))

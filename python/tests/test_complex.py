@@ -361,6 +361,22 @@ def test_astype_complex_of_a_real_array(ca, dtype):
         ca.from_array(np.arange(3.0)).astype(np.complex64, casting="safe")
 
 
+@pytest.mark.parametrize("source, target, casting", [
+    ("c16", "c8", "safe"), ("c16", "c8", "equiv"), ("c8", "c16", "no"), ("c16", "c8", "same_kind"),
+    ("c8", "c16", "safe"), ("c16", "c8", "unsafe"), ("c8", "c8", "no"), ("c16", ">c16", "equiv")])
+def test_astype_of_a_complex_array_follows_casting(ca, source, target, casting):
+    """NumPy's rule: complex128 to complex64 is no 'safe' cast, but a 'same_kind' one."""
+    values = complex_values((5,), source)
+    z = ca.from_array(values, chunks=2)
+    if np.can_cast(values.dtype, np.dtype(target), casting=casting):
+        assert_same(z.astype(target, casting=casting).compute(), values.astype(target, casting=casting))
+    else:
+        with pytest.raises(TypeError, match=f"according to the rule '{casting}'"):
+            values.astype(target, casting=casting)  # NumPy refuses it too
+        with pytest.raises(TypeError, match=f"according to the rule '{casting}'"):
+            z.astype(target, casting=casting)
+
+
 @pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
 def test_creation_functions_with_a_complex_dtype(ca, pair, dtype):
     z, v = pair
