@@ -336,19 +336,24 @@ def _divide(a, b, c, d):
 
 
 def _divide_by_number(a, b, divisor: complex):
-    """The same loop with a number for divisor: its branch chosen here."""
-    c, d = divisor.real, divisor.imag
-    if c == 0 and d == 0:
-        with np.errstate(all="ignore"):
-            return _complex(a / abs(c) if isinstance(a, Array) else np.float64(a) / 0.0,
-                            b / abs(c) if isinstance(b, Array) else np.float64(b) / 0.0)
-    if abs(c) >= abs(d):
-        ratio = d / c
-        scale = 1 / (c + d * ratio)
-        return _complex((a + b * ratio) * scale, (b - a * ratio) * scale)
-    ratio = c / d
-    scale = 1 / (d + c * ratio)
-    return _complex((a * ratio + b) * scale, (b * ratio - a) * scale)
+    """The same loop with a number for divisor: its branch chosen here. NumPy first casts the
+    divisor to the result's complex type, so complex64 values take a ratio and a scale computed
+    in float32 (the same bits as NumPy's, where float64 would round differently)."""
+    part = _part_dtype(a, b).type
+    c, d = part(divisor.real), part(divisor.imag)
+    with np.errstate(all="ignore"):
+        if c == 0 and d == 0:
+            return _complex(a / abs(float(c)) if isinstance(a, Array) else np.float64(a) / 0.0,
+                            b / abs(float(c)) if isinstance(b, Array) else np.float64(b) / 0.0)
+        if abs(c) >= abs(d):
+            ratio = d / c
+            scale = float(part(1) / (c + d * ratio))
+            ratio = float(ratio)  # exact: a float32 is a float64; the engine takes it as weak
+            return _complex((a + b * ratio) * scale, (b - a * ratio) * scale)
+        ratio = c / d
+        scale = float(part(1) / (d + c * ratio))
+        ratio = float(ratio)
+        return _complex((a * ratio + b) * scale, (b * ratio - a) * scale)
 
 
 def _complex(real, imag):

@@ -228,6 +228,22 @@ def test_arithmetic_with_numbers(ca, pair, number):
             close(got, expected)
 
 
+@pytest.mark.parametrize("dtype", ["<c8", "<c16"])
+@pytest.mark.parametrize("number", [0.3 + 0.7j, 0.7 - 0.3j, 1.1, 3, -1e-3j, np.complex128(1 / 3 + 2j), np.float32(0.1)],
+                         ids=["real-larger", "imaginary-larger", "float", "int", "imaginary", "np-complex128",
+                              "np-float32"])
+def test_division_by_a_number_is_bit_identical_to_numpy(ca, dtype, number):
+    """NumPy casts the divisor to the result's type first: complex64 values divide in float32."""
+    rng = np.random.default_rng(5)
+    magnitude = 10.0 ** rng.uniform(-3, 3, (2, 4000))
+    v = (rng.standard_normal(4000) * magnitude[0] + 1j * rng.standard_normal(4000) * magnitude[1]).astype(dtype)
+    z = ca.from_array(v, chunks=1500)
+    got, expected = (z / number).compute(), v / number
+    assert got.dtype == expected.dtype
+    part = f"u{expected.real.itemsize}"
+    assert np.array_equal(got.view(part), expected.view(part))
+
+
 def test_real_array_with_a_complex_number_is_complex(ca):
     r = np.linspace(-2, 2, 9)
     for dtype in ["float32", "float64", "int32"]:

@@ -50,11 +50,19 @@ template <class A, class B> ComplexArray divide(const A& a, const B& b, const Ar
     return make_complex(where(zero, a / c_abs, real), where(zero, b / c_abs, imag));
 }
 
-// The same with a real number for divisor: its branch (real part larger) known here.
+// The same with a real number for divisor: its branch (real part larger) known here. NumPy
+// first casts the divisor to the result's complex type, so complex64 values take a ratio and a
+// scale computed in float (the same bits as NumPy's, where double would round differently).
+template <class T> ComplexArray divide_in(const Array& a, const Array& b, T c) {
+    if (c == 0) return make_complex(a / static_cast<double>(std::fabs(c)), b / static_cast<double>(std::fabs(c)));
+    const T ratio = T(0) / c, scale = T(1) / (c + T(0) * ratio);
+    const double r = ratio, s = scale;  // exact: a float is a double
+    return make_complex((a + b * r) * s, (b - a * r) * s);
+}
+
 ComplexArray divide(const Array& a, const Array& b, double c) {
-    if (c == 0) return make_complex(a / std::fabs(c), b / std::fabs(c));
-    const double ratio = 0.0 / c, scale = 1.0 / (c + 0.0 * ratio);
-    return make_complex((a + b * ratio) * scale, (b - a * ratio) * scale);
+    if (a.dtype() == DType::Float32) return divide_in<float>(a, b, static_cast<float>(c));
+    return divide_in<double>(a, b, c);
 }
 
 template <class A, class B, class C, class D>

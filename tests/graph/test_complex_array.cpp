@@ -105,3 +105,18 @@ TEST_CASE("the mean of complex values with infinities is NumPy's: the sum divide
     CHECK(std::isnan(rows[0].imag()));
     CHECK(rows[1] == std::complex<double>(4 * 0.5, 2 * 0.5));
 }
+
+TEST_CASE("complex64 divided by a number rounds as NumPy's float loop", "[graph][complex]") {
+    // NumPy casts the divisor to complex64, then (a + bi) / c is a * (1 / c) + b * (1 / c) i in
+    // float: 1 / 1.1f rounds otherwise than 1 / 1.1 rounded to float.
+    const std::vector<double> re = {1, -3, 0.1, 5, 7.25, 1e-3}, im = {2, 4, -1, 0.7, 3, -9};
+    const ComplexArray z = make_complex(array(re, DType::Float32), array(im, DType::Float32));
+    const ComplexArray quotient = z / 1.1;
+    REQUIRE(quotient.real.dtype() == DType::Float32);
+    const auto parts = compute({quotient.real, quotient.imag});
+    const float c = 1.1f, scale = 1.0f / c;
+    for (std::size_t i = 0; i < re.size(); ++i) {
+        CHECK(parts[0].data_as<float>()[i] == static_cast<float>(re[i]) * scale);
+        CHECK(parts[1].data_as<float>()[i] == static_cast<float>(im[i]) * scale);
+    }
+}
