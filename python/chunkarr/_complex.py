@@ -261,6 +261,14 @@ class ComplexArray:
             raise TypeError(f"only size-1 arrays can be converted to Python scalars (shape {self.shape})")
         return complex(np.asarray(self.compute()).reshape(()))
 
+    def __bool__(self):
+        """NumPy's truth value: of an array of at most one element (nonzero real or imaginary part);
+        larger ones are ambiguous."""
+        if self.size > 1:
+            raise ValueError("The truth value of an array with more than one element is ambiguous. "
+                             "Use a.any() or a.all()")
+        return bool(np.asarray(self.compute()))
+
     def to_zarr(self, url, component: str | None = None, overwrite: bool = False, chunks=None,
                 compressor="default", dims=None, *, progress: bool = False, threads: int | None = None,
                 memory_limit=None) -> None:

@@ -417,6 +417,22 @@ def test_from_array_of_complex_values(ca):
     assert "complex128" in repr(z)
 
 
+@pytest.mark.parametrize("value", [0j, 1j, 2 + 0j, complex(-0.0, 0.0), complex(np.nan, 0)])
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1)])
+def test_truth_value_of_one_element_is_numpys(ca, value, shape):
+    v = np.full(shape, value, np.complex64)
+    assert bool(ca.from_array(v)) is bool(v)
+    assert bool(ca.from_array(v.astype(np.complex128)).real) is bool(v.real)
+
+
+def test_truth_value_of_several_elements_is_ambiguous(ca):
+    v = np.array([1j, 0])
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(v)  # as NumPy
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(ca.from_array(v))
+
+
 @pytest.mark.parametrize("operation", [
     lambda z: z.max(), lambda z: z.min(axis=0), lambda z: z.std(), lambda z: z.var(), lambda z: z.argmax(),
     lambda z: z.cumsum(), lambda z: np.quantile(z, 0.5), lambda z: np.median(z), lambda z: np.sort(z),
