@@ -513,3 +513,23 @@ def test_to_zarr_of_a_complex_array_leaves_an_existing_store_alone(ca, tmp_path)
     with pytest.raises(FileExistsError):
         z.to_zarr(tmp_path / "out.zarr")
     assert sorted(p.name for p in (tmp_path / "out.zarr").iterdir()) == before
+
+
+def test_a_failed_complex_write_leaves_an_existing_store_untouched(ca, tmp_path):
+    """A corrupt source chunk found while writing with overwrite=True: the error names it, the
+    store that was there stays as it was, and no temporary store is left beside it."""
+    values = complex_values((8, 5), "<c16")
+    write_store(tmp_path / "in.zarr", values, (2, 5), compressor=numcodecs.Blosc("lz4"))
+    (tmp_path / "in.zarr" / "3.0").write_bytes(b"garbage" * 3)
+    existing = zarr.open_array(str(tmp_path / "out.zarr"), mode="w", shape=(2,), dtype="f8")
+    existing[...] = [1, 2]
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    with pytest.raises(OSError) as error:
+        ca.open(tmp_path / "in.zarr", "").to_zarr(tmp_path / "out.zarr", "w", overwrite=True)
+    message = str(error.value)
+    assert "\n" not in message and "in.zarr" in message and "chunk 3.0" in message, message
+    assert "(chunk (0, 0) at [0:8, 0:5])" in message  # the user's 2-d chunk, not the pairs' 3-d one
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.zarr", "out.zarr"]
+    np.testing.assert_array_equal(zarr.open_array(str(tmp_path / "out.zarr"), mode="r")[...], [1, 2])
