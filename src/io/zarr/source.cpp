@@ -58,14 +58,10 @@ void take_complex_part(const std::byte* pairs, Index count, std::size_t item, in
 // A complex array must be opened by part, and only a complex array has parts.
 void check_complex_part(const ZarrArrayMetadata& meta, const std::optional<ComplexPart>& part,
                         const std::string& where) {
-    // The array's name as eval takes it; "z" for a store that is one array.
-    const std::size_t start = meta.path.find_first_not_of('/');
-    const std::string name = start == std::string::npos ? std::string("z") : meta.path.substr(start);
+    // The facts only: the CLI and Python say what to take instead, as their users write it.
     if (meta.complex && !part)
         throw FormatError(where + " is " + zarr_stored_type_name(meta) +
-                          ", which chunkarr computes with as its real and imaginary parts: take real(" + name +
-                          "), imag(" + name + ") or abs(" + name +
-                          ") (chunkarr eval), z.real, z.imag or abs(z) (Python)");
+                          ", which is read as its real and imaginary parts (open_complex), not as one real array");
     if (!meta.complex && part)
         throw FormatError(where + " is " + zarr_stored_type_name(meta) +
                           ", not complex: it has no real and imaginary parts");

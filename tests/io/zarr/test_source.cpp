@@ -121,8 +121,8 @@ TEST_CASE("a complex store opened without a part, or a real one with a part, is 
     store.write(".zarray", R"({"zarr_format": 2, "shape": [3], "chunks": [2], "dtype": "<c16", "order": "C",
                                "fill_value": null, "compressor": null, "filters": null})");
     CHECK_THROWS_WITH(ZarrSource(store.path().string(), ""),
-                      Catch::Matchers::Contains(":/ is complex128, which chunkarr computes with as its real and "
-                                                "imaginary parts: take real(z), imag(z) or abs(z) (chunkarr eval)"));
+                      Catch::Matchers::Contains(":/ is complex128, which is read as its real and imaginary parts "
+                                                "(open_complex), not as one real array"));
     TempDir real_store("zarr-real-part");
     real_store.write(".zarray", R"({"zarr_format": 2, "shape": [3], "chunks": [2], "dtype": "<f8", "order": "C",
                                     "fill_value": null, "compressor": null, "filters": null})");
