@@ -15,7 +15,8 @@ import numbers
 
 import numpy as np
 
-from ._array import Array
+from . import _chunkarr as _core
+from ._array import Array, _wrap
 
 
 def _is_complex_value(value) -> bool:
@@ -192,7 +193,7 @@ class ComplexArray:
         total = self._reduced("sum", axis, dtype, keepdims)
         axes = range(self.ndim) if axis is None else (axis,) if isinstance(axis, numbers.Integral) else axis
         count = math.prod(self.shape[int(a) % self.ndim] for a in axes) if self.ndim else 1
-        return _divide_by_number(total.real, total.imag, complex(count))
+        return _arithmetic("divide", _parts(total), (count, 0.0))
 
     def _reduced(self, name, axis, dtype, keepdims):
         z = self if dtype is None else self.astype(dtype)
@@ -314,55 +315,24 @@ def compute_with_parts(compute, arrays, **options) -> tuple:
     return tuple(out)
 
 
-def _arithmetic(name: str, a, b):
-    """a op b for (real, imaginary) part pairs: NumPy's complex loops, on operands first made the
-    result's complex type as NumPy makes them (int16 or float64 parts become the result's)."""
-    dtype = _part_dtype(*a, *b)
-    (ar, ai), (br, bi) = ((p.astype(dtype) if isinstance(p, Array) and p.dtype != dtype else p for p in pair)
-                          for pair in (a, b))
-    if name == "add":
-        return _complex(ar + br, ai + bi)
-    if name == "subtract":
-        return _complex(ar - br, ai - bi)
-    if name == "multiply":
-        return _complex(ar * br - ai * bi, ar * bi + ai * br)
-    return _divide(ar, ai, br, bi)
+_OPERATORS = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/"}
 
 
-def _divide(a, b, c, d):
-    """(a + bi) / (c + di), NumPy's loop (Smith's method; c == d == 0 gives inf or NaN)."""
-    if not isinstance(c, Array) and not isinstance(d, Array):
-        return _divide_by_number(a, b, complex(c, d))
-    from ._routines import where
-    c_abs, d_abs = abs(c), abs(d)
-    real_larger = c_abs >= d_abs
-    ratio = where(real_larger, d / c, c / d)
-    scale = 1 / where(real_larger, c + d * ratio, d + c * ratio)
-    real = where(real_larger, (a + b * ratio) * scale, (a * ratio + b) * scale)
-    imag = where(real_larger, (b - a * ratio) * scale, (b * ratio - a) * scale)
-    zero = (c_abs == 0) & (d_abs == 0)
-    return _complex(where(zero, a / c_abs, real), where(zero, b / c_abs, imag))
+def _arithmetic(name: str, a, b) -> "ComplexArray":
+    """a op b for (real, imaginary) part pairs, by the engine's complex operators (C++
+    graph/complex_array.hpp): NumPy's complex loops and promotion (Smith's division; a number is
+    weak, and a complex64 array's number is made complex64 first)."""
+    real, imag = _core.complex_arithmetic(_OPERATORS[name], _operand(a), _operand(b))
+    return ComplexArray(_wrap(real), _wrap(imag))
 
 
-def _divide_by_number(a, b, divisor: complex):
-    """The same loop with a number for divisor: its branch chosen here. NumPy first casts the
-    divisor to the result's complex type, so complex64 values take a ratio and a scale computed
-    in float32 (the same bits as NumPy's, where float64 would round differently)."""
-    part = _part_dtype(a, b).type
-    c, d = part(divisor.real), part(divisor.imag)
-    with np.errstate(all="ignore"):
-        if c == 0 and d == 0:
-            return _complex(a / abs(float(c)) if isinstance(a, Array) else np.float64(a) / 0.0,
-                            b / abs(float(c)) if isinstance(b, Array) else np.float64(b) / 0.0)
-        if abs(c) >= abs(d):
-            ratio = d / c
-            scale = float(part(1) / (c + d * ratio))
-            ratio = float(ratio)  # exact: a float32 is a float64; the engine takes it as weak
-            return _complex((a + b * ratio) * scale, (b - a * ratio) * scale)
-        ratio = c / d
-        scale = float(part(1) / (d + c * ratio))
-        ratio = float(ratio)
-        return _complex((a * ratio + b) * scale, (b * ratio - a) * scale)
+def _operand(parts):
+    """A (real, imaginary) pair as complex_arithmetic takes it: both parts' arrays, a real
+    array (its imaginary part is 0.0), or a number."""
+    real, imag = parts
+    if isinstance(real, Array):
+        return (real._core, imag._core) if isinstance(imag, Array) else real._core
+    return complex(real, imag)
 
 
 def _complex(real, imag):

@@ -246,7 +246,7 @@ def test_division_by_a_number_is_bit_identical_to_numpy(ca, dtype, number):
 
 def test_real_array_with_a_complex_number_is_complex(ca):
     r = np.linspace(-2, 2, 9)
-    for dtype in ["float32", "float64", "int32"]:
+    for dtype in ["float32", "float64", "int32", "int16", "uint8", "bool"]:  # int16 + 1j: complex128
         x = ca.from_array(r.astype(dtype), chunks=4)
         close(x + 1j, r.astype(dtype) + 1j)
         close(x * (1 - 2j), r.astype(dtype) * (1 - 2j))

@@ -120,3 +120,21 @@ TEST_CASE("complex64 divided by a number rounds as NumPy's float loop", "[graph]
         CHECK(parts[1].data_as<float>()[i] == static_cast<float>(im[i]) * scale);
     }
 }
+
+TEST_CASE("complex numbers as operands, and real arrays made complex as NumPy types them", "[graph][complex]") {
+    const ComplexArray a = make_complex(array(re_a), array(im_a));
+    const std::complex<double> w(0.5, -2);
+    const auto product = computed(a * w), quotient = computed(w / a), sum_ = computed(w + a);
+    for (std::size_t i = 0; i + 1 < re_a.size(); ++i) {
+        const std::complex<double> x(re_a[i], im_a[i]);
+        CHECK(product[i] == x * w);
+        CHECK(sum_[i] == w + x);
+        CHECK(std::abs(quotient[i] - w / x) <= 1e-15 * std::abs(w / x));
+    }
+    // numpy: float32 data + 1j is complex64; int16, bool or float64 data + 1j complex128.
+    CHECK(complex_dtype_name(as_complex(array({1, 2}, DType::Float32)) + w) == "complex64");
+    CHECK(complex_dtype_name(as_complex(array({1, 2}, DType::Int16)) + w) == "complex128");
+    CHECK(complex_dtype_name(as_complex(array({1, 0}, DType::Bool)) * w) == "complex128");
+    CHECK(computed(as_complex(array({3, -1}, DType::Int16)) * w) ==
+          std::vector<std::complex<double>>{3.0 * w, -1.0 * w});
+}
