@@ -269,6 +269,10 @@ def binary(op: BinaryOp, a: _Array | bool | int | float | np.generic,
            b: _Array | bool | int | float | np.generic) -> _Array: ...
 def where(condition: _Array | bool | int | float | np.generic, a: _Array | bool | int | float | np.generic,
           b: _Array | bool | int | float | np.generic) -> _Array: ...
+# a op b ('+', '-', '*', '/') of complex values: each operand the (real, imag) parts of a complex
+# array, a real array or a number; returns the result's (real, imag) parts.
+def complex_arithmetic(op: str, a: tuple[_Array, _Array] | _Array | complex | float,
+                       b: tuple[_Array, _Array] | _Array | complex | float) -> tuple[_Array, _Array]: ...
 
 # ---- along axes (bind_reductions.cpp) -----------------------------------------------------------
 

@@ -10,11 +10,13 @@ compute() / np.asarray. Anything else (min/max, <, quantiles, sorting, var/std, 
 TypeError that says to take .real, .imag or abs(x) first."""
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
-from ._array import Array
+from . import _chunkarr as _core
+from ._array import Array, _wrap
 
 
 def _is_complex_value(value) -> bool:
@@ -61,11 +63,17 @@ def _as_part(value, dtype, like):
     return full(like.shape, value, dtype=dtype, chunks=like.chunks)
 
 
-def refuse_complex(value) -> TypeError:
+def refuse_complex(value, what: str = "this chunkarr function is not defined for complex values",
+                   instead: str = "take .real, .imag or abs(x) first") -> TypeError:
     """The error of a real-only chunkarr function given complex values (Array's helpers)."""
     dtype = value.dtype if hasattr(value, "dtype") else np.dtype(complex)
-    return TypeError(f"this chunkarr function is not defined for complex values ({np.dtype(dtype)}): take .real, "
-                     f".imag or abs(x) first")
+    return TypeError(f"{what} ({np.dtype(dtype)}): {instead}")
+
+
+def as_operand(value):
+    """`value` as chunkarr takes an operand: Arrays and ComplexArrays as they are, anything else
+    (lists, numbers, NumPy data) as the NumPy array it makes, so complex data is seen as such."""
+    return value if isinstance(value, (Array, ComplexArray)) else np.asarray(value)
 
 
 def _refuse(what: str, dtype) -> TypeError:
@@ -123,7 +131,8 @@ class ComplexArray:
     conjugate = conj
 
     def __abs__(self) -> Array:
-        """The magnitude, hypot(real, imag), as NumPy computes it: a float array."""
+        """The magnitude, a float array: np.hypot(real, imag), within an ulp of np.abs (NumPy's
+        complex abs is its own loop, which may round the last bit otherwise)."""
         return np.hypot(self._real, self._imag)
 
     def angle(self, deg: bool = False) -> Array:
@@ -179,7 +188,12 @@ class ComplexArray:
         return self._reduced("sum", axis, dtype, keepdims)
 
     def mean(self, axis=None, dtype=None, keepdims=False) -> "ComplexArray":
-        return self._reduced("mean", axis, dtype, keepdims)
+        """NumPy's mean: the sum divided by the count as by a complex number (n + 0j), with NumPy's
+        complex loop (so inf+1j and 1 average to inf+nanj, as NumPy's do)."""
+        total = self._reduced("sum", axis, dtype, keepdims)
+        axes = range(self.ndim) if axis is None else (axis,) if isinstance(axis, numbers.Integral) else axis
+        count = math.prod(self.shape[int(a) % self.ndim] for a in axes) if self.ndim else 1
+        return _arithmetic("divide", _parts(total), (count, 0.0))
 
     def _reduced(self, name, axis, dtype, keepdims):
         z = self if dtype is None else self.astype(dtype)
@@ -230,6 +244,7 @@ class ComplexArray:
         if dtype.kind != "c":
             raise TypeError(f"astype({dtype}) of a complex array discards the imaginary part: take .real "
                             f"(or abs(x)) instead")
+        _check_cast(self.dtype, dtype, casting)
         part = np.float32 if dtype == np.complex64 else np.float64
         return ComplexArray(self._real.astype(part), self._imag.astype(part))
 
@@ -247,6 +262,14 @@ class ComplexArray:
         if self.size != 1:
             raise TypeError(f"only size-1 arrays can be converted to Python scalars (shape {self.shape})")
         return complex(np.asarray(self.compute()).reshape(()))
+
+    def __bool__(self):
+        """NumPy's truth value: of an array of at most one element (nonzero real or imaginary part);
+        larger ones are ambiguous."""
+        if self.size > 1:
+            raise ValueError("The truth value of an array with more than one element is ambiguous. "
+                             "Use a.any() or a.all()")
+        return bool(np.asarray(self.compute()))
 
     def to_zarr(self, url, component: str | None = None, overwrite: bool = False, chunks=None,
                 compressor="default", dims=None, *, progress: bool = False, threads: int | None = None,
@@ -292,50 +315,24 @@ def compute_with_parts(compute, arrays, **options) -> tuple:
     return tuple(out)
 
 
-def _arithmetic(name: str, a, b):
-    """a op b for (real, imaginary) part pairs: NumPy's complex loops, on operands first made the
-    result's complex type as NumPy makes them (int16 or float64 parts become the result's)."""
-    dtype = _part_dtype(*a, *b)
-    (ar, ai), (br, bi) = ((p.astype(dtype) if isinstance(p, Array) and p.dtype != dtype else p for p in pair)
-                          for pair in (a, b))
-    if name == "add":
-        return _complex(ar + br, ai + bi)
-    if name == "subtract":
-        return _complex(ar - br, ai - bi)
-    if name == "multiply":
-        return _complex(ar * br - ai * bi, ar * bi + ai * br)
-    return _divide(ar, ai, br, bi)
+_OPERATORS = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/"}
 
 
-def _divide(a, b, c, d):
-    """(a + bi) / (c + di), NumPy's loop (Smith's method; c == d == 0 gives inf or NaN)."""
-    if not isinstance(c, Array) and not isinstance(d, Array):
-        return _divide_by_number(a, b, complex(c, d))
-    from ._routines import where
-    c_abs, d_abs = abs(c), abs(d)
-    real_larger = c_abs >= d_abs
-    ratio = where(real_larger, d / c, c / d)
-    scale = 1 / where(real_larger, c + d * ratio, d + c * ratio)
-    real = where(real_larger, (a + b * ratio) * scale, (a * ratio + b) * scale)
-    imag = where(real_larger, (b - a * ratio) * scale, (b * ratio - a) * scale)
-    zero = (c_abs == 0) & (d_abs == 0)
-    return _complex(where(zero, a / c_abs, real), where(zero, b / c_abs, imag))
+def _arithmetic(name: str, a, b) -> "ComplexArray":
+    """a op b for (real, imaginary) part pairs, by the engine's complex operators (C++
+    graph/complex_array.hpp): NumPy's complex loops and promotion (Smith's division; a number is
+    weak, and a complex64 array's number is made complex64 first)."""
+    real, imag = _core.complex_arithmetic(_OPERATORS[name], _operand(a), _operand(b))
+    return ComplexArray(_wrap(real), _wrap(imag))
 
 
-def _divide_by_number(a, b, divisor: complex):
-    """The same loop with a number for divisor: its branch chosen here."""
-    c, d = divisor.real, divisor.imag
-    if c == 0 and d == 0:
-        with np.errstate(all="ignore"):
-            return _complex(a / abs(c) if isinstance(a, Array) else np.float64(a) / 0.0,
-                            b / abs(c) if isinstance(b, Array) else np.float64(b) / 0.0)
-    if abs(c) >= abs(d):
-        ratio = d / c
-        scale = 1 / (c + d * ratio)
-        return _complex((a + b * ratio) * scale, (b - a * ratio) * scale)
-    ratio = c / d
-    scale = 1 / (d + c * ratio)
-    return _complex((a * ratio + b) * scale, (b * ratio - a) * scale)
+def _operand(parts):
+    """A (real, imaginary) pair as complex_arithmetic takes it: both parts' arrays, a real
+    array (its imaginary part is 0.0), or a number."""
+    real, imag = parts
+    if isinstance(real, Array):
+        return (real._core, imag._core) if isinstance(imag, Array) else real._core
+    return complex(real, imag)
 
 
 def _complex(real, imag):
@@ -377,10 +374,15 @@ def _as_complex(value) -> ComplexArray:
     return ComplexArray(re, im)
 
 
+def _check_cast(source: np.dtype, target: np.dtype, casting: str) -> None:
+    """NumPy's astype(casting=) rule: TypeError when `casting` does not allow the cast."""
+    if not np.can_cast(source, target, casting=casting):
+        raise TypeError(f"Cannot cast array data from {source!r} to {target!r} according to the rule {casting!r}")
+
+
 def as_complex_type(x: Array, dtype: np.dtype, casting: str) -> ComplexArray:
     """Array.astype(complex64/complex128): the values as real parts, the imaginary parts zero."""
-    if not np.can_cast(x.dtype, dtype, casting=casting):
-        raise TypeError(f"Cannot cast array data from {x.dtype!r} to {dtype!r} according to the rule {casting!r}")
+    _check_cast(x.dtype, dtype, casting)
     from ._creation import zeros_like
     part = np.float32 if dtype == np.complex64 else np.float64
     return ComplexArray(x.astype(part), zeros_like(x, dtype=part))

@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-import numpy as np
-
 from . import _chunkarr as _core
 from ._array import Array
-from ._creation import from_array
+from ._creation import asarray
 from ._progress import _active_progress
 from ._sizes import _memory_bytes
 
@@ -39,11 +37,13 @@ def compute(*arrays, progress: bool = False, threads: int | None = None, memory_
     makes the same call and gets the same result, bit for bit what one process computes (see
     the README, "Running across nodes with MPI"). An error on any rank is raised on every rank."""
     from ._complex import ComplexArray, compute_with_parts
+    # NumPy data and lists compute as themselves: complex ones as ComplexArrays.
+    arrays = [a if isinstance(a, (Array, ComplexArray)) else asarray(a) for a in arrays]
     if any(isinstance(a, ComplexArray) for a in arrays):  # their parts, in the same run
         return compute_with_parts(compute, arrays, progress=progress, threads=threads, memory_limit=memory_limit,
                                   temp_dir=temp_dir, comm=comm)
     address = _comm_address(comm)
-    cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
+    cores = [a._core for a in arrays]
     bar = _active_progress(progress)
     callback = bar.update if bar is not None else None
     try:

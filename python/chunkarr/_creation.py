@@ -105,15 +105,17 @@ def _as_array(a) -> Array:
     if isinstance(a, Array):
         return a
     from ._complex import _is_complex_value, refuse_complex
+    a = a if _is_complex_value(a) else np.asarray(a)  # a list of complex numbers too
     if _is_complex_value(a):  # only ComplexArray's own operations take complex values
         raise refuse_complex(a)
-    return from_array(np.asarray(a))
+    return from_array(a)
 
 
 def asarray(a, dtype=None, order=None, *, like=None) -> Array:
     """`a` as a chunkarr Array (itself if it is one; NumPy data wrapped, one chunk), as da.asarray;
     complex values as a ComplexArray."""
-    from ._complex import ComplexArray, _as_complex, _is_complex_value
+    from ._complex import ComplexArray, _as_complex, _is_complex_value, as_operand
+    a = as_operand(a)  # a list of complex numbers is complex data
     if _is_complex_value(a) or (dtype is not None and np.dtype(dtype).kind == "c"):
         z = a if isinstance(a, ComplexArray) else _as_complex(a if isinstance(a, Array) else np.asarray(a))
         return z if dtype is None or np.dtype(dtype) == z.dtype else z.astype(dtype)

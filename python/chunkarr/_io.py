@@ -64,6 +64,16 @@ def _store_chunks(chunks, shape):
     return out
 
 
+def _refuse_complex_variable(name, array) -> None:
+    """chunkarr writes no complex HDF5 or NetCDF variables (h5py's compound {r, i} type): complex
+    values go to Zarr, by to_zarr (which writes them without coming here)."""
+    from ._complex import ComplexArray, refuse_complex
+    if isinstance(array, ComplexArray) or (not isinstance(array, Array) and np.asarray(array).dtype.kind == "c"):
+        raise refuse_complex(array, f"{name!r} is complex; chunkarr writes complex values to Zarr only",
+                             "write it with to_zarr (ca.to_zarr(z, url) or z.to_zarr(url)), or take .real, .imag "
+                             "or abs(x)")
+
+
 def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuffle, progress, threads, memory_limit,
            comm=None, bit_shuffle=False, attrs=None, global_attrs=None):
     from ._compute import _comm_address
@@ -76,6 +86,7 @@ def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuff
     dims = dims or {}
     targets = []
     for name, array in items:
+        _refuse_complex_variable(name, array)
         if not isinstance(array, Array):
             array = from_array(np.asarray(array))
         d = dims.get(name)
@@ -197,7 +208,8 @@ def to_zarr(arr, url, component: str | None = None, overwrite: bool = False, chu
     metadata last, the store in a temporary directory that replaces `url` at the end; on an error
     nothing is left and an existing store is untouched. An existing `url` is replaced only with
     overwrite=True (FileExistsError otherwise). `comm`: as to_hdf5 (rank 0 writes the store)."""
-    from ._complex import _is_complex_value
+    from ._complex import _is_complex_value, as_operand
+    arr = as_operand(arr)  # a list of complex numbers is complex data
     if _is_complex_value(arr):
         if comm is not None:
             raise ValueError("complex arrays are written by one process (comm= is not supported for them)")

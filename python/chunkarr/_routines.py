@@ -25,7 +25,8 @@ def moveaxis(a, source: int, destination: int) -> Array:
 
 
 def stack(arrays, axis: int = 0) -> Array:
-    from ._complex import _is_complex_value, stack as complex_stack
+    from ._complex import _is_complex_value, as_operand, stack as complex_stack
+    arrays = [as_operand(a) for a in arrays]  # a list of complex numbers is complex data
     if any(_is_complex_value(a) for a in arrays):
         return complex_stack(arrays, axis)
     return _wrap(_core.stack([_as_array(a)._core for a in arrays], int(axis)))
@@ -63,10 +64,11 @@ def ravel(a, order="C") -> Array:
 
 def concatenate(arrays, axis: int = 0) -> Array:
     """Joins arrays along an existing axis, lazily (NumPy's dtype promotion)."""
-    from ._complex import _is_complex_value, concatenate as complex_concatenate
+    from ._complex import _is_complex_value, as_operand, concatenate as complex_concatenate
+    arrays = [as_operand(a) for a in arrays]  # a list of complex numbers is complex data
     if any(_is_complex_value(a) for a in arrays):
         return complex_concatenate(arrays, axis)
-    cores = [a._core if isinstance(a, Array) else from_array(np.asarray(a))._core for a in arrays]
+    cores = [_as_array(a)._core for a in arrays]
     return _wrap(_core.concatenate(cores, int(axis)))
 
 

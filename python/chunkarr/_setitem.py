@@ -17,6 +17,11 @@ def _as_operand(value, dtype: np.dtype) -> Array:
     and exact: the engine's weak scalars pass through a double, which rounds int64 beyond 2**53)."""
     if isinstance(value, Array):
         return value
+    from ._complex import _is_complex_value, as_operand, refuse_complex
+    value = as_operand(value) if not isinstance(value, (numbers.Number, np.generic)) else value
+    if _is_complex_value(value):  # as NumPy's x[i] = 1j into a real x, which it refuses
+        raise refuse_complex(value, "x[index] = value of a real x with complex values",
+                             "assign value.real, value.imag or abs(value)")
     from ._creation import from_array
     if isinstance(value, (numbers.Number, np.generic)):
         return from_array(np.asarray(value).astype(dtype))

@@ -3,19 +3,57 @@
 #include <chunkarr/core/dtype.hpp>
 #include <chunkarr/core/ops.hpp>
 #include <chunkarr/graph/array.hpp>
+#include <chunkarr/graph/complex_array.hpp>
 
 #include "bindings.hpp"
 #include "graph/node.hpp"
 
+#include <complex>
+#include <pybind11/complex.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 namespace py = pybind11;
 
 namespace chunkarr::python {
 
 namespace {
+
+// a op b by the engine's complex operators (graph/complex_array.hpp), NumPy's loops and
+// promotion; a real array meeting a number takes the complex type NumPy gives it.
+template <class A, class B> ComplexArray complex_arithmetic(char op, const A& a, const B& b) {
+    if constexpr (std::is_same_v<A, Array> && !std::is_same_v<B, ComplexArray>)
+        return complex_arithmetic(op, as_complex(a), b);
+    else if constexpr (std::is_same_v<B, Array> && !std::is_same_v<A, ComplexArray>)
+        return complex_arithmetic(op, a, as_complex(b));
+    else if constexpr (std::is_same_v<A, std::complex<double>> && std::is_same_v<B, std::complex<double>>)
+        throw py::type_error("complex arithmetic needs an array operand");
+    else {
+        switch (op) {
+            case '+': return a + b;
+            case '-': return a - b;
+            case '*': return a * b;
+            case '/': return a / b;
+            default: throw py::value_error(std::string("unknown complex operator ") + op);
+        }
+    }
+}
+
+// An operand of complex arithmetic from Python: the (real, imaginary) parts of a ComplexArray, a
+// real array, or a number (any real or complex one, as Python's complex()).
+std::variant<ComplexArray, Array, std::complex<double>> complex_operand(const py::handle& value) {
+    if (py::isinstance<py::tuple>(value)) {
+        const auto parts = value.cast<py::tuple>();
+        return make_complex(parts[0].cast<const Array&>(), parts[1].cast<const Array&>());
+    }
+    if (py::isinstance<Array>(value)) return value.cast<const Array&>();
+    return value.cast<std::complex<double>>();
+}
 
 // A Python operand: an Array, or a number that adapts to the array it meets (weak scalar).
 NodePtr operand(const py::handle& value) {
@@ -137,6 +175,17 @@ void bind_elementwise(py::module_& m) {
             return Array(make_where_node(make_cast_node(operand(condition), DType::Bool), operand(a), operand(b)));
         },
         py::arg("condition"), py::arg("a"), py::arg("b"));
+    // (real, imaginary) of a op b, each operand as complex_operand takes it: complex arithmetic
+    // written once, in C++ (Python's ComplexArray arithmetic calls this).
+    m.def(
+        "complex_arithmetic",
+        [](char op, const py::object& a, const py::object& b) {
+            const ComplexArray z =
+                std::visit([&](const auto& x, const auto& y) { return complex_arithmetic(op, x, y); },
+                           complex_operand(a), complex_operand(b));
+            return std::pair{z.real, z.imag};
+        },
+        py::arg("op"), py::arg("a"), py::arg("b"));
 }
 
 }  // namespace chunkarr::python

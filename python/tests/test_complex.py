@@ -42,12 +42,15 @@ def write_store(path, values, chunks, fill_value=0, order="C", compressor=None, 
 
 
 def assert_same(got, expected):
-    """Same dtype (in native order) and the same values bit for bit (NaN where NaN)."""
+    """Same dtype (in native order) and the same values, zeros' signs included (NaN where NaN,
+    of any sign: NumPy gives a NaN's sign no meaning)."""
     got = np.asarray(got)
     assert got.dtype == expected.dtype.newbyteorder("="), (got.dtype, expected.dtype)
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected)
-    assert np.array_equal(np.signbit(got.real), np.signbit(expected.real))
+    for part in ("real", "imag"):
+        g, e = getattr(got, part), getattr(expected, part)
+        assert np.array_equal(np.signbit(g) & ~np.isnan(g), np.signbit(e) & ~np.isnan(e)), part
 
 
 @pytest.mark.parametrize("compressor", COMPRESSORS, ids=list(COMPRESSORS))
@@ -139,6 +142,21 @@ def test_a_glob_of_complex_stores_joins_along_a_dimension(ca, tmp_path):
     assert_same(joined.compute(), np.concatenate(parts))
 
 
+
+@pytest.mark.parametrize("chunks", [(6, 4), (2, 4)], ids=["one-chunk", "three-chunks"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_chunks_rewritten_between_computes_read_anew(ca, tmp_path, threads, chunks):
+    """zarr-python's z[...] = and xarray's to_zarr(region=) rewrite chunk files only (.zarray stays):
+    the next compute() reads the new values, in the same process on the same threads."""
+    values = np.arange(24.0).reshape(6, 4) - 1j * np.arange(24.0).reshape(6, 4)
+    write_store(tmp_path / "s.zarr", values, chunks, compressor=numcodecs.Blosc("lz4"))
+    z = ca.open(tmp_path / "s.zarr", "")
+    assert_same(z.compute(threads=threads), values)
+    for k in (2, 3):
+        zarr.open_array(str(tmp_path / "s.zarr"), mode="r+")[...] = values * k
+        assert_same(ca.open(tmp_path / "s.zarr", "").real.compute(threads=threads), (values * k).real)
+        assert_same(z.compute(threads=threads), values * k)
+
 # ---------------------------------------------------------------- operations against NumPy
 @pytest.fixture(params=["<c8", "<c16"])
 def pair(request, ca, tmp_path):
@@ -210,9 +228,25 @@ def test_arithmetic_with_numbers(ca, pair, number):
             close(got, expected)
 
 
+@pytest.mark.parametrize("dtype", ["<c8", "<c16"])
+@pytest.mark.parametrize("number", [0.3 + 0.7j, 0.7 - 0.3j, 1.1, 3, -1e-3j, np.complex128(1 / 3 + 2j), np.float32(0.1)],
+                         ids=["real-larger", "imaginary-larger", "float", "int", "imaginary", "np-complex128",
+                              "np-float32"])
+def test_division_by_a_number_is_bit_identical_to_numpy(ca, dtype, number):
+    """NumPy casts the divisor to the result's type first: complex64 values divide in float32."""
+    rng = np.random.default_rng(5)
+    magnitude = 10.0 ** rng.uniform(-3, 3, (2, 4000))
+    v = (rng.standard_normal(4000) * magnitude[0] + 1j * rng.standard_normal(4000) * magnitude[1]).astype(dtype)
+    z = ca.from_array(v, chunks=1500)
+    got, expected = (z / number).compute(), v / number
+    assert got.dtype == expected.dtype
+    part = f"u{expected.real.itemsize}"
+    assert np.array_equal(got.view(part), expected.view(part))
+
+
 def test_real_array_with_a_complex_number_is_complex(ca):
     r = np.linspace(-2, 2, 9)
-    for dtype in ["float32", "float64", "int32"]:
+    for dtype in ["float32", "float64", "int32", "int16", "uint8", "bool"]:  # int16 + 1j: complex128
         x = ca.from_array(r.astype(dtype), chunks=4)
         close(x + 1j, r.astype(dtype) + 1j)
         close(x * (1 - 2j), r.astype(dtype) * (1 - 2j))
@@ -234,6 +268,19 @@ def test_sum_and_mean(ca, pair):
     one = zf.sum(axis=0).compute(threads=1)
     four = zf.sum(axis=0).compute(threads=4)
     assert one.tobytes() == four.tobytes()
+
+
+@pytest.mark.parametrize("dtype", ["<c8", "<c16"])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 1)])
+def test_mean_with_infinities_is_numpys(ca, dtype, axis):
+    """NumPy divides the complex sum by n + 0j with its complex loop: inf+1j and 1 average to
+    inf+nanj (the parts' own means would give inf+0.5j). Few values: the sums are exact."""
+    v = np.array([[np.inf + 1j, 1, 2 - 1j, 0.5], [1 + 2j, 3, np.nan, -0.25j], [-np.inf, 0.75, 1j, 2]], dtype)
+    z = ca.from_array(v, chunks=2)
+    with np.errstate(all="ignore"):
+        expected = v.mean(axis=axis)
+    assert_same(z.mean(axis=axis).compute(), np.asarray(expected))
+    assert_same(np.mean(z, axis=axis).compute(), np.asarray(expected))
 
 
 def test_indexing_layout_and_joining(ca, pair):
@@ -272,6 +319,54 @@ def test_compute_several_arrays_with_complex_ones(ca, pair):
     assert np.isnan(got_sum.real) and got_sum.dtype == v.dtype
 
 
+
+def test_complex_lists_and_numpy_arrays_where_arrays_are_taken(ca, tmp_path):
+    """Complex NumPy data or lists given where chunkarr takes arrays are complex values: joined,
+    computed, written to Zarr; refused with one line where complex values cannot go."""
+    r = np.arange(3.0)
+    x = ca.from_array(r)
+    assert_same(ca.concatenate([[1j, 2j], x]).compute(), np.concatenate([[1j, 2j], r]))
+    assert_same(ca.stack([[1j, 2j, 3j], x]).compute(), np.stack([[1j, 2j, 3j], r]))
+    assert_same(np.concatenate([x, np.array([1 - 1j], "<c8")]).compute(), np.concatenate([r, np.array([1 - 1j], "<c8")]))
+    (got,) = ca.compute(np.array([1j, -2], "<c8"))
+    assert_same(got, np.array([1j, -2], "<c8"))
+    got_real, got_complex = ca.compute([1.5, 2], [1 + 2j])
+    assert_same(got_complex, np.array([1 + 2j]))
+    np.testing.assert_array_equal(got_real, [1.5, 2])
+    ca.to_zarr([1j, 2], tmp_path / "list.zarr")
+    assert_same(zarr.open_array(str(tmp_path / "list.zarr"), mode="r")[...], np.array([1j, 2]))
+
+
+@pytest.mark.parametrize("write", [
+    lambda ca, p, z: ca.to_hdf5(p / "f.h5", {"z": z}),
+    lambda ca, p, z: ca.to_hdf5(p / "f.h5", {"a": np.array([1j])}),
+    lambda ca, p, z: ca.to_hdf5(p / "f.h5", {"r": z.real, "z": z}),
+    lambda ca, p, z: ca.to_netcdf(p / "f.nc", {"z": z}),
+    lambda ca, p, z: ca.to_netcdf(p / "f.nc", {"a": [1j, 2]}),
+], ids=["hdf5-complex-array", "hdf5-numpy", "hdf5-second-variable", "netcdf-complex-array", "netcdf-list"])
+def test_complex_values_to_hdf5_or_netcdf_are_one_clear_type_error(ca, tmp_path, write):
+    z = ca.from_array(complex_values((4,), "<c16"))
+    with pytest.raises(TypeError) as error:
+        write(ca, tmp_path, z)
+    message = str(error.value)
+    assert "\n" not in message and "complex" in message and "to_zarr" in message, message
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+@pytest.mark.parametrize("value", [1j, np.complex64(1 - 1j), np.array([1j, 2j]), [1j, 2j],
+                                   lambda ca: ca.from_array(np.array([1j, 2j]))],
+                         ids=["python-complex", "numpy-complex64", "numpy-array", "list", "complex-array"])
+def test_setting_complex_values_into_a_real_array_is_a_type_error(ca, value):
+    """NumPy refuses x[0] = 1j for a real x (and drops the imaginary part of complex arrays, with
+    a warning): chunkarr refuses both with one line."""
+    x = ca.from_array(np.arange(3.0))
+    value = value(ca) if callable(value) else value
+    with pytest.raises(TypeError) as error:
+        x[:2] = value
+    message = str(error.value)
+    assert "\n" not in message and "complex" in message and ".real" in message, message
+    np.testing.assert_array_equal(x.compute(), [0.0, 1.0, 2.0])
+
 @pytest.mark.parametrize("dtype", ["int16", "int64", "float32", "float64", "bool"])
 def test_astype_complex_of_a_real_array(ca, dtype):
     r = (np.arange(7) - 3).astype(dtype)
@@ -280,6 +375,22 @@ def test_astype_complex_of_a_real_array(ca, dtype):
         assert_same(x.astype(complex_dtype).compute(), r.astype(complex_dtype))
     with pytest.raises(TypeError, match="according to the rule 'safe'"):
         ca.from_array(np.arange(3.0)).astype(np.complex64, casting="safe")
+
+
+@pytest.mark.parametrize("source, target, casting", [
+    ("c16", "c8", "safe"), ("c16", "c8", "equiv"), ("c8", "c16", "no"), ("c16", "c8", "same_kind"),
+    ("c8", "c16", "safe"), ("c16", "c8", "unsafe"), ("c8", "c8", "no"), ("c16", ">c16", "equiv")])
+def test_astype_of_a_complex_array_follows_casting(ca, source, target, casting):
+    """NumPy's rule: complex128 to complex64 is no 'safe' cast, but a 'same_kind' one."""
+    values = complex_values((5,), source)
+    z = ca.from_array(values, chunks=2)
+    if np.can_cast(values.dtype, np.dtype(target), casting=casting):
+        assert_same(z.astype(target, casting=casting).compute(), values.astype(target, casting=casting))
+    else:
+        with pytest.raises(TypeError, match=f"according to the rule '{casting}'"):
+            values.astype(target, casting=casting)  # NumPy refuses it too
+        with pytest.raises(TypeError, match=f"according to the rule '{casting}'"):
+            z.astype(target, casting=casting)
 
 
 @pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
@@ -304,6 +415,22 @@ def test_from_array_of_complex_values(ca):
     assert_same(z.compute(), v.astype("<c16"))
     assert complex(z[1, 1]) == complex(v[1, 1])
     assert "complex128" in repr(z)
+
+
+@pytest.mark.parametrize("value", [0j, 1j, 2 + 0j, complex(-0.0, 0.0), complex(np.nan, 0)])
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1)])
+def test_truth_value_of_one_element_is_numpys(ca, value, shape):
+    v = np.full(shape, value, np.complex64)
+    assert bool(ca.from_array(v)) is bool(v)
+    assert bool(ca.from_array(v.astype(np.complex128)).real) is bool(v.real)
+
+
+def test_truth_value_of_several_elements_is_ambiguous(ca):
+    v = np.array([1j, 0])
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(v)  # as NumPy
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(ca.from_array(v))
 
 
 @pytest.mark.parametrize("operation", [
@@ -334,19 +461,23 @@ def test_where_and_asarray(ca, pair):
 
 
 @pytest.mark.parametrize("function", [lambda ca, z: ca.clip(z, 0, 1), lambda ca, z: ca.cumsum(z),
-                                      lambda ca, z: ca.maximum(z, 1) if hasattr(ca, "maximum") else np.maximum(z, 1),
-                                      lambda ca, z: ca.from_array(np.arange(3.0)) + ca.from_array(np.arange(3.0))
-                                      * np.array([1j, 2, 3])],
-                         ids=["clip", "cumsum", "maximum", "numpy-complex-operand"])
+                                      lambda ca, z: ca.maximum(z, 1), lambda ca, z: ca.minimum(1, z),
+                                      lambda ca, z: ca.sqrt(z), lambda ca, z: ca.nanmean(z)],
+                         ids=["clip", "cumsum", "maximum", "minimum", "sqrt", "nanmean"])
 def test_real_only_functions_refuse_complex_values_clearly(ca, pair, function):
     z, _ = pair
-    try:
-        result = function(ca, z)
-    except TypeError as error:
-        message = str(error)
-        assert "complex" in message and ".real" in message and "\n" not in message, message
-    else:  # a complex operand of + - * / is complex arithmetic
-        assert isinstance(result, ca.ComplexArray)
+    with pytest.raises(TypeError) as error:
+        function(ca, z)
+    message = str(error.value)
+    assert "complex" in message and ".real" in message and "\n" not in message, message
+
+
+def test_a_complex_numpy_operand_of_real_arrays_is_complex_arithmetic(ca):
+    r = np.arange(3.0)
+    x = ca.from_array(r)
+    got = x + x * np.array([1j, 2, 3])
+    assert isinstance(got, ca.ComplexArray)
+    assert_same(got.compute(), r + r * np.array([1j, 2, 3]))
 
 
 def test_unknown_attributes_are_attribute_errors(ca, pair):
@@ -382,3 +513,23 @@ def test_to_zarr_of_a_complex_array_leaves_an_existing_store_alone(ca, tmp_path)
     with pytest.raises(FileExistsError):
         z.to_zarr(tmp_path / "out.zarr")
     assert sorted(p.name for p in (tmp_path / "out.zarr").iterdir()) == before
+
+
+def test_a_failed_complex_write_leaves_an_existing_store_untouched(ca, tmp_path):
+    """A corrupt source chunk found while writing with overwrite=True: the error names it, the
+    store that was there stays as it was, and no temporary store is left beside it."""
+    values = complex_values((8, 5), "<c16")
+    write_store(tmp_path / "in.zarr", values, (2, 5), compressor=numcodecs.Blosc("lz4"))
+    (tmp_path / "in.zarr" / "3.0").write_bytes(b"garbage" * 3)
+    existing = zarr.open_array(str(tmp_path / "out.zarr"), mode="w", shape=(2,), dtype="f8")
+    existing[...] = [1, 2]
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    with pytest.raises(OSError) as error:
+        ca.open(tmp_path / "in.zarr", "").to_zarr(tmp_path / "out.zarr", "w", overwrite=True)
+    message = str(error.value)
+    assert "\n" not in message and "in.zarr" in message and "chunk 3.0" in message, message
+    assert "(chunk (0, 0) at [0:8, 0:5])" in message  # the user's 2-d chunk, not the pairs' 3-d one
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.zarr", "out.zarr"]
+    np.testing.assert_array_equal(zarr.open_array(str(tmp_path / "out.zarr"), mode="r")[...], [1, 2])

@@ -74,6 +74,19 @@ const char* const stats_help =
 
 namespace {
 
+// stats computes real values: a complex variable is an error saying what to take instead, as the
+// user writes it (eval names root variables only; a nested one is reached from Python).
+std::string complex_variable_error(const std::string& file, const std::string& path, const ComplexSources& parts) {
+    const std::string dtype = parts.real->dtype() == DType::Float32 ? "complex64" : "complex128";
+    const std::string name = path.substr(path.find_first_not_of('/') == std::string::npos ? path.size() : 1);
+    std::string message = file + ":" + path + " is " + dtype + ": stats computes real values; ";
+    if (name.empty()) return message + "take .real, .imag or abs(z) of chunkarr.open(store, \"\") in Python";
+    if (name.find('/') != std::string::npos)
+        return message + "take .real, .imag or abs(z) of chunkarr.open(store, \"" + name +
+               "\") in Python (chunkarr eval names root variables only)";
+    return message + "take real(" + name + "), imag(" + name + ") or abs(" + name + ") with chunkarr eval";
+}
+
 struct Target {
     std::string path;
     DType stored;
@@ -505,6 +518,8 @@ int run_stats(const std::vector<std::string>& args) {
         SourcePtr source;
         if (why.empty()) {
             try {
+                if (const auto parts = open_complex_sources(where.file, path, open_options))
+                    throw FormatError(complex_variable_error(where.file, path, *parts));
                 source = open_source(where.file, path, open_options);
             } catch (const ValueError&) {
                 throw;  // the files of a glob do not join: not one variable's fault

@@ -5,37 +5,33 @@
 
 namespace chunkarr {
 
-namespace {
-std::string append(const std::exception& e, const std::string& context) {
-    std::string message = e.what();
-    message += context;
-    return message;
-}
-}  // namespace
-
 void rethrow_with_context(const std::string& context) {
+    rethrow_rewritten([&](const std::string& message) { return message + context; });
+}
+
+void rethrow_rewritten(const std::function<std::string(const std::string&)>& rewrite) {
     try {
         throw;
     } catch (const CancelledError&) {
         throw;  // a cancellation is not about any chunk
     } catch (const UserCodeError& e) {
-        throw UserCodeError(append(e, context), e.original());
+        throw UserCodeError(rewrite(e.what()), e.original());
     } catch (const IOError& e) {
-        throw IOError(append(e, context));
+        throw IOError(rewrite(e.what()));
     } catch (const FormatError& e) {
-        throw FormatError(append(e, context));
+        throw FormatError(rewrite(e.what()));
     } catch (const ValueError& e) {
-        throw ValueError(append(e, context));
+        throw ValueError(rewrite(e.what()));
     } catch (const KeyError& e) {
-        throw KeyError(append(e, context));
+        throw KeyError(rewrite(e.what()));
     } catch (const MemoryBudgetError& e) {
-        throw MemoryBudgetError(append(e, context));
+        throw MemoryBudgetError(rewrite(e.what()));
     } catch (const Error& e) {
-        throw Error(append(e, context));
+        throw Error(rewrite(e.what()));
     } catch (const std::bad_alloc&) {
-        throw MemoryBudgetError(std::string("out of memory") += context);
+        throw MemoryBudgetError(rewrite("out of memory"));
     } catch (const std::exception& e) {
-        throw Error(append(e, context));
+        throw Error(rewrite(e.what()));
     }
 }
 

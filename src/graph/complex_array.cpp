@@ -3,7 +3,6 @@
 #include <chunkarr/io/variables.hpp>
 
 #include <cmath>
-#include <type_traits>
 #include <utility>
 
 namespace chunkarr {
@@ -50,11 +49,26 @@ template <class A, class B> ComplexArray divide(const A& a, const B& b, const Ar
     return make_complex(where(zero, a / c_abs, real), where(zero, b / c_abs, imag));
 }
 
-// The same with a real number for divisor: its branch (real part larger) known here.
-ComplexArray divide(const Array& a, const Array& b, double c) {
-    if (c == 0) return make_complex(a / std::fabs(c), b / std::fabs(c));
-    const double ratio = 0.0 / c, scale = 1.0 / (c + 0.0 * ratio);
-    return make_complex((a + b * ratio) * scale, (b - a * ratio) * scale);
+// The same with a number c + di for divisor: its branch known here. NumPy first casts the
+// divisor to the result's complex type, so complex64 values take a ratio and a scale computed
+// in float (the same bits as NumPy's, where double would round differently).
+template <class T> ComplexArray divide_in(const Array& a, const Array& b, T c, T d) {
+    if (c == 0 && d == 0)
+        return make_complex(a / static_cast<double>(std::fabs(c)), b / static_cast<double>(std::fabs(c)));
+    // r and s are exact as doubles (a float is one); the engine takes them in the parts' type.
+    if (std::fabs(c) >= std::fabs(d)) {
+        const T ratio = d / c;
+        const double r = ratio, s = T(1) / (c + d * ratio);
+        return make_complex((a + b * r) * s, (b - a * r) * s);
+    }
+    const T ratio = c / d;
+    const double r = ratio, s = T(1) / (d + c * ratio);
+    return make_complex((a * r + b) * s, (b * r - a) * s);
+}
+
+ComplexArray divide(const Array& a, const Array& b, double c, double d) {
+    if (a.dtype() == DType::Float32) return divide_in<float>(a, b, static_cast<float>(c), static_cast<float>(d));
+    return divide_in<double>(a, b, c, d);
 }
 
 template <class A, class B, class C, class D>
@@ -64,8 +78,7 @@ ComplexArray apply(char op, const A& a, const B& b, const C& c, const D& d) {
         case '-': return make_complex(a - c, b - d);
         case '*': return multiply(a, b, c, d);
         default: {
-            if constexpr (std::is_same_v<C, double>) return divide(a, b, c);
-            else return divide(a, b, c, d);
+            return divide(a, b, c, d);
         }
     }
 }
@@ -99,28 +112,43 @@ std::optional<ComplexArray> open_complex(const std::string& path, const std::str
     return make_complex(open(parts->real, as_stored), open(parts->imag, as_stored));
 }
 
+ComplexArray as_complex(const Array& x) {
+    // A number is weak against floats only: float32 data stays complex64, integers and bools
+    // take the number's complex128, as NumPy gives int16 data + 1j.
+    const DType t = is_float(x.dtype()) ? x.dtype() : DType::Float64;
+    return make_complex(as_type(x, t), scalar(0.0, t));
+}
+
 Array abs(const ComplexArray& z) { return binary(BinaryOp::Hypot, z.real, z.imag); }
 Array angle(const ComplexArray& z) { return binary(BinaryOp::Arctan2, z.imag, z.real); }
 ComplexArray conj(const ComplexArray& z) { return {z.real, -z.imag}; }
 ComplexArray operator-(const ComplexArray& z) { return {-z.real, -z.imag}; }
 
-#define CHUNKARR_COMPLEX_OPERATOR(symbol)                                        \
-    ComplexArray operator symbol(const ComplexArray& a, const ComplexArray& b) { \
-        const auto [x, y] = promoted(a, b);                                      \
-        return apply(#symbol[0], x.real, x.imag, y.real, y.imag);                \
-    }                                                                            \
-    ComplexArray operator symbol(const ComplexArray& a, const Array& b) {        \
-        const auto [x, y] = promoted(a, b);                                      \
-        return apply(#symbol[0], x.real, x.imag, y.real, y.imag);                \
-    }                                                                            \
-    ComplexArray operator symbol(const Array& a, const ComplexArray& b) {        \
-        const auto [y, x] = promoted(b, a);                                      \
-        return apply(#symbol[0], x.real, x.imag, y.real, y.imag);                \
-    }                                                                            \
-    ComplexArray operator symbol(const ComplexArray& a, double b) {              \
-        return apply(#symbol[0], a.real, a.imag, b, 0.0);                        \
-    }                                                                            \
-    ComplexArray operator symbol(double a, const ComplexArray& b) { return apply(#symbol[0], a, 0.0, b.real, b.imag); }
+#define CHUNKARR_COMPLEX_OPERATOR(symbol)                                         \
+    ComplexArray operator symbol(const ComplexArray& a, const ComplexArray& b) {  \
+        const auto [x, y] = promoted(a, b);                                       \
+        return apply(#symbol[0], x.real, x.imag, y.real, y.imag);                 \
+    }                                                                             \
+    ComplexArray operator symbol(const ComplexArray& a, const Array& b) {         \
+        const auto [x, y] = promoted(a, b);                                       \
+        return apply(#symbol[0], x.real, x.imag, y.real, y.imag);                 \
+    }                                                                             \
+    ComplexArray operator symbol(const Array& a, const ComplexArray& b) {         \
+        const auto [y, x] = promoted(b, a);                                       \
+        return apply(#symbol[0], x.real, x.imag, y.real, y.imag);                 \
+    }                                                                             \
+    ComplexArray operator symbol(const ComplexArray& a, double b) {               \
+        return apply(#symbol[0], a.real, a.imag, b, 0.0);                         \
+    }                                                                             \
+    ComplexArray operator symbol(double a, const ComplexArray& b) {               \
+        return apply(#symbol[0], a, 0.0, b.real, b.imag);                         \
+    }                                                                             \
+    ComplexArray operator symbol(const ComplexArray& a, std::complex<double> b) { \
+        return apply(#symbol[0], a.real, a.imag, b.real(), b.imag());             \
+    }                                                                             \
+    ComplexArray operator symbol(std::complex<double> a, const ComplexArray& b) { \
+        return apply(#symbol[0], a.real(), a.imag(), b.real, b.imag);             \
+    }
 CHUNKARR_COMPLEX_OPERATOR(+)
 CHUNKARR_COMPLEX_OPERATOR(-)
 CHUNKARR_COMPLEX_OPERATOR(*)
@@ -131,8 +159,14 @@ ComplexArray sum(const ComplexArray& z, const Axes& axes, bool keepdims) {
     return {z.real.sum(axes, keepdims), z.imag.sum(axes, keepdims)};
 }
 
+// NumPy's mean divides the complex sum by the count as by a complex number (n + 0i), with its
+// complex loop: the parts' own means would differ where a part is infinite (inf + 1i over 2 is
+// inf + NaN i in NumPy) and in the last bit (the loop multiplies by 1 / n).
 ComplexArray mean(const ComplexArray& z, const Axes& axes, bool keepdims) {
-    return {z.real.mean(axes, keepdims), z.imag.mean(axes, keepdims)};
+    Index count = 1;
+    for (int axis : normalize_axes(axes, z.real.shape().size()))
+        count *= z.real.shape()[static_cast<std::size_t>(axis)];
+    return sum(z, axes, keepdims) / static_cast<double>(count);
 }
 
 }  // namespace chunkarr

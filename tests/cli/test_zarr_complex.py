@@ -91,6 +91,28 @@ def test_stats_of_a_complex_array_is_one_error_line(run_cli, store):
     assert_error(run_cli("stats", f"{path}:z"), 1, "c.zarr", "/z", z.dtype.name, "real(z)", "imag(z)", "abs(z)")
 
 
+def test_stats_of_a_nested_complex_array_points_to_python(run_cli, tmp_path):
+    """eval names root variables only: for g1/v the error line says how Python reaches it, and
+    suggests no eval expression (real(g1/v) would not parse)."""
+    root = zarr.open_group(str(tmp_path / "g.zarr"), mode="w")
+    root.create_group("g1").create_dataset("v", data=np.array([1j, 2], "<c8"))
+    rc, out, err = run_cli("stats", f"{tmp_path / 'g.zarr'}:g1/v")
+    assert_error((rc, out, err), 1, "g.zarr", "/g1/v", "complex64", 'chunkarr.open(store, "g1/v")', ".real")
+    assert "real(g1/v)" not in err
+
+
+def test_top_level_help_lists_every_eval_function(run_cli):
+    rc, top, _ = run_cli("--help")
+    assert rc == 0
+    rc, eval_help, _ = run_cli("eval", "--help")
+    assert rc == 0
+    listed = top.split("(functions:")[1].split(")")[0].split()
+    documented = [line.split("(")[0].strip() for line in eval_help.split("functions (")[1].split("options:")[0]
+                  .splitlines()[2:] if line.strip()]
+    assert {"real", "imag", "angle", "conj", "abs"} <= set(documented)
+    assert sorted(listed) == sorted(documented)
+
+
 def test_stats_of_the_whole_store_lists_the_complex_array_as_an_error_row(run_cli, store):
     path, z, t = store
     rc, out, err = run_cli("stats", path, "--format", "json")

@@ -5,6 +5,7 @@
 #include "support/catch.hpp"
 #include "support/temp_dir.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -66,4 +67,25 @@ TEST_CASE("complex values go to Zarr stores only", "[engine][store][complex][err
     wrong.chunks = {2, 2};
     CHECK_THROWS_WITH(store_complex(z, dir.file("out.zarr"), "z", wrong),
                       Catch::Matchers::Contains("chunks have 2 axes"));
+}
+
+TEST_CASE("a failed complex write names the chunk and region of the user's array", "[engine][store][complex][errors]") {
+    // The values are written as pairs on a last axis of 2: an error names the user's 2-d chunk.
+    TempDir dir("store-complex-error");
+    std::filesystem::create_directory(dir.file("in.zarr"));
+    dir.write("in.zarr/.zarray", R"({"zarr_format": 2, "shape": [4, 3], "chunks": [2, 3], "dtype": "<c16",
+                                    "order": "C", "fill_value": null, "compressor": null, "filters": null})");
+    dir.write("in.zarr/0.0", std::string(2 * 3 * 16, '\0'));
+    dir.write("in.zarr/1.0", "truncated");
+    const auto z = open_complex(dir.file("in.zarr"), "");
+    REQUIRE(z);
+    try {
+        store_complex(*z, dir.file("out.zarr"), "z");
+        FAIL("a truncated chunk was written");
+    } catch (const IOError& e) {
+        const std::string message = e.what();
+        CHECK_THAT(message, Catch::Matchers::Contains("in.zarr:/ (real part) chunk 1.0"));
+        CHECK_THAT(message, Catch::Matchers::EndsWith(" (chunk (0, 0) at [0:4, 0:3])"));
+    }
+    CHECK_FALSE(std::filesystem::exists(dir.file("out.zarr")));
 }

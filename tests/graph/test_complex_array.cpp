@@ -84,5 +84,57 @@ TEST_CASE("abs, angle, conj, sum and mean of complex values", "[graph][complex]"
     CHECK(computed(-a)[1] == std::complex<double>(3, -4));
     const ComplexArray small = make_complex(array({1, 2, 3}), array({-1, 0.5, 4}));
     CHECK(computed(sum(small)) == std::vector<std::complex<double>>{{6, 3.5}});
-    CHECK(computed(mean(small)) == std::vector<std::complex<double>>{{2, 3.5 / 3}});
+    // NumPy's mean: the sum by its complex division loop, which multiplies by 1 / n.
+    CHECK(computed(mean(small)) == std::vector<std::complex<double>>{{6 * (1.0 / 3), 3.5 * (1.0 / 3)}});
+}
+
+TEST_CASE("the mean of complex values with infinities is NumPy's: the sum divided as a complex number",
+          "[graph][complex]") {
+    // np.array([inf+1j, 1]).mean() is inf+nanj: (inf + 2i) / (2 + 0i) makes 2 * 0 * inf a NaN.
+    const double inf = INFINITY;
+    const auto mean_ = computed(mean(make_complex(array({inf, 1}), array({1, 1}))));
+    REQUIRE(mean_.size() == 1);
+    CHECK(std::isinf(mean_[0].real()));
+    CHECK(std::isnan(mean_[0].imag()));
+    // Along an axis, of a 2-d array: each row's mean ([[inf+1i, 1], [1+2i, 3]] by rows).
+    const Array re = reshape(from_ndarray(values(DType::Float64, {inf, 1, 1, 3}), {1}), {2, 2});
+    const Array im = reshape(from_ndarray(values(DType::Float64, {1, 0, 2, 0}), {1}), {2, 2});
+    const auto rows = computed(mean(make_complex(re, im), {1}));
+    REQUIRE(rows.size() == 2);
+    CHECK(std::isinf(rows[0].real()));
+    CHECK(std::isnan(rows[0].imag()));
+    CHECK(rows[1] == std::complex<double>(4 * 0.5, 2 * 0.5));
+}
+
+TEST_CASE("complex64 divided by a number rounds as NumPy's float loop", "[graph][complex]") {
+    // NumPy casts the divisor to complex64, then (a + bi) / c is a * (1 / c) + b * (1 / c) i in
+    // float: 1 / 1.1f rounds otherwise than 1 / 1.1 rounded to float.
+    const std::vector<double> re = {1, -3, 0.1, 5, 7.25, 1e-3}, im = {2, 4, -1, 0.7, 3, -9};
+    const ComplexArray z = make_complex(array(re, DType::Float32), array(im, DType::Float32));
+    const ComplexArray quotient = z / 1.1;
+    REQUIRE(quotient.real.dtype() == DType::Float32);
+    const auto parts = compute({quotient.real, quotient.imag});
+    const float c = 1.1f, scale = 1.0f / c;
+    for (std::size_t i = 0; i < re.size(); ++i) {
+        CHECK(parts[0].data_as<float>()[i] == static_cast<float>(re[i]) * scale);
+        CHECK(parts[1].data_as<float>()[i] == static_cast<float>(im[i]) * scale);
+    }
+}
+
+TEST_CASE("complex numbers as operands, and real arrays made complex as NumPy types them", "[graph][complex]") {
+    const ComplexArray a = make_complex(array(re_a), array(im_a));
+    const std::complex<double> w(0.5, -2);
+    const auto product = computed(a * w), quotient = computed(w / a), sum_ = computed(w + a);
+    for (std::size_t i = 0; i + 1 < re_a.size(); ++i) {
+        const std::complex<double> x(re_a[i], im_a[i]);
+        CHECK(product[i] == x * w);
+        CHECK(sum_[i] == w + x);
+        CHECK(std::abs(quotient[i] - w / x) <= 1e-15 * std::abs(w / x));
+    }
+    // numpy: float32 data + 1j is complex64; int16, bool or float64 data + 1j complex128.
+    CHECK(complex_dtype_name(as_complex(array({1, 2}, DType::Float32)) + w) == "complex64");
+    CHECK(complex_dtype_name(as_complex(array({1, 2}, DType::Int16)) + w) == "complex128");
+    CHECK(complex_dtype_name(as_complex(array({1, 0}, DType::Bool)) * w) == "complex128");
+    CHECK(computed(as_complex(array({3, -1}, DType::Int16)) * w) ==
+          std::vector<std::complex<double>>{3.0 * w, -1.0 * w});
 }

@@ -2,6 +2,7 @@
 // One exception hierarchy for the whole library. Messages name the file, variable and chunk
 // where one is involved; the CLI prints what() as its single error line.
 #include <exception>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -64,5 +65,9 @@ private:
 // Rethrows the exception in flight (inside a catch block) as the same chunkarr error type with
 // `context` appended, e.g. " (chunk (0, 3))". Non-chunkarr exceptions become Error.
 [[noreturn]] void rethrow_with_context(const std::string& context);
+
+// Rethrows the exception in flight as the same chunkarr error type with its message rewritten by
+// `rewrite` (CancelledError unchanged). Non-chunkarr exceptions become Error.
+[[noreturn]] void rethrow_rewritten(const std::function<std::string(const std::string&)>& rewrite);
 
 }  // namespace chunkarr

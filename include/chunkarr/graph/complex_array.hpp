@@ -7,6 +7,7 @@
 #include <chunkarr/graph/array.hpp>
 #include <chunkarr/graph/constructors.hpp>
 
+#include <complex>
 #include <optional>
 #include <string>
 
@@ -29,28 +30,37 @@ std::string complex_dtype_name(const ComplexArray& z);
 std::optional<ComplexArray> open_complex(const std::string& path, const std::string& variable,
                                          const OpenOptions& options = {});
 
+// x with a zero imaginary part, of the complex type NumPy gives x with a complex number
+// (float32 data: complex64; float64, integers and bools: complex128).
+ComplexArray as_complex(const Array& x);
+
 // NumPy's results: abs is the float magnitude (hypot), angle atan2(imag, real) in radians.
 Array abs(const ComplexArray& z);
 Array angle(const ComplexArray& z);
 ComplexArray conj(const ComplexArray& z);
 ComplexArray operator-(const ComplexArray& z);
 
-// Arithmetic with complex and real operands. Division is Smith's, as NumPy's, which avoids
-// overflow where c*c + d*d would overflow.
-#define CHUNKARR_COMPLEX_OPERATOR(symbol)                                       \
-    ComplexArray operator symbol(const ComplexArray& a, const ComplexArray& b); \
-    ComplexArray operator symbol(const ComplexArray& a, const Array& b);        \
-    ComplexArray operator symbol(const Array& a, const ComplexArray& b);        \
-    ComplexArray operator symbol(const ComplexArray& a, double b);              \
-    ComplexArray operator symbol(double a, const ComplexArray& b);
+// Arithmetic with complex and real operands, as NumPy's complex loops: a real operand takes a
+// zero imaginary part, numbers are weak (the array's parts keep their type; a complex64 array's
+// number is made complex64 first). Division is Smith's, as NumPy's, which avoids overflow where
+// c*c + d*d would overflow.
+#define CHUNKARR_COMPLEX_OPERATOR(symbol)                                        \
+    ComplexArray operator symbol(const ComplexArray& a, const ComplexArray& b);  \
+    ComplexArray operator symbol(const ComplexArray& a, const Array& b);         \
+    ComplexArray operator symbol(const Array& a, const ComplexArray& b);         \
+    ComplexArray operator symbol(const ComplexArray& a, double b);               \
+    ComplexArray operator symbol(double a, const ComplexArray& b);               \
+    ComplexArray operator symbol(const ComplexArray& a, std::complex<double> b); \
+    ComplexArray operator symbol(std::complex<double> a, const ComplexArray& b);
 CHUNKARR_COMPLEX_OPERATOR(+)
 CHUNKARR_COMPLEX_OPERATOR(-)
 CHUNKARR_COMPLEX_OPERATOR(*)
 CHUNKARR_COMPLEX_OPERATOR(/)
 #undef CHUNKARR_COMPLEX_OPERATOR
 
-// NumPy's sum and mean of complex values: those of each part (the same pairwise tree as real
-// sums, so results do not depend on the thread count).
+// NumPy's sum and mean of complex values: the sum is each part's (the same pairwise tree as real
+// sums, so results do not depend on the thread count); the mean is the sum divided by the count
+// as NumPy divides it, by its complex loop (so inf + 1i and 1 average to inf + NaN i).
 ComplexArray sum(const ComplexArray& z, const Axes& axes = {}, bool keepdims = false);
 ComplexArray mean(const ComplexArray& z, const Axes& axes = {}, bool keepdims = false);
 

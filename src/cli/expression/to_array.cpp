@@ -412,9 +412,12 @@ private:
             check_argument_count(node, 1, 1, help->arguments);
             return complex_function(name, operand(*node.operands[0], " for " + name));
         }
-        static const std::map<std::string, UnaryOp> elementwise = {{"sqrt", UnaryOp::Sqrt}, {"exp", UnaryOp::Exp},
-                                                                   {"log", UnaryOp::Log},   {"log10", UnaryOp::Log10},
-                                                                   {"abs", UnaryOp::Abs},   {"isnan", UnaryOp::IsNan}};
+        // abs is above: it takes complex operands too.
+        static const std::map<std::string, UnaryOp> elementwise = {{"sqrt", UnaryOp::Sqrt},
+                                                                   {"exp", UnaryOp::Exp},
+                                                                   {"log", UnaryOp::Log},
+                                                                   {"log10", UnaryOp::Log10},
+                                                                   {"isnan", UnaryOp::IsNan}};
         if (const auto it = elementwise.find(name); it != elementwise.end()) {
             check_argument_count(node, 1, 1, help->arguments);
             LabeledArray x = array_operand(*node.operands[0], " for " + name);

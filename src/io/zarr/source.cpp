@@ -58,14 +58,10 @@ void take_complex_part(const std::byte* pairs, Index count, std::size_t item, in
 // A complex array must be opened by part, and only a complex array has parts.
 void check_complex_part(const ZarrArrayMetadata& meta, const std::optional<ComplexPart>& part,
                         const std::string& where) {
-    // The array's name as eval takes it; "z" for a store that is one array.
-    const std::size_t start = meta.path.find_first_not_of('/');
-    const std::string name = start == std::string::npos ? std::string("z") : meta.path.substr(start);
+    // The facts only: the CLI and Python say what to take instead, as their users write it.
     if (meta.complex && !part)
         throw FormatError(where + " is " + zarr_stored_type_name(meta) +
-                          ", which chunkarr computes with as its real and imaginary parts: take real(" + name +
-                          "), imag(" + name + ") or abs(" + name +
-                          ") (chunkarr eval), z.real, z.imag or abs(z) (Python)");
+                          ", which is read as its real and imaginary parts (open_complex), not as one real array");
     if (!meta.complex && part)
         throw FormatError(where + " is " + zarr_stored_type_name(meta) +
                           ", not complex: it has no real and imaginary parts");
@@ -76,7 +72,6 @@ void check_complex_part(const ZarrArrayMetadata& meta, const std::optional<Compl
 ZarrSource::ZarrSource(const std::string& store, const std::string& variable, std::optional<ComplexPart> part)
     : store_(store), snapshot_(metadata_file(store, variable)), meta_(read_zarr_array(store, variable)), part_(part) {
     check_complex_part(meta_, part_, store_ + ":" + meta_.path);
-    identity_of_array_ = "zarr:" + store_ + ":" + meta_.path + "@" + snapshot_.version();
     directory_ = meta_.path == "/" ? store_ : store_ + meta_.path;
     // Stores of zarr-python's NestedDirectoryStore before 2.8 keep chunks in "0/1" without
     // saying so in .zarray: a directory "0" is the sign.
@@ -113,22 +108,15 @@ bool ZarrSource::read_chunk(const std::vector<Index>& index, std::byte* out) con
     return decode_chunk(index, out);
 }
 
-// Both parts' sources decode the same chunk files: the thread keeps the pairs it decoded last,
-// so a task that reads both parts of a chunk (abs, a product, compute()) decodes it once.
+// Each part's read decodes the chunk's value pairs and keeps its part: no values outlive the
+// call, so chunk files rewritten between two runs read anew. The price: a task that reads both
+// parts decodes each chunk twice. (`pairs` is scratch space kept by the thread, as decode_chunk's.)
 bool ZarrSource::read_complex_part(const std::vector<Index>& index, std::byte* out) const {
-    thread_local std::string last_chunk;  // whose pairs `pairs` holds: store, array, version, chunk
-    thread_local bool last_missing = false;
     thread_local std::vector<std::byte> pairs;
-    const std::string chunk = identity_of_array_ + "/" + zarr_chunk_key(index, meta_.dimension_separator);
-    if (chunk != last_chunk) {
-        last_chunk.clear();  // an error below leaves no key to a half-decoded buffer
-        pairs.resize(static_cast<std::size_t>(element_count(meta_.chunks)) * zarr_stored_itemsize(meta_));
-        last_missing = !decode_chunk(index, pairs.data());
-        last_chunk = chunk;
-    }
-    if (last_missing) return false;
-    take_complex_part(pairs.data(), element_count(meta_.chunks), itemsize(meta_.dtype),
-                      *part_ == ComplexPart::Real ? 0 : 1, out);
+    const Index count = element_count(meta_.chunks);
+    pairs.resize(static_cast<std::size_t>(count) * zarr_stored_itemsize(meta_));
+    if (!decode_chunk(index, pairs.data())) return false;
+    take_complex_part(pairs.data(), count, itemsize(meta_.dtype), *part_ == ComplexPart::Real ? 0 : 1, out);
     return true;
 }
 

@@ -61,7 +61,6 @@ private:
     std::vector<std::byte> fill_chunk_;  // one chunk of fill values, native byte order
     bool swap_bytes_ = false;
     std::optional<ComplexPart> part_;  // set for a complex array
-    std::string identity_of_array_;    // identity() without the part: the same for both parts
 };
 
 }  // namespace chunkarr
