@@ -21,7 +21,8 @@ def open(path, variable: str, mask_and_scale: bool = True, concat: str | None = 
     NaN and packed values are unpacked unless mask_and_scale=False: for files as netCDF4-python
     does, for Zarr as xr.open_zarr (fill_value is the _FillValue; xarray's dtypes, e.g. float32
     for int16 with a fill value). float16 Zarr arrays are read as float32 (exact); complex64 and
-    complex128 ones give a ComplexArray (values as zarr-python reads them: not masked)."""
+    complex128 ones give a ComplexArray (values equal to the fill_value are nan+nanj, as
+    xr.open_zarr gives them, unless mask_and_scale=False; no unpacking)."""
     parts = _core.open_complex(str(path), variable, mask_and_scale, concat)
     if parts is not None:
         from ._complex import ComplexArray

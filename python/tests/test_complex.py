@@ -61,7 +61,7 @@ def test_complex_stores_read_as_zarr_python_reads_them(ca, tmp_path, dtype, orde
     # Rows 8-10 are never written: those chunks are missing and read as the fill value.
     expected = write_store(tmp_path / "s.zarr", values, (4, 3), fill_value=complex(1.5, -2.25), order=order,
                            compressor=COMPRESSORS[compressor], written=np.s_[:8])
-    z = ca.open(tmp_path / "s.zarr", "")
+    z = ca.open(tmp_path / "s.zarr", "", mask_and_scale=False)
     assert isinstance(z, ca.ComplexArray)
     assert z.dtype == np.dtype(dtype).newbyteorder("=")
     assert z.shape == (11, 7)
@@ -84,21 +84,22 @@ def test_fill_values_of_missing_chunks(ca, tmp_path, dtype, fill_value):
     stated.real, stated.imag = np.real(fill_value), np.imag(fill_value)
     expected[2:, :] = stated
     expected[:, 3:] = stated
-    assert_same(ca.open(tmp_path / "s.zarr", "").compute(), expected)
+    assert_same(ca.open(tmp_path / "s.zarr", "", mask_and_scale=False).compute(), expected)
 
 
 def test_null_fill_value_reads_missing_chunks_as_zero(ca, tmp_path):
     """zarr-python leaves them uninitialised (np.empty); chunkarr reads 0, as for real dtypes."""
     values = complex_values((4,), "<c16")
     write_store(tmp_path / "s.zarr", values, (2,), fill_value=None, written=np.s_[:2])
-    got = ca.open(tmp_path / "s.zarr", "").compute()
+    got = ca.open(tmp_path / "s.zarr", "", mask_and_scale=False).compute()
     assert_same(got[:2], values[:2])
     assert_same(got[2:], np.zeros(2, "<c16"))
 
 
 def test_cf_attributes_do_not_decode_complex_values(ca, tmp_path):
-    """Masking and unpacking act on whole values (xarray adds add_offset to the real part only);
-    chunkarr reads complex values as stored, as zarr-python gives them, and keeps the attributes."""
+    """Unpacking acts on whole values (xarray adds add_offset to the real part only): chunkarr
+    applies no _FillValue, missing_value, scale_factor or add_offset attribute to complex values
+    (only the array's fill_value masks, below) and keeps the attributes."""
     values = complex_values((6,), "<c16")
     z = zarr.open_array(str(tmp_path / "s.zarr"), mode="w", shape=(6,), chunks=(4,), dtype="<c16", fill_value=None)
     z[...] = values
@@ -107,12 +108,35 @@ def test_cf_attributes_do_not_decode_complex_values(ca, tmp_path):
     assert_same(ca.open(tmp_path / "s.zarr", "", mask_and_scale=False).compute(), values)
 
 
+@pytest.mark.parametrize("fill_value", [0, complex(1.5, -2.25), complex(np.nan, 0)], ids=["zero", "number", "nan"])
+@pytest.mark.parametrize("dtype", ["<c8", ">c16"])
+def test_values_equal_to_the_fill_value_are_missing_as_xarray_decodes(ca, tmp_path, dtype, fill_value):
+    """xr.open_zarr masks values equal to fill_value (both parts) as nan+nanj, missing chunks
+    included; ca.open does too (a NaN part equals nothing), mask_and_scale=False gives them."""
+    xr = pytest.importorskip("xarray")
+    values = complex_values((7, 5), dtype, seed=9)
+    values[1, 1:4] = fill_value                      # written values equal to the fill value
+    values[2, 0] = complex(np.real(fill_value), 1)   # one part equal only: kept
+    root = zarr.open_group(str(tmp_path / "g.zarr"), mode="w")
+    z = root.create_dataset("z", shape=values.shape, chunks=(3, 2), dtype=values.dtype, fill_value=fill_value)
+    z[:6] = values[:6]                               # the last row's chunks are missing
+    z.attrs["_ARRAY_DIMENSIONS"] = ["y", "x"]
+    want = xr.open_zarr(str(tmp_path / "g.zarr"), consolidated=False)["z"].values
+    got = ca.open(tmp_path / "g.zarr", "z").compute()
+    assert_same(got, want)
+    assert np.isnan(got[6]).all()   # missing chunks: masked, or the NaN fill value itself
+    assert np.isnan(got[1, 1:4]).all() and np.isnan(got[2, 0]) == np.isnan(fill_value)   # one part equal: kept
+    # xarray's dtype: complex128 when a fill value masks (its np.where with nan+nanj promotes)
+    assert got.dtype == (np.complex64 if np.isnan(fill_value) and dtype == "<c8" else np.complex128)
+    assert_same(ca.open(tmp_path / "g.zarr", "z", mask_and_scale=False).compute(), z[...])
+
+
 @pytest.mark.parametrize("shape,chunks", [((9,), (1,)), ((5, 3), (5, 3)), ((), ()), ((0, 4), (2, 2)), ((6, 1, 5), (4, 1, 2))],
                          ids=["chunk-size-1", "one-chunk", "0-d", "empty", "3-d-edges"])
 def test_odd_shapes_and_chunkings(ca, tmp_path, shape, chunks):
     values = complex_values(shape, "<c16", seed=3)
     expected = write_store(tmp_path / "s.zarr", values, chunks, compressor=numcodecs.Zlib(1))
-    z = ca.open(tmp_path / "s.zarr", "")
+    z = ca.open(tmp_path / "s.zarr", "", mask_and_scale=False)
     assert_same(np.asarray(z.compute()), expected)
 
 
@@ -124,7 +148,7 @@ def test_arrays_in_groups_with_nested_chunk_keys(ca, tmp_path):
     wave[...] = values
     root.create_dataset("t", data=np.arange(3.0))
     zarr.consolidate_metadata(str(tmp_path / "g.zarr"))
-    assert_same(ca.open(tmp_path / "g.zarr", "sub/wave").compute(), values)
+    assert_same(ca.open(tmp_path / "g.zarr", "sub/wave", mask_and_scale=False).compute(), values)
     assert isinstance(ca.open(tmp_path / "g.zarr", "t"), ca.Array)  # real arrays stay Arrays
 
 
@@ -137,7 +161,7 @@ def test_a_glob_of_complex_stores_joins_along_a_dimension(ca, tmp_path):
         z[...] = values
         z.attrs["_ARRAY_DIMENSIONS"] = ["time", "x"]
         parts.append(values)
-    joined = ca.open(str(tmp_path / "part*.zarr"), "z", concat="time")
+    joined = ca.open(str(tmp_path / "part*.zarr"), "z", concat="time", mask_and_scale=False)
     assert isinstance(joined, ca.ComplexArray)
     assert_same(joined.compute(), np.concatenate(parts))
 
@@ -150,11 +174,11 @@ def test_chunks_rewritten_between_computes_read_anew(ca, tmp_path, threads, chun
     the next compute() reads the new values, in the same process on the same threads."""
     values = np.arange(24.0).reshape(6, 4) - 1j * np.arange(24.0).reshape(6, 4)
     write_store(tmp_path / "s.zarr", values, chunks, compressor=numcodecs.Blosc("lz4"))
-    z = ca.open(tmp_path / "s.zarr", "")
+    z = ca.open(tmp_path / "s.zarr", "", mask_and_scale=False)
     assert_same(z.compute(threads=threads), values)
     for k in (2, 3):
         zarr.open_array(str(tmp_path / "s.zarr"), mode="r+")[...] = values * k
-        assert_same(ca.open(tmp_path / "s.zarr", "").real.compute(threads=threads), (values * k).real)
+        assert_same(ca.open(tmp_path / "s.zarr", "", mask_and_scale=False).real.compute(threads=threads), (values * k).real)
         assert_same(z.compute(threads=threads), values * k)
 
 # ---------------------------------------------------------------- operations against NumPy
@@ -163,7 +187,7 @@ def pair(request, ca, tmp_path):
     """(chunkarr's complex array from a store, NumPy's values), edge chunks along both axes."""
     values = complex_values((9, 7), request.param, seed=5)
     expected = write_store(tmp_path / "s.zarr", values, (4, 3), compressor=numcodecs.Blosc("lz4"))
-    return ca.open(tmp_path / "s.zarr", ""), expected
+    return ca.open(tmp_path / "s.zarr", "", mask_and_scale=False), expected
 
 
 def close(got, expected, ulps=4):
@@ -499,7 +523,7 @@ def test_to_zarr_round_trip_read_by_zarr_python(ca, tmp_path, dtype):
         expected = values.astype(stored.dtype) * 2
     assert_same(stored[...], expected)
     # And chunkarr reads it back, and xarray with the dimension names.
-    assert_same(ca.open(tmp_path / "out.zarr", "wave").compute(), expected)
+    assert_same(ca.open(tmp_path / "out.zarr", "wave", mask_and_scale=False).compute(), expected)
     xr = pytest.importorskip("xarray")
     wave = xr.open_zarr(tmp_path / "out.zarr")["wave"]
     assert wave.dims == ("dim_0", "dim_1")
@@ -525,7 +549,7 @@ def test_a_failed_complex_write_leaves_an_existing_store_untouched(ca, tmp_path)
     existing[...] = [1, 2]
     before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     with pytest.raises(OSError) as error:
-        ca.open(tmp_path / "in.zarr", "").to_zarr(tmp_path / "out.zarr", "w", overwrite=True)
+        ca.open(tmp_path / "in.zarr", "", mask_and_scale=False).to_zarr(tmp_path / "out.zarr", "w", overwrite=True)
     message = str(error.value)
     assert "\n" not in message and "in.zarr" in message and "chunk 3.0" in message, message
     assert "(chunk (0, 0) at [0:8, 0:5])" in message  # the user's 2-d chunk, not the pairs' 3-d one

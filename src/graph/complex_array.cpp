@@ -3,6 +3,7 @@
 #include <chunkarr/io/variables.hpp>
 
 #include <cmath>
+#include <limits>
 #include <utility>
 
 namespace chunkarr {
@@ -105,11 +106,22 @@ std::optional<ComplexArray> open_complex(const std::string& path, const std::str
                                          const OpenOptions& options) {
     const auto parts = open_complex_sources(path, variable, {options.concat_dimension});
     if (!parts) return std::nullopt;
-    // As stored, whatever `options` say: CF masking and unpacking apply to whole values (an
-    // add_offset to the real part alone), which part by part they would not.
+    // Each part as stored: CF masking and unpacking apply to whole values (an add_offset to the
+    // real part alone), which part by part they would not.
     OpenOptions as_stored = options;
     as_stored.mask_and_scale = false;
-    return make_complex(open(parts->real, as_stored), open(parts->imag, as_stored));
+    ComplexArray z = make_complex(open(parts->real, as_stored), open(parts->imag, as_stored));
+    if (!options.mask_and_scale || !parts->fill_value) return z;
+    // As xr.open_zarr decodes: a value equal to the fill_value (both parts; a NaN part equals
+    // nothing) is missing, NaN in both parts.
+    const auto [fill_real, fill_imag] = *parts->fill_value;
+    if (std::isnan(fill_real) || std::isnan(fill_imag)) return z;
+    const Array kept = (z.real != fill_real) || (z.imag != fill_imag);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    // xarray's dtype: complex128 even for complex64 (its np.where(mask, nan+nanj, data) promotes
+    // to complex128 under NumPy 1.x's rules); the values are the stored ones, exactly.
+    return ComplexArray{where(kept, as_type(z.real, DType::Float64), nan),
+                        where(kept, as_type(z.imag, DType::Float64), nan)};
 }
 
 ComplexArray as_complex(const Array& x) {

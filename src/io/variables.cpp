@@ -172,14 +172,19 @@ std::optional<ComplexSources> open_complex_sources(const std::vector<std::string
     std::string label;
     const auto files = files_of(paths, label);
     // The first file decides, as for the dimensions: a file of another type is the join's error.
-    if (!is_zarr_store(files.front()) || !read_zarr_array(files.front(), variable).complex) return std::nullopt;
+    if (!is_zarr_store(files.front())) return std::nullopt;
+    const ZarrArrayMetadata first = read_zarr_array(files.front(), variable);
+    if (!first.complex) return std::nullopt;
     const bool one_file = files.size() == 1 && !is_glob_pattern(paths.front());
     const auto part = [&](ComplexPart which) {
         return joined_source(files, one_file, label, variable, options, [&](const std::string& file) -> SourcePtr {
             return std::make_shared<ZarrSource>(file, variable, which);
         });
     };
-    return ComplexSources{part(ComplexPart::Real), part(ComplexPart::Imag)};
+    ComplexSources sources{part(ComplexPart::Real), part(ComplexPart::Imag), std::nullopt};
+    if (first.fill_value)
+        sources.fill_value = {static_cast<double>(*first.fill_value), static_cast<double>(first.fill_value_imag)};
+    return sources;
 }
 
 std::optional<ComplexSources> open_complex_sources(const std::string& path, const std::string& variable,

@@ -24,9 +24,11 @@ ComplexArray make_complex(const Array& real, const Array& imag);
 std::string complex_dtype_name(const ComplexArray& z);
 
 // The parts of a complex variable (a complex64 or complex128 array of a Zarr store, or of a glob
-// of stores joined as open joins them); nullopt when
-// the variable is not complex. Reads metadata only. The values are those stored (as zarr-python
-// reads them): no CF masking or unpacking, whatever `options` say.
+// of stores joined as open joins them); nullopt when the variable is not complex. Reads metadata
+// only. Decoded as xr.open_zarr decodes complex values: a value equal to the fill_value (the
+// first store's) is missing, NaN in both parts, unless options.mask_and_scale is false; other CF
+// attributes (missing_value, scale_factor, add_offset) are not applied (part by part they would
+// be wrong: xarray adds add_offset to the real part alone).
 std::optional<ComplexArray> open_complex(const std::string& path, const std::string& variable,
                                          const OpenOptions& options = {});
 

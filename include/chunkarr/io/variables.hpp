@@ -4,6 +4,7 @@
 // into one array.
 #include <chunkarr/io/source.hpp>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ SourcePtr open_source(const std::vector<std::string>& paths, const std::string& 
 // are not read: open_source names their type.
 struct ComplexSources {
     SourcePtr real, imag;
+    // The (first) store's fill_value as [real, imaginary]; none when it is null. xr.open_zarr
+    // masks the values equal to it (both parts): open_complex does too, unless told not to.
+    std::optional<std::array<double, 2>> fill_value;
 };
 std::optional<ComplexSources> open_complex_sources(const std::string& path, const std::string& variable,
                                                    const OpenSourceOptions& options = {});
