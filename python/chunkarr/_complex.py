@@ -395,17 +395,22 @@ def where(condition, a, b) -> ComplexArray:
     return _complex(select(condition, ar, br), select(condition, ai, bi))
 
 
+def _joined(join, arrays, axis: int) -> ComplexArray:
+    """The real parts joined by `join` (chunkarr's concatenate or stack), and the imaginary ones."""
+    parts = [_as_complex(a) for a in arrays]
+    return ComplexArray(join([p.real for p in parts], axis), join([p.imag for p in parts], axis))
+
+
 def concatenate(arrays, axis: int = 0) -> ComplexArray:
     """NumPy's concatenate of complex (and real) arrays: the parts joined."""
     from ._routines import concatenate as join
-    parts = [_as_complex(a) for a in arrays]
-    return ComplexArray(join([p.real for p in parts], axis), join([p.imag for p in parts], axis))
+    return _joined(join, arrays, axis)
 
 
 def stack(arrays, axis: int = 0) -> ComplexArray:
+    """NumPy's stack of complex (and real) arrays: the parts stacked."""
     from ._routines import stack as join
-    parts = [_as_complex(a) for a in arrays]
-    return ComplexArray(join([p.real for p in parts], axis), join([p.imag for p in parts], axis))
+    return _joined(join, arrays, axis)
 
 
 def _reduction(name):
@@ -428,6 +433,7 @@ _ARRAY_FUNCTIONS = {
         a.size if axis is None else a.shape[axis]),
     np.iscomplexobj: lambda x: True,
 }
+
 
 def binary_with_real_array(op, x: Array, other, reflected: bool):
     """A real Array's operator with a complex operand (Array._binary): + - * / as complex

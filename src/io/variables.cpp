@@ -121,12 +121,12 @@ std::vector<std::string> files_of(const std::vector<std::string>& paths, std::st
     return files;
 }
 
-// The variable of `files` as one source: the one file's, or the files' joined along the concat
-// dimension; `open` opens the variable of one file.
-SourcePtr joined_source(const std::vector<std::string>& files, bool one_file, const std::string& label,
-                        const std::string& variable, const OpenSourceOptions& options,
+// The variable of `files` (those of `paths`) as one source: a plain file's, or the files' joined
+// along the concat dimension; `open` opens the variable of one file.
+SourcePtr joined_source(const std::vector<std::string>& paths, const std::vector<std::string>& files,
+                        const std::string& label, const std::string& variable, const OpenSourceOptions& options,
                         const std::function<SourcePtr(const std::string& file)>& open) {
-    if (one_file) return open(files.front());
+    if (files.size() == 1 && !is_glob_pattern(paths.front())) return open(files.front());
     std::vector<SourcePtr> parts;
     for (const auto& file : files) {
         try {
@@ -162,8 +162,7 @@ SourcePtr open_source(const std::vector<std::string>& paths, const std::string& 
                       const OpenSourceOptions& options) {
     std::string label;
     const auto files = files_of(paths, label);
-    const bool one_file = files.size() == 1 && !is_glob_pattern(paths.front());
-    return joined_source(files, one_file, label, variable, options,
+    return joined_source(paths, files, label, variable, options,
                          [&](const std::string& file) { return open_one(file, variable); });
 }
 
@@ -175,9 +174,8 @@ std::optional<ComplexSources> open_complex_sources(const std::vector<std::string
     if (!is_zarr_store(files.front())) return std::nullopt;
     const ZarrArrayMetadata first = read_zarr_array(files.front(), variable);
     if (!first.complex) return std::nullopt;
-    const bool one_file = files.size() == 1 && !is_glob_pattern(paths.front());
     const auto part = [&](ComplexPart which) {
-        return joined_source(files, one_file, label, variable, options, [&](const std::string& file) -> SourcePtr {
+        return joined_source(paths, files, label, variable, options, [&](const std::string& file) -> SourcePtr {
             return std::make_shared<ZarrSource>(file, variable, which);
         });
     };
