@@ -8,7 +8,7 @@ import sys
 from . import _chunkarr as _core
 from ._array import Array
 from ._creation import asarray
-from ._progress import _active_progress
+from ._progress import progress_callback
 from ._sizes import _memory_bytes
 
 
@@ -44,14 +44,9 @@ def compute(*arrays, progress: bool = False, threads: int | None = None, memory_
                                   temp_dir=temp_dir, comm=comm)
     address = _comm_address(comm)
     cores = [a._core for a in arrays]
-    bar = _active_progress(progress)
-    callback = bar.update if bar is not None else None
-    try:
+    with progress_callback(progress) as callback:
         results = _core.compute(cores, threads or 0, _memory_bytes(memory_limit), callback,
                                 os.fspath(temp_dir) if temp_dir is not None else "", address)
-    finally:
-        if bar is not None:
-            bar.finish()
     return tuple(r[()] if r.ndim == 0 else r for r in results)
 
 

@@ -11,7 +11,7 @@ from . import _chunkarr as _core
 from ._array import Array, _wrap
 from ._chunkarr import StoreFormat
 from ._creation import from_array
-from ._progress import _active_progress
+from ._progress import progress_callback
 from ._sizes import _memory_bytes
 
 
@@ -102,14 +102,9 @@ def _store(path, arrays, dims, fmt, chunks, compression, compression_opts, shuff
     store_chunks = _store_chunks(chunks, tuple(np.shape(first)) if not isinstance(first, Array) else first.shape)
     name, level = (compression, compression_opts) if fmt == StoreFormat.zarr else _compression(compression,
                                                                                               compression_opts)
-    bar = _active_progress(progress)
-    callback = bar.update if bar is not None else None
-    try:
+    with progress_callback(progress) as callback:
         _core.store(targets, os.fspath(path), store_chunks, name, level, shuffle, fmt, threads or 0,
                     _memory_bytes(memory_limit), callback, address, bit_shuffle, dict(global_attrs or {}))
-    finally:
-        if bar is not None:
-            bar.finish()
 
 
 def _complex_to_zarr(z, url, component, overwrite, chunks, compressor, dims, progress=False, threads=None,
@@ -121,14 +116,9 @@ def _complex_to_zarr(z, url, component, overwrite, chunks, compressor, dims, pro
         raise FileExistsError(f"{os.fspath(url)} exists (pass overwrite=True to replace it)")
     name, level, shuffle, bit = _zarr_compressor(compressor)
     dims = [] if dims is None else [str(d) for d in dims]
-    bar = _active_progress(progress)
-    try:
+    with progress_callback(progress) as callback:
         _core.store_complex(z.real._core, z.imag._core, os.fspath(url), component or "", _store_chunks(chunks, z.shape),
-                            name, level, shuffle, bit, dims, threads or 0, _memory_bytes(memory_limit),
-                            bar.update if bar is not None else None)
-    finally:
-        if bar is not None:
-            bar.finish()
+                            name, level, shuffle, bit, dims, threads or 0, _memory_bytes(memory_limit), callback)
 
 
 def to_hdf5(path, arrays, chunks=None, compression=None, compression_opts=None, shuffle=None, *,

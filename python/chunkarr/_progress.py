@@ -1,6 +1,7 @@
 """Progress bars for long computes: a text bar on a terminal, an updating display in Jupyter."""
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 
@@ -74,3 +75,15 @@ def _active_progress(requested: bool):
     if _stack:
         return _stack[-1]
     return ProgressBar() if requested else None
+
+
+@contextlib.contextmanager
+def progress_callback(requested: bool):
+    """What a computation reports its progress to: the active bar's update (an enclosing
+    `with ProgressBar()`, or a new bar when `requested`), or None; the bar is finished after."""
+    bar = _active_progress(requested)
+    try:
+        yield bar.update if bar is not None else None
+    finally:
+        if bar is not None:
+            bar.finish()
